@@ -1,0 +1,105 @@
+// Every x- extension the code understands, where it may stand, and what its value must look like.
+// Loading fails on any other extension, or on one in the wrong place: an extension the code ignored would be a
+// fact of the spec that nothing enforces.
+
+/** A JSON pointer, as a regular expression over its segments. */
+const ROOT = /^$/;
+const SCHEMA = /^\/components\/schemas\/[^/]+$/;
+const SCHEMA_PROPERTY = /^\/components\/schemas\/[^/]+\/properties\/[^/]+$/;
+
+export interface ExtensionRule {
+  where: RegExp;
+  whereText: string;
+  /** Returns a problem with the value, or undefined when it is well formed. */
+  check(value: unknown): string | undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function readingsCheck(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length < 2) return 'must list at least two readings';
+  for (const r of value) {
+    if (!isObject(r) || typeof r.reading !== 'string' || typeof r.pattern !== 'string') {
+      return 'each reading must be { reading: NAME, pattern: REGEX }';
+    }
+    try {
+      new RegExp(r.pattern, 'u');
+    } catch (e) {
+      return `reading ${r.reading}: ${(e as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+export const EXTENSIONS: Record<string, ExtensionRule> = {
+  'x-model': {
+    where: ROOT,
+    whereText: 'the document root',
+    check: (v) =>
+      isObject(v) && ['source', 'botocore', 'year', 'apiVersion', 'protocol', 'signingName', 'sdkId'].every((k) => k in v)
+        ? undefined
+        : 'needs source, botocore, year, apiVersion, protocol, signingName and sdkId',
+  },
+  'x-operation-under-test': {
+    where: ROOT,
+    whereText: 'the document root',
+    check: (v) => (typeof v === 'string' ? undefined : 'must be an operationId'),
+  },
+  'x-length-unit': {
+    where: ROOT,
+    whereText: 'the document root',
+    check: (v) => (v === 'code-point' || v === 'utf-16' ? undefined : 'must be code-point or utf-16'),
+  },
+  'x-protocol': {
+    where: ROOT,
+    whereText: 'the document root',
+    check: (v) => (isObject(v) ? undefined : 'must be an object'),
+  },
+  'x-normalization': {
+    where: SCHEMA_PROPERTY,
+    whereText: 'a property of a component schema',
+    check: (v) => (v === 'NFC' || v === 'NFD' || v === 'NFKC' || v === 'NFKD' ? undefined : 'must be NFC, NFD, NFKC or NFKD'),
+  },
+  'x-sensitive': {
+    where: new RegExp(`${SCHEMA.source.slice(0, -1)}(/properties/[^/]+)?$`),
+    whereText: 'a component schema or one of its properties',
+    check: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+  },
+  'x-pattern-readings': {
+    where: SCHEMA_PROPERTY,
+    whereText: 'a property of a component schema',
+    check: readingsCheck,
+  },
+  'x-documented-pattern': {
+    where: SCHEMA_PROPERTY,
+    whereText: 'a property of a component schema',
+    check: readingsCheck,
+  },
+  'x-identity-management-rules': {
+    where: SCHEMA,
+    whereText: 'a component schema',
+    check: (v) => {
+      if (!isObject(v)) return 'must map identity management types to rules';
+      for (const [type, rules] of Object.entries(v)) {
+        if (!isObject(rules)) return `${type}: must be an object`;
+        const unknown = Object.keys(rules).filter((k) => !['constraints', 'forbidden', 'required'].includes(k));
+        if (unknown.length) return `${type}: ${unknown.join(', ')} not understood (constraints, forbidden, required)`;
+      }
+      return undefined;
+    },
+  },
+};
+
+/** Every x- key in a JSON tree, with its JSON pointer. */
+export function findExtensions(node: unknown, pointer = ''): { key: string; pointer: string; value: unknown }[] {
+  const found: { key: string; pointer: string; value: unknown }[] = [];
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => found.push(...findExtensions(item, `${pointer}/${i}`)));
+  } else if (isObject(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-')) found.push({ key, pointer, value });
+      else found.push(...findExtensions(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+    }
+  }
+  return found;
+}

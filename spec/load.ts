@@ -1,0 +1,436 @@
+// Loads the spec: reads connect.openapi.yaml and requirements.yaml, validates the document as OpenAPI 3.1,
+// checks that every extension is understood and every constraint is claimed by exactly one requirement, and
+// hands out the typed views of types.ts. Any problem is a SpecError that names the file and the place.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dereference, validate as validateOpenApi, compileErrors } from '@readme/openapi-parser';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { parse as parseYaml } from 'yaml';
+import { EXTENSIONS, findExtensions } from './extensions.ts';
+import type {
+  Constraint,
+  ErrorSpec,
+  LabelSpec,
+  LengthUnit,
+  MemberSpec,
+  ModelInfo,
+  OperationSpec,
+  OutcomeKind,
+  PatternReading,
+  ProtocolSpec,
+  Requirement,
+  Spec,
+  TypeRules,
+} from './types.ts';
+import { OUTCOME_KINDS } from './types.ts';
+
+export const DEFAULT_DOCUMENT = fileURLToPath(new URL('./connect.openapi.yaml', import.meta.url));
+export const DEFAULT_REQUIREMENTS = fileURLToPath(new URL('./requirements.yaml', import.meta.url));
+const CATALOGUE_SCHEMA = fileURLToPath(new URL('./catalogue.schema.json', import.meta.url));
+
+export class SpecError extends Error {
+  constructor(where: string, problem: string) {
+    super(`${where}: ${problem}`);
+    this.name = 'SpecError';
+  }
+}
+
+export interface LoadOptions {
+  /** Path of the OpenAPI document, or the document itself (for tests that load a modified copy). */
+  document?: string | Record<string, unknown>;
+  requirements?: string | Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const clone = <T>(v: T): T => structuredClone(v);
+
+function readYaml(file: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SpecError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new SpecError(file, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!isObject(value)) throw new SpecError(file, 'must hold a mapping at the top level');
+  return value;
+}
+
+function source(input: string | Json | undefined, fallback: string, label: string): { name: string; value: Json } {
+  if (input === undefined) return { name: fallback, value: readYaml(fallback) };
+  if (typeof input === 'string') return { name: input, value: readYaml(input) };
+  return { name: `<${label} given in memory>`, value: clone(input) };
+}
+
+/** Loads and checks the spec. Throws SpecError naming the broken place. */
+export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
+  const doc = source(options.document, DEFAULT_DOCUMENT, 'document');
+  const req = source(options.requirements, DEFAULT_REQUIREMENTS, 'requirements');
+
+  const result = await validateOpenApi(clone(doc.value) as never, { validate: { errors: { colorize: false } } });
+  if (!result.valid) throw new SpecError(doc.name, `is not a valid OpenAPI document: ${compileErrors(result).trim()}`);
+  if (doc.value.openapi !== '3.1.0' && !String(doc.value.openapi).startsWith('3.1')) {
+    throw new SpecError(`${doc.name}#/openapi`, `must be OpenAPI 3.1 (found ${String(doc.value.openapi)})`);
+  }
+  checkExtensions(doc.name, doc.value);
+
+  const document = (await dereference(clone(doc.value) as never)) as unknown as OpenAPIV3_1.Document;
+  const at = (pointer: string) => `${doc.name}#${pointer}`;
+  const root = document as unknown as Json;
+
+  const model = root['x-model'] as unknown as ModelInfo;
+  const protocol = readProtocol(at('/x-protocol'), root['x-protocol']);
+  const lengthUnit = (root['x-length-unit'] ?? 'code-point') as LengthUnit;
+  const operations = readOperations(doc.name, document, protocol);
+  const underTest = root['x-operation-under-test'];
+  const operation = operations[String(underTest)];
+  if (!operation) throw new SpecError(at('/x-operation-under-test'), `names no operation of the document (${String(underTest)})`);
+
+  const errors: Record<string, ErrorSpec> = {};
+  for (const op of Object.values(operations)) for (const e of op.errors) errors[e.type] = e;
+  for (const e of protocolErrors(protocol)) errors[e.type] ??= e;
+
+  const identityManagementTypes = readIdentityManagementTypes(doc.name, document);
+  const { identitySchema, identityPointer } = findIdentitySchema(doc.name, operation);
+  const members = readMembers(at(identityPointer), identitySchema);
+  const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
+  const constraints = collectConstraints(operation, members, typeRules);
+  const requirements = readRequirements(req.name, req.value, constraints, members, identityManagementTypes);
+
+  return {
+    document,
+    files: { document: doc.name, requirements: req.name },
+    model,
+    protocol,
+    lengthUnit,
+    operations,
+    operation,
+    errors,
+    identityManagementTypes,
+    members,
+    typeRules,
+    constraints,
+    requirements,
+  };
+}
+
+function checkExtensions(file: string, document: Json): void {
+  for (const { key, pointer, value } of findExtensions(document)) {
+    const rule = EXTENSIONS[key];
+    if (!rule) {
+      throw new SpecError(`${file}#${pointer}`, `extension ${key} is not understood (known: ${Object.keys(EXTENSIONS).join(', ')})`);
+    }
+    if (!rule.where.test(pointer)) throw new SpecError(`${file}#${pointer}`, `extension ${key} belongs on ${rule.whereText}`);
+    const problem = rule.check(value);
+    if (problem) throw new SpecError(`${file}#${pointer}/${key}`, problem);
+  }
+}
+
+function readProtocol(where: string, value: unknown): ProtocolSpec {
+  if (!isObject(value)) throw new SpecError(where, 'is missing');
+  const need = [
+    'errorTypeHeader',
+    'errorTypeBodyFields',
+    'messageFields',
+    'nullIsAbsent',
+    'throttlingErrors',
+    'authenticationErrors',
+    'deserializationError',
+    'unknownOperationError',
+    'unsupportedMediaTypeError',
+    'requestTooLargeError',
+    'outcomes',
+  ];
+  const missing = need.filter((k) => !(k in value));
+  if (missing.length) throw new SpecError(where, `needs ${missing.join(', ')}`);
+  const outcomes = value.outcomes as Json;
+  for (const kind of OUTCOME_KINDS) {
+    const o = outcomes[kind];
+    if (!isObject(o)) throw new SpecError(`${where}/outcomes`, `needs ${kind}`);
+    const statusOk = o.status === '4xx' || (Array.isArray(o.status) && o.status.every((s) => Number.isInteger(s)));
+    if (!statusOk) throw new SpecError(`${where}/outcomes/${kind}/status`, 'must be a list of statuses or 4xx');
+    if (o.types !== 'operation' && o.types !== 'any') throw new SpecError(`${where}/outcomes/${kind}/types`, 'must be operation or any');
+  }
+  return value as unknown as ProtocolSpec;
+}
+
+function protocolErrors(p: ProtocolSpec): ErrorSpec[] {
+  const fault = (status: number): 'client' | 'server' => (status >= 500 ? 'server' : 'client');
+  const a = p.authenticationErrors;
+  return [
+    ...[a.unsigned, a.unknownKey, a.badSignature].map((type) => ({ type, status: a.status, fault: fault(a.status) })),
+    ...[p.deserializationError, p.unknownOperationError, p.unsupportedMediaTypeError, p.requestTooLargeError].map((e) => ({
+      type: e.type,
+      status: e.status,
+      fault: fault(e.status),
+    })),
+  ];
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+function readOperations(file: string, document: OpenAPIV3_1.Document, protocol: ProtocolSpec): Record<string, OperationSpec> {
+  const operations: Record<string, OperationSpec> = {};
+  for (const [pathTemplate, item] of Object.entries(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item?.[method] as OpenAPIV3_1.OperationObject | undefined;
+      if (!op) continue;
+      const where = `${file}#/paths/${pathTemplate.replace(/\//g, '~1')}/${method}`;
+      if (!op.operationId) throw new SpecError(where, 'needs an operationId');
+      const labels: LabelSpec[] = (op.parameters ?? [])
+        .map((p) => p as OpenAPIV3_1.ParameterObject)
+        .filter((p) => p.in === 'path')
+        .map((p) => {
+          const schema = (p.schema ?? {}) as OpenAPIV3_1.SchemaObject;
+          return { name: p.name, required: p.required === true, minLength: schema.minLength, maxLength: schema.maxLength };
+        });
+      const body = op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined;
+      const bodySchema = body?.content?.['application/json']?.schema as OpenAPIV3_1.SchemaObject | undefined;
+      const errors: ErrorSpec[] = [];
+      let successStatus: number | undefined;
+      for (const [code, response] of Object.entries(op.responses ?? {})) {
+        const status = Number(code);
+        if (!Number.isInteger(status)) throw new SpecError(`${where}/responses/${code}`, 'must be a numeric status');
+        if (status < 300) {
+          successStatus ??= status;
+          continue;
+        }
+        const headers = (response as OpenAPIV3_1.ResponseObject).headers ?? {};
+        const header = Object.entries(headers).find(([name]) => name.toLowerCase() === protocol.errorTypeHeader.toLowerCase());
+        const types = ((header?.[1] as OpenAPIV3_1.HeaderObject | undefined)?.schema as OpenAPIV3_1.SchemaObject | undefined)?.enum;
+        if (!Array.isArray(types) || types.length === 0) {
+          throw new SpecError(`${where}/responses/${code}`, `an error response needs a ${protocol.errorTypeHeader} header with an enum of error types`);
+        }
+        for (const type of types) errors.push({ type: String(type), status, fault: status >= 500 ? 'server' : 'client' });
+      }
+      if (successStatus === undefined) throw new SpecError(`${where}/responses`, 'needs a 2xx response');
+      operations[op.operationId] = { name: op.operationId, method: method.toUpperCase(), pathTemplate, labels, bodySchema, errors, successStatus };
+    }
+  }
+  return operations;
+}
+
+function readIdentityManagementTypes(file: string, document: OpenAPIV3_1.Document): string[] {
+  const schema = document.components?.schemas?.IdentityManagementType as OpenAPIV3_1.SchemaObject | undefined;
+  if (!Array.isArray(schema?.enum) || schema.enum.length === 0) {
+    throw new SpecError(`${file}#/components/schemas/IdentityManagementType`, 'must be a string enum of identity management types');
+  }
+  return schema.enum.map(String);
+}
+
+/** The structure member of the operation's body: the one that carries x-identity-management-rules. */
+function findIdentitySchema(file: string, operation: OperationSpec): { identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
+  const properties = operation.bodySchema?.properties ?? {};
+  const found = Object.entries(properties).filter(([, s]) => isObject(s) && 'x-identity-management-rules' in s);
+  if (found.length !== 1) {
+    throw new SpecError(`${file}#/paths (${operation.name} request body)`, 'needs exactly one body member whose schema has x-identity-management-rules');
+  }
+  const [name, schema] = found[0]!;
+  if (name !== 'IdentityInfo') {
+    throw new SpecError(`${file}#/paths (${operation.name} request body)`, `the identity member is ${name}; the code addresses it as IdentityInfo`);
+  }
+  return { identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer: '/components/schemas/UserIdentityInfo' };
+}
+
+function readings(where: string, value: unknown): PatternReading[] {
+  return (value as { reading: string; pattern: string }[]).map((r) => ({ ...r, regex: new RegExp(r.pattern, 'u') }));
+}
+
+function readMembers(where: string, schema: OpenAPIV3_1.SchemaObject): MemberSpec[] {
+  return Object.entries(schema.properties ?? {}).map(([name, raw]) => {
+    const s = raw as OpenAPIV3_1.SchemaObject & Json;
+    const here = `${where}/properties/${name}`;
+    if (s.type !== 'string') throw new SpecError(here, `only string members are understood (found ${String(s.type)})`);
+    const member: MemberSpec = {
+      name,
+      type: s.type,
+      minLength: s.minLength,
+      maxLength: s.maxLength,
+      pattern: s.pattern,
+      readings: [],
+      normalization: s['x-normalization'] as MemberSpec['normalization'],
+      sensitive: s['x-sensitive'] === true,
+    };
+    if (s.pattern !== undefined) {
+      try {
+        new RegExp(s.pattern, 'u');
+      } catch (e) {
+        throw new SpecError(`${here}/pattern`, (e as Error).message);
+      }
+    }
+    if (s['x-pattern-readings']) {
+      if (s.pattern === undefined) throw new SpecError(`${here}/x-pattern-readings`, 'readings of a pattern need the schema to have a pattern');
+      member.readings = readings(here, s['x-pattern-readings']);
+      member.readingsKeyword = 'pattern';
+      if (!member.readings.some((r) => r.pattern === s.pattern)) {
+        throw new SpecError(`${here}/x-pattern-readings`, `the schema's pattern ${s.pattern} must be one of its readings`);
+      }
+    }
+    if (s['x-documented-pattern']) {
+      if (member.readings.length) throw new SpecError(here, 'a member has either x-pattern-readings or x-documented-pattern');
+      member.readings = readings(here, s['x-documented-pattern']);
+      member.readingsKeyword = 'x-documented-pattern';
+    }
+    if (member.minLength !== undefined && member.maxLength !== undefined && member.minLength > member.maxLength) {
+      throw new SpecError(here, `minLength ${member.minLength} is over maxLength ${member.maxLength}`);
+    }
+    return member;
+  });
+}
+
+function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members: MemberSpec[], types: string[]): Record<string, TypeRules> {
+  const raw = (schema as Json)['x-identity-management-rules'] as Record<string, Json>;
+  const byName = new Map(members.map((m) => [m.name, m]));
+  const rules: Record<string, TypeRules> = {};
+  for (const type of types) rules[type] = { constraints: {}, forbidden: [], required: [] };
+  for (const [type, r] of Object.entries(raw)) {
+    if (!types.includes(type)) throw new SpecError(`${where}/${type}`, `is not an identity management type (${types.join(', ')})`);
+    const target = rules[type]!;
+    for (const key of ['forbidden', 'required'] as const) {
+      const list = r[key] ?? [];
+      if (!Array.isArray(list)) throw new SpecError(`${where}/${type}/${key}`, 'must be a list of members');
+      for (const name of list) {
+        if (!byName.has(String(name))) throw new SpecError(`${where}/${type}/${key}`, `${String(name)} is not a member`);
+        target[key].push(String(name));
+      }
+    }
+    for (const [name, c] of Object.entries((r.constraints ?? {}) as Record<string, Json>)) {
+      const member = byName.get(name);
+      if (!member) throw new SpecError(`${where}/${type}/constraints/${name}`, 'is not a member');
+      const unknown = Object.keys(c).filter((k) => k !== 'minLength' && k !== 'maxLength');
+      if (unknown.length) throw new SpecError(`${where}/${type}/constraints/${name}`, `${unknown.join(', ')} not understood (minLength, maxLength)`);
+      const { minLength, maxLength } = c as { minLength?: number; maxLength?: number };
+      if (minLength !== undefined && minLength <= (member.minLength ?? 0)) {
+        throw new SpecError(`${where}/${type}/constraints/${name}/minLength`, `must be stricter than the schema's minLength ${member.minLength ?? 0}`);
+      }
+      if (maxLength !== undefined && member.maxLength !== undefined && maxLength >= member.maxLength) {
+        throw new SpecError(`${where}/${type}/constraints/${name}/maxLength`, `must be stricter than the schema's maxLength ${member.maxLength}`);
+      }
+      target.constraints[name] = { minLength, maxLength };
+    }
+  }
+  return rules;
+}
+
+/** Every constraint a request can violate, with its address. */
+function collectConstraints(operation: OperationSpec, members: MemberSpec[], typeRules: Record<string, TypeRules>): Constraint[] {
+  const out: Constraint[] = [];
+  const add = (member: string, keyword: string, value: unknown, identityManagementType?: string) =>
+    out.push({ address: `${identityManagementType ? `${identityManagementType}:` : ''}${member}.${keyword}`, member, keyword, value, identityManagementType });
+  for (const label of operation.labels) {
+    if (label.required) add(label.name, 'required', true);
+    if (label.minLength) add(label.name, 'minLength', label.minLength);
+    if (label.maxLength !== undefined) add(label.name, 'maxLength', label.maxLength);
+  }
+  const body = operation.bodySchema!;
+  add('$body', 'json', true);
+  if (body.type) add('$body', 'type', body.type);
+  const identity = 'IdentityInfo';
+  if (body.required?.includes(identity)) add(identity, 'required', true);
+  add(identity, 'type', 'object');
+  for (const m of members) {
+    const name = `${identity}.${m.name}`;
+    add(name, 'type', m.type);
+    if (m.minLength) add(name, 'minLength', m.minLength);
+    if (m.maxLength !== undefined) add(name, 'maxLength', m.maxLength);
+    if (m.pattern !== undefined) add(name, 'pattern', m.pattern);
+    if (m.readingsKeyword === 'x-documented-pattern') add(name, 'x-documented-pattern', m.readings.map((r) => r.pattern));
+    if (m.normalization) add(name, 'x-normalization', m.normalization);
+  }
+  for (const [type, rules] of Object.entries(typeRules)) {
+    for (const [member, c] of Object.entries(rules.constraints)) {
+      if (c.minLength) add(`${identity}.${member}`, 'minLength', c.minLength, type);
+      if (c.maxLength !== undefined) add(`${identity}.${member}`, 'maxLength', c.maxLength, type);
+    }
+    for (const member of rules.forbidden) add(`${identity}.${member}`, 'forbidden', true, type);
+    for (const member of rules.required) add(`${identity}.${member}`, 'required', true, type);
+  }
+  return out;
+}
+
+let catalogueValidator: ReturnType<Ajv2020['compile']> | undefined;
+
+function readRequirements(file: string, raw: Json, constraints: Constraint[], members: MemberSpec[], types: string[]): Requirement[] {
+  catalogueValidator ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(CATALOGUE_SCHEMA, 'utf8')));
+  if (!catalogueValidator(raw)) {
+    const e = catalogueValidator.errors![0]!;
+    const list = raw.requirements as Json[] | undefined;
+    const index = /^\/requirements\/(\d+)/.exec(e.instancePath)?.[1];
+    const id = index !== undefined ? list?.[Number(index)]?.id : undefined;
+    throw new SpecError(`${file}${id ? ` (${String(id)})` : ''} at ${e.instancePath || '/'}`, `${e.message ?? 'is not well formed'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  }
+  const byAddress = new Map(constraints.map((c) => [c.address, c]));
+  const claimedBy = new Map<string, string>();
+  const ambiguityOf = new Map<string, string>();
+  const seen = new Set<string>();
+  const requirements: Requirement[] = [];
+  for (const r of raw.requirements as Json[]) {
+    const id = String(r.id);
+    const where = `${file} (${id})`;
+    if (seen.has(id)) throw new SpecError(where, 'the id is used twice');
+    seen.add(id);
+    const constrains = (r.constrains as string[] | undefined) ?? [];
+    for (const address of constrains) {
+      if (!byAddress.has(address)) throw new SpecError(where, `constrains ${address}, which is not a constraint of the schema (known: ${[...byAddress.keys()].join(', ')})`);
+      const other = claimedBy.get(address);
+      if (other) throw new SpecError(where, `constrains ${address}, already claimed by ${other}`);
+      claimedBy.set(address, id);
+    }
+    if (constrains.length && !r.outcome) throw new SpecError(where, 'an input requirement needs an outcome');
+    if (!constrains.length && r.outcome) throw new SpecError(where, 'an outcome belongs to an input requirement (one with constrains)');
+    const appliesTo = (r.appliesTo as string[] | undefined) ?? [...types];
+    for (const t of appliesTo) if (!types.includes(t)) throw new SpecError(where, `appliesTo ${t}, which is not an identity management type`);
+    const typed = [...new Set(constrains.map((a) => byAddress.get(a)!.identityManagementType).filter((t): t is string => !!t))];
+    if (typed.length && (typed.length !== appliesTo.length || typed.some((t) => !appliesTo.includes(t)))) {
+      throw new SpecError(where, `claims rules of ${typed.join(', ')}, so appliesTo must be exactly [${typed.join(', ')}]`);
+    }
+    if (r.ambiguityOf !== undefined) {
+      const address = String(r.ambiguityOf);
+      const c = byAddress.get(address);
+      const member = c && members.find((m) => `IdentityInfo.${m.name}` === c.member);
+      if (!c || !member?.readings.length || member.readingsKeyword !== c.keyword) {
+        throw new SpecError(where, `ambiguityOf ${address}: not a constraint with several readings`);
+      }
+      if (ambiguityOf.has(address)) throw new SpecError(where, `ambiguityOf ${address} is already recorded by ${ambiguityOf.get(address)}`);
+      ambiguityOf.set(address, id);
+    }
+    const title = fillPlaceholders(where, String(r.title), byAddress);
+    const text = fillPlaceholders(where, String(r.text), byAddress);
+    requirements.push({
+      id,
+      level: r.level as Requirement['level'],
+      area: String(r.area),
+      title,
+      text,
+      source: String(r.source),
+      constrains,
+      outcome: r.outcome as OutcomeKind | undefined,
+      appliesTo,
+      needs: (r.needs as Requirement['needs'] | undefined) ?? [],
+      ambiguityOf: r.ambiguityOf as string | undefined,
+    });
+  }
+  const unclaimed = constraints.filter((c) => !claimedBy.has(c.address)).map((c) => c.address);
+  if (unclaimed.length) throw new SpecError(file, `no requirement claims the constraint(s) ${unclaimed.join(', ')}`);
+  for (const m of members) {
+    if (!m.readings.length) continue;
+    const address = `IdentityInfo.${m.name}.${m.readingsKeyword}`;
+    if (!ambiguityOf.has(address)) throw new SpecError(file, `no requirement records the disagreements of the readings of ${address} (ambiguityOf)`);
+  }
+  return requirements;
+}
+
+function fillPlaceholders(where: string, text: string, byAddress: Map<string, Constraint>): string {
+  return text.replace(/\{([^{}\s]+)\}/g, (whole, address: string) => {
+    const c = byAddress.get(address);
+    if (!c) throw new SpecError(where, `the placeholder ${whole} names no constraint`);
+    return String(c.value);
+  });
+}

@@ -1,0 +1,152 @@
+// The typed views of the spec that the rest of the code reads. Nothing here holds a fact about the operation:
+// every value is filled from connect.openapi.yaml and requirements.yaml by load.ts.
+import type { OpenAPIV3_1 } from 'openapi-types';
+
+export type Level = 'MUST' | 'SHOULD' | 'OBSERVE';
+export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'OBSERVE'];
+
+/** What the run's configuration must provide for a requirement to be checked. */
+export type Need = 'secondUser' | 'secondInstance' | 'expectAuth';
+export const NEEDS: readonly Need[] = ['secondUser', 'secondInstance', 'expectAuth'];
+
+/** The kind of failure an input requirement is about; its acceptable outcomes are in x-protocol.outcomes. */
+export type OutcomeKind = 'constraint' | 'deserialization' | 'routing';
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['constraint', 'deserialization', 'routing'];
+
+export interface Requirement {
+  id: string;
+  level: Level;
+  area: string;
+  /** The title with every {ADDRESS} filled from the schema. */
+  title: string;
+  text: string;
+  source: string;
+  /** Constraint addresses this requirement claims (input requirements only). */
+  constrains: string[];
+  outcome?: OutcomeKind;
+  /** Identity management types it applies to; all of them when the catalogue says nothing. */
+  appliesTo: string[];
+  needs: Need[];
+  /** A constraint with several readings whose disagreements this requirement records. */
+  ambiguityOf?: string;
+}
+
+/** One constraint of the schema that a request can violate, named by its address `[TYPE:]MEMBER.KEYWORD`. */
+export interface Constraint {
+  address: string;
+  /** `$body`, a label name, `IdentityInfo` or `IdentityInfo.Member`. */
+  member: string;
+  keyword: string;
+  /** The constraint's value (a bound, a pattern, a normal form, true for required/forbidden/type). */
+  value: unknown;
+  /** Set for the stricter per-type rules of x-identity-management-rules. */
+  identityManagementType?: string;
+}
+
+export interface PatternReading {
+  reading: string;
+  pattern: string;
+  regex: RegExp;
+}
+
+/** A string member of UserIdentityInfo, with everything the schema and its extensions say about it. */
+export interface MemberSpec {
+  name: string;
+  type: string;
+  minLength?: number;
+  maxLength?: number;
+  /** The schema's own pattern (JSON Schema `pattern`, ECMA-262, not anchored). */
+  pattern?: string;
+  /** Readings of an ambiguous pattern (x-pattern-readings or x-documented-pattern). */
+  readings: PatternReading[];
+  /** Which keyword the readings belong to: `pattern` or `x-documented-pattern`. */
+  readingsKeyword?: 'pattern' | 'x-documented-pattern';
+  normalization?: 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
+  sensitive: boolean;
+}
+
+export interface TypeRules {
+  constraints: Record<string, { minLength?: number; maxLength?: number }>;
+  forbidden: string[];
+  required: string[];
+}
+
+export interface LabelSpec {
+  name: string;
+  required: boolean;
+  minLength?: number;
+  maxLength?: number;
+}
+
+export interface ErrorSpec {
+  type: string;
+  status: number;
+  fault: 'client' | 'server';
+}
+
+export interface OperationSpec {
+  name: string;
+  method: string;
+  pathTemplate: string;
+  labels: LabelSpec[];
+  /** The requestBody's JSON schema (dereferenced), if the operation takes a body. */
+  bodySchema?: OpenAPIV3_1.SchemaObject;
+  /** The operation's declared errors, from its responses' X-Amzn-Errortype header enums. */
+  errors: ErrorSpec[];
+  successStatus: number;
+}
+
+export interface OutcomeSpec {
+  /** Acceptable statuses; '4xx' means any client error status. */
+  status: number[] | '4xx';
+  /** `operation`: the operation's declared errors at that status; `any`: any type, as long as there is one. */
+  types: 'operation' | 'any';
+}
+
+export interface ProtocolSpec {
+  errorTypeHeader: string;
+  errorTypeBodyFields: string[];
+  messageFields: string[];
+  nullIsAbsent: boolean;
+  throttlingErrors: string[];
+  authenticationErrors: { status: number; unsigned: string; unknownKey: string; badSignature: string };
+  deserializationError: { status: number; type: string };
+  unknownOperationError: { status: number; type: string };
+  unsupportedMediaTypeError: { status: number; type: string };
+  requestTooLargeError: { status: number; type: string };
+  outcomes: Record<OutcomeKind, OutcomeSpec>;
+}
+
+export interface ModelInfo {
+  source: string;
+  botocore: string;
+  year: number;
+  apiVersion: string;
+  protocol: string;
+  signingName: string;
+  sdkId: string;
+  notes?: string;
+}
+
+export type LengthUnit = 'code-point' | 'utf-16';
+
+export interface Spec {
+  /** The OpenAPI document with every $ref resolved. */
+  document: OpenAPIV3_1.Document;
+  /** Files it was read from, for messages. */
+  files: { document: string; requirements: string };
+  model: ModelInfo;
+  protocol: ProtocolSpec;
+  lengthUnit: LengthUnit;
+  operations: Record<string, OperationSpec>;
+  /** The operation under test. */
+  operation: OperationSpec;
+  /** Every error type the spec declares, with its status and fault. */
+  errors: Record<string, ErrorSpec>;
+  identityManagementTypes: string[];
+  /** Members of UserIdentityInfo, in schema order. */
+  members: MemberSpec[];
+  typeRules: Record<string, TypeRules>;
+  constraints: Constraint[];
+  requirements: Requirement[];
+}
