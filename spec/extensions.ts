@@ -48,7 +48,7 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
   'x-length-unit': {
     where: ROOT,
     whereText: 'the document root',
-    check: (v) => (v === 'code-point' || v === 'utf-16' ? undefined : 'must be code-point or utf-16'),
+    check: (v) => (v === 'code-point' ? undefined : 'must be code-point (Smithy counts Unicode scalar values; so do JSON Schema and ajv)'),
   },
   'x-protocol': {
     where: ROOT,

@@ -128,7 +128,7 @@ export interface ModelInfo {
   notes?: string;
 }
 
-export type LengthUnit = 'code-point' | 'utf-16';
+export type LengthUnit = 'code-point';
 
 export interface Spec {
   /** The OpenAPI document with every $ref resolved. */

@@ -1,0 +1,234 @@
+// The spec as an executable request validator: ajv compiled from the OpenAPI schemas (types, lengths, patterns,
+// required members) plus the x- extensions (normal form, readings of ambiguous patterns, the stricter rules per
+// identity management type). The reference implementation rejects what it finds; the generators use it as the
+// oracle that re-checks every case. It knows constraint addresses, not requirements (see catalogue.ts).
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { EXTENSIONS } from './extensions.ts';
+import type { OperationSpec, PatternReading, Spec, TypeRules } from './types.ts';
+
+export interface Finding {
+  /** `[TYPE:]MEMBER.KEYWORD`, as in Spec.constraints. */
+  address: string;
+  member: string;
+  keyword: string;
+  identityManagementType?: string;
+  /** An AWS-style message that never contains the value. */
+  message: string;
+}
+
+export interface Verdict {
+  /** Constraints the request violates under every reading. */
+  violations: Finding[];
+  /** Constraints with several readings that disagree on this request: some reject it, some accept it. */
+  ambiguities: Finding[];
+}
+
+export interface RequestInput {
+  /** Decoded label values by name. */
+  labels: Record<string, string>;
+  /** The parsed JSON body; undefined when the operation takes none. */
+  body?: unknown;
+}
+
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; finding: Finding };
+
+export interface RequestValidator {
+  /** Parses a request body; text that is not one JSON document is a `$body.json` violation. */
+  parseBody(text: string): ParsedBody;
+  /** Validates one request of an operation, for an instance of the given identity management type (if known). */
+  validate(operation: string, input: RequestInput, identityManagementType?: string): Verdict;
+  /** Length of a string in the spec's unit. */
+  lengthOf(value: string): number;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What the extensions say about one schema, compiled once. */
+interface SchemaNotes {
+  readings?: { keyword: 'pattern' | 'x-documented-pattern'; list: PatternReading[] };
+  normalization?: 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
+  typeRules?: Record<string, TypeRules>;
+}
+
+const wireName = (member: string) =>
+  member
+    .split('.')
+    .map((part) => part.charAt(0).toLowerCase() + part.slice(1))
+    .join('.');
+
+function finding(member: string, keyword: string, message: string, identityManagementType?: string): Finding {
+  const address = `${identityManagementType ? `${identityManagementType}:` : ''}${member}.${keyword}`;
+  return { address, member, keyword, identityManagementType, message };
+}
+
+function failed(member: string, constraint: string): string {
+  return `1 validation error detected: Value at '${wireName(member)}' failed to satisfy constraint: ${constraint}`;
+}
+
+export function createValidator(spec: Spec): RequestValidator {
+  // x-length-unit is code-point (the loader accepts nothing else), which is how ajv counts minLength/maxLength.
+  const lengthOf = (s: string) => {
+    let n = 0;
+    for (const _ of s) n++;
+    return n;
+  };
+
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  ajv.addVocabulary([...Object.keys(EXTENSIONS), 'example', 'discriminator', 'xml', 'externalDocs']);
+
+  const notes = new WeakMap<object, SchemaNotes>();
+  const noteOf = (schema: Json): SchemaNotes => {
+    let n = notes.get(schema);
+    if (n) return n;
+    n = {};
+    const readingsOf = (key: 'x-pattern-readings' | 'x-documented-pattern') =>
+      (schema[key] as { reading: string; pattern: string }[]).map((r) => ({ ...r, regex: new RegExp(r.pattern, 'u') }));
+    if (schema['x-pattern-readings']) n.readings = { keyword: 'pattern', list: readingsOf('x-pattern-readings') };
+    if (schema['x-documented-pattern']) n.readings = { keyword: 'x-documented-pattern', list: readingsOf('x-documented-pattern') };
+    if (schema['x-normalization']) n.normalization = schema['x-normalization'] as SchemaNotes['normalization'];
+    if (schema['x-identity-management-rules']) n.typeRules = spec.typeRules;
+    notes.set(schema, n);
+    return n;
+  };
+
+  interface Compiled {
+    op: OperationSpec;
+    labels: { name: string; required: boolean; check: ValidateFunction }[];
+    body?: ValidateFunction;
+  }
+  const compiled = new Map<string, Compiled>();
+  const compile = (name: string): Compiled => {
+    let c = compiled.get(name);
+    if (c) return c;
+    const op = spec.operations[name];
+    if (!op) throw new Error(`unknown operation ${name}`);
+    const params = ((spec.document.paths?.[op.pathTemplate] as Json)?.[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject).parameters ?? [];
+    c = {
+      op,
+      labels: params
+        .map((p) => p as OpenAPIV3_1.ParameterObject)
+        .filter((p) => p.in === 'path')
+        .map((p) => ({ name: p.name, required: p.required === true, check: ajv.compile((p.schema ?? {}) as object) })),
+      body: op.bodySchema ? ajv.compile(op.bodySchema as object) : undefined,
+    };
+    compiled.set(name, c);
+    return c;
+  };
+
+  const stripNulls = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(stripNulls);
+    if (!isObject(value)) return value;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripNulls(v);
+    return out;
+  };
+
+  /** Applies the extensions, walking the schema alongside the value. */
+  const walk = (schema: Json, value: unknown, member: string, type: string | undefined, verdict: Verdict) => {
+    const n = noteOf(schema);
+    if (typeof value === 'string') {
+      if (n.normalization && value.normalize(n.normalization) !== value) {
+        verdict.violations.push(finding(member, 'x-normalization', failed(member, `Member must be in Unicode Normalization Form ${n.normalization}`)));
+      }
+      if (n.readings) {
+        const rejectedBy = n.readings.list.filter((r) => !r.regex.test(value)).map((r) => r.reading);
+        const message = failed(member, `Member must satisfy regular expression pattern: ${n.readings.list[0]!.pattern}`);
+        if (rejectedBy.length === n.readings.list.length) verdict.violations.push(finding(member, n.readings.keyword, message));
+        else if (rejectedBy.length) verdict.ambiguities.push(finding(member, n.readings.keyword, `${message} (rejected by the ${rejectedBy.join(', ')} reading)`));
+      }
+      return;
+    }
+    if (!isObject(value)) return;
+    const properties = (schema.properties ?? {}) as Record<string, Json>;
+    for (const [key, sub] of Object.entries(properties)) {
+      if (key in value) walk(sub, value[key], member ? `${member}.${key}` : key, type, verdict);
+    }
+    const rules = type && n.typeRules?.[type];
+    if (!rules) return;
+    for (const name of rules.forbidden) {
+      if (name in value) {
+        verdict.violations.push(finding(`${member}.${name}`, 'forbidden', failed(`${member}.${name}`, `Member cannot be set for an instance whose identity management type is ${type}`), type));
+      }
+    }
+    for (const name of rules.required) {
+      if (!(name in value)) {
+        verdict.violations.push(finding(`${member}.${name}`, 'required', failed(`${member}.${name}`, `Member must not be null for an instance whose identity management type is ${type}`), type));
+      }
+    }
+    for (const [name, c] of Object.entries(rules.constraints)) {
+      const v = value[name];
+      if (typeof v !== 'string') continue;
+      const length = lengthOf(v);
+      const m = `${member}.${name}`;
+      if (c.minLength !== undefined && length < c.minLength) {
+        verdict.violations.push(finding(m, 'minLength', failed(m, `Member must have length greater than or equal to ${c.minLength}`), type));
+      }
+      if (c.maxLength !== undefined && length > c.maxLength) {
+        verdict.violations.push(finding(m, 'maxLength', failed(m, `Member must have length less than or equal to ${c.maxLength}`), type));
+      }
+    }
+  };
+
+  const fromAjv = (e: ErrorObject, schema: Json): Finding | undefined => {
+    const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (e.keyword === 'required') {
+      const member = [...segments, String((e.params as { missingProperty: string }).missingProperty)].join('.');
+      return finding(member, 'required', failed(member, 'Member must not be null'));
+    }
+    if (segments.length === 0 && e.keyword === 'type') return finding('$body', 'type', 'The request body must be a JSON object');
+    const member = segments.join('.');
+    if (e.keyword === 'pattern') {
+      // A pattern with several readings is decided by walk(), over every reading.
+      let s: Json | undefined = schema;
+      for (const seg of segments) s = (s?.properties as Record<string, Json> | undefined)?.[seg];
+      if (s && noteOf(s).readings) return undefined;
+    }
+    const constraint =
+      e.keyword === 'type'
+        ? `Member must be of type ${String((e.params as { type: string }).type)}`
+        : e.keyword === 'maxLength'
+          ? `Member must have length less than or equal to ${String((e.params as { limit: number }).limit)}`
+          : e.keyword === 'minLength'
+            ? `Member must have length greater than or equal to ${String((e.params as { limit: number }).limit)}`
+            : e.keyword === 'pattern'
+              ? `Member must satisfy regular expression pattern: ${String((e.params as { pattern: string }).pattern)}`
+              : `Member ${e.message ?? 'is not valid'}`;
+    return finding(member, e.keyword, failed(member, constraint));
+  };
+
+  return {
+    lengthOf,
+    parseBody(text) {
+      try {
+        return { ok: true, value: JSON.parse(text) };
+      } catch {
+        return { ok: false, finding: finding('$body', 'json', 'The request body is not a JSON document') };
+      }
+    },
+    validate(operation, input, type) {
+      const c = compile(operation);
+      const verdict: Verdict = { violations: [], ambiguities: [] };
+      for (const label of c.labels) {
+        const value = input.labels[label.name] ?? '';
+        if (label.required && value === '') verdict.violations.push(finding(label.name, 'required', failed(label.name, 'Member must not be null')));
+        if (label.check(value)) continue;
+        for (const e of label.check.errors ?? []) {
+          verdict.violations.push(finding(label.name, e.keyword, failed(label.name, `Member must have length ${e.keyword === 'maxLength' ? 'less' : 'greater'} than or equal to ${String((e.params as { limit: number }).limit)}`)));
+        }
+      }
+      if (c.body) {
+        const body = spec.protocol.nullIsAbsent ? stripNulls(input.body) : input.body;
+        if (!c.body(body)) {
+          for (const e of c.body.errors ?? []) {
+            const f = fromAjv(e, c.op.bodySchema as Json);
+            if (f) verdict.violations.push(f);
+          }
+        }
+        walk(c.op.bodySchema as Json, body, '', type, verdict);
+      }
+      return verdict;
+    },
+  };
+}
