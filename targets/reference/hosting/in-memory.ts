@@ -1,0 +1,31 @@
+// Hosting 1: the reference as a requestHandler for ConnectClient. No network, no global patching: the SDK's
+// serialized request goes straight to the handler and the response straight back to the SDK.
+import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
+import type { WireHandler, WireRequest } from '../../wire.ts';
+import { lowerCaseHeaders, utf8 } from '../../wire.ts';
+
+/** The SDK's serialized request as bytes on the wire. */
+export function wireRequestOf(request: HttpRequest): WireRequest {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(request.query ?? {})) {
+    for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) query.append(k, item);
+  }
+  const qs = query.toString();
+  const body: unknown = request.body;
+  return {
+    method: request.method,
+    path: `${request.path}${qs ? `?${qs}` : ''}`,
+    headers: lowerCaseHeaders(request.headers),
+    body: body === undefined || body === null ? new Uint8Array() : typeof body === 'string' ? utf8(body) : new Uint8Array(body as Uint8Array),
+  };
+}
+
+/** A requestHandler for `new ConnectClient({ requestHandler })` that answers with the given handler. */
+export function inMemoryRequestHandler(handler: WireHandler) {
+  return {
+    async handle(request: HttpRequest) {
+      const response = await handler(wireRequestOf(request));
+      return { response: new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: response.body }) };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// A request and a response as bytes on the wire: what every hosting and every channel exchange.
+// Header names are lower case.
+
+export interface WireRequest {
+  method: string;
+  /** The path as sent, percent-encoded, with the query string if any. */
+  path: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface WireResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** A pure request handler: HTTP request in, HTTP response out. */
+export type WireHandler = (request: WireRequest) => Promise<WireResponse>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+export const text = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+export function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
