@@ -1,6 +1,6 @@
 // SigV4 verification: the reference re-signs what it received with @smithy/signature-v4 (the SDK's own signer)
 // and compares. Unsigned, unknown key and wrong signature are told apart as AWS front ends do (contract A7).
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -32,6 +32,12 @@ export async function verifySignature(request: WireRequest, credentials: readonl
   const signingDate = parseAmzDate(request.headers['x-amz-date']);
   if (!signingDate) return { ok: false, reason: 'badSignature', message: 'The request has no valid X-Amz-Date.' };
 
+  // The signer takes the payload hash from x-amz-content-sha256 when it is present, so that header must be
+  // the hash of the body actually received.
+  const claimedHash = request.headers['x-amz-content-sha256'];
+  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(request.body).digest('hex')) {
+    return { ok: false, reason: 'badSignature', message: 'The x-amz-content-sha256 header does not match the body.' };
+  }
   const names = signedHeaders!.split(';');
   const headers: Record<string, string> = {};
   for (const name of names) {
@@ -40,7 +46,8 @@ export async function verifySignature(request: WireRequest, credentials: readonl
     headers[name] = value;
   }
   const [pathname, query = ''] = request.path.split('?', 2) as [string, string?];
-  const signer = new SignatureV4({ credentials: key, region: region!, service: service!, sha256: Hash.bind(null, 'sha256') });
+  // applyChecksum off: the signer must not add an x-amz-content-sha256 header the client did not sign (botocore signs none).
+  const signer = new SignatureV4({ credentials: key, region: region!, service: service!, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
   const resigned = await signer.sign(
     new HttpRequest({
       method: request.method,

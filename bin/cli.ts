@@ -1,0 +1,48 @@
+// The connect-conformance command: one line per user error and exit 2, never a stack trace for bad input.
+import { SpecError } from '../spec/index.ts';
+import { FixturesError } from '../targets/reference/index.ts';
+import { run, RUN_HELP } from './run.ts';
+import { serve, SERVE_HELP } from './serve.ts';
+import { UsageError } from './usage.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const HELP = `Usage: connect-conformance <command> [flags]
+
+Commands:
+  run      run the conformance suites against a target (default: the embedded reference)
+  serve    run the reference implementation as an HTTP server on 127.0.0.1
+
+connect-conformance <command> --help tells more.
+
+${RUN_HELP}
+
+${SERVE_HELP}`;
+
+const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, serve };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const handler = commands[command];
+  if (!handler) throw new UsageError(`connect-conformance: unknown command ${command} (commands: ${Object.keys(commands).join(', ')})`);
+  return (await handler(args)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof SpecError || e instanceof FixturesError) {
+      console.error(e.message);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,50 @@
+// `connect-conformance serve`: the reference on 127.0.0.1, printing one JSON line that says how to reach it.
+import { defaultSpec } from '../spec/index.ts';
+import { createReferenceService, defaultFixtures, readFixtures, startHttpServer } from '../targets/reference/index.ts';
+import { integerFlag, parseFlags } from './usage.ts';
+
+export const SERVE_HELP = `Usage: connect-conformance serve [--port N] [--fixtures FILE] [--no-auth]
+
+Runs the reference implementation of UpdateUserIdentityInfo (and DescribeUser, DescribeInstance, CreateUser,
+DeleteUser) as an HTTP server on 127.0.0.1 and prints one JSON line: the endpoint, the credentials it accepts,
+and its instances and users.
+
+  --port N          port to listen on (0, the default, picks a free one)
+  --fixtures FILE   JSON file of instances and users (default: one instance of each identity management type)
+  --no-auth         do not verify SigV4 signatures
+  --max-body N      largest request body accepted, in bytes (default 1048576)`;
+
+export async function serve(args: string[]): Promise<void> {
+  const { values } = parseFlags('serve', args, {
+    port: { type: 'string' },
+    fixtures: { type: 'string' },
+    'no-auth': { type: 'boolean' },
+    'max-body': { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(SERVE_HELP);
+    return;
+  }
+  const port = integerFlag('port', values.port, 0, 65535) ?? 0;
+  const maxBodyBytes = integerFlag('max-body', values['max-body'], 1, 1 << 30) ?? 1024 * 1024;
+  const spec = await defaultSpec();
+  const fixtures = values.fixtures ? readFixtures(values.fixtures, spec.identityManagementTypes) : defaultFixtures();
+  const service = createReferenceService(spec, { fixtures, auth: !values['no-auth'], maxBodyBytes });
+  const running = await startHttpServer(service.handle, { port, maxBodyBytes });
+  console.log(
+    JSON.stringify({
+      endpoint: running.endpoint,
+      region: fixtures.region,
+      credentials: fixtures.credentials,
+      instances: fixtures.instances.map((i) => ({
+        id: i.id,
+        identityManagementType: i.identityManagementType,
+        users: i.users.map((u) => ({ id: u.id, username: u.username })),
+      })),
+    }),
+  );
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,78 @@
+// Shared set-up for the machinery's tests: the reference with its default fixtures, an SDK client on it, and
+// raw signed requests.
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { defaultSpec, type Spec } from '../spec/index.ts';
+import { createReferenceService, defaultFixtures, inMemoryRequestHandler, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
+import { signWireRequest } from '../targets/sign.ts';
+import { text, utf8, type WireHandler, type WireRequest, type WireResponse } from '../targets/wire.ts';
+
+export const REGION = 'us-east-1';
+
+export interface Bench {
+  spec: Spec;
+  fixtures: Fixtures;
+  service: ReferenceService;
+  client: ConnectClient;
+  /** First user of the first instance of each identity management type. */
+  users: Record<string, { instanceId: string; userId: string }>;
+  /** The second user of the first CONNECT_MANAGED instance, and the user of the second one. */
+  second: { instanceId: string; userId: string };
+  foreign: { instanceId: string; userId: string };
+}
+
+export async function bench(options: { auth?: boolean; maxBodyBytes?: number } = {}): Promise<Bench> {
+  const spec = await defaultSpec();
+  const fixtures = defaultFixtures();
+  const service = createReferenceService(spec, { fixtures, ...options });
+  const client = sdkClient(service.handle, fixtures);
+  const users: Bench['users'] = {};
+  for (const i of fixtures.instances) users[i.identityManagementType] ??= { instanceId: i.id, userId: i.users[0]!.id };
+  const managed = fixtures.instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
+  return {
+    spec,
+    fixtures,
+    service,
+    client,
+    users,
+    second: { instanceId: managed[0]!.id, userId: managed[0]!.users[1]!.id },
+    foreign: { instanceId: managed[1]!.id, userId: managed[1]!.users[0]!.id },
+  };
+}
+
+export function sdkClient(handler: WireHandler, fixtures: Fixtures, credentials = fixtures.credentials): ConnectClient {
+  return new ConnectClient({ region: REGION, credentials, maxAttempts: 1, requestHandler: inMemoryRequestHandler(handler) });
+}
+
+/** A raw request, signed with the fixtures' credentials unless `unsigned`. */
+export async function raw(
+  handler: WireHandler,
+  fixtures: Fixtures,
+  request: { method?: string; path: string; body?: string | Uint8Array; headers?: Record<string, string>; unsigned?: boolean },
+): Promise<WireResponse & { type?: string; json?: unknown }> {
+  const wire: WireRequest = {
+    method: request.method ?? 'POST',
+    path: request.path,
+    headers: { 'content-type': 'application/json', host: `connect.${REGION}.amazonaws.com`, ...request.headers },
+    body: typeof request.body === 'string' ? utf8(request.body) : (request.body ?? new Uint8Array()),
+  };
+  const sent = request.unsigned ? wire : await signWireRequest(wire, { credentials: fixtures.credentials, region: REGION, host: wire.headers.host! });
+  const response = await handler(sent);
+  let json: unknown;
+  try {
+    json = JSON.parse(text(response.body));
+  } catch {
+    json = undefined;
+  }
+  return { ...response, type: response.headers['x-amzn-errortype'], json };
+}
+
+/** The error an SDK call threw, as name and status; or 'ok' with the status. */
+export async function outcome(promise: Promise<{ $metadata: { httpStatusCode?: number } }>): Promise<{ name: string; status?: number }> {
+  try {
+    const r = await promise;
+    return { name: 'ok', status: r.$metadata.httpStatusCode };
+  } catch (e) {
+    const err = e as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, status: err.$metadata?.httpStatusCode };
+  }
+}
