@@ -74,12 +74,13 @@ export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
   const doc = source(options.document, DEFAULT_DOCUMENT, 'document');
   const req = source(options.requirements, DEFAULT_REQUIREMENTS, 'requirements');
 
-  const result = await validateOpenApi(clone(doc.value) as never, { validate: { errors: { colorize: false } } });
-  if (!result.valid) throw new SpecError(doc.name, `is not a valid OpenAPI document: ${compileErrors(result).trim()}`);
-  if (doc.value.openapi !== '3.1.0' && !String(doc.value.openapi).startsWith('3.1')) {
+  if (!String(doc.value.openapi).startsWith('3.1')) {
     throw new SpecError(`${doc.name}#/openapi`, `must be OpenAPI 3.1 (found ${String(doc.value.openapi)})`);
   }
+  const result = await validateOpenApi(clone(doc.value) as never, { validate: { errors: { colorize: false } } });
+  if (!result.valid) throw new SpecError(doc.name, `is not a valid OpenAPI document: ${compileErrors(result).trim()}`);
   checkExtensions(doc.name, doc.value);
+  checkSchemas(doc.name, doc.value);
 
   const document = (await dereference(clone(doc.value) as never)) as unknown as OpenAPIV3_1.Document;
   const at = (pointer: string) => `${doc.name}#${pointer}`;
@@ -98,7 +99,7 @@ export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
   for (const e of protocolErrors(protocol)) errors[e.type] ??= e;
 
   const identityManagementTypes = readIdentityManagementTypes(doc.name, document);
-  const { identitySchema, identityPointer } = findIdentitySchema(doc.name, operation);
+  const { identitySchema, identityPointer } = findIdentitySchema(doc.name, operation, doc.value);
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
   const constraints = collectConstraints(operation, members, typeRules);
@@ -132,6 +133,28 @@ function checkExtensions(file: string, document: Json): void {
     if (problem) throw new SpecError(`${file}#${pointer}/${key}`, problem);
   }
 }
+
+/**
+ * The OpenAPI validator does not check schema objects against the JSON Schema meta-schema, so every component
+ * and parameter schema is checked here (a maxLength of "255" or 2.5 must not load).
+ */
+function checkSchemas(file: string, document: Json): void {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+  ajv.addVocabulary([...Object.keys(EXTENSIONS), 'example', 'discriminator', 'xml', 'externalDocs']);
+  const components = (document.components ?? {}) as Json;
+  const schemas: [string, unknown][] = Object.entries((components.schemas ?? {}) as Json).map(([n, v]) => [`/components/schemas/${n}`, v]);
+  for (const [n, p] of Object.entries((components.parameters ?? {}) as Json)) schemas.push([`/components/parameters/${n}/schema`, (p as Json).schema]);
+  for (const [pointer, schema] of schemas) {
+    if (schema === undefined) continue;
+    // $refs point into the document; the meta-schema check needs no resolution.
+    if (!ajv.validateSchema(JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#[^"]*"/g, '"$ref":"#"')) as object)) {
+      const e = ajv.errors![0]!;
+      throw new SpecError(`${file}#${pointer}${e.instancePath}`, `is not a valid JSON schema: ${e.message ?? 'invalid'}`);
+    }
+  }
+}
+
+const isBound = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) >= 0);
 
 function readProtocol(where: string, value: unknown): ProtocolSpec {
   if (!isObject(value)) throw new SpecError(where, 'is missing');
@@ -226,7 +249,7 @@ function readIdentityManagementTypes(file: string, document: OpenAPIV3_1.Documen
 }
 
 /** The structure member of the operation's body: the one that carries x-identity-management-rules. */
-function findIdentitySchema(file: string, operation: OperationSpec): { identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
+function findIdentitySchema(file: string, operation: OperationSpec, raw: Json): { identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
   const properties = operation.bodySchema?.properties ?? {};
   const found = Object.entries(properties).filter(([, s]) => isObject(s) && 'x-identity-management-rules' in s);
   if (found.length !== 1) {
@@ -236,7 +259,9 @@ function findIdentitySchema(file: string, operation: OperationSpec): { identityS
   if (name !== 'IdentityInfo') {
     throw new SpecError(`${file}#/paths (${operation.name} request body)`, `the identity member is ${name}; the code addresses it as IdentityInfo`);
   }
-  return { identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer: '/components/schemas/UserIdentityInfo' };
+  const named = Object.entries(((raw.components as Json | undefined)?.schemas ?? {}) as Json).find(([, v]) => isObject(v) && 'x-identity-management-rules' in v);
+  const identityPointer = named ? `/components/schemas/${named[0]}` : `/paths (${operation.name} request body)/properties/${name}`;
+  return { identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer };
 }
 
 function readings(where: string, value: unknown): PatternReading[] {
@@ -307,6 +332,14 @@ function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members:
       const unknown = Object.keys(c).filter((k) => k !== 'minLength' && k !== 'maxLength');
       if (unknown.length) throw new SpecError(`${where}/${type}/constraints/${name}`, `${unknown.join(', ')} not understood (minLength, maxLength)`);
       const { minLength, maxLength } = c as { minLength?: number; maxLength?: number };
+      for (const [k, v] of Object.entries({ minLength, maxLength })) {
+        if (!isBound(v)) throw new SpecError(`${where}/${type}/constraints/${name}/${k}`, `must be a whole number of at least 0 (found ${JSON.stringify(v)})`);
+      }
+      const effectiveMin = minLength ?? member.minLength ?? 0;
+      const effectiveMax = maxLength ?? member.maxLength;
+      if (effectiveMax !== undefined && effectiveMin > effectiveMax) {
+        throw new SpecError(`${where}/${type}/constraints/${name}`, `no value fits: minLength ${effectiveMin} is over maxLength ${effectiveMax}`);
+      }
       if (minLength !== undefined && minLength <= (member.minLength ?? 0)) {
         throw new SpecError(`${where}/${type}/constraints/${name}/minLength`, `must be stricter than the schema's minLength ${member.minLength ?? 0}`);
       }

@@ -178,13 +178,18 @@ export function createValidator(spec: Spec): RequestValidator {
       return finding(member, 'required', failed(member, 'Member must not be null'));
     }
     if (segments.length === 0 && e.keyword === 'type') return finding('$body', 'type', 'The request body must be a JSON object');
-    const member = segments.join('.');
     if (e.keyword === 'pattern') {
       // A pattern with several readings is decided by walk(), over every reading.
       let s: Json | undefined = schema;
       for (const seg of segments) s = (s?.properties as Record<string, Json> | undefined)?.[seg];
       if (s && noteOf(s).readings) return undefined;
     }
+    return findingOf(e, segments);
+  };
+
+  /** An ajv error as a finding at the member named by its path. */
+  const findingOf = (e: ErrorObject, segments: string[]): Finding => {
+    const member = segments.join('.');
     const constraint =
       e.keyword === 'type'
         ? `Member must be of type ${String((e.params as { type: string }).type)}`
@@ -214,9 +219,7 @@ export function createValidator(spec: Spec): RequestValidator {
         const value = input.labels[label.name] ?? '';
         if (label.required && value === '') verdict.violations.push(finding(label.name, 'required', failed(label.name, 'Member must not be null')));
         if (label.check(value)) continue;
-        for (const e of label.check.errors ?? []) {
-          verdict.violations.push(finding(label.name, e.keyword, failed(label.name, `Member must have length ${e.keyword === 'maxLength' ? 'less' : 'greater'} than or equal to ${String((e.params as { limit: number }).limit)}`)));
-        }
+        for (const e of label.check.errors ?? []) verdict.violations.push(findingOf(e, [label.name]));
       }
       if (c.body) {
         const body = spec.protocol.nullIsAbsent ? stripNulls(input.body) : input.body;
