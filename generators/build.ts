@@ -1,0 +1,71 @@
+// Turns a draft (labels and a body) into a Case, and re-checks it with the oracle before anyone sees it.
+// Every generated case, boundary or random, and every shrunk one, goes through here.
+import type { Case, CaseKind, ExpectedOutcome } from './case.ts';
+import { observed, rejected } from './case.ts';
+import type { Context } from './context.ts';
+import { acceptanceOf } from './acceptance.ts';
+import { pathOf, wireOf } from './labels.ts';
+import { recheck } from './recheck.ts';
+
+/** A request before it is a case. */
+export interface Draft {
+  /** Decoded label values. */
+  labels: Record<string, string>;
+  /** The body as a JSON value, for cases the validator can read as one. */
+  body?: unknown;
+  /** The body's exact text, for wire cases (not JSON, duplicate keys, padding...). */
+  bodyText?: string;
+  /** Headers replacing the default `content-type` header (wire cases). */
+  headers?: Record<string, string>;
+  /** Label texts as they go on the wire, replacing the percent-encoding of `labels` (wire cases). */
+  encodedLabels?: Record<string, string>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True when the SDK's typed input can express the body: the identity member absent or a structure of strings. */
+function sdkCanSend(ctx: Context, body: unknown): boolean {
+  if (!isObject(body) || Object.keys(body).some((k) => k !== ctx.identityMember)) return false;
+  const identity = body[ctx.identityMember];
+  if (identity === undefined) return true;
+  const names = new Set(ctx.members.map((m) => m.spec.name));
+  return isObject(identity) && Object.entries(identity).every(([k, v]) => names.has(k) && typeof v === 'string');
+}
+
+function assemble(ctx: Context, id: string, kind: CaseKind, requirementIds: string[], expected: ExpectedOutcome, d: Draft): Case {
+  const text = d.bodyText ?? JSON.stringify(d.body);
+  const wire = wireOf(ctx, d.labels, text, d.headers);
+  if (d.encodedLabels) {
+    wire.encodedLabels = { ...wire.encodedLabels, ...d.encodedLabels };
+    wire.path = pathOf(ctx, wire.encodedLabels);
+  }
+  const c: Case = {
+    id,
+    kind,
+    identityManagementType: ctx.type,
+    requirementIds,
+    expected,
+    labels: d.labels,
+    wire,
+    channel: kind !== 'wire' && sdkCanSend(ctx, d.body) ? 'sdk' : 'raw',
+  };
+  if (d.body !== undefined) c.body = d.body;
+  return recheck(ctx, c);
+}
+
+/** A valid case: what it proves follows from its identity structure. */
+export function validCase(ctx: Context, id: string, labels: Record<string, string>, identity: Record<string, string>): Case {
+  const { requirementIds, expected } = acceptanceOf(ctx, identity);
+  return assemble(ctx, id, 'valid', requirementIds, expected, { labels, body: { [ctx.identityMember]: identity } });
+}
+
+/** A case violating exactly `requirementIds` (input requirements): invalid, or wire when its body is raw text. */
+export function invalidCase(ctx: Context, id: string, requirementIds: string[], d: Draft): Case {
+  const kind = d.bodyText === undefined ? 'invalid' : 'wire';
+  return assemble(ctx, id, kind, requirementIds, rejected(ctx.spec, ctx.catalogue, requirementIds), d);
+}
+
+/** A wire case about something only observed (content type, body size, duplicate keys, label bytes). */
+export function observedCase(ctx: Context, id: string, requirementIds: string[], d: Draft): Case {
+  return assemble(ctx, id, 'wire', requirementIds, observed(), d);
+}

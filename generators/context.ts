@@ -1,0 +1,139 @@
+// Everything the generators read from the spec for one identity management type, computed once: the members and
+// their effective bounds, the labels, the media type, the validator and the catalogue. Nothing here is hand-coded:
+// a modified spec gives a different context.
+import type { Catalogue, LabelSpec, MemberSpec, RequestValidator, Spec, Verdict } from '../spec/index.ts';
+import { catalogue, createValidator } from '../spec/index.ts';
+import { isMailSafe } from './mail-safe.ts';
+import { checkNamedRequirements, OBSERVED } from './named-requirements.ts';
+
+export interface Bounds {
+  min: number;
+  /** Absent when the spec sets no upper bound. */
+  max?: number;
+}
+
+/** A member of the identity structure as it stands for the identity management type at hand. */
+export interface MemberPlan {
+  spec: MemberSpec;
+  /** `IdentityInfo.FirstName`: the member part of its constraint addresses. */
+  address: string;
+  forbidden: boolean;
+  /** The model's bounds. */
+  modelBounds: Bounds;
+  /** The bounds for this type: the model's, tightened by the type's rules. */
+  bounds: Bounds;
+  /** The type's own stricter bounds, if any. */
+  typeBounds: { minLength?: number; maxLength?: number };
+  /** Omitting it is observed, never judged (OBS-OMITTED-NAMES names it). */
+  omissionObserved: boolean;
+}
+
+export interface GeneratorOptions {
+  /** Longest random string, in code points, for a member or label without an upper bound. Default 64. */
+  unboundedLength?: number;
+  /** Size of the body of the body-size case, in bytes. Default 1 MiB + 1. */
+  oversizedBodyBytes?: number;
+  /** How far the pattern searches grow or shrink a value, in code points. Default 2048. */
+  searchLimit?: number;
+}
+
+export interface Context {
+  spec: Spec;
+  type: string;
+  validator: RequestValidator;
+  catalogue: Catalogue;
+  /** The body member that holds the identity structure. */
+  identityMember: string;
+  members: MemberPlan[];
+  labels: LabelSpec[];
+  mediaType: string;
+  options: Required<GeneratorOptions>;
+}
+
+const DEFAULTS: Required<GeneratorOptions> = { unboundedLength: 64, oversizedBodyBytes: 1024 * 1024 + 1, searchLimit: 2048 };
+
+export function createContext(spec: Spec, type: string, options: GeneratorOptions = {}): Context {
+  if (!spec.identityManagementTypes.includes(type)) {
+    throw new Error(`unknown identity management type ${type} (the spec has ${spec.identityManagementTypes.join(', ')})`);
+  }
+  if (spec.lengthUnit !== 'code-point') throw new Error(`the generators count lengths in code points; the spec counts in ${String(spec.lengthUnit)}`);
+  const cat = catalogue(spec);
+  checkNamedRequirements(cat);
+  const identityMember = identityMemberOf(spec);
+  const observedMembers = omissionObservedMembers(spec, cat);
+  const rules = spec.typeRules[type]!;
+  const members = spec.members.map((m): MemberPlan => {
+    const typeBounds = rules.constraints[m.name] ?? {};
+    const modelBounds = { min: m.minLength ?? 0, max: m.maxLength };
+    return {
+      spec: m,
+      address: `${identityMember}.${m.name}`,
+      forbidden: rules.forbidden.includes(m.name),
+      modelBounds,
+      bounds: { min: Math.max(modelBounds.min, typeBounds.minLength ?? 0), max: minDefined(modelBounds.max, typeBounds.maxLength) },
+      typeBounds,
+      omissionObserved: observedMembers.includes(m.name),
+    };
+  });
+  return {
+    spec,
+    type,
+    validator: createValidator(spec),
+    catalogue: cat,
+    identityMember,
+    members,
+    labels: spec.operation.labels,
+    mediaType: mediaTypeOf(spec),
+    options: { ...DEFAULTS, ...options },
+  };
+}
+
+const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+
+/** The body member whose schema carries the identity management rules (as the loader finds it). */
+function identityMemberOf(spec: Spec): string {
+  const properties = spec.operation.bodySchema?.properties ?? {};
+  const found = Object.entries(properties).find(([, s]) => typeof s === 'object' && s !== null && 'x-identity-management-rules' in s);
+  if (!found) throw new Error(`${spec.operation.name} has no body member with identity management rules`);
+  return found[0];
+}
+
+/**
+ * The members whose omission is observed, never judged. The catalogue says it only in prose (OBS-OMITTED-NAMES),
+ * so they are the members that requirement names in its title or text; naming none is an error.
+ */
+function omissionObservedMembers(spec: Spec, cat: Catalogue): string[] {
+  const r = cat.get(OBSERVED.omittedMembers);
+  const prose = `${r.title} ${r.text}`;
+  const named = spec.members.filter((m) => new RegExp(`\\b${m.name}\\b`, 'u').test(prose)).map((m) => m.name);
+  if (!named.length) throw new Error(`${r.id} names no member of the spec, so the generators cannot tell which omissions it observes`);
+  return named;
+}
+
+function mediaTypeOf(spec: Spec): string {
+  const op = spec.operation;
+  const item = spec.document.paths?.[op.pathTemplate] as Record<string, { requestBody?: { content?: Record<string, unknown> } }> | undefined;
+  const types = Object.keys(item?.[op.method.toLowerCase()]?.requestBody?.content ?? {});
+  if (types.length !== 1) throw new Error(`${op.name} must declare exactly one request media type (found ${types.join(', ') || 'none'})`);
+  return types[0]!;
+}
+
+/** Validates a request of the operation under test for the context's type. */
+export const validate = (ctx: Context, labels: Record<string, string>, body: unknown): Verdict =>
+  ctx.validator.validate(ctx.spec.operation.name, { labels, body }, ctx.type);
+
+/** How the model (no type rules) judges one member value on its own; a value outside the type's bounds, or holding an
+ * address that can receive mail, is `other`. */
+export function judgeMember(ctx: Context, plan: MemberPlan, value: unknown, labels: Record<string, string>): 'valid' | 'violation' | 'ambiguous' | 'other' {
+  const verdict = ctx.validator.validate(ctx.spec.operation.name, { labels, body: { [ctx.identityMember]: { [plan.spec.name]: value } } });
+  const patternAddress = `${plan.address}.${plan.spec.readingsKeyword}`;
+  if (verdict.ambiguities.length) return 'ambiguous';
+  if (!verdict.violations.length) return typeof value === 'string' && !(within(ctx, plan.bounds, value) && isMailSafe(value)) ? 'other' : 'valid';
+  return verdict.violations.every((f) => f.address === patternAddress) ? 'violation' : 'other';
+}
+
+/** True when the length of `value` is within `bounds`. */
+export function within(ctx: Context, bounds: Bounds, value: string): boolean {
+  const n = ctx.validator.lengthOf(value);
+  return n >= bounds.min && (bounds.max === undefined || n <= bounds.max);
+}

@@ -1,0 +1,43 @@
+// generators/: the spec turned into requests. Every case is a function of a loaded Spec and an identity
+// management type; nothing about a member, a bound, a pattern or a requirement is written here (see
+// named-requirements.ts for the few IDs that no constraint address names).
+//
+//   const spec = await defaultSpec();
+//   const g = createGenerators(spec, 'CONNECT_MANAGED');          // options: GeneratorOptions
+//
+//   g.boundaryCases(): Case[]                   deterministic, seed-free; every bound and every violation kind once,
+//                                               in rounds (the first g.inputRequirementIds.length cases reach every
+//                                               applicable input requirement); ids `boundary:<ID|valid>:<variant>`
+//   g.validIdentityInfo: Arbitrary<Identity>   structures every conformant target accepts (send with fixture labels)
+//   g.validCase / g.invalidCase / g.wireCase: Arbitrary<Case>   the random phase, with shrinking
+//   g.invalidCaseFor(requirementId): Arbitrary<Case>            one input requirement
+//   g.arbitrary(name)                          by name: 'valid' | 'invalid' | 'wire' | 'invalid:<ID>'
+//   g.withLabels(case, {InstanceId, UserId})   the same case aimed at a target's fixtures (labels it is about kept)
+//   g.recheck(case)                            the oracle, for a case that came from elsewhere
+//
+//   randomCases(g, { generator, seed, runs }): Case[]   fc.sample of a generator; each case carries `replay`
+//   replayCase(spec, type, { generator, seed, path })   re-creates a random case (path as fast-check reports it)
+//
+// A Case (case.ts) carries requirementIds and expected: { outcome: 'accepted', status } for valid cases,
+// { outcome: 'rejected', status: number[] | '4xx', types: string[] | 'any' } for invalid ones (from
+// spec.protocol.outcomes and spec.operation.errors), { outcome: 'observed' } (anything but a 5xx) for what the
+// contract only observes (wire anomalies, and valid cases that omit a name: OBS-OMITTED-NAMES). `channel` says
+// whether the SDK can send the case; `wire` always describes it as a raw request (unsigned). Every case, boundary or
+// random, shrunk or re-labelled, has been re-checked by the spec's validator: it violates exactly its label, or the
+// run throws CaseMismatchError.
+import type { Spec } from '../spec/index.ts';
+import type { Case } from './case.ts';
+import type { GeneratorOptions } from './context.ts';
+import { createGenerators } from './generators.ts';
+
+export type { Case, CaseKind, ExpectedOutcome, Replay, WireRequest } from './case.ts';
+export type { GeneratorOptions } from './context.ts';
+export type { Generators } from './generators.ts';
+export type { Identity } from './valid.ts';
+export { createGenerators } from './generators.ts';
+export { randomCases, replayCase } from './random.ts';
+export { CaseMismatchError } from './recheck.ts';
+
+/** The boundary phase of a spec for one identity management type. */
+export const boundaryCases = (spec: Spec, identityManagementType: string, options?: GeneratorOptions): Case[] =>
+  createGenerators(spec, identityManagementType, options).boundaryCases();

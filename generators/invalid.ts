@@ -1,0 +1,263 @@
+// Invalid requests, labelled. For every input requirement that applies to the type, variants that violate it: one
+// per constraint it claims and per way of violating that constraint (a wrong JSON type, one past a bound, a
+// non-NFC form, an edit the pattern's readings all reject, a forbidden member...). Each variant has a
+// deterministic draft (boundary phase) and an arbitrary (random phase). A variant's label is the requirement plus
+// what the spec makes unavoidable: a member the type forbids, or a model bound beyond a stricter bound of the type.
+import fc from 'fast-check';
+import type { Constraint, LabelSpec, Requirement } from '../spec/index.ts';
+import type { Draft } from './build.ts';
+import type { Context, MemberPlan } from './context.ts';
+import { judgeMember } from './context.ts';
+import type { MemberValues } from './members.ts';
+import { normalized } from './members.ts';
+import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomText, sampleText, textBetween } from './text.ts';
+import { isDotSegment } from './labels.ts';
+import type { Identity } from './valid.ts';
+
+export interface Variant {
+  /** Stable within its requirement: `over-max:astral`, `InstanceId:empty`... */
+  name: string;
+  requirementIds: string[];
+  boundary: Draft;
+  random: fc.Arbitrary<Draft>;
+}
+
+/** What the variants are built from. */
+export interface Sources {
+  ctx: Context;
+  values: Map<string, MemberValues>;
+  labels: Record<string, string>;
+  base: Identity;
+  randomLabels: fc.Arbitrary<Record<string, string>>;
+  randomIdentity: fc.Arbitrary<Identity>;
+}
+
+/** How far past a bound random violations go. */
+const OVERSHOOT = 16;
+
+/** JSON values of each kind, for wrong-type violations. `null` only where it does not mean "absent". */
+const JSON_KINDS: Record<string, { sample: unknown; random: fc.Arbitrary<unknown> }> = {
+  string: { sample: 'Zoë', random: fc.string() },
+  number: { sample: 1, random: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })) },
+  boolean: { sample: true, random: fc.boolean() },
+  array: { sample: ['Zoë'], random: fc.array(fc.string(), { maxLength: 3 }) },
+  object: { sample: { Zoë: 'Zoë' }, random: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }) },
+  null: { sample: null, random: fc.constant(null) },
+};
+const wrongKinds = (type: unknown, withNull: boolean) => Object.keys(JSON_KINDS).filter((k) => k !== type && (withNull || k !== 'null'));
+
+const bodyOf = (ctx: Context, identity: unknown) => ({ [ctx.identityMember]: identity });
+
+/** A violation expressed as one value of one place of the request (a label, the identity member, a member). */
+interface ValueViolation {
+  name: string;
+  sample: unknown;
+  random: fc.Arbitrary<unknown>;
+}
+
+function labelDrafts(s: Sources, label: LabelSpec, v: ValueViolation): Pick<Variant, 'boundary' | 'random'> {
+  return {
+    boundary: { labels: { ...s.labels, [label.name]: v.sample as string }, body: bodyOf(s.ctx, s.base) },
+    random: fc
+      .tuple(s.randomLabels, s.randomIdentity, v.random.filter((value) => !isDotSegment(value as string)))
+      .map(([labels, identity, value]) => ({ labels: { ...labels, [label.name]: value as string }, body: bodyOf(s.ctx, identity) })),
+  };
+}
+
+function memberDrafts(s: Sources, plan: MemberPlan, v: ValueViolation): Pick<Variant, 'boundary' | 'random'> {
+  const name = plan.spec.name;
+  return {
+    boundary: { labels: s.labels, body: bodyOf(s.ctx, { ...s.base, [name]: v.sample }) },
+    random: fc
+      .tuple(s.randomLabels, s.randomIdentity, v.random)
+      .map(([labels, identity, value]) => ({ labels, body: bodyOf(s.ctx, { ...identity, [name]: value }) })),
+  };
+}
+
+/** Strings of exactly one past `bound` (plain and astral in the boundary phase), up to `ceiling` in the random one. */
+function overMax(plan: MemberPlan | undefined, bound: number, ceiling: number): ValueViolation[] {
+  const n = bound + 1;
+  const top = Math.min(bound + OVERSHOOT, ceiling);
+  const form = (s: string) => (plan ? normalized(plan, s) : s);
+  return [
+    { name: 'over-max', sample: form(sampleText(n, 'plain')), random: fc.integer({ min: n, max: top }).chain((k) => mixedText(k)).map(form) },
+    { name: 'over-max:astral', sample: form(sampleText(n, 'astral')), random: fc.integer({ min: n, max: top }).chain((k) => randomText(k, 'astral')).map(form) },
+  ];
+}
+
+/** Strings of one below `bound` (down to `floor` in the random phase); the empty string is its own variant. */
+function underMin(bound: number, floor: number): ValueViolation {
+  const n = bound - 1;
+  return { name: n === 0 ? 'empty' : 'under-min', sample: sampleText(n, 'plain'), random: textBetween(Math.min(floor, n), n) };
+}
+
+/** Non-NFC strings within the member's bounds: a non-NFC piece between NFC text, padded to the lower bound. */
+function nonNfc(s: Sources, plan: MemberPlan): ValueViolation[] {
+  const { min, max = Number.POSITIVE_INFINITY } = plan.bounds;
+  const length = (v: string) => s.ctx.validator.lengthOf(v);
+  const pad = (v: string) => v + sampleText(Math.max(0, min - length(v)), 'plain');
+  const fits = (v: string) => length(v) <= max;
+  return NON_NFC_VARIANTS.filter((variant) => fits(pad(NON_NFC_SAMPLES[variant]))).map((variant) => ({
+    name: variant,
+    sample: pad(NON_NFC_SAMPLES[variant]),
+    random: fc
+      .tuple(textBetween(0, 4), NON_NFC_PIECES[variant], textBetween(0, 4))
+      .map(([a, piece, b]) => pad(a + piece + b))
+      .filter(fits),
+  }));
+}
+
+function patternViolations(values: MemberValues): ValueViolation[] {
+  const profile = values.pattern!;
+  return Object.entries(profile.violations).map(([edit, sample]) => ({
+    name: edit,
+    sample,
+    random: values.arbitrary.map((v) => profile.violate(edit, v)),
+  }));
+}
+
+/** A forbidden member present with a value that is otherwise valid: its typical value, and empty where valid. */
+function presentValues(s: Sources, plan: MemberPlan): ValueViolation[] {
+  const values = s.values.get(plan.spec.name)!;
+  const out: ValueViolation[] = [{ name: 'present', sample: values.base, random: values.arbitrary }];
+  if (judgeMember(s.ctx, plan, '', s.labels) === 'valid') out.push({ name: 'present:empty', sample: '', random: fc.constant('') });
+  return out;
+}
+
+const kindViolations = (type: unknown, withNull: boolean): ValueViolation[] =>
+  wrongKinds(type, withNull).map((k) => ({ name: k, sample: JSON_KINDS[k]!.sample, random: JSON_KINDS[k]!.random }));
+
+/** The requirements a member violation drags in: the type forbids the member, or a model bound is past the type's. */
+function unavoidable(s: Sources, plan: MemberPlan, c: Constraint): string[] {
+  const typed = (keyword: string) => s.ctx.catalogue.claiming(`${s.ctx.type}:${plan.address}.${keyword}`).id;
+  const ids: string[] = [];
+  if (plan.forbidden && c.keyword !== 'forbidden') ids.push(typed('forbidden'));
+  if (!c.identityManagementType && c.keyword === 'maxLength' && plan.typeBounds.maxLength !== undefined) ids.push(typed('maxLength'));
+  if (!c.identityManagementType && c.keyword === 'minLength' && plan.typeBounds.minLength !== undefined) ids.push(typed('minLength'));
+  return ids;
+}
+
+function memberVariants(s: Sources, plan: MemberPlan, c: Constraint, requirement: Requirement): Variant[] {
+  const typed = c.identityManagementType !== undefined;
+  const violations = ((): ValueViolation[] => {
+    switch (c.keyword) {
+      case 'type':
+        return kindViolations(c.value, false);
+      case 'maxLength':
+        return overMax(plan, c.value as number, typed ? (plan.modelBounds.max ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY);
+      case 'minLength':
+        return [underMin(c.value as number, typed ? plan.modelBounds.min : 0)];
+      case 'x-normalization':
+        return nonNfc(s, plan);
+      case 'pattern':
+      case 'x-documented-pattern':
+        return patternViolations(s.values.get(plan.spec.name)!);
+      case 'forbidden':
+        return presentValues(s, plan);
+      default:
+        throw new Error(`no generator violates ${c.address} (keyword ${c.keyword}) for ${requirement.id}`);
+    }
+  })();
+  const ids = [requirement.id, ...unavoidable(s, plan, c)];
+  return violations.map((v) => ({ name: v.name, requirementIds: ids, ...memberDrafts(s, plan, v) }));
+}
+
+function labelVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): Variant[] {
+  const violations = ((): ValueViolation[] => {
+    switch (c.keyword) {
+      case 'required':
+        return [{ name: 'empty', sample: '', random: fc.constant('') }];
+      case 'minLength':
+        return [underMin(c.value as number, 0)];
+      case 'maxLength':
+        return overMax(undefined, c.value as number, Number.POSITIVE_INFINITY);
+      default:
+        throw new Error(`no generator violates ${c.address} (keyword ${c.keyword}) for ${requirement.id}`);
+    }
+  })();
+  return violations.map((v) => ({ name: v.name, requirementIds: [requirement.id], ...labelDrafts(s, label, v) }));
+}
+
+function identityVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
+  const ctx = s.ctx;
+  const violations: ValueViolation[] =
+    c.keyword === 'required'
+      ? [
+          { name: 'absent', sample: undefined, random: fc.constant(undefined) },
+          { name: 'null', sample: null, random: fc.constant(null) },
+        ]
+      : c.keyword === 'type'
+        ? kindViolations(c.value, false)
+        : [];
+  if (!violations.length) throw new Error(`no generator violates ${c.address} (keyword ${c.keyword}) for ${requirement.id}`);
+  const body = (identity: unknown) => (identity === undefined ? {} : bodyOf(ctx, identity));
+  return violations.map((v) => ({
+    name: v.name,
+    requirementIds: [requirement.id],
+    boundary: { labels: s.labels, body: body(v.sample) },
+    random: fc.tuple(s.randomLabels, v.random).map(([labels, value]) => ({ labels, body: body(value) })),
+  }));
+}
+
+/** Body texts that are not one JSON document: prose, a truncated document, a document with bytes after it, nothing. */
+function notJsonVariants(s: Sources, requirement: Requirement): Variant[] {
+  const text = JSON.stringify(bodyOf(s.ctx, s.base));
+  const randomText = s.randomIdentity.map((identity) => JSON.stringify(bodyOf(s.ctx, identity)));
+  const cut = (t: string, n: number) => [...t].slice(0, n % [...t].length).join('');
+  const notJson = (t: string) => !s.ctx.validator.parseBody(t).ok;
+  const texts: { name: string; sample: string; random: fc.Arbitrary<string> }[] = [
+    { name: 'not-json', sample: sampleText(8, 'plain'), random: fc.string({ unit: 'binary' }).filter(notJson) },
+    { name: 'truncated', sample: cut(text, [...text].length - 1), random: fc.tuple(randomText, fc.nat()).map(([t, n]) => cut(t, n)) },
+    {
+      name: 'trailing-bytes',
+      sample: `${text}\n{}`,
+      random: fc.tuple(randomText, fc.constantFrom('x', '}', ']', '{}', '\u0000'), fc.string()).map(([t, junk, more]) => t + junk + more),
+    },
+    { name: 'empty', sample: '', random: fc.constant('') },
+  ];
+  return texts.map((t) => ({
+    name: t.name,
+    requirementIds: [requirement.id],
+    boundary: { labels: s.labels, bodyText: t.sample },
+    random: fc.tuple(s.randomLabels, t.random).map(([labels, bodyText]) => ({ labels, bodyText })),
+  }));
+}
+
+function bodyTypeVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
+  return kindViolations(c.value, true).map((v) => ({
+    name: v.name,
+    requirementIds: [requirement.id],
+    boundary: { labels: s.labels, body: v.sample },
+    random: fc.tuple(s.randomLabels, v.random).map(([labels, body]) => ({ labels, body })),
+  }));
+}
+
+function constraintVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
+  const ctx = s.ctx;
+  const label = ctx.labels.find((l) => l.name === c.member);
+  if (label) return labelVariants(s, label, c, requirement);
+  if (c.member === '$body' && c.keyword === 'json') return notJsonVariants(s, requirement);
+  if (c.member === '$body' && c.keyword === 'type') return bodyTypeVariants(s, c, requirement);
+  if (c.member === ctx.identityMember) return identityVariants(s, c, requirement);
+  const plan = ctx.members.find((p) => p.address === c.member);
+  if (plan) return memberVariants(s, plan, c, requirement);
+  throw new Error(`no generator violates ${c.address} for ${requirement.id}: ${c.member} is not a label, the body or a member`);
+}
+
+/** Every variant of an input requirement. Variant names carry the member when the requirement claims several. */
+export function variantsOf(s: Sources, requirement: Requirement): Variant[] {
+  const constraints = requirement.constrains.map((address) => s.ctx.spec.constraints.find((c) => c.address === address)!);
+  const several = new Set(constraints.map((c) => c.member)).size > 1;
+  const seen = new Set<string>();
+  const out: Variant[] = [];
+  for (const c of constraints) {
+    for (const v of constraintVariants(s, c, requirement)) {
+      const name = several ? `${c.member.split('.').at(-1)}:${v.name}` : v.name;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      out.push({ ...v, name });
+    }
+  }
+  if (!out.length) throw new Error(`no variant violates ${requirement.id}`);
+  return out;
+}

@@ -1,0 +1,123 @@
+// The URI labels: valid values (realistic and arbitrary), their percent-encoding, and the wire request built from
+// labels and a body. Bounds come from spec.operation.labels.
+import fc from 'fast-check';
+import type { LabelSpec } from '../spec/index.ts';
+import type { WireRequest } from './case.ts';
+import type { Bounds, Context } from './context.ts';
+import { boundarySamples } from './deterministic.ts';
+import { cycle, sampleText } from './text.ts';
+import { isSurrogate } from './unicode.ts';
+
+/** UTF-8 percent-encoding that keeps only `A-Za-z0-9-_.~`, as the SDK encodes labels (contract A6). */
+export const encodeLabel = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The request's path with the given (already encoded) labels. */
+export const pathOf = (ctx: Context, encodedLabels: Record<string, string>): string =>
+  ctx.spec.operation.pathTemplate.replace(/\{([^}]+)\}/g, (_, name: string) => encodedLabels[name] ?? '');
+
+export function wireOf(ctx: Context, labels: Record<string, string>, body: string, headers?: Record<string, string>): WireRequest {
+  const encodedLabels = Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, encodeLabel(value)]));
+  return {
+    method: ctx.spec.operation.method,
+    path: pathOf(ctx, encodedLabels),
+    encodedLabels,
+    headers: headers ?? { 'content-type': ctx.mediaType },
+    body,
+  };
+}
+
+/** A required label is never empty; otherwise its schema's bounds. */
+const labelBounds = (label: LabelSpec): Bounds => ({ min: Math.max(label.minLength ?? 0, label.required ? 1 : 0), max: label.maxLength });
+
+/** `.` and `..` are path segments some HTTP stacks normalise away (contract A6): never a label. */
+export const isDotSegment = (s: string) => s === '.' || s === '..';
+
+const RESERVED = ['/', '?', '#', '%', '&', '+', ' ', ':', '@', '=', ';', ',', '[', ']', '!', '$', "'", '(', ')', '*', '.'];
+
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-central-1', 'ap-southeast-2'];
+const accountId = fc.integer({ min: 0, max: 999_999_999_999 }).map((n) => String(n).padStart(12, '0'));
+const arn = (resource: (instance: string, id: string) => string) =>
+  fc
+    .tuple(fc.constantFrom(...REGIONS), accountId, fc.uuid(), fc.uuid())
+    .map(([region, account, instance, id]) => `arn:aws:connect:${region}:${account}:${resource(instance, id)}`);
+
+/** Identifiers as AWS writes them: UUIDs and instance or user ARNs. */
+const realistic = fc.oneof(
+  fc.uuid(),
+  arn((instance) => `instance/${instance}`),
+  arn((instance, id) => `instance/${instance}/agent/${id}`),
+);
+
+const anyCodePoint = fc
+  .integer({ min: 0, max: 0x10ffff })
+  .filter((cp) => !isSurrogate(cp))
+  .map((cp) => String.fromCodePoint(cp));
+const labelUnit = fc.oneof(fc.constantFrom(...RESERVED), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), anyCodePoint);
+
+/** A random valid value of one label: realistic or arbitrary (reserved and non-ASCII characters). */
+function labelValue(ctx: Context, label: LabelSpec): fc.Arbitrary<string> {
+  const b = labelBounds(label);
+  const max = b.max ?? b.min + ctx.options.unboundedLength;
+  return fc.oneof(realistic, fc.string({ unit: labelUnit, minLength: b.min, maxLength: max })).filter((s) => fitsLabel(ctx, { min: b.min, max }, s));
+}
+
+/** Random valid labels for every label of the operation. */
+export const labelValues = (ctx: Context): fc.Arbitrary<Record<string, string>> =>
+  fc.record(Object.fromEntries(ctx.labels.map((l) => [l.name, labelValue(ctx, l)])));
+
+/** The labels of every boundary case that is not about a label: one UUID each. */
+export function defaultLabels(ctx: Context): Record<string, string> {
+  const uuids = boundarySamples(fc.uuid(), ctx.labels.length);
+  return Object.fromEntries(ctx.labels.map((l, i) => [l.name, uuids[i]!]));
+}
+
+/** Deterministic valid values of one label, by variant: realistic, reserved and non-ASCII, and at its bounds. */
+export function labelSamples(ctx: Context, label: LabelSpec): Record<string, string> {
+  const b = labelBounds(label);
+  const [uuid, instanceArn, userArn] = boundarySamples(fc.tuple(fc.uuid(), arn((i) => `instance/${i}`), arn((i, u) => `instance/${i}/agent/${u}`)), 1)[0]!;
+  const clamp = (n: number) => Math.max(b.min, b.max === undefined ? n : Math.min(n, b.max));
+  const candidates: Record<string, string> = {
+    uuid,
+    'instance-arn': instanceArn,
+    'user-arn': userArn,
+    reserved: cycle(RESERVED, clamp(RESERVED.length)),
+    'non-ascii': cycle(NON_ASCII, clamp(16)),
+    min: sampleText(b.min, 'plain'),
+  };
+  if (b.max !== undefined) {
+    candidates.max = sampleText(b.max, 'plain');
+    candidates['max:astral'] = sampleText(b.max, 'astral');
+  }
+  return Object.fromEntries(Object.entries(candidates).filter(([, v]) => fitsLabel(ctx, b, v)));
+}
+
+const NON_ASCII = ['Zoë', '😀', 'ש', '𠀋', '中', 'ß'];
+
+function fitsLabel(ctx: Context, b: Bounds, s: string): boolean {
+  const n = ctx.validator.lengthOf(s);
+  return !isDotSegment(s) && n >= b.min && (b.max === undefined || n <= b.max);
+}
+
+/** A label's encoded text decoded as UTF-8: `strict` is absent when the bytes are not valid UTF-8 or the encoding
+ * is malformed; `lenient` replaces each bad sequence with U+FFFD, as a lenient server would. */
+export function decodeLabel(encoded: string): { strict?: string; lenient: string } {
+  const bytes: number[] = [];
+  for (let i = 0; i < encoded.length; ) {
+    const hex = /^%([0-9A-Fa-f]{2})/.exec(encoded.slice(i, i + 3));
+    if (hex) {
+      bytes.push(parseInt(hex[1]!, 16));
+      i += 3;
+      continue;
+    }
+    const c = String.fromCodePoint(encoded.codePointAt(i)!);
+    bytes.push(...new TextEncoder().encode(c));
+    i += c.length;
+  }
+  const lenient = new TextDecoder().decode(new Uint8Array(bytes));
+  try {
+    return { strict: decodeURIComponent(encoded), lenient };
+  } catch {
+    return { lenient };
+  }
+}

@@ -1,0 +1,36 @@
+// The only requirement IDs the generators name. None of them claims a constraint address, so the catalogue
+// cannot hand them out by address; every other ID comes from `catalogue(spec).claiming(address)`.
+// `checkNamedRequirements` runs whenever generators are created and fails if the catalogue lost one.
+import type { Catalogue } from '../spec/index.ts';
+
+/** Acceptance: what a valid case proves. */
+export const ACCEPTANCE = {
+  valid: 'OK-ACCEPT-VALID',
+  modelBounds: 'OK-MODEL-BOUNDS',
+  lengthInCodePoints: 'OK-LENGTH-CODEPOINTS',
+  patternValues: { pattern: 'OK-MOBILE-E164', 'x-documented-pattern': 'OK-SECONDARYEMAIL-VALID' },
+  freeText: 'OK-EMAIL-ANY',
+} as const;
+
+/** What a case observes without judging it (contract rule 17), and the robustness rule (14). */
+export const OBSERVED = {
+  omittedMembers: 'OBS-OMITTED-NAMES',
+  contentType: 'OBS-CONTENT-TYPE',
+  bodySize: 'OBS-BODY-SIZE',
+  duplicateKeys: 'OBS-DUPLICATE-KEYS',
+  noServerError: 'SRV-NO-5XX',
+} as const;
+
+function namedIds(): string[] {
+  const { patternValues, ...acceptance } = ACCEPTANCE;
+  return [...Object.values(acceptance), ...Object.values(patternValues), ...Object.values(OBSERVED)];
+}
+
+/** Throws unless every named ID is in the catalogue and none of them is an input requirement. */
+export function checkNamedRequirements(cat: Catalogue): void {
+  for (const id of namedIds()) {
+    const r = cat.all.find((x) => x.id === id);
+    if (!r) throw new Error(`generators name the requirement ${id}, which the catalogue does not have`);
+    if (r.outcome) throw new Error(`generators name ${id} as a non-input requirement, but the catalogue gives it an outcome`);
+  }
+}

@@ -1,0 +1,69 @@
+// Valid requests: every member the type allows present or absent, strings at and near every bound, labels
+// realistic and arbitrary. Members the type forbids never appear.
+import fc from 'fast-check';
+import type { Case } from './case.ts';
+import type { Context } from './context.ts';
+import type { MemberValues } from './members.ts';
+import { validCase } from './build.ts';
+import { labelSamples, labelValues } from './labels.ts';
+
+export type Identity = Record<string, string>;
+
+/** A boundary group: the cases about one subject (a member, a label, or the structure as a whole). */
+export interface Group {
+  name: string;
+  cases: Case[];
+}
+
+const dropUndefined = (record: Record<string, string | undefined>): Identity =>
+  Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => e[1] !== undefined));
+
+/**
+ * Random valid identity structures. A member whose omission is only observed is always present unless
+ * `omitObserved`, and then rarely absent; other allowed members are present half of the time.
+ */
+export function identityArbitrary(ctx: Context, values: Map<string, MemberValues>, omitObserved: boolean): fc.Arbitrary<Identity> {
+  const entries = ctx.members
+    .filter((p) => !p.forbidden)
+    .map((p) => {
+      const value = values.get(p.spec.name)!.arbitrary;
+      if (p.omissionObserved && !omitObserved) return [p.spec.name, value] as const;
+      return [p.spec.name, fc.option(value, { nil: undefined, freq: p.omissionObserved ? 8 : 2 })] as const;
+    });
+  return fc.record(Object.fromEntries(entries)).map(dropUndefined);
+}
+
+/** Random valid cases, some of them without a member whose omission is only observed. */
+export function validCaseArbitrary(ctx: Context, values: Map<string, MemberValues>): fc.Arbitrary<Case> {
+  return fc
+    .tuple(labelValues(ctx), identityArbitrary(ctx, values, true))
+    .map(([labels, identity]) => validCase(ctx, 'random:valid', labels, identity));
+}
+
+/** The deterministic structure boundary cases start from: every allowed member at its typical value. */
+export function baseIdentity(ctx: Context, values: Map<string, MemberValues>): Identity {
+  return Object.fromEntries(ctx.members.filter((p) => !p.forbidden).map((p) => [p.spec.name, values.get(p.spec.name)!.base]));
+}
+
+/** Valid boundary cases, grouped by subject: the whole structure, each allowed member, each label. */
+export function validBoundaryGroups(ctx: Context, values: Map<string, MemberValues>, labels: Record<string, string>): Group[] {
+  const base = baseIdentity(ctx, values);
+  const id = (subject: string, variant: string) => `boundary:valid:${subject}:${variant}`;
+  const groups: Group[] = [
+    { name: 'valid:structure', cases: [validCase(ctx, id('structure', 'all-members'), labels, base), validCase(ctx, id('structure', 'no-members'), labels, {})] },
+  ];
+  for (const plan of ctx.members.filter((p) => !p.forbidden)) {
+    const name = plan.spec.name;
+    const without = Object.fromEntries(Object.entries(base).filter(([k]) => k !== name));
+    const cases = [validCase(ctx, id(name, 'absent'), labels, without)];
+    for (const [variant, value] of Object.entries(values.get(name)!.samples)) cases.push(validCase(ctx, id(name, variant), labels, { ...base, [name]: value }));
+    groups.push({ name: `valid:${name}`, cases });
+  }
+  for (const label of ctx.labels) {
+    const cases = Object.entries(labelSamples(ctx, label)).map(([variant, value]) =>
+      validCase(ctx, id(label.name, variant), { ...labels, [label.name]: value }, base),
+    );
+    groups.push({ name: `valid:${label.name}`, cases });
+  }
+  return groups;
+}
