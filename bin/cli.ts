@@ -1,6 +1,8 @@
 // The connect-conformance command: one line per user error and exit 2, never a stack trace for bad input.
 import { SpecError } from '../spec/index.ts';
+import { TargetConfigError, TargetUnreachable } from '../targets/index.ts';
 import { FixturesError } from '../targets/reference/index.ts';
+import { replay, REPLAY_HELP } from './replay.ts';
 import { run, RUN_HELP } from './run.ts';
 import { serve, SERVE_HELP } from './serve.ts';
 import { UsageError } from './usage.ts';
@@ -11,15 +13,18 @@ const HELP = `Usage: connect-conformance <command> [flags]
 
 Commands:
   run      run the conformance suites against a target (default: the embedded reference)
+  replay   re-run one failing case of a report against any target
   serve    run the reference implementation as an HTTP server on 127.0.0.1
 
 connect-conformance <command> --help tells more.
 
 ${RUN_HELP}
 
+${REPLAY_HELP}
+
 ${SERVE_HELP}`;
 
-const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, serve };
+const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, replay, serve };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -37,8 +42,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof SpecError || e instanceof FixturesError) {
-      console.error(e.message);
+    if ([UsageError, SpecError, FixturesError, TargetConfigError, TargetUnreachable].some((kind) => e instanceof kind)) {
+      console.error((e as Error).message);
       process.exitCode = 2;
       return;
     }

@@ -1,52 +1,127 @@
-// `connect-conformance run`. Until the conformance suites exist, it loads and checks the spec and exercises
-// the embedded reference through the real SDK: an accepted update read back byte for byte, and an unknown user,
-// on an instance of each identity management type.
-import { ConnectClient, DescribeUserCommand, UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
-import { defaultSpec } from '../spec/index.ts';
-import { createReferenceService, defaultFixtures, inMemoryRequestHandler } from '../targets/reference/index.ts';
-import { parseFlags } from './usage.ts';
+// `connect-conformance run`: checks the configuration against the target (one line and exit 2 when it cannot
+// work), runs the suites (vitest, one file after another, showing progress), gathers their ledgers into
+// DIR/results.json and exits 0 when every MUST requirement that ran passed, 1 when one failed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startVitest } from 'vitest/node';
+import { buildResults, type Results } from '../reports/results.ts';
+import { defaultSpec, type Spec } from '../spec/index.ts';
+import { CONFIG_ENV, type RunConfig } from '../suites/config.ts';
+import type { LedgerData, ShownEvidence } from '../suites/ledger.ts';
+import { preflight } from '../suites/session.ts';
+import type { RestoreNote } from '../suites/session.ts';
+import { createTarget } from '../targets/index.ts';
+import { replayCommand } from './replay-command.ts';
+import { runConfig, TARGET_HELP } from './run-config.ts';
 
-export const RUN_HELP = `Usage: connect-conformance run
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-Loads and checks the spec (spec/connect.openapi.yaml and spec/requirements.yaml), then exercises the embedded
-reference implementation through @aws-sdk/client-connect. Exit 0 when every check passed, 1 when one failed,
-2 for a broken spec or bad flags.`;
+export const RUN_HELP = `Usage: connect-conformance run [flags]        (npm run conformance -- [flags])
+
+Runs every conformance suite against a target and writes DIR/results.json. Exit 0 when every MUST requirement
+that ran passed, 1 when one failed, 2 for a usage or configuration error or an unreachable target.
+
+${TARGET_HELP}
+Run:
+  --runs N                    random-phase examples per property (default 25)
+  --seed N                    the seed of the random phase (default: random, printed)
+  --only ID,...               check only these requirements (the others are reported skip)
+  --report-dir DIR            where results.json goes (default reports/out)`;
+
+function toolInfo(): Results['tool'] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const sdk = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-connect/package.json'), 'utf8')) as { version: string }).version;
+  let commit: string | undefined;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    commit = undefined;
+  }
+  return { name: pkg.name, version: pkg.version, commit, sdk };
+}
+
+interface SuiteLedger {
+  ledger: LedgerData;
+  restore: RestoreNote[];
+}
+
+function readLedgers(dir: string): { name: string; data: SuiteLedger }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ name: f.replace(/\.json$/, ''), data: JSON.parse(readFileSync(join(dir, f), 'utf8')) as SuiteLedger }));
+}
+
+const SUITE_FILES = () => readdirSync(join(ROOT, 'suites')).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace(/\.test\.ts$/, ''));
+
+function printSummary(results: Results, file: string): void {
+  const { must, should, observe } = results.summary;
+  const failing = results.requirements.filter((r) => r.status === 'fail');
+  console.log('');
+  for (const r of failing) console.log(`FAIL ${r.level.padEnd(6)} ${r.id}  ${r.title}\n     ${r.failures[0]?.problem ?? ''}\n     replay: ${r.failures[0]?.replay ?? ''}`);
+  console.log(
+    `\n${results.summary.verdict.toUpperCase()}: MUST ${must.passed}/${must.passed + must.failed} passed` +
+      ` (${must.skipped} skipped, ${must.notApplicable} n/a); SHOULD ${should.passed}/${should.passed + should.failed}; OBSERVE ${observe.passed} recorded` +
+      `\nseed ${results.seed}; results: ${file}`,
+  );
+}
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseFlags('run', args, { help: { type: 'boolean' } });
-  if (values.help) {
+  const spec: Spec = await defaultSpec();
+  const { config, reportDir, help } = runConfig(spec, args);
+  if (help) {
     console.log(RUN_HELP);
     return 0;
   }
-  const spec = await defaultSpec();
-  console.log(`spec: ${spec.files.document} (botocore ${spec.model.botocore}, ${spec.model.year}), ${spec.requirements.length} requirements, ${spec.constraints.length} constraints`);
-  const fixtures = defaultFixtures();
-  const service = createReferenceService(spec, { fixtures });
-  const client = new ConnectClient({ region: fixtures.region, credentials: fixtures.credentials, maxAttempts: 1, requestHandler: inMemoryRequestHandler(service.handle) });
-  let failed = 0;
-  const check = (ok: boolean, what: string) => {
-    console.log(`${ok ? 'pass' : 'FAIL'}  ${what}`);
-    if (!ok) failed++;
-  };
-  const seen = new Set<string>();
-  for (const instance of fixtures.instances) {
-    const type = instance.identityManagementType;
-    const user = instance.users[0];
-    if (seen.has(type) || !user) continue;
-    seen.add(type);
-    const info = { Mobile: '+15555550123', SecondaryEmail: 'conformance@example.org' };
-    const update = await client.send(new UpdateUserIdentityInfoCommand({ InstanceId: instance.id, UserId: user.id, IdentityInfo: info }));
-    check(update.$metadata.httpStatusCode === 200, `${type}: an update of Mobile and SecondaryEmail answers 200`);
-    const read = await client.send(new DescribeUserCommand({ InstanceId: instance.id, UserId: user.id }));
-    check(read.User?.IdentityInfo?.Mobile === info.Mobile && read.User.IdentityInfo.SecondaryEmail === info.SecondaryEmail, `${type}: DescribeUser reads the update back`);
-    const status = await client
-      .send(new UpdateUserIdentityInfoCommand({ InstanceId: instance.id, UserId: 'conformance-no-such-user', IdentityInfo: info }))
-      .then(
-        () => 200,
-        (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => `${e.$metadata?.httpStatusCode} ${e.name}`,
-      );
-    check(status === '404 ResourceNotFoundException', `${type}: an unknown user answers 404 ResourceNotFoundException (got ${status})`);
+  const startedAt = new Date();
+  const target = await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, modulePath: config.modulePath });
+  let sets;
+  try {
+    sets = await preflight(spec, config, target);
+  } finally {
+    await target.close();
   }
-  console.log(`${failed === 0 ? 'conformant' : 'NOT conformant'}: ${failed} check(s) failed`);
-  return failed === 0 ? 0 : 1;
+  const resolved: RunConfig = { ...config, expectAuth: config.expectAuth || target.enforcesAuth === true };
+  const types = [...new Set(sets.map((s) => s.identityManagementType))];
+
+  const outDir = resolve(reportDir);
+  const runDir = join(outDir, '.run');
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const configFile = join(runDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ ...resolved, ledgerDir: join(runDir, 'ledgers') }));
+  process.env[CONFIG_ENV] = configFile;
+  console.log(`connect-conformance: ${target.kind} target at ${target.endpoint}; ${types.join(', ')}; seed ${resolved.seed}; ${resolved.runs} runs per property`);
+
+  const vitest = await startVitest('test', ['suites/'], { root: ROOT, run: true, watch: false, fileParallelism: false, passWithNoTests: false, reporters: ['default'] });
+  await vitest.close();
+  process.exitCode = undefined;
+
+  const ledgers = readLedgers(join(runDir, 'ledgers'));
+  const missing = SUITE_FILES().filter((name) => !ledgers.some((l) => l.name === name));
+  const results = buildResults({
+    spec,
+    ledgers: ledgers.map((l) => l.data.ledger),
+    restore: ledgers.flatMap((l) => l.data.restore),
+    tool: toolInfo(),
+    target: { kind: target.kind, endpoint: target.endpoint, region: resolved.region, identityManagementTypes: types },
+    seed: resolved.seed,
+    runs: resolved.runs,
+    only: resolved.only,
+    startedAt,
+    finishedAt: new Date(),
+    replay: (id: string, evidence: ShownEvidence) => replayCommand(resolved, id, evidence),
+  });
+  const file = join(outDir, 'results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  printSummary(results, file);
+  const unrestored = results.fixtures.filter((n) => !n.restored);
+  for (const n of unrestored) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}`);
+  if (missing.length) {
+    console.error(`suite file(s) ${missing.join(', ')} did not complete (see the errors above); their requirements are reported skip`);
+    return 1;
+  }
+  return results.summary.must.failed > 0 || unrestored.length > 0 ? 1 : 0;
 }

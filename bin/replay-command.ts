@@ -1,0 +1,34 @@
+// The one command line that re-runs a single failing case against the same target (or, with other target flags,
+// against any target). Secrets never appear in it: credentials come from the environment.
+import type { RunConfig } from '../suites/config.ts';
+import type { ShownEvidence } from '../suites/ledger.ts';
+
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export function targetFlags(config: RunConfig): string[] {
+  const flags: [string, string | undefined][] = [
+    ['--target', config.target],
+    ['--endpoint-url', config.endpointUrl],
+    ['--module', config.modulePath],
+    ['--region', config.region],
+    ['--instance-id', config.fixtures.instanceId],
+    ['--user-id', config.fixtures.userId],
+    ['--second-user-id', config.fixtures.secondUserId],
+    ['--second-instance-id', config.fixtures.secondInstanceId],
+    ['--security-profile-id', config.securityProfileId],
+    ['--routing-profile-id', config.routingProfileId],
+  ];
+  const out = flags.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [k, quote(v!)]);
+  if (config.provision) out.push('--provision');
+  if (config.expectAuth) out.push('--expect-auth');
+  return out;
+}
+
+export function replayCommand(config: RunConfig, requirementId: string, e: ShownEvidence): string {
+  const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId, '--case', quote(e.caseId)];
+  if (e.identityManagementType) parts.push('--identity-management', e.identityManagementType);
+  if (e.generator) parts.push('--generator', quote(e.generator));
+  if (e.seed !== undefined) parts.push('--seed', String(e.seed));
+  if (e.path) parts.push('--path', quote(e.path));
+  return parts.join(' ');
+}

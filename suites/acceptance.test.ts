@@ -1,0 +1,5 @@
+// The acceptance suite (see plan.ts), run against the configured target.
+import { conformanceSuite } from './harness.ts';
+import { SUITES } from './plan.ts';
+
+await conformanceSuite('acceptance', SUITES.acceptance!);

@@ -1,0 +1,163 @@
+// Running one generated case against a target and judging it: the outcome its requirements allow, the success
+// envelope, read-back, and nothing lost. Each named function proves the requirements it names.
+import { UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
+import type { Case } from '../../generators/index.ts';
+import type { Observation } from '../../targets/index.ts';
+import { utf8 } from '../../targets/wire.ts';
+import type { IdentityInfo, Session } from '../session.ts';
+import { judge, pass, type Evidence, type Expected, type Verdict } from '../verdict.ts';
+import { describeResponse, errorTypeOf, jsonOf } from './response-reading.ts';
+import { differingMembers, readBackHolds, unchangedSince } from './read-back.ts';
+
+/** What the suite knows of a fixture user's identity info; refreshed from read-back after each accepted change. */
+export interface UserState {
+  instanceId: string;
+  userId: string;
+  info: IdentityInfo;
+}
+
+export async function sendCase(session: Session, c: Case): Promise<Observation> {
+  if (c.channel === 'sdk') {
+    const body = c.body as Record<string, unknown>;
+    return session.target.send(new UpdateUserIdentityInfoCommand({ ...body, ...c.labels } as never));
+  }
+  return session.target.raw({ method: c.wire.method, path: c.wire.path, headers: c.wire.headers, body: utf8(c.wire.body) });
+}
+
+export function expectedOf(c: Case): Expected {
+  const e = c.expected;
+  if (e.outcome === 'accepted') return { summary: `${e.status.join(' or ')} with no error type`, status: e.status };
+  if (e.outcome === 'observed') return { summary: 'anything but a 5xx (observed, not judged)' };
+  const status = e.status === '4xx' ? 'a 4xx' : e.status.join(' or ');
+  const types = e.types === 'any' ? 'any error type' : e.types.join(' or ');
+  return { summary: `${status} with ${types}`, status: e.status, types: e.types };
+}
+
+/** The values of the sensitive members a case sends, for SENS-NO-ECHO. */
+export function sensitiveValuesOf(session: Session, c: Case): string[] {
+  const info = (c.body as Record<string, unknown> | undefined)?.IdentityInfo;
+  if (typeof info !== 'object' || info === null) return [];
+  return session.spec.members.filter((m) => m.sensitive).map((m) => (info as Record<string, unknown>)[m.name]).filter((v): v is string => typeof v === 'string');
+}
+
+export const evidenceOf = (c: Case, observation: Observation | undefined, problem: string): Evidence => ({
+  caseId: c.id,
+  input: c.body ?? c.wire.body,
+  observation,
+  expected: expectedOf(c),
+  problem,
+  seed: c.replay?.seed,
+  path: c.replay?.path,
+  generator: c.replay?.generator,
+  identityManagementType: c.identityManagementType,
+});
+
+/** Whether the response is one the case allows. */
+export function outcomeProblem(session: Session, c: Case, obs: Observation): string | undefined {
+  const r = obs.response;
+  if (!r) return `no response (${obs.transportError ?? 'unknown transport failure'})`;
+  const e = c.expected;
+  const type = errorTypeOf(session.spec, r)?.type;
+  const got = describeResponse(session.spec, r);
+  if (e.outcome === 'observed') return undefined;
+  if (e.outcome === 'accepted') {
+    if (!e.status.includes(r.statusCode)) return `a valid request was not accepted: got ${got}`;
+    if (type) return `an accepted request carries the error type ${type}`;
+    return undefined;
+  }
+  const statusOk = e.status === '4xx' ? r.statusCode >= 400 && r.statusCode < 500 : e.status.includes(r.statusCode);
+  if (!statusOk) return `expected ${expectedOf(c).summary}, got ${got}`;
+  if (!type) return `the rejection carries no error type (status ${r.statusCode})`;
+  if (e.types !== 'any' && !e.types.includes(type)) return `expected ${expectedOf(c).summary}, got ${got}`;
+  return undefined;
+}
+
+/** The verdicts of the requirements the case is labelled with (OBSERVE ones record what was seen). */
+export function caseOutcomeVerdicts(session: Session, c: Case, obs: Observation): Verdict[] {
+  const problem = outcomeProblem(session, c, obs);
+  return c.requirementIds.map((id) =>
+    c.expected.outcome === 'observed' ? pass(id, c.id, describeResponse(session.spec, obs.response)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
+  );
+}
+
+/** OK-SUCCESS-ENVELOPE: a 2xx has an empty body or {} and no error type. */
+export function successEnvelope(session: Session, c: Case, obs: Observation): Verdict[] {
+  const r = obs.response;
+  if (!r || r.statusCode < 200 || r.statusCode >= 300) return [];
+  const body = jsonOf(r);
+  const emptyBody = r.body.length === 0 || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
+  const type = errorTypeOf(session.spec, r);
+  const problem = !emptyBody ? 'the success body is neither empty nor {}' : type ? `a 2xx carries the error type ${type.type}` : '';
+  return [judge('OK-SUCCESS-ENVELOPE', !problem, evidenceOf(c, obs, problem))];
+}
+
+const accepted = (obs: Observation) => !!obs.response && obs.response.statusCode >= 200 && obs.response.statusCode < 300;
+const sentIdentity = (c: Case): IdentityInfo => {
+  const info = (c.body as { IdentityInfo?: Record<string, unknown> } | undefined)?.IdentityInfo ?? {};
+  return Object.fromEntries(Object.entries(info).filter((e): e is [string, string] => typeof e[1] === 'string'));
+};
+const aimsAt = (c: Case, state: UserState) => c.labels.InstanceId === state.instanceId && c.labels.UserId === state.userId;
+
+/** RB-READBACK and OBS-OMITTED-MEMBERS after an accepted update; refreshes the state. */
+async function readBackAfterAccept(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
+  const sent = sentIdentity(c);
+  const read = await readBackHolds(session, state.instanceId, state.userId, sent);
+  const verdicts: Verdict[] = [];
+  const wrong = differingMembers(sent, read.info);
+  verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, `DescribeUser did not return ${wrong.join(', ')} as sent within ${session.config.readBackWindowMs} ms`), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
+  const omitted = Object.keys(state.info).filter((k) => !(k in sent));
+  for (const member of omitted) {
+    verdicts.push(pass('OBS-OMITTED-MEMBERS', c.id, read.info && member in read.info ? `${member} omitted: kept` : `${member} omitted: cleared`));
+  }
+  if (read.info) state.info = read.info;
+  return verdicts;
+}
+
+/** NL-REJECTED-UNCHANGED: a rejected request left the user as it was. */
+async function rejectedChangedNothing(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
+  const before = state.info;
+  const after = await unchangedSince(session, state.instanceId, state.userId, before);
+  if (after.info) state.info = after.info;
+  return [judge('NL-REJECTED-UNCHANGED', after.ok, { ...evidenceOf(c, after.observation, 'the identity info changed after a rejected request'), expected: { summary: `DescribeUser still returns ${JSON.stringify(before)}` } })];
+}
+
+/** NL-OTHER-USERS-UNCHANGED: the second fixture user is as it was. */
+export async function otherUserUnchanged(session: Session, c: Case, other: UserState | undefined): Promise<Verdict[]> {
+  if (!other) return [];
+  const after = await unchangedSince(session, other.instanceId, other.userId, other.info);
+  return [judge('NL-OTHER-USERS-UNCHANGED', after.ok, { ...evidenceOf(c, after.observation, `user ${other.userId} changed when another user was updated`), expected: { summary: `DescribeUser of the other user still returns ${JSON.stringify(other.info)}` } })];
+}
+
+/** Runs one case against the fixture user and returns every verdict it gives. */
+export async function runCase(session: Session, c: Case, state: UserState, other?: UserState): Promise<Verdict[]> {
+  const obs = await sendCase(session, c);
+  const verdicts = [...caseOutcomeVerdicts(session, c, obs), ...successEnvelope(session, c, obs)];
+  session.observe(obs, {
+    caseId: c.id,
+    input: c.body ?? c.wire.body,
+    sensitiveValues: sensitiveValuesOf(session, c),
+    protocolLevel: c.expected.outcome !== 'rejected' || c.expected.types === 'any',
+    seed: c.replay?.seed,
+    path: c.replay?.path,
+    generator: c.replay?.generator,
+    identityManagementType: c.identityManagementType,
+  });
+  if (!obs.response || !aimsAt(c, state)) return verdicts;
+  if (accepted(obs)) {
+    verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(session, c, state) : await refresh(session, state)));
+    verdicts.push(...(await otherUserUnchanged(session, c, other)));
+  } else {
+    verdicts.push(...(await rejectedChangedNothing(session, c, state)));
+  }
+  return verdicts;
+}
+
+/** After an observed case was accepted, the suite learns the new state without judging it. */
+async function refresh(session: Session, state: UserState): Promise<Verdict[]> {
+  const { info } = await session.readIdentity(state.instanceId, state.userId);
+  if (info) state.info = info;
+  return [];
+}
+
+export const failed = (verdicts: Verdict[], session: Session) =>
+  verdicts.filter((v) => !v.pass && session.catalogue.get(v.requirementId).level !== 'OBSERVE');

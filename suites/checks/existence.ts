@@ -1,0 +1,79 @@
+// Existence (contract rule 9) and precedence (rule 8): unknown instance, unknown user, a user of another
+// instance, and an invalid request naming an unknown user. IDs that cannot exist are fresh random UUIDs.
+import { randomUUID } from 'node:crypto';
+import type { Case } from '../../generators/index.ts';
+import type { Observation } from '../../targets/index.ts';
+import type { Fixture } from '../phases.ts';
+import type { Session } from '../session.ts';
+import { judge, type Verdict } from '../verdict.ts';
+import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
+import { unchangedSince } from './read-back.ts';
+import { describeResponse, errorTypeOf } from './response-reading.ts';
+
+/** A valid case that is valid for every identity management type (so that whichever instance answers, only existence is in question). */
+export function universallyValidCase(session: Session, f: Fixture): Case {
+  const valid = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk');
+  const validEverywhere = (c: Case) =>
+    session.spec.identityManagementTypes.every((t) => session.validator.validate(session.spec.operation.name, { labels: c.labels, body: c.body }, t).violations.length === 0);
+  const best = valid.filter(validEverywhere).sort((a, b) => Object.keys(bodyInfo(b)).length - Object.keys(bodyInfo(a)).length)[0];
+  const chosen = best ?? valid[0];
+  if (!chosen) throw new Error(`the generators gave no valid boundary case for ${f.set.identityManagementType}`);
+  return chosen;
+}
+
+const bodyInfo = (c: Case) => ((c.body as { IdentityInfo?: object }).IdentityInfo ?? {}) as Record<string, unknown>;
+
+const notFoundTypes = (session: Session) => session.spec.operation.errors.filter((e) => e.status === 404).map((e) => e.type);
+
+/** A 404 with a declared not-found type, and the fixture user unchanged. */
+async function expectNotFound(session: Session, f: Fixture, requirementId: string, c: Case, what: string): Promise<Verdict[]> {
+  const obs: Observation = await sendCase(session, c);
+  session.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
+  const types = notFoundTypes(session);
+  const type = obs.response ? errorTypeOf(session.spec, obs.response)?.type : undefined;
+  const ok = obs.response?.statusCode === 404 && !!type && types.includes(type);
+  const expected = { summary: `404 with ${types.join(' or ')}`, status: [404], types };
+  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(session.spec, obs.response)}`), expected })];
+  const after = await unchangedSince(session, f.user.instanceId, f.user.userId, f.user.info);
+  verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
+  return verdicts;
+}
+
+const aimed = (c: Case, labels: Record<string, string>, id: string): Case => ({ ...c, id, labels, channel: 'sdk', replay: undefined });
+
+export async function unknownInstanceIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
+  const c = aimed(universallyValidCase(session, f), { InstanceId: randomUUID(), UserId: f.set.userId }, 'existence:unknown-instance');
+  return expectNotFound(session, f, 'EX-UNKNOWN-INSTANCE', c, 'an update naming an unknown instance');
+}
+
+export async function unknownUserIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
+  const c = aimed(universallyValidCase(session, f), { InstanceId: f.set.instanceId, UserId: randomUUID() }, 'existence:unknown-user');
+  return expectNotFound(session, f, 'EX-UNKNOWN-USER', c, 'an update naming an unknown user');
+}
+
+export async function foreignUserIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
+  if (!f.set.secondInstanceId) {
+    session.ledger.skip('EX-FOREIGN-USER', 'needs a second instance (--second-instance-id)');
+    return [];
+  }
+  const c = aimed(universallyValidCase(session, f), { InstanceId: f.set.secondInstanceId, UserId: f.set.userId }, 'existence:user-of-another-instance');
+  return expectNotFound(session, f, 'EX-FOREIGN-USER', c, 'an update naming a user under another instance');
+}
+
+/** PREC-VALIDATION-FIRST: the invalid cases of constraint requirements, aimed at an unknown user, get their 400. */
+export async function validationBeforeExistence(session: Session, f: Fixture): Promise<Verdict[]> {
+  const constraintCases = f.generators
+    .boundaryCases()
+    .filter((c) => c.expected.outcome === 'rejected' && c.expected.types !== 'any' && c.channel === 'sdk')
+    .filter((c, i, all) => all.findIndex((x) => x.requirementIds.join() === c.requirementIds.join()) === i);
+  const verdicts: Verdict[] = [];
+  for (const raw of constraintCases) {
+    const c = f.generators.withLabels(raw, { InstanceId: f.set.instanceId, UserId: randomUUID() });
+    if (c.labels.UserId === f.set.userId) continue;
+    const obs = await sendCase(session, c);
+    session.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
+    const problem = outcomeProblem(session, c, obs);
+    verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
+  }
+  return verdicts;
+}

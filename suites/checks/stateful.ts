@@ -1,0 +1,229 @@
+// The stateful model-based test (fc.commands with fc.asyncModelRun): sequences of valid updates, invalid updates,
+// repeated updates and read-backs on the fixture users, checked against a model of their stored identity info
+// and shrunk to the shortest failing sequence. The model never assumes merge or replace: a member an accepted
+// update omits may be kept or cleared, and the next read-back settles which.
+import fc from 'fast-check';
+import type { Case } from '../../generators/index.ts';
+import type { Observation } from '../../targets/index.ts';
+import type { Fixture } from '../phases.ts';
+import type { IdentityInfo, Session } from '../session.ts';
+import { fail, pass, type Verdict } from '../verdict.ts';
+import { outcomeProblem, sendCase } from './cases.ts';
+import { pollIdentity } from './read-back.ts';
+import { describeResponse } from './response-reading.ts';
+
+const ABSENT = Symbol('absent');
+type Possible = Set<string | typeof ABSENT>;
+
+/** What happened to a user since its last read-back, to name the requirement a wrong read-back breaks. */
+type Event = { kind: 'accepted'; members: string[] } | { kind: 'rejected' } | { kind: 'other-user' };
+
+interface ModelUser {
+  instanceId: string;
+  userId: string;
+  members: Map<string, Possible>;
+  events: Event[];
+  lastAccepted?: Case;
+}
+
+interface Model {
+  users: ModelUser[];
+}
+
+interface Real {
+  session: Session;
+  fixture: Fixture;
+}
+
+/** A check inside a sequence failed: the requirement it breaks and what was seen. */
+class ModelViolation extends Error {
+  constructor(
+    readonly requirementId: string,
+    readonly problem: string,
+    readonly observation?: Observation,
+  ) {
+    super(`${requirementId}: ${problem}`);
+  }
+}
+
+const exactly = (info: IdentityInfo): Map<string, Possible> => new Map(Object.entries(info).map(([k, v]) => [k, new Set([v])]));
+
+function accepts(possible: Possible | undefined, value: string | undefined): boolean {
+  if (!possible) return value === undefined;
+  return possible.has(value === undefined ? ABSENT : value);
+}
+
+function mismatches(user: ModelUser, info: IdentityInfo): string[] {
+  const names = new Set([...user.members.keys(), ...Object.keys(info)]);
+  return [...names].filter((m) => !accepts(user.members.get(m), info[m]));
+}
+
+/** Which requirement a read-back that disagrees with the model breaks. */
+function blame(user: ModelUser, members: string[]): string {
+  const sentSinceRead = new Set(user.events.flatMap((e) => (e.kind === 'accepted' ? e.members : [])));
+  if (members.some((m) => sentSinceRead.has(m))) return 'RB-READBACK';
+  if (user.events.some((e) => e.kind === 'rejected')) return 'NL-REJECTED-UNCHANGED';
+  if (user.events.some((e) => e.kind === 'other-user')) return 'NL-OTHER-USERS-UNCHANGED';
+  return 'RB-READBACK';
+}
+
+const identityOf = (c: Case): IdentityInfo => ((c.body as { IdentityInfo?: IdentityInfo } | undefined)?.IdentityInfo ?? {}) as IdentityInfo;
+
+function applyAccepted(model: Model, index: number, c: Case): void {
+  const user = model.users[index]!;
+  const sent = identityOf(c);
+  for (const [member, possible] of user.members) if (!(member in sent)) possible.add(ABSENT);
+  for (const [member, value] of Object.entries(sent)) user.members.set(member, new Set([value]));
+  user.events.push({ kind: 'accepted', members: Object.keys(sent) });
+  user.lastAccepted = c;
+  model.users.forEach((u, i) => i !== index && u.events.push({ kind: 'other-user' }));
+}
+
+function aimAt(real: Real, user: ModelUser, c: Case): Case {
+  return real.fixture.generators.withLabels(c, { InstanceId: user.instanceId, UserId: user.userId });
+}
+
+class UpdateValid implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly index: number,
+    readonly valid: Case,
+  ) {}
+  check = (m: Readonly<Model>) => this.index < m.users.length;
+  async run(model: Model, real: Real) {
+    const c = aimAt(real, model.users[this.index]!, this.valid);
+    const obs = await sendCase(real.session, c);
+    const problem = outcomeProblem(real.session, c, obs);
+    if (problem) throw new ModelViolation('OK-ACCEPT-VALID', problem, obs);
+    applyAccepted(model, this.index, c);
+  }
+  toString = () => `UpdateValid(user ${this.index}, ${JSON.stringify(identityOf(this.valid))})`;
+}
+
+class UpdateInvalid implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly index: number,
+    readonly invalid: Case,
+  ) {}
+  check = (m: Readonly<Model>) => this.index < m.users.length;
+  async run(model: Model, real: Real) {
+    const user = model.users[this.index]!;
+    const c = aimAt(real, user, this.invalid);
+    const obs = await sendCase(real.session, c);
+    const problem = outcomeProblem(real.session, c, obs);
+    if (problem) throw new ModelViolation(c.requirementIds[0]!, problem, obs);
+    user.events.push({ kind: 'rejected' });
+  }
+  toString = () => `UpdateInvalid(user ${this.index}, ${this.invalid.id}: ${JSON.stringify(this.invalid.body ?? this.invalid.wire.body).slice(0, 120)})`;
+}
+
+class RepeatLast implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check = (m: Readonly<Model>) => this.index < m.users.length && !!m.users[this.index]!.lastAccepted;
+  async run(model: Model, real: Real) {
+    const user = model.users[this.index]!;
+    const before = await settle(real.session, user);
+    const obs = await sendCase(real.session, user.lastAccepted!);
+    const problem = outcomeProblem(real.session, user.lastAccepted!, obs);
+    if (problem) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update was not accepted: ${problem}`, obs);
+    const after = await pollIdentity(real.session, user.instanceId, user.userId, (info) => JSON.stringify(sorted(info)) === JSON.stringify(sorted(before)));
+    if (!after.ok) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update changed ${JSON.stringify(before)} into ${JSON.stringify(after.info)}`, after.observation);
+    user.events = [];
+  }
+  toString = () => `RepeatLast(user ${this.index})`;
+}
+
+class ReadBack implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check = (m: Readonly<Model>) => this.index < m.users.length;
+  async run(model: Model, real: Real) {
+    await settle(real.session, model.users[this.index]!);
+  }
+  toString = () => `ReadBack(user ${this.index})`;
+}
+
+const sorted = (info: IdentityInfo) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Reads a user back (polling), checks it against the model, and settles the model on what was read. */
+async function settle(session: Session, user: ModelUser): Promise<IdentityInfo> {
+  const read = await pollIdentity(session, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
+  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeResponse(session.spec, read.observation.response)})`, read.observation);
+  const wrong = mismatches(user, read.info);
+  if (wrong.length) {
+    const expected = wrong.map((m) => `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`).join('; ');
+    throw new ModelViolation(blame(user, wrong), `read back ${JSON.stringify(read.info)}; the model allows ${expected}`, read.observation);
+  }
+  user.members = exactly(read.info);
+  user.events = [];
+  return read.info;
+}
+
+export const STATEFUL_REQUIREMENTS = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
+
+/** Runs the model-based test on the fixture users; returns its verdicts (the shrunk sequence as evidence). */
+export async function modelBasedSequences(session: Session, fixture: Fixture): Promise<Verdict[]> {
+  const users = [fixture.user, fixture.other].filter((u) => !!u);
+  const g = fixture.generators;
+  const index = fc.nat({ max: users.length - 1 });
+  const validCase = g.validCase;
+  const commands = fc.commands(
+    [
+      fc.tuple(index, validCase).map(([i, c]) => new UpdateValid(i, c)),
+      fc.tuple(index, g.invalidCase).map(([i, c]) => new UpdateInvalid(i, c)),
+      index.map((i) => new RepeatLast(i)),
+      index.map((i) => new ReadBack(i)),
+    ],
+    { maxCommands: 10 },
+  );
+  const setup = async () => {
+    const model: Model = { users: [] };
+    for (const u of users) {
+      const { info } = await session.readIdentity(u.instanceId, u.userId);
+      if (!info) throw new Error(`cannot read fixture user ${u.userId}`);
+      model.users.push({ instanceId: u.instanceId, userId: u.userId, members: exactly(info), events: [] });
+    }
+    return { model, real: { session, fixture } };
+  };
+  let violation: ModelViolation | undefined;
+  let ownError: unknown;
+  let sequences = 0;
+  const property = fc.asyncProperty(commands, async (cmds) => {
+    try {
+      // Every sequence ends with a read-back of every user, so that no change goes unchecked.
+      await fc.asyncModelRun(setup, [...cmds, ...users.map((_, i) => new ReadBack(i))]);
+      sequences++;
+      return true;
+    } catch (e) {
+      if (!(e instanceof ModelViolation)) ownError ??= e;
+      else violation = e;
+      throw e;
+    }
+  });
+  const runs = Math.max(3, Math.ceil(session.config.runs / 5));
+  const result = await fc.check(property, { seed: session.config.seed, numRuns: runs, path: session.config.replayPath });
+  if (ownError) throw ownError;
+  const verdicts = STATEFUL_REQUIREMENTS.filter((id) => id !== 'NL-OTHER-USERS-UNCHANGED' || users.length > 1).map((id) => pass(id, `stateful:${sequences} sequence(s)`));
+  if (!result.failed || !violation) return verdicts;
+  // Re-run the shrunk sequence: its violation is the one to report.
+  violation = undefined;
+  const [shrunk] = result.counterexample!;
+  await fc.asyncModelRun(setup, [...shrunk, ...users.map((_, i) => new ReadBack(i))]).catch((e: unknown) => {
+    if (e instanceof ModelViolation) violation = e;
+    else throw e;
+  });
+  const found = violation as ModelViolation | undefined;
+  if (!found) return verdicts;
+  return [
+    ...verdicts.filter((v) => v.requirementId !== found.requirementId),
+    fail(found.requirementId, {
+      caseId: 'stateful:shrunk-sequence',
+      input: String(shrunk),
+      observation: found.observation,
+      expected: { summary: 'every read-back agrees with the model of the stored identity info' },
+      problem: `${found.problem} — after the sequence ${String(shrunk)}`,
+      seed: result.seed,
+      path: result.counterexamplePath ?? undefined,
+      generator: 'stateful',
+      identityManagementType: fixture.set.identityManagementType,
+    }),
+  ];
+}

@@ -1,0 +1,63 @@
+// The SDK channel: @aws-sdk/client-connect with maxAttempts 1, and a middleware that keeps the signed request and
+// the raw response of every call, so that each SDK call is also a wire observation.
+import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
+import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
+import type { Observation, SdkOutcome } from './observation.ts';
+import { lowerCaseHeaders, utf8, type WireRequest, type WireResponse } from './wire.ts';
+
+export function connectClient(config: ConnectClientConfig): ConnectClient {
+  return new ConnectClient({ ...config, maxAttempts: 1 });
+}
+
+async function bufferBody(body: unknown): Promise<Uint8Array> {
+  if (body === undefined || body === null) return new Uint8Array();
+  if (body instanceof Uint8Array) return body;
+  if (typeof body === 'string') return utf8(body);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? utf8(chunk) : chunk);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function wireOf(request: HttpRequest): WireRequest {
+  const pairs = Object.entries(request.query ?? {}).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v == null ? [] : [[k, v]]));
+  const qs = new URLSearchParams(pairs).toString();
+  const body: unknown = request.body;
+  return {
+    method: request.method,
+    path: `${request.path}${qs ? `?${qs}` : ''}`,
+    headers: lowerCaseHeaders(request.headers),
+    body: body == null ? new Uint8Array() : typeof body === 'string' ? utf8(body) : body instanceof Uint8Array ? body : new Uint8Array(),
+  };
+}
+
+interface Sendable {
+  middlewareStack: { add: (mw: unknown, options: { step: 'deserialize'; priority: 'low'; name: string }) => void };
+}
+
+/** Sends a command and returns the wire exchange with the SDK's outcome. Transport failures are observed too. */
+export async function observeCommand(client: ConnectClient, command: Sendable): Promise<Observation> {
+  let request: WireRequest | undefined;
+  let response: WireResponse | undefined;
+  command.middlewareStack.add(
+    (next: (args: { request: HttpRequest }) => Promise<{ response: HttpResponse }>) => async (args: { request: HttpRequest }) => {
+      request = wireOf(args.request);
+      const result = await next(args);
+      const raw = result.response;
+      raw.body = await bufferBody(raw.body);
+      response = { statusCode: raw.statusCode, headers: lowerCaseHeaders(raw.headers), body: raw.body as Uint8Array };
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'connectConformanceObserver' },
+  );
+  let sdk: SdkOutcome;
+  let transportError: string | undefined;
+  try {
+    const { $metadata: _meta, ...output } = (await client.send(command as never)) as unknown as Record<string, unknown>;
+    sdk = { ok: true, output };
+  } catch (e) {
+    const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
+    if (!response) transportError = `${err.code ?? err.name ?? 'Error'}: ${err.message ?? String(e)}`;
+    sdk = { ok: false, name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, fault: err.$fault };
+  }
+  return { channel: 'sdk', request: request ?? { method: '', path: '', headers: {}, body: new Uint8Array() }, response, transportError, sdk };
+}
