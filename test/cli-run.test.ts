@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { Results } from '../reports/results.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
+import { createTarget, TargetConfigError } from '../targets/index.ts';
+import { runConfig } from '../bin/run-config.ts';
+import { UsageError } from '../bin/usage.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'connect-conformance.js');
@@ -79,17 +82,38 @@ describe('connect-conformance run', () => {
 
   it.each([
     [['run', '--only', 'NOPE-1'], /--only names unknown requirement/],
-    [['run', '--target', 'mainframe'], /--target must be one of/],
-    [['run', '--identity-management', 'LDAP'], /--identity-management must be one of/],
-    [['run', '--runs', '0'], /--runs must be a whole number/],
-    [['run', '--target', 'aws'], /--target aws is not available yet/],
-    [['run', '--target', 'module'], /needs --module PATH/],
-    [['run', '--target', 'module', '--module', 'no/such/module.ts'], /cannot be loaded/],
     [['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', '--instance-id', 'i', '--user-id', 'u'], /does not answer/],
   ])('%j is one line and exit 2', async (args, message) => {
     const r = await cli(args, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret' });
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('configuration mistakes are caught before anything is sent', () => {
+  it.each([
+    [['--target', 'mainframe'], /--target must be one of/],
+    [['--identity-management', 'LDAP'], /--identity-management must be one of/],
+    [['--runs', '0'], /--runs must be a whole number/],
+    [['--seed', 'x'], /--seed must be a whole number/],
+    [['--read-back-window', '-1'], /--read-back-window must be a whole number/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('run %j', async (args, message) => {
+    const spec = await defaultSpec();
+    expect(() => runConfig(spec, args)).toThrow(UsageError);
+    expect(() => runConfig(spec, args)).toThrow(message);
+  });
+
+  it.each([
+    [{ kind: 'aws' }, /--target aws is not available yet/],
+    [{ kind: 'module' }, /needs --module PATH/],
+    [{ kind: 'module', modulePath: 'no/such/module.ts' }, /cannot be loaded/],
+    [{ kind: 'endpoint' }, /needs --endpoint-url/],
+    [{ kind: 'endpoint', endpointUrl: 'ftp://127.0.0.1' }, /must be http or https/],
+  ] as const)('target %j', async (config, message) => {
+    const spec = await defaultSpec();
+    await expect(createTarget(spec, { region: 'us-east-1', ...config })).rejects.toThrow(TargetConfigError);
+    await expect(createTarget(spec, { region: 'us-east-1', ...config })).rejects.toThrow(message);
   });
 });
