@@ -20,6 +20,7 @@ export const TARGET_FLAGS = {
   'routing-profile-id': { type: 'string' },
   'expect-auth': { type: 'boolean' },
   'read-back-window': { type: 'string' },
+  'rejection-batch': { type: 'string' },
   help: { type: 'boolean' },
 } as const satisfies Options;
 
@@ -37,7 +38,8 @@ Fixtures (not needed on the reference, which has its own):
   --provision                 create the run's own users (conformance-*) instead, and delete them at the end;
                               needs --security-profile-id and --routing-profile-id
   --expect-auth               the target enforces SigV4: check that unsigned and wrongly signed requests get 403
-  --read-back-window MS       how long read-back is polled (default ${DEFAULT_READ_BACK_WINDOW_MS})`;
+  --read-back-window MS       how long read-back is polled (default ${DEFAULT_READ_BACK_WINDOW_MS})
+  --rejection-batch N         read a user back once after N rejected requests, not after each (default 1)`;
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -65,6 +67,7 @@ export function targetConfig(spec: Spec, values: Values, env: NodeJS.ProcessEnv 
     routingProfileId: values['routing-profile-id'] as string | undefined,
     expectAuth: values['expect-auth'] === true,
     readBackWindowMs: integerFlag('read-back-window', values['read-back-window'] as string | undefined, 0, 600_000) ?? DEFAULT_READ_BACK_WINDOW_MS,
+    rejectionBatch: integerFlag('rejection-batch', values['rejection-batch'] as string | undefined, 1, 10_000) ?? 1,
   };
 }
 

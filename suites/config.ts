@@ -32,6 +32,8 @@ export interface RunConfig {
   only: string[];
   /** How long read-back is polled before it is called a failure. */
   readBackWindowMs: number;
+  /** How many rejected requests are followed by one read-back (NL-REJECTED-UNCHANGED). */
+  rejectionBatch: number;
   /** Replays one random case (or command sequence): fast-check's path under `seed`. */
   replayPath?: string;
   /** Where each suite file writes its ledger (set by the command). */
@@ -52,6 +54,7 @@ export function defaultConfig(): RunConfig {
     seed: Number(process.env.CONNECT_CONFORMANCE_SEED ?? Date.now() % 2 ** 31),
     only: [],
     readBackWindowMs: DEFAULT_READ_BACK_WINDOW_MS,
+    rejectionBatch: 1,
   };
 }
 

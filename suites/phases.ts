@@ -3,7 +3,7 @@
 // the fixture user (labels a case is about are kept) and record every verdict in the session's ledger.
 import fc from 'fast-check';
 import { createGenerators, type Case, type Generators } from '../generators/index.ts';
-import { failed, runCase, type UserState } from './checks/cases.ts';
+import { failed, flushRejections, runCase, type UserState } from './checks/cases.ts';
 import type { FixtureSet, Session } from './session.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -37,6 +37,7 @@ export async function boundaryPhase(session: Session, f: Fixture, filter: (c: Ca
     session.record(...(await runCase(session, f.generators.withLabels(raw, labelsOf(f)), f.user, f.other)));
     sent++;
   }
+  session.record(...(await flushRejections(session, f.user)));
   return sent;
 }
 
@@ -61,6 +62,7 @@ export async function randomPhase(session: Session, f: Fixture, generator: strin
     }
   });
   const result = await fc.check(property, { seed: session.config.seed, numRuns: session.config.runs, path: session.config.replayPath });
+  session.record(...(await flushRejections(session, f.user)));
   // A property that threw is the suite's own failure (a case that is not what its label says, a bug): fail closed.
   if (ownError) throw ownError;
   if (!result.failed || !result.counterexample) return;

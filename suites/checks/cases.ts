@@ -14,6 +14,8 @@ export interface UserState {
   instanceId: string;
   userId: string;
   info: IdentityInfo;
+  /** Rejected cases not yet followed by a read-back (config.rejectionBatch of them are read back at once). */
+  pending?: Case[];
 }
 
 export async function sendCase(session: Session, c: Case): Promise<Observation> {
@@ -113,12 +115,30 @@ async function readBackAfterAccept(session: Session, c: Case, state: UserState):
   return verdicts;
 }
 
-/** NL-REJECTED-UNCHANGED: a rejected request left the user as it was. */
-async function rejectedChangedNothing(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
+/**
+ * NL-REJECTED-UNCHANGED: the rejected requests since the last read-back left the user as it was. With a batch of
+ * one (the default) every rejection is read back at once; a larger config.rejectionBatch saves requests on
+ * targets that count them, and a failure then names the whole batch.
+ */
+export async function flushRejections(session: Session, state: UserState): Promise<Verdict[]> {
+  const batch = state.pending ?? [];
+  if (!batch.length) return [];
+  state.pending = [];
   const before = state.info;
   const after = await unchangedSince(session, state.instanceId, state.userId, before);
   if (after.info) state.info = after.info;
-  return [judge('NL-REJECTED-UNCHANGED', after.ok, { ...evidenceOf(c, after.observation, 'the identity info changed after a rejected request'), expected: { summary: `DescribeUser still returns ${JSON.stringify(before)}` } })];
+  const named = batch.length === 1 ? batch[0]!.id : `${batch.length} rejected requests (${batch[0]!.id} … ${batch.at(-1)!.id})`;
+  return [
+    judge('NL-REJECTED-UNCHANGED', after.ok, {
+      ...evidenceOf(batch.at(-1)!, after.observation, `the identity info changed after ${named}`),
+      expected: { summary: `DescribeUser still returns ${JSON.stringify(before)}` },
+    }),
+  ];
+}
+
+function rejectedChangedNothing(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
+  (state.pending ??= []).push(c);
+  return state.pending.length >= session.config.rejectionBatch ? flushRejections(session, state) : Promise.resolve([]);
 }
 
 /** NL-OTHER-USERS-UNCHANGED: the second fixture user is as it was. */
@@ -130,8 +150,10 @@ export async function otherUserUnchanged(session: Session, c: Case, other: UserS
 
 /** Runs one case against the fixture user and returns every verdict it gives. */
 export async function runCase(session: Session, c: Case, state: UserState, other?: UserState): Promise<Verdict[]> {
+  // A case that may be accepted changes the state: earlier rejections are read back first.
+  const verdicts = c.expected.outcome === 'rejected' ? [] : await flushRejections(session, state);
   const obs = await sendCase(session, c);
-  const verdicts = [...caseOutcomeVerdicts(session, c, obs), ...successEnvelope(session, c, obs)];
+  verdicts.push(...caseOutcomeVerdicts(session, c, obs), ...successEnvelope(session, c, obs));
   session.observe(obs, {
     caseId: c.id,
     input: c.body ?? c.wire.body,
