@@ -16,10 +16,12 @@ export function invalidGroups(ctx: Context, variants: Map<string, Variant[]>): G
 }
 
 export function observedGroups(ctx: Context, variants: ObservedVariant[][]): Group[] {
-  return variants.map((list) => ({
-    name: list[0]!.requirementId,
-    cases: list.map((v) => observedCase(ctx, `boundary:${v.requirementId}:${v.name}`, [v.requirementId], v.boundary)),
-  }));
+  return variants
+    .filter((list) => list.length > 0)
+    .map((list) => ({
+      name: list[0]!.requirementId,
+      cases: list.map((v) => observedCase(ctx, `boundary:${v.requirementId}:${v.name}`, [v.requirementId], v.boundary, v.kind)),
+    }));
 }
 
 /** Round-robin over the groups; throws if two cases share an id. */

@@ -59,13 +59,19 @@ export function validCase(ctx: Context, id: string, labels: Record<string, strin
   return assemble(ctx, id, 'valid', requirementIds, expected, { labels, body: { [ctx.identityMember]: identity } });
 }
 
-/** A case violating exactly `requirementIds` (input requirements): invalid, or wire when its body is raw text. */
+/** True when the draft is a raw request: body text, headers or label bytes of its own. */
+const isRaw = (d: Draft) => d.bodyText !== undefined || d.headers !== undefined || Object.keys(d.encodedLabels ?? {}).length > 0;
+
+/** A case violating exactly `requirementIds` (input requirements): invalid, or wire when it is a raw request. */
 export function invalidCase(ctx: Context, id: string, requirementIds: string[], d: Draft): Case {
-  const kind = d.bodyText === undefined ? 'invalid' : 'wire';
-  return assemble(ctx, id, kind, requirementIds, rejected(ctx.spec, ctx.catalogue, requirementIds), d);
+  return assemble(ctx, id, isRaw(d) ? 'wire' : 'invalid', requirementIds, rejected(ctx.spec, ctx.catalogue, requirementIds), d);
 }
 
-/** A wire case about something only observed (content type, body size, duplicate keys, label bytes). */
-export function observedCase(ctx: Context, id: string, requirementIds: string[], d: Draft): Case {
-  return assemble(ctx, id, 'wire', requirementIds, observed(), d);
+/**
+ * A case about something only observed: a wire case (content type, body size, duplicate keys, null or unknown
+ * members), or an `observed` one that the SDK can send (a value on which the readings of a pattern disagree).
+ */
+export function observedCase(ctx: Context, id: string, requirementIds: string[], d: Draft, kind: 'wire' | 'observed' = 'wire'): Case {
+  if (kind === 'observed' && isRaw(d)) throw new Error(`${id}: an observed case is a value, not a raw request`);
+  return assemble(ctx, id, kind, requirementIds, observed(), d);
 }

@@ -2,7 +2,12 @@
 // as the raw request in `wire`) and judge the response against `expected` for every ID in `requirementIds`.
 import type { Catalogue, Spec } from '../spec/index.ts';
 
-export type CaseKind = 'valid' | 'invalid' | 'wire';
+/**
+ * `valid`: every constraint holds under every reading; `invalid`: violates input requirements, sendable as a value;
+ * `wire`: a raw request the SDK cannot express (violating, or with an observed anomaly); `observed`: a value the
+ * SDK can send, valid in every respect but one the contract only observes (the readings of a pattern disagree).
+ */
+export type CaseKind = 'valid' | 'invalid' | 'wire' | 'observed';
 
 /** What the target may answer. */
 export type ExpectedOutcome =
@@ -38,7 +43,7 @@ export interface Case {
   id: string;
   kind: CaseKind;
   identityManagementType: string;
-  /** Requirements this case proves (valid), violates (invalid) or observes (wire anomalies). */
+  /** Requirements this case proves (valid), violates (invalid) or observes (wire anomalies, readings that disagree). */
   requirementIds: string[];
   expected: ExpectedOutcome;
   /** Decoded label values; a label whose encoding is not valid UTF-8 keeps its raw text here. */

@@ -1,5 +1,5 @@
 // Assembles the generators of one spec and one identity management type: the boundary phase, the arbitraries of
-// the random phase, replay by seed and path, and re-labelling a case for a target's own fixtures.
+// the random phase (by name, for replay by seed and path), and re-labelling a case for a target's own fixtures.
 import fc from 'fast-check';
 import type { Spec } from '../spec/index.ts';
 import type { Case } from './case.ts';
@@ -16,6 +16,8 @@ import { memberValues } from './members.ts';
 import { recheck } from './recheck.ts';
 import type { Identity } from './valid.ts';
 import { baseIdentity, identityArbitrary, validBoundaryGroups, validCaseArbitrary } from './valid.ts';
+import type { ReadingsSearch } from './readings.ts';
+import { readingVariants } from './readings.ts';
 import type { ObservedVariant } from './wire.ts';
 import { observedVariants } from './wire.ts';
 
@@ -34,9 +36,23 @@ export interface Generators {
   readonly invalidCase: fc.Arbitrary<Case>;
   /** Random invalid cases of one input requirement. */
   invalidCaseFor(requirementId: string): fc.Arbitrary<Case>;
-  /** Random raw requests: bodies that are not JSON or not an object, and the observed anomalies. */
+  /**
+   * Random requests the validation suite sends beyond the invalid values: raw requests that violate an input
+   * requirement (bodies that are not JSON or not an object, label bytes that are not UTF-8) and every observed
+   * case (wire anomalies, and values on which the readings of a pattern disagree).
+   */
   readonly wireCase: fc.Arbitrary<Case>;
-  /** A generator by name: `valid`, `invalid`, `wire` or `invalid:<REQUIREMENT-ID>`. */
+  /** Random observed cases of one observed requirement (`OBS-NULL-MEMBER`, `OBS-MOBILE-READINGS`...). */
+  observedCaseFor(requirementId: string): fc.Arbitrary<Case>;
+  /** The requirement IDs `observedCaseFor` knows, in boundary order. */
+  readonly observedRequirementIds: string[];
+  /**
+   * For each member whose pattern has several readings: the value on which the readings disagree that the bounded
+   * search found, or, with `found: false` and the reason, that it found none (then no case carries that
+   * requirement, and `observedCaseFor` refuses it).
+   */
+  readonly readingSearches: ReadingsSearch[];
+  /** A generator by name: `valid`, `invalid`, `wire`, `invalid:<REQUIREMENT-ID>` or `observed:<REQUIREMENT-ID>`. */
   arbitrary(name: string): fc.Arbitrary<Case>;
   /** The case with other labels (a target's own instance and user), keeping labels the case is about. Re-checked. */
   withLabels(c: Case, labels: Record<string, string>): Case;
@@ -63,14 +79,34 @@ function sourcesOf(ctx: Context): Sources {
 const randomInvalid = (ctx: Context, id: string, v: Variant) =>
   v.random.filter(mailSafeDraft).map((d) => invalidCase(ctx, `random:${id}:${v.name}`, v.requirementIds, d));
 const randomObserved = (ctx: Context, v: ObservedVariant) =>
-  v.random.filter(mailSafeDraft).map((d) => observedCase(ctx, `random:${v.requirementId}:${v.name}`, [v.requirementId], d));
+  v.random.filter(mailSafeDraft).map((d) => observedCase(ctx, `random:${v.requirementId}:${v.name}`, [v.requirementId], d, v.kind));
+
+/** Requirements with a constraint only a raw request can violate: the body's text or type, a label's bytes. */
+const rawOnly = (spec: Spec, ids: string[]) =>
+  ids.filter((id) =>
+    spec.requirements
+      .find((r) => r.id === id)!
+      .constrains.some((a) => {
+        const c = spec.constraints.find((x) => x.address === a);
+        return c?.member === '$body' || c?.keyword === 'encoding';
+      }),
+  );
 
 export function createGenerators(spec: Spec, identityManagementType: string, options: GeneratorOptions = {}): Generators {
   const ctx = createContext(spec, identityManagementType, options);
   const sources = sourcesOf(ctx);
   const inputs = ctx.catalogue.inputs.filter((r) => r.appliesTo.includes(identityManagementType));
   const variants = new Map(inputs.map((r) => [r.id, variantsOf(sources, r)]));
-  const observed = observedVariants(sources);
+  const readings = readingVariants(sources);
+  const observed = [...observedVariants(sources), ...readings.groups];
+  const byObserved = new Map(observed.map((list) => [list[0]!.requirementId, fc.oneof(...list.map((v) => randomObserved(ctx, v)))]));
+  const observedCaseFor = (id: string) => {
+    const arb = byObserved.get(id);
+    if (arb) return arb;
+    const search = readings.searches.find((x) => x.requirementId === id);
+    if (search && !search.found) throw new Error(`no case observes ${id} for ${identityManagementType}: ${search.reason} (${search.tried} value(s) tried)`);
+    throw new Error(`${id} is not an observed requirement the generators make cases of (${[...byObserved.keys()].join(', ')})`);
+  };
 
   const byRequirement = new Map([...variants].map(([id, list]) => [id, fc.oneof(...list.map((v) => randomInvalid(ctx, id, v)))]));
   const invalidCaseFor = (id: string) => {
@@ -78,11 +114,10 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
     if (!arb) throw new Error(`${id} is not an input requirement that applies to ${identityManagementType}`);
     return arb;
   };
-  const rawOnly = inputs.filter((r) => r.constrains.some((a) => spec.constraints.find((c) => c.address === a)?.member === '$body'));
   const named: Record<string, fc.Arbitrary<Case>> = {
     valid: validCaseArbitrary(ctx, sources.values),
     invalid: fc.oneof(...inputs.map((r) => invalidCaseFor(r.id))),
-    wire: fc.oneof(...rawOnly.map((r) => invalidCaseFor(r.id)), ...observed.flat().map((v) => randomObserved(ctx, v))),
+    wire: fc.oneof(...rawOnly(spec, inputs.map((r) => r.id)).map(invalidCaseFor), ...observed.flat().map((v) => randomObserved(ctx, v))),
   };
 
   let boundary: Case[] | undefined;
@@ -101,9 +136,14 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
     invalidCase: named.invalid!,
     invalidCaseFor,
     wireCase: named.wire!,
+    observedCaseFor,
+    observedRequirementIds: [...byObserved.keys()],
+    readingSearches: readings.searches,
     arbitrary(name) {
-      const found = named[name] ?? (name.startsWith('invalid:') ? invalidCaseFor(name.slice('invalid:'.length)) : undefined);
-      if (!found) throw new Error(`no generator named ${name} (valid, invalid, wire, invalid:<REQUIREMENT-ID>)`);
+      const found =
+        named[name] ??
+        (name.startsWith('invalid:') ? invalidCaseFor(name.slice('invalid:'.length)) : name.startsWith('observed:') ? observedCaseFor(name.slice('observed:'.length)) : undefined);
+      if (!found) throw new Error(`no generator named ${name} (valid, invalid, wire, invalid:<REQUIREMENT-ID>, observed:<REQUIREMENT-ID>)`);
       return found;
     },
     withLabels: (c, labels) => relabel(ctx, c, labels),
@@ -111,10 +151,14 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
   };
 }
 
-/** Labels a case is about: those its requirements constrain, and those whose wire bytes are not UTF-8. */
+/**
+ * Labels a case is about: those its requirements constrain, and those whose wire bytes are not UTF-8 (the
+ * `encoding` constraint names every label, so which label a case is about is read from its bytes).
+ */
 function subjectLabels(ctx: Context, c: Case): Set<string> {
   const addresses = c.requirementIds.flatMap((id) => ctx.catalogue.get(id).constrains);
-  const members = addresses.map((a) => ctx.spec.constraints.find((x) => x.address === a)?.member);
+  const constraints = addresses.map((a) => ctx.spec.constraints.find((x) => x.address === a));
+  const members = constraints.filter((x) => x?.keyword !== 'encoding').map((x) => x?.member);
   const broken = Object.entries(c.wire.encodedLabels).filter(([, raw]) => decodeLabel(raw).strict === undefined).map(([name]) => name);
   return new Set([...members.filter((m): m is string => m !== undefined), ...broken]);
 }
@@ -126,7 +170,8 @@ function relabel(ctx: Context, c: Case, labels: Record<string, string>): Case {
   if (c.kind === 'valid') return { ...validCase(ctx, c.id, merged, (c.body as Record<string, Identity>)[ctx.identityMember]!), ...replayOf(c) };
   const d: Draft = { labels: merged, body: c.body, encodedLabels };
   if (c.kind === 'wire') Object.assign(d, { bodyText: c.wire.body, headers: c.wire.headers });
-  const rebuilt = c.expected.outcome === 'observed' ? observedCase(ctx, c.id, c.requirementIds, d) : invalidCase(ctx, c.id, c.requirementIds, d);
+  const rebuilt =
+    c.expected.outcome === 'observed' ? observedCase(ctx, c.id, c.requirementIds, d, c.kind === 'observed' ? 'observed' : 'wire') : invalidCase(ctx, c.id, c.requirementIds, d);
   return { ...rebuilt, ...replayOf(c) };
 }
 

@@ -9,9 +9,14 @@
 //                                               in rounds (the first g.inputRequirementIds.length cases reach every
 //                                               applicable input requirement); ids `boundary:<ID|valid>:<variant>`
 //   g.validIdentityInfo: Arbitrary<Identity>   structures every conformant target accepts (send with fixture labels)
-//   g.validCase / g.invalidCase / g.wireCase: Arbitrary<Case>   the random phase, with shrinking
+//   g.validCase / g.invalidCase / g.wireCase: Arbitrary<Case>   the random phase, with shrinking; wireCase holds
+//                                               the raw-only input requirements (body text or type, label bytes)
+//                                               and every observed case
 //   g.invalidCaseFor(requirementId): Arbitrary<Case>            one input requirement
-//   g.arbitrary(name)                          by name: 'valid' | 'invalid' | 'wire' | 'invalid:<ID>'
+//   g.observedCaseFor(requirementId): Arbitrary<Case>           one observed requirement (g.observedRequirementIds)
+//   g.readingSearches                          per member with readings: the value the readings disagree on that the
+//                                               bounded search found, or `found: false` and why (then no case)
+//   g.arbitrary(name)                          by name: 'valid' | 'invalid' | 'wire' | 'invalid:<ID>' | 'observed:<ID>'
 //   g.withLabels(case, {InstanceId, UserId})   the same case aimed at a target's fixtures (labels it is about kept)
 //   g.recheck(case)                            the oracle, for a case that came from elsewhere
 //
@@ -20,11 +25,13 @@
 //
 // A Case (case.ts) carries requirementIds and expected: { outcome: 'accepted', status } for valid cases,
 // { outcome: 'rejected', status: number[] | '4xx', types: string[] | 'any' } for invalid ones (from
-// spec.protocol.outcomes and spec.operation.errors), { outcome: 'observed' } (anything but a 5xx) for what the
-// contract only observes (wire anomalies, and valid cases that omit a name: OBS-OMITTED-NAMES). `channel` says
-// whether the SDK can send the case; `wire` always describes it as a raw request (unsigned). Every case, boundary or
-// random, shrunk or re-labelled, has been re-checked by the spec's validator: it violates exactly its label, or the
-// run throws CaseMismatchError.
+// spec.protocol.outcomes and spec.operation.errors; label bytes that are not UTF-8 are IN-LABEL-ENCODING, a routing
+// failure), { outcome: 'observed' } (anything but a 5xx) for what the contract only observes: wire anomalies (content
+// type, body size, duplicate keys, null members, unknown members), values on which the readings of a pattern
+// disagree (kind `observed`, sendable by the SDK), and valid cases that omit a name (OBS-OMITTED-NAMES). `channel`
+// says whether the SDK can send the case; `wire` always describes it as a raw request (unsigned). Every case,
+// boundary or random, shrunk or re-labelled, has been re-checked by the spec's validator: it violates exactly its
+// label, or the run throws CaseMismatchError.
 import type { Spec } from '../spec/index.ts';
 import type { Case } from './case.ts';
 import type { GeneratorOptions } from './context.ts';
@@ -33,6 +40,7 @@ import { createGenerators } from './generators.ts';
 export type { Case, CaseKind, ExpectedOutcome, Replay, WireRequest } from './case.ts';
 export type { GeneratorOptions } from './context.ts';
 export type { Generators } from './generators.ts';
+export type { ReadingsSearch } from './readings.ts';
 export type { Identity } from './valid.ts';
 export { createGenerators } from './generators.ts';
 export { randomCases, replayCase } from './random.ts';

@@ -11,7 +11,7 @@ import { judgeMember } from './context.ts';
 import type { MemberValues } from './members.ts';
 import { normalized } from './members.ts';
 import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomText, sampleText, textBetween } from './text.ts';
-import { isDotSegment } from './labels.ts';
+import { decodeLabel, encodedText, isDotSegment, NOT_UTF8, percentEncode } from './labels.ts';
 import type { Identity } from './valid.ts';
 
 export interface Variant {
@@ -162,7 +162,32 @@ function memberVariants(s: Sources, plan: MemberPlan, c: Constraint, requirement
   return violations.map((v) => ({ name: v.name, requirementIds: ids, ...memberDrafts(s, plan, v) }));
 }
 
+/** How many valid characters random label-encoding cases put before and after the bad bytes. */
+const AROUND = 4;
+
+/**
+ * Labels whose bytes are not UTF-8 (the `encoding` constraint): one variant per kind of bad sequence, alone in the
+ * boundary phase and between random valid text in the random one. The case's decoded label is the lenient reading
+ * (U+FFFD for each bad sequence); the wire carries the bytes.
+ */
+function encodingVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): Variant[] {
+  if (c.value !== 'utf-8') throw new Error(`no generator violates ${c.address}: only the encoding utf-8 is understood (found ${String(c.value)})`);
+  const draft = (labels: Record<string, string>, identity: Identity, raw: string): Draft => {
+    if (decodeLabel(raw).strict !== undefined) throw new Error(`${raw} decodes as UTF-8: not a violation of ${c.address}`);
+    return { labels: { ...labels, [label.name]: decodeLabel(raw).lenient }, body: bodyOf(s.ctx, identity), encodedLabels: { [label.name]: raw } };
+  };
+  return Object.entries(NOT_UTF8).map(([kind, bytes]) => ({
+    name: kind,
+    requirementIds: [requirement.id],
+    boundary: draft(s.labels, s.base, percentEncode(bytes.sample)),
+    random: fc
+      .tuple(s.randomLabels, s.randomIdentity, encodedText(AROUND), bytes.random, encodedText(AROUND))
+      .map(([labels, identity, before, bad, after]) => draft(labels, identity, before + percentEncode(bad) + after)),
+  }));
+}
+
 function labelVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): Variant[] {
+  if (c.keyword === 'encoding') return encodingVariants(s, label, c, requirement);
   const violations = ((): ValueViolation[] => {
     switch (c.keyword) {
       case 'required':
@@ -180,11 +205,12 @@ function labelVariants(s: Sources, label: LabelSpec, c: Constraint, requirement:
 
 function identityVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
   const ctx = s.ctx;
+  // null is a way of leaving the member out only where the protocol counts null as absent.
   const violations: ValueViolation[] =
     c.keyword === 'required'
       ? [
           { name: 'absent', sample: undefined, random: fc.constant(undefined) },
-          { name: 'null', sample: null, random: fc.constant(null) },
+          ...(ctx.spec.protocol.nullIsAbsent ? [{ name: 'null', sample: null, random: fc.constant(null) }] : []),
         ]
       : c.keyword === 'type'
         ? kindViolations(c.value, false)

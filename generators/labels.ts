@@ -99,6 +99,53 @@ function fitsLabel(ctx: Context, b: Bounds, s: string): boolean {
   return !isDotSegment(s) && n >= b.min && (b.max === undefined || n <= b.max);
 }
 
+/** Bytes as percent-encoding (`%FF%C0`). */
+export const percentEncode = (bytes: number[]): string => bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+const continuation = fc.integer({ min: 0x80, max: 0xbf });
+const utf8Of = (cp: number) => [...new TextEncoder().encode(String.fromCodePoint(cp))];
+/** The code point `cp` written in exactly `n` bytes (1..4) by the UTF-8 bit layout, whether or not UTF-8 allows it. */
+function utf8Layout(cp: number, n: number): number[] {
+  if (n === 1) return [cp];
+  const tail = Array.from({ length: n - 1 }, (_, i) => 0x80 | ((cp >> (6 * (n - 2 - i))) & 0x3f));
+  return [((0xff00 >> n) & 0xff) | (cp >> (6 * (n - 1))), ...tail];
+}
+const minimalLength = (cp: number) => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+
+/**
+ * Byte sequences that are not UTF-8, by kind, each with a fixed sample (the boundary phase) and random sequences
+ * of the same kind: a byte that cannot start a character (one UTF-8 never uses, or a lone continuation byte), a
+ * character in more bytes than it needs (overlong: `%C0%AF` is `/`), a surrogate encoded as if it were a character,
+ * and a multi-byte character cut short.
+ */
+export const NOT_UTF8: Record<string, { sample: number[]; random: fc.Arbitrary<number[]> }> = {
+  'invalid-byte': {
+    sample: [0xff],
+    random: fc.oneof(fc.constantFrom(0xc0, 0xc1), fc.integer({ min: 0xf5, max: 0xff }), continuation).map((b) => [b]),
+  },
+  overlong: {
+    sample: [0xc0, 0xaf],
+    random: fc
+      .integer({ min: 0, max: 0xffff })
+      .filter((cp) => !isSurrogate(cp))
+      .chain((cp) => fc.integer({ min: minimalLength(cp) + 1, max: 4 }).map((n) => utf8Layout(cp, n))),
+  },
+  'encoded-surrogate': {
+    sample: [0xed, 0xa0, 0x80],
+    random: fc.integer({ min: 0xd800, max: 0xdfff }).map((cp) => utf8Layout(cp, 3)),
+  },
+  'cut-sequence': {
+    sample: [0xe2, 0x82],
+    random: fc
+      .integer({ min: 0x80, max: 0x10ffff })
+      .filter((cp) => !isSurrogate(cp))
+      .chain((cp) => fc.integer({ min: 1, max: utf8Of(cp).length - 1 }).map((n) => utf8Of(cp).slice(0, n))),
+  },
+};
+
+/** Random valid text around a bad sequence, encoded as the SDK would. */
+export const encodedText = (maxLength: number): fc.Arbitrary<string> => fc.string({ unit: labelUnit, maxLength }).map(encodeLabel);
+
 /** A label's encoded text decoded as UTF-8: `strict` is absent when the bytes are not valid UTF-8 or the encoding
  * is malformed; `lenient` replaces each bad sequence with U+FFFD, as a lenient server would. */
 export function decodeLabel(encoded: string): { strict?: string; lenient: string } {

@@ -12,13 +12,17 @@ export const ACCEPTANCE = {
   freeText: 'OK-EMAIL-ANY',
 } as const;
 
-/** What a case observes without judging it (contract rule 17), and the robustness rule (14). */
+/**
+ * What a case observes without judging it (contract rule 17). The readings that disagree (rules 5, 6) are not
+ * here: the catalogue hands them out by the constraint they record (`recordingAmbiguity(address)`).
+ */
 export const OBSERVED = {
   omittedMembers: 'OBS-OMITTED-NAMES',
   contentType: 'OBS-CONTENT-TYPE',
   bodySize: 'OBS-BODY-SIZE',
   duplicateKeys: 'OBS-DUPLICATE-KEYS',
-  noServerError: 'SRV-NO-5XX',
+  nullMember: 'OBS-NULL-MEMBER',
+  unknownMember: 'OBS-UNKNOWN-MEMBER',
 } as const;
 
 function namedIds(): string[] {
@@ -26,11 +30,14 @@ function namedIds(): string[] {
   return [...Object.values(acceptance), ...Object.values(patternValues), ...Object.values(OBSERVED)];
 }
 
-/** Throws unless every named ID is in the catalogue and none of them is an input requirement. */
+/** Throws unless every named ID is in the catalogue and none of them is an input requirement; the observed ones
+ * must be OBSERVE, since their cases expect anything but a 5xx. */
 export function checkNamedRequirements(cat: Catalogue): void {
+  const observed: string[] = Object.values(OBSERVED);
   for (const id of namedIds()) {
     const r = cat.all.find((x) => x.id === id);
     if (!r) throw new Error(`generators name the requirement ${id}, which the catalogue does not have`);
     if (r.outcome) throw new Error(`generators name ${id} as a non-input requirement, but the catalogue gives it an outcome`);
+    if (observed.includes(id) && r.level !== 'OBSERVE') throw new Error(`generators name ${id} as observed, but the catalogue gives it the level ${r.level}`);
   }
 }

@@ -358,6 +358,9 @@ function collectConstraints(operation: OperationSpec, members: MemberSpec[], typ
   const add = (member: string, keyword: string, value: unknown, identityManagementType?: string) =>
     out.push({ address: `${identityManagementType ? `${identityManagementType}:` : ''}${member}.${keyword}`, member, keyword, value, identityManagementType });
   for (const label of operation.labels) {
+    // A label travels percent-encoded; its bytes must decode as UTF-8 (Smithy httpLabel). Every label has this
+    // constraint whatever its schema says, so a label that does not decode is a violation, not an anomaly.
+    add(label.name, 'encoding', 'utf-8');
     if (label.required) add(label.name, 'required', true);
     if (label.minLength) add(label.name, 'minLength', label.minLength);
     if (label.maxLength !== undefined) add(label.name, 'maxLength', label.maxLength);

@@ -78,6 +78,72 @@ describe('a modified spec', () => {
   });
 });
 
+describe('observations found from the spec', () => {
+  /** Mobile with two readings that accept exactly the same values. */
+  async function equivalentReadings(): Promise<Spec> {
+    const doc = readYaml(DEFAULT_DOCUMENT);
+    identitySchema(doc).properties.Mobile['x-pattern-readings'] = [
+      { reading: 'anchored', pattern: '^\\+[1-9]\\d{1,14}$' },
+      { reading: 'ascii-digits', pattern: '^\\+[1-9][0-9]{1,14}$' },
+    ];
+    return loadSpec({ document: doc });
+  }
+
+  it('finds the value on which readings disagree by searching edits of valid values; where they never disagree, says so and makes no case', async () => {
+    const same = await equivalentReadings();
+    for (const type of same.identityManagementTypes) {
+      const g = createGenerators(same, type);
+      const mobile = g.readingSearches.find((x) => x.requirementId === 'OBS-MOBILE-READINGS');
+      expect(mobile).toMatchObject({ found: false, member: 'Mobile', address: 'IdentityInfo.Mobile.pattern' });
+      expect(mobile!.found ? '' : mobile!.reason).toMatch(/the readings agree on every prefix, suffix, surround edit/);
+      expect(mobile!.tried).toBeGreaterThan(10);
+      expect(g.readingSearches.find((x) => x.requirementId === 'OBS-SECONDARYEMAIL-READINGS')).toMatchObject({ found: true });
+      expect(g.boundaryCases().filter((c) => c.requirementIds.includes('OBS-MOBILE-READINGS'))).toEqual([]);
+      expect(g.boundaryCases().filter((c) => c.requirementIds.includes('OBS-SECONDARYEMAIL-READINGS'))).toHaveLength(1);
+      expect(g.observedRequirementIds).not.toContain('OBS-MOBILE-READINGS');
+      expect(() => g.arbitrary('observed:OBS-MOBILE-READINGS')).toThrow(/no case observes OBS-MOBILE-READINGS for .*: the readings agree .*value\(s\) tried/);
+      expect(fc.sample(g.wireCase, { seed: 9, numRuns: 60 }).some((c) => c.requirementIds.includes('OBS-MOBILE-READINGS'))).toBe(false);
+    }
+    // The same search on the real spec finds the contract's example shape for Mobile.
+    const real = createGenerators(spec, 'SAML').readingSearches.find((x) => x.requirementId === 'OBS-MOBILE-READINGS');
+    expect(real).toMatchObject({ found: true, edit: 'prefix' });
+  });
+
+  it('stops the search at the search limit, and says so', () => {
+    const g = createGenerators(spec, 'CONNECT_MANAGED', { searchLimit: 5 });
+    const search = g.readingSearches.find((x) => x.requirementId === 'OBS-SECONDARYEMAIL-READINGS')!;
+    expect(search).toMatchObject({ found: false, tried: 5, reason: 'no disagreement within the search limit of 5 values' });
+    expect(g.boundaryCases().some((c) => c.requirementIds.includes('OBS-SECONDARYEMAIL-READINGS'))).toBe(false);
+    expect(createGenerators(spec, 'CONNECT_MANAGED').readingSearches.find((x) => x.requirementId === 'OBS-SECONDARYEMAIL-READINGS')!.tried).toBeGreaterThan(5);
+  });
+
+  it('sends a defined sibling of the identity structure as null, and picks unknown names the schema does not define at any level', async () => {
+    const doc = readYaml(DEFAULT_DOCUMENT);
+    doc.components.schemas.UpdateUserIdentityInfoRequest.properties.Nickname = { type: 'string' };
+    const sibling = await loadSpec({ document: doc });
+    const cases = boundaryCases(sibling, 'CONNECT_MANAGED');
+    const nulls = cases.filter((c) => c.requirementIds.includes('OBS-NULL-MEMBER'));
+    expect(nulls.map((c) => c.id.split(':').at(-1))).toEqual(['one-member', 'every-member', 'siblings']);
+    expect((nulls[2]!.body as Json).Nickname).toBeNull();
+    const unknown = cases.filter((c) => c.requirementIds.includes('OBS-UNKNOWN-MEMBER'));
+    expect(Object.keys(identityOf(unknown[0]!))).toContain('MiddleName');
+    expect(Object.keys(unknown[1]!.body as Json)).toEqual(['IdentityInfo', 'MiddleName']);
+    // The real spec has no sibling: no such variant, and the first name on the list.
+    const real = boundaryCases(spec, 'CONNECT_MANAGED').filter((c) => c.requirementIds.includes('OBS-UNKNOWN-MEMBER') || c.requirementIds.includes('OBS-NULL-MEMBER'));
+    expect(real.map((c) => c.id.split(':').at(-1))).toEqual(['one-member', 'identity', 'every-member', 'body']);
+    expect(Object.keys(identityOf(real[1]!))).toContain('Nickname');
+  });
+
+  it('sends no null member where the protocol does not count null as absent', async () => {
+    const doc = readYaml(DEFAULT_DOCUMENT);
+    doc['x-protocol'].nullIsAbsent = false;
+    const strict = await loadSpec({ document: doc });
+    const g = createGenerators(strict, 'CONNECT_MANAGED');
+    expect(g.observedRequirementIds).not.toContain('OBS-NULL-MEMBER');
+    expect(g.boundaryCases().some((c) => c.requirementIds.includes('OBS-NULL-MEMBER'))).toBe(false);
+  });
+});
+
 describe('a spec the generators cannot honour', () => {
   it('refuses a constraint no generator can violate, for the types it applies to', async () => {
     const doc = readYaml(DEFAULT_DOCUMENT);
@@ -99,11 +165,18 @@ describe('a spec the generators cannot honour', () => {
     expect(createGenerators(strange, 'CONNECT_MANAGED').boundaryCases().length).toBeGreaterThan(0);
   });
 
-  it('refuses a catalogue without a requirement the generators name', async () => {
+  it.each(['OK-EMAIL-ANY', 'OBS-NULL-MEMBER', 'OBS-UNKNOWN-MEMBER'])('refuses a catalogue without %s, a requirement the generators name', async (id) => {
     const requirements = readYaml(DEFAULT_REQUIREMENTS);
-    requirements.requirements = requirements.requirements.filter((r: Json) => r.id !== 'OK-EMAIL-ANY');
+    requirements.requirements = requirements.requirements.filter((r: Json) => r.id !== id);
     const without = await loadSpec({ requirements });
-    expect(() => createGenerators(without, 'CONNECT_MANAGED')).toThrow(/OK-EMAIL-ANY/);
+    expect(() => createGenerators(without, 'CONNECT_MANAGED')).toThrow(new RegExp(`generators name the requirement ${id}, which the catalogue does not have`));
+  });
+
+  it('refuses a catalogue that judges what the generators only observe', async () => {
+    const requirements = readYaml(DEFAULT_REQUIREMENTS);
+    requirements.requirements.find((r: Json) => r.id === 'OBS-UNKNOWN-MEMBER').level = 'MUST';
+    const judged = await loadSpec({ requirements });
+    expect(() => createGenerators(judged, 'SAML')).toThrow(/generators name OBS-UNKNOWN-MEMBER as observed, but the catalogue gives it the level MUST/);
   });
 
   it('refuses a pattern whose readings accept nothing it can generate', async () => {

@@ -190,6 +190,40 @@ describe('the real spec', () => {
     }
   });
 
+  it('gives every path label of the operation an encoding constraint (percent-encoded UTF-8), claimed by IN-LABEL-ENCODING', () => {
+    const encoding = spec.constraints.filter((c) => c.keyword === 'encoding');
+    expect(encoding).toEqual(spec.operation.labels.map((l) => ({ address: `${l.name}.encoding`, member: l.name, keyword: 'encoding', value: 'utf-8', identityManagementType: undefined })));
+    expect(encoding.map((c) => c.address)).toEqual(['InstanceId.encoding', 'UserId.encoding']);
+    expect(spec.requirements.find((r) => r.id === 'IN-LABEL-ENCODING')).toMatchObject({
+      level: 'MUST',
+      area: 'validation',
+      outcome: 'routing',
+      constrains: ['InstanceId.encoding', 'UserId.encoding'],
+      appliesTo: spec.identityManagementTypes,
+      source: 'Smithy httpLabel (percent-encoded UTF-8); contract A6, B7',
+    });
+    // routing: any 4xx that carries an error type (contract rule 7), which a front end's SerializationException is.
+    expect(spec.protocol.outcomes.routing).toEqual({ status: '4xx', types: 'any' });
+  });
+
+  it('gives a new path label its own encoding constraint, which the catalogue must claim', async () => {
+    const withSection = () => {
+      const doc = document();
+      const paths = doc.paths as Record<string, Json>;
+      const item = paths[UPDATE_PATH]!;
+      delete paths[UPDATE_PATH];
+      paths[`${UPDATE_PATH}/{Section}`] = item;
+      ((item.post as Json).parameters as Json[]).push({ name: 'Section', in: 'path', required: true, schema: { type: 'string' } });
+      return doc;
+    };
+    await expectSpecError(loadSpec({ document: withSection(), requirements: RAW_REQUIREMENTS }), /no requirement claims the constraint\(s\) Section\.encoding, Section\.required$/);
+    const reqs = requirements();
+    (requirement(reqs, 'IN-LABEL-ENCODING').constrains as string[]).push('Section.encoding');
+    (requirement(reqs, 'IN-LABEL-EMPTY').constrains as string[]).push('Section.required');
+    const loaded = await loadSpec({ document: withSection(), requirements: reqs });
+    expect(loaded.constraints.filter((c) => c.keyword === 'encoding').map((c) => c.address)).toEqual(['InstanceId.encoding', 'UserId.encoding', 'Section.encoding']);
+  });
+
   it('reads every requirement of the catalogue, with defaults for appliesTo and needs', () => {
     expect(spec.requirements.map((r) => r.id)).toEqual(requirementList(RAW_REQUIREMENTS).map((r) => r.id));
     const ok = spec.requirements.find((r) => r.id === 'OK-ACCEPT-VALID')!;
@@ -424,6 +458,37 @@ describe('the loader refuses a broken requirement catalogue', () => {
         (requirement(reqs, 'IN-LASTNAME-MAXLEN').constrains as string[]).push('IdentityInfo.FirstName.maxLength');
       }),
       /\(IN-LASTNAME-MAXLEN\): constrains IdentityInfo\.FirstName\.maxLength, already claimed by IN-FIRSTNAME-MAXLEN/,
+    );
+  });
+
+  it('a label encoding that no requirement claims', async () => {
+    await expectSpecError(
+      loadRequirements((reqs) => {
+        requirement(reqs, 'IN-LABEL-ENCODING').constrains = ['InstanceId.encoding'];
+      }),
+      /no requirement claims the constraint\(s\) UserId\.encoding$/,
+    );
+    await expectSpecError(
+      loadRequirements((reqs) => {
+        reqs.requirements = requirementList(reqs).filter((r) => r.id !== 'IN-LABEL-ENCODING');
+      }),
+      /no requirement claims the constraint\(s\) InstanceId\.encoding, UserId\.encoding$/,
+    );
+  });
+
+  it('a label encoding claimed as an input requirement without an outcome, or twice', async () => {
+    await expectSpecError(
+      loadRequirements((reqs) => {
+        delete requirement(reqs, 'IN-LABEL-ENCODING').outcome;
+      }),
+      /\(IN-LABEL-ENCODING\): an input requirement needs an outcome/,
+    );
+    await expectSpecError(
+      loadRequirements((reqs) => {
+        (requirement(reqs, 'IN-LABEL-EMPTY').constrains as string[]).push('UserId.encoding');
+      }),
+      // IN-LABEL-EMPTY comes first in the catalogue, so IN-LABEL-ENCODING is the second claim.
+      /\(IN-LABEL-ENCODING\): constrains UserId\.encoding, already claimed by IN-LABEL-EMPTY/,
     );
   });
 
