@@ -2,7 +2,9 @@
 import { SpecError } from '../spec/index.ts';
 import { TargetConfigError, TargetUnreachable } from '../targets/index.ts';
 import { FixturesError } from '../targets/reference/index.ts';
+import { compare, COMPARE_HELP } from './compare.ts';
 import { replay, REPLAY_HELP } from './replay.ts';
+import { report, REPORT_HELP } from './report.ts';
 import { run, RUN_HELP } from './run.ts';
 import { serve, SERVE_HELP } from './serve.ts';
 import { UsageError } from './usage.ts';
@@ -14,6 +16,8 @@ const HELP = `Usage: connect-conformance <command> [flags]
 Commands:
   run      run the conformance suites against a target (default: the embedded reference)
   replay   re-run one failing case of a report against any target
+  report   render index.html and junit.xml again from a results.json
+  compare  put several runs side by side, or join the shards of one run (--merge)
   serve    run the reference implementation as an HTTP server on 127.0.0.1
 
 connect-conformance <command> --help tells more.
@@ -22,9 +26,13 @@ ${RUN_HELP}
 
 ${REPLAY_HELP}
 
+${REPORT_HELP}
+
+${COMPARE_HELP}
+
 ${SERVE_HELP}`;
 
-const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, replay, serve };
+const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, replay, report, compare, serve };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;

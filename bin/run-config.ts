@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { Spec } from '../spec/index.ts';
 import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, type RunConfig } from '../suites/config.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
+import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
 import { integerFlag, parseFlags, UsageError, type Options } from './usage.ts';
 
 export const TARGET_FLAGS = {
@@ -77,23 +78,42 @@ export const RUN_FLAGS = {
   seed: { type: 'string' },
   only: { type: 'string' },
   'report-dir': { type: 'string' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+  shard: { type: 'string' },
 } as const satisfies Options;
 
-export function runConfig(spec: Spec, args: string[]): { config: RunConfig; reportDir: string; help: boolean } {
+export interface RunRequest {
+  config: RunConfig;
+  reportDir: string;
+  help: boolean;
+  baseline?: string;
+  updateBaseline: boolean;
+  shard?: { text: string; ids: string[]; skipReason: string };
+}
+
+export function runConfig(spec: Spec, args: string[]): RunRequest {
   const { values } = parseFlags('run', args, RUN_FLAGS);
   const base = targetConfig(spec, values);
   const only = ((values.only as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const known = new Set(spec.requirements.map((r) => r.id));
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length) throw new UsageError(`--only names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml)`);
+  if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file it writes)');
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
+  const shardIds = shard ? spec.requirements.map((r) => r.id).filter((_, i) => inShard(i, shard)) : undefined;
+  const selected = shardIds ? (only.length ? only.filter((id) => shardIds.includes(id)) : shardIds) : only;
   return {
     config: {
       ...base,
       runs: integerFlag('runs', values.runs as string | undefined, 1, 100_000) ?? DEFAULT_RUNS,
       seed: integerFlag('seed', values.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1),
-      only,
+      only: selected,
     },
     reportDir: (values['report-dir'] as string | undefined) ?? 'reports/out',
     help: values.help === true,
+    baseline: values.baseline as string | undefined,
+    updateBaseline: values['update-baseline'] === true,
+    shard: shard && shardIds ? { text: shardText(shard), ids: shardIds, skipReason: shardSkipReason(shard) } : undefined,
   };
 }

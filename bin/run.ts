@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
+import { applyBaseline, plainGate, readBaseline, updateBaselineFile, type BaselineView, type Gate } from '../reports/baseline.ts';
 import { buildResults, type Results } from '../reports/results.ts';
+import { writeReports } from '../reports/write.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { CONFIG_ENV, type RunConfig } from '../suites/config.ts';
 import type { LedgerData, ShownEvidence } from '../suites/ledger.ts';
@@ -28,7 +30,12 @@ Run:
   --runs N                    random-phase examples per property (default 25)
   --seed N                    the seed of the random phase (default: random, printed)
   --only ID,...               check only these requirements (the others are reported skip)
-  --report-dir DIR            where results.json goes (default reports/out)`;
+  --report-dir DIR            where results.json, index.html and junit.xml go (default reports/out)
+CI:
+  --baseline FILE             expected failures of this target (id, reason, link, expires); a listed failure does
+                              not fail the run, a listed requirement that passes (stale) or an expired entry does
+  --update-baseline           write the current failures to the --baseline file
+  --shard i/n                 check only the i-th of n slices of the catalogue (join with compare --merge)`;
 
 function toolInfo(): Results['tool'] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -70,11 +77,14 @@ function printSummary(results: Results, file: string): void {
 
 export async function run(args: string[]): Promise<number> {
   const spec: Spec = await defaultSpec();
-  const { config, reportDir, help } = runConfig(spec, args);
+  const { config, reportDir, help, baseline, updateBaseline, shard } = runConfig(spec, args);
   if (help) {
     console.log(RUN_HELP);
     return 0;
   }
+  const knownIds = spec.requirements.map((r) => r.id);
+  // Read the baseline before anything is sent: a malformed file is a usage error.
+  const baselineData = baseline && !updateBaseline ? readBaseline(baseline, knownIds) : undefined;
   const startedAt = new Date();
   const target = await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, modulePath: config.modulePath });
   let sets;
@@ -110,18 +120,26 @@ export async function run(args: string[]): Promise<number> {
     seed: resolved.seed,
     runs: resolved.runs,
     only: resolved.only,
+    shard,
     startedAt,
     finishedAt: new Date(),
     replay: (id: string, evidence: ShownEvidence) => replayCommand(resolved, id, evidence),
   });
-  const file = join(outDir, 'results.json');
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  printSummary(results, file);
+  let view: BaselineView | undefined;
+  if (baseline) {
+    const base = updateBaseline ? updateBaselineFile(baseline, results, knownIds) : baselineData!;
+    if (updateBaseline) console.log(`baseline written: ${baseline}`);
+    view = applyBaseline(results, base, new Date());
+  }
+  const gate: Gate = view?.gate ?? plainGate(results);
+  const written = writeReports(outDir, results, { baseline: view });
+  printSummary(results, written.html);
+  for (const reason of view?.gate.reasons ?? []) console.log(`baseline: ${reason}`);
   const unrestored = results.fixtures.filter((n) => !n.restored);
   for (const n of unrestored) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}`);
   if (missing.length) {
     console.error(`suite file(s) ${missing.join(', ')} did not complete (see the errors above); their requirements are reported skip`);
     return 1;
   }
-  return results.summary.must.failed > 0 || unrestored.length > 0 ? 1 : 0;
+  return gate.passed && unrestored.length === 0 ? 0 : 1;
 }

@@ -6,6 +6,8 @@ import type { Entry, LedgerData, ShownEvidence } from '../suites/ledger.ts';
 import { Ledger } from '../suites/ledger.ts';
 import type { RestoreNote } from '../suites/session.ts';
 import type { Status } from '../suites/verdict.ts';
+import type { BaselineView } from './baseline.ts';
+import { summarize } from './summary.ts';
 
 export interface ResultFailure extends ShownEvidence {
   replay: string;
@@ -50,6 +52,10 @@ export interface Results {
   };
   requirements: RequirementResult[];
   fixtures: RestoreNote[];
+  /** `i/n` when the run was one shard of several (`compare --merge` joins them). */
+  shard?: string;
+  /** The baseline's verdict, when the run had one. */
+  baseline?: BaselineView;
 }
 
 export interface ResultsInput {
@@ -61,20 +67,22 @@ export interface ResultsInput {
   seed: number;
   runs: number;
   only: string[];
+  /** Why requirements outside this shard are skipped, with the IDs this shard checks. */
+  shard?: { text: string; ids: string[]; skipReason: string };
   startedAt: Date;
   finishedAt: Date;
   /** Builds the one-line command that re-runs a failure. */
   replay: (requirementId: string, evidence: ShownEvidence) => string;
 }
 
-const emptySummary = (): LevelSummary => ({ passed: 0, failed: 0, skipped: 0, notApplicable: 0 });
-
 export function buildResults(input: ResultsInput): Results {
   const ledger = new Ledger();
   for (const l of input.ledgers) ledger.merge(l);
   const only = new Set(input.only);
   const types = input.target.identityManagementTypes;
+  const inShard = new Set(input.shard?.ids ?? input.spec.requirements.map((r) => r.id));
   for (const r of input.spec.requirements) {
+    if (input.shard && !inShard.has(r.id)) ledger.skip(r.id, input.shard.skipReason);
     if (only.size && !only.has(r.id)) ledger.skip(r.id, 'not selected by --only');
     if (!r.appliesTo.some((t) => types.includes(t))) ledger.notApplicable(r.id, `applies to ${r.appliesTo.join(', ')} instances only; the run tested ${types.join(', ')}`);
   }
@@ -97,15 +105,6 @@ export function buildResults(input: ResultsInput): Results {
     };
   });
 
-  const summary = { must: emptySummary(), should: emptySummary(), observe: emptySummary() };
-  for (const r of requirements) {
-    const s = summary[r.level.toLowerCase() as 'must' | 'should' | 'observe'];
-    if (r.status === 'pass') s.passed++;
-    else if (r.status === 'fail') s.failed++;
-    else if (r.status === 'skip') s.skipped++;
-    else s.notApplicable++;
-  }
-  const mustRun = summary.must.passed + summary.must.failed;
   return {
     tool: input.tool,
     target: input.target,
@@ -114,12 +113,9 @@ export function buildResults(input: ResultsInput): Results {
     runs: input.runs,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
-    summary: {
-      verdict: summary.must.failed === 0 ? 'conformant' : 'not conformant',
-      ...summary,
-      score: mustRun ? summary.must.passed / mustRun : null,
-    },
+    summary: summarize(requirements),
     requirements,
     fixtures: input.restore,
+    ...(input.shard ? { shard: input.shard.text } : {}),
   };
 }

@@ -97,7 +97,9 @@ describe('configuration mistakes are caught before anything is sent', () => {
     [['--identity-management', 'LDAP'], /--identity-management must be one of/],
     [['--runs', '0'], /--runs must be a whole number/],
     [['--seed', 'x'], /--seed must be a whole number/],
-    [['--read-back-window', '-1'], /--read-back-window must be a whole number/],
+    [['--read-back-window', 'soon'], /--read-back-window must be a whole number/],
+    [['--shard', '3/2'], /--shard must be i\/n/],
+    [['--update-baseline'], /--update-baseline needs --baseline/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('run %j', async (args, message) => {
     const spec = await defaultSpec();

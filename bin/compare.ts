@@ -1,0 +1,93 @@
+// `connect-conformance compare`: a column per results.json (a wpt.fyi-style matrix that marks what newly fails or
+// newly passes between runs of the same target), or with --merge, the shards of one run joined into one
+// results.json, index.html and junit.xml.
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { applyBaseline, plainGate, readBaseline } from '../reports/baseline.ts';
+import { compareRuns, renderCompare } from '../reports/compare.ts';
+import { mergeResults } from '../reports/merge.ts';
+import { readResults } from '../reports/read.ts';
+import { envSecrets } from '../reports/sanitize.ts';
+import { scoreText } from '../reports/summary.ts';
+import { writeReports } from '../reports/write.ts';
+import { parseFlags, UsageError } from './usage.ts';
+
+export const COMPARE_HELP = `Usage: connect-conformance compare A/results.json B/results.json ... [--out DIR]
+       connect-conformance compare --merge SHARD1/results.json SHARD2/results.json ... [--out DIR] [--baseline FILE]
+
+Without --merge: writes DIR/index.html (default DIR: reports/compare), a column per results.json and a row per
+requirement; a requirement that fails after passing in the previous run of the same target (same kind and
+endpoint, in startedAt order) is marked newly failing, and one that passes after failing, newly passing. Exit 0.
+
+With --merge: joins the results of the shards of one run (run --shard i/n; same seed and target, every shard
+given once) into DIR/results.json, DIR/index.html and DIR/junit.xml (default DIR: reports/out). Per requirement a
+failure wins, then a pass, then skip and n/a; cases and failures add up. Exit 0 when every MUST passed (with
+--baseline FILE: when the baseline's gate passed), 1 when not, 2 for bad input.`;
+
+function resultsPath(arg: string): string {
+  try {
+    if (statSync(arg).isDirectory()) return join(arg, 'results.json');
+  } catch {
+    // readResults names a missing file
+  }
+  return arg;
+}
+
+/** The column name of a results file: its folder for DIR/results.json, else the file name. */
+function labels(files: string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const base = basename(f) === 'results.json' ? basename(dirname(resolve(f))) : basename(f).replace(/\.json$/, '');
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n > 1 ? `${base} (${n})` : base;
+  });
+}
+
+export async function compare(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('compare', args, {
+    out: { type: 'string' },
+    merge: { type: 'boolean' },
+    baseline: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(COMPARE_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('connect-conformance compare: give at least one results.json (see --help)');
+  const files = positionals.map(resultsPath);
+  const list = files.map(readResults);
+
+  if (values.merge) {
+    const merged = mergeResults(list);
+    const view = values.baseline ? applyBaseline(merged, readBaseline(values.baseline, merged.requirements.map((r) => r.id)), new Date()) : undefined;
+    const out = resolve(values.out ?? 'reports/out');
+    const written = writeReports(out, merged, { baseline: view });
+    const gate = view?.gate ?? plainGate(merged);
+    const unrestored = merged.fixtures.filter((f) => !f.restored);
+    const { must, should } = merged.summary;
+    console.log(`connect-conformance compare --merge: ${list.length} results joined; ${merged.summary.verdict.toUpperCase()}: MUST ${scoreText(must)}, SHOULD ${scoreText(should)}`);
+    console.log(`wrote ${written.results}, ${written.html} and ${written.junit}`);
+    for (const r of gate.reasons) console.log(`  ${r}`);
+    for (const n of unrestored) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}`);
+    return gate.passed && unrestored.length === 0 ? 0 : 1;
+  }
+
+  if (values.baseline) throw new UsageError('connect-conformance compare: --baseline goes with --merge only');
+  const out = resolve(values.out ?? 'reports/compare');
+  const names = labels(files);
+  const link = (file: string) => {
+    const index = join(dirname(resolve(file)), 'index.html');
+    return existsSync(index) ? relative(out, index).split(sep).join('/') : undefined;
+  };
+  const comparison = compareRuns(list.map((results, i) => ({ label: names[i]!, results, href: link(files[i]!) })));
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'index.html');
+  writeFileSync(file, renderCompare(comparison, { secrets: envSecrets() }));
+  const failing = comparison.changes.filter((c) => c.change === 'newly-failing').length;
+  const passing = comparison.changes.length - failing;
+  console.log(`connect-conformance compare: ${list.length} runs, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`);
+  for (const c of comparison.changes) console.log(`  ${c.change === 'newly-failing' ? 'newly failing' : 'newly passing'} ${c.id} in ${comparison.columns[c.column]!.label} (after ${comparison.columns[c.previous]!.label})`);
+  return 0;
+}

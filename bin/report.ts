@@ -1,0 +1,42 @@
+// `connect-conformance report DIR/results.json`: renders index.html and junit.xml again from a results.json alone
+// (after an upgrade of the tool, or to apply a baseline to an old run). It never fails for the run's outcome.
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { applyBaseline, readBaseline } from '../reports/baseline.ts';
+import { readResults } from '../reports/read.ts';
+import { writeReports } from '../reports/write.ts';
+import { parseFlags, UsageError } from './usage.ts';
+
+export const REPORT_HELP = `Usage: connect-conformance report DIR/results.json [--out DIR] [--baseline FILE]
+
+Renders DIR/index.html (the HTML report) and DIR/junit.xml again from a results.json alone.
+  --out DIR          where the reports go (default: the folder of results.json); results.json is copied there
+  --baseline FILE    show each listed requirement's baseline state (expected failure, stale, expired)
+Exit 0 when the reports were written, 2 for a missing or malformed file.`;
+
+/** DIR or DIR/results.json → the results.json path. */
+function resultsPath(arg: string): string {
+  try {
+    if (statSync(arg).isDirectory()) return join(arg, 'results.json');
+  } catch {
+    // not there: readResults says so
+  }
+  return arg;
+}
+
+export async function report(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('report', args, { out: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    console.log(REPORT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`connect-conformance report: give one results.json (got ${positionals.length}; see --help)`);
+  const file = resultsPath(positionals[0]!);
+  const results = readResults(file);
+  const baseline = values.baseline ? applyBaseline(results, readBaseline(values.baseline, results.requirements.map((r) => r.id)), new Date()) : undefined;
+  const out = resolve(values.out ?? dirname(file));
+  const written = writeReports(out, results, { baseline });
+  console.log(`connect-conformance report: ${results.summary.verdict}; wrote ${written.html} and ${written.junit}`);
+  if (baseline) console.log(`baseline ${values.baseline}: gate ${baseline.gate.passed ? 'passed' : 'failed'}${baseline.gate.reasons.map((r) => `\n  ${r}`).join('')}`);
+  return 0;
+}
