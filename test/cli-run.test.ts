@@ -72,6 +72,19 @@ describe('connect-conformance run', () => {
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
   });
 
+  it('a baseline of the current failures passes the gate; once they are fixed, the stale baseline fails it', { timeout: 240_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-run-'));
+    const baseline = join(dir, 'baseline.yaml');
+    const flags = ['run', '--target', 'module', '--module', 'test/fixtures/module-handler.ts', ...fixtureFlags, '--only', 'EX-UNKNOWN-USER', '--runs', '2', '--baseline', baseline];
+    const broken = await cli([...flags, '--update-baseline', '--report-dir', join(dir, 'a')], { BROKEN: 'unknown-user-400' });
+    expect(broken.code, broken.stdout + broken.stderr).toBe(0);
+    expect(readFileSync(baseline, 'utf8')).toMatch(/- id: EX-UNKNOWN-USER/);
+    const fixed = await cli([...flags, '--report-dir', join(dir, 'b')]);
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(1);
+    expect(fixed.stdout).toMatch(/stale baseline: MUST EX-UNKNOWN-USER/);
+    expect(results(join(dir, 'b')).baseline?.marks['EX-UNKNOWN-USER']?.state).toBe('stale');
+  });
+
   it('runs against a nock-based mock given as a module', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-run-'));
     const r = await cli(['run', '--target', 'module', '--module', 'test/fixtures/module-nock.ts', ...fixtureFlags, '--only', 'EX-FOREIGN-USER,OK-ACCEPT-VALID,RB-READBACK', '--runs', '3', '--report-dir', dir]);
