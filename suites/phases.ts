@@ -15,9 +15,20 @@ export interface Fixture {
   other?: UserState;
 }
 
+const generatorCache = new WeakMap<object, Map<string, Generators>>();
+
+/** The generators of a spec for one identity management type, built once per process (they are pure). */
+function generatorsFor(session: Session, type: string): Generators {
+  let byType = generatorCache.get(session.spec);
+  if (!byType) generatorCache.set(session.spec, (byType = new Map()));
+  let g = byType.get(type);
+  if (!g) byType.set(type, (g = createGenerators(session.spec, type)));
+  return g;
+}
+
 /** Generators and the known state of the fixture users, for one fixture set. */
 export async function prepareFixture(session: Session, set: FixtureSet): Promise<Fixture> {
-  const generators = createGenerators(session.spec, set.identityManagementType);
+  const generators = generatorsFor(session, set.identityManagementType);
   const read = async (userId: string): Promise<UserState> => {
     const { info } = await session.readIdentity(set.instanceId, userId);
     if (!info) throw new Error(`cannot read fixture user ${userId} of instance ${set.instanceId}`);
@@ -49,12 +60,16 @@ export async function boundaryPhase(session: Session, f: Fixture, filter: (c: Ca
 export async function randomPhase(session: Session, f: Fixture, generator: string): Promise<void> {
   const arbitrary = f.generators.arbitrary(generator);
   let ownError: unknown;
+  // The verdicts of the last failing execution: fast-check's last failure is the shrunk counterexample, and the
+  // target's state may have moved on since, so it is recorded as it was seen rather than sent again.
+  let lastFailing: Verdict[] = [];
   const property = fc.asyncProperty(arbitrary, async (raw) => {
     if (!wanted(session, raw)) return true;
     try {
       const verdicts = await runCase(session, f.generators.withLabels(raw, labelsOf(f)), f.user, f.other);
       const failures = failed(verdicts, session);
       if (failures.length === 0) session.record(...verdicts);
+      else lastFailing = verdicts;
       return failures.length === 0;
     } catch (e) {
       ownError ??= e;
@@ -65,12 +80,9 @@ export async function randomPhase(session: Session, f: Fixture, generator: strin
   session.record(...(await flushRejections(session, f.user)));
   // A property that threw is the suite's own failure (a case that is not what its label says, a bug): fail closed.
   if (ownError) throw ownError;
-  if (!result.failed || !result.counterexample) return;
-  const [shrunk] = result.counterexample;
-  const c = f.generators.withLabels(shrunk, labelsOf(f));
-  const verdicts: Verdict[] = await runCase(session, c, f.user, f.other);
+  if (!result.failed) return;
   session.record(
-    ...verdicts.map((v) =>
+    ...lastFailing.map((v) =>
       v.evidence ? { ...v, evidence: { ...v.evidence, seed: result.seed, path: result.counterexamplePath ?? undefined, generator } } : v,
     ),
   );
