@@ -1,0 +1,85 @@
+// The default conformance run, timed from outside: `node bin/connect-conformance.js run --report-dir <tmp>` (what
+// `npm run conformance` runs, without npm's own process), its wall time from spawn to exit, and the peak resident
+// memory of its whole process tree (vitest forks a worker per suite file), sampled from /proc every 50 ms.
+//
+// Beside it, for comparison, the same suites run in one process without vitest (bench/suites-child.ts, through
+// runAllSuites): what the run costs apart from vitest's workers, module graph and per-file start-up.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { treeOf, watchPeak } from './process-tree.ts';
+import { mb } from './stats.ts';
+
+export interface TreeRun {
+  wallSeconds: number;
+  /** Peak of the summed VmRSS of the process and its descendants. */
+  peakRssMb: number;
+  /** The largest single process of the tree at its peak. */
+  peakProcessRssMb: number;
+  peakProcesses: number;
+  exitCode: number | null;
+  output: string;
+}
+
+/** Runs `node ...args` in `cwd`, sampling its process tree; kills the tree (by id, leaves first) on a timeout. */
+export async function measureTree(cwd: string, args: string[], timeoutMs: number): Promise<TreeRun> {
+  const start = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const watch = watchPeak(child.pid!, 50);
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => {
+    for (const pid of treeOf(child.pid!).reverse()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, timeoutMs);
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+  clearTimeout(timer);
+  const wallSeconds = (performance.now() - start) / 1000;
+  const peak = watch.stop();
+  return { wallSeconds, peakRssMb: mb(peak.peakRssBytes), peakProcessRssMb: mb(peak.peakLargestBytes), peakProcesses: peak.peakProcesses, exitCode, output };
+}
+
+export interface DefaultRunResult extends Omit<TreeRun, 'output'> {
+  /** The seed the run printed (the default run picks one at random). */
+  seed?: number;
+  /** The run's own verdict line (CONFORMANT: ...). */
+  verdict?: string;
+}
+
+export async function measureDefaultRun(root: string, options: { timeoutMs?: number } = {}): Promise<DefaultRunResult> {
+  const reportDir = mkdtempSync(join(tmpdir(), 'connect-conformance-bench-'));
+  try {
+    const { output, ...run } = await measureTree(root, ['bin/connect-conformance.js', 'run', '--report-dir', reportDir], options.timeoutMs ?? 300_000);
+    if (run.exitCode !== 0) throw new Error(`the default run exited ${run.exitCode}:\n${output.slice(-2000)}`);
+    const seed = /seed (-?\d+);/.exec(output)?.[1];
+    return { ...run, seed: seed === undefined ? undefined : Number(seed), verdict: /^[A-Z ]+: MUST .*$/m.exec(output)?.[0] };
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+export interface InProcessResult extends Omit<TreeRun, 'output'> {
+  requirements?: { pass: number; fail: number };
+}
+
+/** The same suites, in one process, without vitest (comparison only: not what `npm run conformance` does). */
+export async function measureInProcessRun(root: string, options: { seed: number; timeoutMs?: number }): Promise<InProcessResult> {
+  const { output, ...run } = await measureTree(root, ['--import', 'tsx', join('bench', 'suites-child.ts'), String(options.seed)], options.timeoutMs ?? 300_000);
+  if (run.exitCode !== 0) throw new Error(`bench/suites-child.ts exited ${run.exitCode}:\n${output.slice(-2000)}`);
+  const line = output.trim().split('\n').at(-1) ?? '{}';
+  return { ...run, requirements: (JSON.parse(line) as { requirements?: { pass: number; fail: number } }).requirements };
+}

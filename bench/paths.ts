@@ -1,0 +1,195 @@
+// The paths a generated case can take, each opened for one throughput group (throughput.ts) and closed after it.
+//
+// The floor and the three target paths (results.json `paths`):
+//   floor      the SDK (maxAttempts 1) with an in-memory requestHandler answering a canned 200: no reference at all
+//   reference  the embedded reference as the suites use it: createTarget({ kind: 'reference' }) and target.send
+//   nock       the reference behind nock 15 on https://connect.<region>.amazonaws.com (kind 'nock')
+//   serve      the reference's HTTP server on 127.0.0.1 (startHttpServer) and an 'endpoint' target pointed at it
+//
+// Diagnostic paths, which split the gap between the floor and the reference path into its parts:
+//   observed   the floor's canned 200, sent through observeCommand (the SDK channel's observer middleware)
+//   replayed   observeCommand again, but the handler answers each case with the response the reference gave it
+//              (recorded once, untimed): the SDK's cost of reading 4xx errors instead of an empty 200
+//   handler    the reference's handler alone on the signed wire requests the SDK produced (recorded likewise)
+//
+// nock is never open beside the loopback path: while nock is active it patches Node's http module globally, which
+// would slow the loopback path; closing the nock target restores the globals.
+import { UpdateUserIdentityInfoCommand, type UpdateUserIdentityInfoCommandInput } from '@aws-sdk/client-connect';
+import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
+import type { Spec } from '../spec/index.ts';
+import { createTarget } from '../targets/index.ts';
+import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, startHttpServer, wireRequestOf } from '../targets/reference/index.ts';
+import { connectClient, observeCommand } from '../targets/sdk-channel.ts';
+import type { WireRequest, WireResponse } from '../targets/wire.ts';
+
+export const REGION = 'us-east-1';
+
+export const TARGET_PATHS = ['reference', 'nock', 'serve'] as const;
+export const DIAGNOSTIC_PATHS = ['observed', 'replayed', 'handler'] as const;
+export type PathName = 'floor' | (typeof TARGET_PATHS)[number] | (typeof DIAGNOSTIC_PATHS)[number];
+
+export type Input = UpdateUserIdentityInfoCommandInput;
+
+export interface OpenPath {
+  name: PathName;
+  /** Sends one case; resolves when the SDK has its outcome (a rejection is an outcome, not an error). */
+  send(input: Input): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the reference did with each case: the signed request the SDK produced and the response it got. */
+export type Recording = Map<Input, { request: WireRequest; response: WireResponse }>;
+
+export interface PathContext {
+  spec: Spec;
+  inputs: Input[];
+  /** Recorded once, on first use, against a fresh reference. */
+  recording(): Promise<Recording>;
+}
+
+const command = (input: Input) => new UpdateUserIdentityInfoCommand(input);
+
+const referenceService = (spec: Spec) => {
+  const fixtures = defaultFixtures();
+  fixtures.region = REGION;
+  return createReferenceService(spec, { fixtures });
+};
+
+/** A canned 200 for UpdateUserIdentityInfo: empty body, a request id. */
+const canned = () => new HttpResponse({ statusCode: 200, headers: { 'x-amzn-requestid': 'bench-floor', 'content-length': '0' }, body: new Uint8Array() });
+
+const httpResponse = (r: WireResponse) => new HttpResponse({ statusCode: r.statusCode, headers: { ...r.headers }, body: r.body });
+
+/** An SDK client whose requestHandler answers with `respond` (maxAttempts 1, the reference's example key pair). */
+const clientAnswering = (respond: (request: HttpRequest) => Promise<HttpResponse>) =>
+  connectClient({ region: REGION, credentials: EXAMPLE_CREDENTIALS, requestHandler: { handle: async (request: HttpRequest) => ({ response: await respond(request) }) } });
+
+export function openFloor(): OpenPath {
+  const client = clientAnswering(async () => canned());
+  return {
+    name: 'floor',
+    async send(input) {
+      await client.send(command(input)).catch(() => undefined);
+    },
+    close: async () => client.destroy(),
+  };
+}
+
+function openObserved(): OpenPath {
+  const client = clientAnswering(async () => canned());
+  return {
+    name: 'observed',
+    send: async (input) => void (await observeCommand(client, command(input) as never)),
+    close: async () => client.destroy(),
+  };
+}
+
+async function openReplayed(ctx: PathContext): Promise<OpenPath> {
+  const recording = await ctx.recording();
+  let current: WireResponse | undefined;
+  const client = clientAnswering(async () => httpResponse(current!));
+  return {
+    name: 'replayed',
+    async send(input) {
+      current = recording.get(input)!.response;
+      await observeCommand(client, command(input) as never);
+    },
+    close: async () => client.destroy(),
+  };
+}
+
+async function openHandler(ctx: PathContext): Promise<OpenPath> {
+  const recording = await ctx.recording();
+  const service = referenceService(ctx.spec);
+  return {
+    name: 'handler',
+    send: async (input) => void (await service.handle(recording.get(input)!.request)),
+    close: async () => {},
+  };
+}
+
+/** Sends every input once through the SDK into a fresh reference and keeps each signed request and its response. */
+export async function record(spec: Spec, inputs: Input[]): Promise<Recording> {
+  const service = referenceService(spec);
+  const recording: Recording = new Map();
+  let last: { request: WireRequest; response: WireResponse } | undefined;
+  const client = clientAnswering(async (request) => {
+    const wire = wireRequestOf(request);
+    last = { request: wire, response: await service.handle(wire) };
+    return httpResponse(last.response);
+  });
+  for (const input of inputs) {
+    last = undefined;
+    await client.send(command(input)).catch(() => undefined);
+    if (!last) throw new Error('the SDK sent nothing for a case (it failed before its request handler)');
+    recording.set(input, last);
+  }
+  client.destroy();
+  return recording;
+}
+
+async function openTarget(name: PathName, spec: Spec, config: Parameters<typeof createTarget>[1], after: () => Promise<void> = async () => {}): Promise<OpenPath> {
+  const target = await createTarget(spec, config);
+  return {
+    name,
+    async send(input) {
+      // target.send observes the exchange and never throws for an HTTP outcome; a transport failure is a bench bug.
+      const obs = await target.send(command(input));
+      if (!obs.response) throw new Error(`${name}: no response (${obs.transportError ?? 'unknown'})`);
+    },
+    async close() {
+      await target.close();
+      await after();
+    },
+  };
+}
+
+/**
+ * The 'endpoint' target takes its credentials from the default provider chain: the bench process sets the
+ * environment to the reference's example key pair (AWS's documentation pair, no one's) before it opens this path.
+ */
+export function useExampleCredentials(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_ACCESS_KEY_ID = EXAMPLE_CREDENTIALS.accessKeyId;
+  env.AWS_SECRET_ACCESS_KEY = EXAMPLE_CREDENTIALS.secretAccessKey;
+  delete env.AWS_SESSION_TOKEN;
+  delete env.AWS_PROFILE;
+}
+
+async function openServe(spec: Spec): Promise<OpenPath> {
+  const server = await startHttpServer(referenceService(spec).handle, { maxBodyBytes: 1024 * 1024 });
+  const stop = async () => {
+    server.server.closeAllConnections();
+    await server.close();
+  };
+  try {
+    return await openTarget('serve', spec, { kind: 'endpoint', region: REGION, endpointUrl: server.endpoint }, stop);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export async function openPath(name: PathName, ctx: PathContext): Promise<OpenPath> {
+  switch (name) {
+    case 'floor':
+      return openFloor();
+    case 'reference':
+      return openTarget('reference', ctx.spec, { kind: 'reference', region: REGION });
+    case 'nock':
+      return openTarget('nock', ctx.spec, { kind: 'nock', region: REGION });
+    case 'serve':
+      return openServe(ctx.spec);
+    case 'observed':
+      return openObserved();
+    case 'replayed':
+      return openReplayed(ctx);
+    case 'handler':
+      return openHandler(ctx);
+  }
+}
+
+/** A path context over these inputs, recording lazily and once. */
+export function pathContext(spec: Spec, inputs: Input[]): PathContext {
+  let recording: Promise<Recording> | undefined;
+  return { spec, inputs, recording: () => (recording ??= record(spec, inputs)) };
+}

@@ -1,0 +1,143 @@
+// bench/results.json: the four figures issue 7 asks for under the keys it names (paths, defaultRun, heap,
+// boundaryPhase, each with exactly its named fields), and beside them the detail they come from (the floor, each
+// round, the cost breakdown, the boundary scenarios, the targets) and where and when the run happened.
+import { cpus, loadavg } from 'node:os';
+import type { ScenarioResult } from './boundary.ts';
+import type { DefaultRunResult, InProcessResult } from './default-run.ts';
+import type { HeapResult } from './heap.ts';
+import type { PathName } from './paths.ts';
+import { DIAGNOSTIC_PATHS, TARGET_PATHS } from './paths.ts';
+import { round } from './stats.ts';
+import type { TargetCheck } from './targets.ts';
+import type { GroupResult, PathResult, ThroughputRun } from './throughput.ts';
+
+export interface BenchResults {
+  paths: { name: string; casesPerSecond: number; ratioToFloor: number }[];
+  defaultRun: { wallSeconds: number; peakRssMb: number };
+  heap: { mbAt1k: number; mbAt10k: number };
+  boundaryPhase: { requests: number; requirements: number };
+  [extra: string]: unknown;
+}
+
+export interface Measurements {
+  throughput?: ThroughputRun;
+  defaultRun?: DefaultRunResult;
+  /** The same suites in one process without vitest (comparison). */
+  inProcessRun?: InProcessResult;
+  heap?: HeapResult;
+  boundary?: ScenarioResult[];
+  targets: TargetCheck[];
+}
+
+/** Per-case cost in microseconds of a path measured at `cps` cases per second. */
+export const microseconds = (cps: number) => (cps > 0 ? 1e6 / cps : 0);
+
+/**
+ * The gap between the floor and the reference path, in microseconds per case, split along the diagnostic paths:
+ * the observer middleware (observed − floor), reading the reference's responses instead of a canned 200 (replayed −
+ * observed), and the in-memory hosting with the reference's handler (reference − replayed), beside the handler alone.
+ * Each path's cost is the floor's median cost divided by the path's ratio to the floor (ratios are measured side by
+ * side, so they hold up better on a noisy machine than each path's own median).
+ */
+export function breakdown(floor: PathResult, byName: ReadonlyMap<PathName, PathResult>): { part: string; microsecondsPerCase: number }[] {
+  if (![...DIAGNOSTIC_PATHS, 'reference'].every((n) => byName.has(n as PathName))) return [];
+  const base = microseconds(floor.casesPerSecond);
+  const us = (n: PathName) => {
+    const r = byName.get(n)!.ratioToFloor;
+    return r > 0 ? base / r : 0;
+  };
+  return [
+    { part: 'floor: SDK send, canned 200', microsecondsPerCase: base },
+    { part: '+ observer middleware (observeCommand)', microsecondsPerCase: us('observed') - base },
+    { part: "+ the reference's responses (SDK reads 4xx errors)", microsecondsPerCase: us('replayed') - us('observed') },
+    { part: '+ in-memory hosting and reference handler', microsecondsPerCase: us('reference') - us('replayed') },
+    { part: '= reference path', microsecondsPerCase: us('reference') },
+    { part: '(reference handler alone, signed wire requests)', microsecondsPerCase: us('handler') },
+  ];
+}
+
+const machine = () => ({ cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, platform: process.platform, loadavg: loadavg().map((l) => round(l, 2)) });
+
+const group = (run: ThroughputRun, name: GroupResult['name']) => run.groups.find((g) => g.name === name);
+
+/** The issue's paths, in its order (reference, nock, serve), each with its ratio to the floor of its own group. */
+export function headlinePaths(run: ThroughputRun): PathResult[] {
+  const candidates = [...(group(run, 'paths')?.paths ?? []), ...(group(run, 'nock')?.paths ?? [])];
+  return TARGET_PATHS.map((name) => candidates.find((p) => p.name === name)).filter((p): p is PathResult => !!p);
+}
+
+/** The diagnostic group's split of the reference path's cost. */
+export function diagnosticBreakdown(run: ThroughputRun): ReturnType<typeof breakdown> {
+  const d = group(run, 'diagnostic');
+  return d ? breakdown(d.floor, new Map(d.paths.map((p) => [p.name, p]))) : [];
+}
+
+const pathDetail = (p: PathResult) => ({
+  name: p.name,
+  casesPerSecond: round(p.casesPerSecond),
+  ratioToFloor: round(p.ratioToFloor, 3),
+  rounds: p.rounds.map((v) => round(v)),
+  roundRatios: p.roundRatios.map((v) => round(v, 3)),
+  spread: round(p.spread, 2),
+});
+
+export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefore: number[] }): BenchResults {
+  if (!m.throughput || !m.defaultRun || !m.heap || !m.boundary) throw new Error('results.json needs every section (paths, default run, heap, boundary)');
+  const t = m.throughput;
+  const main = group(t, 'paths');
+  const [standard] = m.boundary;
+  if (!main || !standard) throw new Error('no throughput group "paths" or no boundary scenario');
+  return {
+    paths: headlinePaths(t).map((p) => ({ name: p.name, casesPerSecond: round(p.casesPerSecond), ratioToFloor: round(p.ratioToFloor, 3) })),
+    defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) },
+    heap: { mbAt1k: round(m.heap.mbAt1k, 2), mbAt10k: round(m.heap.mbAt10k, 2) },
+    boundaryPhase: { requests: standard.requests, requirements: standard.requirements },
+
+    floor: { casesPerSecond: round(main.floor.casesPerSecond), rounds: main.floor.rounds.map((v) => round(v)) },
+    throughputDetail: {
+      method: 'paths of a group open together, taking turns in blocks of a tenth of a round, a full gc before each block; ratio = median over rounds of (path / floor of the same round and group)',
+      rounds: t.rounds,
+      cases: t.cases,
+      groups: t.groups.map((g) => ({ name: g.name, floor: pathDetail(g.floor), paths: g.paths.map(pathDetail) })),
+      breakdown: diagnosticBreakdown(t).map((b) => ({ ...b, microsecondsPerCase: round(b.microsecondsPerCase, 1) })),
+    },
+    defaultRunDetail: {
+      ...m.defaultRun,
+      wallSeconds: round(m.defaultRun.wallSeconds, 2),
+      peakRssMb: round(m.defaultRun.peakRssMb, 1),
+      peakProcessRssMb: round(m.defaultRun.peakProcessRssMb, 1),
+      inProcessWithoutVitest: m.inProcessRun && {
+        wallSeconds: round(m.inProcessRun.wallSeconds, 2),
+        peakRssMb: round(m.inProcessRun.peakRssMb, 1),
+        requirements: m.inProcessRun.requirements,
+      },
+    },
+    heapDetail: {
+      growthMb: round(m.heap.growthMb, 2),
+      slopeMbPer1k: round(m.heap.slopeMbPer1k, 3),
+      lateSlopeMbPer1k: round(m.heap.lateSlopeMbPer1k, 3),
+      spaceGrowthMb: Object.fromEntries(Object.entries(m.heap.spaceGrowthMb).map(([k, v]) => [k, round(v, 2)])),
+      checkpoints: m.heap.checkpoints.map((c) => ({ cases: c.cases, mb: round(c.mb, 2) })),
+    },
+    boundaryPhaseDetail: {
+      requestsPerRequirement: round(standard.requestsPerRequirement, 2),
+      scenarios: m.boundary.map((s) => ({ ...s, requestsPerRequirement: round(s.requestsPerRequirement, 2) })),
+    },
+    targets: m.targets,
+    machine: { ...machine(), loadavgBefore: meta.loadBefore.map((l) => round(l, 2)) },
+    startedAt: meta.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/** What a run of some sections (--only) measured, under the same keys where it measured them (for --out FILE). */
+export function partialResults(m: Measurements): Record<string, unknown> {
+  return {
+    partial: true,
+    ...(m.throughput && { paths: headlinePaths(m.throughput).map((p) => ({ name: p.name, casesPerSecond: round(p.casesPerSecond), ratioToFloor: round(p.ratioToFloor, 3) })), throughput: m.throughput }),
+    ...(m.defaultRun && { defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) }, defaultRunDetail: m.defaultRun, inProcessRun: m.inProcessRun }),
+    ...(m.heap && { heap: { mbAt1k: round(m.heap.mbAt1k, 2), mbAt10k: round(m.heap.mbAt10k, 2) }, heapDetail: m.heap }),
+    ...(m.boundary?.[0] && { boundaryPhase: { requests: m.boundary[0].requests, requirements: m.boundary[0].requirements }, boundaryScenarios: m.boundary }),
+    targets: m.targets,
+  };
+}

@@ -1,0 +1,52 @@
+// The targets of issue 7 (item 3) for the benchmark's numbers, on a 2-core machine, and whether a run met them.
+// Checked by the benchmark and printed; never asserted in a test (timings are noisy).
+
+/** The embedded default (the in-memory reference path) at no less than half the floor's throughput. */
+export const MIN_REFERENCE_RATIO = 0.5;
+/** "Well under a minute": at most half a minute of wall time for the default run. */
+export const MAX_DEFAULT_RUN_SECONDS = 30;
+/**
+ * "Flat": at most 2 MB more heap at 10k cases than at 1k, after a full collection: under 240 bytes per case, which
+ * any per-case retention would exceed (nock keeps ~35 KB per call). JIT warm-up (compiled code and type feedback,
+ * about 0.5-0.8 MB here, levelling off) stays under it.
+ */
+export const MAX_HEAP_GROWTH_MB = 2;
+/** At most 3 requests per requirement reached, for the run that reaches every requirement. */
+export const MAX_REQUESTS_PER_REQUIREMENT = 3;
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface Measured {
+  referenceRatio?: number;
+  wallSeconds?: number;
+  heapGrowthMb?: number;
+  requestsPerRequirement?: number;
+}
+
+const fixed = (n: number, digits: number) => n.toFixed(digits);
+
+/** One line per target that was measured. */
+export function checkTargets(m: Measured): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  if (m.referenceRatio !== undefined) {
+    out.push({ target: `embedded reference ≥ ${MIN_REFERENCE_RATIO} × floor`, measured: `${fixed(m.referenceRatio, 2)} × floor`, met: m.referenceRatio >= MIN_REFERENCE_RATIO });
+  }
+  if (m.wallSeconds !== undefined) {
+    out.push({ target: `default run ≤ ${MAX_DEFAULT_RUN_SECONDS} s (well under a minute)`, measured: `${fixed(m.wallSeconds, 1)} s`, met: m.wallSeconds <= MAX_DEFAULT_RUN_SECONDS });
+  }
+  if (m.heapGrowthMb !== undefined) {
+    out.push({ target: `heap flat 1k→10k cases (≤ ${MAX_HEAP_GROWTH_MB} MB)`, measured: `${m.heapGrowthMb >= 0 ? '+' : ''}${fixed(m.heapGrowthMb, 2)} MB`, met: m.heapGrowthMb <= MAX_HEAP_GROWTH_MB });
+  }
+  if (m.requestsPerRequirement !== undefined) {
+    out.push({
+      target: `≤ ${MAX_REQUESTS_PER_REQUIREMENT} requests per requirement`,
+      measured: `${fixed(m.requestsPerRequirement, 2)} per requirement`,
+      met: m.requestsPerRequirement <= MAX_REQUESTS_PER_REQUIREMENT,
+    });
+  }
+  return out;
+}
