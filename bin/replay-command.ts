@@ -17,14 +17,23 @@ export function targetFlags(config: RunConfig): string[] {
     ['--second-instance-id', config.fixtures.secondInstanceId],
     ['--security-profile-id', config.securityProfileId],
     ['--routing-profile-id', config.routingProfileId],
+    ['--profile', config.profile],
+    ['--cassette', config.cassette],
   ];
   const out = flags.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [k, quote(v!)]);
+  for (const id of config.allowInstances ?? []) out.push('--allow-instance', quote(id));
   if (config.provision) out.push('--provision');
   if (config.expectAuth) out.push('--expect-auth');
   return out;
 }
 
 export function replayCommand(config: RunConfig, requirementId: string, e: ShownEvidence): string {
+  // A real account is only written inside a run's safety envelope (budget, journal, restore): the requirement is
+  // re-checked by a run restricted to it, with the same seed (made-up IDs and random cases come from it).
+  if (config.target === 'aws' || config.target === 'replay') {
+    const budget = config.maxRequests !== undefined ? ['--max-requests', String(config.maxRequests)] : [];
+    return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', String(config.seed), '--runs', String(config.runs), ...budget].join(' ');
+  }
   const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId, '--case', quote(e.caseId)];
   if (e.identityManagementType) parts.push('--identity-management', e.identityManagementType);
   if (e.generator) parts.push('--generator', quote(e.generator));

@@ -1,7 +1,12 @@
-// Flags and environment into a RunConfig, checked: every mistake is one line naming the flag, exit 2.
+// Flags, a config file and the environment into a RunConfig, checked: every mistake is one line naming the flag,
+// exit 2. A config file (--config FILE, YAML) holds the same settings as the flags, under the flags' names
+// (`allow-instance: [ID, ...]`, `instance-id: ID`, `max-requests: 200`); a flag given on the command line wins, and
+// allow-instance lists add up.
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
-import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, type RunConfig } from '../suites/config.ts';
+import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, SANDBOX_DEFAULTS, type RunConfig } from '../suites/config.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
 import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
 import { integerFlag, parseFlags, UsageError, type Options } from './usage.ts';
@@ -22,12 +27,17 @@ export const TARGET_FLAGS = {
   'expect-auth': { type: 'boolean' },
   'read-back-window': { type: 'string' },
   'rejection-batch': { type: 'string' },
+  'allow-instance': { type: 'string', multiple: true },
+  profile: { type: 'string' },
+  cassette: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  config: { type: 'string' },
   help: { type: 'boolean' },
 } as const satisfies Options;
 
 export const TARGET_HELP = `Target:
-  --target KIND               reference (default) | nock | module | endpoint | aws
-  --endpoint-url URL          for --target endpoint (also AWS_ENDPOINT_URL_CONNECT)
+  --target KIND               reference (default) | nock | module | endpoint | aws | replay
+  --endpoint-url URL          for --target endpoint, or to point --target aws elsewhere (also AWS_ENDPOINT_URL_CONNECT)
   --module PATH               for --target module: a module exporting handler(request), requestHandler, or installNock({ region })
   --region REGION             default AWS_REGION, else us-east-1
 Fixtures (not needed on the reference, which has its own):
@@ -40,17 +50,88 @@ Fixtures (not needed on the reference, which has its own):
                               needs --security-profile-id and --routing-profile-id
   --expect-auth               the target enforces SigV4: check that unsigned and wrongly signed requests get 403
   --read-back-window MS       how long read-back is polled (default ${DEFAULT_READ_BACK_WINDOW_MS})
-  --rejection-batch N         read a user back once after N rejected requests, not after each (default 1)`;
+  --rejection-batch N         read a user back once after N rejected requests, not after each (default 1;
+                              ${SANDBOX_DEFAULTS.rejectionBatch} with --target aws)
+A real sandbox (--target aws; see the README's "Running against a real sandbox"):
+  --allow-instance ID         an instance the run may send to (repeatable); --instance-id and --second-instance-id
+                              must be allowlisted, or the run exits 2 having sent nothing
+  --profile NAME              AWS credentials profile (default: the standard chain: environment, AWS_PROFILE, SSO,
+                              container and instance roles)
+  --config FILE               YAML with the same settings as the flags, under their names (allow-instance: [ID])
+  --request-timeout MS        how long one request may take before it counts as unanswered (default 30000)
+  --cassette FILE             for --target replay: a cassette recorded with run --record FILE`;
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-export function targetConfig(spec: Spec, values: Values, env: NodeJS.ProcessEnv = process.env): Omit<RunConfig, 'seed' | 'runs' | 'only'> {
+/**
+ * The values of a --config file under the flags, for the keys `options` knows: a flag given on the command line
+ * wins; allow-instance (a multiple flag) adds up. Returns the values without `config`.
+ */
+export function withConfigFile(values: Values, options: Options): Values {
+  const file = values.config as string | undefined;
+  if (file === undefined) return values;
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not YAML (${(e as Error).message.split('\n')[0]})`}`);
+  }
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--config ${file}: needs a mapping of settings named like the flags (allow-instance: [ID], instance-id: ID, ...)`);
+  const merged: Values = { ...values };
+  delete merged.config;
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const option = (options as Record<string, { type: string; multiple?: boolean }>)[key];
+    if (!option || key === 'config' || key === 'help') throw new UsageError(`--config ${file}: unknown setting ${key} (settings are named like the flags: ${Object.keys(options).filter((k) => k !== 'config' && k !== 'help').join(', ')})`);
+    const scalar = (v: unknown): string | boolean => {
+      if (option.type === 'boolean') {
+        if (typeof v !== 'boolean') throw new UsageError(`--config ${file}: ${key} must be true or false`);
+        return v;
+      }
+      if (typeof v !== 'string' && typeof v !== 'number') throw new UsageError(`--config ${file}: ${key} must be a string or a number`);
+      return String(v);
+    };
+    if (option.multiple) {
+      const list = (Array.isArray(value) ? value : [value]).map(scalar) as string[];
+      merged[key] = [...new Set([...((values[key] as string[] | undefined) ?? []), ...list])];
+    } else if (values[key] === undefined) {
+      merged[key] = scalar(value);
+    }
+  }
+  return merged;
+}
+
+/** The aws target's allowlist rule: nothing is sent unless every instance the run names is allowlisted. */
+function checkAllowlist(allow: string[], instances: (string | undefined)[]): void {
+  for (const [flag, id] of [['--instance-id', instances[0]], ['--second-instance-id', instances[1]]] as const) {
+    if (id !== undefined && !allow.includes(id)) {
+      throw new UsageError(`--target aws: ${flag} ${id} is not allowlisted; name it with --allow-instance ${id} (or allow-instance in --config FILE) to let the run send to it; nothing was sent`);
+    }
+  }
+}
+
+export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.ProcessEnv = process.env): Omit<RunConfig, 'seed' | 'runs' | 'only'> {
+  const values = withConfigFile(flagValues, RUN_FLAGS);
   const kind = (values.target as string | undefined) ?? 'reference';
   if (!(TARGET_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')} (got ${kind})`);
   const type = values['identity-management'] as string | undefined;
   if (type !== undefined && !spec.identityManagementTypes.includes(type)) {
     throw new UsageError(`--identity-management must be one of ${spec.identityManagementTypes.join(', ')} (got ${type})`);
   }
+  const allowInstances = (values['allow-instance'] as string[] | undefined) ?? [];
+  const sandbox = kind === 'aws' || kind === 'replay';
+  if (!sandbox) {
+    for (const flag of ['allow-instance', 'profile', 'request-timeout']) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --target aws`);
+  }
+  if (values.cassette !== undefined && kind !== 'replay') throw new UsageError('--cassette goes with --target replay');
+  if (kind === 'replay' && values.cassette === undefined) throw new UsageError('--target replay needs --cassette FILE (recorded with run --target aws --record FILE)');
+  if (sandbox) {
+    const instanceId = values['instance-id'] as string | undefined;
+    if (!instanceId) throw new UsageError(`--target ${kind} needs --instance-id ID (and --user-id ID, or --provision)`);
+    if (!values['user-id'] && values.provision !== true) throw new UsageError('name the fixture user with --user-id (its identity info is restored at the end), or let the run create its own with --provision');
+    if (kind === 'aws') checkAllowlist(allowInstances, [instanceId, values['second-instance-id'] as string | undefined]);
+  }
+  const rejectionBatch = integerFlag('rejection-batch', values['rejection-batch'] as string | undefined, 1, 10_000) ?? (sandbox ? SANDBOX_DEFAULTS.rejectionBatch : 1);
   return {
     target: kind as TargetKind,
     region: (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -68,7 +149,15 @@ export function targetConfig(spec: Spec, values: Values, env: NodeJS.ProcessEnv 
     routingProfileId: values['routing-profile-id'] as string | undefined,
     expectAuth: values['expect-auth'] === true,
     readBackWindowMs: integerFlag('read-back-window', values['read-back-window'] as string | undefined, 0, 600_000) ?? DEFAULT_READ_BACK_WINDOW_MS,
-    rejectionBatch: integerFlag('rejection-batch', values['rejection-batch'] as string | undefined, 1, 10_000) ?? 1,
+    rejectionBatch,
+    ...(sandbox
+      ? {
+          allowInstances,
+          profile: values.profile as string | undefined,
+          cassette: values.cassette as string | undefined,
+          requestTimeoutMs: integerFlag('request-timeout', values['request-timeout'] as string | undefined, 1, 600_000),
+        }
+      : {}),
   };
 }
 
@@ -81,6 +170,11 @@ export const RUN_FLAGS = {
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
   shard: { type: 'string' },
+  'max-requests': { type: 'string' },
+  rate: { type: 'string' },
+  burst: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  record: { type: 'string' },
 } as const satisfies Options;
 
 export interface RunRequest {
@@ -93,8 +187,22 @@ export interface RunRequest {
 }
 
 export function runConfig(spec: Spec, args: string[]): RunRequest {
-  const { values } = parseFlags('run', args, RUN_FLAGS);
+  const values = withConfigFile(parseFlags('run', args, RUN_FLAGS).values, RUN_FLAGS);
   const base = targetConfig(spec, values);
+  const sandbox = base.target === 'aws' || base.target === 'replay';
+  if (!sandbox) {
+    for (const flag of ['max-requests', 'rate', 'burst', 'dry-run']) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --target aws (or replay)`);
+  }
+  if (values.record !== undefined && base.target !== 'aws') throw new UsageError('--record goes with --target aws');
+  if (values['dry-run'] && base.target !== 'aws') throw new UsageError('--dry-run plans a --target aws run');
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0 && rate <= 1000)) throw new UsageError(`--rate must be a number of requests per second above 0, at most 1000 (got ${String(values.rate)})`);
+  const burst = integerFlag('burst', values.burst as string | undefined, 1, 1000);
+  // Against AWS itself the run never goes above the documented default quota (it must never provoke throttling);
+  // a test double or a private endpoint (--endpoint-url) may be driven faster.
+  if (base.target === 'aws' && !base.endpointUrl && ((rate ?? 0) > SANDBOX_DEFAULTS.rate || (burst ?? 0) > SANDBOX_DEFAULTS.burst)) {
+    throw new UsageError(`--target aws: --rate and --burst may only be lowered against AWS itself (at most ${SANDBOX_DEFAULTS.rate}/s, burst ${SANDBOX_DEFAULTS.burst}: the documented default quota, shared by the whole account)`);
+  }
   const only = ((values.only as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const known = new Set(spec.requirements.map((r) => r.id));
   const unknown = only.filter((id) => !known.has(id));
@@ -106,7 +214,16 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
   return {
     config: {
       ...base,
-      runs: integerFlag('runs', values.runs as string | undefined, 1, 100_000) ?? DEFAULT_RUNS,
+      ...(sandbox
+        ? {
+            maxRequests: integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000) ?? SANDBOX_DEFAULTS.maxRequests,
+            rate: rate ?? SANDBOX_DEFAULTS.rate,
+            burst: burst ?? SANDBOX_DEFAULTS.burst,
+            dryRun: values['dry-run'] === true,
+            record: values.record as string | undefined,
+          }
+        : {}),
+      runs: integerFlag('runs', values.runs as string | undefined, 1, 100_000) ?? (sandbox ? SANDBOX_DEFAULTS.runs : DEFAULT_RUNS),
       seed: integerFlag('seed', values.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1),
       only: selected,
     },

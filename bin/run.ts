@@ -1,10 +1,8 @@
 // `connect-conformance run`: checks the configuration against the target (one line and exit 2 when it cannot
 // work), runs the suites (vitest, one file after another, showing progress), gathers their ledgers into
 // DIR/results.json and exits 0 when every MUST requirement that ran passed, 1 when one failed.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { applyBaseline, plainGate, readBaseline, updateBaselineFile, type BaselineView, type Gate } from '../reports/baseline.ts';
 import { buildResults, type Results } from '../reports/results.ts';
@@ -16,9 +14,11 @@ import { preflight } from '../suites/session.ts';
 import type { RestoreNote } from '../suites/session.ts';
 import { createTarget } from '../targets/index.ts';
 import { replayCommand } from './replay-command.ts';
+import { printSummary, ROOT, toolInfo } from './run-output.ts';
 import { runConfig, TARGET_HELP } from './run-config.ts';
+import { sandboxRun, SANDBOX_HELP } from './sandbox.ts';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { ROOT };
 
 export const RUN_HELP = `Usage: connect-conformance run [flags]        (npm run conformance -- [flags])
 
@@ -27,7 +27,7 @@ that ran passed, 1 when one failed, 2 for a usage or configuration error or an u
 
 ${TARGET_HELP}
 Run:
-  --runs N                    random-phase examples per property (default 25)
+  --runs N                    random-phase examples per property (default 25; 3 with --target aws)
   --seed N                    the seed of the random phase (default: random, printed)
   --only ID,...               check only these requirements (the others are reported skip)
   --report-dir DIR            where results.json, index.html and junit.xml go (default reports/out)
@@ -35,19 +35,8 @@ CI:
   --baseline FILE             expected failures of this target (id, reason, link, expires); a listed failure does
                               not fail the run, a listed requirement that passes (stale) or an expired entry does
   --update-baseline           write the current failures to the --baseline file
-  --shard i/n                 check only the i-th of n slices of the catalogue (join with compare --merge)`;
-
-function toolInfo(): Results['tool'] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-  const sdk = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-connect/package.json'), 'utf8')) as { version: string }).version;
-  let commit: string | undefined;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    commit = undefined;
-  }
-  return { name: pkg.name, version: pkg.version, commit, sdk };
-}
+  --shard i/n                 check only the i-th of n slices of the catalogue (join with compare --merge)
+${SANDBOX_HELP}`;
 
 interface SuiteLedger {
   ledger: LedgerData;
@@ -63,18 +52,6 @@ function readLedgers(dir: string): { name: string; data: SuiteLedger }[] {
 
 const SUITE_FILES = () => readdirSync(join(ROOT, 'suites')).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace(/\.test\.ts$/, ''));
 
-function printSummary(results: Results, file: string): void {
-  const { must, should, observe } = results.summary;
-  const failing = results.requirements.filter((r) => r.status === 'fail');
-  console.log('');
-  for (const r of failing) console.log(`FAIL ${r.level.padEnd(6)} ${r.id}  ${r.title}\n     ${r.failures[0]?.problem ?? ''}\n     replay: ${r.failures[0]?.replay ?? ''}`);
-  console.log(
-    `\n${results.summary.verdict.toUpperCase()}: MUST ${must.passed}/${must.passed + must.failed} passed` +
-      ` (${must.skipped} skipped, ${must.notApplicable} n/a); SHOULD ${should.passed}/${should.passed + should.failed}; OBSERVE ${observe.passed} recorded` +
-      `\nseed ${results.seed}; results: ${file}`,
-  );
-}
-
 export async function run(args: string[]): Promise<number> {
   const spec: Spec = await defaultSpec();
   const { config, reportDir, help, baseline, updateBaseline, shard } = runConfig(spec, args);
@@ -82,6 +59,8 @@ export async function run(args: string[]): Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
+  // A real account (and a cassette of one) runs in this process, inside one safety envelope: see sandbox.ts.
+  if (config.target === 'aws' || config.target === 'replay') return sandboxRun(spec, { config, reportDir, baseline, updateBaseline, shard });
   const knownIds = spec.requirements.map((r) => r.id);
   // Read the baseline before anything is sent: a malformed file is a usage error.
   const baselineData = baseline && !updateBaseline ? readBaseline(baseline, knownIds) : undefined;

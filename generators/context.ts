@@ -5,6 +5,7 @@ import type { Catalogue, LabelSpec, MemberSpec, RequestValidator, Spec, Verdict 
 import { catalogue, createValidator } from '../spec/index.ts';
 import { isMailSafe } from './mail-safe.ts';
 import { checkNamedRequirements, OBSERVED } from './named-requirements.ts';
+import { bodyProblems, valueProblems } from './safe-values.ts';
 
 export interface Bounds {
   min: number;
@@ -35,6 +36,15 @@ export interface GeneratorOptions {
   oversizedBodyBytes?: number;
   /** How far the pattern searches grow or shrink a value, in code points. Default 2048. */
   searchLimit?: number;
+  /**
+   * For runs against a real account (safe-values.ts): every run of 7 to 15 digits in a generated value is a number
+   * reserved for fiction (+1 NPA 555 01xx), so valid and ambiguous Mobile values are fictional and invalid ones are
+   * edits of fictional ones. Default false.
+   */
+  fictionalMobiles?: boolean;
+  /** For runs against a real account: every `@` in a generated value is followed by a reserved domain, read as the
+   * aws target's guard reads it (stricter than the address shape the default checks). Default false. */
+  strictMail?: boolean;
 }
 
 export interface Context {
@@ -50,7 +60,7 @@ export interface Context {
   options: Required<GeneratorOptions>;
 }
 
-const DEFAULTS: Required<GeneratorOptions> = { unboundedLength: 64, oversizedBodyBytes: 1024 * 1024 + 1, searchLimit: 2048 };
+const DEFAULTS: Required<GeneratorOptions> = { unboundedLength: 64, oversizedBodyBytes: 1024 * 1024 + 1, searchLimit: 2048, fictionalMobiles: false, strictMail: false };
 
 export function createContext(spec: Spec, type: string, options: GeneratorOptions = {}): Context {
   if (!spec.identityManagementTypes.includes(type)) {
@@ -122,13 +132,28 @@ function mediaTypeOf(spec: Spec): string {
 export const validate = (ctx: Context, labels: Record<string, string>, body: unknown): Verdict =>
   ctx.validator.validate(ctx.spec.operation.name, { labels, body }, ctx.type);
 
+/** True when a generated value may be sent: no address outside a reserved domain, and, with the safe-values options,
+ * nothing the aws target's guard would refuse. */
+export function isSafeValue(ctx: Context, value: string): boolean {
+  if (!isMailSafe(value)) return false;
+  if (!ctx.options.strictMail && !ctx.options.fictionalMobiles) return true;
+  return valueProblems(value).every((p) => (p.startsWith('an address') ? !ctx.options.strictMail : !ctx.options.fictionalMobiles));
+}
+
+/** The same for a whole request body as text (every string literal and number in it). */
+export function isSafeBody(ctx: Context, text: string): boolean {
+  if (!isMailSafe(text)) return false;
+  if (!ctx.options.strictMail && !ctx.options.fictionalMobiles) return true;
+  return bodyProblems(text).every((p) => (p.startsWith('an address') ? !ctx.options.strictMail : !ctx.options.fictionalMobiles));
+}
+
 /** How the model (no type rules) judges one member value on its own; a value outside the type's bounds, or holding an
  * address that can receive mail, is `other`. */
 export function judgeMember(ctx: Context, plan: MemberPlan, value: unknown, labels: Record<string, string>): 'valid' | 'violation' | 'ambiguous' | 'other' {
   const verdict = ctx.validator.validate(ctx.spec.operation.name, { labels, body: { [ctx.identityMember]: { [plan.spec.name]: value } } });
   const patternAddress = `${plan.address}.${plan.spec.readingsKeyword}`;
   if (verdict.ambiguities.length) return 'ambiguous';
-  if (!verdict.violations.length) return typeof value === 'string' && !(within(ctx, plan.bounds, value) && isMailSafe(value)) ? 'other' : 'valid';
+  if (!verdict.violations.length) return typeof value === 'string' && !(within(ctx, plan.bounds, value) && isSafeValue(ctx, value)) ? 'other' : 'valid';
   return verdict.violations.every((f) => f.address === patternAddress) ? 'violation' : 'other';
 }
 

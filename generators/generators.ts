@@ -7,11 +7,10 @@ import type { Draft } from './build.ts';
 import { invalidCase, observedCase, validCase } from './build.ts';
 import { inRounds, invalidGroups, observedGroups } from './boundary.ts';
 import type { Context, GeneratorOptions } from './context.ts';
-import { createContext } from './context.ts';
+import { createContext, isSafeBody } from './context.ts';
 import type { Sources, Variant } from './invalid.ts';
 import { variantsOf } from './invalid.ts';
 import { decodeLabel, defaultLabels, labelValues } from './labels.ts';
-import { isMailSafe } from './mail-safe.ts';
 import { memberValues } from './members.ts';
 import { recheck } from './recheck.ts';
 import type { Identity } from './valid.ts';
@@ -61,7 +60,7 @@ export interface Generators {
 }
 
 const draftText = (d: Draft) => d.bodyText ?? JSON.stringify(d.body);
-const mailSafeDraft = (d: Draft) => isMailSafe(draftText(d));
+const safeDraft = (ctx: Context) => (d: Draft) => isSafeBody(ctx, draftText(d));
 
 function sourcesOf(ctx: Context): Sources {
   const labels = defaultLabels(ctx);
@@ -77,9 +76,9 @@ function sourcesOf(ctx: Context): Sources {
 }
 
 const randomInvalid = (ctx: Context, id: string, v: Variant) =>
-  v.random.filter(mailSafeDraft).map((d) => invalidCase(ctx, `random:${id}:${v.name}`, v.requirementIds, d));
+  v.random.filter(safeDraft(ctx)).map((d) => invalidCase(ctx, `random:${id}:${v.name}`, v.requirementIds, d));
 const randomObserved = (ctx: Context, v: ObservedVariant) =>
-  v.random.filter(mailSafeDraft).map((d) => observedCase(ctx, `random:${v.requirementId}:${v.name}`, [v.requirementId], d, v.kind));
+  v.random.filter(safeDraft(ctx)).map((d) => observedCase(ctx, `random:${v.requirementId}:${v.name}`, [v.requirementId], d, v.kind));
 
 /** Requirements with a constraint only a raw request can violate: the body's text or type, a label's bytes. */
 const rawOnly = (spec: Spec, ids: string[]) =>

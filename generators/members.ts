@@ -4,8 +4,7 @@
 // (free text, also in the shape of the other members' patterns, since an address is a string too).
 import fc from 'fast-check';
 import type { Context, MemberPlan } from './context.ts';
-import { within } from './context.ts';
-import { isMailSafe } from './mail-safe.ts';
+import { isSafeValue, within } from './context.ts';
 import { patternProfile, type PatternProfile } from './patterns.ts';
 import { randomText, sampleText, textBetween, TEXTURES } from './text.ts';
 
@@ -50,7 +49,7 @@ export const normalized = (plan: MemberPlan, s: string) => (plan.spec.normalizat
 
 /** Puts text into the member's normal form (if the spec names one) and keeps it only within the bounds. */
 const conforming = (ctx: Context, plan: MemberPlan, arb: fc.Arbitrary<string>): fc.Arbitrary<string> =>
-  arb.map((s) => normalized(plan, s)).filter((s) => within(ctx, plan.bounds, s) && isMailSafe(s));
+  arb.map((s) => normalized(plan, s)).filter((s) => within(ctx, plan.bounds, s) && isSafeValue(ctx, s));
 
 /** The same for deterministic samples: a sample that leaves the bounds in normal form is dropped. */
 const conformingSamples = (ctx: Context, plan: MemberPlan, samples: Record<string, string>): Record<string, string> =>

@@ -8,6 +8,7 @@ import type { Context, MemberPlan } from './context.ts';
 import { judgeMember } from './context.ts';
 import { boundarySamples } from './deterministic.ts';
 import { mailSafe } from './mail-safe.ts';
+import { phoneSafe } from './safe-values.ts';
 
 /** Index just past the character class that opens at `i`. */
 function classEnd(p: string, i: number): number {
@@ -137,14 +138,15 @@ function typical(candidates: string[]): string {
 export function patternProfile(ctx: Context, plan: MemberPlan, labels: Record<string, string>): PatternProfile {
   const where = `${plan.address} (${plan.spec.readings.map((r) => r.reading).join(', ')})`;
   const judge: Judge = (v) => judgeMember(ctx, plan, v, labels);
+  const safe = (v: string) => (ctx.options.fictionalMobiles ? phoneSafe(mailSafe(v)) : mailSafe(v));
   const cores = [...new Set(plan.spec.readings.map((r) => generationRegex(r.pattern).source))];
   const arbitrary = fc
     .oneof(...cores.map((source) => fc.stringMatching(new RegExp(source, 'u'))))
-    .map(mailSafe)
+    .map(safe)
     .filter((v) => judge(v) === 'valid');
 
   const candidates = boundarySamples(fc.oneof(...cores.map((source) => fc.stringMatching(new RegExp(source, 'u')))), SAMPLE_COUNT)
-    .map(mailSafe)
+    .map(safe)
     .filter((v) => judge(v) === 'valid');
   if (!candidates.length) throw new Error(`${where}: none of ${SAMPLE_COUNT} generated values is accepted by every reading`);
   const base = typical(candidates);

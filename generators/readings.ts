@@ -10,9 +10,8 @@
 import fc from 'fast-check';
 import type { Draft } from './build.ts';
 import type { Context, MemberPlan } from './context.ts';
-import { validate, within } from './context.ts';
+import { isSafeValue, validate, within } from './context.ts';
 import type { Sources } from './invalid.ts';
-import { isMailSafe } from './mail-safe.ts';
 import type { Identity } from './valid.ts';
 import type { ObservedVariant } from './wire.ts';
 
@@ -49,7 +48,7 @@ export function onlyAmbiguous(ctx: Context, plan: MemberPlan, value: string, lab
     verdict.ambiguities.length > 0 &&
     verdict.ambiguities.every((f) => f.address === address) &&
     within(ctx, plan.bounds, value) &&
-    isMailSafe(value)
+    isSafeValue(ctx, value)
   );
 }
 

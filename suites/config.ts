@@ -38,9 +38,28 @@ export interface RunConfig {
   replayPath?: string;
   /** Where each suite file writes its ledger (set by the command). */
   ledgerDir?: string;
+  /** aws: the instances the run may send to (--allow-instance, or allow-instance in --config FILE). */
+  allowInstances?: string[];
+  /** aws: the credentials profile (else the standard chain: environment, SSO, container and instance roles). */
+  profile?: string;
+  /** replay: the cassette a run recorded with --record. */
+  cassette?: string;
+  /** aws: every request of the run, restore included, counts against this (default 300). */
+  maxRequests?: number;
+  /** aws: requests per second (default 2) and burst (default 5) of the run's one token bucket. */
+  rate?: number;
+  burst?: number;
+  /** aws: how long one request may take before it counts as unanswered (default 30 s). */
+  requestTimeoutMs?: number;
+  /** aws: print the plan and send nothing. */
+  dryRun?: boolean;
+  /** aws: store the run's exchanges, redacted, in nock's recording format. */
+  record?: string;
 }
 
 export const DEFAULT_RUNS = 25;
+/** A run against a real account (--target aws): its budget, rate and the budget-aware plan's defaults. */
+export const SANDBOX_DEFAULTS = { maxRequests: 300, rate: 2, burst: 5, runs: 3, rejectionBatch: 25 } as const;
 export const DEFAULT_READ_BACK_WINDOW_MS = 3000;
 
 export function defaultConfig(): RunConfig {

@@ -2,11 +2,14 @@
 // verified at the end, or created and deleted with --provision), and the ledger its checks fill. The command
 // runs resolveFixtureSets() itself before any suite starts, so that a configuration that cannot work is one
 // line and exit 2 rather than a failing suite.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateUserCommand, DeleteUserCommand, DescribeInstanceCommand, DescribeUserCommand, UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
+import { CreateUserCommand, DescribeInstanceCommand, DescribeUserCommand } from '@aws-sdk/client-connect';
+import { bodyProblems } from '../generators/safe-values.ts';
 import { catalogue, createValidator, defaultSpec, type Catalogue, type RequestValidator, type Spec } from '../spec/index.ts';
+import { deleteCreated, restoreSnapshot, type RestoreNote } from '../targets/aws/restore.ts';
+import { USERNAME_PREFIX, OWNER_TAG } from '../targets/guard/guard.ts';
 import { createTarget, TargetConfigError, TargetUnreachable, type Observation, type Target, type TargetConfig } from '../targets/index.ts';
 import { loadConfig, type RunConfig } from './config.ts';
 import { envelopeVerdicts, type EnvelopeContext } from './checks/envelope.ts';
@@ -27,10 +30,32 @@ export interface FixtureSet {
 
 export type IdentityInfo = Record<string, string>;
 
-export interface RestoreNote {
-  userId: string;
-  restored: boolean;
-  note?: string;
+export type { RestoreNote };
+
+/**
+ * Where a session records, before its first write, every user it snapshots and every user it creates, and then each
+ * restore and deletion (targets/aws/journal.ts implements it for runs against a real account).
+ */
+export interface SessionJournal {
+  snapshot(instanceId: string, userId: string, identityManagementType: string, identityInfo: IdentityInfo): void;
+  creating(instanceId: string, username: string): void;
+  created(instanceId: string, userId: string, username: string): void;
+  restored(userId: string): void;
+  deleted(userId: string): void;
+}
+
+/**
+ * On a target behind a safety envelope (aws), a fixture user is written back at the end exactly as it was read:
+ * so its identity info must already hold only reserved addresses and fictional numbers, or the run refuses it.
+ */
+function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, info: IdentityInfo): void {
+  if (!target.envelope) return;
+  const problems = bodyProblems(JSON.stringify(info));
+  if (problems.length) {
+    throw new TargetConfigError(
+      `fixture user ${userId} of instance ${instanceId} holds ${problems[0]}: restoring it would send that value; use a dedicated test user whose Email and SecondaryEmail are on example.com/.org/.net, .invalid or .test and whose Mobile is fictional (+1 NPA 555 01xx), or --provision`,
+    );
+  }
 }
 
 export interface Session {
@@ -113,14 +138,18 @@ export async function preflight(spec: Spec, config: RunConfig, target: Target): 
       const obs = await target.send(new DescribeUserCommand({ InstanceId: set.instanceId, UserId: userId }));
       reachable(obs, target.endpoint);
       if (!obs.sdk?.ok) throw new TargetConfigError(`cannot read fixture user ${userId} of instance ${set.instanceId} (${describeFailure(spec, obs)}); check --instance-id and the user IDs`);
+      const user = obs.sdk.output.User as { IdentityInfo?: IdentityInfo } | undefined;
+      checkFixtureIsSafe(target, set.instanceId, userId, { ...(user?.IdentityInfo ?? {}) });
     }
   }
   return sets;
 }
 
 /** A user this run creates: a conformance- name, a tag, and identity info on reserved domains only. */
-async function provisionUser(session: { spec: Spec; target: Target; config: RunConfig }, set: FixtureSet): Promise<string> {
-  const name = `conformance-${randomUUID().slice(0, 8)}`;
+async function provisionUser(session: { spec: Spec; target: Target; config: RunConfig; journal?: SessionJournal }, set: FixtureSet): Promise<string> {
+  // Letters only: no run of digits that could read as a phone number (the guard refuses those in identity info).
+  const name = `${USERNAME_PREFIX}${Array.from({ length: 8 }, () => String.fromCharCode(97 + randomInt(26))).join('')}`;
+  session.journal?.creating(set.instanceId, name);
   const obs = await session.target.send(
     new CreateUserCommand({
       InstanceId: set.instanceId,
@@ -130,11 +159,12 @@ async function provisionUser(session: { spec: Spec; target: Target; config: RunC
       RoutingProfileId: session.config.routingProfileId!,
       PhoneConfig: { PhoneType: 'SOFT_PHONE' },
       IdentityInfo: set.identityManagementType === 'EXISTING_DIRECTORY' ? {} : { FirstName: 'Conformance', LastName: 'Fixture', ...(set.identityManagementType === 'SAML' ? {} : { Email: `${name}@example.com` }) },
-      Tags: { conformance: 'true' },
+      Tags: { [OWNER_TAG.key]: OWNER_TAG.value },
     }),
   );
   const id = obs.sdk?.ok ? (obs.sdk.output.UserId as string | undefined) : undefined;
   if (!id) throw new TargetConfigError(`--provision: CreateUser failed (${describeFailure(session.spec, obs)})`);
+  session.journal?.created(set.instanceId, id, name);
   set.provisioned.push(id);
   return id;
 }
@@ -142,12 +172,20 @@ async function provisionUser(session: { spec: Spec; target: Target; config: RunC
 export interface SessionOptions {
   /** A variant of the reference's handler (the suite's own power tests and the strength score use this). */
   wrapHandler?: TargetConfig['wrapHandler'];
+  /** A target to use instead of creating one (a run against a real account shares one envelope); close() leaves
+   * it open. */
+  target?: Target;
+  /** Records snapshots and created users before the first write (a run against a real account). */
+  journal?: SessionJournal;
 }
 
 export async function openSession(config: RunConfig = loadConfig(), options: SessionOptions = {}): Promise<Session> {
   const spec = await defaultSpec();
   const cat = catalogue(spec);
-  const target = await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, modulePath: config.modulePath, wrapHandler: options.wrapHandler });
+  const target =
+    options.target ??
+    (await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, modulePath: config.modulePath, wrapHandler: options.wrapHandler, profile: config.profile, cassette: config.cassette }));
+  const journal = options.journal;
   const credentials = await target.sdk.config.credentials().catch(() => undefined);
   const ledger = new Ledger([credentials?.secretAccessKey, credentials?.sessionToken].filter((x): x is string => !!x));
   const sets = await resolveFixtureSets(spec, config, target);
@@ -160,44 +198,50 @@ export async function openSession(config: RunConfig = loadConfig(), options: Ses
     return { info: user ? { ...(user.IdentityInfo ?? {}) } : undefined, observation };
   };
 
+  // Snapshots first (reads only), each in the journal before anything is written; then the users --provision creates.
   const snapshots: { set: FixtureSet; userId: string; info: IdentityInfo }[] = [];
   for (const set of sets) {
-    if (config.provision) {
-      set.userId = await provisionUser({ spec, target, config }, set);
-      set.secondUserId = await provisionUser({ spec, target, config }, set);
-      continue;
-    }
+    if (config.provision) continue;
     for (const userId of [set.userId, set.secondUserId].filter((u): u is string => !!u)) {
       const { info, observation } = await readIdentity(set.instanceId, userId);
       reachable(observation, target.endpoint);
       if (!info) throw new TargetConfigError(`cannot read fixture user ${userId} of instance ${set.instanceId} (${describeFailure(spec, observation)}); check --instance-id and the user IDs`);
+      checkFixtureIsSafe(target, set.instanceId, userId, info);
       snapshots.push({ set, userId, info });
     }
   }
+  for (const { set, userId, info } of snapshots) journal?.snapshot(set.instanceId, userId, set.identityManagementType, info);
 
   const restore = async (): Promise<RestoreNote[]> => {
+    // Restore may use the budget's reserve.
+    target.envelope?.beginRestore();
     const notes: RestoreNote[] = [];
     for (const { set, userId, info } of snapshots) {
-      const forbidden = new Set(spec.typeRules[set.identityManagementType]?.forbidden ?? []);
-      const writable = Object.fromEntries(Object.entries(info).filter(([k]) => !forbidden.has(k)));
-      await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: set.instanceId, UserId: userId, IdentityInfo: writable }));
-      const { info: now } = await readIdentity(set.instanceId, userId);
-      const wrong = Object.keys(writable).filter((k) => now?.[k] !== writable[k]);
-      const added = Object.keys(now ?? {}).filter((k) => !(k in info));
-      notes.push({
-        userId,
-        restored: !!now && wrong.length === 0,
-        note: [wrong.length ? `not restored: ${wrong.join(', ')}` : '', added.length ? `set by the run and not clearable through this API: ${added.join(', ')}` : ''].filter(Boolean).join('; ') || undefined,
-      });
+      const note = await restoreSnapshot(spec, target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, identityInfo: info }, { attempts: target.envelope ? 2 : 1, reads: target.envelope ? 3 : 1 });
+      if (note.restored) journal?.restored(userId);
+      notes.push(note);
     }
     for (const set of sets) {
       for (const userId of set.provisioned) {
-        const obs = await target.send(new DeleteUserCommand({ InstanceId: set.instanceId, UserId: userId }));
-        notes.push({ userId, restored: !!obs.sdk?.ok, note: obs.sdk?.ok ? 'created by the run and deleted' : `created by the run; DeleteUser failed (${describeFailure(spec, obs)})` });
+        const note = await deleteCreated(target, set.instanceId, userId);
+        if (note.restored) journal?.deleted(userId);
+        notes.push(note);
       }
     }
     return notes;
   };
+
+  try {
+    for (const set of sets) {
+      if (!config.provision) continue;
+      set.userId = await provisionUser({ spec, target, config, journal }, set);
+      set.secondUserId = await provisionUser({ spec, target, config, journal }, set);
+    }
+  } catch (e) {
+    // A user created before the failure is deleted now (or left in the journal for cleanup).
+    await restore();
+    throw e;
+  }
 
   return {
     spec,
@@ -213,7 +257,7 @@ export async function openSession(config: RunConfig = loadConfig(), options: Ses
     readIdentity,
     async close() {
       const notes = await restore();
-      await target.close();
+      if (!options.target) await target.close();
       return notes;
     },
   };

@@ -2,7 +2,7 @@
 // knows nothing of requirements. Every target has an SDK channel and a raw channel.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ConnectClient } from '@aws-sdk/client-connect';
+import { ConnectClient } from '@aws-sdk/client-connect';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { Spec } from '../spec/index.ts';
 import type { Observation } from './observation.ts';
@@ -17,14 +17,16 @@ import {
   type Fixtures,
   type ReferenceService,
 } from './reference/index.ts';
+import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, type Envelope } from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
 import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from './wire.ts';
 
 export type { Observation, SdkOutcome } from './observation.ts';
 export { TargetUnreachable } from './observation.ts';
 export type { Signing } from './raw-channel.ts';
+export { SendStopped, endsRun, type StopKind } from './stop.ts';
 
-export const TARGET_KINDS = ['reference', 'nock', 'module', 'endpoint', 'aws'] as const;
+export const TARGET_KINDS = ['reference', 'nock', 'module', 'endpoint', 'aws', 'replay'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export interface TargetConfig {
@@ -34,6 +36,14 @@ export interface TargetConfig {
   modulePath?: string;
   /** For the reference kinds: a variant of the reference's handler (the suite's own power tests use this). */
   wrapHandler?: (handler: WireHandler, service: ReferenceService) => WireHandler;
+  /** For aws: the credentials profile (ConnectClient's `profile`); otherwise the standard chain decides. */
+  profile?: string;
+  /** For aws and replay: the safety envelope every request goes through (allowlist guard, budget, rate). */
+  envelope?: Envelope;
+  /** For replay: the cassette recorded with --record. */
+  cassette?: string;
+  /** For aws: how long one request may take before it counts as unanswered (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /** Something the user configured cannot work: one line, exit 2. */
@@ -55,6 +65,8 @@ export interface Target {
   builtinFixtures?: Fixtures;
   /** The target is known to verify SigV4 (the embedded reference does), so authentication is checked. */
   enforcesAuth?: boolean;
+  /** For aws and replay: the envelope every request of the target goes through. */
+  envelope?: Envelope;
   close(): Promise<void>;
 }
 
@@ -130,6 +142,17 @@ async function loadModule(path: string): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * An aws-kind target answered by a handler in this process, through an envelope: the dry run plays a run's exact
+ * plan on the embedded reference this way, counting requests, and nothing reaches any network.
+ */
+export function envelopedHandlerTarget(region: string, envelope: Envelope, handler: WireHandler, label: string): Target {
+  const scope = awsOrigin(region);
+  const sdk = new ConnectClient({ region, credentials: EXAMPLE_CREDENTIALS, endpoint: scope, maxAttempts: 1, requestHandler: envelopeRequestHandler(envelope, { timeoutMs: 0, transport: handler, scope }) });
+  const transport: Transport = (request) => envelope.send(request, handler, scope);
+  return { ...assemble('aws', region, label, sdk, transport, new URL(scope).host, async () => {}), enforcesAuth: true, envelope };
+}
+
 export async function createTarget(spec: Spec, config: TargetConfig): Promise<Target> {
   const { region } = config;
   switch (config.kind) {
@@ -170,8 +193,49 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       const sdk = connectClient({ region, endpoint: config.endpointUrl });
       return assemble('endpoint', region, config.endpointUrl, sdk, httpTransport(config.endpointUrl), url.host, async () => sdk.destroy());
     }
-    case 'aws':
-      throw new TargetConfigError('--target aws is not available yet: its safety envelope (allowlist, own users only, budget, rate limit, dry run) has not landed, so this build never sends to a real account');
+    case 'aws': {
+      const envelope = config.envelope;
+      if (!envelope) throw new TargetConfigError('--target aws is not available yet here: it sends only through a safety envelope (allowlist, guard, budget, rate), which connect-conformance run and cleanup build');
+      let url: URL | undefined;
+      if (config.endpointUrl) {
+        try {
+          url = new URL(config.endpointUrl);
+        } catch {
+          throw new TargetConfigError(`--endpoint-url ${config.endpointUrl} is not a URL`);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError(`--endpoint-url must be http or https (got ${url.protocol})`);
+      }
+      const origin = config.endpointUrl ?? awsOrigin(region);
+      const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const sdk = awsClient({ region, endpointUrl: config.endpointUrl, profile: config.profile, envelope, timeoutMs });
+      const scope = new URL(origin).origin;
+      const transport: Transport = (request) => envelope.send(request, httpTransport(origin, timeoutMs), scope);
+      const target = assemble('aws', region, origin, sdk, transport, new URL(origin).host, async () => sdk.destroy());
+      return { ...target, enforcesAuth: true, envelope };
+    }
+    case 'replay': {
+      const envelope = config.envelope;
+      if (!config.cassette) throw new TargetConfigError('--target replay needs --cassette FILE (recorded with --record FILE)');
+      if (!envelope) throw new TargetConfigError('--target replay answers only through its envelope: use connect-conformance run');
+      let definitions;
+      try {
+        definitions = readCassette(config.cassette);
+      } catch (e) {
+        throw new TargetConfigError((e as Error).message);
+      }
+      const scope = definitions[0]?.scope ?? awsOrigin(region);
+      const answers = cassetteTransport(definitions);
+      const transport: Transport = (request) => envelope.send(request, answers.transport, scope);
+      const sdk = new ConnectClient({
+        region,
+        credentials: EXAMPLE_CREDENTIALS,
+        endpoint: scope,
+        maxAttempts: 1,
+        requestHandler: envelopeRequestHandler(envelope, { timeoutMs: 0, transport: answers.transport, scope }),
+      });
+      const target = assemble('replay', region, `${config.cassette} (cassette of ${scope})`, sdk, transport, new URL(scope).host, async () => {});
+      return { ...target, enforcesAuth: true, envelope };
+    }
   }
 }
 

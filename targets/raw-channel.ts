@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Observation } from './observation.ts';
 import { signWireRequest } from './sign.ts';
+import { SendStopped } from './stop.ts';
 import type { WireHandler, WireRequest, WireResponse } from './wire.ts';
 import { lowerCaseHeaders } from './wire.ts';
 
@@ -60,6 +61,7 @@ export function rawChannel(transport: Transport, options: { host: string; region
       try {
         return { channel: 'raw', request: sent, response: await transport(sent) };
       } catch (e) {
+        if (e instanceof SendStopped) throw e;
         const err = e as NodeJS.ErrnoException;
         return { channel: 'raw', request: sent, transportError: `${err.code ?? err.name}: ${err.message}` };
       }

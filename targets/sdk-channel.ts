@@ -3,6 +3,7 @@
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
 import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import type { Observation, SdkOutcome } from './observation.ts';
+import { SendStopped } from './stop.ts';
 import { lowerCaseHeaders, utf8, type WireRequest, type WireResponse } from './wire.ts';
 
 export function connectClient(config: ConnectClientConfig): ConnectClient {
@@ -34,7 +35,8 @@ interface Sendable {
   middlewareStack: { add: (mw: unknown, options: { step: 'deserialize'; priority: 'low'; name: string }) => void };
 }
 
-/** Sends a command and returns the wire exchange with the SDK's outcome. Transport failures are observed too. */
+/** Sends a command and returns the wire exchange with the SDK's outcome. Transport failures are observed too; a
+ * SendStopped (refused, budget, cassette...) is rethrown. */
 export async function observeCommand(client: ConnectClient, command: Sendable): Promise<Observation> {
   let request: WireRequest | undefined;
   let response: WireResponse | undefined;
@@ -55,6 +57,8 @@ export async function observeCommand(client: ConnectClient, command: Sendable): 
     const { $metadata: _meta, ...output } = (await client.send(command as never)) as unknown as Record<string, unknown>;
     sdk = { ok: true, output };
   } catch (e) {
+    // A request the envelope did not send (or the cassette cannot answer) is no observation: the caller decides.
+    if (e instanceof SendStopped) throw e;
     const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
     if (!response) transportError = `${err.code ?? err.name ?? 'Error'}: ${err.message ?? String(e)}`;
     sdk = { ok: false, name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, fault: err.$fault };

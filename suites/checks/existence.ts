@@ -1,6 +1,8 @@
 // Existence (contract rule 9) and precedence (rule 8): unknown instance, unknown user, a user of another
-// instance, and an invalid request naming an unknown user. IDs that cannot exist are fresh random UUIDs.
-import { randomUUID } from 'node:crypto';
+// instance, and an invalid request naming an unknown user. IDs that cannot exist are made up from the run's seed
+// (`conformance-missing-<hex>`): not UUID-shaped, so they can never name a real instance or user, and the same for
+// the same seed, so that a recorded run replays.
+import { madeUpId } from '../../targets/guard/ids.ts';
 import type { Case } from '../../generators/index.ts';
 import type { Observation } from '../../targets/index.ts';
 import type { Fixture } from '../phases.ts';
@@ -42,12 +44,12 @@ async function expectNotFound(session: Session, f: Fixture, requirementId: strin
 const aimed = (c: Case, labels: Record<string, string>, id: string): Case => ({ ...c, id, labels, channel: 'sdk', replay: undefined });
 
 export async function unknownInstanceIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
-  const c = aimed(universallyValidCase(session, f), { InstanceId: randomUUID(), UserId: f.set.userId }, 'existence:unknown-instance');
+  const c = aimed(universallyValidCase(session, f), { InstanceId: madeUpId(session.config.seed, 'instance'), UserId: f.set.userId }, 'existence:unknown-instance');
   return expectNotFound(session, f, 'EX-UNKNOWN-INSTANCE', c, 'an update naming an unknown instance');
 }
 
 export async function unknownUserIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
-  const c = aimed(universallyValidCase(session, f), { InstanceId: f.set.instanceId, UserId: randomUUID() }, 'existence:unknown-user');
+  const c = aimed(universallyValidCase(session, f), { InstanceId: f.set.instanceId, UserId: madeUpId(session.config.seed, 'user') }, 'existence:unknown-user');
   return expectNotFound(session, f, 'EX-UNKNOWN-USER', c, 'an update naming an unknown user');
 }
 
@@ -68,7 +70,7 @@ export async function validationBeforeExistence(session: Session, f: Fixture): P
     .filter((c, i, all) => all.findIndex((x) => x.requirementIds.join() === c.requirementIds.join()) === i);
   const verdicts: Verdict[] = [];
   for (const raw of constraintCases) {
-    const c = f.generators.withLabels(raw, { InstanceId: f.set.instanceId, UserId: randomUUID() });
+    const c = f.generators.withLabels(raw, { InstanceId: f.set.instanceId, UserId: madeUpId(session.config.seed, `precedence:${raw.id}`) });
     if (c.labels.UserId === f.set.userId) continue;
     const obs = await sendCase(session, c);
     session.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });

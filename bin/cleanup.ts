@@ -1,0 +1,81 @@
+// `connect-conformance cleanup --report-dir DIR`: finishes what a run against a real account left undone (killed,
+// crashed, out of budget during restore): restores every fixture snapshot and deletes every user its journal
+// (DIR/journal.json) records as not yet restored or deleted. It sends only inside a safety envelope whose allowlist
+// is the journal's instances and whose users are the journal's users; the target (region, endpoint, profile) is the
+// journal's unless flags say otherwise. Exit 0 when nothing is left to undo, 1 when something could not be undone,
+// 2 for bad flags or an unreadable journal.
+import { resolve } from 'node:path';
+import { defaultSpec } from '../spec/index.ts';
+import { Budget, isFinished, Journal, pendingOf, readJournal, TokenBucket, undoJournal } from '../targets/aws/index.ts';
+import { createTarget } from '../targets/index.ts';
+import { journalEnvelope, printUndo } from './sandbox.ts';
+import { SANDBOX_DEFAULTS } from '../suites/config.ts';
+import { integerFlag, parseFlags, UsageError } from './usage.ts';
+
+export const CLEANUP_HELP = `Usage: connect-conformance cleanup --report-dir DIR [--profile NAME] [--region REGION] [--endpoint-url URL]
+                                   [--max-requests N] [--rate R] [--burst B]
+
+Undoes what a run with --target aws left in DIR/journal.json: restores each fixture user it snapshotted and deletes
+each user it created (Username conformance-*, tag conformance=true), verifying each, and records it in the journal.
+A run does the same by itself before it starts when it finds an unfinished journal in its --report-dir. Only the
+journal's instances and users are written to. Exit 0 when nothing is left to undo, 1 when something could not be
+undone (it says what), 2 for bad flags or a journal that cannot be read.`;
+
+export async function cleanup(args: string[]): Promise<number> {
+  const { values } = parseFlags('cleanup', args, {
+    'report-dir': { type: 'string' },
+    profile: { type: 'string' },
+    region: { type: 'string' },
+    'endpoint-url': { type: 'string' },
+    'max-requests': { type: 'string' },
+    rate: { type: 'string' },
+    burst: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(CLEANUP_HELP);
+    return 0;
+  }
+  const dir = values['report-dir'];
+  if (!dir) throw new UsageError('connect-conformance cleanup needs --report-dir DIR (the directory of the run to clean up after)');
+  const data = readJournal(resolve(dir));
+  if (!data) {
+    console.log(`connect-conformance cleanup: no journal in ${dir}: nothing to clean up`);
+    return 0;
+  }
+  const pending = pendingOf(data);
+  if (isFinished(pending) && pending.unknown.length === 0) {
+    console.log(`connect-conformance cleanup: the run recorded in ${dir} left nothing to undo`);
+    return 0;
+  }
+  const rate = values.rate === undefined ? SANDBOX_DEFAULTS.rate : Number(values.rate);
+  if (!(Number.isFinite(rate) && rate > 0 && rate <= 1000)) throw new UsageError(`--rate must be a number of requests per second above 0, at most 1000 (got ${String(values.rate)})`);
+  const burst = integerFlag('burst', values.burst, 1, 1000) ?? SANDBOX_DEFAULTS.burst;
+  if (!(values['endpoint-url'] ?? data.target.endpointUrl) && (rate > SANDBOX_DEFAULTS.rate || burst > SANDBOX_DEFAULTS.burst)) {
+    throw new UsageError(`--rate and --burst may only be lowered against AWS itself (at most ${SANDBOX_DEFAULTS.rate}/s, burst ${SANDBOX_DEFAULTS.burst})`);
+  }
+  const budget = new Budget(integerFlag('max-requests', values['max-requests'], 1, 1_000_000) ?? SANDBOX_DEFAULTS.maxRequests);
+  const bucket = new TokenBucket(rate, burst);
+  const journal = Journal.resume(resolve(dir), data);
+  const spec = await defaultSpec();
+  const envelope = journalEnvelope(data, journal, budget, bucket);
+  envelope.beginRestore();
+  const target = await createTarget(spec, {
+    kind: 'aws',
+    region: values.region ?? data.target.region,
+    endpointUrl: values['endpoint-url'] ?? data.target.endpointUrl,
+    profile: values.profile ?? data.target.profile,
+    envelope,
+  });
+  console.log(`connect-conformance cleanup: ${pending.snapshots.length} user(s) to restore, ${pending.created.length} to delete, at ${target.endpoint}`);
+  let report;
+  try {
+    report = await undoJournal(spec, target, journal);
+  } finally {
+    await target.close();
+  }
+  printUndo(report);
+  const done = isFinished(journal.pending);
+  console.log(`${done ? 'done' : 'NOT done'}: ${budget.sent} request(s) sent; journal ${journal.file}`);
+  return done && report.unknown.length === 0 ? 0 : 1;
+}

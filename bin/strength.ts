@@ -1,0 +1,139 @@
+// `npm run strength`: the suite's own power, measured. Runs every suite against every variant of the reference
+// (variants/): a broken one must be caught by a requirement meant to catch it; a correct-but-different one must
+// pass. Prints a table (variant, verdict, by which requirement, requests used, time) and the score, and writes
+// DIR/strength.json and the HTML report of the unmodified reference with the strength table in it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Strength } from '../reports/html.ts';
+import { buildResults } from '../reports/results.ts';
+import { writeReports } from '../reports/write.ts';
+import { defaultSpec } from '../spec/index.ts';
+import type { WireHandler } from '../targets/wire.ts';
+import { ALL, judgeVariant, runVariant, type Variant } from '../variants/index.ts';
+import { replayCommand } from './replay-command.ts';
+import { toolInfo } from '../reports/tool-info.ts';
+import { integerFlag, parseFlags, UsageError } from './usage.ts';
+import { defaultConfig } from '../suites/config.ts';
+
+export const STRENGTH_HELP = `Usage: npm run strength -- [--seed N] [--runs N] [--variant NAME,...] [--report-dir DIR]
+
+Runs every suite against every variant of the reference and prints, for each, whether the suite caught it (broken
+variants) or passed it (correct-but-different ones), by which requirement, the requests it used and the time; then
+the score: faults caught / faults, false alarms / correct variants. Exit 0 when every fault is caught and no
+correct variant is flagged, 1 otherwise.
+
+  --seed N          the random phase's seed (default 42)
+  --runs N          random-phase examples per property (default 10)
+  --variant A,B     run only these variants
+  --report-dir DIR  where strength.json and index.html go (default reports/strength)`;
+
+/** A broken variant stops a fast-check run after this long (a failure found by then stays found). */
+const BROKEN_CHECK_LIMIT_MS = 2_000;
+
+interface Row {
+  name: string;
+  kind: Variant['kind'];
+  /** Broken: caught. Correct: wrongly failed (a false alarm). */
+  caught: boolean;
+  by: string[];
+  requests: number;
+  ms: number;
+  summary: string;
+}
+
+function counting(variant: Variant, counter: { requests: number }): Pick<Variant, 'wrap' | 'identityManagementType'> {
+  return {
+    identityManagementType: variant.identityManagementType,
+    wrap: (handler, service) => {
+      const inner: WireHandler = variant.wrap(handler, service);
+      return (request) => {
+        counter.requests++;
+        return inner(request);
+      };
+    },
+  };
+}
+
+async function measure(variant: Variant, seed: number, runs: number): Promise<Row> {
+  const counter = { requests: 0 };
+  const run = await runVariant(counting(variant, counter), { seed, runs, checkTimeLimitMs: variant.kind === 'broken' ? BROKEN_CHECK_LIMIT_MS : undefined });
+  const judgement = await judgeVariant(variant, run);
+  const failing = (variant.caughtBy ?? []).filter((id) => run.ledger.status(id).status === 'fail');
+  return {
+    name: variant.name,
+    kind: variant.kind,
+    caught: variant.kind === 'broken' ? judgement.ok : !judgement.ok,
+    by: variant.kind === 'broken' ? failing : judgement.failures.map((f) => f.split(' ')[0]!),
+    requests: counter.requests,
+    ms: run.ms,
+    summary: judgement.summary,
+  };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+export async function strength(args: string[]): Promise<number> {
+  const { values } = parseFlags('strength', args, {
+    seed: { type: 'string' },
+    runs: { type: 'string' },
+    variant: { type: 'string' },
+    'report-dir': { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(STRENGTH_HELP);
+    return 0;
+  }
+  const seed = integerFlag('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? 42;
+  const runs = integerFlag('runs', values.runs, 1, 10_000) ?? 10;
+  const names = values.variant?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = (names ?? []).filter((n) => !ALL.some((v) => v.name === n));
+  if (unknown.length) throw new UsageError(`--variant: no variant named ${unknown.join(', ')} (see variants/)`);
+  const variants = names ? ALL.filter((v) => names.includes(v.name)) : ALL;
+
+  const rows: Row[] = [];
+  console.log(`${pad('variant', 40)} ${pad('kind', 8)} ${pad('verdict', 12)} ${pad('requests', 9)} ${pad('seconds', 8)} by`);
+  for (const v of variants) {
+    const row = await measure(v, seed, runs);
+    rows.push(row);
+    const verdict = row.kind === 'broken' ? (row.caught ? 'caught' : 'NOT CAUGHT') : row.caught ? 'FALSE ALARM' : 'passed';
+    console.log(`${pad(row.name, 40)} ${pad(row.kind, 8)} ${pad(verdict, 12)} ${pad(String(row.requests), 9)} ${pad((row.ms / 1000).toFixed(1), 8)} ${row.by.join(', ') || row.summary}`);
+  }
+  const broken = rows.filter((r) => r.kind === 'broken');
+  const correct = rows.filter((r) => r.kind === 'correct');
+  const caught = broken.filter((r) => r.caught).length;
+  const falseAlarms = correct.filter((r) => r.caught).length;
+  console.log(`\nscore: ${caught}/${broken.length} faults caught; ${falseAlarms}/${correct.length} false alarms (seed ${seed}, ${runs} runs per property)`);
+
+  const spec = await defaultSpec();
+  const startedAt = new Date();
+  const reference = await runVariant(undefined, { seed, runs });
+  const config = { ...defaultConfig(), seed, runs };
+  const results = buildResults({
+    spec,
+    ledgers: [reference.ledger.entries],
+    restore: [],
+    tool: toolInfo(),
+    target: { kind: 'reference', endpoint: 'in-memory (reference)', region: config.region, identityManagementTypes: spec.identityManagementTypes },
+    seed,
+    runs,
+    only: [],
+    startedAt,
+    finishedAt: new Date(),
+    replay: (id, evidence) => replayCommand(config, id, evidence),
+  });
+  const score: Strength = {
+    caught,
+    total: broken.length,
+    falseAlarms,
+    correctTotal: correct.length,
+    note: `seed ${seed}, ${runs} random examples per property`,
+    variants: rows.map(({ name, kind, caught: c, by, requests, ms, summary }) => ({ name, kind, caught: c, by, requests, ms, summary })),
+  };
+  const dir = resolve(values['report-dir'] ?? 'reports/strength');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'strength.json'), `${JSON.stringify(score, null, 2)}\n`);
+  const written = writeReports(dir, results, { strength: score });
+  console.log(`report: ${written.html}`);
+  return caught === broken.length && falseAlarms === 0 ? 0 : 1;
+}

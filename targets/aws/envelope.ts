@@ -1,0 +1,187 @@
+// The safety envelope every request of an aws (or replay) target passes through, from either channel, in this
+// order: interruption, the guard (refuses locally), the budget (a hard count, with a reserve kept for restore and
+// cleanup), the token bucket (one for the whole run), the send, the recorder; then 429s are retried with backoff
+// (honouring Retry-After) and counted, and a dropped connection or a time-out is retried (every retry is a request:
+// it takes a token and counts against the budget). The envelope never provokes throttling: it only slows down.
+import type { Guard } from '../guard/guard.ts';
+import { SendStopped } from '../stop.ts';
+import { text, type WireRequest, type WireResponse } from '../wire.ts';
+import { realClock, type Clock, type TokenBucket } from './bucket.ts';
+import type { Recorder } from './cassette.ts';
+
+export type Transport = (request: WireRequest) => Promise<WireResponse>;
+
+/** A hard count of requests. The run phase may use max - reserve; restore and cleanup may use the reserve too. */
+export class Budget {
+  sent = 0;
+  phase: 'run' | 'restore' = 'run';
+
+  constructor(
+    readonly max: number,
+    public reserve = 0,
+  ) {}
+
+  get limit(): number {
+    return this.phase === 'run' ? Math.max(0, this.max - this.reserve) : this.max;
+  }
+
+  /** True once the run phase can send nothing more. */
+  get spent(): boolean {
+    return this.sent >= Math.max(0, this.max - this.reserve);
+  }
+
+  take(): void {
+    if (this.sent >= this.limit) {
+      throw new SendStopped(
+        'budget',
+        this.phase === 'run'
+          ? `the request budget ran out (--max-requests ${this.max}: ${this.sent} sent, ${this.reserve} kept for restoring the fixtures)`
+          : `the request budget ran out during restore (--max-requests ${this.max}, all ${this.sent} sent)`,
+      );
+    }
+    this.sent++;
+  }
+}
+
+export interface RetryPolicy {
+  /** Retries of a 429 (default 4). */
+  throttled: number;
+  /** Retries of a request that got no response: connection dropped or refused, time-out (default 2). */
+  transport: number;
+  /** First backoff, doubled on each retry (default 500 ms). */
+  backoffMs: number;
+  /** Longest single wait, whatever Retry-After says (default 20 s). */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_RETRIES: RetryPolicy = { throttled: 4, transport: 2, backoffMs: 500, maxWaitMs: 20_000 };
+
+export interface EnvelopeOptions {
+  guard: Guard;
+  budget: Budget;
+  bucket: TokenBucket;
+  retries?: Partial<RetryPolicy>;
+  /** For retry waits (the bucket has its own). */
+  clock?: Clock;
+  recorder?: Recorder;
+}
+
+export interface StepCount {
+  requirementIds: string[];
+  requests: number;
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export class Envelope {
+  readonly guard: Guard;
+  readonly budget: Budget;
+  readonly bucket: TokenBucket;
+  readonly retries: RetryPolicy;
+  readonly recorder?: Recorder;
+  private readonly clock: Clock;
+  /** 429s seen (each retried or, after the last retry, ending its case). */
+  readonly throttled: { request: WireRequest; response: WireResponse }[] = [];
+  /** Retries after a request got no response. */
+  transportRetries = 0;
+  private interruption?: string;
+  /** What the run is doing, for counting requests per step (the dry run's plan). */
+  private context = { label: 'session', requirementIds: [] as string[] };
+  readonly steps = new Map<string, StepCount>();
+
+  constructor(options: EnvelopeOptions) {
+    this.guard = options.guard;
+    this.budget = options.budget;
+    this.bucket = options.bucket;
+    this.retries = { ...DEFAULT_RETRIES, ...options.retries };
+    this.clock = options.clock ?? realClock;
+    this.recorder = options.recorder;
+  }
+
+  /** Names the step the next requests belong to. */
+  setContext(label: string, requirementIds: string[] = []): void {
+    this.context = { label, requirementIds };
+  }
+
+  get currentContext(): { label: string; requirementIds: string[] } {
+    return this.context;
+  }
+
+  /** Stops the run phase: its next request throws; restore and cleanup still run. */
+  interrupt(reason: string): void {
+    this.interruption ??= reason;
+  }
+
+  get interrupted(): string | undefined {
+    return this.interruption;
+  }
+
+  /** From now on the reserve may be used: restore and cleanup. */
+  beginRestore(): void {
+    this.budget.phase = 'restore';
+  }
+
+  private count(): void {
+    const step = this.steps.get(this.context.label) ?? { requirementIds: [], requests: 0 };
+    for (const id of this.context.requirementIds) if (!step.requirementIds.includes(id)) step.requirementIds.push(id);
+    step.requests++;
+    this.steps.set(this.context.label, step);
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.retries.maxWaitMs, this.retries.backoffMs * 2 ** attempt * (0.5 + Math.random() / 2));
+  }
+
+  /** Sends one request through the envelope; `scope` is the origin it goes to (for the recorder). */
+  async send(request: WireRequest, transport: Transport, scope: string): Promise<WireResponse> {
+    if (this.interruption && this.budget.phase === 'run') throw new SendStopped('interrupted', `interrupted (${this.interruption})`);
+    this.guard.check(request);
+    const operation = this.guard.operation(request);
+    for (let attempt = 0; ; attempt++) {
+      this.budget.take();
+      await this.bucket.take();
+      this.count();
+      let response: WireResponse;
+      try {
+        response = await transport(request);
+      } catch (e) {
+        if (e instanceof SendStopped) throw e;
+        // CreateUser is not repeated blindly: a lost answer may hide a user that now exists (the journal names it).
+        if (attempt < this.retries.transport && operation !== 'CreateUser') {
+          this.transportRetries++;
+          await this.clock.sleep(this.backoff(attempt));
+          continue;
+        }
+        throw e;
+      }
+      this.recorder?.record(scope, request, response);
+      if (response.statusCode === 429) {
+        this.throttled.push({ request, response });
+        if (attempt < this.retries.throttled) {
+          const wait = retryAfterMs(response.headers['retry-after']) ?? this.backoff(attempt);
+          await this.clock.sleep(Math.min(wait, this.retries.maxWaitMs));
+          continue;
+        }
+        throw new SendStopped('throttled', `the target answered 429 to ${request.method} ${request.path.slice(0, 120)} ${attempt + 1} times`);
+      }
+      if (operation === 'CreateUser' && response.statusCode >= 200 && response.statusCode < 300) this.learnCreated(response);
+      return response;
+    }
+  }
+
+  private learnCreated(response: WireResponse): void {
+    try {
+      const id = (JSON.parse(text(response.body)) as { UserId?: unknown }).UserId;
+      if (typeof id === 'string' && id) this.guard.addCreated(id);
+    } catch {
+      // no ID, nothing learnt: the user cannot be written to
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// Why a request was not sent, or not answered, by a target's safety envelope (targets/aws/envelope.ts). The channels
+// rethrow these instead of turning them into observations: a check must never judge a request that did not happen.
+export type StopKind =
+  /** The guard refused the request locally: it was never sent. */
+  | 'refused'
+  /** The request budget (--max-requests) is spent: the run stops, restores and reports the rest as skip. */
+  | 'budget'
+  /** The run was interrupted (SIGINT, SIGTERM): it stops, restores and reports the rest as skip. */
+  | 'interrupted'
+  /** The target kept answering 429 after every retry. */
+  | 'throttled'
+  /** A replayed run asked for an exchange the cassette does not hold. */
+  | 'cassette';
+
+export class SendStopped extends Error {
+  override name = 'SendStopped';
+  constructor(
+    readonly kind: StopKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True for the stops that end the whole run (the others end one case). */
+export const endsRun = (e: SendStopped) => e.kind === 'budget' || e.kind === 'interrupted';
