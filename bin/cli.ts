@@ -37,7 +37,9 @@ ${COMPARE_HELP}
 
 ${SERVE_HELP}
 
-${CLEANUP_HELP}`;
+${CLEANUP_HELP}
+
+${STRENGTH_HELP}`;
 
 const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, replay, report, compare, serve, cleanup, strength };
 
