@@ -84,7 +84,9 @@ export async function run(args: string[]): Promise<number> {
   process.env[CONFIG_ENV] = configFile;
   console.log(`connect-conformance: ${target.kind} target at ${target.endpoint}; ${types.join(', ')}; seed ${resolved.seed}; ${resolved.runs} runs per property`);
 
-  const vitest = await startVitest('test', ['suites/'], { root: ROOT, run: true, watch: false, fileParallelism: false, passWithNoTests: false, reporters: ['default'] });
+  // One worker for all suite files, one after another (isolate: false): the spec, the SDK and the generators load
+  // once, not once per file; each file still opens its own session (its own target and fixtures).
+  const vitest = await startVitest('test', ['suites/'], { root: ROOT, run: true, watch: false, fileParallelism: false, isolate: false, passWithNoTests: false, reporters: ['default'] });
   await vitest.close();
   process.exitCode = undefined;
 

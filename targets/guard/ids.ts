@@ -4,29 +4,12 @@
 // label, bytes that are not UTF-8, the over-long InstanceId samples, and the IDs a run makes up for its existence
 // checks (madeUpId: `conformance-missing-` and 16 hex digits, which is not UUID-shaped).
 import { createHash } from 'node:crypto';
+import { decodeLabel } from '../../generators/labels.ts';
 
 const UUID_RUN = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi;
 
 /** A label as text: percent-decoded, leniently (bytes that are not UTF-8 become U+FFFD). */
-export function decodeLenient(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    const bytes: number[] = [];
-    for (let i = 0; i < encoded.length; ) {
-      const hex = /^%([0-9A-Fa-f]{2})/.exec(encoded.slice(i, i + 3));
-      if (hex) {
-        bytes.push(parseInt(hex[1]!, 16));
-        i += 3;
-        continue;
-      }
-      const c = String.fromCodePoint(encoded.codePointAt(i)!);
-      bytes.push(...new TextEncoder().encode(c));
-      i += c.length;
-    }
-    return new TextDecoder().decode(new Uint8Array(bytes));
-  }
-}
+export const decodeLenient = (encoded: string): string => decodeLabel(encoded).lenient;
 
 /** The UUIDs a text holds, normalised (lower case, no dashes). */
 export const uuidsIn = (text: string): string[] => [...text.matchAll(UUID_RUN)].map(([m]) => m.toLowerCase().replaceAll('-', ''));
