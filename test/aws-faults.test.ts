@@ -10,6 +10,7 @@ import { run } from '../bin/run.ts';
 import type { Results } from '../reports/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { fixtureFlags, IDS, rateExcess, sandboxFlags, startCountingServer, unsafeValues, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
+import { readJson, runQuietly } from './aws-server.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cc-aws-faults-'));
 useExampleCredentials(tmp);
@@ -18,19 +19,7 @@ beforeAll(async () => {
   spec = await defaultSpec();
 });
 
-async function runQuietly(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    return { code: await run(args), out: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
-const read = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+const read = readJson;
 
 function expectFixturesRestored(server: CountingServer, before: ReturnType<CountingServer['service']['store']['snapshot']>): void {
   const after = server.service.store.snapshot();

@@ -20,6 +20,7 @@ import { Guard } from '../targets/guard/guard.ts';
 import { createTarget, SendStopped, TargetConfigError } from '../targets/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 import { filesHolding, fixtureFlags, IDS, rateExcess, SECRET_KEY, SESSION_TOKEN, sandboxFlags, startCountingServer, unsafeValues, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
+import { readJson, runQuietly } from './aws-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const exec = promisify(execFile);
@@ -31,20 +32,7 @@ beforeAll(async () => {
   spec = await defaultSpec();
 });
 
-/** Runs `connect-conformance run` in this process, its output captured. */
-async function runQuietly(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    return { code: await run(args), out: lines.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
-const read = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+const read = readJson;
 interface SandboxStats {
   steps: Record<string, { requests: number; requirementIds: string[] }>;
   requests: number;

@@ -2,7 +2,10 @@
 // 127.0.0.1, with a wrapper that counts every request on arrival (dropped ones included) and injects faults:
 // 429 bursts (with Retry-After), 500s, slow responses and dropped connections. Counting happens here, on the
 // server side, so that the budget and the rate are checked against what really arrived.
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { vi } from 'vitest';
+import { run } from '../bin/run.ts';
 import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../targets/wire.ts';
@@ -231,3 +234,18 @@ export async function filesHolding(secrets: string[], paths: string[]): Promise<
     return secrets.some((s) => content.includes(s));
   });
 }
+
+/** Runs `connect-conformance run` in this process, its output captured. */
+export async function runQuietly(args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  try {
+    return { code: await run(args), out: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+export const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
