@@ -18,7 +18,7 @@ export interface Fixture {
 const generatorCache = new WeakMap<object, Map<string, Generators>>();
 
 /** The generators of a spec for one identity management type, built once per process (they are pure). */
-function generatorsFor(session: Session, type: string): Generators {
+export function generatorsFor(session: Session, type: string): Generators {
   let byType = generatorCache.get(session.spec);
   if (!byType) generatorCache.set(session.spec, (byType = new Map()));
   let g = byType.get(type);

@@ -24,6 +24,8 @@ export interface FixtureSet {
   secondUserId?: string;
   /** Another instance, for the cross-instance check. */
   secondInstanceId?: string;
+  /** Its identity management type, when known without a request (the built-in fixtures). */
+  secondInstanceType?: string;
   /** Users this run created (deleted at the end). */
   provisioned: string[];
 }
@@ -103,12 +105,15 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
     return types.map((type) => {
       const instance = instances.find((i) => i.identityManagementType === type && i.users.length > 0);
       if (!instance) throw new TargetConfigError(`the built-in fixtures have no ${type} instance with a user`);
+      const others = instances.filter((i) => i.id !== instance.id);
+      const second = others.find((i) => i.identityManagementType === type) ?? others[0];
       return {
         identityManagementType: type,
         instanceId: instance.id,
         userId: instance.users[0]!.id,
         secondUserId: instance.users[1]?.id,
-        secondInstanceId: instances.find((i) => i.id !== instance.id)?.id,
+        secondInstanceId: second?.id,
+        secondInstanceType: second?.identityManagementType,
         provisioned: [],
       };
     });

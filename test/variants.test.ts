@@ -39,20 +39,7 @@ interface KnownGap {
 }
 
 /** Correct variants the suite wrongly fails today, and why. Remove an entry once the suite is fixed. */
-const KNOWN_SUITE_GAPS: Record<string, KnownGap> = {
-  'eventually-consistent-read-back': {
-    requirements: ['NL-REJECTED-UNCHANGED'],
-    why:
-      'after an accepted observed case the suite reads the user once without polling (cases.ts refresh) and keeps the stale read ' +
-      'as the state, so the write that becomes visible later is blamed on the next rejected request',
-  },
-  'names-required-on-update': {
-    requirements: ['EX-FOREIGN-USER', 'RB-READBACK'],
-    why:
-      'the existence check sends a body without names to a CONNECT_MANAGED instance (universallyValidCase), and the model-based ' +
-      'sequences count an observed case (names omitted) as accepted whatever the answer (UpdateValid)',
-  },
-};
+const KNOWN_SUITE_GAPS: Record<string, KnownGap> = {};
 
 const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

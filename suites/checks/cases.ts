@@ -7,7 +7,7 @@ import { utf8 } from '../../targets/wire.ts';
 import type { IdentityInfo, Session } from '../session.ts';
 import { judge, pass, type Evidence, type Expected, type Verdict } from '../verdict.ts';
 import { describeResponse, errorTypeOf, jsonOf } from './response-reading.ts';
-import { differingMembers, readBackHolds, unchangedSince } from './read-back.ts';
+import { differingMembers, pollIdentity, readBackHolds, unchangedSince } from './read-back.ts';
 
 /** What the suite knows of a fixture user's identity info; refreshed from read-back after each accepted change. */
 export interface UserState {
@@ -166,7 +166,7 @@ export async function runCase(session: Session, c: Case, state: UserState, other
   });
   if (!obs.response || !aimsAt(c, state)) return verdicts;
   if (accepted(obs)) {
-    verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(session, c, state) : await refresh(session, state)));
+    verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(session, c, state) : await refresh(session, c, state)));
     verdicts.push(...(await otherUserUnchanged(session, c, other)));
   } else {
     verdicts.push(...(await rejectedChangedNothing(session, c, state)));
@@ -174,10 +174,14 @@ export async function runCase(session: Session, c: Case, state: UserState, other
   return verdicts;
 }
 
-/** After an observed case was accepted, the suite learns the new state without judging it. */
-async function refresh(session: Session, state: UserState): Promise<Verdict[]> {
-  const { info } = await session.readIdentity(state.instanceId, state.userId);
-  if (info) state.info = info;
+/**
+ * After an observed case was accepted, the suite learns the new state without judging it: it polls until the
+ * string members the case sent are visible (read-back may lag), and takes what it reads then.
+ */
+async function refresh(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
+  const sent = sentIdentity(c);
+  const read = await pollIdentity(session, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
+  if (read.info) state.info = read.info;
   return [];
 }
 

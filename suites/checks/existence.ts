@@ -5,7 +5,7 @@
 import { madeUpId } from '../../targets/guard/ids.ts';
 import type { Case } from '../../generators/index.ts';
 import type { Observation } from '../../targets/index.ts';
-import type { Fixture } from '../phases.ts';
+import { generatorsFor, type Fixture } from '../phases.ts';
 import type { Session } from '../session.ts';
 import { judge, type Verdict } from '../verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
@@ -21,6 +21,14 @@ export function universallyValidCase(session: Session, f: Fixture): Case {
   const chosen = best ?? valid[0];
   if (!chosen) throw new Error(`the generators gave no valid boundary case for ${f.set.identityManagementType}`);
   return chosen;
+}
+
+/** The valid case with the most members for an identity management type: what an instance of that type accepts. */
+function fullestValidCase(session: Session, type: string): Case | undefined {
+  return generatorsFor(session, type)
+    .boundaryCases()
+    .filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk')
+    .sort((a, b) => Object.keys(bodyInfo(b)).length - Object.keys(bodyInfo(a)).length)[0];
 }
 
 const bodyInfo = (c: Case) => ((c.body as { IdentityInfo?: object }).IdentityInfo ?? {}) as Record<string, unknown>;
@@ -58,7 +66,9 @@ export async function foreignUserIsNotFound(session: Session, f: Fixture): Promi
     session.ledger.skip('EX-FOREIGN-USER', 'needs a second instance (--second-instance-id)');
     return [];
   }
-  const c = aimed(universallyValidCase(session, f), { InstanceId: f.set.secondInstanceId, UserId: f.set.userId }, 'existence:user-of-another-instance');
+  // The request is judged by the second instance: a body valid for its type leaves only existence in question.
+  const body = (f.set.secondInstanceType && fullestValidCase(session, f.set.secondInstanceType)) || universallyValidCase(session, f);
+  const c = aimed(body, { InstanceId: f.set.secondInstanceId, UserId: f.set.userId }, 'existence:user-of-another-instance');
   return expectNotFound(session, f, 'EX-FOREIGN-USER', c, 'an update naming a user under another instance');
 }
 
