@@ -94,15 +94,17 @@ export function successEnvelope(session: Session, c: Case, obs: Observation): Ve
 }
 
 const accepted = (obs: Observation) => !!obs.response && obs.response.statusCode >= 200 && obs.response.statusCode < 300;
-const sentIdentity = (c: Case): IdentityInfo => {
+/** The members of the spec's identity structure that a case sent as strings (unknown members are not stored). */
+const sentIdentity = (session: Session, c: Case): IdentityInfo => {
   const info = (c.body as { IdentityInfo?: Record<string, unknown> } | undefined)?.IdentityInfo ?? {};
-  return Object.fromEntries(Object.entries(info).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const members = new Set(session.spec.members.map((m) => m.name));
+  return Object.fromEntries(Object.entries(info).filter((e): e is [string, string] => members.has(e[0]) && typeof e[1] === 'string'));
 };
 const aimsAt = (c: Case, state: UserState) => c.labels.InstanceId === state.instanceId && c.labels.UserId === state.userId;
 
 /** RB-READBACK and OBS-OMITTED-MEMBERS after an accepted update; refreshes the state. */
 async function readBackAfterAccept(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
-  const sent = sentIdentity(c);
+  const sent = sentIdentity(session, c);
   const read = await readBackHolds(session, state.instanceId, state.userId, sent);
   const verdicts: Verdict[] = [];
   const wrong = differingMembers(sent, read.info);
@@ -179,7 +181,7 @@ export async function runCase(session: Session, c: Case, state: UserState, other
  * string members the case sent are visible (read-back may lag), and takes what it reads then.
  */
 async function refresh(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
-  const sent = sentIdentity(c);
+  const sent = sentIdentity(session, c);
   const read = await pollIdentity(session, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
   if (read.info) state.info = read.info;
   return [];
