@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { applyBaseline, plainGate, readBaseline, updateBaselineFile, type BaselineView, type Gate } from '../reports/baseline.ts';
-import { buildResults, type Results } from '../reports/results.ts';
+import { buildResults } from '../reports/results.ts';
 import { writeReports } from '../reports/write.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { CONFIG_ENV, type RunConfig } from '../suites/config.ts';

@@ -1,7 +1,11 @@
 // results.json: every requirement of the catalogue with its status, cases and failures (with evidence and a
 // replay command), the target, the spec's model version, the seed and the summary. The HTML and JUnit reports
 // are rendered from this file alone.
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Spec } from '../spec/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 import type { Entry, LedgerData, ShownEvidence } from '../suites/ledger.ts';
 import { Ledger } from '../suites/ledger.ts';
 import type { RestoreNote } from '../suites/session.ts';
@@ -108,7 +112,7 @@ export function buildResults(input: ResultsInput): Results {
   return {
     tool: input.tool,
     target: input.target,
-    spec: { model: input.spec.model, document: 'spec/connect.openapi.yaml', operation: input.spec.operation.name },
+    spec: { model: input.spec.model, document: relative(ROOT, input.spec.files.document), operation: input.spec.operation.name },
     seed: input.seed,
     runs: input.runs,
     startedAt: input.startedAt.toISOString(),

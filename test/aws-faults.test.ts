@@ -2,11 +2,10 @@
 // and the run stops cleanly, restores and reports what did not run as skip; 429 bursts are retried after
 // Retry-After and counted (THR-429-TYPE judges them), 500s are reported, slow responses and dropped connections are
 // retried, and through all of it no user outside the fixtures is written and every fixture is restored.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../bin/run.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../reports/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { fixtureFlags, IDS, rateExcess, sandboxFlags, startCountingServer, unsafeValues, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';

@@ -5,12 +5,12 @@
 // run replays offline, and a request the cassette does not hold is a skip with the reason; --provision creates and
 // deletes its own users; a fixture that would send a real address is refused; --profile reaches the profile's key.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeInstanceCommand } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../bin/run.ts';
 import { UsageError } from '../bin/usage.ts';
 import type { Results } from '../reports/results.ts';

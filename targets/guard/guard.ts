@@ -54,8 +54,6 @@ const ROUTES: { op: Operation; method: string; pattern: RegExp }[] = [
   { op: 'DescribeInstance', method: 'GET', pattern: /^\/instance\/([^/]*)$/ },
 ];
 
-const norm = (id: string) => id.toLowerCase().replaceAll('-', '');
-
 export class Guard {
   private readonly allowed = new Set<string>();
   private readonly allowedUuids = new Set<string>();
