@@ -248,3 +248,124 @@ describe('the sibling operations', () => {
     expect(await outcome(b.client.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: created.UserId! })))).toEqual({ name: 'ResourceNotFoundException', status: 404 });
   });
 });
+
+describe('SigV4 verification with cached signers', () => {
+  /** The verifier as it was first written: a new SignatureV4 re-signs every request (the oracle for the cached one). */
+  async function resignedVerdict(request: import('../targets/wire.ts').WireRequest, credentials: { accessKeyId: string; secretAccessKey: string }[]) {
+    const { createHash } = await import('node:crypto');
+    const { Hash } = await import('@smithy/hash-node');
+    const { HttpRequest } = await import('@smithy/protocol-http');
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const header = request.headers.authorization;
+    if (!header) return 'unsigned';
+    const m = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/.exec(header.trim());
+    if (!m) return 'badSignature';
+    const [, keyId, , region, service, signedHeaders, signature] = m as unknown as string[];
+    const key = credentials.find((c) => c.accessKeyId === keyId);
+    if (!key) return 'unknownKey';
+    const d = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(request.headers['x-amz-date'] ?? '');
+    if (!d) return 'badSignature';
+    const signingDate = new Date(Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(d[4]), Number(d[5]), Number(d[6])));
+    const claimed = request.headers['x-amz-content-sha256'];
+    if (claimed !== undefined && claimed !== createHash('sha256').update(request.body).digest('hex')) return 'badSignature';
+    const names = signedHeaders!.split(';');
+    const headers: Record<string, string> = {};
+    for (const name of names) {
+      if (request.headers[name] === undefined) return 'badSignature';
+      headers[name] = request.headers[name]!;
+    }
+    const [pathname, query = ''] = request.path.split('?', 2) as [string, string?];
+    const signer = new SignatureV4({ credentials: key, region: region!, service: service!, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
+    const resigned = await signer.sign(
+      new HttpRequest({ method: request.method, protocol: 'https:', hostname: 'localhost', path: pathname, query: Object.fromEntries(new URLSearchParams(query)), headers, body: request.body }),
+      { signingDate, signableHeaders: new Set(names) },
+    );
+    return /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization))?.[1] === signature ? 'ok' : 'badSignature';
+  }
+
+  it('gives the verdict of re-signing with a new SDK signer, on odd but signed requests and on tampered ones', async () => {
+    const { verifySignature } = await import('../targets/reference/auth.ts');
+    const { signWireRequest } = await import('../targets/sign.ts');
+    const { utf8 } = await import('../targets/wire.ts');
+    const credentials = [b.fixtures.credentials];
+    const host = 'connect.us-east-1.amazonaws.com';
+    const bases = [
+      { method: 'POST', path: `/users/${managed().instanceId}/${managed().userId}/identity-info`, headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {}}') },
+      { method: 'POST', path: '/users/a/./b/../c/identity-info?x=1&y=%20z&x=2', headers: { 'content-type': 'application/json', 'x-custom': '  a   b \t c  ' }, body: utf8('{}') },
+      { method: 'GET', path: '/users/%E2%82%AC/%2F/identity-info', headers: { date: 'Mon, 01 Jan 2024 00:00:00 GMT' }, body: new Uint8Array() },
+      { method: 'POST', path: 'relative/path', headers: { 'x-a': 'ü' }, body: utf8('ü') },
+      { method: '', path: '', headers: {}, body: new Uint8Array() },
+    ];
+    const requests: import('../targets/wire.ts').WireRequest[] = [];
+    for (const base of bases) {
+      for (const signing of [
+        { credentials: b.fixtures.credentials, region: 'us-east-1', host },
+        { credentials: b.fixtures.credentials, region: 'eu-west-2', service: 'other', host },
+        { credentials: { ...b.fixtures.credentials, secretAccessKey: 'not-the-secret' }, region: 'us-east-1', host },
+        { credentials: { accessKeyId: 'AKIDNOSUCHKEY', secretAccessKey: 'x' }, region: 'us-east-1', host },
+      ]) {
+        const s = await signWireRequest(base, signing);
+        const without = (name: string) => Object.fromEntries(Object.entries(s.headers).filter(([k]) => k !== name));
+        requests.push(
+          s,
+          { ...s, body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}') },
+          { ...s, headers: without('x-amz-content-sha256'), body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}') },
+          { ...s, headers: without('x-amz-content-sha256') },
+          { ...s, headers: without('authorization') },
+          { ...s, headers: without('x-amz-date') },
+          { ...s, headers: { ...s.headers, 'x-amz-date': '20240101T000000Z' } },
+          { ...s, headers: { ...s.headers, 'x-amz-date': 'yesterday' } },
+          { ...s, headers: { ...s.headers, 'x-custom': 'a b c' } },
+          { ...s, headers: { ...s.headers, authorization: s.headers.authorization!.replace(/;?x-amz-date/, '') } },
+          { ...s, headers: { ...s.headers, authorization: s.headers.authorization!.replace('SignedHeaders=', 'SignedHeaders=date;') } },
+          { ...s, headers: { ...s.headers, authorization: s.headers.authorization!.replace('SignedHeaders=', 'SignedHeaders=x-missing;') } },
+          { ...s, headers: { ...s.headers, authorization: `${s.headers.authorization!.slice(0, -1)}0` } },
+          { ...s, path: `${s.path}x` },
+        );
+      }
+    }
+    const verdicts = { ok: 0, unsigned: 0, unknownKey: 0, badSignature: 0 };
+    for (const request of requests) {
+      const expected = await resignedVerdict(request, credentials);
+      const actual = await verifySignature(request, credentials);
+      expect(actual.ok ? 'ok' : actual.reason, `${request.method} ${request.path} ${JSON.stringify(request.headers)}`).toBe(expected);
+      verdicts[expected]++;
+    }
+    // Every kind of verdict occurs, accepted odd requests among them.
+    expect(Object.values(verdicts).every((n) => n > 0)).toBe(true);
+    expect(verdicts.ok).toBeGreaterThanOrEqual(bases.length * 2);
+  });
+
+  it('keys its cached signers and signing keys by the secret too, and keeps every cache bounded', async () => {
+    const auth = await import('../targets/reference/auth.ts');
+    const { signWireRequest } = await import('../targets/sign.ts');
+    const { utf8 } = await import('../targets/wire.ts');
+    const request = { method: 'POST', path: '/users/i/u/identity-info', headers: { 'content-type': 'application/json' }, body: utf8('{}') };
+    const first = { accessKeyId: 'AKIDSAME', secretAccessKey: 'first-secret' };
+    const second = { accessKeyId: 'AKIDSAME', secretAccessKey: 'second-secret' };
+    const signedWithFirst = await signWireRequest(request, { credentials: first, region: 'us-east-1', host: 'h' });
+    const signedWithSecond = await signWireRequest(request, { credentials: second, region: 'us-east-1', host: 'h' });
+    expect(await auth.verifySignature(signedWithFirst, [first])).toEqual({ ok: true });
+    expect((await auth.verifySignature(signedWithFirst, [second])).ok).toBe(false);
+    expect(await auth.verifySignature(signedWithSecond, [second])).toEqual({ ok: true });
+    expect((await auth.verifySignature(signedWithSecond, [first])).ok).toBe(false);
+
+    // Regions and dates chosen by whoever sends the request: each is cached, none beyond its bound.
+    const limits = { signers: auth.SIGNER_CACHE_LIMIT, signingKeys: auth.SIGNING_KEY_CACHE_LIMIT, signingDates: auth.SIGNING_DATE_CACHE_LIMIT };
+    const n = Math.max(...Object.values(limits)) + 10;
+    for (let i = 0; i < n; i++) {
+      const signed = await signWireRequest(request, { credentials: first, region: `region-${i}`, host: 'h' });
+      const date = `2024${String((i % 12) + 1).padStart(2, '0')}${String((i % 28) + 1).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}0000Z`;
+      expect((await auth.verifySignature({ ...signed, headers: { ...signed.headers, 'x-amz-date': date } }, [first])).ok).toBe(false);
+      expect(await auth.verifySignature(signed, [first])).toEqual({ ok: true });
+    }
+    const sizes = auth.authCacheSizes();
+    for (const [name, limit] of Object.entries(limits)) expect(sizes[name as keyof typeof sizes], name).toBeLessThanOrEqual(limit);
+    expect(sizes.signers).toBe(limits.signers);
+
+    const cache = new auth.BoundedCache<number>(2);
+    let made = 0;
+    for (const k of ['a', 'b', 'a', 'c', 'a']) cache.get(k, () => ++made);
+    expect([cache.size, made]).toEqual([2, 4]);
+  });
+});
