@@ -289,7 +289,7 @@ describe('SigV4 verification with cached signers', () => {
     const { utf8 } = await import('../targets/wire.ts');
     const credentials = [b.fixtures.credentials];
     const host = 'connect.us-east-1.amazonaws.com';
-    const bases = [
+    const bases: import('../targets/wire.ts').WireRequest[] = [
       { method: 'POST', path: `/users/${managed().instanceId}/${managed().userId}/identity-info`, headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {}}') },
       { method: 'POST', path: '/users/a/./b/../c/identity-info?x=1&y=%20z&x=2', headers: { 'content-type': 'application/json', 'x-custom': '  a   b \t c  ' }, body: utf8('{}') },
       { method: 'GET', path: '/users/%E2%82%AC/%2F/identity-info', headers: { date: 'Mon, 01 Jan 2024 00:00:00 GMT' }, body: new Uint8Array() },
