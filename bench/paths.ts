@@ -6,14 +6,20 @@
 //   nock       the reference behind nock 15 on https://connect.<region>.amazonaws.com (kind 'nock')
 //   serve      the reference's HTTP server on 127.0.0.1 (startHttpServer) and an 'endpoint' target pointed at it
 //
+// and a second floor, for the serve path:
+//   loopback   the SDK (maxAttempts 1, its default Node HTTP handler) against a trivial HTTP server on 127.0.0.1 that
+//              reads the body and answers the floor's canned 200: the SDK's own cost over loopback, no reference
+//
 // Diagnostic paths, which split the gap between the floor and the reference path into its parts:
 //   observed   the floor's canned 200, sent through observeCommand (the SDK channel's observer middleware)
 //   replayed   observeCommand again, but the handler answers each case with the response the reference gave it
 //              (recorded once, untimed): the SDK's cost of reading 4xx errors instead of an empty 200
 //   handler    the reference's handler alone on the signed wire requests the SDK produced (recorded likewise)
 //
-// nock is never open beside the loopback path: while nock is active it patches Node's http module globally, which
-// would slow the loopback path; closing the nock target restores the globals.
+// nock is never open beside the loopback paths (serve, loopback): while nock is active it patches Node's http module
+// globally, which would slow them; closing the nock target restores the globals.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { UpdateUserIdentityInfoCommand, type UpdateUserIdentityInfoCommandInput } from '@aws-sdk/client-connect';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import type { Spec } from '../spec/index.ts';
@@ -26,7 +32,7 @@ export const REGION = 'us-east-1';
 
 export const TARGET_PATHS = ['reference', 'nock', 'serve'] as const;
 export const DIAGNOSTIC_PATHS = ['observed', 'replayed', 'handler'] as const;
-export type PathName = 'floor' | (typeof TARGET_PATHS)[number] | (typeof DIAGNOSTIC_PATHS)[number];
+export type PathName = 'floor' | 'loopback' | (typeof TARGET_PATHS)[number] | (typeof DIAGNOSTIC_PATHS)[number];
 
 export type Input = UpdateUserIdentityInfoCommandInput;
 
@@ -55,8 +61,10 @@ const referenceService = (spec: Spec) => {
   return createReferenceService(spec, { fixtures });
 };
 
+/** The headers of a canned 200 for UpdateUserIdentityInfo: empty body, a request id. */
+const CANNED_HEADERS = { 'x-amzn-requestid': 'bench-floor', 'content-length': '0' } as const;
 /** A canned 200 for UpdateUserIdentityInfo: empty body, a request id. */
-const canned = () => new HttpResponse({ statusCode: 200, headers: { 'x-amzn-requestid': 'bench-floor', 'content-length': '0' }, body: new Uint8Array() });
+const canned = () => new HttpResponse({ statusCode: 200, headers: { ...CANNED_HEADERS }, body: new Uint8Array() });
 
 const httpResponse = (r: WireResponse) => new HttpResponse({ statusCode: r.statusCode, headers: { ...r.headers }, body: r.body });
 
@@ -72,6 +80,39 @@ export function openFloor(): OpenPath {
       await client.send(command(input)).catch(() => undefined);
     },
     close: async () => client.destroy(),
+  };
+}
+
+/**
+ * The loopback floor: a trivial HTTP server on 127.0.0.1 (it reads the request to its end and answers the canned 200)
+ * and the SDK pointed at it, as the serve path's endpoint target is (default Node HTTP handler, keep-alive), but with
+ * the example key pair given directly and no observer: what HTTP over loopback costs the SDK, with no reference.
+ */
+export async function openLoopbackFloor(): Promise<OpenPath> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.once('end', () => {
+      res.writeHead(200, CANNED_HEADERS);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = connectClient({ region: REGION, credentials: EXAMPLE_CREDENTIALS, endpoint });
+  return {
+    name: 'loopback',
+    async send(input) {
+      // The canned 200 is the SDK's success; anything else (a transport failure) is a bench bug.
+      await client.send(command(input));
+    },
+    async close() {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -173,6 +214,8 @@ export async function openPath(name: PathName, ctx: PathContext): Promise<OpenPa
   switch (name) {
     case 'floor':
       return openFloor();
+    case 'loopback':
+      return openLoopbackFloor();
     case 'reference':
       return openTarget('reference', ctx.spec, { kind: 'reference', region: REGION });
     case 'nock':

@@ -3,13 +3,14 @@ import type { ScenarioResult } from './boundary.ts';
 import type { DefaultRunResult, InProcessResult } from './default-run.ts';
 import type { HeapResult } from './heap.ts';
 import type { PathName } from './paths.ts';
-import { diagnosticBreakdown, microseconds } from './results.ts';
+import { diagnosticBreakdown, microseconds, speedTargets } from './results.ts';
 import { num, table } from './table.ts';
 import type { TargetCheck } from './targets.ts';
 import type { ThroughputRun } from './throughput.ts';
 
 const LABELS: Record<PathName, string> = {
   floor: 'floor (SDK, canned 200)',
+  loopback: 'loopback floor (SDK, 127.0.0.1, canned 200)',
   reference: 'reference (in-memory)',
   nock: 'nock',
   serve: 'serve (127.0.0.1)',
@@ -27,16 +28,19 @@ export function throughputTable(t: ThroughputRun): string {
       LABELS[p.name],
       num(p.casesPerSecond),
       `${p.ratioToFloor.toFixed(2)}×`,
+      p.ratioToLoopback === undefined ? '' : `${p.ratioToLoopback.toFixed(2)}×`,
       num(microseconds(p.casesPerSecond), 0),
       p.roundRatios.map((v) => v.toFixed(2)).join(' / '),
       `${Math.round(p.spread * 100)}%`,
     ]),
   );
-  return table(
-    `Generated cases per second (${t.cases.count} SDK-channel cases, cycled; ${t.rounds} rounds; the paths of a group take turns; × floor = median of per-round ratios to the group's floor)`,
-    ['group', 'path', 'cases/s', '× floor', 'µs/case', 'ratio per round', 'spread'],
+  const main = table(
+    `Generated cases per second (${t.cases.count} SDK-channel cases, cycled; ${t.rounds} rounds; the paths of a group take turns; × floor = median of per-round ratios to the group's floor; × loopback = the same to the loopback floor)`,
+    ['group', 'path', 'cases/s', '× floor', '× loopback', 'µs/case', 'ratio to floor per round', 'spread'],
     rows,
   );
+  const targets = speedTargets(t);
+  return targets.length ? `${main}\n\n${table('Targets (issue 13: ratios in this run)', ['target', 'measured', 'met'], targets.map((x) => [x.target, x.measured, x.met ? 'yes' : 'NO']))}` : main;
 }
 
 export function breakdownTable(t: ThroughputRun): string {

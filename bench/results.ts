@@ -56,9 +56,33 @@ export function breakdown(floor: PathResult, byName: ReadonlyMap<PathName, PathR
   ];
 }
 
+const group = (run: ThroughputRun, name: GroupResult['name']) => run.groups.find((g) => g.name === name);
+
+/** Issue 13's targets, ratios measured in one run: the embedded reference against the in-memory floor, and the
+ * serve path against the loopback floor (both in the group `paths`). */
+export const MIN_REFERENCE_TO_FLOOR = 0.8;
+export const MIN_SERVE_TO_LOOPBACK = 0.7;
+
+/** The loopback floor of the group `paths`, when it was measured. */
+export const loopbackFloor = (run: ThroughputRun): PathResult | undefined => group(run, 'paths')?.paths.find((p) => p.name === 'loopback');
+
+/** Issue 13's targets for a throughput run (those it measured). */
+export function speedTargets(run: ThroughputRun): TargetCheck[] {
+  const paths = group(run, 'paths')?.paths ?? [];
+  const reference = paths.find((p) => p.name === 'reference');
+  const serve = paths.find((p) => p.name === 'serve');
+  const out: TargetCheck[] = [];
+  if (reference) {
+    out.push({ target: `embedded reference ≥ ${MIN_REFERENCE_TO_FLOOR} × in-memory floor`, measured: `${reference.ratioToFloor.toFixed(2)} × floor`, met: reference.ratioToFloor >= MIN_REFERENCE_TO_FLOOR });
+  }
+  if (serve?.ratioToLoopback !== undefined) {
+    out.push({ target: `serve ≥ ${MIN_SERVE_TO_LOOPBACK} × loopback floor`, measured: `${serve.ratioToLoopback.toFixed(2)} × loopback floor`, met: serve.ratioToLoopback >= MIN_SERVE_TO_LOOPBACK });
+  }
+  return out;
+}
+
 const machine = () => ({ cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, platform: process.platform, loadavg: loadavg().map((l) => round(l, 2)) });
 
-const group = (run: ThroughputRun, name: GroupResult['name']) => run.groups.find((g) => g.name === name);
 
 /** The issue's paths, in its order (reference, nock, serve), each with its ratio to the floor of its own group. */
 export function headlinePaths(run: ThroughputRun): PathResult[] {
@@ -79,7 +103,21 @@ const pathDetail = (p: PathResult) => ({
   rounds: p.rounds.map((v) => round(v)),
   roundRatios: p.roundRatios.map((v) => round(v, 3)),
   spread: round(p.spread, 2),
+  ...(p.ratioToLoopback !== undefined && { ratioToLoopback: round(p.ratioToLoopback, 3), loopbackRoundRatios: p.loopbackRoundRatios!.map((v) => round(v, 3)) }),
 });
+
+/** The loopback floor beside the in-memory one, and the serve path's ratio to it. */
+function loopbackDetail(run: ThroughputRun) {
+  const loopback = loopbackFloor(run);
+  const serve = group(run, 'paths')?.paths.find((p) => p.name === 'serve');
+  if (!loopback) return undefined;
+  return {
+    casesPerSecond: round(loopback.casesPerSecond),
+    ratioToFloor: round(loopback.ratioToFloor, 3),
+    rounds: loopback.rounds.map((v) => round(v)),
+    serveRatioToLoopback: serve?.ratioToLoopback !== undefined ? round(serve.ratioToLoopback, 3) : undefined,
+  };
+}
 
 export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefore: number[] }): BenchResults {
   if (!m.throughput || !m.defaultRun || !m.heap || !m.boundary) throw new Error('results.json needs every section (paths, default run, heap, boundary)');
@@ -94,6 +132,8 @@ export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefor
     boundaryPhase: { requests: standard.requests, requirements: standard.requirements },
 
     floor: { casesPerSecond: round(main.floor.casesPerSecond), rounds: main.floor.rounds.map((v) => round(v)) },
+    loopbackFloor: loopbackDetail(t),
+    speedTargets: speedTargets(t),
     throughputDetail: {
       method: 'paths of a group open together, taking turns in blocks of a tenth of a round, a full gc before each block; ratio = median over rounds of (path / floor of the same round and group)',
       rounds: t.rounds,
@@ -134,7 +174,12 @@ export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefor
 export function partialResults(m: Measurements): Record<string, unknown> {
   return {
     partial: true,
-    ...(m.throughput && { paths: headlinePaths(m.throughput).map((p) => ({ name: p.name, casesPerSecond: round(p.casesPerSecond), ratioToFloor: round(p.ratioToFloor, 3) })), throughput: m.throughput }),
+    ...(m.throughput && {
+      paths: headlinePaths(m.throughput).map((p) => ({ name: p.name, casesPerSecond: round(p.casesPerSecond), ratioToFloor: round(p.ratioToFloor, 3) })),
+      loopbackFloor: loopbackDetail(m.throughput),
+      speedTargets: speedTargets(m.throughput),
+      throughput: m.throughput,
+    }),
     ...(m.defaultRun && { defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) }, defaultRunDetail: m.defaultRun, inProcessRun: m.inProcessRun }),
     ...(m.heap && { heap: { mbAt1k: round(m.heap.mbAt1k, 2), mbAt10k: round(m.heap.mbAt10k, 2) }, heapDetail: m.heap }),
     ...(m.boundary?.[0] && { boundaryPhase: { requests: m.boundary[0].requests, requirements: m.boundary[0].requirements }, boundaryScenarios: m.boundary }),

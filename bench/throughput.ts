@@ -5,9 +5,10 @@
 // so that every path of a round sees the same load. A path's ratio to the floor is the median over rounds of its
 // cases per second divided by the floor's in the same round; its cases per second is the median over rounds.
 //
-// Groups: the in-memory reference with the loopback server; nock with a floor of its own (nock patches Node's http
-// module while it is active, which would slow the loopback path; the in-memory paths do not touch http); and the
-// diagnostic paths. Which paths share a group changes the numbers a little (they share JIT feedback and the heap),
+// Groups: the in-memory reference with the loopback server and the loopback floor (the SDK against a trivial server
+// on 127.0.0.1 answering the canned 200: the floor the serve path is compared with, `ratioToLoopback`); nock with a
+// floor of its own (nock patches Node's http module while it is active, which would slow the loopback paths; the
+// in-memory paths do not touch http); and the diagnostic paths. Which paths share a group changes the numbers a little (they share JIT feedback and the heap),
 // so the issue's paths are not timed beside the diagnostic ones. Every block starts on a collected heap when node
 // runs with --expose-gc (throughput-child.ts does), so that a path pays for its own garbage. Every path sends the
 // same list of cases, cycled from its start; one untimed round warms every path up first.
@@ -41,6 +42,7 @@ export const DEFAULT_GROUPS: Group[] = [
     plans: [
       { name: 'floor', timed: 2000 },
       { name: 'reference', timed: 2000 },
+      { name: 'loopback', timed: 1000 },
       { name: 'serve', timed: 1000 },
     ],
   },
@@ -77,6 +79,9 @@ export interface PathResult {
   spread: number;
   /** Each round's ratio to the floor of the same round and group. */
   roundRatios: number[];
+  /** In a group with the loopback floor: the median over rounds of the ratio to it, and each round's ratio. */
+  ratioToLoopback?: number;
+  loopbackRoundRatios?: number[];
 }
 
 /** The order of the paths in round `round`: rotated by one each round. */
@@ -117,10 +122,16 @@ async function round(open: Map<PathName, OpenPath>, plans: PathPlan[], inputs: P
 /** Results of one group: per round, cases per second and the ratio to the group's floor. */
 export function summarize(names: PathName[], perRound: Record<string, number>[]): PathResult[] {
   const floorRounds = perRound.map((r) => r.floor!);
+  const loopbackRounds = names.includes('loopback') ? perRound.map((r) => r.loopback!) : undefined;
   return names.map((name) => {
     const rounds = perRound.map((r) => r[name]!);
     const roundRatios = rounds.map((v, i) => ratio(v, floorRounds[i]!));
-    return { name, casesPerSecond: median(rounds), ratioToFloor: median(roundRatios), rounds, spread: spread(rounds), roundRatios };
+    const result: PathResult = { name, casesPerSecond: median(rounds), ratioToFloor: median(roundRatios), rounds, spread: spread(rounds), roundRatios };
+    if (loopbackRounds) {
+      result.loopbackRoundRatios = rounds.map((v, i) => ratio(v, loopbackRounds[i]!));
+      result.ratioToLoopback = median(result.loopbackRoundRatios);
+    }
+    return result;
   });
 }
 

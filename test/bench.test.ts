@@ -210,3 +210,74 @@ describe('report', () => {
     expect(lines[4]).toBe('bbb      5×');
   });
 });
+
+describe('loopback floor', () => {
+  const result = (name: PathResult['name'], cps: number): PathResult => ({ name, casesPerSecond: cps, ratioToFloor: cps / 4000, rounds: [cps], spread: 0, roundRatios: [cps / 4000] });
+
+  it('is timed in the group of the serve path, never beside nock', () => {
+    const paths = DEFAULT_GROUPS.find((g) => g.name === 'paths')!.plans.map((p) => p.name);
+    expect(paths).toEqual(expect.arrayContaining(['floor', 'reference', 'loopback', 'serve']));
+    expect(DEFAULT_GROUPS.some((g) => g.plans.some((p) => p.name === 'nock') && g.plans.some((p) => p.name === 'loopback'))).toBe(false);
+  });
+  it('gives every path of its group a per-round ratio to it, beside the ratio to the in-memory floor', () => {
+    const [floor, loopback, serve] = summarize(['floor', 'loopback', 'serve'], [
+      { floor: 4000, loopback: 2000, serve: 1600 },
+      { floor: 2000, loopback: 1000, serve: 700 },
+      { floor: 3000, loopback: 1500, serve: 1200 },
+    ]);
+    expect(loopback!.ratioToLoopback).toBe(1);
+    expect(serve!.loopbackRoundRatios).toEqual([0.8, 0.7, 0.8]);
+    expect(serve!.ratioToLoopback).toBe(0.8);
+    expect(serve!.ratioToFloor).toBe(0.4);
+    expect(floor!.ratioToLoopback).toBe(2);
+    expect(summarize(['floor', 'reference'], [{ floor: 1, reference: 1 }])[1]!.ratioToLoopback).toBeUndefined();
+  });
+  it("checks issue 13's targets from one run's ratios, and writes them beside the keys of issue 7", async () => {
+    const { buildResults, speedTargets } = await import('../bench/results.ts');
+    const { throughputTable } = await import('../bench/render.ts');
+    const serve = { ...result('serve', 1200), ratioToLoopback: 0.75, loopbackRoundRatios: [0.75] };
+    const loopback = { ...result('loopback', 1600), ratioToLoopback: 1, loopbackRoundRatios: [1] };
+    const run = (reference: number) => ({
+      groups: [
+        { name: 'paths' as const, floor: result('floor', 4000), paths: [result('reference', reference), loopback, serve] },
+        { name: 'nock' as const, floor: result('floor', 4000), paths: [result('nock', 300)] },
+      ],
+      rounds: 1,
+      cases: { count: 10, mix: {}, seed: 1 },
+    });
+    expect(speedTargets(run(3400)).map((t) => t.met)).toEqual([true, true]);
+    expect(speedTargets(run(3000)).map((t) => [t.measured, t.met])).toEqual([
+      ['0.75 × floor', false],
+      ['0.75 × loopback floor', true],
+    ]);
+    expect(throughputTable(run(3000))).toContain('serve ≥ 0.7 × loopback floor');
+    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, noOtherUserRead: false, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
+    const r = buildResults(
+      {
+        throughput: run(3000),
+        defaultRun: { wallSeconds: 20, peakRssMb: 700, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 },
+        heap: { mbAt1k: 28.5, mbAt10k: 29.1, growthMb: 0.6, slopeMbPer1k: 0.05, lateSlopeMbPer1k: 0.01, spaceGrowthMb: {}, checkpoints: [] },
+        boundary: [scenario],
+        targets: [],
+      },
+      { startedAt: new Date(0), loadBefore: [0, 0, 0] },
+    );
+    expect(r.paths.map((p) => Object.keys(p).sort())).toEqual([0, 1, 2].map(() => ['casesPerSecond', 'name', 'ratioToFloor']));
+    expect(r.paths.map((p) => p.name)).toEqual(['reference', 'nock', 'serve']);
+    expect(r.loopbackFloor).toEqual({ casesPerSecond: 1600, ratioToFloor: 0.4, rounds: [1600], serveRatioToLoopback: 0.75 });
+    expect(r.speedTargets).toHaveLength(2);
+  });
+  it('is the SDK against a trivial server on 127.0.0.1 answering a canned 200, closed afterwards', async () => {
+    const { openLoopbackFloor } = await import('../bench/paths.ts');
+    const spec = await defaultSpec();
+    const { inputs } = benchCases(spec, { seed: 7, randomRuns: 2 });
+    const path = await openLoopbackFloor();
+    try {
+      // send() throws unless the SDK got its success: the canned 200 came back over loopback.
+      for (const input of inputs.slice(0, 5)) await path.send(input);
+      expect(path.name).toBe('loopback');
+    } finally {
+      await path.close();
+    }
+  });
+});
