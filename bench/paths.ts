@@ -26,7 +26,7 @@ import type { Spec } from '../spec/index.ts';
 import { createTarget } from '../targets/index.ts';
 import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, startHttpServer, wireRequestOf } from '../targets/reference/index.ts';
 import { connectClient, observeCommand } from '../targets/sdk-channel.ts';
-import type { WireRequest, WireResponse } from '../targets/wire.ts';
+import type { WireRequest, WireResponse } from '../core/wire.ts';
 
 export const REGION = 'us-east-1';
 

@@ -8,8 +8,9 @@ import { resolve } from 'node:path';
 import { defaultSpec } from '../spec/index.ts';
 import { Budget, isFinished, Journal, pendingOf, readJournal, TokenBucket, undoJournal } from '../targets/aws/index.ts';
 import { createTarget } from '../targets/index.ts';
-import { journalEnvelope, printUndo } from './sandbox.ts';
-import { SANDBOX_DEFAULTS } from '../suites/config.ts';
+import { journalEnvelope } from '../engine/sandbox.ts';
+import { printUndo } from './sandbox.ts';
+import { SANDBOX_DEFAULTS } from '../engine/options.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
 
 export const CLEANUP_HELP = `Usage: connect-conformance cleanup --report-dir DIR [--profile NAME] [--region REGION] [--endpoint-url URL]

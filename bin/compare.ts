@@ -8,7 +8,7 @@ import { compareRuns, renderCompare } from '../reports/compare.ts';
 import { mergeResults } from '../reports/merge.ts';
 import { readResults } from '../reports/read.ts';
 import { envSecrets } from '../reports/sanitize.ts';
-import { scoreText } from '../reports/summary.ts';
+import { scoreText } from '../engine/summary.ts';
 import { writeReports } from '../reports/write.ts';
 import { parseFlags, UsageError } from './usage.ts';
 

@@ -1,59 +1,34 @@
-// `connect-conformance replay`: re-runs one case of a report (boundary case by id, random case or command sequence
-// by generator, seed and path, or the existence and authentication checks) against any target, and prints what
-// the requirement concluded. Exit 0 when it passes, 1 when it still fails.
-import { replayCase } from '../generators/index.ts';
+// `connect-conformance replay`: re-runs the plan step of one failure (boundary case, random case or command sequence
+// by seed and path, existence, precedence, authentication) against any target — a real account inside the same safety
+// envelope as a run — and prints what the requirement concluded. Exit 0 when it passes, 1 when it still fails (or was
+// not checked), 2 for bad flags. Its command line is in results.json, beside each failure.
+import { runConformance } from '../engine/run.ts';
+import { parseStepId } from '../engine/plan.ts';
 import { defaultSpec } from '../spec/index.ts';
-import { unsignedRequestRefused, wrongSignatureRefused } from '../suites/checks/authentication.ts';
-import { runCase } from '../suites/checks/cases.ts';
-import { foreignUserIsNotFound, unknownInstanceIsNotFound, unknownUserIsNotFound, validationBeforeExistence } from '../suites/checks/existence.ts';
-import { modelBasedSequences } from '../suites/checks/stateful.ts';
-import { prepareFixture, type Fixture } from '../suites/phases.ts';
-import { openSession, preflight, type Session } from '../suites/session.ts';
-import type { Verdict } from '../suites/verdict.ts';
-import { createTarget } from '../targets/index.ts';
 import { TARGET_FLAGS, TARGET_HELP, targetConfig } from './run-config.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
 
-export const REPLAY_HELP = `Usage: connect-conformance replay --requirement ID --case CASE-ID [--identity-management TYPE]
-                                  [--generator NAME --seed N --path P] [target flags]
+export const REPLAY_HELP = `Usage: connect-conformance replay --requirement ID --step STEP [--seed N] [--path P] [target flags]
 
-Re-runs one failing case from results.json (its "replay" field is this command, filled in) and prints the verdict.
-Exit 0 when the requirement now passes, 1 when it still fails, 2 for bad flags.
+Re-runs one plan step from results.json (each failure's "replay" field is this command, filled in) and prints the
+verdict of the requirement. Exit 0 when the requirement now passes, 1 when it still fails, 2 for bad flags.
+
+  --requirement ID            the requirement to judge
+  --step STEP                 the plan step (TYPE/phase/name, the failure's stepId)
+  --seed N                    the run's seed (random cases, made-up IDs)
+  --path P                    fast-check's path of a random case or command sequence (only the shrunk one is sent)
+  --max-requests N            --target aws: the replay's budget (default 300)
 
 ${TARGET_HELP}`;
-
-type Check = (session: Session, fixture: Fixture) => Promise<Verdict[]>;
-
-/** The checks that are not one generated case: existence, precedence, authentication. */
-const CHECKS: Record<string, Check> = {
-  'EX-UNKNOWN-INSTANCE': unknownInstanceIsNotFound,
-  'EX-UNKNOWN-USER': unknownUserIsNotFound,
-  'EX-FOREIGN-USER': foreignUserIsNotFound,
-  'PREC-VALIDATION-FIRST': validationBeforeExistence,
-  'AUTH-UNSIGNED': unsignedRequestRefused,
-  'AUTH-BAD-SIGNATURE': wrongSignatureRefused,
-};
-
-async function verdictsOf(session: Session, fixture: Fixture, requirement: string, caseId: string, generator: string | undefined): Promise<Verdict[]> {
-  if (generator === 'stateful' || caseId.startsWith('stateful:')) return modelBasedSequences(session, fixture);
-  if (CHECKS[requirement] && !caseId.startsWith('boundary:') && !caseId.startsWith('random:')) return CHECKS[requirement]!(session, fixture);
-  if (generator && session.config.replayPath) {
-    const c = replayCase(session.spec, fixture.set.identityManagementType, { generator, seed: session.config.seed, path: session.config.replayPath });
-    return runCase(session, fixture.generators.withLabels(c, { InstanceId: fixture.set.instanceId, UserId: fixture.set.userId }), fixture.user, fixture.other);
-  }
-  const c = fixture.generators.boundaryCases().find((x) => x.id === caseId);
-  if (!c) throw new UsageError(`--case ${caseId} is no boundary case of ${fixture.set.identityManagementType}; a random case needs --generator, --seed and --path`);
-  return runCase(session, fixture.generators.withLabels(c, { InstanceId: fixture.set.instanceId, UserId: fixture.set.userId }), fixture.user, fixture.other);
-}
 
 export async function replay(args: string[]): Promise<number> {
   const { values } = parseFlags('replay', args, {
     ...TARGET_FLAGS,
     requirement: { type: 'string' },
-    case: { type: 'string' },
-    generator: { type: 'string' },
+    step: { type: 'string' },
     seed: { type: 'string' },
     path: { type: 'string' },
+    'max-requests': { type: 'string' },
   });
   if (values.help) {
     console.log(REPLAY_HELP);
@@ -61,43 +36,38 @@ export async function replay(args: string[]): Promise<number> {
   }
   const spec = await defaultSpec();
   const requirement = values.requirement as string | undefined;
-  const caseId = values.case as string | undefined;
-  if (!requirement || !caseId) throw new UsageError('connect-conformance replay needs --requirement ID and --case CASE-ID (copy them from results.json)');
+  const step = values.step as string | undefined;
+  if (!requirement || !step) throw new UsageError('connect-conformance replay needs --requirement ID and --step STEP (copy them from results.json)');
   if (!spec.requirements.some((r) => r.id === requirement)) throw new UsageError(`--requirement ${requirement} is not in spec/requirements.yaml`);
-  const config = {
-    ...targetConfig(spec, values),
+  const { identityManagementType } = parseStepId(step);
+  const base = targetConfig(spec, values);
+  if (base.identityManagementType && base.identityManagementType !== identityManagementType) throw new UsageError(`--step ${step} is a step of ${identityManagementType}, not of --identity-management ${base.identityManagementType}`);
+  const maxRequests = integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000);
+  const results = await runConformance({
+    ...base,
+    identityManagementType,
     seed: integerFlag('seed', values.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? 0,
-    runs: 1,
-    only: [] as string[],
+    only: [requirement],
+    step,
     replayPath: values.path as string | undefined,
-  };
-  const probe = await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, modulePath: config.modulePath });
-  try {
-    await preflight(spec, config, probe);
-  } finally {
-    await probe.close();
+    ...(maxRequests !== undefined ? { maxRequests } : {}),
+  });
+  const r = results.requirements.find((x) => x.id === requirement)!;
+  const unrestored = results.fixtures.filter((f) => !f.restored);
+  for (const f of unrestored) console.error(`fixture user ${f.userId} was NOT restored: ${f.note ?? ''}`);
+  if (r.status === 'pass') {
+    console.log(`PASS ${requirement}: ${r.cases} verdict(s) in step ${step}, none failing`);
+    return unrestored.length ? 1 : 0;
   }
-  config.expectAuth ||= probe.enforcesAuth === true;
-  const session = await openSession(config);
-  let verdicts: Verdict[];
-  try {
-    const type = config.identityManagementType ?? session.sets[0]!.identityManagementType;
-    const set = session.sets.find((s) => s.identityManagementType === type)!;
-    verdicts = await verdictsOf(session, await prepareFixture(session, set), requirement, caseId, values.generator as string | undefined);
-    session.record(...verdicts);
-  } finally {
-    await session.close();
-  }
-  const entry = session.ledger.entries[requirement];
-  if (!entry || entry.cases === 0) {
-    console.log(`${requirement}: the case did not reach this requirement (nothing to judge)`);
+  if (r.status === 'error') {
+    console.log(`ERROR ${requirement}: ${r.reason ?? 'the step did not finish'}`);
     return 1;
   }
-  if (entry.failures === 0) {
-    console.log(`PASS ${requirement}: ${entry.cases} verdict(s), none failing`);
-    return 0;
+  if (r.status !== 'fail') {
+    console.log(`${requirement}: step ${step} did not reach this requirement (${r.status}${r.reason ? `: ${r.reason}` : ''})`);
+    return 1;
   }
-  for (const e of entry.evidence) {
+  for (const e of r.failures) {
     console.log(`FAIL ${requirement} (${e.caseId}): ${e.problem}\n  expected: ${e.expected.summary}`);
     if (e.request) console.log(`  request:  ${e.request.method} ${e.request.path}\n            ${e.request.body.slice(0, 400)}`);
     if (e.response) console.log(`  response: ${e.response.status} ${JSON.stringify(e.response.headers)}\n            ${e.response.body.slice(0, 400)}`);

@@ -4,9 +4,10 @@
 // allow-instance lists add up.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
-import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, SANDBOX_DEFAULTS, type RunConfig } from '../suites/config.ts';
+import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, SANDBOX_DEFAULTS, type RunConfig } from '../engine/options.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
 import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
 import { integerFlag, parseFlags, UsageError, type Options } from './usage.ts';
@@ -175,6 +176,7 @@ export const RUN_FLAGS = {
   burst: { type: 'string' },
   'dry-run': { type: 'boolean' },
   record: { type: 'string' },
+  quiet: { type: 'boolean' },
 } as const satisfies Options;
 
 export interface RunRequest {
@@ -183,7 +185,10 @@ export interface RunRequest {
   help: boolean;
   baseline?: string;
   updateBaseline: boolean;
-  shard?: { text: string; ids: string[]; skipReason: string };
+  /** --dry-run: print the plan of a --target aws run; send nothing. */
+  dryRun: boolean;
+  /** --quiet: no progress output. */
+  quiet: boolean;
 }
 
 export function runConfig(spec: Spec, args: string[]): RunRequest {
@@ -211,6 +216,7 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
   const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
   const shardIds = shard ? spec.requirements.map((r) => r.id).filter((_, i) => inShard(i, shard)) : undefined;
   const selected = shardIds ? (only.length ? only.filter((id) => shardIds.includes(id)) : shardIds) : only;
+  const reportDir = resolve((values['report-dir'] as string | undefined) ?? 'reports/out');
   return {
     config: {
       ...base,
@@ -219,18 +225,20 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
             maxRequests: integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000) ?? SANDBOX_DEFAULTS.maxRequests,
             rate: rate ?? SANDBOX_DEFAULTS.rate,
             burst: burst ?? SANDBOX_DEFAULTS.burst,
-            dryRun: values['dry-run'] === true,
             record: values.record as string | undefined,
           }
         : {}),
       runs: integerFlag('runs', values.runs as string | undefined, 1, 100_000) ?? (sandbox ? SANDBOX_DEFAULTS.runs : DEFAULT_RUNS),
       seed: integerFlag('seed', values.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1),
       only: selected,
+      ...(shard && shardIds ? { shard: { text: shardText(shard), ids: shardIds, skipReason: shardSkipReason(shard) } } : {}),
+      ...(base.target === 'aws' ? { journalDir: reportDir } : {}),
     },
-    reportDir: (values['report-dir'] as string | undefined) ?? 'reports/out',
+    reportDir,
     help: values.help === true,
     baseline: values.baseline as string | undefined,
     updateBaseline: values['update-baseline'] === true,
-    shard: shard && shardIds ? { text: shardText(shard), ids: shardIds, skipReason: shardSkipReason(shard) } : undefined,
+    dryRun: values['dry-run'] === true,
+    quiet: values.quiet === true,
   };
 }

@@ -1,20 +1,26 @@
-// What a run prints and stamps on its results, shared by the suite runner (run.ts) and the sandbox runner
-// (sandbox.ts).
-import { fileURLToPath } from 'node:url';
-import type { Results } from '../reports/results.ts';
+// What a run prints: the failures, the steps that did not finish, and the verdict as the reports state it.
+import type { Results } from '../engine/results.ts';
+import { verdictReason } from '../engine/summary.ts';
+import type { BaselineView } from '../reports/baseline.ts';
+import { verdictShown } from '../reports/verdict.ts';
 
-export { toolInfo } from '../reports/tool-info.ts';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export function printSummary(results: Results, file: string): void {
-  const { must, should, observe } = results.summary;
-  const failing = results.requirements.filter((r) => r.status === 'fail');
+export function printSummary(results: Results, file: string, view?: BaselineView): void {
+  const failing = results.requirements.filter((r) => r.status === 'fail' && r.level !== 'OBSERVE');
+  const errors = results.requirements.filter((r) => r.status === 'error');
   console.log('');
-  for (const r of failing) console.log(`FAIL ${r.level.padEnd(6)} ${r.id}  ${r.title}\n     ${r.failures[0]?.problem ?? ''}\n     replay: ${r.failures[0]?.replay ?? ''}`);
-  console.log(
-    `\n${results.summary.verdict.toUpperCase()}: MUST ${must.passed}/${must.passed + must.failed} passed` +
-      ` (${must.skipped} skipped, ${must.notApplicable} n/a); SHOULD ${should.passed}/${should.passed + should.failed}; OBSERVE ${observe.passed} recorded` +
-      `\nseed ${results.seed}; results: ${file}`,
-  );
+  for (const r of failing) console.log(`FAIL  ${r.level.padEnd(6)} ${r.id}  ${r.title}\n      ${r.failures[0]?.problem ?? ''}\n      replay: ${r.failures[0]?.replay ?? ''}`);
+  for (const r of errors) console.log(`ERROR ${r.level.padEnd(6)} ${r.id}  ${r.title}\n      ${r.reason ?? 'a step did not finish'}`);
+  const shown = verdictShown(results, view);
+  const word = color(shown.ok ? 'green' : 'red', shown.word);
+  console.log(`\n${word}: ${verdictReason(results.summary, results.fixtures)}`);
+  for (const reason of shown.reasons.filter((x) => !x.startsWith('MUST '))) console.log(`  ${reason}`);
+  console.log(`seed ${results.seed}; results: ${file}`);
+}
+
+/** ANSI colours, only on a terminal and never with NO_COLOR. */
+export function color(name: 'green' | 'red', text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  if (!stream.isTTY || process.env.NO_COLOR) return text;
+  return `\x1b[${name === 'green' ? 32 : 31}m${text}\x1b[0m`;
 }

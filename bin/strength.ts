@@ -5,15 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Strength } from '../reports/html.ts';
-import { buildResults } from '../reports/results.ts';
 import { writeReports } from '../reports/write.ts';
-import { defaultSpec } from '../spec/index.ts';
-import type { WireHandler } from '../targets/wire.ts';
-import { ALL, judgeVariant, runVariant, type Variant } from '../variants/index.ts';
-import { replayCommand } from './replay-command.ts';
-import { toolInfo } from '../reports/tool-info.ts';
+import { ALL, judgeVariant, runVariant, statusOf, type Variant } from '../variants/index.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
-import { defaultConfig } from '../suites/config.ts';
 
 export const STRENGTH_HELP = `Usage: npm run strength -- [--seed N] [--runs N] [--variant NAME,...] [--report-dir DIR]
 
@@ -41,30 +35,16 @@ interface Row {
   summary: string;
 }
 
-function counting(variant: Variant, counter: { requests: number }): Pick<Variant, 'wrap' | 'identityManagementType'> {
-  return {
-    identityManagementType: variant.identityManagementType,
-    wrap: (handler, service) => {
-      const inner: WireHandler = variant.wrap(handler, service);
-      return (request) => {
-        counter.requests++;
-        return inner(request);
-      };
-    },
-  };
-}
-
 async function measure(variant: Variant, seed: number, runs: number): Promise<Row> {
-  const counter = { requests: 0 };
-  const run = await runVariant(counting(variant, counter), { seed, runs, checkTimeLimitMs: variant.kind === 'broken' ? BROKEN_CHECK_LIMIT_MS : undefined });
+  const run = await runVariant(variant, { seed, runs, checkTimeLimitMs: variant.kind === 'broken' ? BROKEN_CHECK_LIMIT_MS : undefined });
   const judgement = await judgeVariant(variant, run);
-  const failing = (variant.caughtBy ?? []).filter((id) => run.ledger.status(id).status === 'fail');
+  const failing = (variant.caughtBy ?? []).filter((id) => statusOf(run, id) === 'fail');
   return {
     name: variant.name,
     kind: variant.kind,
     caught: variant.kind === 'broken' ? judgement.ok : !judgement.ok,
-    by: variant.kind === 'broken' ? failing : judgement.failures.map((f) => f.split(' ')[0]!),
-    requests: counter.requests,
+    by: variant.kind === 'broken' ? failing : judgement.failureIds,
+    requests: run.requests,
     ms: run.ms,
     summary: judgement.summary,
   };
@@ -105,23 +85,7 @@ export async function strength(args: string[]): Promise<number> {
   const falseAlarms = correct.filter((r) => r.caught).length;
   console.log(`\nscore: ${caught}/${broken.length} faults caught; ${falseAlarms}/${correct.length} false alarms (seed ${seed}, ${runs} runs per property)`);
 
-  const spec = await defaultSpec();
-  const startedAt = new Date();
-  const reference = await runVariant(undefined, { seed, runs });
-  const config = { ...defaultConfig(), seed, runs };
-  const results = buildResults({
-    spec,
-    ledgers: [reference.ledger.entries],
-    restore: [],
-    tool: toolInfo(),
-    target: { kind: 'reference', endpoint: 'in-memory (reference)', region: config.region, identityManagementTypes: spec.identityManagementTypes },
-    seed,
-    runs,
-    only: [],
-    startedAt,
-    finishedAt: new Date(),
-    replay: (id, evidence) => replayCommand(config, id, evidence),
-  });
+  const results = (await runVariant(undefined, { seed, runs })).results;
   const score: Strength = {
     caught,
     total: broken.length,

@@ -1,9 +1,8 @@
 // Bad input from a user (flags, config, files) is one line that says what to fix, and exit code 2.
+import { UsageError } from '../core/errors.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

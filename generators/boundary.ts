@@ -28,7 +28,7 @@ export function observedGroups(ctx: Context, variants: ObservedVariant[][]): Gro
 export function inRounds(groups: Group[]): Case[] {
   const out: Case[] = [];
   const longest = Math.max(...groups.map((g) => g.cases.length));
-  for (let round = 0; round < longest; round++) for (const g of groups) if (g.cases[round]) out.push(g.cases[round]!);
+  for (let round = 0; round < longest; round++) for (const g of groups) if (g.cases[round]) out.push({ ...g.cases[round]!, group: g.name });
   const ids = new Set<string>();
   for (const c of out) {
     if (ids.has(c.id)) throw new Error(`two boundary cases share the id ${c.id}`);

@@ -54,6 +54,9 @@ export interface Case {
   /** `sdk` when the SDK's typed input can express the case; otherwise only `wire` can. */
   channel: 'sdk' | 'raw';
   replay?: Replay;
+  /** Boundary cases: the group the case belongs to (a requirement, or `valid:<subject>`); one case of every group
+   * makes the first round. */
+  group?: string;
 }
 
 export const accepted = (spec: Spec): ExpectedOutcome => ({ outcome: 'accepted', status: [spec.operation.successStatus] });

@@ -5,7 +5,7 @@ import type { Catalogue, LabelSpec, MemberSpec, RequestValidator, Spec, Verdict 
 import { catalogue, createValidator } from '../spec/index.ts';
 import { isMailSafe } from './mail-safe.ts';
 import { checkNamedRequirements, OBSERVED } from './named-requirements.ts';
-import { bodyProblems, valueProblems } from './safe-values.ts';
+import { bodyProblems, valueProblems } from '../core/safe-values.ts';
 
 export interface Bounds {
   min: number;

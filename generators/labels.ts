@@ -7,10 +7,9 @@ import type { Bounds, Context } from './context.ts';
 import { boundarySamples } from './deterministic.ts';
 import { cycle, sampleText } from './text.ts';
 import { isSurrogate } from './unicode.ts';
+import { decodeLabel, encodeLabel } from '../core/label-encoding.ts';
 
-/** UTF-8 percent-encoding that keeps only `A-Za-z0-9-_.~`, as the SDK encodes labels (contract A6). */
-export const encodeLabel = (value: string): string =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export { decodeLabel, encodeLabel };
 
 /** The request's path with the given (already encoded) labels. */
 export const pathOf = (ctx: Context, encodedLabels: Record<string, string>): string =>
@@ -145,26 +144,3 @@ export const NOT_UTF8: Record<string, { sample: number[]; random: fc.Arbitrary<n
 
 /** Random valid text around a bad sequence, encoded as the SDK would. */
 export const encodedText = (maxLength: number): fc.Arbitrary<string> => fc.string({ unit: labelUnit, maxLength }).map(encodeLabel);
-
-/** A label's encoded text decoded as UTF-8: `strict` is absent when the bytes are not valid UTF-8 or the encoding
- * is malformed; `lenient` replaces each bad sequence with U+FFFD, as a lenient server would. */
-export function decodeLabel(encoded: string): { strict?: string; lenient: string } {
-  const bytes: number[] = [];
-  for (let i = 0; i < encoded.length; ) {
-    const hex = /^%([0-9A-Fa-f]{2})/.exec(encoded.slice(i, i + 3));
-    if (hex) {
-      bytes.push(parseInt(hex[1]!, 16));
-      i += 3;
-      continue;
-    }
-    const c = String.fromCodePoint(encoded.codePointAt(i)!);
-    bytes.push(...new TextEncoder().encode(c));
-    i += c.length;
-  }
-  const lenient = new TextDecoder().decode(new Uint8Array(bytes));
-  try {
-    return { strict: decodeURIComponent(encoded), lenient };
-  } catch {
-    return { lenient };
-  }
-}

@@ -8,7 +8,7 @@ import type { Context, MemberPlan } from './context.ts';
 import { judgeMember } from './context.ts';
 import { boundarySamples } from './deterministic.ts';
 import { mailSafe } from './mail-safe.ts';
-import { phoneSafe } from './safe-values.ts';
+import { phoneSafe } from '../core/safe-values.ts';
 
 /** Index just past the character class that opens at `i`. */
 function classEnd(p: string, i: number): number {

@@ -12,8 +12,8 @@
 // does without a baseline.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node } from 'yaml';
-import { UsageError } from '../bin/usage.ts';
-import type { RequirementResult, Results } from './results.ts';
+import { UsageError } from '../core/errors.ts';
+import type { RequirementResult, Results } from '../engine/results.ts';
 
 export interface BaselineEntry {
   id: string;
@@ -120,9 +120,27 @@ export function readBaseline(file: string, known?: Iterable<string>): Baseline {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** The gate of a run without a baseline: every MUST that ran passed. */
+/**
+ * What fails a run whatever a baseline says: a step that did not finish (its requirements are `error`), a run that
+ * stopped before its plan was done, a run that checked no MUST, a fixture user not restored. A baseline lists
+ * expected failures of requirements; it never excuses a run that did not judge them.
+ */
+export function runProblems(results: Results): string[] {
+  const reasons: string[] = [];
+  for (const r of results.requirements) if (r.status === 'error') reasons.push(`${r.level} ${r.id} was not checked: ${r.reason ?? 'a step did not finish'}`);
+  if (results.summary.stopped) reasons.push(`the run stopped before its plan was done: ${results.summary.stopped}`);
+  const { must } = results.summary;
+  if (must.passed + must.failed === 0) reasons.push('no MUST requirement was checked');
+  for (const f of results.fixtures) if (!f.restored) reasons.push(`fixture user ${f.userId} was not restored: ${f.note ?? ''}`);
+  return reasons;
+}
+
+/** The gate of a run without a baseline: the verdict is CONFORMANT. */
 export function plainGate(results: Results): Gate {
-  const reasons = results.requirements.filter((r) => r.level === 'MUST' && r.status === 'fail').map((r) => `MUST ${r.id} fails: ${r.failures[0]?.problem ?? 'see the report'}`);
+  const reasons = [
+    ...results.requirements.filter((r) => r.level === 'MUST' && r.status === 'fail').map((r) => `MUST ${r.id} fails: ${r.failures[0]?.problem ?? 'see the report'}`),
+    ...runProblems(results),
+  ];
   return { passed: reasons.length === 0, reasons };
 }
 
@@ -153,6 +171,7 @@ export function applyBaseline(results: Results, baseline: Baseline, today: Date)
   for (const r of results.requirements) {
     if (r.level === 'MUST' && r.status === 'fail' && !marks[r.id]) reasons.push(`MUST ${r.id} fails and is not in ${file}: ${r.failures[0]?.problem ?? 'see the report'}`);
   }
+  reasons.push(...runProblems(results));
   return { file: baseline.file, today: now, marks, gate: { passed: reasons.length === 0, reasons } };
 }
 

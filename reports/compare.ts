@@ -2,11 +2,11 @@
 // or the same target over time), a row per requirement, cells coloured by status — as wpt.fyi shows browsers.
 // Runs of the same target (same kind and endpoint) are put in startedAt order, and a requirement that fails in a
 // run after passing in the one before is marked newly failing; one that passes after failing, newly passing.
-import type { Status } from '../suites/verdict.ts';
+import type { Status } from '../engine/results.ts';
 import { esc, page, slug } from './page.ts';
-import type { Results } from './results.ts';
+import type { Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
-import { scoreText } from './summary.ts';
+import { scoreText } from '../engine/summary.ts';
 
 export type Change = 'newly-failing' | 'newly-passing';
 

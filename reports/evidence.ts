@@ -1,7 +1,7 @@
 // A failure's evidence as plain text: the request and the response as they went over the wire (already
 // redacted), the input as JSON, and the one block that JUnit carries.
-import type { ShownRequest, ShownResponse } from './redact.ts';
-import type { RequirementResult, ResultFailure } from './results.ts';
+import type { ShownRequest, ShownResponse } from '../core/redact.ts';
+import type { RequirementResult, ResultFailure } from '../engine/results.ts';
 
 export const inputText = (input: unknown): string => (input === undefined ? '(none)' : JSON.stringify(input, null, 2) ?? String(input));
 

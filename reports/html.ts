@@ -6,9 +6,10 @@
 import type { BaselineMark, BaselineView } from './baseline.ts';
 import { inputText, originText, requestText, responseText } from './evidence.ts';
 import { esc, page, slug } from './page.ts';
-import type { LevelSummary, RequirementResult, ResultFailure, Results } from './results.ts';
+import type { LevelSummary, RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
-import { scoreText } from './summary.ts';
+import { verdictShown } from './verdict.ts';
+import { scoreText } from '../engine/summary.ts';
 
 /** The suite's measured power to find faults (broken variants of the reference it catches), when known. */
 export interface Strength {
@@ -51,7 +52,7 @@ const pre = (s: string, cls = '') => `<pre${cls ? ` class="${cls}"` : ''}>${visi
 const link = (href: string | undefined) => (href && /^https?:\/\//i.test(href) ? ` <a href="${esc(href)}" rel="noreferrer noopener">link</a>` : '');
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const STATUS_WORD: Record<string, string> = { pass: 'pass', fail: 'fail', skip: 'skip', 'n/a': 'n/a' };
+const STATUS_WORD: Record<string, string> = { pass: 'pass', fail: 'fail', error: 'error', skip: 'skip', 'n/a': 'n/a' };
 const statusBadge = (status: string) => `<span class="badge s-${slug(status)}">${esc(STATUS_WORD[status] ?? status)}</span>`;
 const STATE_WORD: Record<string, string> = { 'expected-failure': 'expected failure', stale: 'stale baseline', expired: 'expired baseline', 'not-run': 'baseline: not run' };
 const stateBadge = (m: BaselineMark) => `<span class="badge b-${slug(m.state)}">${esc(STATE_WORD[m.state])}</span>`;
@@ -65,21 +66,24 @@ function duration(from: string, to: string): string {
 
 function levelTile(name: string, s: LevelSummary, observe = false): string {
   const main = observe ? `${s.passed} recorded` : `${scoreText(s)}`;
-  const parts = [observe ? '' : `${s.failed} failed`, `${s.skipped} skipped`, `${s.notApplicable} n/a`].filter(Boolean);
-  return `<div class="tile${!observe && s.failed ? ' tile-fail' : ''}"><div class="tile-name">${esc(name)}</div><div class="tile-main">${esc(main)}${observe ? '' : ' passed'}</div><div class="muted">${esc(parts.join(' · '))}</div></div>`;
+  const parts = [observe ? '' : `${s.failed} failed`, s.errors ? `${s.errors} not checked` : '', `${s.skipped} skipped`, `${s.notApplicable} n/a`].filter(Boolean);
+  return `<div class="tile${!observe && (s.failed || s.errors) ? ' tile-fail' : ''}"><div class="tile-name">${esc(name)}</div><div class="tile-main">${esc(main)}${observe ? '' : ' passed'}</div><div class="muted">${esc(parts.join(' · '))}</div></div>`;
 }
 
 function header(r: ReportResults, extra: ReportExtra): string {
   const { summary } = r;
-  const ok = summary.verdict === 'conformant';
+  const shown = verdictShown(r, extra.baseline ?? r.baseline);
+  const ok = shown.ok;
+  const errors = r.requirements.filter((q) => q.status === 'error');
   const score = summary.score === null ? 'no MUST requirement ran' : `${(summary.score * 100).toFixed(1)}%`;
   const gate = extra.baseline?.gate;
   const unrestored = r.fixtures.filter((f) => !f.restored);
   return `<header class="top">
 <div class="verdict ${ok ? 'v-ok' : 'v-bad'}" id="verdict">
-  <div class="verdict-word">${ok ? 'CONFORMANT' : 'NOT CONFORMANT'}</div>
+  <div class="verdict-word">${esc(shown.word)}</div>
   <div class="score" id="score"><b>${esc(score)}</b> conformance score: MUST ${esc(`${summary.must.passed}/${summary.must.passed + summary.must.failed}`)} passed</div>
-  <div class="muted">${esc(plural(r.requirements.filter((q) => q.status === 'fail').length, 'requirement'))} failing of ${esc(r.requirements.length)}</div>
+  <div class="muted">${esc(plural(r.requirements.filter((q) => q.status === 'fail').length, 'requirement'))} failing of ${esc(r.requirements.length)}${errors.length ? `; ${esc(plural(errors.length, 'requirement'))} not checked (a step did not finish)` : ''}${summary.stopped ? `; stopped early: ${esc(summary.stopped)}` : ''}</div>
+  ${shown.reasons.length ? `<ul class="reasons" id="verdict-reasons">${shown.reasons.slice(0, 8).map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
 </div>
 <div class="tiles">
 ${levelTile('MUST', summary.must)}
@@ -178,19 +182,20 @@ function requirementHtml(r: RequirementResult, view?: BaselineView): string {
     r.status === 'fail'
       ? `<details class="evidence"><summary>Evidence: ${esc(plural(r.failureCount, 'failing case'))} of ${esc(r.cases)}${esc(shownNote)} — ${visible(r.failures[0]?.problem ?? 'no evidence kept')}</summary>${r.failures.map((f, i) => failureHtml(f, i, r)).join('\n')}${r.failures.length ? '' : '<p class="muted">The run kept no evidence for this failure.</p>'}</details>`
       : '';
-  const reason = r.reason ? `<div class="note reason"><span class="muted">${r.status === 'n/a' ? 'Not applicable' : r.status === 'skip' ? 'Skipped' : 'Note'}:</span> ${visible(r.reason)}</div>` : '';
+  const reason = r.reason ? `<div class="note reason"><span class="muted">${r.status === 'n/a' ? 'Not applicable' : r.status === 'skip' ? 'Skipped' : r.status === 'error' ? 'Not checked' : 'Note'}:</span> ${visible(r.reason)}</div>` : '';
+  const errors = r.errors?.length ? `<div class="note errors"><span class="muted">Steps that did not finish:</span> <ul>${r.errors.map((e) => `<li><code>${esc(e.stepId)}</code>: ${visible(e.message)}</li>`).join('')}</ul></div>` : '';
   const observed = r.observed?.length ? `<div class="note observed"><span class="muted">Observed:</span> <ul>${r.observed.map((o) => `<li><code>${visible(o)}</code></li>`).join('')}</ul></div>` : '';
   const mark = m ? `<div class="note bl">${stateBadge(m)} ${esc(m.note)}${link(m.entry.link)}</div>` : '';
   return `<article class="req st-${slug(r.status)}${m ? ` bl-${slug(m.state)}` : ''}" id="req-${esc(r.id)}" data-requirement-id="${esc(r.id)}" data-status="${esc(r.status)}" data-level="${esc(r.level)}" data-area="${esc(r.area)}"${m ? ` data-baseline="${esc(m.state)}"` : ''} data-search="${esc(search)}">
 <div class="line"><a class="rid" href="#req-${esc(r.id)}">${esc(r.id)}</a><span class="title">${visible(r.title)}</span><span class="lvl">${esc(r.level)}</span><span class="st">${statusBadge(r.status)}${m ? ` ${stateBadge(m)}` : ''}</span><span class="cases">${esc(plural(r.cases, 'case'))}</span></div>
-${mark}${reason}${observed}${evidence}
+${mark}${reason}${errors}${observed}${evidence}
 </article>`;
 }
 
 function matrix(results: ReportResults, view?: BaselineView): string {
   const areas: string[] = [];
   for (const r of results.requirements) if (!areas.includes(r.area)) areas.push(r.area);
-  const statuses = ['fail', 'pass', 'skip', 'n/a'].filter((s) => results.requirements.some((r) => r.status === s));
+  const statuses = ['fail', 'error', 'pass', 'skip', 'n/a'].filter((s) => results.requirements.some((r) => r.status === s));
   const levels = ['MUST', 'SHOULD', 'OBSERVE'].filter((l) => results.requirements.some((r) => r.level === l));
   const states = view ? [...new Set(Object.values(view.marks).map((m) => m.state))] : [];
   const option = (value: string, label: string) => `<option value="${esc(value)}">${esc(label)}</option>`;
@@ -246,6 +251,7 @@ ul.failures{padding-left:18px}ul.failures li{margin:2px 0;overflow-wrap:anywhere
 .line.head{font-size:12px;color:var(--muted);font-weight:600;padding:2px 8px}
 .req{border-left:4px solid var(--line);padding:6px 8px;border-bottom:1px solid var(--line)}
 .req.st-pass{border-left-color:var(--pass)}.req.st-fail{border-left-color:var(--fail);background:linear-gradient(90deg,var(--fail-bg),transparent 40%)}
+.req.st-error{border-left-color:var(--fail);background:repeating-linear-gradient(135deg,var(--fail-bg) 0 6px,transparent 6px 12px)}.reasons{margin:4px 0 0;padding-left:18px;font-size:13px}
 .req.st-skip{border-left-color:var(--skip)}.req.st-n-a{border-left-color:var(--na)}
 .req.bl-expected-failure{border-left-color:var(--xfail)}.req.bl-stale,.req.bl-expired{border-left-color:var(--stale)}
 .rid{font:600 12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;text-decoration:none}

@@ -7,8 +7,10 @@
 import junitModule, { type Builder, type TestSuite } from 'junit-report-builder';
 import type { BaselineView } from './baseline.ts';
 import { failureBlock } from './evidence.ts';
-import type { RequirementResult, Results } from './results.ts';
+import type { RequirementResult, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
+import { verdictShown } from './verdict.ts';
+import { runProblems } from './baseline.ts';
 
 // The package's types declare `export default builder`, its CommonJS entry sets `module.exports = builder`: under
 // Node's ESM loader the default import is the builder itself.
@@ -41,6 +43,10 @@ function caseOf(suite: TestSuite, r: RequirementResult, view?: BaselineView): vo
   if (mark?.failsGate) {
     const message = mark.state === 'stale' ? `stale baseline entry: ${r.id} passes now` : `expired baseline entry (${mark.entry.expires}): ${oneLine(r.failures[0]?.problem ?? r.id)}`;
     tc.failure(message, `baseline-${mark.state}`).stacktrace(cdataSafe([mark.note, r.status === 'fail' ? failureBlock(r) : ''].filter(Boolean).join('\n\n')));
+  } else if (r.status === 'error') {
+    // A step that was to check it did not finish: never a pass, and not a failure of the target either.
+    const steps = (r.errors ?? []).map((e) => `${e.stepId}: ${e.message}`).join('\n');
+    tc.error(oneLine(`not checked: ${r.reason ?? 'a step did not finish'}`), 'step-error', cdataSafe(steps || (r.reason ?? '')));
   } else if (r.status === 'fail' && r.level !== 'OBSERVE' && mark?.state !== 'expected-failure') {
     const first = r.failures[0]?.problem ?? 'failed (no evidence kept)';
     tc.failure(oneLine(`${r.failureCount > 1 ? `${r.failureCount} failing cases; first: ` : ''}${first}`), r.level).stacktrace(cdataSafe(failureBlock(r)));
@@ -75,5 +81,12 @@ export function renderJunit(results: Results, extra: JunitExtra = {}): string {
       .property('suite', `${r.tool.name} ${r.tool.version}${r.tool.commit ? ` ${r.tool.commit}` : ''}`);
     for (const q of r.requirements.filter((x) => x.area === area)) caseOf(suite, q, view);
   }
+  // The run as a whole: its verdict is a testcase of its own, failing whenever the exit code is not 0 for a reason
+  // no requirement's testcase carries (a fixture not restored, a run that stopped early or checked nothing).
+  const shown = verdictShown(r, view);
+  const run = builder.testSuite().name('run').property('verdict', shown.word);
+  const tc = run.testCase().className('run').name(`verdict: ${shown.word}`);
+  const runReasons = runProblems(r);
+  if (runReasons.length) tc.failure(oneLine(runReasons[0]!), 'run').stacktrace(cdataSafe(runReasons.join('\n')));
   return `${builder.build()}\n`;
 }

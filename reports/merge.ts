@@ -3,10 +3,10 @@
 // then n/a, and last the skip a shard writes for a requirement another shard checks; cases and failures add up,
 // and the summary is computed again from the merged requirements.
 import { isDeepStrictEqual } from 'node:util';
-import { UsageError } from '../bin/usage.ts';
-import { MAX_FAILURES_KEPT } from '../suites/ledger.ts';
-import type { RequirementResult, Results } from './results.ts';
-import { summarize } from './summary.ts';
+import { UsageError } from '../core/errors.ts';
+import { MAX_FAILURES_KEPT } from '../engine/ledger.ts';
+import type { RequirementResult, Results } from '../engine/results.ts';
+import { summarize } from '../engine/summary.ts';
 
 /** Results that may come from one shard of a run. */
 export type ShardResults = Results & { shard?: string };

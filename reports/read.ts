@@ -1,7 +1,7 @@
 // Reading a results.json given on the command line: a missing, unreadable or foreign file is one line (UsageError).
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../bin/usage.ts';
-import type { Results } from './results.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Results } from '../engine/results.ts';
 
 const STATUSES = new Set(['pass', 'fail', 'skip', 'n/a']);
 

@@ -2,15 +2,13 @@
 // (redact.ts); the reports still pass every string through this once more, so that a results.json written by an
 // older or foreign tool, or edited by hand, cannot carry a signature, a session token or a known secret value
 // into index.html, junit.xml or a merged results.json.
-import { REDACTED, scrub } from './redact.ts';
-import type { Results } from './results.ts';
+import { envSecrets, REDACTED, scrub } from '../core/redact.ts';
+
+export { envSecrets };
+import type { Results } from '../engine/results.ts';
 
 const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token']);
 
-/** Secret values the environment of this process knows (a secret key, a session token): never written. */
-export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
-  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'].map((k) => env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
-}
 
 const PATTERNS: [RegExp, string][] = [
   // a JSON member: "authorization": "…"

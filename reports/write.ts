@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { BaselineView } from './baseline.ts';
 import { renderHtml, type Strength } from './html.ts';
 import { renderJunit } from './junit.ts';
-import type { Results } from './results.ts';
+import type { Results } from '../engine/results.ts';
 import { envSecrets, redactResults } from './sanitize.ts';
 
 export interface WriteExtra {

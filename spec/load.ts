@@ -1,6 +1,7 @@
 // Loads the spec: reads connect.openapi.yaml and requirements.yaml, validates the document as OpenAPI 3.1,
 // checks that every extension is understood and every constraint is claimed by exactly one requirement, and
 // hands out the typed views of types.ts. Any problem is a SpecError that names the file and the place.
+import { UserError } from '../core/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dereference, validate as validateOpenApi, compileErrors } from '@readme/openapi-parser';
@@ -29,7 +30,7 @@ export const DEFAULT_DOCUMENT = fileURLToPath(new URL('./connect.openapi.yaml', 
 export const DEFAULT_REQUIREMENTS = fileURLToPath(new URL('./requirements.yaml', import.meta.url));
 const CATALOGUE_SCHEMA = fileURLToPath(new URL('./catalogue.schema.json', import.meta.url));
 
-export class SpecError extends Error {
+export class SpecError extends UserError {
   constructor(where: string, problem: string) {
     super(`${where}: ${problem}`);
     this.name = 'SpecError';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { Spec } from '../spec/index.ts';
-import type { Observation } from './observation.ts';
+import type { Observation } from '../core/observation.ts';
 import { handlerTransport, httpTransport, rawChannel, type Credentials, type Signing, type Transport } from './raw-channel.ts';
 import {
   connectOrigin,
@@ -19,10 +19,12 @@ import {
 } from './reference/index.ts';
 import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, type Envelope } from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
-import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from './wire.ts';
+import { checkedHandler } from './handler-contract.ts';
+import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 
-export type { Observation, SdkOutcome } from './observation.ts';
-export { TargetUnreachable } from './observation.ts';
+export type { Observation, SdkOutcome } from '../core/observation.ts';
+export { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
+import { TargetConfigError } from '../core/errors.ts';
 export type { Signing } from './raw-channel.ts';
 export { SendStopped, endsRun, type StopKind } from './stop.ts';
 
@@ -36,6 +38,8 @@ export interface TargetConfig {
   modulePath?: string;
   /** For the reference kinds: a variant of the reference's handler (the suite's own power tests use this). */
   wrapHandler?: (handler: WireHandler, service: ReferenceService) => WireHandler;
+  /** For module: a handler given in code (runConformance's `handler`) instead of --module PATH. */
+  handler?: WireHandler;
   /** For aws: the credentials profile (ConnectClient's `profile`); otherwise the standard chain decides. */
   profile?: string;
   /** For aws and replay: the safety envelope every request goes through (allowlist guard, budget, rate). */
@@ -46,10 +50,6 @@ export interface TargetConfig {
   requestTimeoutMs?: number;
 }
 
-/** Something the user configured cannot work: one line, exit 2. */
-export class TargetConfigError extends Error {
-  override name = 'TargetConfigError';
-}
 
 export interface Target {
   kind: TargetKind;
@@ -166,11 +166,13 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       return overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures);
     }
     case 'module': {
+      if (config.handler) return inMemory('module', region, checkedHandler(config.handler, 'the handler'), EXAMPLE_CREDENTIALS, async () => {});
       if (!config.modulePath) throw new TargetConfigError('--target module needs --module PATH (a module exporting handler, requestHandler or installNock)');
       const mod = await loadModule(config.modulePath);
-      if (typeof mod.handler === 'function') return inMemory('module', region, mod.handler as WireHandler, EXAMPLE_CREDENTIALS, async () => {});
+      const who = `the handler of --module ${config.modulePath}`;
+      if (typeof mod.handler === 'function') return inMemory('module', region, checkedHandler(mod.handler as WireHandler, who), EXAMPLE_CREDENTIALS, async () => {});
       if (mod.requestHandler && typeof (mod.requestHandler as { handle?: unknown }).handle === 'function') {
-        return inMemory('module', region, wireHandlerOf(mod.requestHandler as never), EXAMPLE_CREDENTIALS, async () => {});
+        return inMemory('module', region, checkedHandler(wireHandlerOf(mod.requestHandler as never), `the requestHandler of --module ${config.modulePath}`), EXAMPLE_CREDENTIALS, async () => {});
       }
       if (typeof mod.installNock === 'function') {
         const install = mod.installNock as (options: { region: string }) => unknown;

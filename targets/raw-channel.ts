@@ -2,11 +2,12 @@
 // wrongly), sent over a transport: straight into a handler, or over HTTP(S) to a URL.
 import http from 'node:http';
 import https from 'node:https';
-import type { Observation } from './observation.ts';
+import type { Observation } from '../core/observation.ts';
 import { signWireRequest } from './sign.ts';
 import { SendStopped } from './stop.ts';
-import type { WireHandler, WireRequest, WireResponse } from './wire.ts';
-import { lowerCaseHeaders } from './wire.ts';
+import { TargetFault } from '../core/errors.ts';
+import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
+import { lowerCaseHeaders } from '../core/wire.ts';
 
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
 export type Signing = 'signed' | 'unsigned' | 'wrong-signature';
@@ -61,7 +62,7 @@ export function rawChannel(transport: Transport, options: { host: string; region
       try {
         return { channel: 'raw', request: sent, response: await transport(sent) };
       } catch (e) {
-        if (e instanceof SendStopped) throw e;
+        if (e instanceof SendStopped || e instanceof TargetFault) throw e;
         const err = e as NodeJS.ErrnoException;
         return { channel: 'raw', request: sent, transportError: `${err.code ?? err.name}: ${err.message}` };
       }

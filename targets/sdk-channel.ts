@@ -2,9 +2,10 @@
 // the raw response of every call, so that each SDK call is also a wire observation.
 import { ConnectClient, type ConnectClientConfig } from '@aws-sdk/client-connect';
 import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
-import type { Observation, SdkOutcome } from './observation.ts';
+import type { Observation, SdkOutcome } from '../core/observation.ts';
 import { SendStopped } from './stop.ts';
-import { lowerCaseHeaders, utf8, type WireRequest, type WireResponse } from './wire.ts';
+import { TargetFault } from '../core/errors.ts';
+import { lowerCaseHeaders, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export function connectClient(config: ConnectClientConfig): ConnectClient {
   return new ConnectClient({ ...config, maxAttempts: 1 });
@@ -58,7 +59,7 @@ export async function observeCommand(client: ConnectClient, command: Sendable): 
     sdk = { ok: true, output };
   } catch (e) {
     // A request the envelope did not send (or the cassette cannot answer) is no observation: the caller decides.
-    if (e instanceof SendStopped) throw e;
+    if (e instanceof SendStopped || e instanceof TargetFault) throw e;
     const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
     if (!response) transportError = `${err.code ?? err.name ?? 'Error'}: ${err.message ?? String(e)}`;
     sdk = { ok: false, name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, fault: err.$fault };

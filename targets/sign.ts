@@ -3,7 +3,7 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { WireRequest } from './wire.ts';
+import type { WireRequest } from '../core/wire.ts';
 
 export interface SigningConfig {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };

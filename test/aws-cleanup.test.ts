@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../bin/run.ts';
-import type { Results } from '../reports/results.ts';
+import type { Results } from '../engine/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { fixtureFlags, IDS, sandboxFlags, startCountingServer, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
 

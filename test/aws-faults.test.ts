@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Results } from '../reports/results.ts';
+import type { Results } from '../engine/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { fixtureFlags, IDS, rateExcess, sandboxFlags, startCountingServer, unsafeValues, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
 import { readJson, runQuietly } from './aws-server.ts';

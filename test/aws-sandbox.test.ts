@@ -13,7 +13,7 @@ import { DescribeInstanceCommand } from '@aws-sdk/client-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../bin/run.ts';
 import { UsageError } from '../bin/usage.ts';
-import type { Results } from '../reports/results.ts';
+import type { Results } from '../engine/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { Budget, Envelope, TokenBucket, type NockDefinition } from '../targets/aws/index.ts';
 import { Guard } from '../targets/guard/guard.ts';

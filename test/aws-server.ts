@@ -8,7 +8,7 @@ import { vi } from 'vitest';
 import { run } from '../bin/run.ts';
 import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
-import { text, utf8, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export interface Arrival {
   /** 1-based, in arrival order. */

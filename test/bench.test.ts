@@ -2,7 +2,7 @@
 // counter, the tables and the shape of results.json. No timing is measured or asserted here: the benchmark's
 // numbers are reported by `npm run bench`, never checked by a test.
 import { describe, expect, it } from 'vitest';
-import { boundaryGroup, coveringCases, firstRound, omitsMembers, RequestCounter } from '../bench/boundary.ts';
+import { RequestCounter } from '../bench/boundary.ts';
 import { BENCH_TYPE, benchCases, fixtureUser, interleave, sdkInput } from '../bench/cases.ts';
 import { slope } from '../bench/heap.ts';
 import { descendants, parentOf, rssOf } from '../bench/process-tree.ts';
@@ -11,9 +11,7 @@ import { median, perSecond, ratio, round, spread } from '../bench/stats.ts';
 import { num, table } from '../bench/table.ts';
 import { checkTargets } from '../bench/targets.ts';
 import { BLOCKS, DEFAULT_GROUPS, rates, rotation, scaleGroups, summarize, type PathResult } from '../bench/throughput.ts';
-import type { Case } from '../generators/index.ts';
 import { defaultSpec } from '../spec/index.ts';
-import { createGenerators } from '../generators/index.ts';
 
 describe('stats', () => {
   it('median of odd and even counts, unsorted input left alone', () => {
@@ -109,33 +107,6 @@ describe('bench cases', () => {
   });
 });
 
-describe('boundary selections', () => {
-  const c = (id: string, requirementIds: string[] = [], extra: Partial<Case> = {}) => ({ id, requirementIds, ...extra }) as Case;
-
-  it('groups valid cases by subject and invalid ones by requirement', () => {
-    expect(boundaryGroup(c('boundary:IN-X:over-max'))).toBe('IN-X');
-    expect(boundaryGroup(c('boundary:valid:FirstName:len-1'))).toBe('valid:FirstName');
-  });
-  it('the first round ends where a group repeats', () => {
-    const cases = [c('boundary:A:1'), c('boundary:valid:F:1'), c('boundary:A:2'), c('boundary:valid:F:2')];
-    expect(firstRound(cases).map((x) => x.id)).toEqual(['boundary:A:1', 'boundary:valid:F:1']);
-  });
-  it('keeps a case only when it adds a requirement, implied ones included', () => {
-    const cases = [c('1', ['A', 'B']), c('2', ['A']), c('3', ['B', 'C']), c('4', ['A'])];
-    expect(coveringCases(cases).map((x) => x.id)).toEqual(['1', '3']);
-    expect(coveringCases(cases, (x) => (x.id === '4' ? ['D'] : [])).map((x) => x.id)).toEqual(['1', '3', '4']);
-  });
-  it('one case per requirement reaches every requirement the boundary cases carry, in fewer cases', async () => {
-    const spec = await defaultSpec();
-    const all = createGenerators(spec, BENCH_TYPE).boundaryCases();
-    const cover = coveringCases(all, omitsMembers(all));
-    const ids = (cs: Case[]) => new Set(cs.flatMap((x) => x.requirementIds));
-    expect(ids(cover)).toEqual(ids(all));
-    expect(cover.length).toBeLessThan(all.length);
-    expect(cover.some((x) => omitsMembers(all)(x).length > 0)).toBe(true);
-  });
-});
-
 describe('request counter', () => {
   it('routes requests to operations by method and path template, per phase', async () => {
     const spec = await defaultSpec();
@@ -172,7 +143,7 @@ describe('report', () => {
       { name: 'paths' as const, floor: result('floor', 4000), paths: [result('reference', 2400), result('serve', 1200)] },
       { name: 'nock' as const, floor: result('floor', 4000), paths: [result('nock', 300)] },
     ];
-    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, noOtherUserRead: false, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
+    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
     const r = buildResults(
       {
         throughput: { groups, rounds: 1, cases: { count: 10, mix: {}, seed: 1 } },

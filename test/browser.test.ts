@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns, renderCompare } from '../reports/compare.ts';
-import type { Results } from '../reports/results.ts';
+import type { Results } from '../engine/results.ts';
 import { writeReports } from '../reports/write.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -12,7 +12,7 @@ import { Budget, cassetteTransport, Envelope, instantClock, Recorder, TokenBucke
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type RunningServer } from '../targets/reference/index.ts';
-import { text, utf8 } from '../targets/wire.ts';
+import { text, utf8 } from '../core/wire.ts';
 
 const fixtures = defaultFixtures();
 const instance = fixtures.instances[0]!.id;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../reports/results.ts';
+import type { ReportResults } from '../reports/html.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 import { createTarget, TargetConfigError } from '../targets/index.ts';
@@ -28,7 +28,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
   }
 }
 
-const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
 const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
 const fixtureFlags = ['--instance-id', managed[0]!.id, '--user-id', managed[0]!.users[0]!.id, '--second-user-id', managed[0]!.users[1]!.id, '--second-instance-id', managed[1]!.id];
 

@@ -4,7 +4,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, inMemoryRequestHandler, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
 import { signWireRequest } from '../targets/sign.ts';
-import { text, utf8, type WireHandler, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import { text, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export const REGION = 'us-east-1';
 

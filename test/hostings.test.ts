@@ -21,7 +21,7 @@ import {
   type RunningServer,
 } from '../targets/reference/index.ts';
 import { signWireRequest } from '../targets/sign.ts';
-import { text, utf8, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 import { REGION } from './helpers.ts';
 
 type Hosting = 'memory' | 'nock' | 'http';

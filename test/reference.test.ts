@@ -202,7 +202,7 @@ describe('authentication', () => {
 
   it('rejects a signed request whose body was changed after signing', async () => {
     const { signWireRequest } = await import('../targets/sign.ts');
-    const { utf8 } = await import('../targets/wire.ts');
+    const { utf8 } = await import('../core/wire.ts');
     const signed = await signWireRequest(
       { method: 'POST', path: path(), headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {}}') },
       { credentials: b.fixtures.credentials, region: 'us-east-1', host: 'connect.us-east-1.amazonaws.com' },
@@ -251,7 +251,7 @@ describe('the sibling operations', () => {
 
 describe('SigV4 verification with cached signers', () => {
   /** The verifier as it was first written: a new SignatureV4 re-signs every request (the oracle for the cached one). */
-  async function resignedVerdict(request: import('../targets/wire.ts').WireRequest, credentials: { accessKeyId: string; secretAccessKey: string }[]) {
+  async function resignedVerdict(request: import('../core/wire.ts').WireRequest, credentials: { accessKeyId: string; secretAccessKey: string }[]) {
     const { createHash } = await import('node:crypto');
     const { Hash } = await import('@smithy/hash-node');
     const { HttpRequest } = await import('@smithy/protocol-http');
@@ -286,17 +286,17 @@ describe('SigV4 verification with cached signers', () => {
   it('gives the verdict of re-signing with a new SDK signer, on odd but signed requests and on tampered ones', async () => {
     const { verifySignature } = await import('../targets/reference/auth.ts');
     const { signWireRequest } = await import('../targets/sign.ts');
-    const { utf8 } = await import('../targets/wire.ts');
+    const { utf8 } = await import('../core/wire.ts');
     const credentials = [b.fixtures.credentials];
     const host = 'connect.us-east-1.amazonaws.com';
-    const bases: import('../targets/wire.ts').WireRequest[] = [
+    const bases: import('../core/wire.ts').WireRequest[] = [
       { method: 'POST', path: `/users/${managed().instanceId}/${managed().userId}/identity-info`, headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {}}') },
       { method: 'POST', path: '/users/a/./b/../c/identity-info?x=1&y=%20z&x=2', headers: { 'content-type': 'application/json', 'x-custom': '  a   b \t c  ' }, body: utf8('{}') },
       { method: 'GET', path: '/users/%E2%82%AC/%2F/identity-info', headers: { date: 'Mon, 01 Jan 2024 00:00:00 GMT' }, body: new Uint8Array() },
       { method: 'POST', path: 'relative/path', headers: { 'x-a': 'ü' }, body: utf8('ü') },
       { method: '', path: '', headers: {}, body: new Uint8Array() },
     ];
-    const requests: import('../targets/wire.ts').WireRequest[] = [];
+    const requests: import('../core/wire.ts').WireRequest[] = [];
     for (const base of bases) {
       for (const signing of [
         { credentials: b.fixtures.credentials, region: 'us-east-1', host },
@@ -339,7 +339,7 @@ describe('SigV4 verification with cached signers', () => {
   it('keys its cached signers and signing keys by the secret too, and keeps every cache bounded', async () => {
     const auth = await import('../targets/reference/auth.ts');
     const { signWireRequest } = await import('../targets/sign.ts');
-    const { utf8 } = await import('../targets/wire.ts');
+    const { utf8 } = await import('../core/wire.ts');
     const request = { method: 'POST', path: '/users/i/u/identity-info', headers: { 'content-type': 'application/json' }, body: utf8('{}') };
     const first = { accessKeyId: 'AKIDSAME', secretAccessKey: 'first-secret' };
     const second = { accessKeyId: 'AKIDSAME', secretAccessKey: 'second-secret' };

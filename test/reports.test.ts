@@ -14,9 +14,9 @@ import { compareRuns, renderCompare } from '../reports/compare.ts';
 import { renderHtml } from '../reports/html.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { mergeResults, parseShard, shardSkipReason, inShard } from '../reports/merge.ts';
-import type { RequirementResult, ResultFailure, Results } from '../reports/results.ts';
+import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactText } from '../reports/sanitize.ts';
-import { summarize } from '../reports/summary.ts';
+import { summarize } from '../engine/summary.ts';
 import { writeReports } from '../reports/write.ts';
 import { parseDocument } from 'yaml';
 

@@ -4,16 +4,17 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGenerators, randomCases, type Case } from '../generators/index.ts';
-import { bodyProblems, isFictionalDigits, mailProblems, phoneProblems, phoneSafe } from '../generators/safe-values.ts';
+import { bodyProblems, isFictionalDigits, mailProblems, phoneProblems, phoneSafe } from '../core/safe-values.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { runConfig } from '../bin/run-config.ts';
-import { aimSafely, sandboxBoundaryCases, SANDBOX_GENERATOR_OPTIONS } from '../bin/sandbox.ts';
+import { aimSafely, SANDBOX_GENERATOR_OPTIONS } from '../engine/sandbox.ts';
+import { coveringCases } from '../engine/plan.ts';
 import { UsageError } from '../bin/usage.ts';
 import { Budget, Envelope, retryAfterMs, TokenBucket, type Clock } from '../targets/aws/index.ts';
 import { Guard, type JournalCoverage } from '../targets/guard/guard.ts';
 import { madeUpId, namesNothing, uuidsInLabel } from '../targets/guard/ids.ts';
 import { SendStopped } from '../targets/stop.ts';
-import { utf8, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import { utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 const INSTANCE = 'c0a1b2c3-0000-4000-8000-000000000001';
 const SECOND_INSTANCE = 'c0a1b2c3-0000-4000-8000-000000000002';
@@ -319,7 +320,8 @@ describe('aiming cases at the run\'s own users', () => {
   it('the sandbox boundary selection reaches every requirement the boundary phase reaches, with fewer cases', () => {
     for (const type of spec.identityManagementTypes) {
       const all = createGenerators(spec, type, SANDBOX_GENERATOR_OPTIONS).boundaryCases();
-      const chosen = sandboxBoundaryCases(all);
+      const covering = coveringCases(all);
+      const chosen = all.filter((c) => covering.has(c.id));
       const ids = (list: Case[]) => [...new Set(list.flatMap((c) => c.requirementIds))].sort();
       expect(ids(chosen)).toEqual(ids(all));
       expect(chosen.length).toBeLessThan(all.length / 2);

@@ -2,7 +2,7 @@
 // catch it (at least one of them fails) and the suite of suites/plan.ts whose checks are meant to catch it.
 import type { Finding } from '../spec/index.ts';
 import type { ReferenceService } from '../targets/reference/index.ts';
-import { utf8, type WireHandler, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import { utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 import {
   acceptDespite,
   afterUpdates,

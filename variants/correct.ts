@@ -1,6 +1,6 @@
 // Correct-but-different variants of the reference: each differs from it in one way the contract allows. The suite
 // must pass every one of them: no failing MUST, and no failing SHOULD except those it declares.
-import type { WireHandler } from '../targets/wire.ts';
+import type { WireHandler } from '../core/wire.ts';
 import {
   afterUpdates,
   callOf,

@@ -6,7 +6,7 @@ import type { Variant } from './variant.ts';
 
 export { BROKEN } from './broken.ts';
 export { CORRECT } from './correct.ts';
-export { runVariant, judgeVariant, failingRequirements, type RunOptions, type VariantRun, type Judgement, type Failure } from './run.ts';
+export { runVariant, judgeVariant, failingRequirements, statusOf, type RunOptions, type VariantRun, type Judgement, type Failure } from './run.ts';
 export type { Variant, VariantKind } from './variant.ts';
 
 export const ALL: Variant[] = [...BROKEN, ...CORRECT];

@@ -7,7 +7,7 @@ import { verifySignature } from '../targets/reference/auth.ts';
 import type { ReferenceService } from '../targets/reference/index.ts';
 import type { StoredUser } from '../targets/reference/store.ts';
 import { signWireRequest } from '../targets/sign.ts';
-import { text, utf8, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 import type { Wrap } from './variant.ts';
 
 export const UPDATE = 'UpdateUserIdentityInfo';

@@ -1,12 +1,10 @@
-// Running the suites in process against a variant, and judging the outcome: a broken variant must fail at least one
-// of the requirements meant to catch it (in the suite meant to catch it); a correct one must fail no MUST and no
-// SHOULD but those it declares. Every suite runs in a session of its own (a fresh reference store), as each suite
-// file does under the command, so that a failure can be told apart by suite.
-import { catalogue as catalogueOf, defaultSpec, type Requirement } from '../spec/index.ts';
-import { defaultConfig } from '../suites/config.ts';
-import { Ledger } from '../suites/ledger.ts';
-import { runAllSuites, SUITES } from '../suites/plan.ts';
-import { openSession } from '../suites/session.ts';
+// Running the engine in process against a variant, and judging the outcome: a broken variant must fail at least one
+// of the requirements meant to catch it (in the suite family meant to catch it); a correct one must fail no MUST and
+// no SHOULD but those it declares. Which suite family failed a requirement is read from the engine's events (each
+// failing verdict names its step, each step its family).
+import type { Results } from '../engine/results.ts';
+import { runConformance } from '../engine/run.ts';
+import { defaultSpec, type Requirement } from '../spec/index.ts';
 import { withCheckLimits } from './check-budget.ts';
 import type { Variant } from './variant.ts';
 
@@ -16,15 +14,15 @@ export interface RunOptions {
   runs: number;
   /** How long read-back is polled (default: the configuration's default). */
   readBackWindowMs?: number;
-  /** Suites to run (default: every suite of SUITES). */
+  /** Suite families to run (default: every family of engine/plan.ts SUITES). */
   suites?: string[];
   /** Runs on the reference's instance of this identity management type only (default: the variant's, else every type). */
   identityManagementType?: string;
   /**
-   * Stops each fast-check run (fc.check) of the suites after this many executions of its property, examples and
-   * shrink steps together (see check-budget.ts); deterministic. A property that already failed stays failed, with
-   * the counterexample shrunk so far; examples never run count as passed, so this can only hide a failure: use it
-   * where a failure is expected (broken variants, known gaps), never to clear a correct variant.
+   * Stops each fast-check run (fc.check) after this many executions of its property, examples and shrink steps
+   * together (see check-budget.ts); deterministic. A property that already failed stays failed, with the
+   * counterexample shrunk so far; examples never run count as passed, so this can only hide a failure: use it where a
+   * failure is expected (broken variants, known gaps), never to clear a correct variant.
    */
   checkBudget?: number;
   /** The same, after this many milliseconds of each fast-check run (bounds the wall clock; not deterministic). */
@@ -32,63 +30,70 @@ export interface RunOptions {
 }
 
 export interface VariantRun {
-  /** Every suite's ledger, merged. */
-  ledger: Ledger;
-  /** Requirement IDs that failed, by suite. */
+  results: Results;
+  /** Requirement IDs that failed, by suite family. */
   failedBySuite: Record<string, string[]>;
-  /** Wall-clock time of each suite. */
-  msBySuite: Record<string, number>;
+  /** Requests the run sent. */
+  requests: number;
   ms: number;
 }
 
 export interface Failure {
   requirement: Requirement;
-  /** The suites that failed it. */
+  /** The suite families that failed it. */
   suites: string[];
   /** The first evidence's problem, for messages. */
   problem: string;
 }
 
-/** Runs the suites against a variant of the reference (the unmodified reference when undefined). */
-export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined, options: RunOptions): Promise<VariantRun> {
-  return withCheckLimits({ executions: options.checkBudget, ms: options.checkTimeLimitMs }, () => runSuites(variant, options));
-}
+/** A requirement's status in a variant's run. */
+export const statusOf = (run: VariantRun, id: string) => run.results.requirements.find((r) => r.id === id)?.status;
 
-async function runSuites(variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined, options: RunOptions): Promise<VariantRun> {
-  const started = Date.now();
-  const ledger = new Ledger();
-  const failedBySuite: Record<string, string[]> = {};
-  const msBySuite: Record<string, number> = {};
-  const base = defaultConfig();
-  const config = {
-    ...base,
-    seed: options.seed,
-    runs: options.runs,
-    readBackWindowMs: options.readBackWindowMs ?? base.readBackWindowMs,
-    identityManagementType: options.identityManagementType ?? variant?.identityManagementType,
-    only: [],
-  };
-  for (const suite of options.suites ?? Object.keys(SUITES)) {
-    const suiteStarted = Date.now();
-    const session = await openSession(config, { wrapHandler: variant?.wrap });
-    await runAllSuites(session, [suite]);
-    ledger.merge(session.ledger.entries);
-    failedBySuite[suite] = Object.keys(session.ledger.entries).filter((id) => session.ledger.failed(id));
-    msBySuite[suite] = Date.now() - suiteStarted;
-  }
-  return { ledger, failedBySuite, msBySuite, ms: Date.now() - started };
+/** Runs the engine against a variant of the reference (the unmodified reference when undefined). */
+export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined, options: RunOptions): Promise<VariantRun> {
+  return withCheckLimits({ executions: options.checkBudget, ms: options.checkTimeLimitMs }, async () => {
+    const started = Date.now();
+    const suiteOfStep = new Map<string, string>();
+    const failedBySuite: Record<string, string[]> = {};
+    let requests = 0;
+    const results = await runConformance({
+      target: 'reference',
+      seed: options.seed,
+      runs: options.runs,
+      readBackWindowMs: options.readBackWindowMs,
+      suites: options.suites,
+      identityManagementType: options.identityManagementType ?? variant?.identityManagementType,
+      wrapHandler: variant?.wrap,
+      onEvent: (e) => {
+        if (e.type === 'step-started') suiteOfStep.set(e.stepId, e.suite);
+        else if (e.type === 'request') requests = e.requests;
+        else if (e.type === 'verdict') {
+          const suite = (e.stepId && suiteOfStep.get(e.stepId)) ?? 'run';
+          const list = (failedBySuite[suite] ??= []);
+          if (!list.includes(e.requirementId)) list.push(e.requirementId);
+        }
+      },
+    });
+    return { results, failedBySuite, requests, ms: Date.now() - started };
+  });
 }
 
 /** The requirements of the given levels that failed in a run, with the suites that failed them and a first problem. */
 export async function failingRequirements(run: VariantRun, levels: Requirement['level'][] = ['MUST', 'SHOULD', 'OBSERVE']): Promise<Failure[]> {
-  const cat = catalogueOf(await defaultSpec());
-  return cat.all
-    .filter((r) => levels.includes(r.level) && run.ledger.status(r.id).status === 'fail')
-    .map((requirement) => ({
-      requirement,
-      suites: Object.keys(run.failedBySuite).filter((s) => run.failedBySuite[s]!.includes(requirement.id)),
-      problem: run.ledger.entries[requirement.id]?.evidence[0]?.problem ?? '(no evidence kept)',
-    }));
+  const spec = await defaultSpec();
+  return spec.requirements
+    .filter((r) => levels.includes(r.level))
+    .flatMap((requirement) => {
+      const r = run.results.requirements.find((x) => x.id === requirement.id);
+      if (!r || (r.status !== 'fail' && r.status !== 'error')) return [];
+      return [
+        {
+          requirement,
+          suites: Object.keys(run.failedBySuite).filter((s) => run.failedBySuite[s]!.includes(requirement.id)),
+          problem: r.status === 'error' ? `not checked: ${r.reason ?? ''}` : (r.failures[0]?.problem ?? '(no evidence kept)'),
+        },
+      ];
+    });
 }
 
 export interface Judgement {

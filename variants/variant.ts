@@ -3,7 +3,7 @@
 // which the suite must pass). A variant wraps the reference's wire handler; it may rewrite requests and
 // responses, or answer some requests itself using the reference's in-memory store.
 import type { ReferenceService } from '../targets/reference/index.ts';
-import type { WireHandler } from '../targets/wire.ts';
+import type { WireHandler } from '../core/wire.ts';
 
 export type VariantKind = 'broken' | 'correct';
 

@@ -9,10 +9,11 @@
 // Password, and the random part of a provisioned `conformance-` username, do not count). A request the cassette
 // does not hold is not answered: it throws SendStopped('cassette'), and the run reports the requirement it was
 // for as skip with that reason, never as a pass.
+import { UserError } from '../../core/errors.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { REDACTED, scrub } from '../../reports/redact.ts';
+import { REDACTED, scrub } from '../../core/redact.ts';
 import { SendStopped } from '../stop.ts';
-import { text, utf8, type WireRequest, type WireResponse } from '../wire.ts';
+import { text, utf8, type WireRequest, type WireResponse } from '../../core/wire.ts';
 
 export interface NockDefinition {
   scope: string;
@@ -73,7 +74,7 @@ export class Recorder {
   }
 }
 
-export class CassetteError extends Error {
+export class CassetteError extends UserError {
   override name = 'CassetteError';
 }
 

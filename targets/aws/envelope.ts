@@ -5,7 +5,7 @@
 // it takes a token and counts against the budget). The envelope never provokes throttling: it only slows down.
 import type { Guard } from '../guard/guard.ts';
 import { SendStopped } from '../stop.ts';
-import { text, type WireRequest, type WireResponse } from '../wire.ts';
+import { text, type WireRequest, type WireResponse } from '../../core/wire.ts';
 import { realClock, type Clock, type TokenBucket } from './bucket.ts';
 import type { Recorder } from './cassette.ts';
 

@@ -2,12 +2,13 @@
 // with every snapshot the run took and every user it is about to create and did create, then with each restore and
 // deletion as it is done. A run killed in the middle leaves it unfinished: `connect-conformance cleanup --report-dir
 // DIR`, or the next run in that directory before it starts, restores the snapshots and deletes the users it names.
+import { UserError } from '../../core/errors.ts';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../spec/index.ts';
 import type { JournalCoverage } from '../guard/guard.ts';
-import type { Observation } from '../observation.ts';
+import type { Observation } from '../../core/observation.ts';
 import { deleteCreated, restoreSnapshot, type RestoreNote } from './restore.ts';
 
 export const JOURNAL_FILE = 'journal.json';
@@ -64,7 +65,7 @@ export function pendingOf(data: JournalData): Pending {
 
 export const isFinished = (p: Pending) => p.snapshots.length === 0 && p.created.length === 0;
 
-export class JournalError extends Error {
+export class JournalError extends UserError {
   override name = 'JournalError';
 }
 

@@ -3,8 +3,9 @@
 // run created. Shared by a session's close and by `connect-conformance cleanup`.
 import { DeleteUserCommand, DescribeUserCommand, UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
 import type { Spec } from '../../spec/index.ts';
-import type { Observation } from '../observation.ts';
+import type { Observation } from '../../core/observation.ts';
 import { SendStopped } from '../stop.ts';
+import { DEFAULT_POLL, pollUntil, type PollSchedule } from '../../core/poll.ts';
 
 type Sender = { send(command: object): Promise<Observation> };
 
@@ -13,8 +14,6 @@ export interface RestoreNote {
   restored: boolean;
   note?: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function describe(obs: Observation): string {
   if (obs.transportError) return obs.transportError;
@@ -31,9 +30,8 @@ async function read(target: Sender, instanceId: string, userId: string): Promise
 export interface RestoreOptions {
   /** Attempts of write-then-verify (default 2). */
   attempts?: number;
-  /** Reads per attempt while read-back catches up (default 3), `pollMs` apart (default 500). */
-  reads?: number;
-  pollMs?: number;
+  /** How each attempt polls until the snapshot reads back (read-back may lag). */
+  poll?: PollSchedule;
 }
 
 /** Writes a snapshot back and verifies it. A stop of the envelope (budget, refusal) is a failed restore, with why. */
@@ -46,12 +44,10 @@ export async function restoreSnapshot(spec: Spec, target: Sender, s: { instanceI
     for (let attempt = 0; attempt < (options.attempts ?? 2); attempt++) {
       const obs = await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: s.instanceId, UserId: s.userId, IdentityInfo: writable }));
       if (!obs.sdk?.ok) why = `UpdateUserIdentityInfo failed (${describe(obs)})`;
-      for (let r = 0; r < (options.reads ?? 3); r++) {
-        if (r > 0) await sleep(options.pollMs ?? 500);
-        now = await read(target, s.instanceId, s.userId);
-        if (now && Object.keys(writable).every((k) => now![k] === writable[k])) break;
-      }
-      if (now && Object.keys(writable).every((k) => now![k] === writable[k])) break;
+      const holds = (info: Record<string, string> | undefined) => !!info && Object.keys(writable).every((k) => info[k] === writable[k]);
+      const polled = await pollUntil(options.poll ?? DEFAULT_POLL, () => read(target, s.instanceId, s.userId), holds);
+      now = polled.value;
+      if (polled.ok) break;
     }
   } catch (e) {
     if (!(e instanceof SendStopped)) throw e;

@@ -13,9 +13,9 @@
 //      conformance=true, identity info that breaks neither rule, and is already in the journal as about to be
 //      created;
 //   5. DeleteUser names an allowlisted instance exactly and a user this run created (never a fixture user).
-import { bodyProblems } from '../../generators/safe-values.ts';
+import { bodyProblems } from '../../core/safe-values.ts';
 import { SendStopped } from '../stop.ts';
-import { text, type WireRequest } from '../wire.ts';
+import { text, type WireRequest } from '../../core/wire.ts';
 import { decodeLenient, uuidsIn, uuidsInLabel } from './ids.ts';
 
 export const USERNAME_PREFIX = 'conformance-';

@@ -4,7 +4,7 @@
 // label, bytes that are not UTF-8, the over-long InstanceId samples, and the IDs a run makes up for its existence
 // checks (madeUpId: `conformance-missing-` and 16 hex digits, which is not UUID-shaped).
 import { createHash } from 'node:crypto';
-import { decodeLabel } from '../../generators/labels.ts';
+import { decodeLabel } from '../../core/label-encoding.ts';
 
 const UUID_RUN = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi;
 

@@ -10,7 +10,7 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { AMZ_DATE_HEADER, ALGORITHM_IDENTIFIER, createScope, GENERATED_HEADERS, getCanonicalHeaders, KEY_TYPE_IDENTIFIER, SignatureV4 } from '@smithy/signature-v4';
-import type { WireRequest } from '../wire.ts';
+import type { WireRequest } from '../../core/wire.ts';
 
 export type AuthResult = { ok: true } | { ok: false; reason: 'unsigned' | 'unknownKey' | 'badSignature'; message: string };
 

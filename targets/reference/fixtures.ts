@@ -2,6 +2,7 @@
 // credentials it accepts. The default set holds an instance of each identity management type, two users in the
 // first CONNECT_MANAGED instance and one user in a second CONNECT_MANAGED instance. Values on reserved domains
 // and fictional numbers only.
+import { UserError } from '../../core/errors.ts';
 import { readFileSync } from 'node:fs';
 
 export interface FixtureUser {
@@ -92,6 +93,6 @@ export function readFixtures(file: string, identityManagementTypes: readonly str
   };
 }
 
-export class FixturesError extends Error {
+export class FixturesError extends UserError {
   override name = 'FixturesError';
 }

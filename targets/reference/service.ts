@@ -3,7 +3,7 @@
 // body cap, authentication, routing, content type, JSON, validation, existence, then the operation.
 import { randomUUID } from 'node:crypto';
 import { createValidator, type Finding, type OperationSpec, type Spec } from '../../spec/index.ts';
-import { text, utf8, type WireRequest, type WireResponse } from '../wire.ts';
+import { text, utf8, type WireRequest, type WireResponse } from '../../core/wire.ts';
 import { verifySignature, type Credentials } from './auth.ts';
 import type { Fixtures } from './fixtures.ts';
 import { Store, type StoredInstance } from './store.ts';

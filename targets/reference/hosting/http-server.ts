@@ -2,8 +2,8 @@
 // test tools, another language's SDK).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WireHandler } from '../../wire.ts';
-import { lowerCaseHeaders } from '../../wire.ts';
+import type { WireHandler } from '../../../core/wire.ts';
+import { lowerCaseHeaders } from '../../../core/wire.ts';
 
 export interface RunningServer {
   server: Server;

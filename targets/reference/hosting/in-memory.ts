@@ -1,8 +1,8 @@
 // Hosting 1: the reference as a requestHandler for ConnectClient. No network, no global patching: the SDK's
 // serialized request goes straight to the handler and the response straight back to the SDK.
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
-import type { WireHandler, WireRequest } from '../../wire.ts';
-import { lowerCaseHeaders, utf8 } from '../../wire.ts';
+import type { WireHandler, WireRequest } from '../../../core/wire.ts';
+import { lowerCaseHeaders, utf8 } from '../../../core/wire.ts';
 
 /** The SDK's serialized request as bytes on the wire. */
 export function wireRequestOf(request: HttpRequest): WireRequest {

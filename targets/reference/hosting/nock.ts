@@ -1,7 +1,7 @@
 // Hosting 2: the reference behind a nock interceptor on https://connect.{region}.amazonaws.com, for code that
 // talks to Connect through Node's HTTP stack (and for teams whose mocks are nock-based). nock patches Node's
 // globals as soon as it is imported, so it is imported here only when this hosting is asked for.
-import type { WireHandler } from '../../wire.ts';
+import type { WireHandler } from '../../../core/wire.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 

@@ -1,7 +1,7 @@
 // Reading a response the way restJson1 clients do (contract A5): the error type from the header, then the body's
 // `code`, then `__type`, sanitised; the message from `message` or `Message`. Names come from the spec.
-import type { Spec } from '../../spec/index.ts';
-import { text, type WireResponse } from '../../targets/wire.ts';
+import type { Spec } from '../spec/index.ts';
+import { text, type WireResponse } from '../core/wire.ts';
 
 export interface ErrorType {
   type: string;

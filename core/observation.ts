@@ -17,8 +17,3 @@ export interface Observation {
   /** The SDK's reading of the response (SDK channel only). */
   sdk?: SdkOutcome;
 }
-
-/** Nothing answered at all: the target is unreachable, which is a configuration error, not a verdict. */
-export class TargetUnreachable extends Error {
-  override name = 'TargetUnreachable';
-}

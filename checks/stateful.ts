@@ -3,11 +3,11 @@
 // and shrunk to the shortest failing sequence. The model never assumes merge or replace: a member an accepted
 // update omits may be kept or cleared, and the next read-back settles which.
 import fc from 'fast-check';
-import type { Case } from '../../generators/index.ts';
-import type { Observation } from '../../targets/index.ts';
-import type { Fixture } from '../phases.ts';
-import type { IdentityInfo, Session } from '../session.ts';
-import { fail, pass, type Verdict } from '../verdict.ts';
+import type { Case } from '../generators/index.ts';
+import type { Observation } from '../targets/index.ts';
+import type { CheckContext, Fixture } from './context.ts';
+import type { IdentityInfo } from './context.ts';
+import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
 import { pollIdentity } from './read-back.ts';
 import { describeResponse } from './response-reading.ts';
@@ -31,7 +31,7 @@ interface Model {
 }
 
 interface Real {
-  session: Session;
+  ctx: CheckContext;
   fixture: Fixture;
 }
 
@@ -91,8 +91,8 @@ class UpdateValid implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => this.index < m.users.length;
   async run(model: Model, real: Real) {
     const c = aimAt(real, model.users[this.index]!, this.valid);
-    const obs = await sendCase(real.session, c);
-    const problem = outcomeProblem(real.session, c, obs);
+    const obs = await sendCase(real.ctx, c);
+    const problem = outcomeProblem(real.ctx, c, obs);
     if (problem) throw new ModelViolation('OK-ACCEPT-VALID', problem, obs);
     // A case the contract only observes (names omitted) may be refused: then it is a rejection, not an update.
     const status = obs.response?.statusCode ?? 0;
@@ -111,8 +111,8 @@ class UpdateInvalid implements fc.AsyncCommand<Model, Real> {
   async run(model: Model, real: Real) {
     const user = model.users[this.index]!;
     const c = aimAt(real, user, this.invalid);
-    const obs = await sendCase(real.session, c);
-    const problem = outcomeProblem(real.session, c, obs);
+    const obs = await sendCase(real.ctx, c);
+    const problem = outcomeProblem(real.ctx, c, obs);
     if (problem) throw new ModelViolation(c.requirementIds[0]!, problem, obs);
     user.events.push({ kind: 'rejected' });
   }
@@ -124,11 +124,11 @@ class RepeatLast implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => this.index < m.users.length && !!m.users[this.index]!.lastAccepted;
   async run(model: Model, real: Real) {
     const user = model.users[this.index]!;
-    const before = await settle(real.session, user);
-    const obs = await sendCase(real.session, user.lastAccepted!);
-    const problem = outcomeProblem(real.session, user.lastAccepted!, obs);
+    const before = await settle(real.ctx, user);
+    const obs = await sendCase(real.ctx, user.lastAccepted!);
+    const problem = outcomeProblem(real.ctx, user.lastAccepted!, obs);
     if (problem) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update was not accepted: ${problem}`, obs);
-    const after = await pollIdentity(real.session, user.instanceId, user.userId, (info) => JSON.stringify(sorted(info)) === JSON.stringify(sorted(before)));
+    const after = await pollIdentity(real.ctx, user.instanceId, user.userId, (info) => JSON.stringify(sorted(info)) === JSON.stringify(sorted(before)));
     if (!after.ok) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update changed ${JSON.stringify(before)} into ${JSON.stringify(after.info)}`, after.observation);
     user.events = [];
   }
@@ -139,7 +139,7 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
   constructor(readonly index: number) {}
   check = (m: Readonly<Model>) => this.index < m.users.length;
   async run(model: Model, real: Real) {
-    await settle(real.session, model.users[this.index]!);
+    await settle(real.ctx, model.users[this.index]!);
   }
   toString = () => `ReadBack(user ${this.index})`;
 }
@@ -147,9 +147,9 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
 const sorted = (info: IdentityInfo) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Reads a user back (polling), checks it against the model, and settles the model on what was read. */
-async function settle(session: Session, user: ModelUser): Promise<IdentityInfo> {
-  const read = await pollIdentity(session, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
-  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeResponse(session.spec, read.observation.response)})`, read.observation);
+async function settle(ctx: CheckContext, user: ModelUser): Promise<IdentityInfo> {
+  const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
+  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeResponse(ctx.spec, read.observation.response)})`, read.observation);
   const wrong = mismatches(user, read.info);
   if (wrong.length) {
     const expected = wrong.map((m) => `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`).join('; ');
@@ -163,7 +163,7 @@ async function settle(session: Session, user: ModelUser): Promise<IdentityInfo> 
 export const STATEFUL_REQUIREMENTS = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
 
 /** Runs the model-based test on the fixture users; returns its verdicts (the shrunk sequence as evidence). */
-export async function modelBasedSequences(session: Session, fixture: Fixture): Promise<Verdict[]> {
+export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): Promise<Verdict[]> {
   const users = [fixture.user, fixture.other].filter((u) => !!u);
   const g = fixture.generators;
   const index = fc.nat({ max: users.length - 1 });
@@ -180,11 +180,11 @@ export async function modelBasedSequences(session: Session, fixture: Fixture): P
   const setup = async () => {
     const model: Model = { users: [] };
     for (const u of users) {
-      const { info } = await session.readIdentity(u.instanceId, u.userId);
+      const { info } = await ctx.readIdentity(u.instanceId, u.userId);
       if (!info) throw new Error(`cannot read fixture user ${u.userId}`);
       model.users.push({ instanceId: u.instanceId, userId: u.userId, members: exactly(info), events: [] });
     }
-    return { model, real: { session, fixture } };
+    return { model, real: { ctx, fixture } };
   };
   let violation: ModelViolation | undefined;
   let ownError: unknown;
@@ -201,8 +201,8 @@ export async function modelBasedSequences(session: Session, fixture: Fixture): P
       throw e;
     }
   });
-  const runs = Math.max(3, Math.ceil(session.config.runs / 5));
-  const result = await fc.check(property, { seed: session.config.seed, numRuns: runs, path: session.config.replayPath });
+  const runs = Math.max(3, Math.ceil(ctx.settings.runs / 5));
+  const result = await fc.check(property, { seed: ctx.settings.seed, numRuns: runs, path: ctx.settings.replayPath });
   if (ownError) throw ownError;
   const verdicts = STATEFUL_REQUIREMENTS.filter((id) => id !== 'NL-OTHER-USERS-UNCHANGED' || users.length > 1).map((id) => pass(id, `stateful:${sequences} sequence(s)`));
   if (!result.failed) return verdicts;

@@ -1,10 +1,10 @@
 // The error envelope, in layers (contract rules 13, 14, 16, 18), applied to every response of every suite:
 // no 5xx; a type is present; it is one the operation declares; the status agrees with it; the fault agrees with
 // the status class; the body carries a message; the type is in the header; no sensitive value is echoed.
-import type { Spec } from '../../spec/index.ts';
-import type { Observation } from '../../targets/index.ts';
-import { text } from '../../targets/wire.ts';
-import { fail, judge, pass, type Evidence, type Verdict } from '../verdict.ts';
+import type { Spec } from '../spec/index.ts';
+import type { Observation } from '../targets/index.ts';
+import { text } from '../core/wire.ts';
+import { fail, judge, pass, type Evidence, type Verdict } from './verdict.ts';
 import { describeResponse, errorTypeOf, messageOf } from './response-reading.ts';
 
 export interface EnvelopeContext {
@@ -100,6 +100,9 @@ export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeConte
   if (echoed === undefined) return [pass('SENS-NO-ECHO', ctx.caseId)];
   return [fail('SENS-NO-ECHO', evidence(spec, obs, ctx, 'no sensitive value in the response', 'the error response echoes a sensitive value that was sent'))];
 }
+
+/** The requirements every response is judged by, whichever step sent the request. */
+export const RESPONSE_REQUIREMENTS = ['SRV-NO-5XX', 'THR-429-TYPE', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
 
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 

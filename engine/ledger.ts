@@ -1,8 +1,8 @@
 // The ledger gathers verdicts per requirement: how many cases proved it, the first failures with their evidence,
-// what OBSERVE requirements saw, and why a requirement was skipped or is not applicable. Ledgers of several suite
-// files (and several identity management types) merge into one.
-import { showObservation, type ShownRequest, type ShownResponse } from '../reports/redact.ts';
-import type { Evidence, Status, Verdict } from './verdict.ts';
+// what OBSERVE requirements saw, which steps did not finish, and why a requirement was skipped or is not applicable.
+// Ledgers of several runs (shards) merge into one.
+import { showObservation, type ShownRequest, type ShownResponse } from '../core/redact.ts';
+import type { Evidence, Status, Verdict } from '../checks/verdict.ts';
 
 /** Failures kept per requirement: the first ones, which in the boundary phase are the simplest. */
 export const MAX_FAILURES_KEPT = 5;
@@ -22,6 +22,13 @@ export interface Entry {
   observed: string[];
   skip?: string;
   notApplicable?: string;
+  /** Steps that were to check it and did not finish. */
+  errors?: StepError[];
+}
+
+export interface StepError {
+  stepId: string;
+  message: string;
 }
 
 export type LedgerData = Record<string, Entry>;
@@ -50,6 +57,14 @@ export class Ledger {
     }
   }
 
+  /** A step that was to check these requirements did not finish. */
+  error(ids: readonly string[], stepId: string, message: string): void {
+    for (const id of ids) {
+      const errors = (this.entry(id).errors ??= []);
+      if (errors.length < MAX_FAILURES_KEPT) errors.push({ stepId, message });
+    }
+  }
+
   skip(id: string, reason: string): void {
     this.entry(id).skip ??= reason;
   }
@@ -69,16 +84,18 @@ export class Ledger {
       e.failures += other.failures;
       for (const ev of other.evidence) if (e.evidence.length < MAX_FAILURES_KEPT) e.evidence.push(ev);
       for (const o of other.observed) if (!e.observed.includes(o) && e.observed.length < MAX_OBSERVED_KEPT) e.observed.push(o);
+      for (const err of other.errors ?? []) if ((e.errors ??= []).length < MAX_FAILURES_KEPT) e.errors.push(err);
       if (other.skip) e.skip ??= other.skip;
       if (other.notApplicable) e.notApplicable ??= other.notApplicable;
     }
   }
 
-  /** A requirement's status: a failure wins; then a case that ran; then skip; then n/a. */
+  /** A requirement's status: a failure wins; then an unfinished step; then a case that ran; then skip; then n/a. */
   status(id: string): { status: Status; reason?: string } {
     const e = this.entries[id];
     if (!e) return { status: 'skip', reason: 'no check ran for it' };
     if (e.failures > 0) return { status: 'fail' };
+    if (e.errors?.length) return { status: 'error', reason: `step ${e.errors[0]!.stepId} did not finish: ${e.errors[0]!.message}` };
     if (e.cases > 0) return { status: 'pass' };
     if (e.skip) return { status: 'skip', reason: e.skip };
     if (e.notApplicable) return { status: 'n/a', reason: e.notApplicable };

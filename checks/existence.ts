@@ -2,21 +2,20 @@
 // instance, and an invalid request naming an unknown user. IDs that cannot exist are made up from the run's seed
 // (`conformance-missing-<hex>`): not UUID-shaped, so they can never name a real instance or user, and the same for
 // the same seed, so that a recorded run replays.
-import { madeUpId } from '../../targets/guard/ids.ts';
-import type { Case } from '../../generators/index.ts';
-import type { Observation } from '../../targets/index.ts';
-import { generatorsFor, type Fixture } from '../phases.ts';
-import type { Session } from '../session.ts';
-import { judge, type Verdict } from '../verdict.ts';
+import { madeUpId } from '../targets/guard/ids.ts';
+import type { Case } from '../generators/index.ts';
+import type { Observation } from '../targets/index.ts';
+import type { CheckContext, Fixture } from './context.ts';
+import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
 import { unchangedSince } from './read-back.ts';
 import { describeResponse, errorTypeOf } from './response-reading.ts';
 
 /** A valid case that is valid for every identity management type (so that whichever instance answers, only existence is in question). */
-export function universallyValidCase(session: Session, f: Fixture): Case {
+export function universallyValidCase(ctx: CheckContext, f: Fixture): Case {
   const valid = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk');
   const validEverywhere = (c: Case) =>
-    session.spec.identityManagementTypes.every((t) => session.validator.validate(session.spec.operation.name, { labels: c.labels, body: c.body }, t).violations.length === 0);
+    ctx.spec.identityManagementTypes.every((t) => ctx.validator.validate(ctx.spec.operation.name, { labels: c.labels, body: c.body }, t).violations.length === 0);
   const best = valid.filter(validEverywhere).sort((a, b) => Object.keys(bodyInfo(b)).length - Object.keys(bodyInfo(a)).length)[0];
   const chosen = best ?? valid[0];
   if (!chosen) throw new Error(`the generators gave no valid boundary case for ${f.set.identityManagementType}`);
@@ -24,8 +23,8 @@ export function universallyValidCase(session: Session, f: Fixture): Case {
 }
 
 /** The valid case with the most members for an identity management type: what an instance of that type accepts. */
-function fullestValidCase(session: Session, type: string): Case | undefined {
-  return generatorsFor(session, type)
+function fullestValidCase(ctx: CheckContext, type: string): Case | undefined {
+  return ctx.generatorsFor(type)
     .boundaryCases()
     .filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk')
     .sort((a, b) => Object.keys(bodyInfo(b)).length - Object.keys(bodyInfo(a)).length)[0];
@@ -33,58 +32,58 @@ function fullestValidCase(session: Session, type: string): Case | undefined {
 
 const bodyInfo = (c: Case) => ((c.body as { IdentityInfo?: object }).IdentityInfo ?? {}) as Record<string, unknown>;
 
-const notFoundTypes = (session: Session) => session.spec.operation.errors.filter((e) => e.status === 404).map((e) => e.type);
+const notFoundTypes = (ctx: CheckContext) => ctx.spec.operation.errors.filter((e) => e.status === 404).map((e) => e.type);
 
 /** A 404 with a declared not-found type, and the fixture user unchanged. */
-async function expectNotFound(session: Session, f: Fixture, requirementId: string, c: Case, what: string): Promise<Verdict[]> {
-  const obs: Observation = await sendCase(session, c);
-  session.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
-  const types = notFoundTypes(session);
-  const type = obs.response ? errorTypeOf(session.spec, obs.response)?.type : undefined;
+async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: string, c: Case, what: string): Promise<Verdict[]> {
+  const obs: Observation = await sendCase(ctx, c);
+  ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
+  const types = notFoundTypes(ctx);
+  const type = obs.response ? errorTypeOf(ctx.spec, obs.response)?.type : undefined;
   const ok = obs.response?.statusCode === 404 && !!type && types.includes(type);
   const expected = { summary: `404 with ${types.join(' or ')}`, status: [404], types };
-  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(session.spec, obs.response)}`), expected })];
-  const after = await unchangedSince(session, f.user.instanceId, f.user.userId, f.user.info);
+  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}`), expected })];
+  const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
   verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
   return verdicts;
 }
 
 const aimed = (c: Case, labels: Record<string, string>, id: string): Case => ({ ...c, id, labels, channel: 'sdk', replay: undefined });
 
-export async function unknownInstanceIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
-  const c = aimed(universallyValidCase(session, f), { InstanceId: madeUpId(session.config.seed, 'instance'), UserId: f.set.userId }, 'existence:unknown-instance');
-  return expectNotFound(session, f, 'EX-UNKNOWN-INSTANCE', c, 'an update naming an unknown instance');
+export async function unknownInstanceIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+  const c = aimed(universallyValidCase(ctx, f), { InstanceId: madeUpId(ctx.settings.seed, 'instance'), UserId: f.set.userId }, 'existence:unknown-instance');
+  return expectNotFound(ctx, f, 'EX-UNKNOWN-INSTANCE', c, 'an update naming an unknown instance');
 }
 
-export async function unknownUserIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
-  const c = aimed(universallyValidCase(session, f), { InstanceId: f.set.instanceId, UserId: madeUpId(session.config.seed, 'user') }, 'existence:unknown-user');
-  return expectNotFound(session, f, 'EX-UNKNOWN-USER', c, 'an update naming an unknown user');
+export async function unknownUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+  const c = aimed(universallyValidCase(ctx, f), { InstanceId: f.set.instanceId, UserId: madeUpId(ctx.settings.seed, 'user') }, 'existence:unknown-user');
+  return expectNotFound(ctx, f, 'EX-UNKNOWN-USER', c, 'an update naming an unknown user');
 }
 
-export async function foreignUserIsNotFound(session: Session, f: Fixture): Promise<Verdict[]> {
+export async function foreignUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   if (!f.set.secondInstanceId) {
-    session.ledger.skip('EX-FOREIGN-USER', 'needs a second instance (--second-instance-id)');
+    ctx.skip('EX-FOREIGN-USER', 'needs a second instance (--second-instance-id)');
     return [];
   }
   // The request is judged by the second instance: a body valid for its type leaves only existence in question.
-  const body = (f.set.secondInstanceType && fullestValidCase(session, f.set.secondInstanceType)) || universallyValidCase(session, f);
+  const body = (f.set.secondInstanceType && fullestValidCase(ctx, f.set.secondInstanceType)) || universallyValidCase(ctx, f);
   const c = aimed(body, { InstanceId: f.set.secondInstanceId, UserId: f.set.userId }, 'existence:user-of-another-instance');
-  return expectNotFound(session, f, 'EX-FOREIGN-USER', c, 'an update naming a user under another instance');
+  return expectNotFound(ctx, f, 'EX-FOREIGN-USER', c, 'an update naming a user under another instance');
 }
 
 /** PREC-VALIDATION-FIRST: the invalid cases of constraint requirements, aimed at an unknown user, get their 400. */
-export async function validationBeforeExistence(session: Session, f: Fixture): Promise<Verdict[]> {
+export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const constraintCases = f.generators
     .boundaryCases()
     .filter((c) => c.expected.outcome === 'rejected' && c.expected.types !== 'any' && c.channel === 'sdk')
     .filter((c, i, all) => all.findIndex((x) => x.requirementIds.join() === c.requirementIds.join()) === i);
   const verdicts: Verdict[] = [];
   for (const raw of constraintCases) {
-    const c = f.generators.withLabels(raw, { InstanceId: f.set.instanceId, UserId: madeUpId(session.config.seed, `precedence:${raw.id}`) });
+    const c = f.generators.withLabels(raw, { InstanceId: f.set.instanceId, UserId: madeUpId(ctx.settings.seed, `precedence:${raw.id}`) });
     if (c.labels.UserId === f.set.userId) continue;
-    const obs = await sendCase(session, c);
-    session.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
-    const problem = outcomeProblem(session, c, obs);
+    const obs = await sendCase(ctx, c);
+    ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
+    const problem = outcomeProblem(ctx, c, obs);
     verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
   }
   return verdicts;

@@ -1,6 +1,6 @@
 // Secrets never reach a report: signatures, session tokens and any credential value the run knows are replaced.
-import type { Observation } from '../targets/index.ts';
-import { text, type WireRequest, type WireResponse } from '../targets/wire.ts';
+import type { Observation } from './observation.ts';
+import { text, type WireRequest, type WireResponse } from './wire.ts';
 
 const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token']);
 export const REDACTED = '[redacted]';
@@ -41,4 +41,9 @@ export const showResponse = (r: WireResponse, secrets: readonly string[]): Shown
 export function showObservation(o: Observation | undefined, secrets: readonly string[]): { request?: ShownRequest; response?: ShownResponse; transportError?: string } {
   if (!o) return {};
   return { request: o.request.method ? showRequest(o.request, secrets) : undefined, response: o.response ? showResponse(o.response, secrets) : undefined, transportError: o.transportError };
+}
+
+/** Secret values the environment of this process knows (a secret key, a session token): never written. */
+export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'].map((k) => env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
 }

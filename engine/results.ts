@@ -1,70 +1,21 @@
-// results.json: every requirement of the catalogue with its status, cases and failures (with evidence and a
-// replay command), the target, the spec's model version, the seed and the summary. The HTML and JUnit reports
-// are rendered from this file alone.
+// Building results.json from a run's ledger: every requirement of the catalogue gets its status (with the reason for
+// a skip, n/a or error), its cases and its first failures with a replay command; then the summary and its verdict.
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Spec } from '../spec/index.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-import type { Entry, LedgerData, ShownEvidence } from '../suites/ledger.ts';
-import { Ledger } from '../suites/ledger.ts';
-import type { RestoreNote } from '../suites/session.ts';
-import type { Status } from '../suites/verdict.ts';
-import type { BaselineView } from './baseline.ts';
+import type { RestoreNote } from '../targets/aws/restore.ts';
+import type { Ledger, ShownEvidence } from './ledger.ts';
+import type { Execution, RequirementResult, Results } from './results-types.ts';
 import { summarize } from './summary.ts';
 
-export interface ResultFailure extends ShownEvidence {
-  replay: string;
-}
+export type { Execution, LevelSummary, RequirementResult, ResultFailure, Results, Verdict } from './results-types.ts';
+export type { Status } from '../checks/verdict.ts';
 
-export interface RequirementResult {
-  id: string;
-  level: string;
-  area: string;
-  title: string;
-  status: Status;
-  reason?: string;
-  cases: number;
-  failures: ResultFailure[];
-  /** Failures in all (failures lists the first few). */
-  failureCount: number;
-  observed?: string[];
-}
-
-export interface LevelSummary {
-  passed: number;
-  failed: number;
-  skipped: number;
-  notApplicable: number;
-}
-
-export interface Results {
-  tool: { name: string; version: string; commit?: string; sdk: string };
-  target: { kind: string; endpoint: string; region: string; identityManagementTypes: string[] };
-  spec: { model: Spec['model']; document: string; operation: string };
-  seed: number;
-  runs: number;
-  startedAt: string;
-  finishedAt: string;
-  summary: {
-    verdict: 'conformant' | 'not conformant';
-    must: LevelSummary;
-    should: LevelSummary;
-    observe: LevelSummary;
-    /** MUST passed / MUST run, as a fraction. */
-    score: number | null;
-  };
-  requirements: RequirementResult[];
-  fixtures: RestoreNote[];
-  /** `i/n` when the run was one shard of several (`compare --merge` joins them). */
-  shard?: string;
-  /** The baseline's verdict, when the run had one. */
-  baseline?: BaselineView;
-}
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ResultsInput {
   spec: Spec;
-  ledgers: LedgerData[];
+  ledger: Ledger;
   restore: RestoreNote[];
   tool: Results['tool'];
   target: Results['target'];
@@ -75,13 +26,13 @@ export interface ResultsInput {
   shard?: { text: string; ids: string[]; skipReason: string };
   startedAt: Date;
   finishedAt: Date;
+  execution?: Execution;
   /** Builds the one-line command that re-runs a failure. */
   replay: (requirementId: string, evidence: ShownEvidence) => string;
 }
 
 export function buildResults(input: ResultsInput): Results {
-  const ledger = new Ledger();
-  for (const l of input.ledgers) ledger.merge(l);
+  const { ledger } = input;
   const only = new Set(input.only);
   const types = input.target.identityManagementTypes;
   const inShard = new Set(input.shard?.ids ?? input.spec.requirements.map((r) => r.id));
@@ -93,7 +44,7 @@ export function buildResults(input: ResultsInput): Results {
   ledger.skip('THR-429-TYPE', 'no response was a 429 (the suite never provokes throttling)');
 
   const requirements = input.spec.requirements.map((r): RequirementResult => {
-    const e: Entry | undefined = ledger.entries[r.id];
+    const e = ledger.entries[r.id];
     const { status, reason } = ledger.status(r.id);
     return {
       id: r.id,
@@ -106,6 +57,7 @@ export function buildResults(input: ResultsInput): Results {
       failureCount: e?.failures ?? 0,
       failures: (e?.evidence ?? []).map((ev) => ({ ...ev, replay: input.replay(r.id, ev) })),
       ...(e?.observed.length ? { observed: e.observed } : {}),
+      ...(status === 'error' && e?.errors?.length ? { errors: e.errors } : {}),
     };
   });
 
@@ -117,9 +69,10 @@ export function buildResults(input: ResultsInput): Results {
     runs: input.runs,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
-    summary: summarize(requirements),
+    summary: summarize(requirements, { fixturesRestored: input.restore.every((n) => n.restored), stopped: input.execution?.stopped }),
     requirements,
     fixtures: input.restore,
     ...(input.shard ? { shard: input.shard.text } : {}),
+    ...(input.execution ? { execution: input.execution } : {}),
   };
 }

@@ -1,29 +1,28 @@
 // Running one generated case against a target and judging it: the outcome its requirements allow, the success
 // envelope, read-back, and nothing lost. Each named function proves the requirements it names.
 import { UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
-import type { Case } from '../../generators/index.ts';
-import type { Observation } from '../../targets/index.ts';
-import { utf8 } from '../../targets/wire.ts';
-import type { IdentityInfo, Session } from '../session.ts';
-import { judge, pass, type Evidence, type Expected, type Verdict } from '../verdict.ts';
+import type { Case } from '../generators/index.ts';
+import type { Observation } from '../targets/index.ts';
+import { utf8 } from '../core/wire.ts';
+import type { CheckContext, IdentityInfo, UserState } from './context.ts';
+
+export type { UserState };
+import { judge, pass, type Evidence, type Expected, type Verdict } from './verdict.ts';
 import { describeResponse, errorTypeOf, jsonOf } from './response-reading.ts';
 import { differingMembers, pollIdentity, readBackHolds, unchangedSince } from './read-back.ts';
 
-/** What the suite knows of a fixture user's identity info; refreshed from read-back after each accepted change. */
-export interface UserState {
-  instanceId: string;
-  userId: string;
-  info: IdentityInfo;
-  /** Rejected cases not yet followed by a read-back (config.rejectionBatch of them are read back at once). */
-  pending?: Case[];
-}
+/** What a case proves about state besides its own requirements, by what the target did with it. */
+export const CASE_STATE_REQUIREMENTS = {
+  accepted: ['OK-SUCCESS-ENVELOPE', 'RB-READBACK', 'OBS-OMITTED-MEMBERS', 'NL-OTHER-USERS-UNCHANGED'],
+  rejected: ['NL-REJECTED-UNCHANGED'],
+};
 
-export async function sendCase(session: Session, c: Case): Promise<Observation> {
+export async function sendCase(ctx: CheckContext, c: Case): Promise<Observation> {
   if (c.channel === 'sdk') {
     const body = c.body as Record<string, unknown>;
-    return session.target.send(new UpdateUserIdentityInfoCommand({ ...body, ...c.labels } as never));
+    return ctx.target.send(new UpdateUserIdentityInfoCommand({ ...body, ...c.labels } as never));
   }
-  return session.target.raw({ method: c.wire.method, path: c.wire.path, headers: c.wire.headers, body: utf8(c.wire.body) });
+  return ctx.target.raw({ method: c.wire.method, path: c.wire.path, headers: c.wire.headers, body: utf8(c.wire.body) });
 }
 
 export function expectedOf(c: Case): Expected {
@@ -36,10 +35,10 @@ export function expectedOf(c: Case): Expected {
 }
 
 /** The values of the sensitive members a case sends, for SENS-NO-ECHO. */
-export function sensitiveValuesOf(session: Session, c: Case): string[] {
+export function sensitiveValuesOf(ctx: CheckContext, c: Case): string[] {
   const info = (c.body as Record<string, unknown> | undefined)?.IdentityInfo;
   if (typeof info !== 'object' || info === null) return [];
-  return session.spec.members.filter((m) => m.sensitive).map((m) => (info as Record<string, unknown>)[m.name]).filter((v): v is string => typeof v === 'string');
+  return ctx.spec.members.filter((m) => m.sensitive).map((m) => (info as Record<string, unknown>)[m.name]).filter((v): v is string => typeof v === 'string');
 }
 
 export const evidenceOf = (c: Case, observation: Observation | undefined, problem: string): Evidence => ({
@@ -55,12 +54,12 @@ export const evidenceOf = (c: Case, observation: Observation | undefined, proble
 });
 
 /** Whether the response is one the case allows. */
-export function outcomeProblem(session: Session, c: Case, obs: Observation): string | undefined {
+export function outcomeProblem(ctx: CheckContext, c: Case, obs: Observation): string | undefined {
   const r = obs.response;
   if (!r) return `no response (${obs.transportError ?? 'unknown transport failure'})`;
   const e = c.expected;
-  const type = errorTypeOf(session.spec, r)?.type;
-  const got = describeResponse(session.spec, r);
+  const type = errorTypeOf(ctx.spec, r)?.type;
+  const got = describeResponse(ctx.spec, r);
   if (e.outcome === 'observed') return undefined;
   if (e.outcome === 'accepted') {
     if (!e.status.includes(r.statusCode)) return `a valid request was not accepted: got ${got}`;
@@ -75,40 +74,40 @@ export function outcomeProblem(session: Session, c: Case, obs: Observation): str
 }
 
 /** The verdicts of the requirements the case is labelled with (OBSERVE ones record what was seen). */
-export function caseOutcomeVerdicts(session: Session, c: Case, obs: Observation): Verdict[] {
-  const problem = outcomeProblem(session, c, obs);
+export function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
+  const problem = outcomeProblem(ctx, c, obs);
   return c.requirementIds.map((id) =>
-    c.expected.outcome === 'observed' ? pass(id, c.id, describeResponse(session.spec, obs.response)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
+    c.expected.outcome === 'observed' ? pass(id, c.id, describeResponse(ctx.spec, obs.response)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
   );
 }
 
 /** OK-SUCCESS-ENVELOPE: a 2xx has an empty body or {} and no error type. */
-export function successEnvelope(session: Session, c: Case, obs: Observation): Verdict[] {
+export function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
   const r = obs.response;
   if (!r || r.statusCode < 200 || r.statusCode >= 300) return [];
   const body = jsonOf(r);
   const emptyBody = r.body.length === 0 || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
-  const type = errorTypeOf(session.spec, r);
+  const type = errorTypeOf(ctx.spec, r);
   const problem = !emptyBody ? 'the success body is neither empty nor {}' : type ? `a 2xx carries the error type ${type.type}` : '';
   return [judge('OK-SUCCESS-ENVELOPE', !problem, evidenceOf(c, obs, problem))];
 }
 
 const accepted = (obs: Observation) => !!obs.response && obs.response.statusCode >= 200 && obs.response.statusCode < 300;
 /** The members of the spec's identity structure that a case sent as strings (unknown members are not stored). */
-const sentIdentity = (session: Session, c: Case): IdentityInfo => {
+const sentIdentity = (ctx: CheckContext, c: Case): IdentityInfo => {
   const info = (c.body as { IdentityInfo?: Record<string, unknown> } | undefined)?.IdentityInfo ?? {};
-  const members = new Set(session.spec.members.map((m) => m.name));
+  const members = new Set(ctx.spec.members.map((m) => m.name));
   return Object.fromEntries(Object.entries(info).filter((e): e is [string, string] => members.has(e[0]) && typeof e[1] === 'string'));
 };
 const aimsAt = (c: Case, state: UserState) => c.labels.InstanceId === state.instanceId && c.labels.UserId === state.userId;
 
 /** RB-READBACK and OBS-OMITTED-MEMBERS after an accepted update; refreshes the state. */
-async function readBackAfterAccept(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
-  const sent = sentIdentity(session, c);
-  const read = await readBackHolds(session, state.instanceId, state.userId, sent);
+async function readBackAfterAccept(ctx: CheckContext, c: Case, state: UserState): Promise<Verdict[]> {
+  const sent = sentIdentity(ctx, c);
+  const read = await readBackHolds(ctx, state.instanceId, state.userId, sent);
   const verdicts: Verdict[] = [];
   const wrong = differingMembers(sent, read.info);
-  verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, `DescribeUser did not return ${wrong.join(', ')} as sent within ${session.config.readBackWindowMs} ms`), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
+  verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms`), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
   const omitted = Object.keys(state.info).filter((k) => !(k in sent));
   for (const member of omitted) {
     verdicts.push(pass('OBS-OMITTED-MEMBERS', c.id, read.info && member in read.info ? `${member} omitted: kept` : `${member} omitted: cleared`));
@@ -122,12 +121,12 @@ async function readBackAfterAccept(session: Session, c: Case, state: UserState):
  * one (the default) every rejection is read back at once; a larger config.rejectionBatch saves requests on
  * targets that count them, and a failure then names the whole batch.
  */
-export async function flushRejections(session: Session, state: UserState): Promise<Verdict[]> {
+export async function flushRejections(ctx: CheckContext, state: UserState): Promise<Verdict[]> {
   const batch = state.pending ?? [];
   if (!batch.length) return [];
   state.pending = [];
   const before = state.info;
-  const after = await unchangedSince(session, state.instanceId, state.userId, before);
+  const after = await unchangedSince(ctx, state.instanceId, state.userId, before);
   if (after.info) state.info = after.info;
   const named = batch.length === 1 ? batch[0]!.id : `${batch.length} rejected requests (${batch[0]!.id} … ${batch.at(-1)!.id})`;
   return [
@@ -138,28 +137,28 @@ export async function flushRejections(session: Session, state: UserState): Promi
   ];
 }
 
-function rejectedChangedNothing(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
+function rejectedChangedNothing(ctx: CheckContext, c: Case, state: UserState): Promise<Verdict[]> {
   (state.pending ??= []).push(c);
-  return state.pending.length >= session.config.rejectionBatch ? flushRejections(session, state) : Promise.resolve([]);
+  return state.pending.length >= ctx.settings.rejectionBatch ? flushRejections(ctx, state) : Promise.resolve([]);
 }
 
 /** NL-OTHER-USERS-UNCHANGED: the second fixture user is as it was. */
-export async function otherUserUnchanged(session: Session, c: Case, other: UserState | undefined): Promise<Verdict[]> {
+export async function otherUserUnchanged(ctx: CheckContext, c: Case, other: UserState | undefined): Promise<Verdict[]> {
   if (!other) return [];
-  const after = await unchangedSince(session, other.instanceId, other.userId, other.info);
+  const after = await unchangedSince(ctx, other.instanceId, other.userId, other.info);
   return [judge('NL-OTHER-USERS-UNCHANGED', after.ok, { ...evidenceOf(c, after.observation, `user ${other.userId} changed when another user was updated`), expected: { summary: `DescribeUser of the other user still returns ${JSON.stringify(other.info)}` } })];
 }
 
 /** Runs one case against the fixture user and returns every verdict it gives. */
-export async function runCase(session: Session, c: Case, state: UserState, other?: UserState): Promise<Verdict[]> {
+export async function runCase(ctx: CheckContext, c: Case, state: UserState, other?: UserState): Promise<Verdict[]> {
   // A case that may be accepted changes the state: earlier rejections are read back first.
-  const verdicts = c.expected.outcome === 'rejected' ? [] : await flushRejections(session, state);
-  const obs = await sendCase(session, c);
-  verdicts.push(...caseOutcomeVerdicts(session, c, obs), ...successEnvelope(session, c, obs));
-  session.observe(obs, {
+  const verdicts = c.expected.outcome === 'rejected' ? [] : await flushRejections(ctx, state);
+  const obs = await sendCase(ctx, c);
+  verdicts.push(...caseOutcomeVerdicts(ctx, c, obs), ...successEnvelope(ctx, c, obs));
+  ctx.observe(obs, {
     caseId: c.id,
     input: c.body ?? c.wire.body,
-    sensitiveValues: sensitiveValuesOf(session, c),
+    sensitiveValues: sensitiveValuesOf(ctx, c),
     protocolLevel: c.expected.outcome !== 'rejected' || c.expected.types === 'any',
     seed: c.replay?.seed,
     path: c.replay?.path,
@@ -168,10 +167,10 @@ export async function runCase(session: Session, c: Case, state: UserState, other
   });
   if (!obs.response || !aimsAt(c, state)) return verdicts;
   if (accepted(obs)) {
-    verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(session, c, state) : await refresh(session, c, state)));
-    verdicts.push(...(await otherUserUnchanged(session, c, other)));
+    verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(ctx, c, state) : await refresh(ctx, c, state)));
+    verdicts.push(...(await otherUserUnchanged(ctx, c, other)));
   } else {
-    verdicts.push(...(await rejectedChangedNothing(session, c, state)));
+    verdicts.push(...(await rejectedChangedNothing(ctx, c, state)));
   }
   return verdicts;
 }
@@ -180,12 +179,12 @@ export async function runCase(session: Session, c: Case, state: UserState, other
  * After an observed case was accepted, the suite learns the new state without judging it: it polls until the
  * string members the case sent are visible (read-back may lag), and takes what it reads then.
  */
-async function refresh(session: Session, c: Case, state: UserState): Promise<Verdict[]> {
-  const sent = sentIdentity(session, c);
-  const read = await pollIdentity(session, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
+async function refresh(ctx: CheckContext, c: Case, state: UserState): Promise<Verdict[]> {
+  const sent = sentIdentity(ctx, c);
+  const read = await pollIdentity(ctx, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
   if (read.info) state.info = read.info;
   return [];
 }
 
-export const failed = (verdicts: Verdict[], session: Session) =>
-  verdicts.filter((v) => !v.pass && session.catalogue.get(v.requirementId).level !== 'OBSERVE');
+export const failed = (verdicts: Verdict[], ctx: CheckContext) =>
+  verdicts.filter((v) => !v.pass && ctx.catalogue.get(v.requirementId).level !== 'OBSERVE');

@@ -1,7 +1,7 @@
 // The one command line that re-runs a single failing case against the same target (or, with other target flags,
 // against any target). Secrets never appear in it: credentials come from the environment.
-import type { RunConfig } from '../suites/config.ts';
-import type { ShownEvidence } from '../suites/ledger.ts';
+import type { RunConfig } from './options.ts';
+import type { ShownEvidence } from './ledger.ts';
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -27,17 +27,16 @@ export function targetFlags(config: RunConfig): string[] {
   return out;
 }
 
+/**
+ * `replay --step STEP` re-runs the plan step that produced a failure, for every target (on a real account inside the
+ * same safety envelope as a run), with the run's seed; a random case or command sequence also names fast-check's
+ * path, so that only the shrunk case is sent again.
+ */
 export function replayCommand(config: RunConfig, requirementId: string, e: ShownEvidence): string {
-  // A real account is only written inside a run's safety envelope (budget, journal, restore): the requirement is
-  // re-checked by a run restricted to it, with the same seed (made-up IDs and random cases come from it).
-  if (config.target === 'aws' || config.target === 'replay') {
-    const budget = config.maxRequests !== undefined ? ['--max-requests', String(config.maxRequests)] : [];
-    return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', String(config.seed), '--runs', String(config.runs), ...budget].join(' ');
-  }
-  const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId, '--case', quote(e.caseId)];
-  if (e.identityManagementType) parts.push('--identity-management', e.identityManagementType);
-  if (e.generator) parts.push('--generator', quote(e.generator));
-  if (e.seed !== undefined) parts.push('--seed', String(e.seed));
+  const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId];
+  if (e.stepId) parts.push('--step', quote(e.stepId));
+  parts.push('--seed', String(e.seed ?? config.seed));
   if (e.path) parts.push('--path', quote(e.path));
+  if (config.maxRequests !== undefined && (config.target === 'aws' || config.target === 'replay')) parts.push('--max-requests', String(config.maxRequests));
   return parts.join(' ');
 }

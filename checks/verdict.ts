@@ -2,7 +2,9 @@
 // see a failure again. Checks return verdicts; the ledger (ledger.ts) gathers them per requirement.
 import type { Observation } from '../targets/index.ts';
 
-export type Status = 'pass' | 'fail' | 'skip' | 'n/a';
+/** `error`: a step that was to check the requirement did not finish (it threw, or the target's answer could not be
+ * read): the requirement is not proven either way, and the run is not conformant. */
+export type Status = 'pass' | 'fail' | 'error' | 'skip' | 'n/a';
 
 export interface Expected {
   /** In words, for the report: "400 with InvalidParameterException or InvalidRequestException". */
@@ -24,6 +26,8 @@ export interface Evidence {
   /** The generator a random case came from (replay needs it with seed and path). */
   generator?: string;
   identityManagementType?: string;
+  /** The plan step that produced it (engine/plan.ts): `replay --step` re-runs it. */
+  stepId?: string;
 }
 
 export interface Verdict {

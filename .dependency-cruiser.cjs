@@ -1,0 +1,48 @@
+// The import rules of connect-conformance (checked by `npm run deps`, part of `npm test`): layers import downwards
+// only, and no top-level folders import each other in a cycle.
+//
+//   core  <-  spec  <-  generators  <-  targets  <-  checks  <-  engine  <-  reports  <-  front ends (bin, api, vitest)
+//
+// variants (the suite's power tests), bench and test sit above everything; nothing below them imports them.
+const layer = (name, mayImport) => ({
+  name: `${name}-imports-downwards`,
+  comment: `${name}/ may import only ${mayImport.join(', ')} (and packages)`,
+  severity: 'error',
+  from: { path: `^${name}/` },
+  to: { path: '^[a-z-]+/', pathNot: [`^${name}/`, '^node_modules/', ...mayImport.map((m) => `^${m}/`)] },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core', []),
+    layer('spec', ['core']),
+    layer('generators', ['core', 'spec']),
+    layer('targets', ['core', 'spec']),
+    layer('checks', ['core', 'spec', 'generators', 'targets']),
+    layer('engine', ['core', 'spec', 'generators', 'targets', 'checks']),
+    layer('reports', ['core', 'spec', 'engine']),
+    layer('api', ['core', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports']),
+    layer('suites', ['api']),
+    layer('variants', ['core', 'spec', 'targets', 'engine', 'api']),
+    {
+      name: 'nothing-imports-bin',
+      comment: 'bin/ is the command line: argument parsing, printing and exit codes; no other folder imports it',
+      severity: 'error',
+      from: { pathNot: '^(bin|test|bench)/' },
+      to: { path: '^bin/' },
+    },
+    {
+      name: 'no-cycles',
+      comment: 'no import cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    parser: 'swc',
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^node_modules/' },
+  },
+};

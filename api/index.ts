@@ -1,0 +1,19 @@
+// The library: one call runs the conformance suite in the calling process and returns its results.
+//
+//   import { runConformance, writeReports } from 'connect-conformance';
+//   const results = await runConformance({ handler: myMock, identityManagementType: 'CONNECT_MANAGED', seed: 1 });
+//   writeReports('reports/out', results);            // results.json, index.html, junit.xml
+//   if (results.summary.verdict !== 'conformant') process.exitCode = 1;
+//
+// Options are the CLI's flags, camel-cased (engine/options.ts); a mistake in them throws a UserError (its message is
+// one line saying what to fix).
+export { runConformance } from '../engine/run.ts';
+export type { RunOptions, RunConfig, FixtureIds } from '../engine/options.ts';
+export type { RunEvent } from '../engine/events.ts';
+export type { Results, RequirementResult, ResultFailure, LevelSummary, Verdict, Execution } from '../engine/results.ts';
+export { verdictReason } from '../engine/summary.ts';
+export { writeReports } from '../reports/write.ts';
+export { UserError, UsageError, TargetConfigError, TargetUnreachable, TargetFault, isUserError } from '../core/errors.ts';
+export type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
+export type { TargetKind } from '../targets/index.ts';
+export { TARGET_KINDS } from '../targets/index.ts';

@@ -1,0 +1,76 @@
+// The vitest adapter: a mock author gates their mock inside their own vitest suite. One run of the engine in
+// beforeAll (so vitest's hook timeout applies to it), then one test per requirement of the catalogue: a failing MUST
+// or SHOULD fails its test with the evidence, an unfinished check (`error`) fails its test with the step that did not
+// finish, skip and n/a are skipped with the reason, OBSERVE requirements pass with what was seen; one more test fails
+// when a fixture user was not restored.
+//
+//   // conformance.test.ts
+//   import { describeConformance } from 'connect-conformance/vitest';
+//   import { handler } from './my-connect-mock.ts';
+//   await describeConformance('my Connect mock', { handler, identityManagementType: 'CONNECT_MANAGED', seed: 1 });
+import { beforeAll, describe, it, type TestContext } from 'vitest';
+import { runConformance } from '../engine/run.ts';
+import type { RunOptions } from '../engine/options.ts';
+import type { RequirementResult, Results } from '../engine/results.ts';
+import { verdictReason } from '../engine/summary.ts';
+import { defaultSpec } from '../spec/index.ts';
+
+export interface ConformanceTestOptions extends RunOptions {
+  /** Levels whose failures fail their test (default MUST and SHOULD). */
+  failOn?: ('MUST' | 'SHOULD')[];
+  /** How long the whole run may take (default 300 s). */
+  timeoutMs?: number;
+  /** Called with the results once the run is done (to write reports, for example). */
+  onResults?: (results: Results) => void;
+}
+
+function failureText(r: RequirementResult): string {
+  const lines = [`${r.id} [${r.level}] ${r.title}: ${r.failureCount} failing case(s)`];
+  for (const f of r.failures.slice(0, 3)) {
+    lines.push(`- ${f.caseId}${f.stepId ? ` (step ${f.stepId})` : ''}: ${f.problem}`, `  expected: ${f.expected.summary}`);
+    if (f.request) lines.push(`  request:  ${f.request.method} ${f.request.path} ${f.request.body.slice(0, 300)}`);
+    if (f.response) lines.push(`  response: ${f.response.status} ${f.response.body.slice(0, 300)}`);
+    lines.push(`  replay:   ${f.replay}`);
+  }
+  return lines.join('\n');
+}
+
+/** Declares one vitest test per requirement, judged on one conformance run of `options`. */
+export async function describeConformance(name: string, options: ConformanceTestOptions = {}): Promise<void> {
+  const spec = options.spec ?? (await defaultSpec());
+  const failOn = new Set(options.failOn ?? ['MUST', 'SHOULD']);
+  const { failOn: _f, timeoutMs = 300_000, onResults, ...runOptions } = options;
+  let results: Results | undefined;
+  describe(name, () => {
+    beforeAll(async () => {
+      results = await runConformance({ ...runOptions, spec });
+      onResults?.(results);
+    }, timeoutMs);
+
+    const resultOf = (id: string): RequirementResult => {
+      const r = results?.requirements.find((x) => x.id === id);
+      if (!r) throw new Error(`the run gave no result for ${id}`);
+      return r;
+    };
+
+    for (const requirement of spec.requirements) {
+      it(`${requirement.id} ${requirement.title}`, (ctx: TestContext) => {
+        const r = resultOf(requirement.id);
+        if (r.status === 'error') throw new Error(`${r.id} was not checked: ${r.reason ?? 'a step did not finish'}`);
+        if (r.status === 'skip' || r.status === 'n/a') return ctx.skip(`${r.status}: ${r.reason ?? ''}`);
+        if (r.status === 'fail' && failOn.has(r.level as 'MUST' | 'SHOULD')) throw new Error(failureText(r));
+        if (r.observed?.length) ctx.annotate(`observed: ${r.observed.join(' | ')}`);
+      });
+    }
+
+    it('every fixture user is restored', () => {
+      const unrestored = results?.fixtures.filter((f) => !f.restored) ?? [];
+      if (unrestored.length) throw new Error(unrestored.map((f) => `user ${f.userId}: ${f.note ?? 'not restored'}`).join('\n'));
+    });
+
+    it('the run checked something', () => {
+      if (!results) throw new Error('the run did not finish');
+      if (results.summary.verdict === 'nothing checked' || results.summary.verdict === 'incomplete') throw new Error(`${results.summary.verdict.toUpperCase()}: ${verdictReason(results.summary, results.fixtures)}`);
+    });
+  });
+}

@@ -1,0 +1,83 @@
+// What a check is handed: the spec, the target, the run's settings, the fixture it writes to, and where its verdicts
+// go. The engine (engine/) implements it; checks never see how a run is organised, only this.
+import type { Case, Generators } from '../generators/index.ts';
+import type { Observation } from '../core/observation.ts';
+import type { Catalogue, RequestValidator, Spec } from '../spec/index.ts';
+import type { Target } from '../targets/index.ts';
+import type { PollSchedule } from '../core/poll.ts';
+
+export type { PollSchedule };
+import type { EnvelopeContext } from './envelope.ts';
+import type { Verdict } from './verdict.ts';
+
+export type IdentityInfo = Record<string, string>;
+
+/** The fixtures one identity management type is checked on. */
+export interface FixtureSet {
+  identityManagementType: string;
+  instanceId: string;
+  userId: string;
+  secondUserId?: string;
+  /** Another instance, for the cross-instance check. */
+  secondInstanceId?: string;
+  /** Its identity management type, when known without a request (the built-in fixtures). */
+  secondInstanceType?: string;
+  /** Users this run created (deleted at the end). */
+  provisioned: string[];
+}
+
+/** What the suite knows of a fixture user's identity info; refreshed from read-back after each accepted change. */
+export interface UserState {
+  instanceId: string;
+  userId: string;
+  info: IdentityInfo;
+  /** Rejected cases not yet followed by a read-back (settings.rejectionBatch of them are read back at once). */
+  pending?: Case[];
+}
+
+/** A fixture set with its generators and the known state of its users. */
+export interface Fixture {
+  set: FixtureSet;
+  generators: Generators;
+  /** The fixture user, and the second user when there is one. */
+  user: UserState;
+  other?: UserState;
+}
+
+/** The settings checks read. */
+export interface CheckSettings {
+  seed: number;
+  /** Random-phase examples per property. */
+  runs: number;
+  poll: PollSchedule;
+  /** How many rejected requests are followed by one read-back (NL-REJECTED-UNCHANGED). */
+  rejectionBatch: number;
+  /** The target enforces SigV4: the authentication checks run. */
+  expectAuth: boolean;
+  /** Replays one random case (or command sequence): fast-check's path under `seed`. */
+  replayPath?: string;
+  /** Each fast-check run stops shrinking after this many executions of its property (bounded failure cost). */
+  maxShrinkExecutions: number;
+}
+
+export interface CheckContext {
+  spec: Spec;
+  catalogue: Catalogue;
+  validator: RequestValidator;
+  target: Target;
+  settings: CheckSettings;
+  /** Whether this run checks the requirement (--only). */
+  wants(requirementId: string): boolean;
+  /** Whether the requirement has already failed with evidence in this run (later cases need not pay for it again). */
+  failed(requirementId: string): boolean;
+  /** Records verdicts. */
+  record(...verdicts: Verdict[]): void;
+  /** Records the verdicts every response is judged by (the error envelope). */
+  observe(observation: Observation, context: EnvelopeContext): void;
+  /** A requirement this check cannot judge in this configuration, and why. */
+  skip(requirementId: string, reason: string): void;
+  /** Reads a user's identity info (DescribeUser); `info` is undefined when the read fails. */
+  readIdentity(instanceId: string, userId: string): Promise<{ info?: IdentityInfo; observation: Observation }>;
+  /** The generators of an identity management type. */
+  generatorsFor(identityManagementType: string): Generators;
+}

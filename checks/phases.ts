@@ -1,0 +1,54 @@
+// The two phases of the generated cases, as the best tools run them: a deterministic boundary phase that reaches
+// every input requirement (one case at a time, each a step of the plan), then a random phase with shrinking,
+// reproducible from the run's seed. Both aim every case at the fixture user (labels a case is about are kept).
+import fc from 'fast-check';
+import type { Case } from '../generators/index.ts';
+import { failed, flushRejections, runCase } from './cases.ts';
+import type { CheckContext, Fixture } from './context.ts';
+import type { Verdict } from './verdict.ts';
+
+const labelsOf = (f: Fixture) => ({ InstanceId: f.set.instanceId, UserId: f.set.userId });
+const wanted = (ctx: CheckContext, c: Case) => c.requirementIds.some((id) => ctx.wants(id));
+
+/** One boundary case, aimed at the fixture user, with every verdict it gives. */
+export async function boundaryCase(ctx: CheckContext, f: Fixture, raw: Case): Promise<Verdict[]> {
+  return runCase(ctx, f.generators.withLabels(raw, labelsOf(f)), f.user, f.other);
+}
+
+/** NL-REJECTED-UNCHANGED for the rejections not read back yet (with --rejection-batch above 1). */
+export const readBackRejections = (ctx: CheckContext, f: Fixture): Promise<Verdict[]> => flushRejections(ctx, f.user);
+
+/**
+ * The random phase of one generator: `runs` cases from the run's seed. A failing case is shrunk by fast-check
+ * (re-sending smaller cases), and the shrunk case is recorded with its seed and path for replay. Passing
+ * verdicts are recorded as they come; failing ones only for the final, shrunk case.
+ */
+export async function randomPhase(ctx: CheckContext, f: Fixture, generator: string): Promise<Verdict[]> {
+  const arbitrary = f.generators.arbitrary(generator);
+  let ownError: unknown;
+  // The verdicts of the last failing execution: fast-check's last failure is the shrunk counterexample, and the
+  // target's state may have moved on since, so it is recorded as it was seen rather than sent again.
+  let lastFailing: Verdict[] = [];
+  const property = fc.asyncProperty(arbitrary, async (raw) => {
+    if (!wanted(ctx, raw)) return true;
+    try {
+      const verdicts = await runCase(ctx, f.generators.withLabels(raw, labelsOf(f)), f.user, f.other);
+      const failures = failed(verdicts, ctx);
+      if (failures.length === 0) ctx.record(...verdicts);
+      else lastFailing = verdicts;
+      return failures.length === 0;
+    } catch (e) {
+      ownError ??= e;
+      throw e;
+    }
+  });
+  const result = await fc.check(property, { seed: ctx.settings.seed, numRuns: ctx.settings.runs, path: ctx.settings.replayPath });
+  const flushed = await flushRejections(ctx, f.user);
+  // A property that threw is the suite's own failure (a case that is not what its label says, a bug): fail closed.
+  if (ownError) throw ownError;
+  if (!result.failed) return flushed;
+  return [
+    ...flushed,
+    ...lastFailing.map((v) => (v.evidence ? { ...v, evidence: { ...v.evidence, seed: result.seed, path: result.counterexamplePath ?? undefined, generator } } : v)),
+  ];
+}

@@ -1,0 +1,357 @@
+// The one engine: runConformance(options) runs in the calling process, for every kind of target, and returns
+// Results. The CLI, the vitest adapter and the library are its front ends; none of them runs checks of its own.
+//
+// One run: the spec is loaded; the target is created (a real account's behind its safety envelope); preflight and
+// the fixtures' snapshot happen once; for each fixture set the plan (plan.ts) is chosen by the policy (local: every
+// step; sandbox: the covering ones, under a budget), and each step runs in turn. A step that throws, or whose target
+// answers something that is not a response, does not stop the run: the requirements it was to check are `error`,
+// and the run is not conformant. At the end the fixtures are restored once and verified, and the verdict is computed
+// from what was planned.
+import { performance } from 'node:perf_hooks';
+import type { CheckContext, CheckSettings, Fixture, FixtureSet, UserState } from '../checks/context.ts';
+import { envelopeVerdicts } from '../checks/envelope.ts';
+import type { Verdict } from '../checks/verdict.ts';
+import { TargetConfigError, TargetFault, UsageError } from '../core/errors.ts';
+import type { Observation } from '../core/observation.ts';
+import { DEFAULT_POLL, type PollSchedule } from '../core/poll.ts';
+import { envSecrets } from '../core/redact.ts';
+import { createGenerators, type Generators } from '../generators/index.ts';
+import { catalogue, createValidator, defaultSpec, type Spec } from '../spec/index.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type Envelope } from '../targets/aws/index.ts';
+import { createTarget, endsRun, SendStopped, type Target } from '../targets/index.ts';
+import type { RunEvent } from './events.ts';
+import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJournal, type RestoreNote } from './fixtures.ts';
+import { Ledger } from './ledger.ts';
+import { configOf, isSandbox, type RunConfig, type RunOptions } from './options.ts';
+import { planFor, type Step } from './plan.ts';
+import { replayCommand } from './replay-command.ts';
+import { buildResults, type Execution, type Results } from './results.ts';
+import { openSandbox, sandboxGenerators, type SandboxTarget } from './sandbox.ts';
+import { toolInfo } from './tool-info.ts';
+
+export type Policy = Execution['policy'];
+
+/** The poll schedule of a run: the configured window; on a real account fewer, later reads (each is a request). */
+export function pollScheduleOf(config: RunConfig, policy: Policy): PollSchedule {
+  return policy === 'sandbox' ? { windowMs: config.readBackWindowMs, firstMs: 500, factor: 2, maxMs: 1000 } : { ...DEFAULT_POLL, windowMs: config.readBackWindowMs };
+}
+
+/** Checks what can be checked of a configuration without a target: one line, exit 2, for a mistake. */
+function checkConfig(spec: Spec, config: RunConfig): void {
+  const known = new Set(spec.requirements.map((r) => r.id));
+  const unknown = config.only.filter((id) => !known.has(id));
+  if (unknown.length) throw new UsageError(`--only names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml, or connect-conformance list)`);
+  if (config.identityManagementType !== undefined && !spec.identityManagementTypes.includes(config.identityManagementType)) {
+    throw new UsageError(`--identity-management must be one of ${spec.identityManagementTypes.join(', ')} (got ${config.identityManagementType})`);
+  }
+  if (!Number.isInteger(config.runs) || config.runs < 1) throw new UsageError(`runs must be a whole number of at least 1 (got ${config.runs})`);
+}
+
+/** The target a run sends to, counted; with its envelope and journal on a real account. */
+interface OpenTarget {
+  target: Target;
+  sandbox?: SandboxTarget;
+  journal: FixtureJournal;
+  requests(): number;
+}
+
+/** Wraps a target's channels to count what the run sends (the engine's own count, for every kind of target). */
+function counted(target: Target, onRequest: () => void): Target {
+  return {
+    ...target,
+    send: (command) => {
+      onRequest();
+      return target.send(command);
+    },
+    raw: (request, signing) => {
+      onRequest();
+      return target.raw(request, signing);
+    },
+  };
+}
+
+async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void): Promise<OpenTarget> {
+  let requests = 0;
+  const onRequest = () => emit({ type: 'request', requests: ++requests });
+  if (isSandbox(config.target)) {
+    const sandbox = await openSandbox(spec, config, poll, secrets);
+    return { target: counted(sandbox.target, onRequest), sandbox, journal: sandbox.journal, requests: () => requests };
+  }
+  const target = await createTarget(spec, {
+    kind: config.target,
+    region: config.region,
+    endpointUrl: config.endpointUrl,
+    modulePath: config.modulePath,
+    handler: options.handler,
+    wrapHandler: options.wrapHandler,
+  });
+  return { target: counted(target, onRequest), journal: new MemoryJournal(), requests: () => requests };
+}
+
+/** The steps a policy runs, from the plan of one fixture set. */
+export function selectSteps(plan: Step[], config: RunConfig, policy: Policy): Step[] {
+  const only = new Set(config.only);
+  return plan.filter(
+    (s) =>
+      (config.step === undefined || s.key === config.step) &&
+      (policy === 'local' || s.tags.includes('covering')) &&
+      (!config.suites?.length || config.suites.includes(s.suite)) &&
+      // A replayed step runs whatever it checks (the requirement may be one judged on every response).
+      (config.step !== undefined || only.size === 0 || s.requirementIds.some((id) => only.has(id))),
+  );
+}
+
+/** The internals a test or the dry run may hand in instead of what the options would create. */
+export interface EngineOverrides {
+  /** A target to use instead of creating one (closed by its owner). */
+  target?: { target: Target; sandbox?: SandboxTarget; journal: FixtureJournal };
+}
+
+export async function runConformance(options: RunOptions = {}, overrides: EngineOverrides = {}): Promise<Results> {
+  const started = performance.now();
+  const startedAt = new Date();
+  const spec = options.spec ?? (await defaultSpec());
+  const config = configOf(options);
+  checkConfig(spec, config);
+  const emit = (e: RunEvent) => options.onEvent?.(e);
+  const policy: Policy = config.policy ?? (isSandbox(config.target) ? 'sandbox' : 'local');
+  const poll = pollScheduleOf(config, policy);
+  const secrets = [...(options.secrets ?? []), ...envSecrets()];
+
+  let requests = 0;
+  const opened: OpenTarget = overrides.target
+    ? { ...overrides.target, target: counted(overrides.target.target, () => emit({ type: 'request', requests: ++requests })), requests: () => requests }
+    : await openTarget(spec, config, options, poll, secrets, emit);
+  const { target, sandbox } = opened;
+  const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
+  const credentials = await target.sdk.config.credentials().catch(() => undefined);
+  for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
+  const onAbort = () => envelope?.interrupt('the run was stopped');
+  options.signal?.addEventListener('abort', onAbort);
+
+  const cat = catalogue(spec);
+  const ledger = new Ledger(secrets);
+  const settings: CheckSettings = {
+    seed: config.seed,
+    runs: config.runs,
+    poll,
+    rejectionBatch: config.rejectionBatch,
+    expectAuth: config.expectAuth || target.enforcesAuth === true,
+    replayPath: config.replayPath,
+    maxShrinkExecutions: 200,
+  };
+  const only = new Set(config.only);
+  const wants = (id: string) => only.size === 0 || only.has(id);
+  let currentStep: string | undefined;
+  const record = (...verdicts: Verdict[]) => {
+    for (const v of verdicts) {
+      if (!wants(v.requirementId)) continue;
+      const stamped = v.evidence && !v.evidence.stepId && currentStep ? { ...v, evidence: { ...v.evidence, stepId: currentStep } } : v;
+      const failing = !stamped.pass && cat.get(stamped.requirementId).level !== 'OBSERVE';
+      const first = failing && !ledger.failed(stamped.requirementId);
+      ledger.add(stamped);
+      if (failing) emit({ type: 'verdict', requirementId: stamped.requirementId, status: 'fail', first, stepId: currentStep, problem: stamped.evidence?.problem ?? '' });
+    }
+  };
+  const generatorCache = new Map<string, Generators>();
+  const fixtureLabels: Record<string, string> = {};
+  const generatorsFor = (type: string): Generators => {
+    let g = generatorCache.get(type);
+    if (!g) generatorCache.set(type, (g = envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type)));
+    return g;
+  };
+  const ctx: CheckContext = {
+    spec,
+    catalogue: cat,
+    validator: createValidator(spec),
+    target,
+    settings,
+    wants,
+    failed: (id) => ledger.failed(id),
+    record,
+    observe: (observation: Observation, context) => record(...envelopeVerdicts(spec, observation, context)),
+    skip: (id, reason) => {
+      if (wants(id)) ledger.skip(id, reason);
+    },
+    readIdentity: (instanceId, userId) => readIdentity(target, instanceId, userId),
+    generatorsFor,
+  };
+
+  const execution: Execution = {
+    policy,
+    poll,
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    requests: 0,
+    steps: { planned: 0, done: 0, errors: 0, ended: 0, notRun: 0 },
+    stepErrors: [],
+    ended: [],
+    ms: 0,
+  };
+  let restore: RestoreNote[] = [];
+  let types: string[] = config.identityManagementType ? [config.identityManagementType] : target.builtinFixtures ? spec.identityManagementTypes : [];
+
+  /** A step (or the fixtures' set-up) did not finish: its requirements are `error`. */
+  const stepError = (ids: readonly string[], stepId: string, e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    execution.stepErrors.push({ stepId, message });
+    ledger.error(ids.filter(wants), stepId, message);
+  };
+
+  try {
+    let lifecycle: FixtureLifecycle | undefined;
+    let sets: FixtureSet[] = [];
+    envelope?.setContext('preflight');
+    try {
+      sets = await preflight(spec, config, target);
+      types = [...new Set(sets.map((s) => s.identityManagementType))];
+      envelope?.setContext('fixtures');
+      lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll);
+    } catch (e) {
+      if (e instanceof SendStopped) throw new TargetConfigError(`${config.target === 'replay' ? 'the cassette does not hold this run (same flags and --seed as the recorded run?)' : 'the run could not start'}: ${e.message}`);
+      if (!(e instanceof TargetFault)) throw e;
+      // The target broke before any check could run: every requirement the run was to check is an error.
+      if (!types.length) types = spec.identityManagementTypes;
+      stepError(
+        spec.requirements.filter((r) => r.appliesTo.some((t) => types.includes(t))).map((r) => r.id),
+        'fixtures',
+        e,
+      );
+    }
+    if (lifecycle) {
+      try {
+        await runPlan();
+      } finally {
+        envelope?.setContext('restore');
+        restore = await lifecycle.restore();
+        for (const n of restore) emit({ type: 'restored', userId: n.userId, restored: n.restored, note: n.note });
+      }
+    }
+
+    async function runPlan(): Promise<void> {
+      const planned: { fixture: Fixture; steps: Step[] }[] = [];
+      for (const set of sets) {
+        const fixture = await fixtureOf(set);
+        planned.push({ fixture, steps: selectSteps(planFor(fixture), config, policy) });
+      }
+      if (config.step !== undefined && planned.every((p) => p.steps.length === 0)) {
+        throw new UsageError(`--step ${config.step}: no such step in the plan of this run (types ${types.join(', ')}); copy the step ID from results.json`);
+      }
+      const total = planned.reduce((n, p) => n + p.steps.length, 0);
+      execution.steps.planned = total;
+      emit({ type: 'plan', steps: total, identityManagementTypes: types });
+      let index = 0;
+      let stopped: SendStopped | undefined;
+      for (const { fixture, steps } of planned) {
+        fixtureLabels.InstanceId = fixture.set.instanceId;
+        fixtureLabels.UserId = fixture.set.userId;
+        for (const step of steps) {
+          if (stopped) {
+            execution.steps.notRun++;
+            continue;
+          }
+          index++;
+          currentStep = step.key;
+          envelope?.setContext(step.key, step.requirementIds);
+          emit({ type: 'step-started', stepId: step.key, suite: step.suite, index, steps: total });
+          const t0 = performance.now();
+          const sentBefore = opened.requests();
+          const failuresBefore = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0);
+          let outcome: 'done' | 'error' | 'ended' = 'done';
+          let message: string | undefined;
+          try {
+            const verdicts = await step.run(ctx, fixture);
+            if (verdicts) record(...verdicts);
+            execution.steps.done++;
+          } catch (e) {
+            if (e instanceof SendStopped && endsRun(e)) {
+              stopped = e;
+              outcome = 'ended';
+              message = e.message;
+              execution.steps.notRun++;
+            } else if (e instanceof SendStopped) {
+              // The envelope ended this step (a refusal, persistent throttling, a cassette miss): its requirements
+              // are skipped with why; the run goes on.
+              const context = envelope?.currentContext;
+              const requirementIds = context?.requirementIds.length ? context.requirementIds : step.requirementIds;
+              execution.ended.push({ stepId: context?.label ?? step.key, kind: e.kind, requirementIds, message: e.message });
+              for (const id of requirementIds) ctx.skip(id, e.message);
+              execution.steps.ended++;
+              outcome = 'ended';
+              message = e.message;
+            } else {
+              stepError(step.requirementIds, step.key, e);
+              execution.steps.errors++;
+              outcome = 'error';
+              message = e instanceof Error ? e.message : String(e);
+            }
+          } finally {
+            currentStep = undefined;
+          }
+          const failures = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0) - failuresBefore;
+          emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome, message, requests: opened.requests() - sentBefore, failures, elapsedMs: performance.now() - t0 });
+        }
+      }
+      // The 429s the envelope absorbed are still responses: their envelope is judged (THR-429-TYPE and the rest).
+      envelope?.throttled.forEach(({ request, response }, i) =>
+        ctx.observe({ channel: 'raw', request, response }, { caseId: `throttled:${i + 1}`, input: undefined, sensitiveValues: [], protocolLevel: true }),
+      );
+      if (stopped) {
+        execution.stopped = stopped.message;
+        emit({ type: 'stopped', reason: stopped.message });
+        // Every applicable requirement that no case reached is skipped with the reason (THR-429-TYPE keeps its own).
+        for (const r of spec.requirements) {
+          if (!r.appliesTo.some((t) => types.includes(t)) || r.id === 'THR-429-TYPE') continue;
+          if ((ledger.entries[r.id]?.cases ?? 0) > 0) continue;
+          ctx.skip(r.id, `not reached: ${stopped.message}`);
+        }
+      }
+    }
+
+    /** The fixture of a set: its users as snapshotted (a user the run created is read). */
+    async function fixtureOf(set: FixtureSet): Promise<Fixture> {
+      const state = async (userId: string): Promise<UserState> => {
+        const info = lifecycle!.snapshotOf(userId) ?? (await ctx.readIdentity(set.instanceId, userId)).info;
+        if (!info) throw new TargetConfigError(`cannot read the user ${userId} the run created in instance ${set.instanceId}`);
+        return { instanceId: set.instanceId, userId, info: { ...info } };
+      };
+      return { set, generators: generatorsFor(set.identityManagementType), user: await state(set.userId), other: set.secondUserId ? await state(set.secondUserId) : undefined };
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!overrides.target) await target.close();
+    sandbox?.finish(restore);
+  }
+
+  execution.requests = opened.requests();
+  if (envelope) {
+    const real = config.target === 'aws';
+    execution.envelope = {
+      sent: envelope.budget.sent,
+      maxRequests: envelope.budget.max,
+      reserve: envelope.budget.reserve,
+      rate: real ? envelope.bucket.rate : null,
+      burst: real ? envelope.bucket.burst : null,
+      throttled: envelope.throttled.length,
+      transportRetries: envelope.transportRetries,
+      refusals: [...envelope.guard.refusals],
+      steps: Object.fromEntries(envelope.steps),
+      ...(envelope.recorder ? { recorded: envelope.recorder.definitions.length } : {}),
+    };
+  }
+  execution.ms = Math.round(performance.now() - started);
+  return buildResults({
+    spec,
+    ledger,
+    restore,
+    tool: toolInfo(),
+    target: { kind: target.kind, endpoint: target.endpoint, region: config.region, identityManagementTypes: types },
+    seed: config.seed,
+    runs: config.runs,
+    only: config.only,
+    shard: config.shard,
+    startedAt,
+    finishedAt: new Date(),
+    execution,
+    replay: (id, evidence) => replayCommand({ ...config, expectAuth: settings.expectAuth }, id, evidence),
+  });
+}

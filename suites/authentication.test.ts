@@ -1,5 +1,0 @@
-// The authentication suite (see plan.ts), run against the configured target.
-import { conformanceSuite } from './harness.ts';
-import { SUITES } from './plan.ts';
-
-await conformanceSuite('authentication', SUITES.authentication!);
