@@ -53,7 +53,14 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
   'x-protocol': {
     where: ROOT,
     whereText: 'the document root',
-    check: (v) => (isObject(v) ? undefined : 'must be an object'),
+    check: (v) => {
+      if (!isObject(v)) return 'must be an object';
+      const m = v.methodNotAllowed;
+      if (!isObject(m) || !Number.isInteger(m.status) || (m.status as number) < 400 || (m.status as number) > 499 || typeof m.header !== 'string' || !m.header) {
+        return 'methodNotAllowed must be { status: a 4xx status, header: the header that names the allowed methods }';
+      }
+      return undefined;
+    },
   },
   'x-normalization': {
     where: SCHEMA_PROPERTY,

@@ -114,6 +114,8 @@ export interface ProtocolSpec {
   unknownOperationError: { status: number; type: string };
   unsupportedMediaTypeError: { status: number; type: string };
   requestTooLargeError: { status: number; type: string };
+  /** A 405 for a method the path does not have names the path's methods in this header. */
+  methodNotAllowed: { status: number; header: string };
   outcomes: Record<OutcomeKind, OutcomeSpec>;
 }
 
