@@ -222,7 +222,7 @@ describe('loopback floor', () => {
       ['0.75 × loopback floor', true],
     ]);
     expect(throughputTable(run(3000))).toContain('serve ≥ 0.7 × loopback floor');
-    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, noOtherUserRead: false, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
+    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
     const r = buildResults(
       {
         throughput: run(3000),

@@ -369,3 +369,16 @@ describe('SigV4 verification with cached signers', () => {
     expect([cache.size, made]).toEqual([2, 4]);
   });
 });
+
+describe('the reference answers rejections without capturing stacks', () => {
+  it('an HttpError carries its status, type and message, and no stack frames; the stack limit is left as it was', async () => {
+    const { HttpError } = await import('../targets/reference/service.ts');
+    const limit = Error.stackTraceLimit;
+    const e = new HttpError(404, 'ResourceNotFoundException', 'The specified user was not found in the instance.');
+    expect(e).toBeInstanceOf(Error);
+    expect([e.status, e.type, e.message]).toEqual([404, 'ResourceNotFoundException', 'The specified user was not found in the instance.']);
+    expect(String(e.stack).split('\n').filter((line) => line.trim().startsWith('at '))).toEqual([]);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(String(new Error('x').stack)).toContain('\n    at ');
+  });
+});
