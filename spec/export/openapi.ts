@@ -382,8 +382,8 @@ function describe(ctx: Context): string {
   );
 
   const notExpressed: string[] = [];
-  const normalized = spec.members.filter((m) => m.normalization && !rules.forbidden.includes(m.name));
-  if (normalized.length) notExpressed.push(`x-normalization: ${normalized.map((m) => `${m.name} must be in ${m.normalization}`).join(', ')}; a value that is not is rejected with 400.`);
+  const normalized = spec.members.filter((m) => m.normalization);
+  if (normalized.length) notExpressed.push(`x-normalization: ${normalized.map((m) => `${m.name} must be in ${m.normalization}`).join(', ')} (where the member is allowed); a value that is not is rejected with 400.`);
   const sensitive = spec.members.filter((m) => m.sensitive);
   if (sensitive.length) notExpressed.push(`x-sensitive: the values of ${sensitive.map((m) => m.name).join(', ')} never appear in an error response.`);
   for (const m of spec.members.filter((x) => x.readings.length && !rules.forbidden.includes(x.name))) {
@@ -397,6 +397,14 @@ function describe(ctx: Context): string {
   notExpressed.push(
     `x-protocol.outcomes: a request that cannot be read (deserialization) or matches no operation (routing) may get any error type; this document lists the ones AWS front ends use, so a tool flags another one where the suite does not.`,
   );
+  const encoded = spec.operation.labels.filter((l) => spec.constraints.some((c) => c.member === l.name && c.keyword === 'encoding')).map((l) => l.name);
+  if (encoded.length) {
+    notExpressed.push(`The labels ${encoded.join(' and ')} travel percent-encoded as UTF-8; a label whose bytes do not decode gets a 4xx with an error type (a URL rule, not a schema one).`);
+  }
+  const open = spec.requirements.filter((r) => r.level === 'OBSERVE' && r.appliesTo.includes(type));
+  if (open.length) {
+    notExpressed.push(`Left open by the contract, observed and never judged (a tool's positive or negative tests may flag either answer): ${open.map((r) => `${r.id} (${r.title})`).join('; ')}.`);
+  }
   const byArea = new Map<string, string[]>();
   for (const r of spec.requirements.filter((x) => !x.constrains.length && x.appliesTo.includes(type) && x.level !== 'OBSERVE')) {
     byArea.set(r.area, [...(byArea.get(r.area) ?? []), `${r.id} (${r.level})`]);
