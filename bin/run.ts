@@ -12,7 +12,7 @@ import { defaultSpec, type Spec } from '../spec/index.ts';
 import { progress, progressMode } from './progress.ts';
 import { printSummary } from './run-output.ts';
 import { runConfig, TARGET_HELP } from './run-config.ts';
-import { dryRun, printSandboxSummary, SANDBOX_HELP } from './sandbox.ts';
+import { dryRun, printSandboxSummary, printUndo, SANDBOX_HELP } from './sandbox.ts';
 
 export const RUN_HELP = `Usage: connect-conformance run [flags]        (npm run conformance -- [flags])
 
@@ -71,7 +71,18 @@ export async function run(args: string[]): Promise<number> {
   console.log(`connect-conformance: ${config.target} target; seed ${config.seed}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`);
   let results: Results;
   try {
-    results = await runConformance({ ...config, spec, onEvent: shown.onEvent, signal: abort.signal });
+    results = await runConformance({
+      ...config,
+      spec,
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === 'journal-undone') {
+          console.log(`connect-conformance: an earlier run in ${e.journalDir} did not finish; undoing what its journal records first`);
+          printUndo(e);
+        }
+        shown.onEvent(e);
+      },
+    });
   } finally {
     shown.done();
     process.off('SIGINT', onInt);
@@ -105,7 +116,8 @@ function sandboxStats(results: Results) {
     refusals: envelope.refusals,
     stopped: e.stopped ?? null,
     ended: e.ended,
-    cassetteMisses: [...new Set(misses.flatMap((m) => m.requirementIds))],
+    // The requirements the cassette's misses left unchecked.
+    cassetteMisses: [...new Set(misses.flatMap((m) => m.requirementIds))].filter((id) => results.requirements.find((r) => r.id === id)?.status === 'skip'),
     steps: envelope.steps,
     ...(envelope.recorded !== undefined ? { recorded: envelope.recorded } : {}),
   };

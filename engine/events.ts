@@ -12,4 +12,6 @@ export type RunEvent =
   | { type: 'request'; requests: number }
   /** The run stopped before its plan was done (budget, time, interruption). */
   | { type: 'stopped'; reason: string }
-  | { type: 'restored'; userId: string; restored: boolean; note?: string };
+  | { type: 'restored'; userId: string; restored: boolean; note?: string }
+  /** An earlier run against the same account left work in its journal: it was undone before this run started. */
+  | { type: 'journal-undone'; journalDir: string; notes: { userId: string; restored: boolean; note?: string }[]; unknown: { instanceId: string; username: string }[] };

@@ -129,7 +129,9 @@ export async function preflight(spec: Spec, config: RunConfig, target: Target): 
     throw new TargetConfigError(`no AWS credentials for the target (${e.message.split('\n')[0]}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`);
   });
   const sets = await resolveFixtureSets(spec, config, target);
-  for (const set of sets) {
+  // Reading the identity management type already reached the instance; otherwise one request shows the target answers.
+  const typeWasRead = !config.identityManagementType && !target.builtinFixtures;
+  for (const set of typeWasRead ? [] : sets) {
     const probe = await target.send(new DescribeInstanceCommand({ InstanceId: set.instanceId }));
     reachable(probe, target.endpoint);
   }

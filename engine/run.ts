@@ -74,7 +74,7 @@ async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, po
   let requests = 0;
   const onRequest = () => emit({ type: 'request', requests: ++requests });
   if (isSandbox(config.target)) {
-    const sandbox = await openSandbox(spec, config, poll, secrets);
+    const sandbox = await openSandbox(spec, config, poll, secrets, emit);
     return { target: counted(sandbox.target, onRequest), sandbox, journal: sandbox.journal, requests: () => requests };
   }
   const target = await createTarget(spec, {
@@ -126,7 +126,8 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
   const credentials = await target.sdk.config.credentials().catch(() => undefined);
   for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
-  const onAbort = () => envelope?.interrupt('the run was stopped');
+  const abortReason = () => String(options.signal?.reason ?? 'aborted');
+  const onAbort = () => envelope?.interrupt(abortReason());
   options.signal?.addEventListener('abort', onAbort);
 
   const cat = catalogue(spec);
@@ -245,6 +246,8 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         fixtureLabels.InstanceId = fixture.set.instanceId;
         fixtureLabels.UserId = fixture.set.userId;
         for (const step of steps) {
+          // A target without an envelope has no request to refuse: an abort stops the run between steps.
+          if (!stopped && options.signal?.aborted && !envelope) stopped = new SendStopped('interrupted', `interrupted (${abortReason()})`);
           if (stopped) {
             execution.steps.notRun++;
             continue;

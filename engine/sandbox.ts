@@ -21,17 +21,18 @@ import type { RestoreNote } from '../targets/aws/restore.ts';
 import { pollWaits, type PollSchedule } from '../core/poll.ts';
 import { MemoryJournal, RESTORE_ATTEMPTS, type FixtureJournal } from './fixtures.ts';
 import type { RunConfig } from './options.ts';
+import type { RunEvent } from './events.ts';
 
 /** Options the sandbox generates with: values that can reach no one. */
 export const SANDBOX_GENERATOR_OPTIONS = { fictionalMobiles: true, strictMail: true } as const;
 
-/** Requests kept back for restore: per snapshot, two attempts of an update and the reads of one poll window; per
+/** Requests kept back for restore: per snapshot, its update (and one retry) and the reads of one poll window; per
  * created user its deletion and one retry. */
 export function reserveFor(config: RunConfig, poll: PollSchedule): number {
   const snapshots = config.provision ? 0 : [config.fixtures.userId, config.fixtures.secondUserId].filter(Boolean).length;
   const created = config.provision ? 2 : 0;
   const readsPerWindow = 1 + [...pollWaits(poll)].length;
-  return snapshots * RESTORE_ATTEMPTS * (1 + readsPerWindow) + created * 2 + 2;
+  return snapshots * (RESTORE_ATTEMPTS + readsPerWindow) + created * 2 + 2;
 }
 
 const PATH_LABEL = /\{([^}]+)\}/g;
@@ -114,7 +115,7 @@ export interface SandboxTarget {
 }
 
 /** Opens the envelope of an aws or replay run; on aws, finishes an earlier run's journal first. */
-export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSchedule, secrets: string[]): Promise<SandboxTarget> {
+export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void = () => {}): Promise<SandboxTarget> {
   const isAws = config.target === 'aws';
   const allow = isAws ? (config.allowInstances ?? []) : [config.fixtures.instanceId, config.fixtures.secondInstanceId].filter((x): x is string => !!x);
   for (const id of [config.fixtures.instanceId, config.fixtures.secondInstanceId]) {
@@ -132,6 +133,7 @@ export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSched
     const cleanupTarget = await createTarget(spec, { kind: 'aws', region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, envelope: journalEnvelope(previous, resumed, budget, bucket), requestTimeoutMs: config.requestTimeoutMs });
     try {
       undone = await undoJournal(spec, cleanupTarget, resumed);
+      emit({ type: 'journal-undone', journalDir: dir!, notes: undone.notes, unknown: undone.unknown });
       if (!isFinished(resumed.pending)) throw new TargetConfigError(`could not undo the earlier run recorded in ${resumed.file}; run connect-conformance cleanup --report-dir ${dir} and check its users`);
     } finally {
       await cleanupTarget.close();

@@ -39,7 +39,7 @@ export const shardSkipReason = (shard: Shard) => `${SHARD_SKIP_PREFIX} ${shardTe
 
 export const isShardSkip = (r: Pick<RequirementResult, 'status' | 'reason'>) => r.status === 'skip' && (r.reason ?? '').startsWith(SHARD_SKIP_PREFIX);
 
-const rank = (r: RequirementResult) => (r.status === 'fail' ? 4 : r.status === 'pass' ? 3 : isShardSkip(r) ? 0 : r.status === 'skip' ? 2 : 1);
+const rank = (r: RequirementResult) => (r.status === 'fail' ? 5 : r.status === 'error' ? 4 : r.status === 'pass' ? 3 : isShardSkip(r) ? 0 : r.status === 'skip' ? 2 : 1);
 
 function same(list: ShardResults[], what: string, pick: (r: ShardResults) => unknown): void {
   const first = pick(list[0]!);
@@ -78,6 +78,7 @@ function mergeRequirement(parts: RequirementResult[]): RequirementResult {
     ...rest,
     status: best.status,
     ...(best.reason !== undefined && best.status !== 'pass' && best.status !== 'fail' ? { reason: best.reason } : {}),
+    ...(best.status === 'error' ? { errors: parts.flatMap((p) => p.errors ?? []).slice(0, MAX_FAILURES_KEPT) } : {}),
     cases: parts.reduce((n, p) => n + p.cases, 0),
     failures,
     failureCount: parts.reduce((n, p) => n + p.failureCount, 0),
@@ -104,7 +105,7 @@ export function mergeResults(list: ShardResults[]): Results {
     ...first,
     startedAt: times('startedAt')[0]!,
     finishedAt: times('finishedAt').at(-1)!,
-    summary: summarize(requirements),
+    summary: summarize(requirements, { fixturesRestored: list.every((r) => r.fixtures.every((f) => f.restored)), stopped: list.map((r) => r.summary.stopped).find((s) => s) }),
     requirements,
     fixtures: list.flatMap((r) => r.fixtures),
   };

@@ -35,7 +35,7 @@ export interface Faults {
   /** Answer this arrival with 429 ThrottlingException (and this Retry-After, if any). */
   throttle?: (n: number) => { retryAfter?: string } | undefined;
   /** Answer this arrival with 500 InternalServiceException, without handling it. */
-  fail?: (n: number) => boolean;
+  fail?: (n: number, request: WireRequest) => boolean;
   /** Wait this long before handling this arrival. */
   delayMs?: (n: number) => number;
   /** Close the connection of this arrival without an answer. */
@@ -76,7 +76,7 @@ export async function startCountingServer(spec: Spec, options: { fixtures?: Fixt
     if (throttle) {
       entry.fault = '429';
       response = error(429, 'ThrottlingException', 'Rate exceeded', throttle.retryAfter ? { 'retry-after': throttle.retryAfter } : {});
-    } else if (faults.fail?.(n)) {
+    } else if (faults.fail?.(n, request)) {
       entry.fault = '500';
       response = error(500, 'InternalServiceException', 'Request processing failed because of an error or failure with the service.');
     } else {

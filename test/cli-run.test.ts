@@ -64,7 +64,7 @@ describe('connect-conformance run', () => {
     expect(caught.failures[0]!.response?.status).toBe(400);
     expect(res.requirements.find((x) => x.id === 'IN-FIRSTNAME-MAXLEN')).toMatchObject({ status: 'skip', reason: 'not selected by --only' });
     const replay = caught.failures[0]!.replay;
-    expect(replay).toMatch(/^npx connect-conformance replay .*--requirement EX-UNKNOWN-USER --case existence:unknown-user/);
+    expect(replay).toMatch(/^npx connect-conformance replay .*--requirement EX-UNKNOWN-USER --step CONNECT_MANAGED\/existence\/unknown-user --seed \d+/);
     const again = await cli(replay.split(' ').slice(2), env);
     expect(again.code, again.stdout + again.stderr).toBe(1);
     expect(again.stdout).toContain('FAIL EX-UNKNOWN-USER');

@@ -226,19 +226,21 @@ describe('HTML report', () => {
 });
 
 describe('JUnit XML', () => {
-  it('is well-formed, with one testcase per requirement, classname = area, name = "ID title"', () => {
+  it('is well-formed, with one testcase per requirement, classname = area, name = "ID title", and one for the run', () => {
     const r = failing();
     const xml = renderJunit(r);
     const root = parseXml(xml);
     expect(root.name).toBe('testsuites');
     const cases = all(root, 'testcase');
-    expect(cases).toHaveLength(r.requirements.length);
+    // One per requirement, and the run's verdict (it fails for what no requirement carries: fixtures, early stops).
+    expect(cases).toHaveLength(r.requirements.length + 1);
+    expect(cases.find((c) => c.attrs.classname === 'run')?.attrs.name).toBe('verdict: NOT CONFORMANT');
     for (const q of r.requirements) {
       const t = cases.find((c) => c.attrs.name === `${q.id} ${q.title}`);
       expect(t, q.id).toBeDefined();
       expect(t!.attrs.classname).toBe(q.area);
     }
-    expect(root.attrs.tests).toBe(String(r.requirements.length));
+    expect(root.attrs.tests).toBe(String(r.requirements.length + 1));
     expect(root.attrs.failures).toBe(String(FAILING_IDS.length));
   });
 
@@ -541,7 +543,7 @@ describe('the report and compare commands, and writeReports', () => {
     const out = join(dir, 'out');
     expect(await report([join(dir, 'results.json'), '--out', out])).toBe(0);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('data-requirement-id="EX-UNKNOWN-USER"');
-    expect(all(parseXml(readFileSync(join(out, 'junit.xml'), 'utf8')), 'testcase')).toHaveLength(failing().requirements.length);
+    expect(all(parseXml(readFileSync(join(out, 'junit.xml'), 'utf8')), 'testcase')).toHaveLength(failing().requirements.length + 1);
     expect(await report([dir])).toBe(0); // a folder means its results.json
     expect(existsSync(join(dir, 'index.html'))).toBe(true);
 
