@@ -221,7 +221,10 @@ export class FixtureLifecycle {
     this.target.envelope?.beginRestore();
     const notes: RestoreNote[] = [];
     for (const { set, userId, info } of this.snapshots) {
-      const note = await restoreSnapshot(this.spec, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, identityInfo: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll });
+      const note = await restoreSnapshot(this.spec, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, identityInfo: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll }).catch(
+        // Restoring never throws: a target that breaks here leaves the user not restored, which is a verdict.
+        (e: unknown): RestoreNote => ({ userId, restored: false, note: `not restored: ${e instanceof Error ? e.message : String(e)}` }),
+      );
       if (note.restored) this.journal.restored(userId);
       notes.push(note);
     }

@@ -32,10 +32,10 @@ export function summarize(requirements: readonly Pick<RequirementResult, 'level'
       ? 'fixtures not restored'
       : summary.must.failed > 0
         ? 'not conformant'
-        : errors > 0 || context.stopped
-          ? 'incomplete'
-          : summary.must.passed === 0
-            ? 'nothing checked'
+        : summary.must.passed === 0
+          ? 'nothing checked'
+          : errors > 0 || context.stopped
+            ? 'incomplete'
             : 'conformant';
   return { verdict, ...summary, score: mustRun ? summary.must.passed / mustRun : null, ...(context.stopped ? { stopped: context.stopped } : {}) };
 }

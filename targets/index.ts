@@ -17,7 +17,7 @@ import {
   type Fixtures,
   type ReferenceService,
 } from './reference/index.ts';
-import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, type Envelope } from './aws/index.ts';
+import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, resolveEndpoint, type Envelope } from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
 import { checkedHandler } from './handler-contract.ts';
 import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
@@ -40,13 +40,14 @@ export interface TargetConfig {
   wrapHandler?: (handler: WireHandler, service: ReferenceService) => WireHandler;
   /** For module: a handler given in code (runConformance's `handler`) instead of --module PATH. */
   handler?: WireHandler;
-  /** For aws: the credentials profile (ConnectClient's `profile`); otherwise the standard chain decides. */
+  /** For endpoint and aws (the targets that sign): the credentials profile (ConnectClient's `profile`), whose
+   * endpoint_url also applies; otherwise the standard chain decides (AWS_PROFILE, environment, SSO, roles). */
   profile?: string;
   /** For aws and replay: the safety envelope every request goes through (allowlist guard, budget, rate). */
   envelope?: Envelope;
   /** For replay: the cassette recorded with --record. */
   cassette?: string;
-  /** For aws: how long one request may take before it counts as unanswered (default 30 s). */
+  /** For endpoint, aws: how long one raw request may take before it counts as unanswered (aws default 30 s). */
   requestTimeoutMs?: number;
 }
 
@@ -134,12 +135,54 @@ async function overNock(kind: TargetKind, region: string, install: () => Promise
   }, fixtures);
 }
 
-async function loadModule(path: string): Promise<Record<string, unknown>> {
+const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
+
+/**
+ * A user's mock module: JavaScript by Node's own import (ESM, or CommonJS through its named exports or
+ * module.exports), TypeScript through tsx's programmatic API (tsImport), which loads it alike from an ESM project, a
+ * CommonJS one or a folder with no package.json. A CommonJS module's `module.exports` object is looked at too.
+ */
+export async function loadModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(resolve(path)).href;
+  let mod: Record<string, unknown>;
   try {
-    return (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    if (TYPESCRIPT.test(path)) {
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(url, { parentURL: import.meta.url })) as Record<string, unknown>;
+    } else {
+      mod = (await import(url)) as Record<string, unknown>;
+    }
   } catch (e) {
-    throw new TargetConfigError(`--module ${path}: cannot be loaded (${(e as Error).message.split('\n')[0]})`);
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ERR_MODULE_NOT_FOUND' && (err.message ?? '').includes(resolve(path)) ? 'no such file' : (err.message ?? String(e)).split('\n')[0];
+    throw new TargetConfigError(`--module ${path}: cannot be loaded (${why})`);
   }
+  const exported = ['handler', 'requestHandler', 'installNock'];
+  if (!exported.some((k) => k in mod)) {
+    // CommonJS (module.exports = { handler }) read through tsx or a bundler can arrive as `default`, once or twice.
+    let inner: unknown = mod.default;
+    for (let i = 0; i < 2 && inner && typeof inner === 'object'; i++) {
+      if (exported.some((k) => k in (inner as object))) return inner as Record<string, unknown>;
+      inner = (inner as Record<string, unknown>).default;
+    }
+  }
+  return mod;
+}
+
+/** The endpoint a signing target sends to: --endpoint-url, else the SDK's configured endpoints (env, profile). */
+function endpointOf(config: TargetConfig): string | undefined {
+  return resolveEndpoint({ endpointUrl: config.endpointUrl, profile: config.profile })?.url;
+}
+
+function checkedUrl(endpointUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpointUrl);
+  } catch {
+    throw new TargetConfigError(`--endpoint-url ${endpointUrl} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError(`--endpoint-url must be http or https (got ${url.protocol})`);
+  return url;
 }
 
 /**
@@ -161,7 +204,9 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       const fixtures = defaultFixtures();
       fixtures.region = region;
       const service = createReferenceService(spec, { fixtures });
-      const handler = config.wrapHandler ? config.wrapHandler(service.handle, service) : service.handle;
+      // A variant of the reference is a handler like a user's mock: a throw or a result that is not a response is a
+      // TargetFault, never a transport error.
+      const handler = config.wrapHandler ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler') : service.handle;
       if (config.kind === 'reference') return inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures);
       return overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures);
     }
@@ -184,32 +229,21 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       throw new TargetConfigError(`--module ${config.modulePath}: exports none of handler(request), requestHandler.handle(request) or installNock({ region })`);
     }
     case 'endpoint': {
-      if (!config.endpointUrl) throw new TargetConfigError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT)');
-      let url: URL;
-      try {
-        url = new URL(config.endpointUrl);
-      } catch {
-        throw new TargetConfigError(`--endpoint-url ${config.endpointUrl} is not a URL`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError(`--endpoint-url must be http or https (got ${url.protocol})`);
-      const sdk = connectClient({ region, endpoint: config.endpointUrl });
-      return assemble('endpoint', region, config.endpointUrl, sdk, httpTransport(config.endpointUrl), url.host, async () => sdk.destroy());
+      const endpointUrl = endpointOf(config);
+      if (!endpointUrl) throw new TargetConfigError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)');
+      const url = checkedUrl(endpointUrl);
+      // Credentials from the standard chain (environment, --profile, SSO, container and instance roles).
+      const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}) });
+      return assemble('endpoint', region, endpointUrl, sdk, httpTransport(endpointUrl, config.requestTimeoutMs), url.host, async () => sdk.destroy());
     }
     case 'aws': {
       const envelope = config.envelope;
       if (!envelope) throw new TargetConfigError('--target aws is not available yet here: it sends only through a safety envelope (allowlist, guard, budget, rate), which connect-conformance run and cleanup build');
-      let url: URL | undefined;
-      if (config.endpointUrl) {
-        try {
-          url = new URL(config.endpointUrl);
-        } catch {
-          throw new TargetConfigError(`--endpoint-url ${config.endpointUrl} is not a URL`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError(`--endpoint-url must be http or https (got ${url.protocol})`);
-      }
-      const origin = config.endpointUrl ?? awsOrigin(region);
+      const endpointUrl = endpointOf(config);
+      if (endpointUrl) checkedUrl(endpointUrl);
+      const origin = endpointUrl ?? awsOrigin(region);
       const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const sdk = awsClient({ region, endpointUrl: config.endpointUrl, profile: config.profile, envelope, timeoutMs });
+      const sdk = awsClient({ region, endpointUrl, profile: config.profile, envelope, timeoutMs });
       const scope = new URL(origin).origin;
       const transport: Transport = (request) => envelope.send(request, httpTransport(origin, timeoutMs), scope);
       const target = assemble('aws', region, origin, sdk, transport, new URL(origin).host, async () => sdk.destroy());

@@ -5,6 +5,7 @@ import { DeleteUserCommand, DescribeUserCommand, UpdateUserIdentityInfoCommand }
 import type { Spec } from '../../spec/index.ts';
 import type { Observation } from '../../core/observation.ts';
 import { SendStopped } from '../stop.ts';
+import { TargetFault } from '../../core/errors.ts';
 import { DEFAULT_POLL, pollUntil, type PollSchedule } from '../../core/poll.ts';
 
 type Sender = { send(command: object): Promise<Observation> };
@@ -42,8 +43,14 @@ export async function restoreSnapshot(spec: Spec, target: Sender, s: { instanceI
   let why = '';
   try {
     for (let attempt = 0; attempt < (options.attempts ?? 2); attempt++) {
-      const obs = await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: s.instanceId, UserId: s.userId, IdentityInfo: writable }));
-      if (!obs.sdk?.ok) why = `UpdateUserIdentityInfo failed (${describe(obs)})`;
+      try {
+        const obs = await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: s.instanceId, UserId: s.userId, IdentityInfo: writable }));
+        if (!obs.sdk?.ok) why = `UpdateUserIdentityInfo failed (${describe(obs)})`;
+      } catch (e) {
+        // A handler that answers with something that is not a response may still have stored the update: read back.
+        if (!(e instanceof TargetFault)) throw e;
+        why = e.message;
+      }
       const holds = (info: Record<string, string> | undefined) => !!info && Object.keys(writable).every((k) => info[k] === writable[k]);
       const polled = await pollUntil(options.poll ?? DEFAULT_POLL, () => read(target, s.instanceId, s.userId), holds);
       now = polled.value;
