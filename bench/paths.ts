@@ -15,6 +15,8 @@
 //   replayed   observeCommand again, but the handler answers each case with the response the reference gave it
 //              (recorded once, untimed): the SDK's cost of reading 4xx errors instead of an empty 200
 //   handler    the reference's handler alone on the signed wire requests the SDK produced (recorded likewise)
+//   unverified the reference path exactly, but the reference built with SigV4 verification off: the reference path
+//              minus this one is what verification costs in the path
 //
 // nock is never open beside the loopback paths (serve, loopback): while nock is active it patches Node's http module
 // globally, which would slow them; closing the nock target restores the globals.
@@ -24,7 +26,7 @@ import { UpdateUserIdentityInfoCommand, type UpdateUserIdentityInfoCommandInput 
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import type { Spec } from '../spec/index.ts';
 import { createTarget } from '../targets/index.ts';
-import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, startHttpServer, wireRequestOf } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, inMemoryRequestHandler, startHttpServer, wireRequestOf } from '../targets/reference/index.ts';
 import { connectClient, observeCommand } from '../targets/sdk-channel.ts';
 import type { WireRequest, WireResponse } from '../core/wire.ts';
 
@@ -32,7 +34,7 @@ export const REGION = 'us-east-1';
 
 export const TARGET_PATHS = ['reference', 'nock', 'serve'] as const;
 export const DIAGNOSTIC_PATHS = ['observed', 'replayed', 'handler'] as const;
-export type PathName = 'floor' | 'loopback' | (typeof TARGET_PATHS)[number] | (typeof DIAGNOSTIC_PATHS)[number];
+export type PathName = 'floor' | 'loopback' | 'unverified' | (typeof TARGET_PATHS)[number] | (typeof DIAGNOSTIC_PATHS)[number];
 
 export type Input = UpdateUserIdentityInfoCommandInput;
 
@@ -55,10 +57,10 @@ export interface PathContext {
 
 const command = (input: Input) => new UpdateUserIdentityInfoCommand(input);
 
-const referenceService = (spec: Spec) => {
+const referenceService = (spec: Spec, options: { auth?: boolean } = {}) => {
   const fixtures = defaultFixtures();
   fixtures.region = REGION;
-  return createReferenceService(spec, { fixtures });
+  return createReferenceService(spec, { fixtures, ...options });
 };
 
 /** The headers of a canned 200 for UpdateUserIdentityInfo: empty body, a request id. */
@@ -210,6 +212,24 @@ async function openServe(spec: Spec): Promise<OpenPath> {
   }
 }
 
+/**
+ * What the reference target is (createTarget's in-memory hosting: the SDK with the reference as its requestHandler,
+ * every call through observeCommand, the fixtures' key pair), with a reference built with verification off. Built
+ * here rather than through wrapHandler, which adds the handler-contract check the reference path does not have.
+ */
+function openUnverified(spec: Spec): OpenPath {
+  const service = referenceService(spec, { auth: false });
+  const client = connectClient({ region: REGION, credentials: service.fixtures.credentials, requestHandler: inMemoryRequestHandler(service.handle) });
+  return {
+    name: 'unverified',
+    async send(input) {
+      const obs = await observeCommand(client, command(input) as never);
+      if (!obs.response) throw new Error(`unverified: no response (${obs.transportError ?? 'unknown'})`);
+    },
+    close: async () => client.destroy(),
+  };
+}
+
 export async function openPath(name: PathName, ctx: PathContext): Promise<OpenPath> {
   switch (name) {
     case 'floor':
@@ -218,6 +238,8 @@ export async function openPath(name: PathName, ctx: PathContext): Promise<OpenPa
       return openLoopbackFloor();
     case 'reference':
       return openTarget('reference', ctx.spec, { kind: 'reference', region: REGION });
+    case 'unverified':
+      return openUnverified(ctx.spec);
     case 'nock':
       return openTarget('nock', ctx.spec, { kind: 'nock', region: REGION });
     case 'serve':

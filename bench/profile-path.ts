@@ -10,7 +10,7 @@ import { benchCases } from './cases.ts';
 import { DIAGNOSTIC_PATHS, openPath, pathContext, TARGET_PATHS, useExampleCredentials, type PathName } from './paths.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const names: readonly string[] = ['floor', ...TARGET_PATHS, ...DIAGNOSTIC_PATHS];
+const names: readonly string[] = ['floor', 'loopback', ...TARGET_PATHS, ...DIAGNOSTIC_PATHS, 'unverified'];
 const [name = 'reference', count = '6000'] = process.argv.slice(2);
 if (!names.includes(name)) throw new Error(`path must be one of ${names.join(', ')}`);
 const n = Number(count);

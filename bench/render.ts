@@ -17,6 +17,7 @@ const LABELS: Record<PathName, string> = {
   observed: 'floor + observer',
   replayed: "+ reference's responses",
   handler: 'reference handler alone',
+  unverified: 'reference, verification off',
 };
 
 const GROUP_LABELS = { paths: 'paths', nock: 'nock', diagnostic: 'diagnostic' } as const;

@@ -53,6 +53,7 @@ export function breakdown(floor: PathResult, byName: ReadonlyMap<PathName, PathR
     { part: '+ in-memory hosting and reference handler', microsecondsPerCase: us('reference') - us('replayed') },
     { part: '= reference path', microsecondsPerCase: us('reference') },
     { part: '(reference handler alone, signed wire requests)', microsecondsPerCase: us('handler') },
+    ...(byName.has('unverified') ? [{ part: '(of the reference path: SigV4 verification = reference − unverified)', microsecondsPerCase: us('reference') - us('unverified') }] : []),
   ];
 }
 

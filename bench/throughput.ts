@@ -33,7 +33,7 @@ export interface Group {
 
 /**
  * Bounded counts per round: nock keeps ~35 KB of heap per intercepted call for good, so it sends the fewest. The
- * diagnostic group (observed, replayed, handler, with the reference again) splits the reference path's cost; it
+ * diagnostic group (observed, replayed, handler, unverified, with the reference again) splits the reference path's cost; it
  * has a group of its own so that its paths do not change the conditions of the issue's paths.
  */
 export const DEFAULT_GROUPS: Group[] = [
@@ -60,6 +60,7 @@ export const DEFAULT_GROUPS: Group[] = [
       { name: 'observed', timed: 2000 },
       { name: 'replayed', timed: 2000 },
       { name: 'reference', timed: 2000 },
+      { name: 'unverified', timed: 2000 },
       { name: 'handler', timed: 2000 },
     ],
   },

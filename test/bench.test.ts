@@ -252,3 +252,27 @@ describe('loopback floor', () => {
     }
   });
 });
+
+describe('verification in the reference path', () => {
+  const result = (name: PathResult['name'], cps: number): PathResult => ({ name, casesPerSecond: cps, ratioToFloor: cps / 4000, rounds: [cps], spread: 0, roundRatios: [cps / 4000] });
+
+  it('is timed as the reference path with verification off, in the diagnostic group, and split out of the breakdown', () => {
+    expect(DEFAULT_GROUPS.find((g) => g.name === 'diagnostic')!.plans.map((p) => p.name)).toEqual(expect.arrayContaining(['reference', 'unverified']));
+    const byName = new Map([result('observed', 2000), result('replayed', 1000), result('reference', 500), result('unverified', 800), result('handler', 10000)].map((p) => [p.name, p]));
+    const parts = breakdown(result('floor', 4000), byName);
+    expect(parts.at(-1)!.part).toContain('SigV4 verification');
+    expect(parts.at(-1)!.microsecondsPerCase).toBeCloseTo(microseconds(500) - microseconds(800));
+    expect(breakdown(result('floor', 4000), new Map([...byName].filter(([k]) => k !== 'unverified')))).toHaveLength(6);
+  });
+  it('opens over the same default fixtures, answers every case, and closes', async () => {
+    const { openPath, pathContext } = await import('../bench/paths.ts');
+    const spec = await defaultSpec();
+    const { inputs } = benchCases(spec, { seed: 7, randomRuns: 2 });
+    const path = await openPath('unverified', pathContext(spec, inputs));
+    try {
+      for (const input of inputs.slice(0, 5)) await path.send(input);
+    } finally {
+      await path.close();
+    }
+  });
+});
