@@ -1,0 +1,18 @@
+// A mock author's own Connect mock, as the vitest adapter example gates it. Here it is the reference with one
+// switchable bug (MOCK_BUG=unknown-user-400 answers an unknown user with 400 instead of 404), so that the example's
+// test (test/vitest-adapter.test.ts) can show both a passing and a failing gate.
+import { defaultSpec } from '../../spec/index.ts';
+import { createReferenceService, defaultFixtures } from '../../targets/reference/index.ts';
+import type { WireHandler } from '../../core/wire.ts';
+
+const service = createReferenceService(await defaultSpec(), { fixtures: defaultFixtures() });
+
+export const handler: WireHandler = async (request) => {
+  const response = await service.handle(request);
+  if (process.env.MOCK_BUG === 'unknown-user-400' && response.statusCode === 404) return { ...response, statusCode: 400 };
+  return response;
+};
+
+/** The mock's instance and users (the adapter needs the fixture IDs of a mock without built-in fixtures). */
+const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
+export const fixtures = { instanceId: managed[0]!.id, userId: managed[0]!.users[0]!.id, secondUserId: managed[0]!.users[1]!.id, secondInstanceId: managed[1]!.id };
