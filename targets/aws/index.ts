@@ -2,7 +2,8 @@
 // safety envelope (envelope.ts): the guard, the budget, the token bucket, retries, the recorder.
 //
 // aws: @aws-sdk/client-connect with the standard credential chain (environment, --profile as the client's
-// `profile`, SSO, container and instance roles), region, and --endpoint-url when given; the SDK's own retries are
+// `profile`, SSO, container and instance roles), region, and the endpoint by the SDK's rules (endpoint.ts:
+// --endpoint-url, AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, the profile's endpoint_url); the SDK's own retries are
 // off (maxAttempts 1) because the envelope retries, counting every attempt.
 // replay: the same channels answered from a cassette (cassette.ts), offline; nothing leaves the process.
 import { ConnectClient } from '@aws-sdk/client-connect';
@@ -17,6 +18,7 @@ export { TokenBucket, instantClock, realClock, type Clock } from './bucket.ts';
 export { Recorder, readCassette, cassetteTransport, CassetteError, redactBody, type NockDefinition } from './cassette.ts';
 export { Journal, JournalError, readJournal, pendingOf, isFinished, undoJournal, JOURNAL_FILE, type JournalData, type Pending } from './journal.ts';
 export { restoreSnapshot, deleteCreated } from './restore.ts';
+export { resolveEndpoint, parseSharedConfig, type ResolvedEndpoint } from './endpoint.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
