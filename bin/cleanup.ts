@@ -4,6 +4,7 @@
 // is the journal's instances and whose users are the journal's users; the target (region, endpoint, profile) is the
 // journal's unless flags say otherwise. Exit 0 when nothing is left to undo, 1 when something could not be undone,
 // 2 for bad flags or an unreadable journal.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultSpec } from '../spec/index.ts';
 import { Budget, isFinished, Journal, pendingOf, readJournal, TokenBucket, undoJournal } from '../targets/aws/index.ts';
@@ -39,6 +40,13 @@ export async function cleanup(args: string[]): Promise<number> {
   }
   const dir = values['report-dir'];
   if (!dir) throw new UsageError('connect-conformance cleanup needs --report-dir DIR (the directory of the run to clean up after)');
+  let isDir = false;
+  try {
+    isDir = statSync(resolve(dir)).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`connect-conformance cleanup: --report-dir ${dir} is not a folder (give the --report-dir of the run to clean up after)`);
   const data = readJournal(resolve(dir));
   if (!data) {
     console.log(`connect-conformance cleanup: no journal in ${dir}: nothing to clean up`);

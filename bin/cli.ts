@@ -1,57 +1,167 @@
 // The connect-conformance command: one line per user error and exit 2, never a stack trace for bad input.
-import { SpecError } from '../spec/index.ts';
-import { CassetteError, JournalError } from '../targets/aws/index.ts';
-import { TargetConfigError, TargetUnreachable } from '../targets/index.ts';
-import { FixturesError } from '../targets/reference/index.ts';
-import { cleanup, CLEANUP_HELP } from './cleanup.ts';
-import { compare, COMPARE_HELP } from './compare.ts';
-import { replay, REPLAY_HELP } from './replay.ts';
-import { report, REPORT_HELP } from './report.ts';
-import { strength, STRENGTH_HELP } from './strength.ts';
-import { run, RUN_HELP } from './run.ts';
-import { serve, SERVE_HELP } from './serve.ts';
-import { UsageError } from './usage.ts';
+// Commands are loaded when they are called, so that --help and --version answer without loading the SDK, the spec
+// or the engine.
+import { isUserError } from '../core/errors.ts';
+import { resolvedVersion, suitePackage, toolInfo } from '../engine/tool-info.ts';
+import { fsReason, UsageError } from './usage.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+interface Command {
+  summary: string;
+  load(): Promise<{ handler: (args: string[]) => Promise<number | void>; help: string }>;
+}
 
-const HELP = `Usage: connect-conformance <command> [flags]
+const COMMANDS: Record<string, Command> = {
+  run: {
+    summary: 'run the conformance suites against a target (default: the embedded reference)',
+    load: async () => {
+      const m = await import('./run.ts');
+      return { handler: m.run, help: m.RUN_HELP };
+    },
+  },
+  list: {
+    summary: 'print the requirement catalogue: ID, level, area and title of every requirement',
+    load: async () => {
+      const m = await import('./list.ts');
+      return { handler: m.list, help: m.LIST_HELP };
+    },
+  },
+  replay: {
+    summary: 're-run one failing case of a report against any target',
+    load: async () => {
+      const m = await import('./replay.ts');
+      return { handler: m.replay, help: m.REPLAY_HELP };
+    },
+  },
+  report: {
+    summary: 'render index.html and junit.xml again from a results.json',
+    load: async () => {
+      const m = await import('./report.ts');
+      return { handler: m.report, help: m.REPORT_HELP };
+    },
+  },
+  compare: {
+    summary: 'put several runs side by side, or join the shards of one run (--merge)',
+    load: async () => {
+      const m = await import('./compare.ts');
+      return { handler: m.compare, help: m.COMPARE_HELP };
+    },
+  },
+  serve: {
+    summary: 'run the reference implementation as an HTTP server on 127.0.0.1',
+    load: async () => {
+      const m = await import('./serve.ts');
+      return { handler: m.serve, help: m.SERVE_HELP };
+    },
+  },
+  spec: {
+    summary: 'export the spec as self-contained OpenAPI 3.1 documents for other tools',
+    load: async () => {
+      const m = await import('./spec-command.ts');
+      return { handler: m.specCommand, help: m.SPEC_HELP };
+    },
+  },
+  strength: {
+    summary: 'run the suites against every variant of the reference and score what they catch',
+    load: async () => {
+      const m = await import('./strength.ts');
+      return { handler: m.strength, help: m.STRENGTH_HELP };
+    },
+  },
+  cleanup: {
+    summary: 'restore and delete what a run against a real account (--target aws) left undone',
+    load: async () => {
+      const m = await import('./cleanup.ts');
+      return { handler: m.cleanup, help: m.CLEANUP_HELP };
+    },
+  },
+};
+
+const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+
+export const HELP = `Usage: connect-conformance <command> [flags]
+
+A conformance test suite for the Amazon Connect operation UpdateUserIdentityInfo.
 
 Commands:
-  run      run the conformance suites against a target (default: the embedded reference)
-  replay   re-run one failing case of a report against any target
-  report   render index.html and junit.xml again from a results.json
-  compare  put several runs side by side, or join the shards of one run (--merge)
-  serve    run the reference implementation as an HTTP server on 127.0.0.1
-  strength run the suites against every variant of the reference and score what they catch
-  cleanup  restore and delete what a run against a real account (--target aws) left undone
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
 
-connect-conformance <command> --help tells more.
+Flags:
+  -h, --help       this help; connect-conformance <command> --help tells about a command
+  -V, --version    the version of connect-conformance, of the AWS SDK it drives, and of Node
 
-${RUN_HELP}
+Examples:
+  npx connect-conformance run                                  # the suite against the embedded reference
+  npx connect-conformance run --target module --module ./my-mock.ts --instance-id ID --user-id ID
+  npx connect-conformance list --only IN-                      # the requirements of one area
+Exit codes: 0 conformant / done, 1 not conformant, 2 a usage or configuration error (one line says what to fix).`;
 
-${REPLAY_HELP}
+/** One line, as the AWS CLI prints its own: tool/version and what it runs on. */
+export function versionLine(): string {
+  const { name, version } = suitePackage();
+  const { commit } = toolInfo();
+  const sdk = resolvedVersion('@aws-sdk/client-connect');
+  return [`${name}/${version}`, commit ? `commit/${commit}` : undefined, sdk ? `aws-sdk-client-connect/${sdk}` : undefined, `node/${process.version}`, `${process.platform}/${process.arch}`]
+    .filter(Boolean)
+    .join(' ');
+}
 
-${REPORT_HELP}
+/** -h/--help anywhere among a command's flags (before a `--`). */
+const asksHelp = (args: string[]) => {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
+};
 
-${COMPARE_HELP}
-
-${SERVE_HELP}
-
-${CLEANUP_HELP}
-
-${STRENGTH_HELP}`;
-
-const commands: Record<string, (args: string[]) => Promise<number | void>> = { run, replay, report, compare, serve, cleanup, strength };
-
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command || command === '--help' || command === '-h') {
     console.log(HELP);
     return 0;
   }
-  const handler = commands[command];
-  if (!handler) throw new UsageError(`connect-conformance: unknown command ${command} (commands: ${Object.keys(commands).join(', ')})`);
-  return (await handler(args)) ?? 0;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    if (args.length) throw new UsageError(`connect-conformance ${command}: unexpected argument ${args[0]}`);
+    console.log(versionLine());
+    return 0;
+  }
+  if (command === 'help') {
+    if (!args.length) {
+      console.log(HELP);
+      return 0;
+    }
+    const about = COMMANDS[args[0]!];
+    if (!about || args.length > 1) throw new UsageError(`connect-conformance help: unknown command ${args.join(' ')} (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    console.log((await about.load()).help);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    const hint = command.startsWith('-') ? 'flags go after a command' : 'commands';
+    throw new UsageError(`connect-conformance: unknown command ${command} (${hint}: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
+  }
+  const loaded = await entry.load();
+  if (asksHelp(args)) {
+    console.log(loaded.help);
+    return 0;
+  }
+  return (await loaded.handler(args)) ?? 0;
+}
+
+/** File-system errors about a path the user named (a report folder, an output file): one line, exit 2. */
+const USER_FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EISDIR', 'EEXIST']);
+
+export function exitCodeOf(e: unknown, print: (line: string) => void = (line) => console.error(line)): number {
+  if (isUserError(e)) {
+    print(e.message.split('\n')[0]!);
+    return 2;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err === 'object' && typeof err.code === 'string' && typeof err.path === 'string' && USER_FS_ERRORS.has(err.code)) {
+    print(`connect-conformance: cannot ${err.syscall === 'open' || err.syscall === 'mkdir' || err.syscall === 'rename' ? 'write' : (err.syscall ?? 'use')} ${err.path} (${fsReason(err)})`);
+    return 2;
+  }
+  console.error(e);
+  return 1;
 }
 
 main(process.argv.slice(2)).then(
@@ -59,12 +169,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if ([UsageError, SpecError, FixturesError, TargetConfigError, TargetUnreachable, CassetteError, JournalError].some((kind) => e instanceof kind)) {
-      console.error((e as Error).message);
-      process.exitCode = 2;
-      return;
-    }
-    console.error(e);
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(e);
   },
 );

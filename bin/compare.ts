@@ -10,7 +10,7 @@ import { readResults } from '../reports/read.ts';
 import { envSecrets } from '../reports/sanitize.ts';
 import { scoreText } from '../engine/summary.ts';
 import { writeReports } from '../reports/write.ts';
-import { parseFlags, UsageError } from './usage.ts';
+import { parseFlags, UsageError, writableDir } from './usage.ts';
 
 export const COMPARE_HELP = `Usage: connect-conformance compare A/results.json B/results.json ... [--out DIR]
        connect-conformance compare --merge SHARD1/results.json SHARD2/results.json ... [--out DIR] [--baseline FILE]
@@ -50,7 +50,7 @@ export async function compare(args: string[]): Promise<number> {
     merge: { type: 'boolean' },
     baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
-  });
+  }, { positionals: true });
   if (values.help) {
     console.log(COMPARE_HELP);
     return 0;
@@ -62,7 +62,7 @@ export async function compare(args: string[]): Promise<number> {
   if (values.merge) {
     const merged = mergeResults(list);
     const view = values.baseline ? applyBaseline(merged, readBaseline(values.baseline, merged.requirements.map((r) => r.id)), new Date()) : undefined;
-    const out = resolve(values.out ?? 'reports/out');
+    const out = writableDir('--out', resolve(values.out ?? 'reports/out'));
     const written = writeReports(out, merged, { baseline: view });
     const gate = view?.gate ?? plainGate(merged);
     const unrestored = merged.fixtures.filter((f) => !f.restored);
@@ -75,7 +75,7 @@ export async function compare(args: string[]): Promise<number> {
   }
 
   if (values.baseline) throw new UsageError('connect-conformance compare: --baseline goes with --merge only');
-  const out = resolve(values.out ?? 'reports/compare');
+  const out = writableDir('--out', resolve(values.out ?? 'reports/compare'));
   const names = labels(files);
   const link = (file: string) => {
     const index = join(dirname(resolve(file)), 'index.html');

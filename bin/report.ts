@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { applyBaseline, readBaseline } from '../reports/baseline.ts';
 import { readResults } from '../reports/read.ts';
 import { writeReports } from '../reports/write.ts';
-import { parseFlags, UsageError } from './usage.ts';
+import { parseFlags, UsageError, writableDir } from './usage.ts';
 
 export const REPORT_HELP = `Usage: connect-conformance report DIR/results.json [--out DIR] [--baseline FILE]
 
@@ -25,7 +25,7 @@ function resultsPath(arg: string): string {
 }
 
 export async function report(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('report', args, { out: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseFlags('report', args, { out: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, { positionals: true });
   if (values.help) {
     console.log(REPORT_HELP);
     return 0;
@@ -34,7 +34,7 @@ export async function report(args: string[]): Promise<number> {
   const file = resultsPath(positionals[0]!);
   const results = readResults(file);
   const baseline = values.baseline ? applyBaseline(results, readBaseline(values.baseline, results.requirements.map((r) => r.id)), new Date()) : undefined;
-  const out = resolve(values.out ?? dirname(file));
+  const out = values.out ? writableDir('--out', resolve(values.out)) : resolve(dirname(file));
   const written = writeReports(out, results, { baseline });
   console.log(`connect-conformance report: ${results.summary.verdict}; wrote ${written.html} and ${written.junit}`);
   if (baseline) console.log(`baseline ${values.baseline}: gate ${baseline.gate.passed ? 'passed' : 'failed'}${baseline.gate.reasons.map((r) => `\n  ${r}`).join('')}`);

@@ -9,8 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
 import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, SANDBOX_DEFAULTS, type RunConfig } from '../engine/options.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
+import { resolveEndpoint } from '../targets/aws/index.ts';
 import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
-import { integerFlag, parseFlags, UsageError, type Options } from './usage.ts';
+import { integerFlag, parseFlags, UsageError, writableDir, type Options } from './usage.ts';
+import { selectRequirements } from './list.ts';
 
 export const TARGET_FLAGS = {
   target: { type: 'string' },
@@ -32,15 +34,22 @@ export const TARGET_FLAGS = {
   profile: { type: 'string' },
   cassette: { type: 'string' },
   'request-timeout': { type: 'string' },
+  'max-requests': { type: 'string' },
+  'max-seconds': { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean' },
 } as const satisfies Options;
 
 export const TARGET_HELP = `Target:
   --target KIND               reference (default) | nock | module | endpoint | aws | replay
-  --endpoint-url URL          for --target endpoint, or to point --target aws elsewhere (also AWS_ENDPOINT_URL_CONNECT)
-  --module PATH               for --target module: a module exporting handler(request), requestHandler, or installNock({ region })
-  --region REGION             default AWS_REGION, else us-east-1
+  --endpoint-url URL          for --target endpoint, or to point --target aws elsewhere; otherwise, as the AWS SDKs
+                              do: AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, the profile's endpoint_url
+  --module PATH               for --target module: a .js, .mjs, .cjs or .ts module exporting handler(request),
+                              requestHandler, or installNock({ region }) (see the README's module handler contract)
+  --region REGION             default AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1
+  --profile NAME              for the targets that sign (endpoint, aws): the AWS profile of the credentials (and of
+                              endpoint_url); default: the standard chain (environment, AWS_PROFILE, SSO, container
+                              and instance roles)
 Fixtures (not needed on the reference, which has its own):
   --instance-id ID            the instance to test in
   --user-id ID                the user the run may write to; its identity info is snapshotted and restored
@@ -56,11 +65,13 @@ Fixtures (not needed on the reference, which has its own):
 A real sandbox (--target aws; see the README's "Running against a real sandbox"):
   --allow-instance ID         an instance the run may send to (repeatable); --instance-id and --second-instance-id
                               must be allowlisted, or the run exits 2 having sent nothing
-  --profile NAME              AWS credentials profile (default: the standard chain: environment, AWS_PROFILE, SSO,
-                              container and instance roles)
   --config FILE               YAML with the same settings as the flags, under their names (allow-instance: [ID])
+  --cassette FILE             for --target replay: a cassette recorded with run --record FILE
+Limits (every target):
   --request-timeout MS        how long one request may take before it counts as unanswered (default 30000)
-  --cassette FILE             for --target replay: a cassette recorded with run --record FILE`;
+  --max-requests N            stop sending after N requests, restore included (default: none; 300 with --target aws);
+                              what did not run is reported skip
+  --max-seconds N             stop starting new checks after N seconds (default: none); the fixtures are restored`;
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -121,9 +132,9 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
   }
   const allowInstances = (values['allow-instance'] as string[] | undefined) ?? [];
   const sandbox = kind === 'aws' || kind === 'replay';
-  if (!sandbox) {
-    for (const flag of ['allow-instance', 'profile', 'request-timeout']) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --target aws`);
-  }
+  if (!sandbox && values['allow-instance'] !== undefined) throw new UsageError('--allow-instance goes with --target aws');
+  const signs = kind === 'endpoint' || kind === 'aws';
+  if (!signs && values.profile !== undefined) throw new UsageError(`--profile goes with the targets that sign with your credentials (--target endpoint or aws), not --target ${kind}`);
   if (values.cassette !== undefined && kind !== 'replay') throw new UsageError('--cassette goes with --target replay');
   if (kind === 'replay' && values.cassette === undefined) throw new UsageError('--target replay needs --cassette FILE (recorded with run --target aws --record FILE)');
   if (sandbox) {
@@ -132,11 +143,16 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
     if (!values['user-id'] && values.provision !== true) throw new UsageError('name the fixture user with --user-id (its identity info is restored at the end), or let the run create its own with --provision');
     if (kind === 'aws') checkAllowlist(allowInstances, [instanceId, values['second-instance-id'] as string | undefined]);
   }
+  const maxRequests = integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000);
+  const maxSeconds = integerFlag('max-seconds', values['max-seconds'] as string | undefined, 1, 7 * 24 * 3600);
+  const endpointUrl = signs ? resolveEndpoint({ endpointUrl: values['endpoint-url'] as string | undefined, profile: values.profile as string | undefined, env })?.url : (values['endpoint-url'] as string | undefined);
+  if (kind === 'endpoint' && !endpointUrl) throw new UsageError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)');
   const rejectionBatch = integerFlag('rejection-batch', values['rejection-batch'] as string | undefined, 1, 10_000) ?? (sandbox ? SANDBOX_DEFAULTS.rejectionBatch : 1);
   return {
     target: kind as TargetKind,
     region: (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    endpointUrl: (values['endpoint-url'] as string | undefined) ?? env.AWS_ENDPOINT_URL_CONNECT,
+    // The targets that send over the network resolve the endpoint as the SDKs do (flag, environment, profile).
+    endpointUrl,
     modulePath: values.module as string | undefined,
     fixtures: {
       instanceId: values['instance-id'] as string | undefined,
@@ -151,14 +167,11 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
     expectAuth: values['expect-auth'] === true,
     readBackWindowMs: integerFlag('read-back-window', values['read-back-window'] as string | undefined, 0, 600_000) ?? DEFAULT_READ_BACK_WINDOW_MS,
     rejectionBatch,
-    ...(sandbox
-      ? {
-          allowInstances,
-          profile: values.profile as string | undefined,
-          cassette: values.cassette as string | undefined,
-          requestTimeoutMs: integerFlag('request-timeout', values['request-timeout'] as string | undefined, 1, 600_000),
-        }
-      : {}),
+    requestTimeoutMs: integerFlag('request-timeout', values['request-timeout'] as string | undefined, 1, 600_000),
+    ...(maxRequests !== undefined ? { maxRequests } : {}),
+    ...(maxSeconds !== undefined ? ({ maxSeconds } as Partial<RunConfig>) : {}),
+    ...(signs ? { profile: values.profile as string | undefined } : {}),
+    ...(sandbox ? { allowInstances, cassette: values.cassette as string | undefined } : {}),
   };
 }
 
@@ -171,7 +184,6 @@ export const RUN_FLAGS = {
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
   shard: { type: 'string' },
-  'max-requests': { type: 'string' },
   rate: { type: 'string' },
   burst: { type: 'string' },
   'dry-run': { type: 'boolean' },
@@ -196,7 +208,7 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
   const base = targetConfig(spec, values);
   const sandbox = base.target === 'aws' || base.target === 'replay';
   if (!sandbox) {
-    for (const flag of ['max-requests', 'rate', 'burst', 'dry-run']) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --target aws (or replay)`);
+    for (const flag of ['rate', 'burst', 'dry-run']) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --target aws (or replay)`);
   }
   if (values.record !== undefined && base.target !== 'aws') throw new UsageError('--record goes with --target aws');
   if (values['dry-run'] && base.target !== 'aws') throw new UsageError('--dry-run plans a --target aws run');
@@ -208,21 +220,21 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
   if (base.target === 'aws' && !base.endpointUrl && ((rate ?? 0) > SANDBOX_DEFAULTS.rate || (burst ?? 0) > SANDBOX_DEFAULTS.burst)) {
     throw new UsageError(`--target aws: --rate and --burst may only be lowered against AWS itself (at most ${SANDBOX_DEFAULTS.rate}/s, burst ${SANDBOX_DEFAULTS.burst}: the documented default quota, shared by the whole account)`);
   }
-  const only = ((values.only as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const known = new Set(spec.requirements.map((r) => r.id));
-  const unknown = only.filter((id) => !known.has(id));
-  if (unknown.length) throw new UsageError(`--only names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml)`);
+  const only = values.only === undefined ? [] : selectRequirements(spec, values.only as string);
+  if (values.only !== undefined && !only.length) throw new UsageError('--only names no requirement (connect-conformance list shows the IDs)');
   if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file it writes)');
   const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
   const shardIds = shard ? spec.requirements.map((r) => r.id).filter((_, i) => inShard(i, shard)) : undefined;
   const selected = shardIds ? (only.length ? only.filter((id) => shardIds.includes(id)) : shardIds) : only;
   const reportDir = resolve((values['report-dir'] as string | undefined) ?? 'reports/out');
+  // A report folder that cannot be written is one line and exit 2 now, not a stack trace after the run.
+  if (values.help !== true && values['dry-run'] !== true) writableDir('--report-dir', reportDir);
   return {
     config: {
       ...base,
+      ...(sandbox ? { maxRequests: base.maxRequests ?? SANDBOX_DEFAULTS.maxRequests } : {}),
       ...(sandbox
         ? {
-            maxRequests: integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000) ?? SANDBOX_DEFAULTS.maxRequests,
             rate: rate ?? SANDBOX_DEFAULTS.rate,
             burst: burst ?? SANDBOX_DEFAULTS.burst,
             record: values.record as string | undefined,

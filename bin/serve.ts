@@ -1,7 +1,7 @@
 // `connect-conformance serve`: the reference on 127.0.0.1, printing one JSON line that says how to reach it.
 import { defaultSpec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, readFixtures, startHttpServer } from '../targets/reference/index.ts';
-import { integerFlag, parseFlags } from './usage.ts';
+import { integerFlag, parseFlags, UsageError } from './usage.ts';
 
 export const SERVE_HELP = `Usage: connect-conformance serve [--port N] [--fixtures FILE] [--no-auth]
 
@@ -20,7 +20,7 @@ export async function serve(args: string[]): Promise<void> {
     fixtures: { type: 'string' },
     'no-auth': { type: 'boolean' },
     'max-body': { type: 'string' },
-    help: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     console.log(SERVE_HELP);
@@ -31,7 +31,15 @@ export async function serve(args: string[]): Promise<void> {
   const spec = await defaultSpec();
   const fixtures = values.fixtures ? readFixtures(values.fixtures, spec.identityManagementTypes) : defaultFixtures();
   const service = createReferenceService(spec, { fixtures, auth: !values['no-auth'], maxBodyBytes });
-  const running = await startHttpServer(service.handle, { port, maxBodyBytes });
+  let running;
+  try {
+    running = await startHttpServer(service.handle, { port, maxBodyBytes });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: 127.0.0.1:${port} is in use by another program (choose another port, or --port 0 for a free one)`);
+    if (code === 'EACCES') throw new UsageError(`--port ${port}: not allowed to listen on 127.0.0.1:${port} (ports below 1024 need privileges; choose another, or --port 0)`);
+    throw e;
+  }
   console.log(
     JSON.stringify({
       endpoint: running.endpoint,
