@@ -1,7 +1,7 @@
 // What a run prints: the failures, the steps that did not finish, and the verdict as the reports state it.
 import type { Results } from '../engine/results.ts';
 import { verdictReason } from '../engine/summary.ts';
-import type { BaselineView } from '../reports/baseline.ts';
+import { runProblems, type BaselineView } from '../reports/baseline.ts';
 import { verdictShown } from '../reports/verdict.ts';
 
 
@@ -15,7 +15,10 @@ export function printSummary(results: Results, file: string, view?: BaselineView
   const shown = verdictShown(results, view);
   const word = color(shown.ok ? 'green' : 'red', shown.word);
   console.log(`\n${word}: ${verdictReason(results.summary, results.fixtures)}`);
-  for (const reason of shown.reasons.filter((x) => !x.startsWith('MUST '))) console.log(`  ${reason}`);
+  const problems = runProblems(results);
+  for (const reason of problems) console.log(`  ${reason}`);
+  // What the baseline adds (stale and expired entries, failures it does not list).
+  for (const reason of view?.gate.reasons.filter((x) => !problems.includes(x)) ?? []) console.log(`baseline: ${reason}`);
   console.log(`seed ${results.seed}; results: ${file}`);
 }
 

@@ -4,7 +4,7 @@
 import type { Catalogue, LabelSpec, MemberSpec, RequestValidator, Spec, Verdict } from '../spec/index.ts';
 import { catalogue, createValidator } from '../spec/index.ts';
 import { isMailSafe } from './mail-safe.ts';
-import { checkNamedRequirements, OBSERVED } from './named-requirements.ts';
+import { checkNamedRequirements } from './named-requirements.ts';
 import { bodyProblems, valueProblems } from '../core/safe-values.ts';
 
 export interface Bounds {
@@ -70,7 +70,6 @@ export function createContext(spec: Spec, type: string, options: GeneratorOption
   const cat = catalogue(spec);
   checkNamedRequirements(cat);
   const identityMember = identityMemberOf(spec);
-  const observedMembers = omissionObservedMembers(spec, cat);
   const rules = spec.typeRules[type]!;
   const members = spec.members.map((m): MemberPlan => {
     const typeBounds = rules.constraints[m.name] ?? {};
@@ -82,7 +81,7 @@ export function createContext(spec: Spec, type: string, options: GeneratorOption
       modelBounds,
       bounds: { min: Math.max(modelBounds.min, typeBounds.minLength ?? 0), max: minDefined(modelBounds.max, typeBounds.maxLength) },
       typeBounds,
-      omissionObserved: observedMembers.includes(m.name),
+      omissionObserved: rules.omissionObserved.includes(m.name),
     };
   });
   return {
@@ -106,18 +105,6 @@ function identityMemberOf(spec: Spec): string {
   const found = Object.entries(properties).find(([, s]) => typeof s === 'object' && s !== null && 'x-identity-management-rules' in s);
   if (!found) throw new Error(`${spec.operation.name} has no body member with identity management rules`);
   return found[0];
-}
-
-/**
- * The members whose omission is observed, never judged. The catalogue says it only in prose (OBS-OMITTED-NAMES),
- * so they are the members that requirement names in its title or text; naming none is an error.
- */
-function omissionObservedMembers(spec: Spec, cat: Catalogue): string[] {
-  const r = cat.get(OBSERVED.omittedMembers);
-  const prose = `${r.title} ${r.text}`;
-  const named = spec.members.filter((m) => new RegExp(`\\b${m.name}\\b`, 'u').test(prose)).map((m) => m.name);
-  if (!named.length) throw new Error(`${r.id} names no member of the spec, so the generators cannot tell which omissions it observes`);
-  return named;
 }
 
 function mediaTypeOf(spec: Spec): string {

@@ -89,8 +89,8 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
       if (!isObject(v)) return 'must map identity management types to rules';
       for (const [type, rules] of Object.entries(v)) {
         if (!isObject(rules)) return `${type}: must be an object`;
-        const unknown = Object.keys(rules).filter((k) => !['constraints', 'forbidden', 'required'].includes(k));
-        if (unknown.length) return `${type}: ${unknown.join(', ')} not understood (constraints, forbidden, required)`;
+        const unknown = Object.keys(rules).filter((k) => !['constraints', 'forbidden', 'required', 'omissionObserved'].includes(k));
+        if (unknown.length) return `${type}: ${unknown.join(', ')} not understood (constraints, forbidden, required, omissionObserved)`;
       }
       return undefined;
     },

@@ -315,11 +315,11 @@ function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members:
   const raw = (schema as Json)['x-identity-management-rules'] as Record<string, Json>;
   const byName = new Map(members.map((m) => [m.name, m]));
   const rules: Record<string, TypeRules> = {};
-  for (const type of types) rules[type] = { constraints: {}, forbidden: [], required: [] };
+  for (const type of types) rules[type] = { constraints: {}, forbidden: [], required: [], omissionObserved: [] };
   for (const [type, r] of Object.entries(raw)) {
     if (!types.includes(type)) throw new SpecError(`${where}/${type}`, `is not an identity management type (${types.join(', ')})`);
     const target = rules[type]!;
-    for (const key of ['forbidden', 'required'] as const) {
+    for (const key of ['forbidden', 'required', 'omissionObserved'] as const) {
       const list = r[key] ?? [];
       if (!Array.isArray(list)) throw new SpecError(`${where}/${type}/${key}`, 'must be a list of members');
       for (const name of list) {

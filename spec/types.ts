@@ -69,6 +69,8 @@ export interface TypeRules {
   constraints: Record<string, { minLength?: number; maxLength?: number }>;
   forbidden: string[];
   required: string[];
+  /** Members whose omission from an update is observed, never judged (the documentation leaves it open). */
+  omissionObserved: string[];
 }
 
 export interface LabelSpec {

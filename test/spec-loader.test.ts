@@ -169,6 +169,7 @@ describe('the real spec', () => {
         constraints: r.constraints ?? {},
         forbidden: r.forbidden ?? [],
         required: r.required ?? [],
+        omissionObserved: r.omissionObserved ?? [],
       });
     }
     expect(spec.typeRules.CONNECT_MANAGED?.constraints).toEqual({ FirstName: { minLength: 1 }, LastName: { minLength: 1, maxLength: 256 } });

@@ -54,7 +54,7 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
   const ctx: Context = {
     spec,
     type: identityManagementType,
-    rules: spec.typeRules[identityManagementType] ?? { constraints: {}, forbidden: [], required: [] },
+    rules: spec.typeRules[identityManagementType] ?? { constraints: {}, forbidden: [], required: [], omissionObserved: [] },
     names,
     identityName: identity[0],
     identitySchema: identity[1],
