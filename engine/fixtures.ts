@@ -2,10 +2,20 @@
 // or the target's built-in ones), preflight (credentials, the target answers, the users exist), the snapshot taken once
 // per run before the first write (journaled first on a real account), the users --provision creates, and at the end
 // the restore, verified by polling (read-back may lag), and the deletion of created users.
+//
+// Every answer of a fixture operation (DescribeUser, DescribeInstance, CreateUser, DeleteUser) is judged as it arrives
+// (checks/fixture-responses.ts, the FX- requirements, contract rule 19) when the run hands in where its verdicts go.
+// What the suite needs from those answers (a user's identity info, an instance's identity management type, a created
+// user's ID) is read leniently: the SDK's reading when it has one, else the raw response's JSON, so that an emulator
+// whose siblings deviate from the model (an ISO-8601 timestamp the SDK refuses, a text/html content type) still gets
+// its operation judged. Only a member that cannot be read at all stops the run, with a message that names the
+// operation, the status and what in the answer was wrong, and suggests a flag only when the flag is the cause.
 import { randomInt, randomUUID } from 'node:crypto';
 import { CreateUserCommand, DescribeInstanceCommand, DescribeUserCommand } from '@aws-sdk/client-connect';
 import type { FixtureSet, IdentityInfo, PollSchedule } from '../checks/context.ts';
-import { describeResponse } from '../checks/response-reading.ts';
+import { bodyStart, describeAnswer, fixtureOperation, fixtureResponseVerdicts, memberAt, needOf, needProblem, type NeedKind } from '../checks/fixture-responses.ts';
+import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
+import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
 import { bodyProblems } from '../core/safe-values.ts';
@@ -51,7 +61,79 @@ export class MemoryJournal implements FixtureJournal {
   coversCreate = (username: string) => this.names.has(username);
 }
 
-const describeFailure = (spec: Spec, obs: Observation) => obs.transportError ?? describeResponse(spec, obs.response);
+/** Where the verdicts on the fixture operations' answers go (the run's record); without one they are not judged. */
+export type FindingSink = (...verdicts: Verdict[]) => void;
+
+/** The target, with every answer of a fixture operation judged (FX- requirements) as it arrives. */
+export function judgingFixtures(spec: Spec, target: Target, sink?: FindingSink): Target {
+  if (!sink) return target;
+  return {
+    ...target,
+    send: async (command) => {
+      const observation = await target.send(command);
+      sink(...fixtureResponseVerdicts(spec, observation));
+      return observation;
+    },
+  };
+}
+
+/** What the caller knows of why an answer may be unreadable: advice for the causes it can name. */
+interface Advice {
+  /** For a 404 with the operation's own not-found error: what the user named that does not exist. */
+  notFound?: string;
+  /** When the target does not have the operation, or leaves the member out: how the run can do without it. */
+  without?: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Why an answer gives the suite nothing to read, in one line: the operation, the status, what in the body was wrong,
+ * and advice only from the cause (a flag only when the flag is the cause).
+ */
+function unreadable(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice): string {
+  const response = obs.response!;
+  const status = response.statusCode;
+  const head = `${operation} of ${subject} answered ${describeAnswer(spec, response)}`;
+  if (status >= 300) {
+    const type = errorTypeOf(spec, response)?.type;
+    const message = messageOf(spec, response);
+    const said = message ? ` ("${message.length > 120 ? `${message.slice(0, 120)}…` : message}")` : '';
+    const declared = fixtureOperation(spec, operation).op.errors.find((e) => e.type === type && e.status === status);
+    const auth = spec.protocol.authenticationErrors;
+    let cause: string;
+    if (status === auth.status) cause = 'the target refused the credentials or the signature: check the AWS credentials (and this machine\'s clock)';
+    else if (status === 404 && declared) cause = advice.notFound ?? 'it says the resource does not exist';
+    else if (status === 404) cause = `a 404 that is not a Connect error (${jsonOf(response) === undefined && response.body.length ? `the body is not JSON: ${bodyStart(response)}` : 'no error type'}): the target does not implement ${operation}${advice.without ? `; ${advice.without}` : ''}`;
+    else if (status >= 500) cause = 'the target failed';
+    else cause = type ? `${type} is not an answer the suite can read` : 'an error without a type';
+    return `${head}${said}: ${cause}`;
+  }
+  if (jsonOf(response) === undefined) return `${head}: the body is not JSON (${bodyStart(response)}): this is not a Connect endpoint`;
+  return `${head}: ${what}${advice.without ? `; ${advice.without}` : ''}`;
+}
+
+/**
+ * Reads a member the suite needs from a fixture operation's answer: the SDK's reading when the SDK read the answer,
+ * else the raw response's JSON (the deviation that made the SDK refuse it is an FX- finding of its own). A missing
+ * identity info of a user that is there reads as empty (the SDK reads it so too).
+ */
+function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observation): { value?: unknown; missing?: string } {
+  const need = needOf(spec, operation, kind);
+  const response = obs.response;
+  if (!response || response.statusCode < 200 || response.statusCode >= 300) return { missing: 'not a success' };
+  const sources = [obs.sdk?.ok ? obs.sdk.output : undefined, jsonOf(response)].filter(isObject);
+  for (const body of sources) {
+    const value = memberAt(body, need.path);
+    if (!needProblem(spec, need, value)) return { value };
+    if (kind === 'identity-info' && (value === undefined || value === null) && isObject(memberAt(body, need.path.slice(0, -1)))) return { value: {} };
+  }
+  const raw = jsonOf(response);
+  return { missing: needProblem(spec, need, memberAt(raw, need.path)) ?? `${need.path.join('.')} cannot be read` };
+}
+
+/** A user's identity info as the suite keeps it: its string members (a JSON null counts as absent). */
+const identityOf = (value: unknown): IdentityInfo => Object.fromEntries(Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 export function reachable(obs: Observation, endpoint: string): void {
   if (obs.transportError && !obs.response) throw new TargetUnreachable(`the target at ${endpoint} does not answer (${obs.transportError}); start it or fix --endpoint-url`);
@@ -75,11 +157,10 @@ async function identityManagementTypeOf(spec: Spec, target: Target, config: RunC
   if (config.identityManagementType) return config.identityManagementType;
   const obs = await target.send(new DescribeInstanceCommand({ InstanceId: instanceId }));
   reachable(obs, target.endpoint);
-  const type = obs.sdk?.ok ? (obs.sdk.output.Instance as { IdentityManagementType?: string } | undefined)?.IdentityManagementType : undefined;
-  if (!type || !spec.identityManagementTypes.includes(type)) {
-    throw new TargetConfigError(`cannot read the identity management type of instance ${instanceId} with DescribeInstance (${describeFailure(spec, obs)}); set it with --identity-management ${spec.identityManagementTypes.join('|')}`);
-  }
-  return type;
+  const { value, missing } = readNeeded(spec, 'DescribeInstance', 'identity-management-type', obs);
+  if (typeof value === 'string') return value;
+  const without = `the run needs the instance's identity management type: give it with --identity-management ${spec.identityManagementTypes.join('|')}`;
+  throw new TargetConfigError(`cannot read the identity management type: ${unreadable(spec, 'DescribeInstance', `instance ${instanceId}`, obs, missing, { notFound: 'no such instance: check --instance-id', without })}`);
 }
 
 /** The fixtures a run writes to, from the configuration (or the target's built-in fixtures). */
@@ -113,18 +194,30 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
   return [{ identityManagementType: type, instanceId: f.instanceId, userId: f.userId ?? '', secondUserId: f.secondUserId, secondInstanceId: f.secondInstanceId, provisioned: [] }];
 }
 
-/** Reads a user's identity info with DescribeUser; `info` is undefined when the read fails. */
-export async function readIdentity(target: Target, instanceId: string, userId: string): Promise<{ info?: IdentityInfo; observation: Observation }> {
+/** Reads a user's identity info with DescribeUser, leniently; `info` is undefined when it cannot be read, and `problem` says why. */
+async function readUser(spec: Spec, target: Target, instanceId: string, userId: string): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string }> {
   const observation = await target.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: userId }));
-  const user = observation.sdk?.ok ? (observation.sdk.output.User as { IdentityInfo?: IdentityInfo } | undefined) : undefined;
-  return { info: user ? { ...(user.IdentityInfo ?? {}) } : undefined, observation };
+  if (!observation.response) return { observation, problem: observation.transportError };
+  const { value, missing } = readNeeded(spec, 'DescribeUser', 'identity-info', observation);
+  if (value !== undefined) return { info: identityOf(value), observation };
+  const notFound = 'no such user in that instance: check --user-id (or --second-user-id) and --instance-id';
+  return { observation, problem: unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }) };
+}
+
+/**
+ * Reads a user's identity info with DescribeUser (leniently: through what the SDK refuses); `info` is undefined when
+ * the read fails, and `problem` names why. The answer is judged (FX-) when a sink is given.
+ */
+export function readIdentity(spec: Spec, target: Target, instanceId: string, userId: string, sink?: FindingSink): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string }> {
+  return readUser(spec, judgingFixtures(spec, target, sink), instanceId, userId);
 }
 
 /**
  * What is checked before anything is written: credentials can be had, the target answers, the fixture instance and
  * users exist and are safe to restore. Every problem is a TargetConfigError or TargetUnreachable: one line, exit 2.
  */
-export async function preflight(spec: Spec, config: RunConfig, target: Target): Promise<FixtureSet[]> {
+export async function preflight(spec: Spec, config: RunConfig, plainTarget: Target, sink?: FindingSink): Promise<FixtureSet[]> {
+  const target = judgingFixtures(spec, plainTarget, sink);
   await target.sdk.config.credentials().catch((e: Error) => {
     throw new TargetConfigError(`no AWS credentials for the target (${e.message.split('\n')[0]}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`);
   });
@@ -157,8 +250,10 @@ async function provisionUser(spec: Spec, target: Target, config: RunConfig, jour
       Tags: { [OWNER_TAG.key]: OWNER_TAG.value },
     }),
   );
-  const id = obs.sdk?.ok ? (obs.sdk.output.UserId as string | undefined) : undefined;
-  if (!id) throw new TargetConfigError(`--provision: CreateUser failed (${describeFailure(spec, obs)})`);
+  reachable(obs, target.endpoint);
+  const { value, missing } = readNeeded(spec, 'CreateUser', 'created-user-id', obs);
+  if (typeof value !== 'string') throw new TargetConfigError(`--provision: ${unreadable(spec, 'CreateUser', `instance ${set.instanceId}`, obs, missing, { notFound: 'no such instance, security profile or routing profile: check --instance-id, --security-profile-id and --routing-profile-id' })}`);
+  const id = value;
   journal.created(set.instanceId, id, name);
   set.provisioned.push(id);
   return id;
@@ -179,28 +274,43 @@ export class FixtureLifecycle {
     private readonly poll: PollSchedule,
     readonly sets: FixtureSet[],
     private readonly snapshots: Snapshot[],
+    /** Users this run created, as read right after their creation. */
+    private readonly created = new Map<string, IdentityInfo>(),
   ) {}
 
-  /** Snapshots every fixture user (each in the journal before anything is written), then creates --provision's users. */
-  static async open(spec: Spec, config: RunConfig, target: Target, sets: FixtureSet[], journal: FixtureJournal, poll: PollSchedule): Promise<FixtureLifecycle> {
+  /**
+   * Snapshots every fixture user (each in the journal before anything is written), then creates --provision's users
+   * and reads them. Every answer of a fixture operation, here and when restoring, is judged into `sink`.
+   */
+  static async open(spec: Spec, config: RunConfig, plainTarget: Target, sets: FixtureSet[], journal: FixtureJournal, poll: PollSchedule, sink?: FindingSink): Promise<FixtureLifecycle> {
+    const target = judgingFixtures(spec, plainTarget, sink);
     const snapshots: Snapshot[] = [];
     for (const set of sets) {
       if (config.provision) continue;
       for (const userId of [set.userId, set.secondUserId].filter((u): u is string => !!u)) {
-        const { info, observation } = await readIdentity(target, set.instanceId, userId);
+        const { info, observation, problem } = await readUser(spec, target, set.instanceId, userId);
         reachable(observation, target.endpoint);
-        if (!info) throw new TargetConfigError(`cannot read fixture user ${userId} of instance ${set.instanceId} (${describeFailure(spec, observation)}); check --instance-id and the user IDs`);
+        if (!info) throw new TargetConfigError(`cannot read fixture user ${userId}: ${problem}`);
         checkFixtureIsSafe(target, set.instanceId, userId, info);
         snapshots.push({ set, userId, info });
       }
     }
     for (const { set, userId, info } of snapshots) journal.snapshot(set.instanceId, userId, set.identityManagementType, info);
+    // The lifecycle keeps the judging target: the restore's answers are judged too.
     const lifecycle = new FixtureLifecycle(spec, target, journal, poll, sets, snapshots);
     try {
       for (const set of sets) {
         if (!config.provision) continue;
         set.userId = await provisionUser(spec, target, config, journal, set);
         set.secondUserId = await provisionUser(spec, target, config, journal, set);
+      }
+      for (const set of sets) {
+        for (const userId of set.provisioned) {
+          const { info, observation, problem } = await readUser(spec, target, set.instanceId, userId);
+          reachable(observation, target.endpoint);
+          if (!info) throw new TargetConfigError(`cannot read the user ${userId} the run created: ${problem}`);
+          lifecycle.created.set(userId, info);
+        }
       }
     } catch (e) {
       // A user created before the failure is deleted now (or left in the journal for cleanup).
@@ -210,9 +320,9 @@ export class FixtureLifecycle {
     return lifecycle;
   }
 
-  /** The snapshot of a fixture user, as read before the run wrote anything. */
+  /** The snapshot of a fixture user (or a user the run created), as read before the run wrote anything. */
   snapshotOf(userId: string): IdentityInfo | undefined {
-    return this.snapshots.find((s) => s.userId === userId)?.info;
+    return this.snapshots.find((s) => s.userId === userId)?.info ?? this.created.get(userId);
   }
 
   /** Writes every snapshot back and verifies it by polling within the read-back window; deletes created users. */

@@ -1,10 +1,12 @@
 // The plan: every step a run may take on one fixture set, defined once, as data. A step has a structured ID
 // (`TYPE/phase/name`), the requirement IDs it checks, tags, the suite family it belongs to, and its function. A
 // policy (policy.ts) chooses from the plan; `replay` is a lookup of one step by its ID. Requirements that no step
-// names are judged on every response (RESPONSE_REQUIREMENTS) or by what the fixtures hold (none today).
+// names are judged on every response (RESPONSE_REQUIREMENTS: the operation's envelope, and every answer of a fixture
+// operation, checks/fixture-responses.ts).
 import { unsignedRequestRefused, wrongSignatureRefused } from '../checks/authentication.ts';
 import type { CheckContext, Fixture } from '../checks/context.ts';
-import { RESPONSE_REQUIREMENTS } from '../checks/envelope.ts';
+import { RESPONSE_REQUIREMENTS as ENVELOPE_REQUIREMENTS } from '../checks/envelope.ts';
+import { FIXTURE_REQUIREMENTS } from '../checks/fixture-responses.ts';
 import { foreignUserIsNotFound, unknownInstanceIsNotFound, unknownUserIsNotFound, validationBeforeExistence } from '../checks/existence.ts';
 import { boundaryCase, randomPhase, readBackRejections } from '../checks/phases.ts';
 import { STATEFUL_REQUIREMENTS, modelBasedSequences } from '../checks/stateful.ts';
@@ -13,7 +15,8 @@ import type { Verdict } from '../checks/verdict.ts';
 import type { Case } from '../generators/index.ts';
 import { UsageError } from '../core/errors.ts';
 
-export { RESPONSE_REQUIREMENTS };
+/** Requirements no step names: judged on every response of the operation, and on every answer of a fixture operation. */
+export const RESPONSE_REQUIREMENTS: readonly string[] = [...ENVELOPE_REQUIREMENTS, ...FIXTURE_REQUIREMENTS];
 
 export const PHASES = ['boundary', 'random', 'existence', 'precedence', 'authentication', 'stateful'] as const;
 export type Phase = (typeof PHASES)[number];

@@ -174,7 +174,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     skip: (id, reason) => {
       if (wants(id)) ledger.skip(id, reason);
     },
-    readIdentity: (instanceId, userId) => readIdentity(target, instanceId, userId),
+    readIdentity: (instanceId, userId) => readIdentity(spec, target, instanceId, userId, record),
     generatorsFor,
   };
 
@@ -203,10 +203,10 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     let sets: FixtureSet[] = [];
     envelope?.setContext('preflight');
     try {
-      sets = await preflight(spec, config, target);
+      sets = await preflight(spec, config, target, record);
       types = [...new Set(sets.map((s) => s.identityManagementType))];
       envelope?.setContext('fixtures');
-      lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll);
+      lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll, record);
     } catch (e) {
       if (e instanceof SendStopped) throw new TargetConfigError(`${config.target === 'replay' ? 'the cassette does not hold this run (same flags and --seed as the recorded run?)' : 'the run could not start'}: ${e.message}`);
       if (!(e instanceof TargetFault)) throw e;

@@ -33,6 +33,8 @@ export interface RestoreOptions {
   attempts?: number;
   /** How each attempt polls until the snapshot reads back (read-back may lag). */
   poll?: PollSchedule;
+  /** How the user is read back (default: DescribeUser through the SDK); the engine reads through what the SDK refuses. */
+  read?: (instanceId: string, userId: string) => Promise<Record<string, string> | undefined>;
 }
 
 /** Writes a snapshot back and verifies it. A stop of the envelope (budget, refusal) is a failed restore, with why. */
@@ -52,7 +54,7 @@ export async function restoreSnapshot(spec: Spec, target: Sender, s: { instanceI
         why = e.message;
       }
       const holds = (info: Record<string, string> | undefined) => !!info && Object.keys(writable).every((k) => info[k] === writable[k]);
-      const polled = await pollUntil(options.poll ?? DEFAULT_POLL, () => read(target, s.instanceId, s.userId), holds);
+      const polled = await pollUntil(options.poll ?? DEFAULT_POLL, () => (options.read ? options.read(s.instanceId, s.userId) : read(target, s.instanceId, s.userId)), holds);
       now = polled.value;
       if (polled.ok) break;
     }
