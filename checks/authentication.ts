@@ -18,6 +18,7 @@ async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId:
   const c = { ...valid, id: `authentication:${signing}` };
   const obs = await ctx.target.raw({ method: c.wire.method, path: c.wire.path, headers: c.wire.headers, body: utf8(c.wire.body) }, signing);
   ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: true });
+  if (!obs.response) return [];
   const status = ctx.spec.protocol.authenticationErrors.status;
   const expected = { summary: `${status} (and no change)`, status: [status] };
   const refused = obs.response?.statusCode === status;

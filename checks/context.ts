@@ -56,8 +56,6 @@ export interface CheckSettings {
   expectAuth: boolean;
   /** Replays one random case (or command sequence): fast-check's path under `seed`. */
   replayPath?: string;
-  /** Each fast-check run stops shrinking after this many executions of its property (bounded failure cost). */
-  maxShrinkExecutions: number;
 }
 
 export interface CheckContext {
@@ -81,3 +79,10 @@ export interface CheckContext {
   /** The generators of an identity management type. */
   generatorsFor(identityManagementType: string): Generators;
 }
+
+/**
+ * The context with no read-back window: once a check has seen a failure, the rest of its work (shrinking, later
+ * cases of the same property) reads once instead of polling, so that a broken target costs no more than a correct
+ * one (bounded failure cost). A correct target never gets here: it has no failure to shrink.
+ */
+export const withoutWaiting = (ctx: CheckContext): CheckContext => ({ ...ctx, settings: { ...ctx.settings, poll: { ...ctx.settings.poll, windowMs: 0 } } });

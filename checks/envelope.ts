@@ -40,6 +40,12 @@ export function notAServerError(spec: Spec, obs: Observation, ctx: EnvelopeConte
   return [judge('SRV-NO-5XX', obs.response.statusCode < 500, evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error'))];
 }
 
+/** SRV-AVAILABLE: a request that got no response (refused, reset, timed out) is a failure with the request as evidence. */
+export function answered(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+  if (obs.response) return [pass('SRV-AVAILABLE', ctx.caseId)];
+  return [fail('SRV-AVAILABLE', { ...evidence(spec, obs, ctx, 'an HTTP response within the request timeout', `no response: ${obs.transportError ?? 'the transport failed'}`), problem: `no response: ${obs.transportError ?? 'the transport failed'}` })];
+}
+
 export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
   if (obs.response?.statusCode !== 429) return [];
   const type = errorTypeOf(spec, obs.response)?.type;
@@ -102,13 +108,13 @@ export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeConte
 }
 
 /** The requirements every response is judged by, whichever step sent the request. */
-export const RESPONSE_REQUIREMENTS = ['SRV-NO-5XX', 'THR-429-TYPE', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
+export const RESPONSE_REQUIREMENTS = ['SRV-AVAILABLE', 'SRV-NO-5XX', 'THR-429-TYPE', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
 
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 
 /** Every envelope verdict one observation gives. */
 export function envelopeVerdicts(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const verdicts = [...notAServerError(spec, obs, ctx), ...throttledAsDeclared(spec, obs, ctx)];
+  const verdicts = [...answered(spec, obs, ctx), ...notAServerError(spec, obs, ctx), ...throttledAsDeclared(spec, obs, ctx)];
   if (obs.response && obs.response.statusCode >= 400) for (const layer of ERROR_LAYERS) verdicts.push(...layer(spec, obs, ctx));
   return verdicts;
 }

@@ -42,6 +42,8 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: stri
   const type = obs.response ? errorTypeOf(ctx.spec, obs.response)?.type : undefined;
   const ok = obs.response?.statusCode === 404 && !!type && types.includes(type);
   const expected = { summary: `404 with ${types.join(' or ')}`, status: [404], types };
+  // No response proves nothing about existence: SRV-AVAILABLE judges it.
+  if (!obs.response) return [];
   const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}`), expected })];
   const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
   verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
@@ -83,6 +85,7 @@ export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): 
     if (c.labels.UserId === f.set.userId) continue;
     const obs = await sendCase(ctx, c);
     ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
+    if (!obs.response) continue;
     const problem = outcomeProblem(ctx, c, obs);
     verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
   }

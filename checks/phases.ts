@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { Case } from '../generators/index.ts';
 import { failed, flushRejections, runCase } from './cases.ts';
-import type { CheckContext, Fixture } from './context.ts';
+import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import type { Verdict } from './verdict.ts';
 
 const labelsOf = (f: Fixture) => ({ InstanceId: f.set.instanceId, UserId: f.set.userId });
@@ -29,13 +29,18 @@ export async function randomPhase(ctx: CheckContext, f: Fixture, generator: stri
   // The verdicts of the last failing execution: fast-check's last failure is the shrunk counterexample, and the
   // target's state may have moved on since, so it is recorded as it was seen rather than sent again.
   let lastFailing: Verdict[] = [];
+  // Once a case failed, later executions (its shrinking) read back without polling: bounded failure cost.
+  let current = ctx;
   const property = fc.asyncProperty(arbitrary, async (raw) => {
     if (!wanted(ctx, raw)) return true;
     try {
-      const verdicts = await runCase(ctx, f.generators.withLabels(raw, labelsOf(f)), f.user, f.other);
+      const verdicts = await runCase(current, f.generators.withLabels(raw, labelsOf(f)), f.user, f.other);
       const failures = failed(verdicts, ctx);
       if (failures.length === 0) ctx.record(...verdicts);
-      else lastFailing = verdicts;
+      else {
+        lastFailing = verdicts;
+        current = withoutWaiting(ctx);
+      }
       return failures.length === 0;
     } catch (e) {
       ownError ??= e;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Case } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
-import type { CheckContext, Fixture } from './context.ts';
+import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import type { IdentityInfo } from './context.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
@@ -177,14 +177,16 @@ export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): 
     ],
     { maxCommands: 10 },
   );
+  // Once a sequence violated the model, shrinking reads back without polling: bounded failure cost.
+  let current = ctx;
   const setup = async () => {
     const model: Model = { users: [] };
     for (const u of users) {
-      const { info } = await ctx.readIdentity(u.instanceId, u.userId);
+      const { info } = await current.readIdentity(u.instanceId, u.userId);
       if (!info) throw new Error(`cannot read fixture user ${u.userId}`);
       model.users.push({ instanceId: u.instanceId, userId: u.userId, members: exactly(info), events: [] });
     }
-    return { model, real: { ctx, fixture } };
+    return { model, real: { ctx: current, fixture } };
   };
   let violation: ModelViolation | undefined;
   let ownError: unknown;
@@ -197,7 +199,10 @@ export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): 
       return true;
     } catch (e) {
       if (!(e instanceof ModelViolation)) ownError ??= e;
-      else violation = e;
+      else {
+        violation = e;
+        current = withoutWaiting(ctx);
+      }
       throw e;
     }
   });

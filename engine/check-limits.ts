@@ -44,7 +44,8 @@ export async function withCheckLimits<T>(limits: CheckLimits, body: () => Promis
     installed = true;
   }
   const previous = active;
-  active = limits;
+  const tighter = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+  active = { executions: tighter(previous.executions, limits.executions), ms: tighter(previous.ms, limits.ms) };
   try {
     return await body();
   } finally {

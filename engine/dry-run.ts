@@ -46,8 +46,8 @@ export async function planCount(spec: Spec, config: RunConfig, type: string): Pr
   const service = createReferenceService(spec, { fixtures: dryRunFixtures(spec, config, type) });
   const journal = new MemoryJournal();
   const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [config.fixtures.userId, config.fixtures.secondUserId].filter((u): u is string => !!u), journal });
-  // No read-back waits in memory: the reference is consistent at once.
-  const dryConfig: RunConfig = { ...config, identityManagementType: type, readBackWindowMs: 0, expectAuth: true, journalDir: undefined, record: undefined };
+  // The same read-back window as the run: the snapshot's settling and the hold read along it (a few seconds here).
+  const dryConfig: RunConfig = { ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined };
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
   const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? 300, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
   const target = envelopedHandlerTarget(config.region, envelope, service.handle, 'the embedded reference (dry run)');

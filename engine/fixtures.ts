@@ -18,6 +18,7 @@ import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
+import { pollWaits, sleep } from '../core/poll.ts';
 import { bodyProblems } from '../core/safe-values.ts';
 import type { Spec } from '../spec/index.ts';
 import { deleteCreated, restoreSnapshot, type RestoreNote } from '../targets/aws/restore.ts';
@@ -259,6 +260,17 @@ async function provisionUser(spec: Spec, target: Target, config: RunConfig, jour
   return id;
 }
 
+/** Reads every snapshot along the poll schedule until a whole window has passed; the latest reading wins. */
+async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<IdentityInfo | undefined>, poll: PollSchedule): Promise<void> {
+  for (const wait of pollWaits(poll)) {
+    await sleep(wait);
+    for (const s of snapshots) {
+      const now = await read(s);
+      if (now) s.info = now;
+    }
+  }
+}
+
 interface Snapshot {
   set: FixtureSet;
   userId: string;
@@ -295,6 +307,9 @@ export class FixtureLifecycle {
         snapshots.push({ set, userId, info });
       }
     }
+    // A fresh in-process store has nothing in flight; any other target may still be applying an earlier write (an
+    // earlier run's restore, say): the snapshot is what the users read once reads agree across a read-back window.
+    if (!plainTarget.builtinFixtures) await settle(snapshots, (s) => readUser(spec, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
     for (const { set, userId, info } of snapshots) journal.snapshot(set.instanceId, userId, set.identityManagementType, info);
     // The lifecycle keeps the judging target: the restore's answers are judged too.
     const lifecycle = new FixtureLifecycle(spec, target, journal, poll, sets, snapshots);
@@ -331,7 +346,7 @@ export class FixtureLifecycle {
     this.target.envelope?.beginRestore();
     const notes: RestoreNote[] = [];
     for (const { set, userId, info } of this.snapshots) {
-      const note = await restoreSnapshot(this.spec, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, identityInfo: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll }).catch(
+      const note = await restoreSnapshot(this.spec, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, identityInfo: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll, read: async (instanceId, user) => (await readUser(this.spec, this.target, instanceId, user)).info }).catch(
         // Restoring never throws: a target that breaks here leaves the user not restored, which is a verdict.
         (e: unknown): RestoreNote => ({ userId, restored: false, note: `not restored: ${e instanceof Error ? e.message : String(e)}` }),
       );

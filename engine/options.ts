@@ -54,12 +54,16 @@ export interface RunConfig {
   profile?: string;
   /** replay: the cassette a run recorded with --record. */
   cassette?: string;
-  /** aws: every request of the run, restore included, counts against this (default 300). */
+  /** Every request of the run counts against this (aws: restore included, default 300; elsewhere the checks stop
+   * here and the restore may go beyond, default LOCAL_LIMITS.maxRequests). */
   maxRequests?: number;
+  /** No step starts after this many seconds, and a step under way stops at its next request (default
+   * LOCAL_LIMITS.maxSeconds); the fixtures are restored all the same. */
+  maxSeconds?: number;
   /** aws: requests per second (default 2) and burst (default 5) of the run's one token bucket. */
   rate?: number;
   burst?: number;
-  /** aws: how long one request may take before it counts as unanswered (default 30 s). */
+  /** How long one request may take before it counts as unanswered (default 5 s), for every target. */
   requestTimeoutMs?: number;
   /** aws: store the run's exchanges, redacted, in nock's recording format. */
   record?: string;
@@ -86,6 +90,17 @@ export const DEFAULT_RUNS = 25;
 /** A run against a real account (--target aws): its budget, rate and the budget-aware plan's defaults. */
 export const SANDBOX_DEFAULTS = { maxRequests: 300, rate: 2, burst: 5, runs: 3, rejectionBatch: 25 } as const;
 export const DEFAULT_READ_BACK_WINDOW_MS = DEFAULT_POLL.windowMs;
+
+/**
+ * The whole-run bounds of a run that is not against a real account: far above what a correct target needs (the
+ * default run on the embedded reference sends about 1,500 requests in a few seconds) and above what a broken one
+ * needs, since a failed requirement stops costing (bounded shrinking, no more polling): they stop a target that
+ * misbehaves in a way nothing else bounds.
+ */
+export const LOCAL_LIMITS = { maxRequests: 20_000, maxSeconds: 1_200 } as const;
+
+/** Each fast-check run (a random phase, the stateful test) stops shrinking after this many executions or this long. */
+export const SHRINK_LIMITS = { executions: 100, ms: 60_000 } as const;
 
 /** True for the targets that are a real account (or a recording of one): they run under the sandbox policy. */
 export const isSandbox = (target: TargetKind) => target === 'aws' || target === 'replay';

@@ -11,6 +11,7 @@ import { foreignUserIsNotFound, unknownInstanceIsNotFound, unknownUserIsNotFound
 import { boundaryCase, randomPhase, readBackRejections } from '../checks/phases.ts';
 import { STATEFUL_REQUIREMENTS, modelBasedSequences } from '../checks/stateful.ts';
 import { CASE_STATE_REQUIREMENTS } from '../checks/cases.ts';
+import { LATE_WRITE_REQUIREMENTS, noLateWrites } from '../checks/late-writes.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import type { Case } from '../generators/index.ts';
 import { UsageError } from '../core/errors.ts';
@@ -18,7 +19,7 @@ import { UsageError } from '../core/errors.ts';
 /** Requirements no step names: judged on every response of the operation, and on every answer of a fixture operation. */
 export const RESPONSE_REQUIREMENTS: readonly string[] = [...ENVELOPE_REQUIREMENTS, ...FIXTURE_REQUIREMENTS];
 
-export const PHASES = ['boundary', 'random', 'existence', 'precedence', 'authentication', 'stateful'] as const;
+export const PHASES = ['boundary', 'random', 'existence', 'precedence', 'authentication', 'hold', 'stateful'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The families of checks, as the reports and the power tests (variants/) name them. */
@@ -53,10 +54,23 @@ export interface Step {
   tags: string[];
   /** Boundary steps: the case they send. */
   case?: Case;
-  run(ctx: CheckContext, fixture: Fixture): Promise<Verdict[] | void>;
+  /** `fixture`: the set the step belongs to; `fixtures`: every set of the run (for steps of the whole run). */
+  run(ctx: CheckContext, fixture: Fixture, fixtures: Fixture[]): Promise<Verdict[] | void>;
 }
 
 const unique = (ids: string[]) => [...new Set(ids)];
+
+/** The step ID prefix of steps that belong to the whole run rather than one fixture set. */
+export const ALL_SETS = 'all';
+
+/**
+ * The step that holds every fixture user of the run for one read-back window once the steps that end in rejections
+ * have run (checks/late-writes.ts): it runs after every set's other steps and before the stateful tests.
+ */
+export function holdStep(): Step {
+  const id: StepId = { identityManagementType: ALL_SETS, phase: 'hold', name: 'late-writes' };
+  return { id, key: formatStepId(id), requirementIds: LATE_WRITE_REQUIREMENTS, suite: 'statefulModel', tags: ['covering'], run: (ctx, _fixture, fixtures) => noLateWrites(ctx, fixtures) };
+}
 
 /** What one case can prove besides its own requirements: the success envelope, read-back, nothing lost. */
 function caseRequirements(c: Case): string[] {

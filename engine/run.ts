@@ -22,8 +22,9 @@ import { createTarget, endsRun, SendStopped, type Target } from '../targets/inde
 import type { RunEvent } from './events.ts';
 import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJournal, type RestoreNote } from './fixtures.ts';
 import { Ledger } from './ledger.ts';
-import { configOf, isSandbox, type RunConfig, type RunOptions } from './options.ts';
-import { planFor, type Step } from './plan.ts';
+import { configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
+import { holdStep, planFor, type Step } from './plan.ts';
+import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
 import { buildResults, type Execution, type Results } from './results.ts';
 import { openSandbox, sandboxGenerators, type SandboxTarget } from './sandbox.ts';
@@ -55,6 +56,32 @@ interface OpenTarget {
   requests(): number;
 }
 
+/**
+ * The whole-run bounds, for every kind of target: no request of the checks beyond `maxRequests` (a real account's
+ * envelope keeps its own budget, with a reserve), none after `maxSeconds`. The restore is never stopped by them.
+ */
+export class RunBounds {
+  sent = 0;
+  restoring = false;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly maxRequests: number | undefined,
+    private readonly maxSeconds: number,
+  ) {
+    this.deadline = Date.now() + maxSeconds * 1000;
+  }
+
+  /** Counts one request; throws SendStopped('budget') when the checks may send no more. */
+  take(): void {
+    if (!this.restoring) {
+      if (this.maxRequests !== undefined && this.sent >= this.maxRequests) throw new SendStopped('budget', `the request budget ran out (--max-requests ${this.maxRequests}: ${this.sent} sent)`);
+      if (Date.now() > this.deadline) throw new SendStopped('budget', `the time budget ran out (--max-seconds ${this.maxSeconds}: ${this.sent} requests sent)`);
+    }
+    this.sent++;
+  }
+}
+
 /** Wraps a target's channels to count what the run sends (the engine's own count, for every kind of target). */
 function counted(target: Target, onRequest: () => void): Target {
   return {
@@ -70,12 +97,15 @@ function counted(target: Target, onRequest: () => void): Target {
   };
 }
 
-async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void): Promise<OpenTarget> {
-  let requests = 0;
-  const onRequest = () => emit({ type: 'request', requests: ++requests });
+async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void, bounds: RunBounds): Promise<OpenTarget> {
+  const requests = () => bounds.sent;
+  const onRequest = () => {
+    bounds.take();
+    emit({ type: 'request', requests: bounds.sent });
+  };
   if (isSandbox(config.target)) {
     const sandbox = await openSandbox(spec, config, poll, secrets, emit);
-    return { target: counted(sandbox.target, onRequest), sandbox, journal: sandbox.journal, requests: () => requests };
+    return { target: counted(sandbox.target, onRequest), sandbox, journal: sandbox.journal, requests };
   }
   const target = await createTarget(spec, {
     kind: config.target,
@@ -85,7 +115,7 @@ async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, po
     handler: options.handler,
     wrapHandler: options.wrapHandler,
   });
-  return { target: counted(target, onRequest), journal: new MemoryJournal(), requests: () => requests };
+  return { target: counted(target, onRequest), journal: new MemoryJournal(), requests };
 }
 
 /** The steps a policy runs, from the plan of one fixture set. */
@@ -118,10 +148,18 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const poll = pollScheduleOf(config, policy);
   const secrets = [...(options.secrets ?? []), ...envSecrets()];
 
-  let requests = 0;
+  // A real account's envelope counts its own budget (with the restore's reserve); the time bound holds everywhere.
+  const bounds = new RunBounds(policy === 'sandbox' ? undefined : (config.maxRequests ?? LOCAL_LIMITS.maxRequests), config.maxSeconds ?? LOCAL_LIMITS.maxSeconds);
   const opened: OpenTarget = overrides.target
-    ? { ...overrides.target, target: counted(overrides.target.target, () => emit({ type: 'request', requests: ++requests })), requests: () => requests }
-    : await openTarget(spec, config, options, poll, secrets, emit);
+    ? {
+        ...overrides.target,
+        target: counted(overrides.target.target, () => {
+          bounds.take();
+          emit({ type: 'request', requests: bounds.sent });
+        }),
+        requests: () => bounds.sent,
+      }
+    : await openTarget(spec, config, options, poll, secrets, emit, bounds);
   const { target, sandbox } = opened;
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
   const credentials = await target.sdk.config.credentials().catch(() => undefined);
@@ -139,7 +177,6 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     rejectionBatch: config.rejectionBatch,
     expectAuth: config.expectAuth || target.enforcesAuth === true,
     replayPath: config.replayPath,
-    maxShrinkExecutions: 200,
   };
   const only = new Set(config.only);
   const wants = (id: string) => only.size === 0 || only.has(id);
@@ -223,6 +260,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         await runPlan();
       } finally {
         envelope?.setContext('restore');
+        bounds.restoring = true;
         restore = await lifecycle.restore();
         for (const n of restore) emit({ type: 'restored', userId: n.userId, restored: n.restored, note: n.note });
       }
@@ -237,15 +275,25 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       if (config.step !== undefined && planned.every((p) => p.steps.length === 0)) {
         throw new UsageError(`--step ${config.step}: no such step in the plan of this run (types ${types.join(', ')}); copy the step ID from results.json`);
       }
-      const total = planned.reduce((n, p) => n + p.steps.length, 0);
+      // The order of a run: every set's steps but the stateful tests; the hold (every user, one read-back window, so
+      // that a late write is seen); then the stateful tests, which leave the users in states of their own.
+      const fixtures = planned.map((p) => p.fixture);
+      const hold = holdStep();
+      const wantsHold = config.step === undefined && hold.requirementIds.some(wants) && planned.some((p) => p.steps.length > 0);
+      const ordered: { fixture: Fixture; step: Step }[] = [
+        ...planned.flatMap(({ fixture, steps }) => steps.filter((s) => s.id.phase !== 'stateful').map((step) => ({ fixture, step }))),
+        ...(wantsHold ? [{ fixture: fixtures[0]!, step: hold }] : []),
+        ...planned.flatMap(({ fixture, steps }) => steps.filter((s) => s.id.phase === 'stateful').map((step) => ({ fixture, step }))),
+      ];
+      const total = ordered.length;
       execution.steps.planned = total;
       emit({ type: 'plan', steps: total, identityManagementTypes: types });
       let index = 0;
       let stopped: SendStopped | undefined;
-      for (const { fixture, steps } of planned) {
-        fixtureLabels.InstanceId = fixture.set.instanceId;
-        fixtureLabels.UserId = fixture.set.userId;
-        for (const step of steps) {
+      {
+        for (const { fixture, step } of ordered) {
+          fixtureLabels.InstanceId = fixture.set.instanceId;
+          fixtureLabels.UserId = fixture.set.userId;
           // A target without an envelope has no request to refuse: an abort stops the run between steps.
           if (!stopped && options.signal?.aborted && !envelope) stopped = new SendStopped('interrupted', `interrupted (${abortReason()})`);
           if (stopped) {
@@ -262,7 +310,8 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
           let outcome: 'done' | 'error' | 'ended' = 'done';
           let message: string | undefined;
           try {
-            const verdicts = await step.run(ctx, fixture);
+            // A failing property shrinks within bounds: a failed requirement stops costing requests and time.
+            const verdicts = await withCheckLimits({ executions: settings.runs + SHRINK_LIMITS.executions, ms: SHRINK_LIMITS.ms }, () => step.run(ctx, fixture, fixtures));
             if (verdicts) record(...verdicts);
             execution.steps.done++;
           } catch (e) {

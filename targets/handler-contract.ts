@@ -32,3 +32,24 @@ export function checkedHandler(handler: WireHandler, who: string): WireHandler {
     return result as WireResponse;
   };
 }
+
+/**
+ * The handler, with a deadline: a request it has not answered within `ms` fails as a network request would (a
+ * transport error, judged by SRV-AVAILABLE), so that a mock that never answers cannot hang a run.
+ */
+export function withDeadline(handler: WireHandler, ms: number): WireHandler {
+  return (request) =>
+    new Promise<WireResponse>((resolve, reject) => {
+      const timer = setTimeout(() => reject(Object.assign(new Error(`no response within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+      handler(request).then(
+        (response) => {
+          clearTimeout(timer);
+          resolve(response);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+}

@@ -19,7 +19,7 @@ import {
 } from './reference/index.ts';
 import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, resolveEndpoint, type Envelope } from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
-import { checkedHandler } from './handler-contract.ts';
+import { checkedHandler, withDeadline } from './handler-contract.ts';
 import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export type { Observation, SdkOutcome } from '../core/observation.ts';
@@ -118,18 +118,19 @@ async function withNetLocked(): Promise<() => void> {
   return () => nock.enableNetConnect();
 }
 
-function inMemory(kind: TargetKind, region: string, handler: WireHandler, credentials: Credentials, close: () => Promise<void>, fixtures?: Fixtures): Target {
+function inMemory(kind: TargetKind, region: string, unbounded: WireHandler, credentials: Credentials, close: () => Promise<void>, fixtures?: Fixtures, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Target {
+  const handler = withDeadline(unbounded, timeoutMs);
   const host = new URL(connectOrigin(region)).host;
   const sdk = connectClient({ region, credentials, requestHandler: inMemoryRequestHandler(handler) });
   return assemble(kind, region, `in-memory (${kind})`, sdk, handlerTransport(handler), host, close, fixtures);
 }
 
-async function overNock(kind: TargetKind, region: string, install: () => Promise<() => void>, credentials: Credentials, fixtures?: Fixtures): Promise<Target> {
+async function overNock(kind: TargetKind, region: string, install: () => Promise<() => void>, credentials: Credentials, fixtures?: Fixtures, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Target> {
   const unlock = await withNetLocked();
   const uninstall = await install();
   const origin = connectOrigin(region);
-  const sdk = connectClient({ region, credentials });
-  return assemble(kind, region, `${origin} (nock)`, sdk, httpTransport(origin), new URL(origin).host, async () => {
+  const sdk = connectClient({ region, credentials, requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs } });
+  return assemble(kind, region, `${origin} (nock)`, sdk, httpTransport(origin, timeoutMs), new URL(origin).host, async () => {
     uninstall();
     unlock();
   }, fixtures);
@@ -198,6 +199,7 @@ export function envelopedHandlerTarget(region: string, envelope: Envelope, handl
 
 export async function createTarget(spec: Spec, config: TargetConfig): Promise<Target> {
   const { region } = config;
+  const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   switch (config.kind) {
     case 'reference':
     case 'nock': {
@@ -207,24 +209,24 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       // A variant of the reference is a handler like a user's mock: a throw or a result that is not a response is a
       // TargetFault, never a transport error.
       const handler = config.wrapHandler ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler') : service.handle;
-      if (config.kind === 'reference') return inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures);
-      return overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures);
+      if (config.kind === 'reference') return inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures, timeoutMs);
+      return overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures, timeoutMs);
     }
     case 'module': {
-      if (config.handler) return inMemory('module', region, checkedHandler(config.handler, 'the handler'), EXAMPLE_CREDENTIALS, async () => {});
+      if (config.handler) return inMemory('module', region, checkedHandler(config.handler, 'the handler'), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
       if (!config.modulePath) throw new TargetConfigError('--target module needs --module PATH (a module exporting handler, requestHandler or installNock)');
       const mod = await loadModule(config.modulePath);
       const who = `the handler of --module ${config.modulePath}`;
-      if (typeof mod.handler === 'function') return inMemory('module', region, checkedHandler(mod.handler as WireHandler, who), EXAMPLE_CREDENTIALS, async () => {});
+      if (typeof mod.handler === 'function') return inMemory('module', region, checkedHandler(mod.handler as WireHandler, who), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
       if (mod.requestHandler && typeof (mod.requestHandler as { handle?: unknown }).handle === 'function') {
-        return inMemory('module', region, checkedHandler(wireHandlerOf(mod.requestHandler as never), `the requestHandler of --module ${config.modulePath}`), EXAMPLE_CREDENTIALS, async () => {});
+        return inMemory('module', region, checkedHandler(wireHandlerOf(mod.requestHandler as never), `the requestHandler of --module ${config.modulePath}`), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
       }
       if (typeof mod.installNock === 'function') {
         const install = mod.installNock as (options: { region: string }) => unknown;
         return overNock('module', region, async () => {
           const undo = await install({ region });
           return typeof undo === 'function' ? (undo as () => void) : () => {};
-        }, EXAMPLE_CREDENTIALS);
+        }, EXAMPLE_CREDENTIALS, undefined, timeoutMs);
       }
       throw new TargetConfigError(`--module ${config.modulePath}: exports none of handler(request), requestHandler.handle(request) or installNock({ region })`);
     }
@@ -233,8 +235,8 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       if (!endpointUrl) throw new TargetConfigError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)');
       const url = checkedUrl(endpointUrl);
       // Credentials from the standard chain (environment, --profile, SSO, container and instance roles).
-      const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}) });
-      return assemble('endpoint', region, endpointUrl, sdk, httpTransport(endpointUrl, config.requestTimeoutMs), url.host, async () => sdk.destroy());
+      const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}), requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs } });
+      return assemble('endpoint', region, endpointUrl, sdk, httpTransport(endpointUrl, timeoutMs), url.host, async () => sdk.destroy());
     }
     case 'aws': {
       const envelope = config.envelope;
@@ -242,7 +244,6 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       const endpointUrl = endpointOf(config);
       if (endpointUrl) checkedUrl(endpointUrl);
       const origin = endpointUrl ?? awsOrigin(region);
-      const timeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const sdk = awsClient({ region, endpointUrl, profile: config.profile, envelope, timeoutMs });
       const scope = new URL(origin).origin;
       const transport: Transport = (request) => envelope.send(request, httpTransport(origin, timeoutMs), scope);

@@ -20,7 +20,8 @@ export { Journal, JournalError, readJournal, pendingOf, isFinished, undoJournal,
 export { restoreSnapshot, deleteCreated } from './restore.ts';
 export { resolveEndpoint, parseSharedConfig, type ResolvedEndpoint } from './endpoint.ts';
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** How long one request may take before it counts as unanswered, for every kind of target (--request-timeout). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 export const awsOrigin = (region: string) => `https://connect.${region}.amazonaws.com`;
 
