@@ -2,6 +2,7 @@
 // against any target). Secrets never appear in it: credentials come from the environment.
 import type { RunConfig } from './options.ts';
 import type { ShownEvidence } from './ledger.ts';
+import { ALL_SETS } from './plan.ts';
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -33,6 +34,8 @@ export function targetFlags(config: RunConfig): string[] {
  * path, so that only the shrunk case is sent again.
  */
 export function replayCommand(config: RunConfig, requirementId: string, e: ShownEvidence): string {
+  // A step of the whole run (the hold) depends on every step before it: the requirement is re-checked by a run.
+  if (e.stepId?.startsWith(`${ALL_SETS}/`)) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', String(config.seed)].join(' ');
   const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId];
   if (e.stepId) parts.push('--step', quote(e.stepId));
   parts.push('--seed', String(e.seed ?? config.seed));
