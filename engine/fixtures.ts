@@ -133,8 +133,14 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
   return { missing: needProblem(spec, need, memberAt(raw, need.path)) ?? `${need.path.join('.')} cannot be read` };
 }
 
-/** A user's identity info as the suite keeps it: its string members (a JSON null counts as absent). */
-const identityOf = (value: unknown): IdentityInfo => Object.fromEntries(Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+/**
+ * A user's identity info as the suite keeps it, read as the SDK reads it: the string members the model defines (a JSON
+ * null counts as absent; a member the model does not define is dropped).
+ */
+function identityOf(spec: Spec, value: unknown): IdentityInfo {
+  const defined = new Set(Object.keys(needOf(spec, 'DescribeUser', 'identity-info').schema.properties ?? {}));
+  return Object.fromEntries(Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => defined.has(e[0]) && typeof e[1] === 'string'));
+}
 
 export function reachable(obs: Observation, endpoint: string): void {
   if (obs.transportError && !obs.response) throw new TargetUnreachable(`the target at ${endpoint} does not answer (${obs.transportError}); start it or fix --endpoint-url`);
@@ -200,7 +206,7 @@ async function readUser(spec: Spec, target: Target, instanceId: string, userId: 
   const observation = await target.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: userId }));
   if (!observation.response) return { observation, problem: observation.transportError };
   const { value, missing } = readNeeded(spec, 'DescribeUser', 'identity-info', observation);
-  if (value !== undefined) return { info: identityOf(value), observation };
+  if (value !== undefined) return { info: identityOf(spec, value), observation };
   const notFound = 'no such user in that instance: check --user-id (or --second-user-id) and --instance-id';
   return { observation, problem: unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }) };
 }
