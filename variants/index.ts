@@ -1,11 +1,15 @@
 // The catalogue of variants of the reference, for the suite's own power tests (test/variants.test.ts) and the
 // strength score: BROKEN ones the suite must catch, CORRECT ones it must pass. Names are unique and kebab-case.
-import { BROKEN } from './broken.ts';
-import { CORRECT } from './correct.ts';
+import { BROKEN as BROKEN_OPERATION } from './broken.ts';
+import { CORRECT as CORRECT_OPERATION } from './correct.ts';
+import { SIBLINGS_BROKEN, SIBLINGS_CORRECT } from './siblings.ts';
 import type { Variant } from './variant.ts';
 
-export { BROKEN } from './broken.ts';
-export { CORRECT } from './correct.ts';
+/** Broken variants, those whose sibling operations deviate too (variants/siblings.ts) included. */
+export const BROKEN: Variant[] = [...BROKEN_OPERATION, ...SIBLINGS_BROKEN];
+/** Correct variants, the correct-except-siblings ones (variants/siblings.ts) included: each must get its findings. */
+export const CORRECT: Variant[] = [...CORRECT_OPERATION, ...SIBLINGS_CORRECT];
+export { SIBLINGS_BROKEN, SIBLINGS_CORRECT } from './siblings.ts';
 export { runVariant, judgeVariant, failingRequirements, statusOf, type RunOptions, type VariantRun, type Judgement, type Failure } from './run.ts';
 export type { Variant, VariantKind } from './variant.ts';
 

@@ -108,7 +108,10 @@ export interface Judgement {
 
 const line = (f: Failure) => `${f.requirement.id} [${f.requirement.level}] in ${f.suites.join(', ') || '?'}: ${f.problem}`;
 
-/** Whether the suite did what it must with this variant. */
+/**
+ * Whether the suite did what it must with this variant. A variant with sibling deviations (findings) must also get
+ * each of its FX- findings; a broken one that gets them is judged by its caughtBy, as any broken one.
+ */
 export async function judgeVariant(variant: Variant, run: VariantRun): Promise<Judgement> {
   const failures = await failingRequirements(run);
   const lines = failures.map(line);
@@ -124,12 +127,22 @@ export async function judgeVariant(variant: Variant, run: VariantRun): Promise<J
         : `NOT caught: none of ${caughtBy.join(', ')} failed${failures.length ? '' : ' (nothing failed at all)'}`;
     return { ok, summary, failures: lines, failureIds: failures.map((f) => f.requirement.id) };
   }
-  const allowed = new Set(variant.allowedShouldFailures ?? []);
+  const allowed = new Set([...(variant.allowedShouldFailures ?? []), ...(variant.findings ?? [])]);
   const unexpected = failures.filter((f) => f.requirement.level === 'MUST' || (f.requirement.level === 'SHOULD' && !allowed.has(f.requirement.id)));
+  const missed = missedFindings(variant, run);
+  const summary = [
+    unexpected.length ? `a correct variant fails ${unexpected.map((f) => f.requirement.id).join(', ')}` : '',
+    missed.length ? `its sibling deviation${missed.length > 1 ? 's were' : ' was'} not reported: ${missed.map((id) => `${id} ${statusOf(run, id) ?? 'absent'}`).join(', ')}` : '',
+  ].filter(Boolean);
   return {
-    ok: unexpected.length === 0,
-    summary: unexpected.length ? `a correct variant fails ${unexpected.map((f) => f.requirement.id).join(', ')}` : 'passes (no MUST or undeclared SHOULD fails)',
-    failures: unexpected.map(line),
-    failureIds: unexpected.map((f) => f.requirement.id),
+    ok: unexpected.length === 0 && missed.length === 0,
+    summary: summary.length ? summary.join('; ') : `passes (no MUST or undeclared SHOULD fails)${variant.findings?.length ? `; its findings ${variant.findings.join(', ')} reported` : ''}`,
+    failures: [...unexpected.map(line), ...missed.map((id) => `${id}: expected to fail (the variant's sibling deviation), ${statusOf(run, id) ?? 'absent'}`)],
+    failureIds: [...unexpected.map((f) => f.requirement.id), ...missed],
   };
+}
+
+/** The FX- findings a variant declares that its run did not report (status other than fail). */
+export function missedFindings(variant: Variant, run: VariantRun): string[] {
+  return (variant.findings ?? []).filter((id) => statusOf(run, id) !== 'fail');
 }

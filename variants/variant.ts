@@ -20,6 +20,12 @@ export interface Variant {
   /** Correct: SHOULD requirements it may fail (e.g. ERR-HEADER-FORM when the type is only in the body). */
   allowedShouldFailures?: string[];
   /**
+   * A variant whose sibling operations (DescribeUser, DescribeInstance...) deviate from the model (contract rule 19):
+   * the FX- findings the suite must report for it. The operation itself is judged as for any variant of its kind: a
+   * correct one passes its MUSTs, a broken one is caught by its caughtBy.
+   */
+  findings?: string[];
+  /**
    * The identity management type whose rules the bug or the difference is about: runs that use one type use this
    * one. A correct variant that sets it is always run on this type only (its difference does not depend on the
    * type and its run grows slow with the number of cases).
@@ -36,7 +42,10 @@ export interface Variant {
 export type Wrap = Variant['wrap'];
 
 /** A broken variant: the fields the strength test needs are required here. */
-export const broken = (v: { name: string; description: string; caughtBy: string[]; suite: string; identityManagementType?: string; wrap: Wrap }): Variant => ({ kind: 'broken', ...v });
+export const broken = (v: { name: string; description: string; caughtBy: string[]; suite: string; identityManagementType?: string; findings?: string[]; wrap: Wrap }): Variant => ({ kind: 'broken', ...v });
+
+/** A correct variant whose sibling operations deviate: it must get its findings and pass its MUSTs. */
+export const correctExceptSiblings = (v: { name: string; description: string; findings: string[]; identityManagementType?: string; wrap: Wrap }): Variant => ({ kind: 'correct', ...v });
 
 /** A correct variant. */
 export const correct = (v: { name: string; description: string; allowedShouldFailures?: string[]; identityManagementType?: string; lagsReadBack?: boolean; wrap: Wrap }): Variant => ({ kind: 'correct', ...v });
