@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
 import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, SANDBOX_DEFAULTS, type RunConfig } from '../engine/options.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
-import { resolveEndpoint } from '../targets/aws/index.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, resolveEndpoint } from '../targets/aws/index.ts';
 import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
 import { integerFlag, parseFlags, UsageError, writableDir, type Options } from './usage.ts';
 import { selectRequirements } from './list.ts';
@@ -68,7 +68,7 @@ A real sandbox (--target aws; see the README's "Running against a real sandbox")
   --config FILE               YAML with the same settings as the flags, under their names (allow-instance: [ID])
   --cassette FILE             for --target replay: a cassette recorded with run --record FILE
 Limits (every target):
-  --request-timeout MS        how long one request may take before it counts as unanswered (default 30000)
+  --request-timeout MS        how long one request may take before it counts as unanswered (default ${DEFAULT_REQUEST_TIMEOUT_MS})
   --max-requests N            stop sending after N requests, restore included (default: none; 300 with --target aws);
                               what did not run is reported skip
   --max-seconds N             stop starting new checks after N seconds (default: none); the fixtures are restored`;
