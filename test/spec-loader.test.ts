@@ -114,7 +114,7 @@ describe('the real spec', () => {
         return (header.enum as string[]).map((type) => ({ type, status: Number(code) }));
       });
     expect(spec.operation.errors.map(({ type, status }) => ({ type, status }))).toEqual(fromYaml);
-    // Contract A2: the five errors listed for the operation.
+    // docs/contract.md A2: the five errors listed for the operation.
     expect(Object.fromEntries(spec.operation.errors.map((e) => [e.type, [e.status, e.fault]]))).toEqual({
       InvalidParameterException: [400, 'client'],
       InvalidRequestException: [400, 'client'],
@@ -201,9 +201,9 @@ describe('the real spec', () => {
       outcome: 'routing',
       constrains: ['InstanceId.encoding', 'UserId.encoding'],
       appliesTo: spec.identityManagementTypes,
-      source: 'Smithy httpLabel (percent-encoded UTF-8); contract A6, B7',
+      source: 'Smithy httpLabel (percent-encoded UTF-8); docs/contract.md A6, B7',
     });
-    // routing: any 4xx that carries an error type (contract rule 7), which a front end's SerializationException is.
+    // routing: any 4xx that carries an error type (IN-LABEL-EMPTY, IN-LABEL-ENCODING), which a front end's SerializationException is.
     expect(spec.protocol.outcomes.routing).toEqual({ status: '4xx', types: 'any' });
   });
 
