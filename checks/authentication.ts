@@ -1,5 +1,5 @@
-// Authentication (contract rule 15), checked when the configuration says the target enforces it: an unsigned
-// request and a request signed with a wrong secret get 403, and change nothing.
+// Authentication (AUTH-UNSIGNED, AUTH-BAD-SIGNATURE), checked when the configuration says the target enforces it: an
+// unsigned request and a request signed with a wrong secret get 403, and change nothing.
 import type { Signing } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
 import type { CheckContext, Fixture } from './context.ts';

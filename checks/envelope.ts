@@ -1,6 +1,8 @@
-// The error envelope, in layers (contract rules 13, 14, 16, 18), applied to every response of every suite:
-// no 5xx; a type is present; it is one the operation declares; the status agrees with it; the fault agrees with
-// the status class; the body carries a message; the type is in the header; no sensitive value is echoed.
+// The error envelope, in layers, applied to every response of every suite: no 5xx (SRV-NO-5XX); a type is present
+// (ERR-TYPE-PRESENT); it is one the operation declares (ERR-TYPE-DECLARED); the status agrees with it
+// (ERR-STATUS-MATCHES-TYPE); the fault agrees with the status class (ERR-FAULT); the body carries a message
+// (ERR-MESSAGE); the type is in the header (ERR-HEADER-FORM); no sensitive value is echoed (SENS-NO-ECHO); a 429 is a
+// throttling type (THR-429-TYPE).
 import type { Spec } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { text } from '../core/wire.ts';

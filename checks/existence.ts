@@ -1,7 +1,7 @@
-// Existence (contract rule 9) and precedence (rule 8): unknown instance, unknown user, a user of another
-// instance, and an invalid request naming an unknown user. IDs that cannot exist are made up from the run's seed
-// (`conformance-missing-<hex>`): not UUID-shaped, so they can never name a real instance or user, and the same for
-// the same seed, so that a recorded run replays.
+// Existence and precedence: an unknown instance (EX-UNKNOWN-INSTANCE), an unknown user (EX-UNKNOWN-USER), a user of
+// another instance (EX-FOREIGN-USER), and an invalid request naming an unknown user (PREC-VALIDATION-FIRST). IDs that
+// cannot exist are made up from the run's seed (`conformance-missing-<hex>`): not UUID-shaped, so they can never name a
+// real instance or user, and the same for the same seed, so that a recorded run replays.
 import { madeUpId } from '../targets/guard/ids.ts';
 import type { Case } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';

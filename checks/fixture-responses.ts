@@ -1,10 +1,11 @@
 // The sibling operations the suite relies on for its fixtures and read-back (DescribeUser, DescribeInstance,
-// CreateUser, DeleteUser: contract A4), judged on every answer (contract rule 19): the status is one the model
-// declares; a body comes as the declared media type; a success body is a JSON object that holds the members the suite
-// reads, each member of its modelled JSON type (a body timestamp is epoch seconds); an error is a JSON body with a
-// declared type. Every fact (routes, statuses, media types, schemas, the members read) comes from the spec: the
-// members the suite reads are found in each operation's success schema by what they are (the identity info schema,
-// the identity management type enum, the ID a later operation takes as a label), never by a name written here.
+// CreateUser, DeleteUser: docs/contract.md A4), judged on every answer: the status is one the model declares
+// (FX-STATUS); a body comes as the declared media type (FX-CONTENT-TYPE); a success body is a JSON object
+// (FX-JSON-BODY) that holds the members the suite reads (FX-MEMBERS), each member of its modelled JSON type (a body
+// timestamp is epoch seconds; FX-BODY-TYPES); an error is a JSON body with a declared type (FX-ERROR-ENVELOPE). Every
+// fact (routes, statuses, media types, schemas, the members read) comes from the spec: the members the suite reads are
+// found in each operation's success schema by what they are (the identity info schema, the identity management type
+// enum, the ID a later operation takes as a label), never by a name written here.
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Observation } from '../core/observation.ts';
 import { text, type WireRequest, type WireResponse } from '../core/wire.ts';

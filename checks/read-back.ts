@@ -1,5 +1,5 @@
-// Read-back through DescribeUser, polled within a bounded window (contract rule 11: it may be eventually
-// consistent), and the comparison of identity infos that the state checks share.
+// Read-back through DescribeUser, polled within a bounded window (RB-READBACK: it may be eventually consistent), and
+// the comparison of identity infos that the state checks share.
 import type { Observation } from '../core/observation.ts';
 import { pollUntil } from '../core/poll.ts';
 import type { CheckContext, IdentityInfo } from './context.ts';

@@ -1,5 +1,5 @@
-// Reading a response the way restJson1 clients do (contract A5): the error type from the header, then the body's
-// `code`, then `__type`, sanitised; the message from `message` or `Message`. Names come from the spec.
+// Reading a response the way restJson1 clients do (docs/contract.md A5): the error type from the header, then the
+// body's `code`, then `__type`, sanitised; the message from `message` or `Message`. Names come from the spec.
 import type { Spec } from '../spec/index.ts';
 import { text, type WireResponse } from '../core/wire.ts';
 

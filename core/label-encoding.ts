@@ -1,7 +1,7 @@
 // URI labels as the SDK writes them and as a server reads them back: pure encoding, shared by the generators (which
 // build labels) and the safety guard (which reads them).
 
-/** UTF-8 percent-encoding that keeps only `A-Za-z0-9-_.~`, as the SDK encodes labels (contract A6). */
+/** UTF-8 percent-encoding that keeps only `A-Za-z0-9-_.~`, as the SDK encodes labels (docs/contract.md A6). */
 export const encodeLabel = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 

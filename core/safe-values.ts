@@ -1,4 +1,4 @@
-// Values that can reach no one (contract A9), for runs against a real account. Two rules, shared by the
+// Values that can reach no one (docs/contract.md A9), for runs against a real account. Two rules, shared by the
 // generators (GeneratorOptions strictMail and fictionalMobiles) and by the aws target's guard, which refuses any
 // outgoing body that breaks them:
 //

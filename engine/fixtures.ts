@@ -4,12 +4,13 @@
 // the restore, verified by polling (read-back may lag), and the deletion of created users.
 //
 // Every answer of a fixture operation (DescribeUser, DescribeInstance, CreateUser, DeleteUser) is judged as it arrives
-// (checks/fixture-responses.ts, the FX- requirements, contract rule 19) when the run hands in where its verdicts go.
-// What the suite needs from those answers (a user's identity info, an instance's identity management type, a created
-// user's ID) is read leniently: the SDK's reading when it has one, else the raw response's JSON, so that an emulator
-// whose siblings deviate from the model (an ISO-8601 timestamp the SDK refuses, a text/html content type) still gets
-// its operation judged. Only a member that cannot be read at all stops the run, with a message that names the
-// operation, the status and what in the answer was wrong, and suggests a flag only when the flag is the cause.
+// (checks/fixture-responses.ts: FX-STATUS, FX-CONTENT-TYPE, FX-JSON-BODY, FX-MEMBERS, FX-BODY-TYPES, FX-ERROR-ENVELOPE)
+// when the run hands in where its verdicts go. What the suite needs from those answers (a user's identity info, an
+// instance's identity management type, a created user's ID) is read leniently: the SDK's reading when it has one, else
+// the raw response's JSON, so that an emulator whose siblings deviate from the model (an ISO-8601 timestamp the SDK
+// refuses, a text/html content type) still gets its operation judged. Only a member that cannot be read at all stops
+// the run, with a message that names the operation, the status and what in the answer was wrong, and suggests a flag
+// only when the flag is the cause.
 import { randomInt, randomUUID } from 'node:crypto';
 import { CreateUserCommand, DescribeInstanceCommand, DescribeUserCommand } from '@aws-sdk/client-connect';
 import type { FixtureSet, IdentityInfo, PollSchedule } from '../checks/context.ts';

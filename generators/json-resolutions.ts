@@ -1,5 +1,5 @@
 // A JSON document with duplicate keys has two honest readings: the first value wins, or the last one does
-// (contract rule 17). JSON.parse gives only the last; this small parser gives both, and whether any key repeats.
+// (OBS-DUPLICATE-KEYS). JSON.parse gives only the last; this small parser gives both, and whether any key repeats.
 
 export interface Resolutions {
   first: unknown;

@@ -29,7 +29,7 @@ export function wireOf(ctx: Context, labels: Record<string, string>, body: strin
 /** A required label is never empty; otherwise its schema's bounds. */
 const labelBounds = (label: LabelSpec): Bounds => ({ min: Math.max(label.minLength ?? 0, label.required ? 1 : 0), max: label.maxLength });
 
-/** `.` and `..` are path segments some HTTP stacks normalise away (contract A6): never a label. */
+/** `.` and `..` are path segments some HTTP stacks normalise away (docs/contract.md A6): never a label. */
 export const isDotSegment = (s: string) => s === '.' || s === '..';
 
 const RESERVED = ['/', '?', '#', '%', '&', '+', ' ', ':', '@', '=', ';', ',', '[', ']', '!', '$', "'", '(', ')', '*', '.'];

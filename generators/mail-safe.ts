@@ -1,6 +1,6 @@
-// Contract A9: a suite must never send an address that can receive mail. Every generated string that contains
-// something shaped like an address has it in a reserved top-level domain (RFC 2606), which no mail can reach.
-// The shape is the common one (ASCII local part, dotted ASCII domain, alphabetic top-level domain).
+// docs/contract.md A9: a suite must never send an address that can receive mail. Every generated string that contains
+// something shaped like an address has it in a reserved top-level domain (RFC 2606), which no mail can reach. The shape
+// is the common one (ASCII local part, dotted ASCII domain, alphabetic top-level domain).
 const ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gu;
 const RESERVED = /\.(invalid|test|example)$/iu;
 const SAFE_SUFFIX = '.invalid';

@@ -13,8 +13,9 @@ export const ACCEPTANCE = {
 } as const;
 
 /**
- * What a case observes without judging it (contract rule 17). The readings that disagree (rules 5, 6) are not
- * here: the catalogue hands them out by the constraint they record (`recordingAmbiguity(address)`).
+ * What a case observes without judging it (the OBS- requirements below). The readings that disagree
+ * (OBS-MOBILE-READINGS, OBS-SECONDARYEMAIL-READINGS) are not here: the catalogue hands them out by the constraint
+ * they record (`recordingAmbiguity(address)`).
  */
 export const OBSERVED = {
   omittedMembers: 'OBS-OMITTED-NAMES',

@@ -1,8 +1,8 @@
-// Values on which the readings of a pattern disagree (contract rules 5 and 6), found from the spec rather than
-// written down: starting from values every reading accepts (the member's pattern profile), a bounded search over
-// small edits (junk before the value, after it, or around it) for the first value that the validator reports as an
-// ambiguity of that member and nothing else. Each such value becomes an `observed` case, valid in every other
-// respect, labelled with the requirement that records the ambiguity (catalogue.recordingAmbiguity).
+// Values on which the readings of a pattern disagree (OBS-MOBILE-READINGS, OBS-SECONDARYEMAIL-READINGS), found from the
+// spec rather than written down: starting from values every reading accepts (the member's pattern profile), a bounded
+// search over small edits (junk before the value, after it, or around it) for the first value that the validator
+// reports as an ambiguity of that member and nothing else. Each such value becomes an `observed` case, valid in every
+// other respect, labelled with the requirement that records the ambiguity (catalogue.recordingAmbiguity).
 //
 // The readings of a member may agree on every edit tried (equivalent readings, or a member the type forbids):
 // then the search says so, with how much it tried, and no case carries that requirement. That outcome is part of

@@ -1,7 +1,8 @@
-// Requests the contract only observes (rule 17), each otherwise valid, so the only thing it tests is its anomaly:
-// another content type, a body over a size no one documents, duplicate JSON keys, members sent as JSON null, and
-// members the schema does not define. All of them are raw requests the SDK cannot express. (Bodies that are not
-// JSON or not an object, and label bytes that are not UTF-8, are input requirements: see invalid.ts.)
+// Requests the contract only observes (OBS-CONTENT-TYPE, OBS-BODY-SIZE, OBS-DUPLICATE-KEYS, OBS-NULL-MEMBER,
+// OBS-UNKNOWN-MEMBER), each otherwise valid, so the only thing it tests is its anomaly: another content type, a body
+// over a size no one documents, duplicate JSON keys, members sent as JSON null, and members the schema does not define.
+// All of them are raw requests the SDK cannot express. (Bodies that are not JSON or not an object, and label bytes that
+// are not UTF-8, are input requirements: see invalid.ts.)
 import fc from 'fast-check';
 import type { Draft } from './build.ts';
 import type { Sources } from './invalid.ts';

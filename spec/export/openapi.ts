@@ -23,7 +23,7 @@ export function exportDocuments(spec: Spec, identityManagementTypes: readonly st
   return out;
 }
 
-/** An error type in every form restJson1 clients accept (contract A5): `[namespace#]Type[:anything]`. */
+/** An error type in every form restJson1 clients accept (docs/contract.md A5): `[namespace#]Type[:anything]`. */
 export function errorTypePattern(types: readonly string[]): string {
   const names = [...new Set(types)].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return `^(?:[^:#]*#)?\\s*(?:${names.join('|')})\\s*(?::.*)?$`;
@@ -235,7 +235,8 @@ function protocolErrors(spec: Spec): ProtocolError[] {
 
 /**
  * The error types each status may carry: the operation's own, the protocol-level ones, and for the fixture
- * operations (contract rule 19: their deviations are findings, not gates) every type the spec declares at a status.
+ * operations (FX-STATUS, FX-ERROR-ENVELOPE: their deviations are findings, not gates) every type the spec declares at a
+ * status.
  */
 export function errorTypesByStatus(spec: Spec, op: OperationSpec): Map<number, { types: string[]; protocol: string[] }> {
   const byStatus = new Map<number, { types: string[]; protocol: string[] }>();
@@ -276,7 +277,7 @@ function operationOut(ctx: Context, op: OperationSpec, source: Json): Json {
     if (isObject(r.content)) {
       r.content = Object.fromEntries(Object.entries(r.content as Record<string, Json>).map(([m, c]) => [m, { ...c, schema: ref(ctx, (response.content as Record<string, Json>)[m]!.schema) }]));
     }
-    // Contract rule 10: no error type on a success.
+    // OK-SUCCESS-ENVELOPE: no error type on a success.
     r.headers = { ...(r.headers as Json | undefined), [spec.protocol.errorTypeHeader]: { description: 'Never sent with a success.', schema: { not: {} } } };
     responses[code] = r;
   }
@@ -319,7 +320,10 @@ function errorResponse(ctx: Context, description: string, types: string[] | unde
   };
 }
 
-/** A method the operation's path does not have: not an operation; what it gets is the routing outcome (rule 20). */
+/**
+ * A method the operation's path does not have: not an operation; what it gets is the routing outcome
+ * (docs/contract.md B20).
+ */
 function otherMethodOut(ctx: Context, op: OperationSpec, method: string, template: string): Json {
   const { spec } = ctx;
   const p = spec.protocol;

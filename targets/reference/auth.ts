@@ -1,7 +1,7 @@
 // SigV4 verification: the reference recomputes the signature of what it received and compares. The canonical
 // request is the SDK's own (@smithy/signature-v4: its canonical headers, path and query), so the reference agrees
 // with the signer byte for byte; the hashes and HMACs around it are computed synchronously with node:crypto.
-// Unsigned, unknown key and wrong signature are told apart as AWS front ends do (contract A7).
+// Unsigned, unknown key and wrong signature are told apart as AWS front ends do (docs/contract.md A7).
 //
 // Per call, nothing is built that does not depend on the request: the signer (a pure canonicalizer here) is cached
 // per access key, secret, region and service, and the signing key per secret, date, region and service, both in
