@@ -112,6 +112,8 @@ async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, po
     region: config.region,
     endpointUrl: config.endpointUrl,
     modulePath: config.modulePath,
+    profile: config.profile,
+    requestTimeoutMs: config.requestTimeoutMs,
     handler: options.handler,
     wrapHandler: options.wrapHandler,
   });
