@@ -1,4 +1,4 @@
-// The fixture operations are findings, not gates (contract rule 19, issue 14): every answer of DescribeUser,
+// The fixture operations are findings, not gates (docs/contract.md B19, issue 14): every answer of DescribeUser,
 // DescribeInstance, CreateUser and DeleteUser is judged by the FX- requirements with evidence; what the suite needs is
 // read through what the SDK refuses; only a fixture that cannot be read at all stops the run, with a message that names
 // the operation, the status and what was wrong, and a flag only when the flag is the cause. An emulator whose

@@ -194,7 +194,7 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
       expect(verdicts, `${id} ${JSON.stringify(value)}`).toEqual(expect.arrayContaining([true, false]));
       expect({ ...identityOf(found[0]!), [member]: base[member] }).toEqual(base);
       expect(value).not.toBe(base[member]);
-      // Mail-safe (contract A9): every address-shaped part is in a reserved domain.
+      // Mail-safe (docs/contract.md A9): every address-shaped part is in a reserved domain.
       for (const [address] of value.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)) expect(address).toMatch(/\.(invalid|test|example)$/);
       expect(gen(type).readingSearches.find((x) => x.requirementId === id)).toMatchObject({ found: true, member, value });
     }

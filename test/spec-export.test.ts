@@ -119,7 +119,8 @@ describe('the exported documents', () => {
     // Success: no error type.
     const success = responses[String(spec.operation.successStatus)] as Json;
     expect(((success.headers as Json)[p.errorTypeHeader] as Json).schema).toEqual({ not: {} });
-    // The fixture operations accept what the service declares at each status (contract rule 19): DescribeInstance's 400.
+    // The fixture operations accept what the service declares at each status (FX-STATUS, FX-ERROR-ENVELOPE):
+    // DescribeInstance's 400.
     const other = Object.values(spec.operations).find((o) => o.name !== spec.operation.name && !o.errors.some((e) => e.type === 'InvalidParameterException'));
     if (other) expect(errorTypesByStatus(spec, other).get(400)?.types).toContain('InvalidParameterException');
   });

@@ -27,7 +27,7 @@ import { correct, type Variant, type Wrap } from './variant.ts';
 
 const invalidRequestForConstraints = correct({
   name: 'invalid-request-for-constraints',
-  description: 'Constraint violations are answered 400 InvalidRequestException instead of InvalidParameterException (contract rule 7: either is conformant).',
+  description: 'Constraint violations are answered 400 InvalidRequestException instead of InvalidParameterException (docs/contract.md B7: either is conformant).',
   wrap: mapResponses((response, request) =>
     updateOf(request) && errorTypeOf(response) === 'InvalidParameterException' ? withErrorType(response, 'InvalidRequestException') : response,
   ),
@@ -35,13 +35,13 @@ const invalidRequestForConstraints = correct({
 
 const emptyObjectSuccessBody = correct({
   name: 'empty-object-success-body',
-  description: 'A successful update answers 200 with the body {} instead of an empty body (contract rule 10).',
+  description: 'A successful update answers 200 with the body {} instead of an empty body (OK-SUCCESS-ENVELOPE).',
   wrap: afterUpdates(({ response }) => (response.statusCode === 200 ? withJson(response, {}) : response)),
 });
 
 const errorTypeInBodyWithNamespace = correct({
   name: 'error-type-in-body-with-namespace',
-  description: 'A legacy server: the error type is only in the body, as `__type` with the Smithy namespace (`com.amazonaws.connect#X`), never in the header (contract A5, rule 13).',
+  description: 'A legacy server: the error type is only in the body, as `__type` with the Smithy namespace (`com.amazonaws.connect#X`), never in the header (docs/contract.md A5; ERR-HEADER-FORM is a SHOULD).',
   allowedShouldFailures: ['ERR-HEADER-FORM'],
   wrap: mapResponses((response) => {
     const type = errorTypeOf(response);
@@ -53,7 +53,7 @@ const errorTypeInBodyWithNamespace = correct({
 
 const capitalizedMessageMember = correct({
   name: 'capitalized-message-member',
-  description: 'Error bodies carry the modelled member `Message` instead of `message` (contract A5: clients read both).',
+  description: 'Error bodies carry the modelled member `Message` instead of `message` (docs/contract.md A5: clients read both; ERR-MESSAGE).',
   wrap: mapResponses((response) => {
     const body = jsonOf(response);
     if (!isError(response) || !isObject(body) || typeof body.message !== 'string') return response;
@@ -64,7 +64,7 @@ const capitalizedMessageMember = correct({
 
 const replaceInsteadOfMerge = correct({
   name: 'replace-instead-of-merge',
-  description: 'An accepted update replaces the whole identity info: members it omits are cleared (contract rule 11: merge and replace are both conformant).',
+  description: 'An accepted update replaces the whole identity info: members it omits are cleared (OBS-OMITTED-MEMBERS: merge and replace are both conformant).',
   wrap: afterUpdates(({ call, response, user }) => {
     if (response.statusCode === 200 && user) user.IdentityInfo = sentIdentity(call);
     return response;
@@ -103,7 +103,7 @@ function firstReadStale(): Wrap {
 const eventuallyConsistentReadBack = correct({
   name: 'eventually-consistent-read-back',
   description:
-    'DescribeUser reads a replica that has not applied the latest update yet: the first read after an update returns the previous identity info, later reads the current one (contract rule 11: read-back may be eventually consistent, and is polled).',
+    'DescribeUser reads a replica that has not applied the latest update yet: the first read after an update returns the previous identity info, later reads the current one (RB-READBACK: read-back may be eventually consistent, and is polled).',
   lagsReadBack: true,
   // Every accepted update costs the suite one poll interval; the lag does not depend on the type.
   identityManagementType: 'CONNECT_MANAGED',
@@ -112,7 +112,7 @@ const eventuallyConsistentReadBack = correct({
 
 const badRequestForUnreadableBody = correct({
   name: 'bad-request-for-unreadable-body',
-  description: 'The front end answers bodies it cannot deserialize with its own 400 BadRequestException instead of SerializationException (contract rule 7: any 400 with a type).',
+  description: 'The front end answers bodies it cannot deserialize with its own 400 BadRequestException instead of SerializationException (IN-BODY-JSON and the other deserialization requirements: any 400 with a type).',
   wrap: mapResponses((response) =>
     response.statusCode === 400 && errorTypeOf(response) === 'SerializationException' ? withErrorType(response, 'BadRequestException') : response,
   ),
@@ -120,7 +120,7 @@ const badRequestForUnreadableBody = correct({
 
 const lenientContentType = correct({
   name: 'lenient-content-type',
-  description: 'Any Content-Type is read as JSON instead of being refused with 415 (contract rule 17: either is allowed).',
+  description: 'Any Content-Type is read as JSON instead of being refused with 415 (OBS-CONTENT-TYPE: either is allowed).',
   wrap: (handler, service) => async (request) => {
     const response = await handler(request);
     if (response.statusCode !== 415) return response;
@@ -131,7 +131,7 @@ const lenientContentType = correct({
 const namesRequiredOnUpdate = correct({
   name: 'names-required-on-update',
   description:
-    'On CONNECT_MANAGED and SAML instances an update must include FirstName and LastName (the documentation says they are "required"; contract rule 2: whether an omitted name is an error on update is never asserted).',
+    'On CONNECT_MANAGED and SAML instances an update must include FirstName and LastName (the documentation says they are "required"; OBS-OMITTED-NAMES: whether an omitted name is an error on update is never asserted).',
   wrap: interceptUpdates(async (call, service) => {
     if (!['CONNECT_MANAGED', 'SAML'].includes(identityManagementTypeOf(service, call.instanceId) ?? '') || call.body === undefined) return undefined;
     const info = sentIdentity(call);

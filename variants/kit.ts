@@ -56,7 +56,7 @@ export const updateOf = (request: WireRequest): Call | undefined => {
   return call?.operation === UPDATE ? call : undefined;
 };
 
-/** The identity info an update sends, JSON nulls dropped (they count as absent, contract rule 17). */
+/** The identity info an update sends, JSON nulls dropped (they count as absent, OBS-NULL-MEMBER). */
 export function sentIdentity(call: Call): IdentityInfo {
   const info = isObject(call.body) ? call.body.IdentityInfo : undefined;
   return isObject(info) ? Object.fromEntries(Object.entries(info).filter(([, v]) => v !== null)) : {};

@@ -1,8 +1,9 @@
-// Variants whose sibling operations deviate from the model (contract rule 19): emulators as they exist, whose
-// DescribeUser or DescribeInstance differ from what the SDK reads. The suite must report each deviation as its FX-
-// finding and still judge UpdateUserIdentityInfo: a correct operation passes its MUSTs, a broken one is caught.
-// The deviations are the ones measured on an open-source emulator (ISO-8601 timestamps, a DescribeInstance without
-// the identity management type) and the ones web frameworks make by default (text/html, HTML error pages).
+// Variants whose sibling operations deviate from the model (FX-STATUS, FX-CONTENT-TYPE, FX-JSON-BODY, FX-MEMBERS,
+// FX-BODY-TYPES, FX-ERROR-ENVELOPE): emulators as they exist, whose DescribeUser or DescribeInstance differ from what
+// the SDK reads. The suite must report each deviation as its FX- finding and still judge UpdateUserIdentityInfo: a
+// correct operation passes its MUSTs, a broken one is caught. The deviations are the ones measured on an open-source
+// emulator (ISO-8601 timestamps, a DescribeInstance without the identity management type) and the ones web frameworks
+// make by default (text/html, HTML error pages).
 import { randomUUID } from 'node:crypto';
 import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 import { callOf, DESCRIBE, isAuthentic, isObject, jsonOf, merge, notFound, ok, updateOf, userOf, withJson, type Json } from './kit.ts';

@@ -20,9 +20,9 @@ export interface Variant {
   /** Correct: SHOULD requirements it may fail (e.g. ERR-HEADER-FORM when the type is only in the body). */
   allowedShouldFailures?: string[];
   /**
-   * A variant whose sibling operations (DescribeUser, DescribeInstance...) deviate from the model (contract rule 19):
-   * the FX- findings the suite must report for it. The operation itself is judged as for any variant of its kind: a
-   * correct one passes its MUSTs, a broken one is caught by its caughtBy.
+   * A variant whose sibling operations (DescribeUser, DescribeInstance...) deviate from the model (docs/contract.md
+   * B19): the FX- findings the suite must report for it. The operation itself is judged as for any variant of its kind:
+   * a correct one passes its MUSTs, a broken one is caught by its caughtBy.
    */
   findings?: string[];
   /**
