@@ -184,7 +184,8 @@ export async function runCase(ctx: CheckContext, c: Case, state: UserState, othe
  */
 async function refresh(ctx: CheckContext, c: Case, state: UserState): Promise<Verdict[]> {
   const sent = sentIdentity(ctx, c);
-  const read = await pollIdentity(ctx, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
+  // A target whose read-back already failed would cost the whole window here on every observed case: read once.
+  const read = await pollIdentity(ctx.failed('RB-READBACK') ? withoutWaiting(ctx) : ctx, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
   if (read.info) state.info = read.info;
   return [];
 }
