@@ -5,7 +5,7 @@
 import type { Results } from '../engine/results.ts';
 import { runConformance } from '../engine/run.ts';
 import { defaultSpec, type Requirement } from '../spec/index.ts';
-import { withCheckLimits } from './check-budget.ts';
+import { withCheckLimits } from '../engine/check-limits.ts';
 import type { Variant } from './variant.ts';
 
 export interface RunOptions {
