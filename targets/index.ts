@@ -129,7 +129,7 @@ async function overNock(kind: TargetKind, region: string, install: () => Promise
   const unlock = await withNetLocked();
   const uninstall = await install();
   const origin = connectOrigin(region);
-  const sdk = connectClient({ region, credentials, requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs } });
+  const sdk = connectClient({ region, credentials, requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } });
   return assemble(kind, region, `${origin} (nock)`, sdk, httpTransport(origin, timeoutMs), new URL(origin).host, async () => {
     uninstall();
     unlock();
@@ -235,7 +235,7 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       if (!endpointUrl) throw new TargetConfigError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)');
       const url = checkedUrl(endpointUrl);
       // Credentials from the standard chain (environment, --profile, SSO, container and instance roles).
-      const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}), requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs } });
+      const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}), requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } });
       return assemble('endpoint', region, endpointUrl, sdk, httpTransport(endpointUrl, timeoutMs), url.host, async () => sdk.destroy());
     }
     case 'aws': {
