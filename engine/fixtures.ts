@@ -19,7 +19,7 @@ import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
-import { pollWaits, sleep } from '../core/poll.ts';
+import { sleep } from '../core/poll.ts';
 import { bodyProblems } from '../core/safe-values.ts';
 import type { Spec } from '../spec/index.ts';
 import { deleteCreated, restoreSnapshot, type RestoreNote } from '../targets/aws/restore.ts';
@@ -267,14 +267,13 @@ async function provisionUser(spec: Spec, target: Target, config: RunConfig, jour
   return id;
 }
 
-/** Reads every snapshot along the poll schedule until a whole window has passed; the latest reading wins. */
+/** Reads every snapshot again once a whole read-back window has passed; the later reading wins (one request per user). */
 async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<IdentityInfo | undefined>, poll: PollSchedule): Promise<void> {
-  for (const wait of pollWaits(poll)) {
-    await sleep(wait);
-    for (const s of snapshots) {
-      const now = await read(s);
-      if (now) s.info = now;
-    }
+  if (!snapshots.length || poll.windowMs <= 0) return;
+  await sleep(poll.windowMs);
+  for (const s of snapshots) {
+    const now = await read(s);
+    if (now) s.info = now;
   }
 }
 
