@@ -34,8 +34,9 @@ export function targetFlags(config: RunConfig): string[] {
  * path, so that only the shrunk case is sent again.
  */
 export function replayCommand(config: RunConfig, requirementId: string, e: ShownEvidence): string {
-  // A step of the whole run (the hold) depends on every step before it: the requirement is re-checked by a run.
-  if (e.stepId?.startsWith(`${ALL_SETS}/`)) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', String(config.seed)].join(' ');
+  // A step of the whole run (the hold) depends on every step before it, and a finding on the fixture operations
+  // belongs to no step: the requirement is re-checked by a run restricted to it.
+  if (!e.stepId || e.stepId.startsWith(`${ALL_SETS}/`)) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', String(config.seed)].join(' ');
   const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId];
   if (e.stepId) parts.push('--step', quote(e.stepId));
   parts.push('--seed', String(e.seed ?? config.seed));

@@ -341,6 +341,9 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
           } finally {
             currentStep = undefined;
           }
+          // A step that did not finish may have written what it never read back: the users' known state is read anew,
+          // so that later checks (and the hold) compare against what the target holds, not against a stale guess.
+          if (outcome !== 'done' && !stopped) await resync(fixture);
           const failures = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0) - failuresBefore;
           emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome, message, requests: opened.requests() - sentBefore, failures, elapsedMs: performance.now() - t0 });
         }
@@ -357,6 +360,20 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
           if (!r.appliesTo.some((t) => types.includes(t)) || r.id === 'THR-429-TYPE') continue;
           if ((ledger.entries[r.id]?.cases ?? 0) > 0) continue;
           ctx.skip(r.id, `not reached: ${stopped.message}`);
+        }
+      }
+    }
+
+    /** Reads a fixture's users again; a read that fails leaves the state as it was (the next check will say so). */
+    async function resync(fixture: Fixture): Promise<void> {
+      for (const state of [fixture.user, fixture.other]) {
+        if (!state) continue;
+        try {
+          const { info } = await ctx.readIdentity(state.instanceId, state.userId);
+          if (info) state.info = info;
+          state.pending = [];
+        } catch {
+          // The target faults on reads too: nothing more is known.
         }
       }
     }
