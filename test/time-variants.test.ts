@@ -1,0 +1,153 @@
+// Targets that misbehave in time (issue 11, item 4; variants/time.ts). Each broken one is caught by its requirement
+// and the run ends within a bounded number of requests — asserted on the count, never on the clock: in process
+// (wrapHandler) for the variants of the handler, through `connect-conformance run --target endpoint` against a server
+// on 127.0.0.1 for those of the socket (connections reset; a server that never answers: one line, exit 2). The
+// correct target whose reads lag its writes by 200 ms passes over HTTP, and every fixture user reads back exactly as
+// before the run. Small --runs and one seed here; the ten seeds in a row are bench/lag-seeds.ts.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ReportResults } from '../reports/html.ts';
+import { runConformance } from '../engine/run.ts';
+import { defaultSpec } from '../spec/index.ts';
+import { judgeVariant, runVariant } from '../variants/run.ts';
+import {
+  endpointEnv,
+  endpointFlags,
+  fullFixtures,
+  LAG_MS,
+  leaksUpdateLate,
+  readsLagWrites,
+  SOCKET_BROKEN,
+  startVariantServer,
+  TIME_BROKEN,
+  TIME_CORRECT,
+  writesRejectedLate,
+  type VariantServer,
+} from '../variants/time.ts';
+import type { Variant } from '../variants/variant.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'connect-conformance.js');
+const exec = promisify(execFile);
+/** Issue 11: a broken target's run ends "under 5,000 requests". */
+const MAX_REQUESTS = 5_000;
+const SEED = 3;
+
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** The members of the model: what DescribeUser reads (the reference also keeps members the model does not define, which no request can remove). */
+const MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
+const modelled = (snapshot: Record<string, Record<string, Record<string, unknown>>>) =>
+  Object.fromEntries(Object.entries(snapshot).map(([instance, users]) => [instance, Object.fromEntries(Object.entries(users).map(([user, info]) => [user, Object.fromEntries(Object.entries(info).filter(([k]) => MEMBERS.includes(k)))]))]));
+
+const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
+const failing = (r: { requirements: { id: string; status: string }[] }) => r.requirements.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.id);
+
+let servers: VariantServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+async function serve(options: Parameters<typeof startVariantServer>[1]): Promise<VariantServer> {
+  const server = await startVariantServer(await defaultSpec(), options);
+  servers.push(server);
+  return server;
+}
+
+describe('the catalogue of time variants', () => {
+  it('gives every broken one a requirement of the catalogue and a suite, and none of them lags', async () => {
+    const spec = await defaultSpec();
+    const ids = new Set(spec.requirements.map((r) => r.id));
+    for (const v of TIME_BROKEN) {
+      expect(v.kind, v.name).toBe('broken');
+      expect(v.caughtBy?.length, v.name).toBeGreaterThan(0);
+      expect(v.caughtBy!.filter((id) => !ids.has(id)), v.name).toEqual([]);
+      expect(['validation', 'acceptance', 'existence', 'statefulModel', 'authentication'], v.name).toContain(v.suite);
+      expect(v.lagsReadBack, v.name).toBeFalsy();
+    }
+    for (const v of TIME_CORRECT) expect(v.kind, v.name).toBe('correct');
+    for (const v of SOCKET_BROKEN) expect(v.caughtBy.filter((id) => !ids.has(id)), v.name).toEqual([]);
+  });
+});
+
+describe('broken in time, in process: caught by its requirement, within a bounded number of requests', () => {
+  it.each(TIME_BROKEN.map((v) => [v.name, v] as const))('%s', { timeout: 120_000 }, async (_name, variant: Variant) => {
+    const r = await runConformance({ seed: SEED, runs: 2, readBackWindowMs: 1000, identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED', wrapHandler: variant.wrap });
+    expect(r.summary.verdict).toBe('not conformant');
+    expect(failing(r).filter((id) => variant.caughtBy!.includes(id)), `failed: ${failing(r).join(', ')}`).not.toEqual([]);
+    expect(r.execution!.requests).toBeLessThan(MAX_REQUESTS);
+  });
+
+  // What test/variants.test.ts will do once they are registered: the suite meant to catch each, no read-back window,
+  // a check budget (the outcome must not depend on the clock: the late writes land a few requests on at the latest).
+  it.each(TIME_BROKEN.map((v) => [v.name, v] as const))('%s: caught in its suite with the power tests\' settings', { timeout: 120_000 }, async (_name, variant: Variant) => {
+    const run = await runVariant(variant, { seed: 42, runs: 5, checkBudget: 30, readBackWindowMs: 0, suites: [variant.suite!], identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED' });
+    const judgement = await judgeVariant(variant, run);
+    expect(judgement.ok, `${judgement.summary}\n${judgement.failures.join('\n')}`).toBe(true);
+    expect(run.requests).toBeLessThan(MAX_REQUESTS);
+  });
+
+  // Late by the clock only (no request brings them forward): what the run-wide hold is for.
+  it.each([
+    ['a leak to the other user', leaksUpdateLate({ ms: 300, requests: Number.POSITIVE_INFINITY }), 'NL-OTHER-USERS-UNCHANGED'],
+    ['a write on rejection', writesRejectedLate({ ms: 300, requests: Number.POSITIVE_INFINITY }), 'NL-REJECTED-UNCHANGED'],
+  ] as const)('%s 300 ms late, by the clock alone', { timeout: 120_000 }, async (_name, wrap, requirement) => {
+    const r = await runConformance({ seed: SEED, runs: 2, readBackWindowMs: 1000, identityManagementType: 'CONNECT_MANAGED', wrapHandler: wrap });
+    expect(r.summary.verdict).toBe('not conformant');
+    expect(failing(r)).toContain(requirement);
+    expect(r.execution!.requests).toBeLessThan(MAX_REQUESTS);
+  });
+});
+
+describe('over HTTP on 127.0.0.1, --target endpoint', () => {
+  it(`a correct target whose reads lag its writes by ${LAG_MS} ms passes, and every fixture user reads back exactly as before`, { timeout: 150_000 }, async () => {
+    const server = await serve({ wrap: readsLagWrites(LAG_MS), fixtures: fullFixtures() });
+    const before = server.service.store.snapshot();
+    const dir = mkdtempSync(join(tmpdir(), 'cc-lag-'));
+    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const res = results(dir);
+    expect(res.summary.must.failed).toBe(0);
+    expect(failing(res)).toEqual([]);
+    expect(res.fixtures.every((f) => f.restored)).toBe(true);
+    // Every user of every instance, every member of the model (the fixture users hold all five, so all can be put back).
+    expect(modelled(server.service.store.snapshot())).toEqual(modelled(before));
+    expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
+  });
+
+  it('a server that resets every tenth connection: SRV-AVAILABLE fails, exit 1, fixtures restored', { timeout: 150_000 }, async () => {
+    const variant = SOCKET_BROKEN.find((v) => v.name === 'resets-connections')!;
+    const server = await serve({ socket: variant.socket, fixtures: fullFixtures() });
+    const dir = mkdtempSync(join(tmpdir(), 'cc-reset-'));
+    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
+    const res = results(dir);
+    expect(failing(res)).toEqual(expect.arrayContaining(variant.caughtBy));
+    expect(res.fixtures.every((f) => f.restored), JSON.stringify(res.fixtures)).toBe(true);
+    expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
+  });
+
+  it('a server that never answers: one line on stderr, exit 2, after a request or two', { timeout: 60_000 }, async () => {
+    const variant = SOCKET_BROKEN.find((v) => v.name === 'never-answers')!;
+    const server = await serve({ socket: variant.socket });
+    const dir = mkdtempSync(join(tmpdir(), 'cc-silent-'));
+    const r = await cli(['run', ...endpointFlags(server), '--request-timeout', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/does not answer/);
+    expect(server.arrivals()).toBeGreaterThan(0);
+    expect(server.arrivals()).toBeLessThanOrEqual(2);
+  });
+});

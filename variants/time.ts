@@ -1,0 +1,357 @@
+// Variants that misbehave in time (issue 11, item 4: "real targets are slow, lagging and broken"), as data beside
+// the others. TIME_CORRECT: a target whose reads lag its writes, which the suite must pass (and leave its fixtures
+// exactly as they were). TIME_BROKEN: targets that lose, leak or invent writes, some of them late, or fail every
+// tenth request; each names the requirement that must catch it. Both wrap the reference's handler, in process or
+// behind an HTTP server (startVariantServer). SOCKET_BROKEN: faults that need a real socket — connections reset,
+// a server that never answers — served by startVariantServer on 127.0.0.1 and run with --target endpoint.
+//
+// A late write is applied by a background job: `LATE.ms` after the request, or sooner once `LATE.requests` more
+// requests have arrived (the job runs when work comes in). The first bound is the real-target behaviour the run's
+// hold (checks/late-writes.ts) is there for; the second makes the outcome independent of the machine's speed, so
+// that a run with no read-back window (the variant power tests) meets the write all the same, a few requests on.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Spec } from '../spec/index.ts';
+import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
+import type { StoredUser } from '../targets/reference/store.ts';
+import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
+import { afterUpdates, callOf, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
+import { broken, correct, type Variant, type Wrap } from './variant.ts';
+
+// ---------------------------------------------------------------- late writes
+
+/** When a late write lands: this many ms after the request, or sooner, once this many more requests have arrived. */
+export interface Lateness {
+  ms: number;
+  /** Infinity: only the clock applies it. */
+  requests: number;
+}
+
+/** A few hundred ms late; three requests on at the latest (after the case's own read-back and other-user read). */
+export const LATE: Lateness = { ms: 300, requests: 3 };
+
+/** Writes applied later: by a timer (never keeping the process alive), or when enough requests have arrived. */
+class LateWrites {
+  private pending: { left: number; apply: () => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(private readonly lateness: Lateness) {}
+
+  /** Applies every write that is due by request count; call on each request's arrival, before handling it. */
+  arrived(): void {
+    const due = this.pending.filter((p) => --p.left <= 0);
+    for (const p of due) this.land(p);
+  }
+
+  later(write: () => void): void {
+    const entry = { left: this.lateness.requests, apply: write, timer: undefined as unknown as NodeJS.Timeout };
+    entry.timer = setTimeout(() => this.land(entry), this.lateness.ms);
+    entry.timer.unref();
+    this.pending.push(entry);
+  }
+
+  private land(entry: { apply: () => void; timer: NodeJS.Timeout }): void {
+    if (!this.pending.includes(entry as never)) return;
+    clearTimeout(entry.timer);
+    this.pending = this.pending.filter((p) => p !== entry);
+    entry.apply();
+  }
+}
+
+/** A wrap whose writes may land late: `inner` gets the queue; every request's arrival drives it. */
+const withLateWrites =
+  (lateness: Lateness, inner: (late: LateWrites) => Wrap): Wrap =>
+  (handler, service) => {
+    const late = new LateWrites(lateness);
+    const wrapped = inner(late)(handler, service);
+    return (request) => {
+      late.arrived();
+      return wrapped(request);
+    };
+  };
+
+const CONSTRAINT_TYPES = ['InvalidParameterException', 'InvalidRequestException'];
+
+// ---------------------------------------------------------------- correct: reads lag writes
+
+/**
+ * DescribeUser answers from a replica `lagMs` behind: the identity info as it was `lagMs` ago (every change of a
+ * user's identity info is kept with its time until a later one is old enough to be seen). Writes are applied at once.
+ */
+export function readsLagWrites(lagMs: number): Wrap {
+  return (handler: WireHandler, service: ReferenceService) => {
+    const history = new Map<string, { at: number; info: IdentityInfo }[]>();
+    return async (request: WireRequest): Promise<WireResponse> => {
+      const call = callOf(request);
+      if (!call) return handler(request);
+      const key = `${call.instanceId}/${call.userId}`;
+      if (call.operation === UPDATE) {
+        const user = userOf(service, call.instanceId, call.userId);
+        const before = user && JSON.stringify(user.IdentityInfo);
+        const response = await handler(request);
+        const after = userOf(service, call.instanceId, call.userId);
+        if (user && after && before !== JSON.stringify(after.IdentityInfo)) {
+          const now = Date.now();
+          const changes = history.get(key) ?? [{ at: -Infinity, info: JSON.parse(before!) as IdentityInfo }];
+          changes.push({ at: now, info: structuredClone(after.IdentityInfo) });
+          // Keep the newest change old enough to be seen, and every change after it.
+          const seen = changes.findLastIndex((c) => c.at <= now - lagMs);
+          history.set(key, changes.slice(Math.max(0, seen)));
+        }
+        return response;
+      }
+      const response = await handler(request);
+      const changes = history.get(key);
+      const body = jsonOf(response);
+      if (!changes || response.statusCode !== 200 || !isObject(body) || !isObject(body.User)) return response;
+      const visible = changes.findLast((c) => c.at <= Date.now() - lagMs) ?? changes[0]!;
+      return withJson(response, { ...body, User: { ...body.User, IdentityInfo: structuredClone(visible.info) } });
+    };
+  };
+}
+
+/** The lag of issue 11's "correct target that lags". */
+export const LAG_MS = 200;
+
+const readsLag200 = correct({
+  name: 'reads-lag-writes-200ms',
+  description: `DescribeUser reads a replica ${LAG_MS} ms behind the writes: every read within ${LAG_MS} ms of an update returns the identity info from before it (contract rule 11: read-back may be eventually consistent, and is polled).`,
+  lagsReadBack: true,
+  // Every accepted update costs the suite a few poll intervals; the lag does not depend on the type.
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: readsLagWrites(LAG_MS),
+});
+
+// ---------------------------------------------------------------- broken: writes lost, leaked, invented
+
+const storesNothing = broken({
+  name: 'stores-nothing',
+  description: 'Updates are validated and answered 200, but the write never reaches the store (a commit that is never made): DescribeUser keeps returning the old identity info.',
+  caughtBy: ['RB-READBACK'],
+  suite: 'acceptance',
+  wrap: afterUpdates(({ response, before, user }) => {
+    if (response.statusCode === 200 && user && before) user.IdentityInfo = before;
+    return response;
+  }),
+});
+
+/** The member the mapping forgets. */
+const DROPPED = 'SecondaryEmail';
+
+const dropsSecondaryEmail = broken({
+  name: 'drops-secondary-email',
+  description: `The persistence mapping forgets one member: ${DROPPED} is accepted and never stored (the stored value, if any, stays).`,
+  caughtBy: ['RB-READBACK'],
+  suite: 'acceptance',
+  wrap: afterUpdates(({ response, before, user }) => {
+    if (response.statusCode !== 200 || !user || !before) return response;
+    const info: IdentityInfo = { ...user.IdentityInfo };
+    if (DROPPED in before) info[DROPPED] = before[DROPPED];
+    else delete info[DROPPED];
+    user.IdentityInfo = info;
+    return response;
+  }),
+});
+
+/** A leak to every other user of the instance (the fixtures' second user among them), late. */
+export const leaksUpdateLate = (lateness: Lateness): Wrap =>
+  withLateWrites(lateness, (late) =>
+    afterUpdates(({ call, response }, service) => {
+      if (response.statusCode !== 200) return response;
+      const sent = sentIdentity(call);
+      const others = [...(service.store.instances.get(call.instanceId)?.users.values() ?? [])].filter((u) => u.Id !== call.userId);
+      late.later(() => others.forEach((u: StoredUser) => merge(u, sent)));
+      return response;
+    }),
+  );
+
+const leaksUpdateToOtherUserLate = broken({
+  name: 'leaks-update-to-other-user-late',
+  description: `A replication job keyed by instance copies each accepted update to the other users of the instance too, ${LATE.ms} ms later (after the update's own read-back): the time-dependent form of update-written-to-whole-instance.`,
+  caughtBy: ['NL-OTHER-USERS-UNCHANGED'],
+  suite: 'acceptance',
+  wrap: leaksUpdateLate(LATE),
+});
+
+/** The valid members of a rejected update are written, late. */
+export const writesRejectedLate = (lateness: Lateness): Wrap =>
+  withLateWrites(lateness, (late) =>
+    afterUpdates(async ({ call, response, user }, service) => {
+      if (!user || response.statusCode !== 400 || !CONSTRAINT_TYPES.includes(errorTypeOf(response) ?? '')) return response;
+      const invalid = new Set((await findingsOf(service, call)).map((f) => f.member));
+      const valid = Object.fromEntries(Object.entries(sentIdentity(call)).filter(([member, value]) => typeof value === 'string' && !invalid.has(`IdentityInfo.${member}`)));
+      if (Object.keys(valid).length) late.later(() => merge(user, valid));
+      return response;
+    }),
+  );
+
+const writesOnRejectionLate = broken({
+  name: 'writes-on-rejection-late',
+  description: `Validation runs on the request while a write-behind queue already holds it: the valid members of a rejected update are stored ${LATE.ms} ms later (after the rejection's read-back): the time-dependent form of partial-write-on-rejection.`,
+  caughtBy: ['NL-REJECTED-UNCHANGED'],
+  suite: 'validation',
+  wrap: writesRejectedLate(LATE),
+});
+
+/** Every this-many-th request (any operation) fails. */
+export const FAIL_EVERY = 10;
+
+const everyTenthRequest500 = broken({
+  name: 'every-tenth-request-500',
+  description: `An overloaded back end: every ${FAIL_EVERY}th request, whatever it is, gets 500 InternalServiceException without being handled.`,
+  caughtBy: ['SRV-NO-5XX'],
+  suite: 'validation',
+  wrap: (handler) => {
+    let n = 0;
+    return async (request) => (++n % FAIL_EVERY === 0 ? internalError() : handler(request));
+  },
+});
+
+export const TIME_CORRECT: Variant[] = [readsLag200];
+
+/** The synchronous forms of the leak and of the write on rejection are variants/broken.ts's update-written-to-whole-instance and partial-write-on-rejection. */
+export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaksUpdateToOtherUserLate, writesOnRejectionLate, everyTenthRequest500];
+
+// ---------------------------------------------------------------- faults of the socket
+
+/** What a server does to the connection: reset it on every `every`-th request, or never answer at all. */
+export type SocketFault = { kind: 'reset'; every: number } | { kind: 'silent' };
+
+export interface SocketVariant {
+  name: string;
+  description: string;
+  /** Requirement IDs at least one of which must fail (none: the run cannot start, exit 2). */
+  caughtBy: string[];
+  /** The exit code of `connect-conformance run --target endpoint` against it. */
+  exitCode: 1 | 2;
+  socket: SocketFault;
+}
+
+export const RESET_EVERY = 10;
+
+export const SOCKET_BROKEN: SocketVariant[] = [
+  {
+    name: 'resets-connections',
+    description: `A load balancer drops connections: every ${RESET_EVERY}th request's connection is reset without a response.`,
+    caughtBy: ['SRV-AVAILABLE'],
+    exitCode: 1,
+    socket: { kind: 'reset', every: RESET_EVERY },
+  },
+  {
+    name: 'never-answers',
+    description: 'A server that accepts connections and reads requests but never answers any (a hung worker): the run cannot start; one line, exit 2, within the request timeout.',
+    caughtBy: [],
+    exitCode: 2,
+    socket: { kind: 'silent' },
+  },
+];
+
+export interface VariantServer {
+  endpoint: string;
+  /** The reference behind the server (its store is what the fixture users really hold). */
+  service: ReferenceService;
+  fixtures: Fixtures;
+  /** Requests that arrived (reset and unanswered ones included). */
+  arrivals(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The reference (with a variant's wrap, or a fault of the socket) as an HTTP server on 127.0.0.1. It counts every
+ * request on arrival, so that a test or the benchmark can bound what a run sent without trusting the run.
+ */
+export async function startVariantServer(spec: Spec, options: { wrap?: Wrap; socket?: SocketFault; fixtures?: Fixtures } = {}): Promise<VariantServer> {
+  const fixtures = options.fixtures ?? defaultFixtures();
+  const service = createReferenceService(spec, { fixtures });
+  let arrivals = 0;
+  if (options.socket?.kind === 'silent') {
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((req: IncomingMessage, _res: ServerResponse) => {
+      arrivals++;
+      req.resume();
+    });
+    server.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    return {
+      endpoint: `http://127.0.0.1:${port}`,
+      service,
+      fixtures,
+      arrivals: () => arrivals,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => resolve());
+        }),
+    };
+  }
+  const handler = options.wrap ? options.wrap(service.handle, service) : service.handle;
+  const running = await startHttpServer(handler, { maxBodyBytes: 4 * 1024 * 1024 });
+  const reset = options.socket?.kind === 'reset' ? options.socket.every : 0;
+  // Before the hosting's own listener: a reset request is destroyed before its body is read (it is not handled).
+  running.server.prependListener('request', (req: IncomingMessage) => {
+    arrivals++;
+    if (reset && arrivals % reset === 0) {
+      req.destroy();
+      req.socket.destroy();
+    }
+  });
+  return {
+    endpoint: running.endpoint,
+    service,
+    fixtures,
+    arrivals: () => arrivals,
+    async close() {
+      running.server.closeAllConnections();
+      await running.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- what an endpoint run against these servers needs
+
+/**
+ * The reference's fixtures with both users of the first CONNECT_MANAGED instance holding every member (reserved
+ * addresses, fictional numbers): a restore can put back all of them, since the API cannot clear a member the run adds.
+ */
+export function fullFixtures(): Fixtures {
+  const fixtures = defaultFixtures();
+  const managed = fixtures.instances.find((i) => i.identityManagementType === 'CONNECT_MANAGED')!;
+  managed.users = managed.users.map((u, i) => ({
+    ...u,
+    identityInfo: { ...u.identityInfo, SecondaryEmail: `${u.username}.second@example.org`, Mobile: `+1202555010${i + 2}` },
+  }));
+  return fixtures;
+}
+
+/** The fixture flags of `connect-conformance run --target endpoint` against a server of these fixtures. */
+export function endpointFlags(server: Pick<VariantServer, 'endpoint' | 'fixtures'>): string[] {
+  const managed = server.fixtures.instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
+  return [
+    '--target', 'endpoint', '--endpoint-url', server.endpoint,
+    '--instance-id', managed[0]!.id, '--user-id', managed[0]!.users[0]!.id, '--second-user-id', managed[0]!.users[1]!.id,
+    '--second-instance-id', managed[1]!.id,
+  ];
+}
+
+/** The environment of such a run: the reference's example key pair through the standard chain, nothing else. */
+export function endpointEnv(base: NodeJS.ProcessEnv, fixtures: Fixtures): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    AWS_ACCESS_KEY_ID: fixtures.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: fixtures.credentials.secretAccessKey,
+    AWS_REGION: fixtures.region,
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    NO_COLOR: '1',
+  };
+  for (const k of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CONNECT']) delete env[k];
+  return env;
+}
