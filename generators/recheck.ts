@@ -198,7 +198,7 @@ export function recheck(ctx: Context, c: Case): Case {
   const problems: string[] = [];
   if (c.identityManagementType !== ctx.type) problems.push(`it was made for ${c.identityManagementType}, not ${ctx.type}`);
   if (c.wire.method !== ctx.spec.operation.method) problems.push(`the method is not ${ctx.spec.operation.method}`);
-  if (!isSafeBody(ctx, c.wire.body)) problems.push('the body holds an address outside a reserved domain, or a number not reserved for fiction (contract A9)');
+  if (!isSafeBody(ctx, c.wire.body)) problems.push('the body holds an address outside a reserved domain, or a number not reserved for fiction (docs/contract.md A9)');
   const findings = c.kind === 'wire' ? inspectWire(ctx, c, problems) : inspectValue(ctx, c, problems);
   const want = expectation(ctx, c, findings, problems);
   if (!same(c.requirementIds, want.ids)) problems.push(`labelled ${sorted(c.requirementIds).join(', ') || 'nothing'} but the oracle finds ${sorted(want.ids).join(', ') || 'nothing'}`);

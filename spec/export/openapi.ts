@@ -348,7 +348,7 @@ function otherMethodOut(ctx: Context, op: OperationSpec, method: string, templat
   return {
     operationId: `${op.name}.${method.toUpperCase()}`,
     summary: `${method.toUpperCase()} is not an operation on this path (${op.name} is ${op.method}).`,
-    description: `${what}. Contract rule 20: any ${outcome.status === '4xx' ? '4xx' : outcome.status.join(' or ')} that carries an error type, never a 5xx, and nothing changes.`,
+    description: `${what}. docs/contract.md B20: any ${outcome.status === '4xx' ? '4xx' : outcome.status.join(' or ')} that carries an error type, never a 5xx, and nothing changes.`,
     ...(source.parameters ? { parameters: (source.parameters as Json[]).map((prm) => ({ ...prm, schema: schemaOut(ctx, prm.schema, { root: true }) })) } : {}),
     responses,
   };
