@@ -1,11 +1,12 @@
 // The default conformance run, timed from outside: `node bin/connect-conformance.js run --report-dir <tmp>` (what
-// `npm run conformance` runs, without npm's own process), its wall time from spawn to exit, and the peak resident
-// memory of its whole process tree (vitest forks a worker per suite file), sampled from /proc every 50 ms.
+// `npm run conformance` runs, without npm's own process: the engine in the command's one process), its wall time from
+// spawn to exit, the requests it sent (its results.json), and the peak resident memory of its whole process tree,
+// sampled from /proc every 50 ms.
 //
-// Beside it, for comparison, the same suites run in one process without vitest (bench/suites-child.ts, through
-// runAllSuites): what the run costs apart from vitest's workers, module graph and per-file start-up.
+// Beside it, for comparison, the engine alone in one process (bench/suites-child.ts, runConformance without the CLI's
+// start-up and reports).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { treeOf, watchPeak } from './process-tree.ts';
@@ -23,11 +24,11 @@ export interface TreeRun {
 }
 
 /** Runs `node ...args` in `cwd`, sampling its process tree; kills the tree (by id, leaves first) on a timeout. */
-export async function measureTree(cwd: string, args: string[], timeoutMs: number): Promise<TreeRun> {
+export async function measureTree(cwd: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<TreeRun> {
   const start = performance.now();
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watch = watchPeak(child.pid!, 50);
@@ -58,6 +59,8 @@ export interface DefaultRunResult extends Omit<TreeRun, 'output'> {
   seed?: number;
   /** The run's own verdict line (CONFORMANT: ...). */
   verdict?: string;
+  /** Requests the run sent (results.json execution.requests). */
+  requests?: number;
 }
 
 export async function measureDefaultRun(root: string, options: { timeoutMs?: number } = {}): Promise<DefaultRunResult> {
@@ -66,7 +69,13 @@ export async function measureDefaultRun(root: string, options: { timeoutMs?: num
     const { output, ...run } = await measureTree(root, ['bin/connect-conformance.js', 'run', '--report-dir', reportDir], options.timeoutMs ?? 300_000);
     if (run.exitCode !== 0) throw new Error(`the default run exited ${run.exitCode}:\n${output.slice(-2000)}`);
     const seed = /seed (-?\d+);/.exec(output)?.[1];
-    return { ...run, seed: seed === undefined ? undefined : Number(seed), verdict: /^[A-Z ]+: MUST .*$/m.exec(output)?.[0] };
+    let requests: number | undefined;
+    try {
+      requests = (JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as { execution?: { requests?: number } }).execution?.requests;
+    } catch {
+      // no results.json: the count stays unknown
+    }
+    return { ...run, seed: seed === undefined ? undefined : Number(seed), verdict: /^[A-Z ]+: MUST .*$/m.exec(output)?.[0], requests };
   } finally {
     rmSync(reportDir, { recursive: true, force: true });
   }

@@ -1,9 +1,12 @@
 // The benchmark's tables, one per measurement, as printed by bench/run.ts.
 import type { ScenarioResult } from './boundary.ts';
 import type { DefaultRunResult, InProcessResult } from './default-run.ts';
+import type { HelpTime } from './help-time.ts';
+import type { PlanBudget } from './plan-budget.ts';
+import type { TimeRun } from './time-variants.ts';
 import type { HeapResult } from './heap.ts';
 import type { PathName } from './paths.ts';
-import { diagnosticBreakdown, microseconds, speedTargets } from './results.ts';
+import { diagnosticBreakdown, efficiencyOf, microseconds, speedTargets, type Measurements } from './results.ts';
 import { num, table } from './table.ts';
 import type { TargetCheck } from './targets.ts';
 import type { ThroughputRun } from './throughput.ts';
@@ -51,12 +54,64 @@ export function breakdownTable(t: ThroughputRun): string {
 }
 
 export function defaultRunTable(r: DefaultRunResult, inProcess?: InProcessResult): string {
-  const rows: (string | number)[][] = [['node bin/connect-conformance.js run', num(r.wallSeconds, 1), num(r.peakRssMb, 1), num(r.peakProcessRssMb, 1), r.peakProcesses, r.verdict ?? '']];
+  const rows: (string | number)[][] = [['node bin/connect-conformance.js run', num(r.wallSeconds, 1), r.requests ?? '', num(r.peakRssMb, 1), num(r.peakProcessRssMb, 1), r.peakProcesses, r.verdict ?? '']];
   if (inProcess) {
     const q = inProcess.requirements;
-    rows.push(['· same suites, one process, no vitest', num(inProcess.wallSeconds, 1), num(inProcess.peakRssMb, 1), num(inProcess.peakProcessRssMb, 1), inProcess.peakProcesses, q ? `${q.pass} pass, ${q.fail} fail` : '']);
+    rows.push(['· the engine alone (runConformance, no CLI, no reports)', num(inProcess.wallSeconds, 1), '', num(inProcess.peakRssMb, 1), num(inProcess.peakProcessRssMb, 1), inProcess.peakProcesses, q ? `${q.pass} pass, ${q.fail} fail` : '']);
   }
-  return table(`Default run (seed ${r.seed ?? '?'}; · = comparison)`, ['run', 'wall s', 'peak RSS MB (tree)', 'largest process MB', 'processes', 'verdict'], rows);
+  return table(`Default run (seed ${r.seed ?? '?'}; · = comparison)`, ['run', 'wall s', 'requests', 'peak RSS MB (tree)', 'largest process MB', 'processes', 'verdict'], rows);
+}
+
+export function efficiencyTable(m: Measurements): string {
+  const e = efficiencyOf(m);
+  if (!e) return '';
+  return table(
+    'Default run efficiency (issue 13: (requests ÷ the in-memory floor\'s requests/s) ÷ wall time; floor measured right before and after the run)',
+    ['requests', 'floor req/s', 'at the floor s', 'wall s', 'efficiency', 'peak RSS MB'],
+    [[num(e.requests), num(e.floorRequestsPerSecond), e.idealSeconds.toFixed(2), e.wallSeconds.toFixed(2), e.efficiency.toFixed(3), num(e.peakRssMb, 1)]],
+  );
+}
+
+export function timeTable(runs: TimeRun[]): string {
+  return table(
+    'Time and requests to a verdict (connect-conformance run --target endpoint, default settings, a server on 127.0.0.1; × = wall time ÷ the correct run\'s)',
+    ['target', 'kind', 'wall s', '× correct', 'requests', 'exit', 'as expected', 'failed (caught by)'],
+    runs.map((r) => [
+      r.name,
+      r.kind,
+      num(r.wallSeconds, 1),
+      r.ratioToCorrect === undefined ? '' : `${r.ratioToCorrect.toFixed(2)}×`,
+      num(r.requests),
+      r.exitCode ?? 'killed',
+      r.caught ? (r.fixturesAsBefore === false ? 'fixtures changed' : 'yes') : 'NO',
+      r.line ? r.line.slice(0, 90) : r.failed.slice(0, 6).join(' ') + (r.failed.length > 6 ? ` … (${r.failed.length})` : ''),
+    ]),
+  );
+}
+
+export function helpTable(h: HelpTime): string {
+  return table(
+    `Installed bin's --help beside node -e 0 (compiled as npm run build does, in ${h.buildSeconds.toFixed(1)} s; ${h.nodeRounds.length} turns each, median)`,
+    ['command', 'median ms', 'rounds ms'],
+    [
+      ['node -e 0', h.nodeMs.toFixed(1), h.nodeRounds.map((v) => v.toFixed(0)).join(' ')],
+      ['node <installed>/bin/connect-conformance.js --help', h.helpMs.toFixed(1), h.helpRounds.map((v) => v.toFixed(0)).join(' ')],
+      ['ratio', `${h.ratio.toFixed(2)}×`, ''],
+    ],
+  );
+}
+
+export function planTable(p: PlanBudget): string {
+  const rows = [[p.type, p.requests, p.overhead, `${p.requirements}/${p.applicable}`, p.requestsPerRequirement.toFixed(2), p.replayedRequests === p.requests ? 'same' : `differs: ${p.replayedRequests}`]];
+  const heavy = [...p.byStep].sort((a, b) => b.requests - a.requests).slice(0, 6).map((s) => `${s.step} ${s.requests}`);
+  return [
+    table('Budget-aware plan (--target aws defaults, dry run: engine/dry-run.ts planCount; preflight, snapshot and restore included)', ['type', 'requests', 'without requirement', 'reached', 'per req.', 'second play'], rows),
+    `largest steps: ${heavy.join('; ')}`,
+    p.unreached.length ? `applicable but not reached: ${p.unreached.join(', ')}` : '',
+    p.failures.length ? `failures on the reference (the suite's own problem): ${p.failures.join('; ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function heapTable(h: HeapResult): string {
@@ -117,5 +172,5 @@ export function boundaryTable(scenarios: ScenarioResult[]): string {
 }
 
 export function targetsTable(targets: TargetCheck[]): string {
-  return table('Targets (issue 7, item 3)', ['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']));
+  return table('Targets (issue 7 item 3; issue 13 item 3; issue 11 item 4)', ['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']));
 }

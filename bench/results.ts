@@ -4,6 +4,10 @@
 import { cpus, loadavg } from 'node:os';
 import type { ScenarioResult } from './boundary.ts';
 import type { DefaultRunResult, InProcessResult } from './default-run.ts';
+import type { FloorRate } from './efficiency.ts';
+import type { HelpTime } from './help-time.ts';
+import type { PlanBudget } from './plan-budget.ts';
+import type { TimeRun } from './time-variants.ts';
 import type { HeapResult } from './heap.ts';
 import type { PathName } from './paths.ts';
 import { DIAGNOSTIC_PATHS, TARGET_PATHS } from './paths.ts';
@@ -26,7 +30,56 @@ export interface Measurements {
   inProcessRun?: InProcessResult;
   heap?: HeapResult;
   boundary?: ScenarioResult[];
+  /** The in-memory floor beside the default run (before and after it), for its efficiency. */
+  floorBeside?: { before: FloorRate; after: FloorRate };
+  /** The budget-aware plan (dry run) per requirement. */
+  plan?: PlanBudget;
+  /** The installed bin's --help beside node -e 0. */
+  help?: HelpTime;
+  /** Time and requests to a verdict against the targets that misbehave in time. */
+  time?: TimeRun[];
   targets: TargetCheck[];
+}
+
+/** The floor's requests per second beside the default run: the mean of the medians before and after it. */
+export const floorBesideRate = (f: NonNullable<Measurements['floorBeside']>) => (f.before.requestsPerSecond + f.after.requestsPerSecond) / 2;
+
+/** Issue 13 item 2: (requests ÷ the floor's requests per second) ÷ wall time, with the run's peak RSS. */
+export function efficiencyOf(m: Measurements) {
+  if (!m.defaultRun?.requests || !m.floorBeside) return undefined;
+  const floor = floorBesideRate(m.floorBeside);
+  const idealSeconds = m.defaultRun.requests / floor;
+  return {
+    requests: m.defaultRun.requests,
+    floorRequestsPerSecond: round(floor),
+    idealSeconds: round(idealSeconds, 3),
+    wallSeconds: round(m.defaultRun.wallSeconds, 2),
+    efficiency: round(idealSeconds / m.defaultRun.wallSeconds, 4),
+    peakRssMb: round(m.defaultRun.peakRssMb, 1),
+    floorRounds: { before: m.floorBeside.before.rounds.map((v) => round(v)), after: m.floorBeside.after.rounds.map((v) => round(v)) },
+  };
+}
+
+/** The time runs, rounded, with the worst broken ratio. */
+export function timeToVerdict(runs: TimeRun[]) {
+  const broken = runs.filter((r) => r.kind === 'broken' && r.ratioToCorrect !== undefined);
+  const worst = broken.reduce<TimeRun | undefined>((w, r) => (!w || r.ratioToCorrect! > w.ratioToCorrect! ? r : w), undefined);
+  return {
+    correctWallSeconds: round(runs[0]?.wallSeconds ?? 0, 2),
+    runs: runs.map((r) => ({ ...r, wallSeconds: round(r.wallSeconds, 2), ratioToCorrect: r.ratioToCorrect === undefined ? undefined : round(r.ratioToCorrect, 2) })),
+    worst: worst ? { name: worst.name, ratio: round(worst.ratioToCorrect!, 2) } : undefined,
+    allAsExpected: runs.every((r) => r.caught && (r.kind === 'broken' || r.fixturesAsBefore !== false)),
+  };
+}
+
+/** The sections of issue 13 item 2 (beside issue 7's), as written to results.json when measured. */
+function realTargetSections(m: Measurements) {
+  return {
+    ...(efficiencyOf(m) && { efficiency: efficiencyOf(m) }),
+    ...(m.time && { timeToVerdict: timeToVerdict(m.time) }),
+    ...(m.help && { helpTime: { ...m.help, nodeMs: round(m.help.nodeMs, 1), helpMs: round(m.help.helpMs, 1), ratio: round(m.help.ratio, 2), nodeRounds: m.help.nodeRounds.map((v) => round(v, 1)), helpRounds: m.help.helpRounds.map((v) => round(v, 1)), buildSeconds: round(m.help.buildSeconds, 1) } }),
+    ...(m.plan && { budgetPlan: { ...m.plan, requestsPerRequirement: round(m.plan.requestsPerRequirement, 3) } }),
+  };
 }
 
 /** Per-case cost in microseconds of a path measured at `cps` cases per second. */
@@ -164,6 +217,7 @@ export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefor
       requestsPerRequirement: round(standard.requestsPerRequirement, 2),
       scenarios: m.boundary.map((s) => ({ ...s, requestsPerRequirement: round(s.requestsPerRequirement, 2) })),
     },
+    ...realTargetSections(m),
     targets: m.targets,
     machine: { ...machine(), loadavgBefore: meta.loadBefore.map((l) => round(l, 2)) },
     startedAt: meta.startedAt.toISOString(),
@@ -184,6 +238,7 @@ export function partialResults(m: Measurements): Record<string, unknown> {
     ...(m.defaultRun && { defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) }, defaultRunDetail: m.defaultRun, inProcessRun: m.inProcessRun }),
     ...(m.heap && { heap: { mbAt1k: round(m.heap.mbAt1k, 2), mbAt10k: round(m.heap.mbAt10k, 2) }, heapDetail: m.heap }),
     ...(m.boundary?.[0] && { boundaryPhase: { requests: m.boundary[0].requests, requirements: m.boundary[0].requirements }, boundaryScenarios: m.boundary }),
+    ...realTargetSections(m),
     targets: m.targets,
   };
 }

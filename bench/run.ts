@@ -2,7 +2,11 @@
 // and writes bench/results.json. Loopback only; every count and every child process is bounded; every server it
 // starts is closed. Never a timing assertion anywhere: the targets are reported, not enforced.
 //
-//   npx tsx bench/run.ts [--rounds N] [--quick] [--only paths,default-run,heap,boundary] [--seed N] [--out FILE]
+//   npx tsx bench/run.ts [--rounds N] [--quick] [--only paths,default-run,heap,boundary,plan,help,time] [--seed N] [--out FILE]
+//
+// Issue 13 item 2 adds: the default run's efficiency (section default-run: the in-memory floor measured right before
+// and after it), the budget-aware plan per requirement (plan), the installed bin's --help beside node -e 0 (help), and
+// the time and requests to a verdict against each target that misbehaves in time, beside a correct one's (time).
 //
 // --quick scales every count to a quarter (3 rounds); --only runs some sections and writes only with --out FILE
 // (a file marked `partial`, with the keys of the sections that ran).
@@ -14,15 +18,19 @@ import { parseArgs } from 'node:util';
 import { defaultSpec } from '../spec/index.ts';
 import { measureBoundary } from './boundary.ts';
 import { measureDefaultRun, measureInProcessRun } from './default-run.ts';
+import { measureFloorRate } from './efficiency.ts';
+import { measureHelpTime } from './help-time.ts';
+import { measurePlanBudget } from './plan-budget.ts';
+import { measureTimeTargets } from './time-variants.ts';
 import { measureHeap } from './heap.ts';
 import { useExampleCredentials } from './paths.ts';
-import { boundaryTable, breakdownTable, defaultRunTable, heapTable, targetsTable, throughputTable } from './render.ts';
-import { buildResults, headlinePaths, partialResults, type Measurements } from './results.ts';
-import { checkTargets } from './targets.ts';
+import { boundaryTable, breakdownTable, defaultRunTable, efficiencyTable, heapTable, helpTable, planTable, targetsTable, throughputTable, timeTable } from './render.ts';
+import { buildResults, efficiencyOf, headlinePaths, partialResults, timeToVerdict, type Measurements } from './results.ts';
+import { checkRealTargets, checkTargets } from './targets.ts';
 import { measureThroughputInChild } from './throughput.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SECTIONS = ['paths', 'default-run', 'heap', 'boundary'] as const;
+const SECTIONS = ['paths', 'default-run', 'heap', 'boundary', 'plan', 'help', 'time'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Random cases per generator (valid and invalid) in the throughput list, beside the boundary cases. */
@@ -63,7 +71,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(argv: string[]): Promise<void> {
   const o = options(argv);
   if (o.help) {
-    console.log('Usage: npx tsx bench/run.ts [--rounds N] [--quick] [--only paths,default-run,heap,boundary] [--seed N] [--out FILE]');
+    console.log(`Usage: npx tsx bench/run.ts [--rounds N] [--quick] [--only ${SECTIONS.join(',')}] [--seed N] [--out FILE]`);
     return;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -90,6 +98,21 @@ async function main(argv: string[]): Promise<void> {
     m.boundary = await measureBoundary(spec, { seed: o.seed });
     show(boundaryTable(m.boundary));
   }
+  if (o.sections.has('plan')) {
+    log('plan: the budget-aware plan, dry run (planCount)');
+    m.plan = await measurePlanBudget(spec, { seed: o.seed });
+    show(planTable(m.plan));
+  }
+  if (o.sections.has('help')) {
+    log("help: the installed bin's --help beside node -e 0");
+    m.help = measureHelpTime(ROOT, { rounds: o.scale < 1 ? 5 : 10 });
+    show(helpTable(m.help));
+  }
+  if (o.sections.has('time')) {
+    log('time: connect-conformance run --target endpoint against each target that misbehaves in time');
+    m.time = await measureTimeTargets(ROOT, spec, { seed: o.seed, log });
+    show(timeTable(m.time));
+  }
   if (o.sections.has('heap')) {
     log('heap: 10,000 cases in a child node --expose-gc');
     m.heap = await measureHeap(ROOT, { seed: o.seed, randomRuns: RANDOM_RUNS });
@@ -97,11 +120,15 @@ async function main(argv: string[]): Promise<void> {
   }
   if (o.sections.has('default-run')) {
     // Last, so that nothing of this process (nock's retained heap, JIT state) runs beside it.
-    log('default run: node bin/connect-conformance.js run');
+    log('default run: the in-memory floor, node bin/connect-conformance.js run, the floor again');
+    const before = await measureFloorRate(spec, { seed: o.seed });
     m.defaultRun = await measureDefaultRun(ROOT);
-    log('the same suites in one process, without vitest (comparison)');
+    const after = await measureFloorRate(spec, { seed: o.seed });
+    m.floorBeside = { before, after };
+    log('the engine alone in one process (comparison)');
     m.inProcessRun = await measureInProcessRun(ROOT, { seed: o.seed });
     show(defaultRunTable(m.defaultRun, m.inProcessRun));
+    show(efficiencyTable(m));
   }
 
   m.targets = checkTargets({
@@ -110,9 +137,19 @@ async function main(argv: string[]): Promise<void> {
     heapGrowthMb: m.heap?.growthMb,
     requestsPerRequirement: m.boundary?.[0]?.requestsPerRequirement,
   });
+  const time = m.time && timeToVerdict(m.time);
+  m.targets.push(
+    ...checkRealTargets({
+      efficiency: efficiencyOf(m)?.efficiency,
+      peakRssMb: m.defaultRun?.peakRssMb,
+      planRequestsPerRequirement: m.plan?.requestsPerRequirement,
+      worstTimeRatio: time?.worst,
+      timeVerdicts: m.time && { ok: time!.allAsExpected, wrong: m.time.filter((r) => !r.caught || r.fixturesAsBefore === false).map((r) => r.name) },
+    }),
+  );
   show(targetsTable(m.targets));
   if (o.out) {
-    const complete = m.throughput && m.defaultRun && m.heap && m.boundary;
+    const complete = m.throughput && m.defaultRun && m.heap && m.boundary && m.plan && m.help && m.time;
     writeFileSync(o.out, `${JSON.stringify(complete ? buildResults(m, { startedAt, loadBefore }) : partialResults(m), null, 2)}\n`);
     console.log(`\nresults: ${o.out}`);
   }

@@ -50,3 +50,49 @@ export function checkTargets(m: Measured): TargetCheck[] {
   }
   return out;
 }
+
+/** Issue 13, item 3 (ratios in one run): the default run's efficiency, its peak memory, the budget-aware plan. */
+export const MIN_DEFAULT_RUN_EFFICIENCY = 0.5;
+export const MAX_DEFAULT_RUN_RSS_MB = 250;
+export const MAX_PLAN_REQUESTS_PER_REQUIREMENT = 2.5;
+/** Issue 11, item 4: a broken target's run ends in under this many times the correct run's wall time. */
+export const MAX_TIME_TO_VERDICT_RATIO = 20;
+
+export interface RealMeasured {
+  efficiency?: number;
+  peakRssMb?: number;
+  planRequestsPerRequirement?: number;
+  /** The worst broken target's wall time ÷ the correct run's, and its name. */
+  worstTimeRatio?: { name: string; ratio: number };
+  /** Every broken target caught with its exit code, every correct one passed with its fixtures as before. */
+  timeVerdicts?: { ok: boolean; wrong: string[] };
+}
+
+/** Issue 13 item 3 and issue 11 item 4's targets, for those measured. */
+export function checkRealTargets(m: RealMeasured): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  if (m.efficiency !== undefined) {
+    out.push({ target: `default run efficiency ≥ ${MIN_DEFAULT_RUN_EFFICIENCY}`, measured: fixed(m.efficiency, 3), met: m.efficiency >= MIN_DEFAULT_RUN_EFFICIENCY });
+  }
+  if (m.peakRssMb !== undefined) {
+    out.push({ target: `default run peak RSS ≤ ${MAX_DEFAULT_RUN_RSS_MB} MB`, measured: `${fixed(m.peakRssMb, 1)} MB`, met: m.peakRssMb <= MAX_DEFAULT_RUN_RSS_MB });
+  }
+  if (m.planRequestsPerRequirement !== undefined) {
+    out.push({
+      target: `budget-aware plan ≤ ${MAX_PLAN_REQUESTS_PER_REQUIREMENT} requests per requirement`,
+      measured: `${fixed(m.planRequestsPerRequirement, 2)} per requirement`,
+      met: m.planRequestsPerRequirement <= MAX_PLAN_REQUESTS_PER_REQUIREMENT,
+    });
+  }
+  if (m.worstTimeRatio !== undefined) {
+    out.push({
+      target: `broken in time: verdict in < ${MAX_TIME_TO_VERDICT_RATIO} × the correct run's wall time`,
+      measured: `worst ${fixed(m.worstTimeRatio.ratio, 2)} × (${m.worstTimeRatio.name})`,
+      met: m.worstTimeRatio.ratio < MAX_TIME_TO_VERDICT_RATIO,
+    });
+  }
+  if (m.timeVerdicts !== undefined) {
+    out.push({ target: 'time variants: each broken one caught (exit 1, or 2 when nothing answers), each correct one passes', measured: m.timeVerdicts.ok ? 'all' : `wrong: ${m.timeVerdicts.wrong.join(', ')}`, met: m.timeVerdicts.ok });
+  }
+  return out;
+}
