@@ -341,9 +341,10 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
           } finally {
             currentStep = undefined;
           }
-          // A step that did not finish may have written what it never read back: the users' known state is read anew,
-          // so that later checks (and the hold) compare against what the target holds, not against a stale guess.
-          if (outcome !== 'done' && !stopped) await resync(fixture);
+          // A step that threw may have written what it never read back: the users' known state is read anew, so that
+          // later checks (and the hold) compare against what the target holds. (A step the envelope ended sent nothing
+          // that was applied: refused, throttled, or not in the cassette.)
+          if (outcome === 'error') await resync(fixture);
           const failures = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0) - failuresBefore;
           emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome, message, requests: opened.requests() - sentBefore, failures, elapsedMs: performance.now() - t0 });
         }
