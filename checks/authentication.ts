@@ -23,7 +23,7 @@ async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId:
   const expected = { summary: `${status} (and no change)`, status: [status] };
   const refused = obs.response?.statusCode === status;
   const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
-  const problem = !refused ? `${what} got ${describeResponse(ctx.spec, obs.response)}` : !after.ok ? `${what} changed the user` : '';
+  const problem = !refused ? `${what} got ${describeResponse(ctx.spec, obs.response)}` : after.info && !after.ok ? `${what} changed the user` : '';
   return [judge(requirementId, !problem, { ...evidenceOf(c, refused ? after.observation : obs, problem), expected })];
 }
 

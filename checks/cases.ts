@@ -130,7 +130,8 @@ export async function flushRejections(ctx: CheckContext, state: UserState): Prom
   state.pending = [];
   const before = state.info;
   const after = await unchangedSince(ctx, state.instanceId, state.userId, before);
-  if (after.info) state.info = after.info;
+  if (!after.info) return [];
+  state.info = after.info;
   const named = batch.length === 1 ? batch[0]!.id : `${batch.length} rejected requests (${batch[0]!.id} … ${batch.at(-1)!.id})`;
   return [
     judge('NL-REJECTED-UNCHANGED', after.ok, {
@@ -149,6 +150,7 @@ function rejectedChangedNothing(ctx: CheckContext, c: Case, state: UserState): P
 export async function otherUserUnchanged(ctx: CheckContext, c: Case, other: UserState | undefined): Promise<Verdict[]> {
   if (!other) return [];
   const after = await unchangedSince(ctx, other.instanceId, other.userId, other.info);
+  if (!after.info) return [];
   return [judge('NL-OTHER-USERS-UNCHANGED', after.ok, { ...evidenceOf(c, after.observation, `user ${other.userId} changed when another user was updated`), expected: { summary: `DescribeUser of the other user still returns ${JSON.stringify(other.info)}` } })];
 }
 

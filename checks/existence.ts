@@ -46,7 +46,7 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: stri
   if (!obs.response) return [];
   const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}`), expected })];
   const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
-  verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
+  if (after.info) verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
   return verdicts;
 }
 

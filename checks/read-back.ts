@@ -25,7 +25,11 @@ export async function pollIdentity(ctx: CheckContext, instanceId: string, userId
 export const readBackHolds = (ctx: CheckContext, instanceId: string, userId: string, sent: IdentityInfo) =>
   pollIdentity(ctx, instanceId, userId, (info) => differingMembers(sent, info).length === 0);
 
-/** The identity info is still exactly `before` (read once: a rejected request must not have written anything). */
+/**
+ * The identity info is still exactly `before` (read once: a rejected request must not have written anything). A read
+ * that got no identity info (no response, an error) proves nothing either way: callers give no verdict then (the
+ * read's own answer is judged by SRV-AVAILABLE, SRV-NO-5XX and the FX- requirements).
+ */
 export async function unchangedSince(ctx: CheckContext, instanceId: string, userId: string, before: IdentityInfo): Promise<ReadBack> {
   const { info, observation } = await ctx.readIdentity(instanceId, userId);
   const same = !!info && differingMembers(before, info).length === 0 && differingMembers(info, before).length === 0;

@@ -313,9 +313,9 @@ export class FixtureLifecycle {
         snapshots.push({ set, userId, info });
       }
     }
-    // A fresh in-process store has nothing in flight; any other target may still be applying an earlier write (an
-    // earlier run's restore, say): the snapshot is what the users read once reads agree across a read-back window.
-    if (!plainTarget.builtinFixtures) await settle(snapshots, (s) => readUser(spec, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
+    // A target that may still be applying an earlier write (an earlier run's restore, say) is read again after a
+    // read-back window, and the later reading is the snapshot; a consistent target has nothing in flight.
+    if (!plainTarget.consistent) await settle(snapshots, (s) => readUser(spec, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
     for (const { set, userId, info } of snapshots) journal.snapshot(set.instanceId, userId, set.identityManagementType, info);
     // The lifecycle keeps the judging target: the restore's answers are judged too.
     const lifecycle = new FixtureLifecycle(spec, target, journal, poll, sets, snapshots);

@@ -66,6 +66,9 @@ export interface Target {
   builtinFixtures?: Fixtures;
   /** The target is known to verify SigV4 (the embedded reference does), so authentication is checked. */
   enforcesAuth?: boolean;
+  /** Every read reflects every write at once (the embedded reference, unwrapped): nothing can land late, and there
+   * is nothing in flight to settle, so the run holds no read-back window for it. */
+  consistent?: boolean;
   /** For aws and replay: the envelope every request of the target goes through. */
   envelope?: Envelope;
   close(): Promise<void>;
@@ -209,8 +212,9 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       // A variant of the reference is a handler like a user's mock: a throw or a result that is not a response is a
       // TargetFault, never a transport error.
       const handler = config.wrapHandler ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler') : service.handle;
-      if (config.kind === 'reference') return inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures, timeoutMs);
-      return overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures, timeoutMs);
+      const consistent = !config.wrapHandler;
+      if (config.kind === 'reference') return { ...inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures, timeoutMs), consistent };
+      return { ...(await overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures, timeoutMs)), consistent };
     }
     case 'module': {
       if (config.handler) return inMemory('module', region, checkedHandler(config.handler, 'the handler'), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
