@@ -148,6 +148,9 @@ describe('input the SDK cannot express, as raw signed requests', () => {
     const r = await raw(b.service.handle, b.fixtures, { path: path(), body: '{"IdentityInfo": {"FirstName": null, "Nickname": "x"}, "Extra": 1}' });
     expect(r.statusCode).toBe(200);
     expect((await describeUser(managed())).IdentityInfo).not.toHaveProperty('Nickname');
+    // Not stored either (the SDK would drop it from DescribeUser anyway): a raw read shows what the store holds.
+    const stored = b.service.store.instances.get(managed().instanceId)!.users.get(managed().userId)!.IdentityInfo;
+    expect(stored).not.toHaveProperty('Nickname');
   });
 
   it('refuses a content type other than JSON with 415, and an oversized body with 413', async () => {

@@ -87,6 +87,9 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
     return new HttpError(e?.status ?? 500, e?.type ?? 'InternalFailure', 'Request processing failed because of an error or failure with the service.');
   };
   const nullIsAbsent = (v: unknown): Json => (isObject(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => !(p.nullIsAbsent && x === null))) : {});
+  // Members the model does not define are ignored, as AWS front ends ignore them (OBS-UNKNOWN-MEMBER): never stored.
+  const modelled = new Set(spec.members.map((m) => m.name));
+  const identityOf = (v: unknown): Json => Object.fromEntries(Object.entries(nullIsAbsent(v)).filter(([k]) => modelled.has(k)));
 
   const respond = (status: number, body?: unknown): WireResponse => {
     const headers: Record<string, string> = { 'x-amzn-requestid': randomUUID() };
@@ -154,7 +157,7 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
   const operations: Record<string, (call: Call) => WireResponse> = {
     UpdateUserIdentityInfo(call) {
       const user = userOf(call);
-      const info = nullIsAbsent((call.body as Json).IdentityInfo);
+      const info = identityOf((call.body as Json).IdentityInfo);
       user.IdentityInfo = { ...user.IdentityInfo, ...info };
       user.LastModifiedTime = Math.floor(Date.now() / 1000);
       return respond(200);
@@ -177,7 +180,7 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
       }
       const user = store.addUser(instance, {
         Username: username,
-        IdentityInfo: nullIsAbsent(body.IdentityInfo),
+        IdentityInfo: identityOf(body.IdentityInfo),
         SecurityProfileIds: body.SecurityProfileIds as string[],
         RoutingProfileId: String(body.RoutingProfileId),
         PhoneConfig: isObject(body.PhoneConfig) ? body.PhoneConfig : undefined,
