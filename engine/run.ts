@@ -292,62 +292,60 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       emit({ type: 'plan', steps: total, identityManagementTypes: types });
       let index = 0;
       let stopped: SendStopped | undefined;
-      {
-        for (const { fixture, step } of ordered) {
-          fixtureLabels.InstanceId = fixture.set.instanceId;
-          fixtureLabels.UserId = fixture.set.userId;
-          // A target without an envelope has no request to refuse: an abort stops the run between steps.
-          if (!stopped && options.signal?.aborted && !envelope) stopped = new SendStopped('interrupted', `interrupted (${abortReason()})`);
-          if (stopped) {
-            execution.steps.notRun++;
-            continue;
-          }
-          index++;
-          currentStep = step.key;
-          envelope?.setContext(step.key, step.requirementIds);
-          emit({ type: 'step-started', stepId: step.key, suite: step.suite, index, steps: total });
-          const t0 = performance.now();
-          const sentBefore = opened.requests();
-          const failuresBefore = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0);
-          let outcome: 'done' | 'error' | 'ended' = 'done';
-          let message: string | undefined;
-          try {
-            // A failing property shrinks within bounds: a failed requirement stops costing requests and time.
-            const verdicts = await withCheckLimits({ executions: settings.runs + SHRINK_LIMITS.executions, ms: SHRINK_LIMITS.ms }, () => step.run(ctx, fixture, fixtures));
-            if (verdicts) record(...verdicts);
-            execution.steps.done++;
-          } catch (e) {
-            if (e instanceof SendStopped && endsRun(e)) {
-              stopped = e;
-              outcome = 'ended';
-              message = e.message;
-              execution.steps.notRun++;
-            } else if (e instanceof SendStopped) {
-              // The envelope ended this step (a refusal, persistent throttling, a cassette miss): its requirements
-              // are skipped with why; the run goes on.
-              const context = envelope?.currentContext;
-              const requirementIds = context?.requirementIds.length ? context.requirementIds : step.requirementIds;
-              execution.ended.push({ stepId: context?.label ?? step.key, kind: e.kind, requirementIds, message: e.message });
-              for (const id of requirementIds) ctx.skip(id, e.message);
-              execution.steps.ended++;
-              outcome = 'ended';
-              message = e.message;
-            } else {
-              stepError(step.requirementIds, step.key, e);
-              execution.steps.errors++;
-              outcome = 'error';
-              message = e instanceof Error ? e.message : String(e);
-            }
-          } finally {
-            currentStep = undefined;
-          }
-          // A step that threw may have written what it never read back: the users' known state is read anew, so that
-          // later checks (and the hold) compare against what the target holds. (A step the envelope ended sent nothing
-          // that was applied: refused, throttled, or not in the cassette.)
-          if (outcome === 'error') await resync(fixture);
-          const failures = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0) - failuresBefore;
-          emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome, message, requests: opened.requests() - sentBefore, failures, elapsedMs: performance.now() - t0 });
+      for (const { fixture, step } of ordered) {
+        fixtureLabels.InstanceId = fixture.set.instanceId;
+        fixtureLabels.UserId = fixture.set.userId;
+        // A target without an envelope has no request to refuse: an abort stops the run between steps.
+        if (!stopped && options.signal?.aborted && !envelope) stopped = new SendStopped('interrupted', `interrupted (${abortReason()})`);
+        if (stopped) {
+          execution.steps.notRun++;
+          continue;
         }
+        index++;
+        currentStep = step.key;
+        envelope?.setContext(step.key, step.requirementIds);
+        emit({ type: 'step-started', stepId: step.key, suite: step.suite, index, steps: total });
+        const t0 = performance.now();
+        const sentBefore = opened.requests();
+        const failuresBefore = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0);
+        let outcome: 'done' | 'error' | 'ended' = 'done';
+        let message: string | undefined;
+        try {
+          // A failing property shrinks within bounds: a failed requirement stops costing requests and time.
+          const verdicts = await withCheckLimits({ executions: settings.runs + SHRINK_LIMITS.executions, ms: SHRINK_LIMITS.ms }, () => step.run(ctx, fixture, fixtures));
+          if (verdicts) record(...verdicts);
+          execution.steps.done++;
+        } catch (e) {
+          if (e instanceof SendStopped && endsRun(e)) {
+            stopped = e;
+            outcome = 'ended';
+            message = e.message;
+            execution.steps.notRun++;
+          } else if (e instanceof SendStopped) {
+            // The envelope ended this step (a refusal, persistent throttling, a cassette miss): its requirements
+            // are skipped with why; the run goes on.
+            const context = envelope?.currentContext;
+            const requirementIds = context?.requirementIds.length ? context.requirementIds : step.requirementIds;
+            execution.ended.push({ stepId: context?.label ?? step.key, kind: e.kind, requirementIds, message: e.message });
+            for (const id of requirementIds) ctx.skip(id, e.message);
+            execution.steps.ended++;
+            outcome = 'ended';
+            message = e.message;
+          } else {
+            stepError(step.requirementIds, step.key, e);
+            execution.steps.errors++;
+            outcome = 'error';
+            message = e instanceof Error ? e.message : String(e);
+          }
+        } finally {
+          currentStep = undefined;
+        }
+        // A step that threw may have written what it never read back: the users' known state is read anew, so that
+        // later checks (and the hold) compare against what the target holds. (A step the envelope ended sent nothing
+        // that was applied: refused, throttled, or not in the cassette.)
+        if (outcome === 'error') await resync(fixture);
+        const failures = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0) - failuresBefore;
+        emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome, message, requests: opened.requests() - sentBefore, failures, elapsedMs: performance.now() - t0 });
       }
       // The 429s the envelope absorbed are still responses: their envelope is judged (THR-429-TYPE and the rest).
       envelope?.throttled.forEach(({ request, response }, i) =>

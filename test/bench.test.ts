@@ -6,7 +6,7 @@ import { RequestCounter } from '../bench/boundary.ts';
 import { BENCH_TYPE, benchCases, fixtureUser, interleave, sdkInput } from '../bench/cases.ts';
 import { slope } from '../bench/heap.ts';
 import { descendants, parentOf, rssOf } from '../bench/process-tree.ts';
-import { breakdown, buildResults, microseconds } from '../bench/results.ts';
+import { breakdown, buildResults, microseconds, type Measurements } from '../bench/results.ts';
 import { median, perSecond, ratio, round, spread } from '../bench/stats.ts';
 import { num, table } from '../bench/table.ts';
 import { checkTargets } from '../bench/targets.ts';
@@ -125,6 +125,21 @@ describe('request counter', () => {
   });
 });
 
+/** bench/results.json from a throughput run and a default run, with the other measurements fixed. */
+function resultsOf(throughput: Measurements['throughput'], defaultRun: Measurements['defaultRun']) {
+  const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
+  return buildResults(
+    {
+      throughput,
+      defaultRun,
+      heap: { mbAt1k: 28.5, mbAt10k: 29.1, growthMb: 0.6, slopeMbPer1k: 0.05, lateSlopeMbPer1k: 0.01, spaceGrowthMb: {}, checkpoints: [] },
+      boundary: [scenario],
+      targets: [],
+    },
+    { startedAt: new Date(0), loadBefore: [0, 0, 0] },
+  );
+}
+
 describe('report', () => {
   const result = (name: PathResult['name'], cps: number): PathResult => ({ name, casesPerSecond: cps, ratioToFloor: cps / 4000, rounds: [cps], spread: 0, roundRatios: [cps / 4000] });
 
@@ -143,17 +158,7 @@ describe('report', () => {
       { name: 'paths' as const, floor: result('floor', 4000), paths: [result('reference', 2400), result('serve', 1200)] },
       { name: 'nock' as const, floor: result('floor', 4000), paths: [result('nock', 300)] },
     ];
-    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
-    const r = buildResults(
-      {
-        throughput: { groups, rounds: 1, cases: { count: 10, mix: {}, seed: 1 } },
-        defaultRun: { wallSeconds: 20.04, peakRssMb: 700.123, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 },
-        heap: { mbAt1k: 28.5, mbAt10k: 29.1, growthMb: 0.6, slopeMbPer1k: 0.05, lateSlopeMbPer1k: 0.01, spaceGrowthMb: {}, checkpoints: [] },
-        boundary: [scenario],
-        targets: [],
-      },
-      { startedAt: new Date(0), loadBefore: [0, 0, 0] },
-    );
+    const r = resultsOf({ groups, rounds: 1, cases: { count: 10, mix: {}, seed: 1 } }, { wallSeconds: 20.04, peakRssMb: 700.123, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 });
     expect(r.paths.map((p) => Object.keys(p).sort())).toEqual([0, 1, 2].map(() => ['casesPerSecond', 'name', 'ratioToFloor']));
     expect(r.paths.map((p) => p.name)).toEqual(['reference', 'nock', 'serve']);
     expect(r.paths[0]!.ratioToFloor).toBe(0.6);
@@ -204,7 +209,7 @@ describe('loopback floor', () => {
     expect(summarize(['floor', 'reference'], [{ floor: 1, reference: 1 }])[1]!.ratioToLoopback).toBeUndefined();
   });
   it("checks issue 13's targets from one run's ratios, and writes them beside the keys of issue 7", async () => {
-    const { buildResults, speedTargets } = await import('../bench/results.ts');
+    const { speedTargets } = await import('../bench/results.ts');
     const { throughputTable } = await import('../bench/render.ts');
     const serve = { ...result('serve', 1200), ratioToLoopback: 0.75, loopbackRoundRatios: [0.75] };
     const loopback = { ...result('loopback', 1600), ratioToLoopback: 1, loopbackRoundRatios: [1] };
@@ -222,17 +227,7 @@ describe('loopback floor', () => {
       ['0.75 × loopback floor', true],
     ]);
     expect(throughputTable(run(3000))).toContain('serve ≥ 0.7 × loopback floor');
-    const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
-    const r = buildResults(
-      {
-        throughput: run(3000),
-        defaultRun: { wallSeconds: 20, peakRssMb: 700, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 },
-        heap: { mbAt1k: 28.5, mbAt10k: 29.1, growthMb: 0.6, slopeMbPer1k: 0.05, lateSlopeMbPer1k: 0.01, spaceGrowthMb: {}, checkpoints: [] },
-        boundary: [scenario],
-        targets: [],
-      },
-      { startedAt: new Date(0), loadBefore: [0, 0, 0] },
-    );
+    const r = resultsOf(run(3000), { wallSeconds: 20, peakRssMb: 700, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 });
     expect(r.paths.map((p) => Object.keys(p).sort())).toEqual([0, 1, 2].map(() => ['casesPerSecond', 'name', 'ratioToFloor']));
     expect(r.paths.map((p) => p.name)).toEqual(['reference', 'nock', 'serve']);
     expect(r.loopbackFloor).toEqual({ casesPerSecond: 1600, ratioToFloor: 0.4, rounds: [1600], serveRatioToLoopback: 0.75 });
