@@ -102,6 +102,27 @@ describe('mail safety', () => {
     expect(mailSafe('Zoë +15555550100')).toBe('Zoë +15555550100');
     expect([isMailSafe('x@y.test'), isMailSafe('x@y.invalidd'), isMailSafe('no address')]).toEqual([true, false, true]);
   });
+
+  it('finds the addresses the pattern finds in the whole text, around every @ of long runs', () => {
+    // The oracle: the address pattern over the whole text, as docs/contract.md A9 states it.
+    const ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gu;
+    const reserved = (a: string) => /\.(invalid|test|example)$/iu.test(a);
+    const oracle = (s: string) => s.replace(ADDRESS, (a) => (reserved(a) ? a : `${a}.invalid`));
+    const long = 'x'.repeat(200_000);
+    expect(mailSafe(`${long} a@b.com`)).toBe(`${long} a@b.com.invalid`);
+    expect(mailSafe(`${long}@b.com`)).toBe(`${long}@b.com.invalid`);
+    expect(mailSafe('a@b.com@c.org')).toBe(oracle('a@b.com@c.org'));
+    expect(isMailSafe(`${long}@b.example ${long}`)).toBe(true);
+    expect(isMailSafe(`${long}@b.example,c@d.io`)).toBe(false);
+    const piece = fc.constantFrom('@', '.', 'a', 'Z9', 'b.cc', '.test', '.invalid', '.Example', '%', '-', '+', '_', 'x@y.com', ' ', '"', 'é', '@@', '\u{1F600}');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }).map((a) => a.join('')), (s) => {
+        expect(mailSafe(s)).toBe(oracle(s));
+        expect(isMailSafe(s)).toBe(oracle(s) === s);
+      }),
+      { seed: 3, numRuns: 3000 },
+    );
+  });
 });
 
 describe('label encoding', () => {
@@ -119,5 +140,44 @@ describe('label encoding', () => {
   it('decodes bytes that are not UTF-8 only leniently', () => {
     expect(decodeLabel('%FF')).toEqual({ lenient: '\ufffd' });
     expect(decodeLabel('ab%ED%A0%80').strict).toBeUndefined();
+  });
+
+  it('decodes literal text as its UTF-8 bytes, as a server reading the raw path would', () => {
+    // The oracle: every escape a byte, every other character its UTF-8 bytes, the bytes decoded by a WHATWG decoder
+    // (which replaces bad sequences and drops a leading byte order mark).
+    const oracle = (encoded: string) => {
+      const bytes: number[] = [];
+      for (let i = 0; i < encoded.length; ) {
+        const hex = /^%([0-9A-Fa-f]{2})/.exec(encoded.slice(i, i + 3));
+        if (hex) {
+          bytes.push(parseInt(hex[1]!, 16));
+          i += 3;
+          continue;
+        }
+        const c = String.fromCodePoint(encoded.codePointAt(i)!);
+        bytes.push(...new TextEncoder().encode(c));
+        i += c.length;
+      }
+      let strict: string | undefined;
+      try {
+        strict = decodeURIComponent(encoded);
+      } catch {
+        strict = undefined;
+      }
+      return { ...(strict === undefined ? {} : { strict }), lenient: new TextDecoder().decode(new Uint8Array(bytes)) };
+    };
+    expect(decodeLabel('\ufeffabc')).toEqual({ strict: '\ufeffabc', lenient: 'abc' });
+    expect(decodeLabel('a\ud800b')).toEqual({ strict: 'a\ud800b', lenient: 'a\ufffdb' });
+    expect(decodeLabel('é%C3%A9%C3é')).toEqual(oracle('é%C3%A9%C3é'));
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 4 }),
+      fc.constantFrom('%', '%2', '%zz', '%C3', '%A9', '%EF%BB%BF', '\ufeff', '\ud800', '\udc00', '\ud83d\ude00', '%F0%9F', '%ED%A0%80', 'é', '%41'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }).map((a) => a.join('')), (s) => {
+        expect(decodeLabel(s)).toEqual(oracle(s));
+      }),
+      { seed: 5, numRuns: 3000 },
+    );
   });
 });
