@@ -1,9 +1,9 @@
 // The spec, loaded once per process from spec/connect.openapi.yaml and spec/requirements.yaml.
 import { loadSpec } from './load.ts';
 import type { Spec } from './types.ts';
+import { createValidator as compileValidator, type RequestValidator } from './validator.ts';
 
 export { loadSpec, SpecError, DEFAULT_DOCUMENT, DEFAULT_REQUIREMENTS } from './load.ts';
-export { createValidator } from './validator.ts';
 export type { Finding, Verdict, RequestValidator, RequestInput } from './validator.ts';
 export { catalogue } from './catalogue.ts';
 export type { Catalogue } from './catalogue.ts';
@@ -14,4 +14,16 @@ let cached: Promise<Spec> | undefined;
 export function defaultSpec(): Promise<Spec> {
   cached ??= loadSpec();
   return cached;
+}
+
+const validators = new WeakMap<Spec, RequestValidator>();
+/**
+ * The spec's request validator. Compiling it (ajv, every schema of the operations) is the largest part of loading a
+ * spec, and it holds nothing but what it compiled from the spec, so every user of one spec object (the engine, the
+ * generators of each identity management type, the reference) shares one.
+ */
+export function createValidator(spec: Spec): RequestValidator {
+  let v = validators.get(spec);
+  if (!v) validators.set(spec, (v = compileValidator(spec)));
+  return v;
 }

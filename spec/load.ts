@@ -4,11 +4,10 @@
 import { UserError } from '../core/errors.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dereference, validate as validateOpenApi, compileErrors } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { parse as parseYaml } from 'yaml';
 import { EXTENSIONS, findExtensions } from './extensions.ts';
+import { cacheKey, readLoaded, writeLoaded, type LoadedInputs } from './load-cache.ts';
 import type {
   Constraint,
   ErrorSpec,
@@ -47,16 +46,20 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => structuredClone(v);
 
-function readYaml(file: string): Json {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     throw new SpecError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+}
+
+async function parseYamlText(file: string, text: string): Promise<Json> {
+  // Imported here: a load that the cache answers (load-cache.ts) never needs the parser.
+  const { parse } = await import('yaml');
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = parse(text);
   } catch (e) {
     throw new SpecError(file, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -64,26 +67,62 @@ function readYaml(file: string): Json {
   return value;
 }
 
-function source(input: string | Json | undefined, fallback: string, label: string): { name: string; value: Json } {
-  if (input === undefined) return { name: fallback, value: readYaml(fallback) };
-  if (typeof input === 'string') return { name: input, value: readYaml(input) };
+/** One of the two inputs: a file (its text, parsed when needed), or a value given in memory. */
+interface Input {
+  name: string;
+  text?: string;
+  value?: Json;
+}
+
+function source(input: string | Json | undefined, fallback: string, label: string): Input {
+  if (input === undefined || typeof input === 'string') {
+    const file = input ?? fallback;
+    return { name: file, text: readText(file) };
+  }
   return { name: `<${label} given in memory>`, value: clone(input) };
 }
+
+/** The source of the loader's own checks: a change to them names other cache entries. */
+const LOADER_SOURCES = [import.meta.url, new URL('./extensions' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url).href];
 
 /** Loads and checks the spec. Throws SpecError naming the broken place. */
 export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
   const doc = source(options.document, DEFAULT_DOCUMENT, 'document');
   const req = source(options.requirements, DEFAULT_REQUIREMENTS, 'requirements');
+  // Spec files whose every check passed before (same texts, same loader, same tools) are not parsed and validated
+  // again (load-cache.ts); values given in memory always are.
+  const key =
+    doc.text !== undefined && req.text !== undefined
+      ? cacheKey([doc.text, req.text, readFileSync(CATALOGUE_SCHEMA, 'utf8'), ...LOADER_SOURCES.map((u) => readFileSync(fileURLToPath(u), 'utf8'))])
+      : undefined;
+  const cached = key === undefined ? undefined : readLoaded(key);
+  const checked = cached ?? (await checkInputs(doc, req));
+  const spec = buildSpec(doc.name, req.name, checked, cached === undefined);
+  if (key !== undefined && cached === undefined) writeLoaded(key, checked);
+  return spec;
+}
 
-  if (!String(doc.value.openapi).startsWith('3.1')) {
-    throw new SpecError(`${doc.name}#/openapi`, `must be OpenAPI 3.1 (found ${String(doc.value.openapi)})`);
+/** Parses both inputs and runs the checks whose results the cache keeps: YAML, the OpenAPI 3.1 validator, the
+ * extensions, every schema against the JSON Schema meta-schema; then resolves the document's $refs. */
+async function checkInputs(doc: Input, req: Input): Promise<LoadedInputs> {
+  const raw = doc.value ?? (await parseYamlText(doc.name, doc.text!));
+  const requirements = req.value ?? (await parseYamlText(req.name, req.text!));
+  if (!String(raw.openapi).startsWith('3.1')) {
+    throw new SpecError(`${doc.name}#/openapi`, `must be OpenAPI 3.1 (found ${String(raw.openapi)})`);
   }
-  const result = await validateOpenApi(clone(doc.value) as never, { validate: { errors: { colorize: false } } });
+  const { dereference, validate: validateOpenApi, compileErrors } = await import('@readme/openapi-parser');
+  const result = await validateOpenApi(clone(raw) as never, { validate: { errors: { colorize: false } } });
   if (!result.valid) throw new SpecError(doc.name, `is not a valid OpenAPI document: ${compileErrors(result).trim()}`);
-  checkExtensions(doc.name, doc.value);
-  checkSchemas(doc.name, doc.value);
+  checkExtensions(doc.name, raw);
+  checkSchemas(doc.name, raw);
+  const dereferenced = (await dereference(clone(raw) as never)) as unknown as Json;
+  return { raw, dereferenced, requirements };
+}
 
-  const document = (await dereference(clone(doc.value) as never)) as unknown as OpenAPIV3_1.Document;
+/** The typed views of checked inputs; `checkCatalogue` is false when the cache says the catalogue schema passed. */
+function buildSpec(documentName: string, requirementsName: string, inputs: LoadedInputs, checkCatalogue: boolean): Spec {
+  const doc = { name: documentName, value: inputs.raw };
+  const document = inputs.dereferenced as unknown as OpenAPIV3_1.Document;
   const at = (pointer: string) => `${doc.name}#${pointer}`;
   const root = document as unknown as Json;
 
@@ -104,11 +143,11 @@ export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
   const constraints = collectConstraints(operation, members, typeRules);
-  const requirements = readRequirements(req.name, req.value, constraints, members, identityManagementTypes);
+  const requirements = readRequirements(requirementsName, inputs.requirements, constraints, members, identityManagementTypes, checkCatalogue);
 
   return {
     document,
-    files: { document: doc.name, requirements: req.name },
+    files: { document: doc.name, requirements: requirementsName },
     model,
     protocol,
     lengthUnit,
@@ -394,10 +433,10 @@ function collectConstraints(operation: OperationSpec, members: MemberSpec[], typ
 
 let catalogueValidator: ReturnType<Ajv2020['compile']> | undefined;
 
-function readRequirements(file: string, raw: Json, constraints: Constraint[], members: MemberSpec[], types: string[]): Requirement[] {
-  catalogueValidator ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(CATALOGUE_SCHEMA, 'utf8')));
-  if (!catalogueValidator(raw)) {
-    const e = catalogueValidator.errors![0]!;
+function readRequirements(file: string, raw: Json, constraints: Constraint[], members: MemberSpec[], types: string[], checkCatalogue: boolean): Requirement[] {
+  if (checkCatalogue) catalogueValidator ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(CATALOGUE_SCHEMA, 'utf8')));
+  if (checkCatalogue && !catalogueValidator!(raw)) {
+    const e = catalogueValidator!.errors![0]!;
     const list = raw.requirements as Json[] | undefined;
     const index = /^\/requirements\/(\d+)/.exec(e.instancePath)?.[1];
     const id = index !== undefined ? list?.[Number(index)]?.id : undefined;

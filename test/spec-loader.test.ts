@@ -1,7 +1,7 @@
 // The loader fails closed: the real spec loads into the views the code reads, and every broken variant of it is
 // refused with a SpecError whose message names the broken place. Each broken variant is the real file, read with
 // `yaml`, deep-cloned, with exactly one thing changed.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -685,5 +685,80 @@ describe('the loader refuses files it cannot read', () => {
     node(unknown, member('Email'))['x-foo'] = true;
     writeFileSync(file, stringify(unknown));
     await expectSpecError(loadSpec({ document: file }), new RegExp(`^${lit(file)}#${lit(member('Email'))}: extension x-foo`));
+  });
+});
+
+describe('what a load proved is kept between processes (spec/load-cache.ts)', () => {
+  let dir: string;
+  let cache: string;
+  let saved: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'spec-cache-'));
+    cache = join(dir, 'cache');
+    saved = process.env.CACHE_DIR;
+    process.env.CACHE_DIR = cache; // find-cache-directory's override
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.CACHE_DIR;
+    else process.env.CACHE_DIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const entries = () => {
+    try {
+      return readdirSync(join(cache, 'connect-conformance')).filter((n) => n.endsWith('.json'));
+    } catch {
+      return [];
+    }
+  };
+  const copies = (doc: Json, req: Json = requirements()) => {
+    const d = mkdtempSync(join(dir, 'spec-'));
+    writeFileSync(join(d, 'doc.yaml'), stringify(doc));
+    writeFileSync(join(d, 'req.yaml'), stringify(req));
+    return { document: join(d, 'doc.yaml'), requirements: join(d, 'req.yaml') };
+  };
+
+  it('a second load of the same files reads the entry the first wrote, and builds the same spec', async () => {
+    const files = copies(document());
+    const first = await loadSpec(files);
+    expect(entries()).toHaveLength(1);
+    const second = await loadSpec(files);
+    expect(entries()).toHaveLength(1);
+    expect(second).toEqual(first);
+    // The second load is the entry's: what the entry says (here altered by hand) is what it builds from.
+    const [name] = entries();
+    const entry = JSON.parse(readFileSync(join(cache, 'connect-conformance', name!), 'utf8')) as Json;
+    ((entry.requirements as { requirements: Json[] }).requirements[0]!).title = 'read from the entry';
+    writeFileSync(join(cache, 'connect-conformance', name!), JSON.stringify(entry));
+    expect((await loadSpec(files)).requirements[0]!.title).toBe('read from the entry');
+    rmSync(join(cache, 'connect-conformance', name!));
+  });
+
+  it('a changed file is another entry: the change shows, and a broken change is refused although its sibling was cached', async () => {
+    const doc = document();
+    const before = await loadSpec(copies(doc));
+    node(doc, member('FirstName')).maxLength = 99;
+    const changed = await loadSpec(copies(doc));
+    expect(changed.members.find((m) => m.name === 'FirstName')?.maxLength).toBe(99);
+    expect(before.members.find((m) => m.name === 'FirstName')?.maxLength).not.toBe(99);
+    const broken = document();
+    node(broken, member('Email')).maxLength = '100';
+    const count = entries().length;
+    await expect(loadSpec(copies(broken))).rejects.toBeInstanceOf(SpecError);
+    expect(entries()).toHaveLength(count); // a failed load writes nothing
+  });
+
+  it('an entry that is not one (truncated, another key, garbage) is a miss: the files are checked again', async () => {
+    const files = copies(document());
+    const fresh = await loadSpec(files);
+    for (const bad of ['{"key":', '{"key":"another","raw":{},"dereferenced":{},"requirements":{}}', 'garbage']) {
+      for (const n of entries()) writeFileSync(join(cache, 'connect-conformance', n), bad);
+      expect(await loadSpec(files)).toEqual(fresh);
+    }
+  });
+
+  it('a document given in memory is never cached', async () => {
+    const count = entries().length;
+    await loadSpec({ document: document() });
+    expect(entries()).toHaveLength(count);
   });
 });
