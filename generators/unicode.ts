@@ -36,10 +36,20 @@ const reordersAfterMark = (c: string) => ('a\u0345' + c).normalize('NFD') !== 'a
  * Assigned only: a code point unassigned here may be a combining mark in a newer Unicode version on the target.
  */
 export function isStableStarter(cp: number): boolean {
-  if (isSurrogate(cp) || cp > 0x10ffff) return false;
+  let stable = starters.get(cp);
+  if (stable === undefined) starters.set(cp, (stable = judgeStarter(cp)));
+  return stable;
+}
+
+/** What isStableStarter found, per code point (a run asks about the same ones again and again: 50,000 questions,
+ * 16,000 code points, in a default run). */
+const starters = new Map<number, boolean>();
+
+function judgeStarter(cp: number): boolean {
+  if (isSurrogate(cp) || cp > 0x10ffff || !Number.isInteger(cp) || cp < 0) return false;
   const c = String.fromCodePoint(cp);
-  const lead = c.normalize('NFD').codePointAt(0)!;
-  return /\p{Assigned}/u.test(c) && !/\p{M}/u.test(c) && c.normalize('NFC') === c && !tails().has(lead) && !reordersAfterMark(c);
+  if (!/\p{Assigned}/u.test(c) || /\p{M}/u.test(c) || c.normalize('NFC') !== c) return false;
+  return !tails().has(c.normalize('NFD').codePointAt(0)!) && !reordersAfterMark(c);
 }
 
 /** The first `n` code points of `s`. */
