@@ -11,7 +11,7 @@ import type { Observation } from '../core/observation.ts';
 import { text, type WireRequest, type WireResponse } from '../core/wire.ts';
 import type { OperationSpec, Spec } from '../spec/index.ts';
 import { errorTypeOf, jsonOf } from './response-reading.ts';
-import { judge, type Evidence, type Verdict } from './verdict.ts';
+import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
 
 /** The requirements every answer of a fixture operation is judged by. */
 export const FIXTURE_REQUIREMENTS = ['FX-STATUS', 'FX-CONTENT-TYPE', 'FX-JSON-BODY', 'FX-MEMBERS', 'FX-BODY-TYPES', 'FX-ERROR-ENVELOPE'] as const;
@@ -188,6 +188,11 @@ const evidence = (spec: Spec, f: FixtureOperation, obs: Observation, ctx: Fixtur
   problem: `${f.op.name}: ${problem} (got ${describeAnswer(spec, obs.response)})`,
 });
 
+/** A verdict whose evidence (the answer described: its error type read from the body) is built only when it fails:
+ * every fixture read is judged by six checks, and nearly all pass. */
+const judged = (requirementId: string, ok: boolean, ctx: FixtureResponseContext, evidenceOf: () => Evidence): Verdict =>
+  ok ? pass(requirementId, ctx.caseId) : fail(requirementId, evidenceOf());
+
 const isSuccess = (r: WireResponse) => r.statusCode >= 200 && r.statusCode < 300;
 
 /** The status is the operation's success status, or that of an error it declares (authentication and throttling too). */
@@ -195,7 +200,7 @@ export function statusIsDeclared(spec: Spec, f: FixtureOperation, obs: Observati
   const status = obs.response!.statusCode;
   const throttling = spec.protocol.throttlingErrors.map((t) => spec.errors[t]?.status).filter((s): s is number => s !== undefined);
   const declared = [...new Set([f.op.successStatus, ...f.op.errors.map((e) => e.status), spec.protocol.authenticationErrors.status, ...throttling])].sort();
-  return [judge('FX-STATUS', declared.includes(status), evidence(spec, f, obs, ctx, `a status of ${declared.join(', ')}`, `${status} is not a status the model declares`))];
+  return [judged('FX-STATUS', declared.includes(status), ctx, () => evidence(spec, f, obs, ctx, `a status of ${declared.join(', ')}`, `${status} is not a status the model declares`))];
 }
 
 /** A body comes with a media type the model declares for it. */
@@ -204,7 +209,7 @@ export function bodyHasDeclaredMediaType(spec: Spec, f: FixtureOperation, obs: O
   if (response.body.length === 0) return [];
   const declared = f.mediaTypes[String(response.statusCode)]?.length ? f.mediaTypes[String(response.statusCode)]! : f.mediaTypes['*']!;
   const media = mediaTypeOf(response);
-  return [judge('FX-CONTENT-TYPE', !!media && declared.includes(media), evidence(spec, f, obs, ctx, `Content-Type ${declared.join(' or ')}`, `the body came as ${media ?? 'no content type at all'}`))];
+  return [judged('FX-CONTENT-TYPE', !!media && declared.includes(media), ctx, () => evidence(spec, f, obs, ctx, `Content-Type ${declared.join(' or ')}`, `the body came as ${media ?? 'no content type at all'}`))];
 }
 
 /** A success body is a JSON object (empty where the model gives the success no body). */
@@ -214,7 +219,7 @@ export function successBodyIsJsonObject(spec: Spec, f: FixtureOperation, obs: Ob
   const body = jsonOf(response);
   const ok = isObject(body) || (!f.successSchema && response.body.length === 0);
   const problem = response.body.length === 0 ? 'the body is empty' : body === undefined ? `the body is not JSON (${bodyStart(response)})` : `the body is a JSON ${jsonTypeOf(body)}, not an object`;
-  return [judge('FX-JSON-BODY', ok, evidence(spec, f, obs, ctx, f.successSchema ? 'a JSON object' : 'an empty body or a JSON object', problem))];
+  return [judged('FX-JSON-BODY', ok, ctx, () => evidence(spec, f, obs, ctx, f.successSchema ? 'a JSON object' : 'an empty body or a JSON object', problem))];
 }
 
 /** The members the suite reads are there and usable (identity info an object, a known type, a created ID). */
@@ -224,7 +229,7 @@ export function readMembersPresent(spec: Spec, f: FixtureOperation, obs: Observa
   if (!isSuccess(response) || !isObject(body) || !f.needs.length) return [];
   const problems = f.needs.map((n) => needProblem(spec, n, memberAt(body, n.path))).filter((p): p is string => !!p);
   const expected = f.needs.map((n) => n.path.join('.')).join(', ');
-  return [judge('FX-MEMBERS', problems.length === 0, evidence(spec, f, obs, ctx, `a body with ${expected}`, problems.join('; ')))];
+  return [judged('FX-MEMBERS', problems.length === 0, ctx, () => evidence(spec, f, obs, ctx, `a body with ${expected}`, problems.join('; ')))];
 }
 
 /** Every member of a success body has its schema's JSON type (a timestamp is epoch seconds, a JSON number). */
@@ -234,7 +239,7 @@ export function membersHaveModelledTypes(spec: Spec, f: FixtureOperation, obs: O
   if (!isSuccess(response) || !isObject(body) || !f.successSchema) return [];
   const problems = typeProblems(f.successSchema, body);
   const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-  return [judge('FX-BODY-TYPES', problems.length === 0, evidence(spec, f, obs, ctx, 'every member of its modelled JSON type', `${problems.slice(0, 3).join('; ')}${more}`))];
+  return [judged('FX-BODY-TYPES', problems.length === 0, ctx, () => evidence(spec, f, obs, ctx, 'every member of its modelled JSON type', `${problems.slice(0, 3).join('; ')}${more}`))];
 }
 
 /** An error is a JSON body with a type the operation declares at that status (protocol-level types included). */
@@ -257,7 +262,7 @@ export function errorEnvelopeDeclared(spec: Spec, f: FixtureOperation, obs: Obse
         : !declared.includes(type)
           ? `${type} is not an error ${f.op.name} declares at ${status}`
           : undefined;
-  return [judge('FX-ERROR-ENVELOPE', !problem, evidence(spec, f, obs, ctx, expected, problem ?? ''))];
+  return [judged('FX-ERROR-ENVELOPE', !problem, ctx, () => evidence(spec, f, obs, ctx, expected, problem ?? ''))];
 }
 
 const CHECKS = [statusIsDeclared, bodyHasDeclaredMediaType, successBodyIsJsonObject, readMembersPresent, membersHaveModelledTypes, errorEnvelopeDeclared];
