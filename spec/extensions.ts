@@ -31,6 +31,9 @@ function readingsCheck(value: unknown): string | undefined {
   return undefined;
 }
 
+/** This module's own address: its source is part of what names a cached load (load-cache.ts). */
+export const EXTENSIONS_MODULE = import.meta.url;
+
 export const EXTENSIONS: Record<string, ExtensionRule> = {
   'x-model': {
     where: ROOT,

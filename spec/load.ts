@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { EXTENSIONS, findExtensions } from './extensions.ts';
+import { EXTENSIONS, EXTENSIONS_MODULE, findExtensions } from './extensions.ts';
 import { cacheKey, readLoaded, writeLoaded, type LoadedInputs } from './load-cache.ts';
 import type {
   Constraint,
@@ -83,7 +83,7 @@ function source(input: string | Json | undefined, fallback: string, label: strin
 }
 
 /** The source of the loader's own checks: a change to them names other cache entries. */
-const LOADER_SOURCES = [import.meta.url, new URL('./extensions' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url).href];
+const LOADER_SOURCES = [import.meta.url, EXTENSIONS_MODULE];
 
 /** Loads and checks the spec. Throws SpecError naming the broken place. */
 export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
