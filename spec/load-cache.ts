@@ -7,12 +7,15 @@
 // An entry is named by the SHA-256 of everything the skipped steps depend on: the text of both spec files and of the
 // catalogue schema, the source of the loader itself, and the versions of the parser and validators. Any change to one
 // of them is another name, so a spec that changed is validated again (fail closed); an entry is written only after a
-// load succeeded, and an entry that cannot be read or parsed is a miss. The folder is the project's
+// load succeeded, and an entry that cannot be read or parsed is a miss. Entries are written with V8's serializer (the
+// key names the V8 version), which keeps what JSON would lose: the dereferenced document shares one object wherever
+// the source has a $ref to it, and the exporter and the validator rely on that. The folder is the project's
 // node_modules/.cache/connect-conformance (find-cache-directory; CACHE_DIR moves it), none outside a project.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import findCacheDirectory from 'find-cache-directory';
 
 type Json = Record<string, unknown>;
@@ -36,6 +39,7 @@ export function cacheKey(texts: string[]): string {
   const hash = createHash('sha256');
   for (const text of texts) hash.update(`${text.length}:`).update(text);
   for (const tool of TOOLS) hash.update(`${tool}@${(require(`${tool}/package.json`) as { version: string }).version};`);
+  hash.update(`v8@${process.versions.v8}`);
   return hash.digest('hex');
 }
 
@@ -52,7 +56,7 @@ export function readLoaded(key: string): LoadedInputs | undefined {
   const dir = folder();
   if (!dir) return undefined;
   try {
-    const entry = JSON.parse(readFileSync(join(dir, `spec-${key}.json`), 'utf8')) as Partial<LoadedInputs> & { key?: string };
+    const entry = deserialize(readFileSync(join(dir, `spec-${key}.v8`))) as Partial<LoadedInputs> & { key?: string };
     const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
     if (entry.key !== key || !isObject(entry.raw) || !isObject(entry.dereferenced) || !isObject(entry.requirements)) return undefined;
     return { raw: entry.raw, dereferenced: entry.dereferenced, requirements: entry.requirements };
@@ -66,15 +70,15 @@ export function readLoaded(key: string): LoadedInputs | undefined {
 export function writeLoaded(key: string, loaded: LoadedInputs): void {
   const dir = folder();
   if (!dir) return;
-  const file = join(dir, `spec-${key}.json`);
+  const file = join(dir, `spec-${key}.v8`);
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const text = JSON.stringify({ key, ...loaded });
+    const bytes = serialize({ key, ...loaded });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(temporary, text);
+    writeFileSync(temporary, bytes);
     renameSync(temporary, file);
   } catch {
-    // a document that JSON cannot hold (a cycle), a read-only or full disk: the next load validates again
+    // a read-only or full disk: the next load validates again
     rmSync(temporary, { force: true });
   }
 }

@@ -3,6 +3,7 @@
 // `yaml`, deep-cloned, with exactly one thing changed.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -705,7 +706,7 @@ describe('what a load proved is kept between processes (spec/load-cache.ts)', ()
   });
   const entries = () => {
     try {
-      return readdirSync(join(cache, 'connect-conformance')).filter((n) => n.endsWith('.json'));
+      return readdirSync(join(cache, 'connect-conformance')).filter((n) => n.endsWith('.v8'));
     } catch {
       return [];
     }
@@ -726,9 +727,9 @@ describe('what a load proved is kept between processes (spec/load-cache.ts)', ()
     expect(second).toEqual(first);
     // The second load is the entry's: what the entry says (here altered by hand) is what it builds from.
     const [name] = entries();
-    const entry = JSON.parse(readFileSync(join(cache, 'connect-conformance', name!), 'utf8')) as Json;
+    const entry = deserialize(readFileSync(join(cache, 'connect-conformance', name!))) as Json;
     ((entry.requirements as { requirements: Json[] }).requirements[0]!).title = 'read from the entry';
-    writeFileSync(join(cache, 'connect-conformance', name!), JSON.stringify(entry));
+    writeFileSync(join(cache, 'connect-conformance', name!), serialize(entry));
     expect((await loadSpec(files)).requirements[0]!.title).toBe('read from the entry');
     rmSync(join(cache, 'connect-conformance', name!));
   });
@@ -750,10 +751,34 @@ describe('what a load proved is kept between processes (spec/load-cache.ts)', ()
   it('an entry that is not one (truncated, another key, garbage) is a miss: the files are checked again', async () => {
     const files = copies(document());
     const fresh = await loadSpec(files);
-    for (const bad of ['{"key":', '{"key":"another","raw":{},"dereferenced":{},"requirements":{}}', 'garbage']) {
+    const another = serialize({ key: 'another', raw: {}, dereferenced: {}, requirements: {} });
+    for (const bad of [serialize({ key: 'x' }).subarray(0, 5), another, Buffer.from('garbage')]) {
       for (const n of entries()) writeFileSync(join(cache, 'connect-conformance', n), bad);
       expect(await loadSpec(files)).toEqual(fresh);
     }
+  });
+
+  it('a cached document shares its objects as the dereferenced one does (one object wherever a $ref points to it)', async () => {
+    const files = copies(document());
+    const fresh = await loadSpec({ document: document() }); // given in memory: checked and dereferenced here
+    await loadSpec(files);
+    const cached = await loadSpec(files); // the entry's
+    expect(entries().length).toBeGreaterThan(0);
+    const objects = (root: unknown) => {
+      const seen = new Set<object>();
+      let visits = 0;
+      const walk = (v: unknown) => {
+        if (typeof v !== 'object' || v === null) return;
+        visits++;
+        if (seen.has(v)) return;
+        seen.add(v);
+        for (const x of Object.values(v)) walk(x);
+      };
+      walk(root);
+      return { distinct: seen.size, visits };
+    };
+    expect(objects(cached.document)).toEqual(objects(fresh.document));
+    expect(objects(fresh.document).distinct).toBeLessThan(objects(fresh.document).visits); // the test has something to see
   });
 
   it('a document given in memory is never cached', async () => {
