@@ -37,13 +37,17 @@ const reordersAfterMark = (c: string) => ('a\u0345' + c).normalize('NFD') !== 'a
  */
 export function isStableStarter(cp: number): boolean {
   let stable = starters.get(cp);
-  if (stable === undefined) starters.set(cp, (stable = judgeStarter(cp)));
+  if (stable === undefined) {
+    if (starters.size >= STARTERS_KEPT) starters.clear();
+    starters.set(cp, (stable = judgeStarter(cp)));
+  }
   return stable;
 }
 
 /** What isStableStarter found, per code point (a run asks about the same ones again and again: 50,000 questions,
- * 16,000 code points, in a default run). */
+ * 16,000 code points, in a default run), at most STARTERS_KEPT of them (a long random phase must not grow the heap). */
 const starters = new Map<number, boolean>();
+const STARTERS_KEPT = 1 << 16;
 
 function judgeStarter(cp: number): boolean {
   if (isSurrogate(cp) || cp > 0x10ffff || !Number.isInteger(cp) || cp < 0) return false;
