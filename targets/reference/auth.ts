@@ -30,26 +30,49 @@ function parseAmzDate(value: string | undefined): Date | undefined {
 /** A map that forgets its oldest entry beyond `limit` entries (insertion order; a hit does not refresh). */
 export class BoundedCache<V> {
   readonly #entries = new Map<string, V>();
+  // The last key asked for and its value: a run asks for the same few keys over and over. A value is a function of
+  // its key, so the last one stays right even after the map forgot it.
+  #lastKey: string | undefined;
+  #lastValue: V | undefined;
   constructor(readonly limit: number) {}
   get size(): number {
     return this.#entries.size;
   }
   get(key: string, make: () => V): V {
+    if (key === this.#lastKey) return this.#lastValue!;
     let value = this.#entries.get(key);
     if (value === undefined) {
       value = make();
       this.#entries.set(key, value);
       if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value!);
     }
+    this.#lastKey = key;
+    this.#lastValue = value;
     return value;
   }
   clear(): void {
     this.#entries.clear();
+    this.#lastKey = undefined;
+    this.#lastValue = undefined;
   }
 }
 
+/** Canonical paths per path, per signer: a path's canonical form depends on nothing else (a run sends few paths). */
+export const CANONICAL_PATH_CACHE_LIMIT = 256;
+
 /** The SDK's signer, used for what it does with a request: its canonical request and its date format. */
 class Canonicalizer extends SignatureV4 {
+  constructor(...args: ConstructorParameters<typeof SignatureV4>) {
+    super(...args);
+    // The SDK's canonical path (its normalization and double encoding: a private method of the signer, which its
+    // createCanonicalRequest calls), computed once per path.
+    const self = this as unknown as { getCanonicalPath?: (request: HttpRequest) => string };
+    const sdk = self.getCanonicalPath;
+    if (typeof sdk === 'function') {
+      const paths = new BoundedCache<string>(CANONICAL_PATH_CACHE_LIMIT);
+      self.getCanonicalPath = (request) => paths.get(request.path, () => sdk.call(this, request));
+    }
+  }
   canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
   }
@@ -66,7 +89,7 @@ export const SIGNER_CACHE_LIMIT = 64;
 export const SIGNING_KEY_CACHE_LIMIT = 256;
 export const SIGNING_DATE_CACHE_LIMIT = 256;
 const signers = new BoundedCache<Canonicalizer>(SIGNER_CACHE_LIMIT);
-const signingKeys = new BoundedCache<Buffer>(SIGNING_KEY_CACHE_LIMIT);
+const signingKeys = new BoundedCache<HmacKey>(SIGNING_KEY_CACHE_LIMIT);
 /** X-Amz-Date values as received, to the signer's long and short dates (null: not a date). */
 const signingDates = new BoundedCache<{ longDate: string; shortDate: string } | null>(SIGNING_DATE_CACHE_LIMIT);
 
@@ -99,17 +122,56 @@ const datesOf = (signer: Canonicalizer, amzDate: string | undefined) => {
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
-/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached. */
+/** HMAC-SHA256's inner and outer padded keys (RFC 2104) for a key of at most 64 bytes, as the signing key is. */
+interface HmacKey {
+  inner: Buffer;
+  outer: Buffer;
+}
+const SHA256_BLOCK = 64;
+function hmacKey(key: Buffer): HmacKey {
+  if (key.length > SHA256_BLOCK) throw new Error('an HMAC-SHA256 key longer than a block is hashed first; the signing key never is');
+  const inner = Buffer.alloc(SHA256_BLOCK, 0x36);
+  const outer = Buffer.alloc(SHA256_BLOCK, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return { inner, outer };
+}
+/**
+ * HMAC-SHA256 of `data` under a key padded once (RFC 2104: H((K ^ opad) || H((K ^ ipad) || data))), with node:crypto's
+ * one-shot hash: the same bytes as createHmac, without setting up an HMAC context per request (which costs more than
+ * the two hashes in the SDK's path: docs/bench.md).
+ */
+function hmacWith(key: HmacKey, data: string): Buffer {
+  // Verification is synchronous, so one scratch buffer serves every call (the string to sign is ~130 bytes).
+  const length = SHA256_BLOCK + Buffer.byteLength(data, 'utf8');
+  if (scratch.length < length) scratch = Buffer.allocUnsafe(length);
+  key.inner.copy(scratch, 0);
+  scratch.write(data, SHA256_BLOCK, 'utf8');
+  key.outer.copy(scratch2, 0);
+  (hash('sha256', scratch.subarray(0, length), 'buffer') as unknown as Buffer).copy(scratch2, SHA256_BLOCK);
+  return hash('sha256', scratch2, 'buffer') as unknown as Buffer;
+}
+let scratch = Buffer.allocUnsafe(512);
+const scratch2 = Buffer.allocUnsafe(SHA256_BLOCK + 32);
+
+/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached, padded. */
 const signingKeyFor = (secret: string, shortDate: string, region: string, service: string) =>
   signingKeys.get(`${shortDate}/${region}/${service}/${secret}`, () => {
     let k: string | Buffer = `AWS4${secret}`;
     for (const part of [shortDate, region, service, KEY_TYPE_IDENTIFIER]) k = hmac(k, part);
-    return k as Buffer;
+    return hmacKey(k as Buffer);
   });
 
 const GENERATED = new Set<string>(GENERATED_HEADERS);
 
 export async function verifySignature(request: WireRequest, credentials: readonly Credentials[]): Promise<AuthResult> {
+  return verifySignatureNow(request, credentials);
+}
+
+/** verifySignature, synchronously (nothing in it waits): the reference's handler calls this one. */
+export function verifySignatureNow(request: WireRequest, credentials: readonly Credentials[]): AuthResult {
   const header = request.headers.authorization;
   if (!header) return { ok: false, reason: 'unsigned', message: 'Missing Authentication Token' };
   const m = AUTHORIZATION.exec(header.trim());
@@ -147,7 +209,7 @@ export async function verifySignature(request: WireRequest, credentials: readonl
   );
   const scope = createScope(dates.shortDate, region!, service!);
   const stringToSign = `${ALGORITHM_IDENTIFIER}\n${dates.longDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
-  const expected = createHmac('sha256', signingKeyFor(key.secretAccessKey, dates.shortDate, region!, service!)).update(stringToSign, 'utf8').digest();
+  const expected = hmacWith(signingKeyFor(key.secretAccessKey, dates.shortDate, region!, service!), stringToSign);
   // The pattern guarantees 64 hex digits, i.e. 32 bytes, as long as the HMAC.
   const same = timingSafeEqual(expected, Buffer.from(signature!, 'hex'));
   return same ? { ok: true } : { ok: false, reason: 'badSignature', message: 'The request signature we calculated does not match the signature you provided.' };
