@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createValidator, type Finding, type OperationSpec, type Spec } from '../../spec/index.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../../core/wire.ts';
-import { verifySignature, type Credentials } from './auth.ts';
+import { verifySignatureNow, type Credentials } from './auth.ts';
 import type { Fixtures } from './fixtures.ts';
 import { Store, type StoredInstance } from './store.ts';
 
@@ -89,13 +89,18 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
   const nullIsAbsent = (v: unknown): Json => (isObject(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => !(p.nullIsAbsent && x === null))) : {});
   // Members the model does not define are ignored, as AWS front ends ignore them (OBS-UNKNOWN-MEMBER): never stored.
   const modelled = new Set(spec.members.map((m) => m.name));
-  const identityOf = (v: unknown): Json => Object.fromEntries(Object.entries(nullIsAbsent(v)).filter(([k]) => modelled.has(k)));
+  const identityOf = (v: unknown): Json => {
+    // nullIsAbsent, then the modelled members only (their names are plain, so assigning them is defining them).
+    const out: Json = {};
+    if (!isObject(v)) return out;
+    for (const k of Object.keys(v)) if (modelled.has(k) && !(p.nullIsAbsent && v[k] === null)) out[k] = v[k];
+    return out;
+  };
 
   const respond = (status: number, body?: unknown): WireResponse => {
-    const headers: Record<string, string> = { 'x-amzn-requestid': randomUUID() };
-    if (body === undefined) return { statusCode: status, headers: { ...headers, 'content-length': '0' }, body: new Uint8Array() };
+    if (body === undefined) return { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), 'content-length': '0' }, body: new Uint8Array() };
     const bytes = utf8(JSON.stringify(body));
-    return { statusCode: status, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(bytes.length) }, body: bytes };
+    return { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), 'content-type': 'application/json', 'content-length': String(bytes.length) }, body: bytes };
   };
   const errorResponse = (e: HttpError): WireResponse => {
     const r = respond(e.status, { message: e.message });
@@ -197,12 +202,13 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
     if (!operations[name]) throw new Error(`the reference implements no operation ${name}, which the spec declares`);
   }
 
-  const handle = async (request: WireRequest): Promise<WireResponse> => {
+  // Nothing in a request's handling waits, so it runs synchronously; `handle` below is the asynchronous interface.
+  const handle = (request: WireRequest): WireResponse => {
     if (request.body.length > maxBodyBytes) {
       throw fail(p.requestTooLargeError.type, `The request body is larger than ${maxBodyBytes} bytes.`);
     }
     if (auth) {
-      const verdict = await verifySignature(request, credentials);
+      const verdict = verifySignatureNow(request, credentials);
       if (!verdict.ok) throw new HttpError(p.authenticationErrors.status, p.authenticationErrors[verdict.reason], verdict.message);
     }
     const { op, labels } = route(request);
@@ -219,7 +225,7 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
     fixtures: options.fixtures,
     async handle(request) {
       try {
-        return await handle(request);
+        return handle(request);
       } catch (e) {
         if (e instanceof HttpError) return errorResponse(e);
         return errorResponse(internalError());
