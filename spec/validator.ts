@@ -70,8 +70,18 @@ function failed(member: string, constraint: string): string {
 export function createValidator(spec: Spec): RequestValidator {
   // x-length-unit is code-point (the loader accepts nothing else), which is how ajv counts minLength/maxLength.
   const lengthOf = (s: string) => {
-    let n = 0;
-    for (const _ of s) n++;
+    // Code points: UTF-16 units less one per surrogate pair (a lone surrogate counts as one, as for...of counts it).
+    let n = s.length;
+    for (let i = 0; i < s.length - 1; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          n--;
+          i++;
+        }
+      }
+    }
     return n;
   };
 
@@ -117,33 +127,81 @@ export function createValidator(spec: Spec): RequestValidator {
     return c;
   };
 
-  const stripNulls = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(stripNulls);
+  /** Whether copyWithoutNulls would give anything but an equal value: a null member somewhere, an own "__proto__"
+   * member (JSON.parse makes one; the copy's assignment does not), or an object that is not a plain one. */
+  const needsCopy = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(needsCopy);
+    if (!isObject(value)) return false;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return true;
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      if (k === '__proto__' || value[k] === null || needsCopy(value[k])) return true;
+    }
+    return false;
+  };
+  const copyWithoutNulls = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(copyWithoutNulls);
     if (!isObject(value)) return value;
     const out: Json = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripNulls(v);
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = copyWithoutNulls(v);
     return out;
+  };
+  /** The value without its null members (nullIsAbsent). Nothing validates by mutating, so a value with none is
+   * itself: copied only when there is a null to leave out. */
+  const stripNulls = (value: unknown): unknown => (needsCopy(value) ? copyWithoutNulls(value) : value);
+
+  /**
+   * What walk() does at one schema, compiled once per schema: the member's name (walk starts at the body's root,
+   * so every schema's member name is fixed), the schema's notes, its properties with their own walkers.
+   */
+  interface Walker {
+    (value: unknown, type: string | undefined, verdict: Verdict): void;
+  }
+  const walkers = new WeakMap<object, Map<string, Walker>>();
+  const walkerOf = (schema: Json, member: string): Walker => {
+    let byMember = walkers.get(schema);
+    if (!byMember) walkers.set(schema, (byMember = new Map()));
+    const known = byMember.get(member);
+    if (known) return known;
+    const n = noteOf(schema);
+    const properties = Object.entries((schema.properties ?? {}) as Record<string, Json>);
+    let children: [string, Walker][] | undefined;
+    // Children are compiled on first use: a schema may refer to itself.
+    const childrenOf = () => (children ??= properties.map(([key, sub]) => [key, walkerOf(sub, member ? `${member}.${key}` : key)]));
+    const walker: Walker = (value, type, verdict) => walkAt(schema, n, member, childrenOf, value, type, verdict);
+    byMember.set(member, walker);
+    return walker;
   };
 
   /** Applies the extensions, walking the schema alongside the value. */
-  const walk = (schema: Json, value: unknown, member: string, type: string | undefined, verdict: Verdict) => {
-    const n = noteOf(schema);
+  const walkAt = (
+    schema: Json,
+    n: SchemaNotes,
+    member: string,
+    childrenOf: () => [string, Walker][],
+    value: unknown,
+    type: string | undefined,
+    verdict: Verdict,
+  ) => {
     if (typeof value === 'string') {
       if (n.normalization && value.normalize(n.normalization) !== value) {
         verdict.violations.push(finding(member, 'x-normalization', failed(member, `Member must be in Unicode Normalization Form ${n.normalization}`)));
       }
       if (n.readings) {
-        const rejectedBy = n.readings.list.filter((r) => !r.regex.test(value)).map((r) => r.reading);
-        const message = failed(member, `Member must satisfy regular expression pattern: ${n.readings.list[0]!.pattern}`);
-        if (rejectedBy.length === n.readings.list.length) verdict.violations.push(finding(member, n.readings.keyword, message));
-        else if (rejectedBy.length) verdict.ambiguities.push(finding(member, n.readings.keyword, `${message} (rejected by the ${rejectedBy.join(', ')} reading)`));
+        const list = n.readings.list;
+        let rejectedBy: string[] | undefined;
+        for (const r of list) if (!r.regex.test(value)) (rejectedBy ??= []).push(r.reading);
+        if (rejectedBy) {
+          const message = failed(member, `Member must satisfy regular expression pattern: ${list[0]!.pattern}`);
+          if (rejectedBy.length === list.length) verdict.violations.push(finding(member, n.readings.keyword, message));
+          else verdict.ambiguities.push(finding(member, n.readings.keyword, `${message} (rejected by the ${rejectedBy.join(', ')} reading)`));
+        }
       }
       return;
     }
     if (!isObject(value)) return;
-    const properties = (schema.properties ?? {}) as Record<string, Json>;
-    for (const [key, sub] of Object.entries(properties)) {
-      if (key in value) walk(sub, value[key], member ? `${member}.${key}` : key, type, verdict);
+    for (const [key, walker] of childrenOf()) {
+      if (key in value) walker(value[key], type, verdict);
     }
     const rules = type && n.typeRules?.[type];
     if (!rules) return;
@@ -160,12 +218,17 @@ export function createValidator(spec: Spec): RequestValidator {
     for (const [name, c] of Object.entries(rules.constraints)) {
       const v = value[name];
       if (typeof v !== 'string') continue;
-      const length = lengthOf(v);
+      // A string of n UTF-16 units holds between ceil(n / 2) and n code points: they are counted only when a bound
+      // lies in between.
+      const units = v.length;
+      const least = (units + 1) >> 1;
+      let counted: number | undefined;
+      const length = () => (counted ??= lengthOf(v));
       const m = `${member}.${name}`;
-      if (c.minLength !== undefined && length < c.minLength) {
+      if (c.minLength !== undefined && (units < c.minLength || (least < c.minLength && length() < c.minLength))) {
         verdict.violations.push(finding(m, 'minLength', failed(m, `Member must have length greater than or equal to ${c.minLength}`), type));
       }
-      if (c.maxLength !== undefined && length > c.maxLength) {
+      if (c.maxLength !== undefined && (least > c.maxLength || (units > c.maxLength && length() > c.maxLength))) {
         verdict.violations.push(finding(m, 'maxLength', failed(m, `Member must have length less than or equal to ${c.maxLength}`), type));
       }
     }
@@ -229,7 +292,7 @@ export function createValidator(spec: Spec): RequestValidator {
             if (f) verdict.violations.push(f);
           }
         }
-        walk(c.op.bodySchema as Json, body, '', type, verdict);
+        walkerOf(c.op.bodySchema as Json, '')(body, type, verdict);
       }
       return verdict;
     },
