@@ -11,18 +11,35 @@ export function connectClient(config: ConnectClientConfig): ConnectClient {
   return new ConnectClient({ ...config, maxAttempts: 1 });
 }
 
-async function bufferBody(body: unknown): Promise<Uint8Array> {
+/** A body already in memory as bytes (or none, or text); undefined for a stream. */
+function bytesOf(body: unknown): Uint8Array | undefined {
   if (body === undefined || body === null) return new Uint8Array();
   if (body instanceof Uint8Array) return body;
   if (typeof body === 'string') return utf8(body);
+  return undefined;
+}
+
+async function bufferBody(body: unknown): Promise<Uint8Array> {
+  const bytes = bytesOf(body);
+  if (bytes) return bytes;
   const chunks: Uint8Array[] = [];
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? utf8(chunk) : chunk);
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** The query string of a request's query members, as URLSearchParams writes it ('' for none). */
+function queryString(query: HttpRequest['query'] | undefined): string {
+  const names = query ? Object.keys(query) : [];
+  if (names.length === 0) return '';
+  const pairs = names.flatMap((k): [string, string][] => {
+    const v = query![k];
+    return Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v == null ? [] : [[k, v]];
+  });
+  return new URLSearchParams(pairs).toString();
+}
+
 function wireOf(request: HttpRequest): WireRequest {
-  const pairs = Object.entries(request.query ?? {}).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v == null ? [] : [[k, v]]));
-  const qs = new URLSearchParams(pairs).toString();
+  const qs = queryString(request.query);
   const body: unknown = request.body;
   return {
     method: request.method,
@@ -46,7 +63,8 @@ export async function observeCommand(client: ConnectClient, command: Sendable): 
       request = wireOf(args.request);
       const result = await next(args);
       const raw = result.response;
-      raw.body = await bufferBody(raw.body);
+      // A body in memory is taken as it is, without a turn of the event loop; a stream is read to its end.
+      raw.body = bytesOf(raw.body) ?? (await bufferBody(raw.body));
       response = { statusCode: raw.statusCode, headers: lowerCaseHeaders(raw.headers), body: raw.body as Uint8Array };
       return result;
     },

@@ -1,16 +1,21 @@
 // Hosting 1: the reference as a requestHandler for ConnectClient. No network, no global patching: the SDK's
 // serialized request goes straight to the handler and the response straight back to the SDK.
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
-import type { WireHandler, WireRequest } from '../../../core/wire.ts';
+import type { WireHandler, WireRequest, WireResponse } from '../../../core/wire.ts';
 import { lowerCaseHeaders, utf8 } from '../../../core/wire.ts';
 
 /** The SDK's serialized request as bytes on the wire. */
 export function wireRequestOf(request: HttpRequest): WireRequest {
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(request.query ?? {})) {
-    for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) query.append(k, item);
+  let qs = '';
+  const names = request.query ? Object.keys(request.query) : [];
+  if (names.length) {
+    const query = new URLSearchParams();
+    for (const k of names) {
+      const v = request.query[k];
+      for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) query.append(k, item);
+    }
+    qs = query.toString();
   }
-  const qs = query.toString();
   const body: unknown = request.body;
   return {
     method: request.method,
@@ -22,10 +27,17 @@ export function wireRequestOf(request: HttpRequest): WireRequest {
 
 /** A requestHandler for `new ConnectClient({ requestHandler })` that answers with the given handler. */
 export function inMemoryRequestHandler(handler: WireHandler) {
+  const toSdk = (response: WireResponse) => ({ response: new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: response.body }) });
   return {
-    async handle(request: HttpRequest) {
-      const response = await handler(wireRequestOf(request));
-      return { response: new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: response.body }) };
+    handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+      let answer: Promise<WireResponse>;
+      try {
+        // A handler that answers synchronously is taken too, as awaiting it took it.
+        answer = Promise.resolve(handler(wireRequestOf(request)));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return answer.then(toSdk);
     },
   };
 }
