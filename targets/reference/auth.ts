@@ -96,6 +96,7 @@ const signingDates = new BoundedCache<{ longDate: string; shortDate: string } | 
 /** How many signers, signing keys and dates are cached (tests check the bounds). */
 export const authCacheSizes = () => ({ signers: signers.size, signingKeys: signingKeys.size, signingDates: signingDates.size });
 export function clearAuthCaches(): void {
+  signedHeaderLists.clear();
   signers.clear();
   signingKeys.clear();
   signingDates.clear();
@@ -124,14 +125,16 @@ const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).u
 
 /** HMAC-SHA256's inner and outer padded keys (RFC 2104) for a key of at most 64 bytes, as the signing key is. */
 interface HmacKey {
+  /** K ^ ipad, followed by room for the message (grown when a message is longer). */
   inner: Buffer;
+  /** K ^ opad, followed by room for the inner hash. */
   outer: Buffer;
 }
 const SHA256_BLOCK = 64;
 function hmacKey(key: Buffer): HmacKey {
   if (key.length > SHA256_BLOCK) throw new Error('an HMAC-SHA256 key longer than a block is hashed first; the signing key never is');
-  const inner = Buffer.alloc(SHA256_BLOCK, 0x36);
-  const outer = Buffer.alloc(SHA256_BLOCK, 0x5c);
+  const inner = Buffer.alloc(SHA256_BLOCK + 256, 0x36);
+  const outer = Buffer.alloc(SHA256_BLOCK + 32, 0x5c);
   for (let i = 0; i < key.length; i++) {
     inner[i]! ^= key[i]!;
     outer[i]! ^= key[i]!;
@@ -141,20 +144,20 @@ function hmacKey(key: Buffer): HmacKey {
 /**
  * HMAC-SHA256 of `data` under a key padded once (RFC 2104: H((K ^ opad) || H((K ^ ipad) || data))), with node:crypto's
  * one-shot hash: the same bytes as createHmac, without setting up an HMAC context per request (which costs more than
- * the two hashes in the SDK's path: docs/bench.md).
+ * the two hashes in the SDK's path: docs/bench.md). The padded key's buffers hold the message and the inner hash
+ * after it, so nothing is copied but the message: verification is synchronous, so no two calls share them at once.
  */
 function hmacWith(key: HmacKey, data: string): Buffer {
-  // Verification is synchronous, so one scratch buffer serves every call (the string to sign is ~130 bytes).
-  const length = SHA256_BLOCK + Buffer.byteLength(data, 'utf8');
-  if (scratch.length < length) scratch = Buffer.allocUnsafe(length);
-  key.inner.copy(scratch, 0);
-  scratch.write(data, SHA256_BLOCK, 'utf8');
-  key.outer.copy(scratch2, 0);
-  (hash('sha256', scratch.subarray(0, length), 'buffer') as unknown as Buffer).copy(scratch2, SHA256_BLOCK);
-  return hash('sha256', scratch2, 'buffer') as unknown as Buffer;
+  const length = SHA256_BLOCK + Buffer.byteLength(data);
+  if (key.inner.length < length) {
+    const grown = Buffer.allocUnsafe(length);
+    key.inner.copy(grown, 0, 0, SHA256_BLOCK);
+    key.inner = grown;
+  }
+  key.inner.write(data, SHA256_BLOCK);
+  key.outer.set(hash('sha256', key.inner.subarray(0, length), 'buffer') as unknown as Buffer, SHA256_BLOCK);
+  return hash('sha256', key.outer, 'buffer') as unknown as Buffer;
 }
-let scratch = Buffer.allocUnsafe(512);
-const scratch2 = Buffer.allocUnsafe(SHA256_BLOCK + 32);
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached, padded. */
 const signingKeyFor = (secret: string, shortDate: string, region: string, service: string) =>
@@ -165,6 +168,15 @@ const signingKeyFor = (secret: string, shortDate: string, region: string, servic
   });
 
 const GENERATED = new Set<string>(GENERATED_HEADERS);
+
+/** A SignedHeaders value as a list and a set, cached per value (a client signs the same list every time). */
+export const SIGNED_HEADERS_CACHE_LIMIT = 256;
+const signedHeaderLists = new BoundedCache<{ names: readonly string[]; set: ReadonlySet<string> }>(SIGNED_HEADERS_CACHE_LIMIT);
+const signedHeadersOf = (value: string) =>
+  signedHeaderLists.get(value, () => {
+    const names = value.split(';');
+    return { names, set: new Set(names) };
+  });
 
 export async function verifySignature(request: WireRequest, credentials: readonly Credentials[]): Promise<AuthResult> {
   return verifySignatureNow(request, credentials);
@@ -192,7 +204,7 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   }
   // The signed headers as the SDK's signer prepares a request: the headers it generates itself (authorization, date,
   // x-amz-date) are left out, and x-amz-date is the date it signs at, whether the client listed it or not.
-  const names = signedHeaders!.split(';');
+  const { names, set: signedSet } = signedHeadersOf(signedHeaders!);
   const headers: Record<string, string> = {};
   for (const name of names) {
     const value = request.headers[name];
@@ -204,7 +216,7 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   // HttpRequest normalizes the method and path as the signer sees them (GET and "/" when empty).
   const canonicalRequest = signer.canonicalRequest(
     new HttpRequest({ method: request.method, path: pathname, query: query ? Object.fromEntries(new URLSearchParams(query)) : {}, headers }),
-    getCanonicalHeaders({ headers } as HttpRequest, undefined, new Set(names)) as Record<string, string>,
+    getCanonicalHeaders({ headers } as HttpRequest, undefined, signedSet as Set<string>) as Record<string, string>,
     payloadHash,
   );
   const scope = createScope(dates.shortDate, region!, service!);
