@@ -11,26 +11,34 @@
 // refuses, a text/html content type) still gets its operation judged. Only a member that cannot be read at all stops
 // the run, with a message that names the operation, the status and what in the answer was wrong, and suggests a flag
 // only when the flag is the cause.
+//
+// The reads that change nothing before the first write (the preflight DescribeInstance, the snapshot DescribeUser
+// reads) are sent again when they get no response (sendRead): one dropped connection is a verdict (SRV-AVAILABLE), not
+// a reason to end the run; a target that answers none of the attempts is unreachable (one line, exit 2).
 import { randomInt, randomUUID } from 'node:crypto';
 import { CreateUserCommand, DescribeInstanceCommand, DescribeUserCommand } from '@aws-sdk/client-connect';
 import type { FixtureSet, IdentityInfo, PollSchedule } from '../checks/context.ts';
-import { bodyStart, describeAnswer, fixtureOperation, fixtureResponseVerdicts, memberAt, needOf, needProblem, type NeedKind } from '../checks/fixture-responses.ts';
+import { answered } from '../checks/envelope.ts';
+import { bodyStart, describeAnswer, fixtureOperation, fixtureOperationOf, fixtureResponseVerdicts, memberAt, needOf, needProblem, type NeedKind } from '../checks/fixture-responses.ts';
 import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
-import { sleep } from '../core/poll.ts';
+import { DEFAULT_POLL, pollWaits, sleep } from '../core/poll.ts';
 import { bodyProblems } from '../core/safe-values.ts';
 import type { Spec } from '../spec/index.ts';
 import { deleteCreated, restoreSnapshot, type RestoreNote } from '../targets/aws/restore.ts';
 import { OWNER_TAG, USERNAME_PREFIX } from '../targets/guard/guard.ts';
-import type { Target } from '../targets/index.ts';
+import { SendStopped, type Target } from '../targets/index.ts';
 import type { RunConfig } from './options.ts';
 
 export type { RestoreNote };
 
 /** Write-then-verify attempts of each restore. */
 export const RESTORE_ATTEMPTS = 2;
+
+/** More attempts of a read that changes nothing and got no response, before the run's first write (sendRead). */
+export const UNANSWERED_READ_RETRIES = 2;
 
 /**
  * Where a run records, before its first write, every user it snapshots and every user it creates, and then each
@@ -66,17 +74,34 @@ export class MemoryJournal implements FixtureJournal {
 /** Where the verdicts on the fixture operations' answers go (the run's record); without one they are not judged. */
 export type FindingSink = (...verdicts: Verdict[]) => void;
 
-/** The target, with every answer of a fixture operation judged (FX- requirements) as it arrives. */
+/**
+ * What one exchange through a judging target proves: an answer of a fixture operation is judged as one (FX-
+ * requirements); a request that got no response is judged as any request without one is (SRV-AVAILABLE fails, with
+ * the request as evidence).
+ */
+function judgement(spec: Spec, observation: Observation): Verdict[] {
+  if (observation.response) return fixtureResponseVerdicts(spec, observation);
+  const { method, path } = observation.request;
+  const operation = fixtureOperationOf(spec, observation.request)?.op.name ?? `${method} ${path}`;
+  return answered(spec, observation, { caseId: `fixture:${operation}`, input: { method, path }, sensitiveValues: [], protocolLevel: false });
+}
+
+/** Behind each judging target: the target it wraps and where its verdicts go (sendRead judges its attempts itself). */
+const judging = new WeakMap<Target, { plain: Target; spec: Spec; sink: FindingSink }>();
+
+/** The target, with every exchange judged as it ends (FX- requirements, SRV-AVAILABLE: judgement). */
 export function judgingFixtures(spec: Spec, target: Target, sink?: FindingSink): Target {
   if (!sink) return target;
-  return {
+  const judged: Target = {
     ...target,
     send: async (command) => {
       const observation = await target.send(command);
-      sink(...fixtureResponseVerdicts(spec, observation));
+      sink(...judgement(spec, observation));
       return observation;
     },
   };
+  judging.set(judged, { plain: target, spec, sink });
+  return judged;
 }
 
 /** What the caller knows of why an answer may be unreadable: advice for the causes it can name. */
@@ -143,8 +168,42 @@ function identityOf(spec: Spec, value: unknown): IdentityInfo {
   return Object.fromEntries(Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => defined.has(e[0]) && typeof e[1] === 'string'));
 }
 
-export function reachable(obs: Observation, endpoint: string): void {
-  if (obs.transportError && !obs.response) throw new TargetUnreachable(`the target at ${endpoint} does not answer (${obs.transportError}); start it or fix --endpoint-url`);
+/**
+ * Sends a read that changes nothing, before the run has written anything, and sends it again while it gets no response
+ * (reset, refused, timed out): up to UNANSWERED_READ_RETRIES more attempts, waiting along the run's poll schedule (at
+ * once when its window is 0). Each attempt is a request: the run's bounds and a real account's budget count it. An
+ * answer, whatever its status, is never sent again. Through a judging target, once an attempt is answered every
+ * attempt is judged (each one without a response an SRV-AVAILABLE failure); when none is, nothing is judged: the
+ * caller ends the run (the target is unreachable: one line, exit 2). A safety envelope that sends unanswered requests
+ * again itself (targets/aws/envelope.ts) makes those attempts: the run adds only what it lacks. When the run's bounds
+ * stop an attempt, the last unanswered one is the outcome. `command` makes a new command for each attempt (the SDK
+ * channel adds its observer to each).
+ */
+async function sendRead(target: Target, command: () => Parameters<Target['send']>[0], poll: PollSchedule): Promise<{ observation: Observation; attempts: number }> {
+  const via = judging.get(target);
+  const plain = via?.plain ?? target;
+  const retries = Math.max(0, UNANSWERED_READ_RETRIES - (target.envelope?.retries.transport ?? 0));
+  const waits = pollWaits(poll);
+  const unanswered: Observation[] = [];
+  let observation = await plain.send(command());
+  let attempts = 1;
+  while (!observation.response && attempts <= retries) {
+    unanswered.push(observation);
+    await sleep(waits.next().value ?? 0);
+    try {
+      observation = await plain.send(command());
+    } catch (e) {
+      if (e instanceof SendStopped && e.kind === 'budget') break;
+      throw e;
+    }
+    attempts++;
+  }
+  if (via && observation.response) via.sink(...[...unanswered, observation].flatMap((o) => judgement(via.spec, o)));
+  return { observation, attempts };
+}
+
+export function reachable(obs: Observation, endpoint: string, attempts = 1): void {
+  if (obs.transportError && !obs.response) throw new TargetUnreachable(`the target at ${endpoint} does not answer (${obs.transportError}${attempts > 1 ? `; ${attempts} attempts` : ''}); start it or fix --endpoint-url`);
 }
 
 /**
@@ -161,10 +220,10 @@ function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, 
   }
 }
 
-async function identityManagementTypeOf(spec: Spec, target: Target, config: RunConfig, instanceId: string): Promise<string> {
+async function identityManagementTypeOf(spec: Spec, target: Target, config: RunConfig, instanceId: string, poll: PollSchedule): Promise<string> {
   if (config.identityManagementType) return config.identityManagementType;
-  const obs = await target.send(new DescribeInstanceCommand({ InstanceId: instanceId }));
-  reachable(obs, target.endpoint);
+  const { observation: obs, attempts } = await sendRead(target, () => new DescribeInstanceCommand({ InstanceId: instanceId }), poll);
+  reachable(obs, target.endpoint, attempts);
   const { value, missing } = readNeeded(spec, 'DescribeInstance', 'identity-management-type', obs);
   if (typeof value === 'string') return value;
   const without = `the run needs the instance's identity management type: give it with --identity-management ${spec.identityManagementTypes.join('|')}`;
@@ -172,7 +231,7 @@ async function identityManagementTypeOf(spec: Spec, target: Target, config: RunC
 }
 
 /** The fixtures a run writes to, from the configuration (or the target's built-in fixtures). */
-export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: Target): Promise<FixtureSet[]> {
+export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: Target, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
   const f = config.fixtures;
   if (target.builtinFixtures && !f.instanceId) {
     const instances = target.builtinFixtures.instances;
@@ -198,18 +257,22 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
   if (config.provision && (!config.securityProfileId || !config.routingProfileId)) {
     throw new TargetConfigError('--provision needs --security-profile-id and --routing-profile-id for the users it creates');
   }
-  const type = await identityManagementTypeOf(spec, target, config, f.instanceId);
+  const type = await identityManagementTypeOf(spec, target, config, f.instanceId, poll);
   return [{ identityManagementType: type, instanceId: f.instanceId, userId: f.userId ?? '', secondUserId: f.secondUserId, secondInstanceId: f.secondInstanceId, provisioned: [] }];
 }
 
-/** Reads a user's identity info with DescribeUser, leniently; `info` is undefined when it cannot be read, and `problem` says why. */
-async function readUser(spec: Spec, target: Target, instanceId: string, userId: string): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string }> {
-  const observation = await target.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: userId }));
-  if (!observation.response) return { observation, problem: observation.transportError };
+/**
+ * Reads a user's identity info with DescribeUser, leniently; `info` is undefined when it cannot be read, and `problem`
+ * says why. With `retry` (a snapshot read, before the first write) a read that got no response is sent again (sendRead).
+ */
+async function readUser(spec: Spec, target: Target, instanceId: string, userId: string, retry?: PollSchedule): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string; attempts: number }> {
+  const command = () => new DescribeUserCommand({ InstanceId: instanceId, UserId: userId });
+  const { observation, attempts } = retry ? await sendRead(target, command, retry) : { observation: await target.send(command()), attempts: 1 };
+  if (!observation.response) return { observation, problem: observation.transportError, attempts };
   const { value, missing } = readNeeded(spec, 'DescribeUser', 'identity-info', observation);
-  if (value !== undefined) return { info: identityOf(spec, value), observation };
+  if (value !== undefined) return { info: identityOf(spec, value), observation, attempts };
   const notFound = 'no such user in that instance: check --user-id (or --second-user-id) and --instance-id';
-  return { observation, problem: unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }) };
+  return { observation, problem: unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }), attempts };
 }
 
 /**
@@ -224,17 +287,17 @@ export function readIdentity(spec: Spec, target: Target, instanceId: string, use
  * What is checked before anything is written: credentials can be had, the target answers, the fixture instance and
  * users exist and are safe to restore. Every problem is a TargetConfigError or TargetUnreachable: one line, exit 2.
  */
-export async function preflight(spec: Spec, config: RunConfig, plainTarget: Target, sink?: FindingSink): Promise<FixtureSet[]> {
+export async function preflight(spec: Spec, config: RunConfig, plainTarget: Target, sink?: FindingSink, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
   const target = judgingFixtures(spec, plainTarget, sink);
   await target.sdk.config.credentials().catch((e: Error) => {
     throw new TargetConfigError(`no AWS credentials for the target (${e.message.split('\n')[0]}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`);
   });
-  const sets = await resolveFixtureSets(spec, config, target);
+  const sets = await resolveFixtureSets(spec, config, target, poll);
   // Reading the identity management type already reached the instance; otherwise one request shows the target answers.
   const typeWasRead = !config.identityManagementType && !target.builtinFixtures;
   for (const set of typeWasRead ? [] : sets) {
-    const probe = await target.send(new DescribeInstanceCommand({ InstanceId: set.instanceId }));
-    reachable(probe, target.endpoint);
+    const { observation: probe, attempts } = await sendRead(target, () => new DescribeInstanceCommand({ InstanceId: set.instanceId }), poll);
+    reachable(probe, target.endpoint, attempts);
   }
   return sets;
 }
@@ -306,8 +369,8 @@ export class FixtureLifecycle {
     for (const set of sets) {
       if (config.provision) continue;
       for (const userId of [set.userId, set.secondUserId].filter((u): u is string => !!u)) {
-        const { info, observation, problem } = await readUser(spec, target, set.instanceId, userId);
-        reachable(observation, target.endpoint);
+        const { info, observation, problem, attempts } = await readUser(spec, target, set.instanceId, userId, poll);
+        reachable(observation, target.endpoint, attempts);
         if (!info) throw new TargetConfigError(`cannot read fixture user ${userId}: ${problem}`);
         checkFixtureIsSafe(target, set.instanceId, userId, info);
         snapshots.push({ set, userId, info });

@@ -242,7 +242,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     let sets: FixtureSet[] = [];
     envelope?.setContext('preflight');
     try {
-      sets = await preflight(spec, config, target, record);
+      sets = await preflight(spec, config, target, record, poll);
       types = [...new Set(sets.map((s) => s.identityManagementType))];
       envelope?.setContext('fixtures');
       lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll, record);
