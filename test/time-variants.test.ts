@@ -1,7 +1,8 @@
 // Targets that misbehave in time (issue 11, item 4; variants/time.ts). Each broken one is caught by its requirement
 // and the run ends within a bounded number of requests — asserted on the count, never on the clock: in process
 // (wrapHandler) for the variants of the handler, through `connect-conformance run --target endpoint` against a server
-// on 127.0.0.1 for those of the socket (connections reset; a server that never answers: one line, exit 2). The
+// on 127.0.0.1 for those of the socket (connections reset; a server that never answers: one line, exit 2; the one
+// that drops only the first connection is test/preflight-retry.test.ts's, beside a clean run). The
 // correct target whose reads lag its writes by 200 ms passes over HTTP, and every fixture user reads back exactly as
 // before the run. Small --runs and one seed here; the ten seeds in a row are bench/lag-seeds.ts.
 import { execFile } from 'node:child_process';
@@ -139,7 +140,7 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
   });
 
-  it('a server that never answers: one line on stderr, exit 2, after a request or two', { timeout: 60_000 }, async () => {
+  it('a server that never answers: one line on stderr, exit 2, after at most three attempts of the first read', { timeout: 60_000 }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'never-answers')!;
     const server = await serve({ socket: variant.socket });
     const dir = mkdtempSync(join(tmpdir(), 'cc-silent-'));
@@ -148,6 +149,6 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/does not answer/);
     expect(server.arrivals()).toBeGreaterThan(0);
-    expect(server.arrivals()).toBeLessThanOrEqual(2);
+    expect(server.arrivals()).toBeLessThanOrEqual(3);
   });
 });

@@ -2,8 +2,9 @@
 // the others. TIME_CORRECT: a target whose reads lag its writes, which the suite must pass (and leave its fixtures
 // exactly as they were). TIME_BROKEN: targets that lose, leak or invent writes, some of them late, or fail every
 // tenth request; each names the requirement that must catch it. Both wrap the reference's handler, in process or
-// behind an HTTP server (startVariantServer). SOCKET_BROKEN: faults that need a real socket — connections reset,
-// a server that never answers — served by startVariantServer on 127.0.0.1 and run with --target endpoint.
+// behind an HTTP server (startVariantServer). SOCKET_BROKEN: faults that need a real socket — connections reset (every
+// tenth, or only the run's first), a server that never answers — served by startVariantServer on 127.0.0.1 and run
+// with --target endpoint.
 //
 // A late write is applied by a background job: `LATE.ms` after the request, or sooner once `LATE.requests` more
 // requests have arrived (the job runs when work comes in). The first bound is the real-target behaviour the run's
@@ -213,8 +214,14 @@ export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaks
 
 // ---------------------------------------------------------------- faults of the socket
 
-/** What a server does to the connection: reset it on every `every`-th request, or never answer at all. */
-export type SocketFault = { kind: 'reset'; every: number } | { kind: 'silent' };
+/**
+ * What a server does to the connection: reset it on every `every`-th request; reset it on the first `count` requests
+ * (of DescribeUser only, with `describeUserOnly`) and answer every later one; or never answer at all.
+ */
+export type SocketFault = { kind: 'reset'; every: number } | { kind: 'reset-first'; count: number; describeUserOnly?: boolean } | { kind: 'silent' };
+
+/** DescribeUser on the wire: GET /users/{InstanceId}/{UserId}. */
+const isDescribeUser = (req: IncomingMessage) => req.method === 'GET' && /^\/users\/[^/?]+\/[^/?]+(?:\?|$)/.test(req.url ?? '');
 
 export interface SocketVariant {
   name: string;
@@ -237,8 +244,15 @@ export const SOCKET_BROKEN: SocketVariant[] = [
     socket: { kind: 'reset', every: RESET_EVERY },
   },
   {
+    name: 'drops-first-connection',
+    description: 'A load balancer drops one connection, the run\'s very first (its preflight DescribeInstance), and answers every later request: the read is sent again, and that one request without a response is an SRV-AVAILABLE failure; every other requirement is checked and the fixtures are restored.',
+    caughtBy: ['SRV-AVAILABLE'],
+    exitCode: 1,
+    socket: { kind: 'reset-first', count: 1 },
+  },
+  {
     name: 'never-answers',
-    description: 'A server that accepts connections and reads requests but never answers any (a hung worker): the run cannot start; one line, exit 2, within the request timeout.',
+    description: 'A server that accepts connections and reads requests but never answers any (a hung worker): the run cannot start; one line, exit 2, after three attempts of its first read, each within the request timeout.',
     caughtBy: [],
     exitCode: 2,
     socket: { kind: 'silent' },
@@ -292,11 +306,17 @@ export async function startVariantServer(spec: Spec, options: { wrap?: Wrap; soc
   }
   const handler = options.wrap ? options.wrap(service.handle, service) : service.handle;
   const running = await startHttpServer(handler, { maxBodyBytes: 4 * 1024 * 1024 });
-  const reset = options.socket?.kind === 'reset' ? options.socket.every : 0;
+  const fault = options.socket;
+  let matching = 0;
+  const resets = (req: IncomingMessage): boolean => {
+    if (fault?.kind === 'reset') return arrivals % fault.every === 0;
+    if (fault?.kind !== 'reset-first' || (fault.describeUserOnly && !isDescribeUser(req))) return false;
+    return ++matching <= fault.count;
+  };
   // Before the hosting's own listener: a reset request is destroyed before its body is read (it is not handled).
   running.server.prependListener('request', (req: IncomingMessage) => {
     arrivals++;
-    if (reset && arrivals % reset === 0) {
+    if (resets(req)) {
       req.destroy();
       req.socket.destroy();
     }
