@@ -61,21 +61,31 @@ export interface DefaultRunResult extends Omit<TreeRun, 'output'> {
   verdict?: string;
   /** Requests the run sent (results.json execution.requests). */
   requests?: number;
+  /** The engine's own time (results.json execution.ms): the wall time less start-up, reports and exit. */
+  engineSeconds?: number;
 }
 
+/** `node <root>/bin/connect-conformance.js run` in `root`: the checkout (TypeScript through tsx), or a folder laid out
+ * as an installed package (help-time.ts buildInstalled: the compiled dist/). */
 export async function measureDefaultRun(root: string, options: { timeoutMs?: number } = {}): Promise<DefaultRunResult> {
   const reportDir = mkdtempSync(join(tmpdir(), 'connect-conformance-bench-'));
   try {
-    const { output, ...run } = await measureTree(root, ['bin/connect-conformance.js', 'run', '--report-dir', reportDir], options.timeoutMs ?? 300_000);
+    const { output, ...run } = await measureTree(root, [join(root, 'bin', 'connect-conformance.js'), 'run', '--report-dir', reportDir], options.timeoutMs ?? 300_000);
     if (run.exitCode !== 0) throw new Error(`the default run exited ${run.exitCode}:\n${output.slice(-2000)}`);
     const seed = /seed (-?\d+);/.exec(output)?.[1];
-    let requests: number | undefined;
+    let execution: { requests?: number; ms?: number } | undefined;
     try {
-      requests = (JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as { execution?: { requests?: number } }).execution?.requests;
+      execution = (JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as { execution?: { requests?: number; ms?: number } }).execution;
     } catch {
-      // no results.json: the count stays unknown
+      // no results.json: the counts stay unknown
     }
-    return { ...run, seed: seed === undefined ? undefined : Number(seed), verdict: /^[A-Z ]+: MUST .*$/m.exec(output)?.[0], requests };
+    return {
+      ...run,
+      seed: seed === undefined ? undefined : Number(seed),
+      verdict: /^[A-Z ]+: MUST .*$/m.exec(output)?.[0],
+      requests: execution?.requests,
+      engineSeconds: execution?.ms === undefined ? undefined : execution.ms / 1000,
+    };
   } finally {
     rmSync(reportDir, { recursive: true, force: true });
   }

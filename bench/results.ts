@@ -26,6 +26,8 @@ export interface BenchResults {
 export interface Measurements {
   throughput?: ThroughputRun;
   defaultRun?: DefaultRunResult;
+  /** The same run from a folder laid out as the installed package (compiled dist/, no tsx). */
+  installedRun?: DefaultRunResult;
   /** The same suites in one process without vitest (comparison). */
   inProcessRun?: InProcessResult;
   heap?: HeapResult;
@@ -45,17 +47,18 @@ export interface Measurements {
 export const floorBesideRate = (f: NonNullable<Measurements['floorBeside']>) => (f.before.requestsPerSecond + f.after.requestsPerSecond) / 2;
 
 /** Issue 13 item 2: (requests ÷ the floor's requests per second) ÷ wall time, with the run's peak RSS. */
-export function efficiencyOf(m: Measurements) {
-  if (!m.defaultRun?.requests || !m.floorBeside) return undefined;
+export function efficiencyOf(m: Measurements, run: DefaultRunResult | undefined = m.defaultRun) {
+  if (!run?.requests || !m.floorBeside) return undefined;
   const floor = floorBesideRate(m.floorBeside);
-  const idealSeconds = m.defaultRun.requests / floor;
+  const idealSeconds = run.requests / floor;
   return {
-    requests: m.defaultRun.requests,
+    requests: run.requests,
     floorRequestsPerSecond: round(floor),
     idealSeconds: round(idealSeconds, 3),
-    wallSeconds: round(m.defaultRun.wallSeconds, 2),
-    efficiency: round(idealSeconds / m.defaultRun.wallSeconds, 4),
-    peakRssMb: round(m.defaultRun.peakRssMb, 1),
+    wallSeconds: round(run.wallSeconds, 2),
+    ...(run.engineSeconds !== undefined && { engineSeconds: round(run.engineSeconds, 2) }),
+    efficiency: round(idealSeconds / run.wallSeconds, 4),
+    peakRssMb: round(run.peakRssMb, 1),
     floorRounds: { before: m.floorBeside.before.rounds.map((v) => round(v)), after: m.floorBeside.after.rounds.map((v) => round(v)) },
   };
 }
@@ -76,6 +79,7 @@ export function timeToVerdict(runs: TimeRun[]) {
 function realTargetSections(m: Measurements) {
   return {
     ...(efficiencyOf(m) && { efficiency: efficiencyOf(m) }),
+    ...(efficiencyOf(m, m.installedRun) && { installedEfficiency: efficiencyOf(m, m.installedRun) }),
     ...(m.time && { timeToVerdict: timeToVerdict(m.time) }),
     ...(m.help && { helpTime: { ...m.help, nodeMs: round(m.help.nodeMs, 1), helpMs: round(m.help.helpMs, 1), ratio: round(m.help.ratio, 2), nodeRounds: m.help.nodeRounds.map((v) => round(v, 1)), helpRounds: m.help.helpRounds.map((v) => round(v, 1)), buildSeconds: round(m.help.buildSeconds, 1) } }),
     ...(m.plan && { budgetPlan: { ...m.plan, requestsPerRequirement: round(m.plan.requestsPerRequirement, 3) } }),
@@ -200,6 +204,7 @@ export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefor
       wallSeconds: round(m.defaultRun.wallSeconds, 2),
       peakRssMb: round(m.defaultRun.peakRssMb, 1),
       peakProcessRssMb: round(m.defaultRun.peakProcessRssMb, 1),
+      installed: m.installedRun && { ...m.installedRun, wallSeconds: round(m.installedRun.wallSeconds, 2), peakRssMb: round(m.installedRun.peakRssMb, 1), peakProcessRssMb: round(m.installedRun.peakProcessRssMb, 1) },
       inProcessWithoutVitest: m.inProcessRun && {
         wallSeconds: round(m.inProcessRun.wallSeconds, 2),
         peakRssMb: round(m.inProcessRun.peakRssMb, 1),
@@ -235,7 +240,7 @@ export function partialResults(m: Measurements): Record<string, unknown> {
       speedTargets: speedTargets(m.throughput),
       throughput: m.throughput,
     }),
-    ...(m.defaultRun && { defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) }, defaultRunDetail: m.defaultRun, inProcessRun: m.inProcessRun }),
+    ...(m.defaultRun && { defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) }, defaultRunDetail: m.defaultRun, installedRun: m.installedRun, inProcessRun: m.inProcessRun }),
     ...(m.heap && { heap: { mbAt1k: round(m.heap.mbAt1k, 2), mbAt10k: round(m.heap.mbAt10k, 2) }, heapDetail: m.heap }),
     ...(m.boundary?.[0] && { boundaryPhase: { requests: m.boundary[0].requests, requirements: m.boundary[0].requirements }, boundaryScenarios: m.boundary }),
     ...realTargetSections(m),

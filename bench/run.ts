@@ -10,8 +10,8 @@
 //
 // --quick scales every count to a quarter (3 rounds); --only runs some sections and writes only with --out FILE
 // (a file marked `partial`, with the keys of the sections that ran).
-import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { defaultSpec } from '../spec/index.ts';
 import { measureBoundary } from './boundary.ts';
 import { measureDefaultRun, measureInProcessRun } from './default-run.ts';
 import { measureFloorRate } from './efficiency.ts';
-import { measureHelpTime } from './help-time.ts';
+import { buildInstalled, measureHelpTime } from './help-time.ts';
 import { measurePlanBudget } from './plan-budget.ts';
 import { measureTimeTargets } from './time-variants.ts';
 import { measureHeap } from './heap.ts';
@@ -120,11 +120,22 @@ async function main(argv: string[]): Promise<void> {
   }
   if (o.sections.has('default-run')) {
     // Last, so that nothing of this process (nock's retained heap, JIT state) runs beside it.
-    log('default run: the in-memory floor, node bin/connect-conformance.js run, the floor again');
-    const before = await measureFloorRate(spec, { seed: o.seed });
-    m.defaultRun = await measureDefaultRun(ROOT);
-    const after = await measureFloorRate(spec, { seed: o.seed });
-    m.floorBeside = { before, after };
+    log('default run: the in-memory floor, node bin/connect-conformance.js run (checkout, then installed), the floor again');
+    const installed = mkdtempSync(join(tmpdir(), 'connect-conformance-installed-'));
+    try {
+      buildInstalled(ROOT, installed);
+      // Untimed first runs: the spec cache (spec/load-cache.ts) and tsx's transform cache hold their entries, as they
+      // do for every run but the first after an edit.
+      await measureDefaultRun(ROOT);
+      await measureDefaultRun(installed);
+      const before = await measureFloorRate(spec, { seed: o.seed });
+      m.defaultRun = await measureDefaultRun(ROOT);
+      m.installedRun = await measureDefaultRun(installed);
+      const after = await measureFloorRate(spec, { seed: o.seed });
+      m.floorBeside = { before, after };
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
+    }
     log('the engine alone in one process (comparison)');
     m.inProcessRun = await measureInProcessRun(ROOT, { seed: o.seed });
     show(defaultRunTable(m.defaultRun, m.inProcessRun));

@@ -6,7 +6,8 @@ import { RequestCounter } from '../bench/boundary.ts';
 import { BENCH_TYPE, benchCases, fixtureUser, interleave, sdkInput } from '../bench/cases.ts';
 import { slope } from '../bench/heap.ts';
 import { descendants, parentOf, rssOf } from '../bench/process-tree.ts';
-import { breakdown, buildResults, microseconds, type Measurements } from '../bench/results.ts';
+import { breakdown, buildResults, efficiencyOf, microseconds, type Measurements } from '../bench/results.ts';
+import { efficiencyTable } from '../bench/render.ts';
 import { median, perSecond, ratio, round, spread } from '../bench/stats.ts';
 import { num, table } from '../bench/table.ts';
 import { checkTargets } from '../bench/targets.ts';
@@ -166,6 +167,18 @@ describe('report', () => {
     expect(Object.keys(r.heap).sort()).toEqual(['mbAt10k', 'mbAt1k']);
     expect(r.boundaryPhase).toEqual({ requests: 300, requirements: 50 });
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+  it("computes the default runs' efficiency, the checkout's and the installed package's, against the floor beside them", () => {
+    const floor = (rps: number) => ({ requestsPerSecond: rps, rounds: [rps] });
+    const run = (wallSeconds: number, engineSeconds: number) => ({ wallSeconds, engineSeconds, requests: 1500, peakRssMb: 190, peakProcessRssMb: 190, peakProcesses: 1, exitCode: 0 });
+    const m: Measurements = { targets: [], floorBeside: { before: floor(2000), after: floor(4000) }, defaultRun: run(5, 3), installedRun: run(2.5, 2) };
+    expect(efficiencyOf(m)).toMatchObject({ floorRequestsPerSecond: 3000, idealSeconds: 0.5, efficiency: 0.1, engineSeconds: 3 });
+    expect(efficiencyOf(m, m.installedRun)).toMatchObject({ efficiency: 0.2, engineSeconds: 2 });
+    const shown = efficiencyTable(m);
+    expect(shown).toMatch(/the checkout .*0\.100/);
+    expect(shown).toMatch(/the installed package .*0\.200/);
+    expect(efficiencyOf({ ...m, floorBeside: undefined })).toBeUndefined();
+    expect(efficiencyTable({ targets: [] })).toBe('');
   });
   it('checks each measured target', () => {
     const t = checkTargets({ referenceRatio: 0.6, wallSeconds: 45, heapGrowthMb: 0.5, requestsPerRequirement: 6.8 });
