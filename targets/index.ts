@@ -121,8 +121,10 @@ async function withNetLocked(): Promise<() => void> {
   return () => nock.enableNetConnect();
 }
 
-function inMemory(kind: TargetKind, region: string, unbounded: WireHandler, credentials: Credentials, close: () => Promise<void>, fixtures?: Fixtures, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Target {
-  const handler = withDeadline(unbounded, timeoutMs);
+/** `timeoutMs` undefined: no deadline, for a handler that settles before any timer could fire (the unwrapped
+ * embedded reference answers synchronously behind its promise). */
+function inMemory(kind: TargetKind, region: string, unbounded: WireHandler, credentials: Credentials, close: () => Promise<void>, fixtures: Fixtures | undefined, timeoutMs: number | undefined): Target {
+  const handler = timeoutMs === undefined ? unbounded : withDeadline(unbounded, timeoutMs);
   const host = new URL(connectOrigin(region)).host;
   const sdk = connectClient({ region, credentials, requestHandler: inMemoryRequestHandler(handler) });
   return assemble(kind, region, `in-memory (${kind})`, sdk, handlerTransport(handler), host, close, fixtures);
@@ -213,7 +215,9 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       // TargetFault, never a transport error.
       const handler = config.wrapHandler ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler') : service.handle;
       const consistent = !config.wrapHandler;
-      if (config.kind === 'reference') return { ...inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures, timeoutMs), consistent };
+      // The reference itself never waits: its answer is settled before a deadline's timer could fire (promise
+      // callbacks run before timers), so only a wrapped handler gets one.
+      if (config.kind === 'reference') return { ...inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures, config.wrapHandler ? timeoutMs : undefined), consistent };
       return { ...(await overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures, timeoutMs)), consistent };
     }
     case 'module': {
