@@ -89,7 +89,7 @@ export const SIGNER_CACHE_LIMIT = 64;
 export const SIGNING_KEY_CACHE_LIMIT = 256;
 export const SIGNING_DATE_CACHE_LIMIT = 256;
 const signers = new BoundedCache<Canonicalizer>(SIGNER_CACHE_LIMIT);
-const signingKeys = new BoundedCache<HmacKey>(SIGNING_KEY_CACHE_LIMIT);
+const signingKeys = new BoundedCache<Buffer>(SIGNING_KEY_CACHE_LIMIT);
 /** X-Amz-Date values as received, to the signer's long and short dates (null: not a date). */
 const signingDates = new BoundedCache<{ longDate: string; shortDate: string } | null>(SIGNING_DATE_CACHE_LIMIT);
 
@@ -123,48 +123,12 @@ const datesOf = (signer: Canonicalizer, amzDate: string | undefined) => {
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
-/** HMAC-SHA256's inner and outer padded keys (RFC 2104) for a key of at most 64 bytes, as the signing key is. */
-interface HmacKey {
-  /** K ^ ipad, followed by room for the message (grown when a message is longer). */
-  inner: Buffer;
-  /** K ^ opad, followed by room for the inner hash. */
-  outer: Buffer;
-}
-const SHA256_BLOCK = 64;
-function hmacKey(key: Buffer): HmacKey {
-  if (key.length > SHA256_BLOCK) throw new Error('an HMAC-SHA256 key longer than a block is hashed first; the signing key never is');
-  const inner = Buffer.alloc(SHA256_BLOCK + 256, 0x36);
-  const outer = Buffer.alloc(SHA256_BLOCK + 32, 0x5c);
-  for (let i = 0; i < key.length; i++) {
-    inner[i]! ^= key[i]!;
-    outer[i]! ^= key[i]!;
-  }
-  return { inner, outer };
-}
-/**
- * HMAC-SHA256 of `data` under a key padded once (RFC 2104: H((K ^ opad) || H((K ^ ipad) || data))), with node:crypto's
- * one-shot hash: the same bytes as createHmac, without setting up an HMAC context per request (which costs more than
- * the two hashes in the SDK's path: docs/bench.md). The padded key's buffers hold the message and the inner hash
- * after it, so nothing is copied but the message: verification is synchronous, so no two calls share them at once.
- */
-function hmacWith(key: HmacKey, data: string): Buffer {
-  const length = SHA256_BLOCK + Buffer.byteLength(data);
-  if (key.inner.length < length) {
-    const grown = Buffer.allocUnsafe(length);
-    key.inner.copy(grown, 0, 0, SHA256_BLOCK);
-    key.inner = grown;
-  }
-  key.inner.write(data, SHA256_BLOCK);
-  key.outer.set(hash('sha256', key.inner.subarray(0, length), 'buffer') as unknown as Buffer, SHA256_BLOCK);
-  return hash('sha256', key.outer, 'buffer') as unknown as Buffer;
-}
-
-/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached, padded. */
+/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached. */
 const signingKeyFor = (secret: string, shortDate: string, region: string, service: string) =>
   signingKeys.get(`${shortDate}/${region}/${service}/${secret}`, () => {
     let k: string | Buffer = `AWS4${secret}`;
     for (const part of [shortDate, region, service, KEY_TYPE_IDENTIFIER]) k = hmac(k, part);
-    return hmacKey(k as Buffer);
+    return k as Buffer;
   });
 
 const GENERATED = new Set<string>(GENERATED_HEADERS);
@@ -221,7 +185,7 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   );
   const scope = createScope(dates.shortDate, region!, service!);
   const stringToSign = `${ALGORITHM_IDENTIFIER}\n${dates.longDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
-  const expected = hmacWith(signingKeyFor(key.secretAccessKey, dates.shortDate, region!, service!), stringToSign);
+  const expected = hmac(signingKeyFor(key.secretAccessKey, dates.shortDate, region!, service!), stringToSign);
   // The pattern guarantees 64 hex digits, i.e. 32 bytes, as long as the HMAC.
   const same = timingSafeEqual(expected, Buffer.from(signature!, 'hex'));
   return same ? { ok: true } : { ok: false, reason: 'badSignature', message: 'The request signature we calculated does not match the signature you provided.' };
