@@ -1,5 +1,8 @@
 // Shared set-up for the machinery's tests: the reference with its default fixtures, an SDK client on it, and
 // raw signed requests.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, inMemoryRequestHandler, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
@@ -76,3 +79,32 @@ export async function outcome(promise: Promise<{ $metadata: { httpStatusCode?: n
     return { name: err.name, status: err.$metadata?.httpStatusCode };
   }
 }
+
+/** What one run of the installed command gave: its exit code and both streams. */
+export interface BinRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `node bin/connect-conformance.js ...args` in the checkout, with exactly `env`, bounded in time and output. */
+export async function runBin(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<BinRun> {
+  const root = join(import.meta.dirname, '..');
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'connect-conformance.js'), ...args], { cwd: root, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** The members of the model: what DescribeUser reads (the reference also keeps members the model does not define,
+ * which no request can remove). */
+export const MODEL_MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
+
+/** A reference store's snapshot cut to the members of the model, to compare fixture users before and after a run. */
+export const modelledMembers = (snapshot: Record<string, Record<string, Record<string, unknown>>>) =>
+  Object.fromEntries(
+    Object.entries(snapshot).map(([instance, users]) => [instance, Object.fromEntries(Object.entries(users).map(([user, info]) => [user, Object.fromEntries(Object.entries(info).filter(([k]) => MODEL_MEMBERS.includes(k)))]))]),
+  );

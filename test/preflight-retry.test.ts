@@ -5,38 +5,22 @@
 // answers is still one line and exit 2, after at most three attempts of its first read. A read that got an answer (a
 // 500 too) is never sent again. Every run is `connect-conformance run --target endpoint` against a server this file
 // starts on 127.0.0.1; assertions are on requests counted at the server, never on the clock.
-import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Results } from '../engine/results-types.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { internalError } from '../variants/kit.ts';
+import { modelledMembers, runBin } from './helpers.ts';
 import { endpointEnv, endpointFlags, fullFixtures, SOCKET_BROKEN, startVariantServer, type VariantServer } from '../variants/time.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'connect-conformance.js');
-const exec = promisify(execFile);
 const MAX_REQUESTS = 5_000;
 const SEED = 3;
-
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-const MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
-const modelled = (server: VariantServer) =>
-  Object.fromEntries(Object.entries(server.service.store.snapshot()).map(([instance, users]) => [instance, Object.fromEntries(Object.entries(users).map(([user, info]) => [user, Object.fromEntries(Object.entries(info).filter(([k]) => MEMBERS.includes(k)))]))]));
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runBin(args, env);
+const modelled = (server: VariantServer) => modelledMembers(server.service.store.snapshot());
 
 let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

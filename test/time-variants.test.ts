@@ -5,11 +5,9 @@
 // that drops only the first connection is test/preflight-retry.test.ts's, beside a clean run). The
 // correct target whose reads lag its writes by 200 ms passes over HTTP, and every fixture user reads back exactly as
 // before the run. Small --runs and one seed here; the ten seeds in a row are bench/lag-seeds.ts.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReportResults } from '../reports/html.ts';
 import { runConformance } from '../engine/run.ts';
@@ -30,28 +28,13 @@ import {
   type VariantServer,
 } from '../variants/time.ts';
 import type { Variant } from '../variants/variant.ts';
+import { modelledMembers, runBin } from './helpers.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'connect-conformance.js');
-const exec = promisify(execFile);
 /** Issue 11: a broken target's run ends "under 5,000 requests". */
 const MAX_REQUESTS = 5_000;
 const SEED = 3;
-
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-/** The members of the model: what DescribeUser reads (the reference also keeps members the model does not define, which no request can remove). */
-const MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
-const modelled = (snapshot: Record<string, Record<string, Record<string, unknown>>>) =>
-  Object.fromEntries(Object.entries(snapshot).map(([instance, users]) => [instance, Object.fromEntries(Object.entries(users).map(([user, info]) => [user, Object.fromEntries(Object.entries(info).filter(([k]) => MEMBERS.includes(k)))]))]));
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runBin(args, env);
+const modelled = modelledMembers;
 
 const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
 const failing = (r: { requirements: { id: string; status: string }[] }) => r.requirements.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.id);
