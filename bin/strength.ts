@@ -4,9 +4,9 @@
 // DIR/strength.json and the HTML report of the unmodified reference with the strength table in it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Strength } from '../reports/html.ts';
+import { strengthOk, strengthVerdict, type Strength, type StrengthVariant } from '../reports/strength.ts';
 import { writeReports } from '../reports/write.ts';
-import { ALL, judgeVariant, runVariant, statusOf, type Variant } from '../variants/index.ts';
+import { ALL, judgeVariant, missedFindings, runVariant, statusOf, type Variant } from '../variants/index.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
 
 export const STRENGTH_HELP = `Usage: npm run strength -- [--seed N] [--runs N] [--variant NAME,...] [--report-dir DIR]
@@ -24,26 +24,22 @@ correct variant is flagged, 1 otherwise.
 /** A broken variant stops a fast-check run after this long (a failure found by then stays found). */
 const BROKEN_CHECK_LIMIT_MS = 2_000;
 
-interface Row {
-  name: string;
-  kind: Variant['kind'];
-  /** Broken: caught. Correct: wrongly failed (a false alarm). */
-  caught: boolean;
-  by: string[];
-  requests: number;
-  ms: number;
-  summary: string;
-}
+type Row = StrengthVariant & { kind: Variant['kind']; by: string[]; missed: string[]; requests: number; ms: number; summary: string };
 
 async function measure(variant: Variant, seed: number, runs: number): Promise<Row> {
   const run = await runVariant(variant, { seed, runs, checkTimeLimitMs: variant.kind === 'broken' ? BROKEN_CHECK_LIMIT_MS : undefined });
   const judgement = await judgeVariant(variant, run);
   const failing = (variant.caughtBy ?? []).filter((id) => statusOf(run, id) === 'fail');
+  // A correct variant with sibling deviations whose finding went unreported is a miss, not a false alarm: only the
+  // requirements it failed that it should not have make one.
+  const missed = variant.kind === 'correct' ? missedFindings(variant, run) : [];
+  const wronglyFailed = judgement.failureIds.filter((id) => !missed.includes(id));
   return {
     name: variant.name,
     kind: variant.kind,
-    caught: variant.kind === 'broken' ? judgement.ok : !judgement.ok,
-    by: variant.kind === 'broken' ? failing : judgement.failureIds,
+    caught: variant.kind === 'broken' ? judgement.ok : wronglyFailed.length > 0,
+    missed,
+    by: variant.kind === 'broken' ? failing : wronglyFailed,
     requests: run.requests,
     ms: run.ms,
     summary: judgement.summary,
@@ -72,18 +68,23 @@ export async function strength(args: string[]): Promise<number> {
   const variants = names ? ALL.filter((v) => names.includes(v.name)) : ALL;
 
   const rows: Row[] = [];
-  console.log(`${pad('variant', 40)} ${pad('kind', 8)} ${pad('verdict', 12)} ${pad('requests', 9)} ${pad('seconds', 8)} by`);
+  console.log(`${pad('variant', 40)} ${pad('kind', 8)} ${pad('verdict', 14)} ${pad('requests', 9)} ${pad('seconds', 8)} by`);
   for (const v of variants) {
     const row = await measure(v, seed, runs);
     rows.push(row);
-    const verdict = row.kind === 'broken' ? (row.caught ? 'caught' : 'NOT CAUGHT') : row.caught ? 'FALSE ALARM' : 'passed';
-    console.log(`${pad(row.name, 40)} ${pad(row.kind, 8)} ${pad(verdict, 12)} ${pad(String(row.requests), 9)} ${pad((row.ms / 1000).toFixed(1), 8)} ${row.by.join(', ') || row.summary}`);
+    const verdict = strengthVerdict(row);
+    const shown = strengthOk(row) ? verdict : verdict.toUpperCase();
+    const by = verdict === 'finding missed' ? `not reported: ${row.missed.join(', ')}` : row.by.join(', ') || row.summary;
+    console.log(`${pad(row.name, 40)} ${pad(row.kind, 8)} ${pad(shown, 14)} ${pad(String(row.requests), 9)} ${pad((row.ms / 1000).toFixed(1), 8)} ${by}`);
   }
   const broken = rows.filter((r) => r.kind === 'broken');
   const correct = rows.filter((r) => r.kind === 'correct');
   const caught = broken.filter((r) => r.caught).length;
   const falseAlarms = correct.filter((r) => r.caught).length;
-  console.log(`\nscore: ${caught}/${broken.length} faults caught; ${falseAlarms}/${correct.length} false alarms (seed ${seed}, ${runs} runs per property)`);
+  const notReported = correct.reduce((n, r) => n + r.missed.length, 0);
+  console.log(
+    `\nscore: ${caught}/${broken.length} faults caught; ${falseAlarms}/${correct.length} false alarms${notReported ? `; ${notReported} sibling finding(s) not reported` : ''} (seed ${seed}, ${runs} runs per property)`,
+  );
 
   const results = (await runVariant(undefined, { seed, runs })).results;
   const score: Strength = {
@@ -91,13 +92,14 @@ export async function strength(args: string[]): Promise<number> {
     total: broken.length,
     falseAlarms,
     correctTotal: correct.length,
+    missedFindings: notReported,
     note: `seed ${seed}, ${runs} random examples per property`,
-    variants: rows.map(({ name, kind, caught: c, by, requests, ms, summary }) => ({ name, kind, caught: c, by, requests, ms, summary })),
+    variants: rows.map(({ name, kind, caught: c, missed, by, requests, ms, summary }) => ({ name, kind, caught: c, ...(missed.length ? { missed } : {}), by, requests, ms, summary })),
   };
   const dir = resolve(values['report-dir'] ?? 'reports/strength');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'strength.json'), `${JSON.stringify(score, null, 2)}\n`);
   const written = writeReports(dir, results, { strength: score });
   console.log(`report: ${written.html}`);
-  return caught === broken.length && falseAlarms === 0 ? 0 : 1;
+  return caught === broken.length && falseAlarms === 0 && notReported === 0 ? 0 : 1;
 }

@@ -9,19 +9,10 @@ import { esc, page, slug } from './page.ts';
 import type { LevelSummary, RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
 import { verdictShown } from './verdict.ts';
+import { strengthOk, strengthVerdict, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
 
-/** The suite's measured power to find faults (broken variants of the reference it catches), when known. */
-export interface Strength {
-  /** Broken variants caught, of all broken variants. */
-  caught: number;
-  total: number;
-  /** Correct-but-different variants the suite wrongly failed, of all correct variants. */
-  falseAlarms?: number;
-  correctTotal?: number;
-  note?: string;
-  variants?: { name: string; kind?: 'broken' | 'correct'; caught: boolean; by?: string[]; requests?: number; ms?: number; summary?: string }[];
-}
+export type { Strength } from './strength.ts';
 
 export interface ReportExtra {
   baseline?: BaselineView;
@@ -136,14 +127,15 @@ ${rows ? `<div class="scroll"><table class="plain"><thead><tr><th>Requirement</t
 function strengthSection(s: Strength): string {
   const rows = (s.variants ?? [])
     .map((v) => {
-      const ok = v.kind === 'correct' ? !v.caught : v.caught;
-      const verdict = v.kind === 'correct' ? (v.caught ? 'false alarm' : 'passed') : v.caught ? 'caught' : 'NOT caught';
-      return `<tr class="${ok ? '' : 'warn'}"><td><code>${esc(v.name)}</code></td><td>${esc(v.kind ?? 'broken')}</td><td>${esc(verdict)}</td><td>${esc((v.by ?? []).join(', '))}</td><td class="num">${esc(v.requests ?? '')}</td><td class="num">${v.ms === undefined ? '' : esc((v.ms / 1000).toFixed(1))}</td></tr>`;
+      const verdict = strengthVerdict(v);
+      const by = verdict === 'finding missed' ? `not reported: ${v.missed!.join(', ')}` : (v.by ?? []).join(', ');
+      return `<tr class="${strengthOk(v) ? '' : 'warn'}"><td><code>${esc(v.name)}</code></td><td>${esc(v.kind ?? 'broken')}</td><td>${esc(verdict)}</td><td>${esc(by)}</td><td class="num">${esc(v.requests ?? '')}</td><td class="num">${v.ms === undefined ? '' : esc((v.ms / 1000).toFixed(1))}</td></tr>`;
     })
     .join('');
   const alarms = s.correctTotal !== undefined ? ` False alarms: <b>${esc(s.falseAlarms ?? 0)}</b> of ${esc(s.correctTotal)} correct-but-different variants.` : '';
+  const missed = s.missedFindings ? ` Sibling findings not reported: <b>${esc(s.missedFindings)}</b>.` : '';
   return `<section id="strength"><h2>Suite strength</h2>
-<p>The suite caught <b>${esc(s.caught)}</b> of ${esc(s.total)} broken variants of the reference${s.total ? ` (${esc(((100 * s.caught) / s.total).toFixed(0))}%)` : ''}.${alarms}${s.note ? ` <span class="muted">${esc(s.note)}</span>` : ''}</p>
+<p>The suite caught <b>${esc(s.caught)}</b> of ${esc(s.total)} broken variants of the reference${s.total ? ` (${esc(((100 * s.caught) / s.total).toFixed(0))}%)` : ''}.${alarms}${missed}${s.note ? ` <span class="muted">${esc(s.note)}</span>` : ''}</p>
 ${rows ? `<div class="scroll"><table class="plain"><thead><tr><th>Variant</th><th>Kind</th><th>Verdict</th><th>By</th><th>Requests</th><th>Seconds</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
 </section>`;
 }

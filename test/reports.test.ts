@@ -12,6 +12,7 @@ import { UsageError } from '../bin/usage.ts';
 import { applyBaseline, baselineFrom, parseBaseline, readBaseline, updateBaselineFile, type Baseline } from '../reports/baseline.ts';
 import { compareRuns, renderCompare } from '../reports/compare.ts';
 import { renderHtml } from '../reports/html.ts';
+import { strengthOk, strengthVerdict, type StrengthVariant } from '../reports/strength.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { mergeResults, parseShard, shardSkipReason, inShard } from '../reports/merge.ts';
 import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
@@ -597,5 +598,30 @@ describe('the report and compare commands, and writeReports', () => {
     expect(await compare(['--merge', s('1/2'), s('2/2'), '--out', merged, '--baseline', base])).toBe(0);
     await expect(compare([join(ok, 'results.json'), '--baseline', base])).rejects.toThrow(/--baseline goes with --merge only/);
     await expect(compare([])).rejects.toThrow(UsageError);
+  });
+});
+
+describe('suite strength (connect-conformance strength)', () => {
+  const variants: StrengthVariant[] = [
+    { name: 'off-by-one', kind: 'broken', caught: true, by: ['IN-FIRSTNAME-MAXLEN'] },
+    { name: 'missed-bug', kind: 'broken', caught: false },
+    { name: 'other-error-type', kind: 'correct', caught: false },
+    { name: 'wrongly-failed', kind: 'correct', caught: true, by: ['OK-ACCEPT-VALID'] },
+    { name: 'iso-timestamps-unreported', kind: 'correct', caught: false, missed: ['FX-BODY-TYPES'] },
+  ];
+
+  it('gives each variant one verdict: a correct one whose sibling finding went unreported is a miss, not a false alarm', () => {
+    expect(variants.map(strengthVerdict)).toEqual(['caught', 'NOT caught', 'passed', 'false alarm', 'finding missed']);
+    expect(variants.map(strengthOk)).toEqual([true, false, true, false, false]);
+  });
+
+  it('shows the same verdicts in the HTML report, with the findings that were not reported', () => {
+    const html = renderHtml(passing(), { strength: { caught: 1, total: 2, falseAlarms: 1, correctTotal: 3, missedFindings: 1, variants } });
+    const row = (name: string) => new RegExp(`<tr class="[^"]*"><td><code>${name}</code></td><td>[a-z]+</td><td>([^<]+)</td><td>([^<]*)</td>`).exec(html)?.slice(1);
+    expect(row('iso-timestamps-unreported')).toEqual(['finding missed', 'not reported: FX-BODY-TYPES']);
+    expect(row('wrongly-failed')).toEqual(['false alarm', 'OK-ACCEPT-VALID']);
+    expect(row('other-error-type')?.[0]).toBe('passed');
+    expect(html).toContain('Sibling findings not reported: <b>1</b>');
+    expect(html).toContain('<tr class="warn"><td><code>iso-timestamps-unreported</code>');
   });
 });
