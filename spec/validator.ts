@@ -218,19 +218,12 @@ export function createValidator(spec: Spec): RequestValidator {
     for (const [name, c] of Object.entries(rules.constraints)) {
       const v = value[name];
       if (typeof v !== 'string') continue;
-      // A string of n UTF-16 units holds between ceil(n / 2) and n code points: they are counted only when a bound
-      // lies in between.
-      // (No closure for the count: the bench runs under tsx, whose esbuild names every closure it creates.)
-      const units = v.length;
-      const least = (units + 1) >> 1;
-      const countMin = c.minLength !== undefined && least < c.minLength && units >= c.minLength;
-      const countMax = c.maxLength !== undefined && units > c.maxLength && least <= c.maxLength;
-      const length = countMin || countMax ? lengthOf(v) : units;
+      const length = lengthOf(v);
       const m = `${member}.${name}`;
-      if (c.minLength !== undefined && (units < c.minLength || (countMin && length < c.minLength))) {
+      if (c.minLength !== undefined && length < c.minLength) {
         verdict.violations.push(finding(m, 'minLength', failed(m, `Member must have length greater than or equal to ${c.minLength}`), type));
       }
-      if (c.maxLength !== undefined && (least > c.maxLength || (countMax && length > c.maxLength))) {
+      if (c.maxLength !== undefined && length > c.maxLength) {
         verdict.violations.push(finding(m, 'maxLength', failed(m, `Member must have length less than or equal to ${c.maxLength}`), type));
       }
     }
