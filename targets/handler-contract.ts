@@ -35,58 +35,27 @@ export function checkedHandler(handler: WireHandler, who: string): WireHandler {
 
 /**
  * The handler, with a deadline: a request it has not answered within `ms` fails as a network request would (a
- * transport error, judged by SRV-AVAILABLE), so that a mock that never answers cannot hang a run.
- *
- * One timer serves every request of the handler: the requests wait in the order they arrived, which is the order of
- * their deadlines (the same `ms` for each), and the timer is armed for the oldest one. When it fires it fails the
- * requests whose deadline has come and re-arms for the next; a request answered in time only leaves the queue. The
- * timer holds the process open only while a request waits, as a timer per request did (a timer per request cost
- * more than the reference's answer itself in the in-memory path: docs/bench.md).
+ * transport error, judged by SRV-AVAILABLE), so that a mock that never answers cannot hang a run. (The unwrapped
+ * embedded reference gets none: its answer settles before any timer could fire; targets/index.ts.)
  */
 export function withDeadline(handler: WireHandler, ms: number): WireHandler {
-  interface Waiting {
-    deadline: number;
-    reject: (e: unknown) => void;
-  }
-  const waiting = new Set<Waiting>();
-  let timer: NodeJS.Timeout | undefined;
-  const expire = () => {
-    timer = undefined;
-    const now = performance.now();
-    for (const w of waiting) {
-      // Timers count whole milliseconds: a deadline less than one away has come.
-      if (w.deadline - now >= 1) {
-        timer = setTimeout(expire, w.deadline - now);
-        return;
-      }
-      waiting.delete(w);
-      w.reject(Object.assign(new Error(`no response within ${ms} ms`), { code: 'ETIMEDOUT' }));
-    }
-  };
-  const leave = (w: Waiting) => {
-    waiting.delete(w);
-    if (waiting.size === 0) timer?.unref();
-  };
   return (request) =>
     new Promise<WireResponse>((resolve, reject) => {
-      const w: Waiting = { deadline: performance.now() + ms, reject };
-      waiting.add(w);
-      if (!timer) timer = setTimeout(expire, ms);
-      else if (waiting.size === 1) timer.ref();
+      const timer = setTimeout(() => reject(Object.assign(new Error(`no response within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
       let answer: Promise<WireResponse>;
       try {
         answer = handler(request);
       } catch (e) {
-        leave(w);
+        clearTimeout(timer);
         throw e;
       }
       answer.then(
         (response) => {
-          leave(w);
+          clearTimeout(timer);
           resolve(response);
         },
         (e: unknown) => {
-          leave(w);
+          clearTimeout(timer);
           reject(e);
         },
       );
