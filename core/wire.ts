@@ -24,6 +24,19 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 export const text = (bytes: Uint8Array): string => decoder.decode(bytes);
 
+/** The query string of an SDK request's query members (`HttpRequest.query`), as URLSearchParams writes it: '' for
+ * none; a null member or item is left out. */
+export function queryStringOf(query: Record<string, string | readonly (string | null)[] | null | undefined> | undefined): string {
+  const names = query ? Object.keys(query) : [];
+  if (names.length === 0) return '';
+  const params = new URLSearchParams();
+  for (const k of names) {
+    const v = query![k];
+    for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) params.append(k, item as string);
+  }
+  return params.toString();
+}
+
 export function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   // Object.keys, not Object.entries: no array per header (three calls per exchange in the in-memory path).

@@ -5,7 +5,7 @@ import type { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import type { Observation, SdkOutcome } from '../core/observation.ts';
 import { SendStopped } from './stop.ts';
 import { TargetFault } from '../core/errors.ts';
-import { lowerCaseHeaders, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
+import { lowerCaseHeaders, queryStringOf, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export function connectClient(config: ConnectClientConfig): ConnectClient {
   return new ConnectClient({ ...config, maxAttempts: 1 });
@@ -27,19 +27,8 @@ async function bufferBody(body: unknown): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** The query string of a request's query members, as URLSearchParams writes it ('' for none). */
-function queryString(query: HttpRequest['query'] | undefined): string {
-  const names = query ? Object.keys(query) : [];
-  if (names.length === 0) return '';
-  const pairs = names.flatMap((k): [string, string][] => {
-    const v = query![k];
-    return Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : v == null ? [] : [[k, v]];
-  });
-  return new URLSearchParams(pairs).toString();
-}
-
 function wireOf(request: HttpRequest): WireRequest {
-  const qs = queryString(request.query);
+  const qs = queryStringOf(request.query);
   const body: unknown = request.body;
   return {
     method: request.method,

@@ -18,10 +18,11 @@ import {
   inMemoryRequestHandler,
   installNock,
   startHttpServer,
+  wireRequestOf,
   type RunningServer,
 } from '../targets/reference/index.ts';
 import { signWireRequest } from '../targets/sign.ts';
-import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
+import { queryStringOf, text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 import { REGION } from './helpers.ts';
 
 type Hosting = 'memory' | 'nock' | 'http';
@@ -151,5 +152,15 @@ describe('the three hostings answer identically', () => {
     const memory = services.memory.store.snapshot();
     expect(services.nock.store.snapshot()).toEqual(memory);
     expect(services.http.store.snapshot()).toEqual(memory);
+  });
+});
+
+describe('the query string of an SDK request', () => {
+  it('is written as URLSearchParams writes it, repeated keys in order, null members and items left out', () => {
+    expect(queryStringOf(undefined)).toBe('');
+    expect(queryStringOf({})).toBe('');
+    expect(queryStringOf({ a: 'x y', b: ['1', null, '2'], c: null })).toBe('a=x+y&b=1&b=2');
+    const request = new HttpRequest({ method: 'GET', path: '/users/i/u', query: { nextToken: 'a/b', maxResults: '5' }, headers: {} });
+    expect(wireRequestOf(request).path).toBe('/users/i/u?nextToken=a%2Fb&maxResults=5');
   });
 });

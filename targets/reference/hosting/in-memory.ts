@@ -2,20 +2,11 @@
 // serialized request goes straight to the handler and the response straight back to the SDK.
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import type { WireHandler, WireRequest, WireResponse } from '../../../core/wire.ts';
-import { lowerCaseHeaders, utf8 } from '../../../core/wire.ts';
+import { lowerCaseHeaders, queryStringOf, utf8 } from '../../../core/wire.ts';
 
 /** The SDK's serialized request as bytes on the wire. */
 export function wireRequestOf(request: HttpRequest): WireRequest {
-  let qs = '';
-  const names = request.query ? Object.keys(request.query) : [];
-  if (names.length) {
-    const query = new URLSearchParams();
-    for (const k of names) {
-      const v = request.query[k];
-      for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) query.append(k, item);
-    }
-    qs = query.toString();
-  }
+  const qs = queryStringOf(request.query);
   const body: unknown = request.body;
   return {
     method: request.method,
