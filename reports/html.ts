@@ -12,8 +12,6 @@ import { verdictShown } from './verdict.ts';
 import { strengthOk, strengthVerdict, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
 
-export type { Strength } from './strength.ts';
-
 export interface ReportExtra {
   baseline?: BaselineView;
   strength?: Strength;

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BaselineView } from './baseline.ts';
-import { renderHtml, type Strength } from './html.ts';
+import { renderHtml } from './html.ts';
+import type { Strength } from './strength.ts';
 import { renderJunit } from './junit.ts';
 import type { Results } from '../engine/results.ts';
 import { envSecrets, redactResults } from './sanitize.ts';

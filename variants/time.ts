@@ -16,7 +16,7 @@ import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
 import type { StoredUser } from '../targets/reference/store.ts';
 import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
-import { afterUpdates, callOf, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
+import { afterUpdates, callOf, DESCRIBE, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
 import { broken, correct, type Variant, type Wrap } from './variant.ts';
 
 // ---------------------------------------------------------------- late writes
@@ -220,8 +220,8 @@ export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaks
  */
 export type SocketFault = { kind: 'reset'; every: number } | { kind: 'reset-first'; count: number; describeUserOnly?: boolean } | { kind: 'silent' };
 
-/** DescribeUser on the wire: GET /users/{InstanceId}/{UserId}. */
-const isDescribeUser = (req: IncomingMessage) => req.method === 'GET' && /^\/users\/[^/?]+\/[^/?]+(?:\?|$)/.test(req.url ?? '');
+/** DescribeUser on the wire, as the kit's other variants recognise it (its body is not read: a reset comes first). */
+const isDescribeUser = (req: IncomingMessage) => callOf({ method: req.method ?? '', path: req.url ?? '', headers: {}, body: new Uint8Array() })?.operation === DESCRIBE;
 
 export interface SocketVariant {
   name: string;
