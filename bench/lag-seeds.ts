@@ -1,9 +1,11 @@
-// Issue 11 item 4's check of a lagging target: `connect-conformance run --target endpoint` against the reference whose
-// reads lag its writes by 200 ms (variants/time.ts readsLagWrites, served on 127.0.0.1), on N seeds in a row: each run
-// must pass (exit 0, no requirement failing) and leave every fixture user's modelled members exactly as before the run.
-// Slow by design (every accepted update costs the suite a few poll intervals): a script, not a test.
+// The check of a correct target in time (issue 11 item 4, issue 19): `connect-conformance run --target endpoint`
+// against one of the correct time variants (variants/time.ts, served on 127.0.0.1: by default the reference whose
+// reads lag its writes by 200 ms; `--target reads-from-stale-replicas`, `--target throttles-per-client`), on N seeds
+// in a row: each run must pass (exit 0, no requirement failing) and leave every fixture user's modelled members
+// exactly as before the run. Slow by design (every accepted update costs the suite a few poll intervals, a throttled
+// request a backoff): a script, not a test.
 //
-//   npx tsx bench/lag-seeds.ts [--seeds 10] [--first 1] [--runs N] [--out FILE]
+//   npx tsx bench/lag-seeds.ts [--target NAME] [--seeds 10] [--first 1] [--runs N] [--out FILE]
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +14,16 @@ import { defaultSpec } from '../spec/index.ts';
 import { runTimeTarget, TIME_TARGETS, type TimeRun } from './time-variants.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ args: process.argv.slice(2), options: { seeds: { type: 'string' }, first: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ args: process.argv.slice(2), options: { target: { type: 'string' }, seeds: { type: 'string' }, first: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
 const seeds = Number(values.seeds ?? 10);
 const first = Number(values.first ?? 1);
 const runs = values.runs ? Number(values.runs) : undefined;
-const lagging = TIME_TARGETS.find((t) => t.name.startsWith('reads-lag-writes'))!;
+const wanted = values.target ?? 'reads-lag-writes';
+const lagging = TIME_TARGETS.find((t) => t.kind === 'correct' && t.name.startsWith(wanted));
+if (!lagging) {
+  console.error(`--target ${wanted}: no correct time target of that name (${TIME_TARGETS.filter((t) => t.kind === 'correct').map((t) => t.name).join(', ')})`);
+  process.exit(2);
+}
 const spec = await defaultSpec();
 const loadBefore = loadavg();
 const out: (TimeRun & { seed: number })[] = [];

@@ -2,13 +2,14 @@
 // that misbehaves in time (variants/time.ts), beside a correct target's. Every run is `node bin/connect-conformance.js
 // run --target endpoint` (the command a user runs, default settings but for the seed) against the reference behind an
 // HTTP server on 127.0.0.1 in this process, with the variant's wrap or socket fault; the server counts the requests
-// that arrive. The correct runs: the reference as it is, and the reference whose reads lag its writes by 200 ms.
+// that arrive. The correct runs: the reference as it is, and every correct variant in time (reads that lag, reads from
+// stale replicas that go back in time, a token bucket per client).
 // Ratios are to the correct run's wall time in this run (issue 11: a broken one ends in under 20 times it).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Spec } from '../spec/index.ts';
-import { endpointEnv, endpointFlags, fullFixtures, LAG_MS, readsLagWrites, SOCKET_BROKEN, startVariantServer, TIME_BROKEN, type SocketFault } from '../variants/time.ts';
+import { endpointEnv, endpointFlags, fullFixtures, SOCKET_BROKEN, startVariantServer, TIME_BROKEN, TIME_CORRECT, type SocketFault } from '../variants/time.ts';
 import type { Wrap } from '../variants/variant.ts';
 import { measureTree } from './default-run.ts';
 
@@ -29,7 +30,7 @@ export interface TimeTarget {
 
 export const TIME_TARGETS: TimeTarget[] = [
   { name: 'reference (correct)', kind: 'correct', caughtBy: [], expectedExit: 0 },
-  { name: `reads-lag-writes-${LAG_MS}ms (correct)`, kind: 'correct', wrap: readsLagWrites(LAG_MS), caughtBy: [], expectedExit: 0 },
+  ...TIME_CORRECT.map((v): TimeTarget => ({ name: `${v.name} (correct)`, kind: 'correct', wrap: v.wrap, caughtBy: [], expectedExit: 0 })),
   ...TIME_BROKEN.map((v): TimeTarget => ({ name: v.name, kind: 'broken', wrap: v.wrap, caughtBy: v.caughtBy ?? [], expectedExit: 1 })),
   ...SOCKET_BROKEN.map((v): TimeTarget => ({ name: v.name, kind: 'broken', socket: v.socket, caughtBy: v.caughtBy, expectedExit: v.exitCode, flags: v.socket.kind === 'silent' ? ['--request-timeout', '1000'] : [] })),
 ];

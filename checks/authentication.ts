@@ -2,11 +2,11 @@
 // unsigned request and a request signed with a wrong secret get 403, and change nothing.
 import type { Signing } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
-import type { CheckContext, Fixture } from './context.ts';
-import { judge, type Verdict } from './verdict.ts';
+import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
+import { fail, pass, type Verdict } from './verdict.ts';
 import { evidenceOf } from './cases.ts';
 import { universallyValidCase } from './existence.ts';
-import { unchangedSince } from './read-back.ts';
+import { learnChange, readState, unchangedVerdicts } from './read-back.ts';
 import { describeResponse } from './response-reading.ts';
 
 async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId: string, signing: Signing, what: string): Promise<Verdict[]> {
@@ -21,10 +21,16 @@ async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId:
   if (!obs.response) return [];
   const status = ctx.spec.protocol.authenticationErrors.status;
   const expected = { summary: `${status} (and no change)`, status: [status] };
-  const refused = obs.response?.statusCode === status;
-  const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
-  const problem = !refused ? `${what} got ${describeResponse(ctx.spec, obs.response)}` : after.info && !after.ok ? `${what} changed the user` : '';
-  return [judge(requirementId, !problem, { ...evidenceOf(c, refused ? after.observation : obs, problem), expected })];
+  if (obs.response.statusCode !== status) {
+    // Not refused: what the request changed is its own doing, named here and never blamed on a late write later.
+    const accepted = obs.response.statusCode >= 200 && obs.response.statusCode < 300;
+    const changed = accepted ? await learnChange(ctx.failed(requirementId) ? withoutWaiting(ctx) : ctx, f.user) : '';
+    return [fail(requirementId, { ...evidenceOf(c, obs, `${what} got ${describeResponse(ctx.spec, obs.response)}${changed ? ` and changed the user: ${changed}` : ''}`), expected })];
+  }
+  const read = await readState(ctx, f.user);
+  // Refused: a read that proves nothing (no response) leaves the refusal itself to judge.
+  if (!read.state) return [pass(requirementId, c.id)];
+  return unchangedVerdicts(ctx, f.user, read, [requirementId], (problem) => ({ ...evidenceOf(c, read.observation, problem ? `${what} was refused, but ${problem}` : ''), expected }));
 }
 
 export const unsignedRequestRefused = (ctx: CheckContext, f: Fixture) => refusedAndUnchanged(ctx, f, 'AUTH-UNSIGNED', 'unsigned', 'an unsigned request');

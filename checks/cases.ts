@@ -9,7 +9,8 @@ import { withoutWaiting, type CheckContext, type IdentityInfo, type UserState } 
 export type { UserState };
 import { judge, pass, type Evidence, type Expected, type Verdict } from './verdict.ts';
 import { describeResponse, errorTypeOf, jsonOf } from './response-reading.ts';
-import { differingMembers, pollIdentity, readBackHolds, unchangedSince } from './read-back.ts';
+import { advance } from './consistency.ts';
+import { differingMembers, pollIdentity, readBackHolds, readState, unchangedVerdicts } from './read-back.ts';
 
 /** What a case proves about state besides its own requirements, by what the target did with it. */
 export const CASE_STATE_REQUIREMENTS = {
@@ -109,13 +110,17 @@ async function readBackAfterAccept(ctx: CheckContext, c: Case, state: UserState)
   // RB-READBACK already failed with evidence: later cases read once instead of polling (bounded failure cost).
   const read = await readBackHolds(ctx.failed('RB-READBACK') ? withoutWaiting(ctx) : ctx, state.instanceId, state.userId, sent);
   const verdicts: Verdict[] = [];
+  // The last read got no response: it proves nothing about read-back (SRV-AVAILABLE judges it, and a step whose
+  // requirement no answer reached is an error).
+  if (!read.ok && !read.observation.response) return verdicts;
   const wrong = differingMembers(sent, read.info);
-  verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms`), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
+  const why = read.info ? `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms` : `the read-back failed: DescribeUser answered ${describeResponse(ctx.spec, read.observation.response)}`;
+  verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, why), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
   const omitted = Object.keys(state.info).filter((k) => !(k in sent));
   for (const member of omitted) {
     verdicts.push(pass('OBS-OMITTED-MEMBERS', c.id, read.info && member in read.info ? `${member} omitted: kept` : `${member} omitted: cleared`));
   }
-  if (read.info) state.info = read.info;
+  if (read.info) advance(state, read.info);
   return verdicts;
 }
 
@@ -127,31 +132,33 @@ async function readBackAfterAccept(ctx: CheckContext, c: Case, state: UserState)
 export async function flushRejections(ctx: CheckContext, state: UserState): Promise<Verdict[]> {
   const batch = state.pending ?? [];
   if (!batch.length) return [];
+  const throttled = state.pendingThrottled === true;
   state.pending = [];
-  const before = state.info;
-  const after = await unchangedSince(ctx, state.instanceId, state.userId, before);
-  if (!after.info) return [];
-  state.info = after.info;
+  state.pendingThrottled = false;
+  const read = await readState(ctx, state);
   const named = batch.length === 1 ? batch[0]!.id : `${batch.length} rejected requests (${batch[0]!.id} … ${batch.at(-1)!.id})`;
-  return [
-    judge('NL-REJECTED-UNCHANGED', after.ok, {
-      ...evidenceOf(batch.at(-1)!, after.observation, `the identity info changed after ${named}`),
-      expected: { summary: `DescribeUser still returns ${JSON.stringify(before)}` },
-    }),
-  ];
+  // A rejected update that was throttled first: the same read shows whether a throttled attempt was applied.
+  const ids = throttled ? ['NL-REJECTED-UNCHANGED', 'THR-WRITE-UNCHANGED'] : ['NL-REJECTED-UNCHANGED'];
+  return unchangedVerdicts(ctx, state, read, ids, (problem, expected) => ({
+    ...evidenceOf(batch.at(-1)!, read.observation, problem ? `after ${named}${throttled ? ' (throttled before its rejection)' : ''}: ${problem}` : ''),
+    expected: { summary: expected },
+  }));
 }
 
-function rejectedChangedNothing(ctx: CheckContext, c: Case, state: UserState): Promise<Verdict[]> {
+function rejectedChangedNothing(ctx: CheckContext, c: Case, state: UserState, obs: Observation): Promise<Verdict[]> {
   (state.pending ??= []).push(c);
+  if (obs.throttled) state.pendingThrottled = true;
   return state.pending.length >= ctx.settings.rejectionBatch ? flushRejections(ctx, state) : Promise.resolve([]);
 }
 
 /** NL-OTHER-USERS-UNCHANGED: the second fixture user is as it was. */
 export async function otherUserUnchanged(ctx: CheckContext, c: Case, other: UserState | undefined): Promise<Verdict[]> {
   if (!other) return [];
-  const after = await unchangedSince(ctx, other.instanceId, other.userId, other.info);
-  if (!after.info) return [];
-  return [judge('NL-OTHER-USERS-UNCHANGED', after.ok, { ...evidenceOf(c, after.observation, `user ${other.userId} changed when another user was updated`), expected: { summary: `DescribeUser of the other user still returns ${JSON.stringify(other.info)}` } })];
+  const read = await readState(ctx, other);
+  return unchangedVerdicts(ctx, other, read, ['NL-OTHER-USERS-UNCHANGED'], (problem, expected) => ({
+    ...evidenceOf(c, read.observation, problem ? `after an update of another user: ${problem}` : ''),
+    expected: { summary: `${expected} (the other user)` },
+  }));
 }
 
 /** Runs one case against the fixture user and returns every verdict it gives. */
@@ -175,7 +182,7 @@ export async function runCase(ctx: CheckContext, c: Case, state: UserState, othe
     verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(ctx, c, state) : await refresh(ctx, c, state)));
     verdicts.push(...(await otherUserUnchanged(ctx, c, other)));
   } else {
-    verdicts.push(...(await rejectedChangedNothing(ctx, c, state)));
+    verdicts.push(...(await rejectedChangedNothing(ctx, c, state, obs)));
   }
   return verdicts;
 }
@@ -188,7 +195,7 @@ async function refresh(ctx: CheckContext, c: Case, state: UserState): Promise<Ve
   const sent = sentIdentity(ctx, c);
   // A target whose read-back already failed would cost the whole window here on every observed case: read once.
   const read = await pollIdentity(ctx.failed('RB-READBACK') ? withoutWaiting(ctx) : ctx, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
-  if (read.info) state.info = read.info;
+  if (read.info) advance(state, read.info);
   return [];
 }
 

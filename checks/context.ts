@@ -31,8 +31,13 @@ export interface UserState {
   instanceId: string;
   userId: string;
   info: IdentityInfo;
+  /** Versions earlier accepted updates produced, each with the time it stopped being the newest (Date.now() ms):
+   * within the read-back window a read may still show them (checks/consistency.ts). */
+  earlier?: { info: IdentityInfo; until: number }[];
   /** Rejected cases not yet followed by a read-back (settings.rejectionBatch of them are read back at once). */
   pending?: Case[];
+  /** Whether a pending case was throttled before its rejection (its read-back also judges THR-WRITE-UNCHANGED). */
+  pendingThrottled?: boolean;
 }
 
 /** A fixture set with its generators and the known state of its users. */

@@ -1,8 +1,8 @@
 // The error envelope, in layers, applied to every response of every suite: no 5xx (SRV-NO-5XX); a type is present
 // (ERR-TYPE-PRESENT); it is one the operation declares (ERR-TYPE-DECLARED); the status agrees with it
 // (ERR-STATUS-MATCHES-TYPE); the fault agrees with the status class (ERR-FAULT); the body carries a message
-// (ERR-MESSAGE); the type is in the header (ERR-HEADER-FORM); no sensitive value is echoed (SENS-NO-ECHO); a 429 is a
-// throttling type (THR-429-TYPE).
+// (ERR-MESSAGE); the type is in the header (ERR-HEADER-FORM); no sensitive value is echoed (SENS-NO-ECHO). A 429 is
+// a throttling type (THR-429-TYPE): judged on each throttled answer the run's flow control hands over.
 import type { Spec } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { text } from '../core/wire.ts';
@@ -110,13 +110,15 @@ export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeConte
 }
 
 /** The requirements every response is judged by, whichever step sent the request. */
-export const RESPONSE_REQUIREMENTS = ['SRV-AVAILABLE', 'SRV-NO-5XX', 'THR-429-TYPE', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
+export const RESPONSE_REQUIREMENTS = ['SRV-AVAILABLE', 'SRV-NO-5XX', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
 
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 
 /** Every envelope verdict one observation gives. */
 export function envelopeVerdicts(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const verdicts = [...answered(spec, obs, ctx), ...notAServerError(spec, obs, ctx), ...throttledAsDeclared(spec, obs, ctx)];
+  // A throttled answer never gets here: flow control (engine/flow-control.ts) sends it again and hands it to
+  // throttledAsDeclared alone.
+  const verdicts = [...answered(spec, obs, ctx), ...notAServerError(spec, obs, ctx)];
   if (obs.response && obs.response.statusCode >= 400) for (const layer of ERROR_LAYERS) verdicts.push(...layer(spec, obs, ctx));
   return verdicts;
 }

@@ -5,10 +5,10 @@
 import { madeUpId } from '../targets/guard/ids.ts';
 import type { Case } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
-import type { CheckContext, Fixture } from './context.ts';
+import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
-import { unchangedSince } from './read-back.ts';
+import { learnChange, readState, unchangedVerdicts } from './read-back.ts';
 import { describeResponse, errorTypeOf } from './response-reading.ts';
 
 /** A valid case that is valid for every identity management type (so that whichever instance answers, only existence is in question). */
@@ -44,9 +44,15 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: stri
   const expected = { summary: `404 with ${types.join(' or ')}`, status: [404], types };
   // No response proves nothing about existence: SRV-AVAILABLE judges it.
   if (!obs.response) return [];
+  const status = obs.response.statusCode;
+  if (status >= 200 && status < 300) {
+    // Accepted where it must be refused: what it changed of the fixture user is its own doing, named here.
+    const changed = await learnChange(ctx.failed(requirementId) ? withoutWaiting(ctx) : ctx, f.user);
+    return [judge(requirementId, false, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}${changed ? `, and the fixture user changed: ${changed}` : ''}`), expected })];
+  }
   const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}`), expected })];
-  const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
-  if (after.info) verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
+  const read = await readState(ctx, f.user);
+  verdicts.push(...unchangedVerdicts(ctx, f.user, read, ['NL-REJECTED-UNCHANGED'], (problem) => evidenceOf(c, read.observation, problem ? `after ${what}: ${problem}` : '')));
   return verdicts;
 }
 

@@ -10,6 +10,7 @@ import type { IdentityInfo } from './context.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
 import { pollIdentity } from './read-back.ts';
+import { advance, sameInfo } from './consistency.ts';
 import { describeResponse } from './response-reading.ts';
 
 const ABSENT = Symbol('absent');
@@ -33,6 +34,10 @@ interface Model {
 interface Real {
   ctx: CheckContext;
   fixture: Fixture;
+  /** What each user (by ID) was last read to hold, once settled: where the next sequence starts. */
+  known: Map<string, IdentityInfo>;
+  /** The states each user settled on before, in order. */
+  settledBefore: Map<string, IdentityInfo[]>;
 }
 
 /** A check inside a sequence failed: the requirement it breaks and what was seen. */
@@ -124,7 +129,7 @@ class RepeatLast implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => this.index < m.users.length && !!m.users[this.index]!.lastAccepted;
   async run(model: Model, real: Real) {
     const user = model.users[this.index]!;
-    const before = await settle(real.ctx, user);
+    const before = await settle(real, user);
     const obs = await sendCase(real.ctx, user.lastAccepted!);
     const problem = outcomeProblem(real.ctx, user.lastAccepted!, obs);
     if (problem) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update was not accepted: ${problem}`, obs);
@@ -139,7 +144,7 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
   constructor(readonly index: number) {}
   check = (m: Readonly<Model>) => this.index < m.users.length;
   async run(model: Model, real: Real) {
-    await settle(real.ctx, model.users[this.index]!);
+    await settle(real, model.users[this.index]!);
   }
   toString = () => `ReadBack(user ${this.index})`;
 }
@@ -147,7 +152,8 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
 const sorted = (info: IdentityInfo) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Reads a user back (polling), checks it against the model, and settles the model on what was read. */
-async function settle(ctx: CheckContext, user: ModelUser): Promise<IdentityInfo> {
+async function settle(real: Real, user: ModelUser): Promise<IdentityInfo> {
+  const { ctx } = real;
   const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
   if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeResponse(ctx.spec, read.observation.response)})`, read.observation);
   const wrong = mismatches(user, read.info);
@@ -157,6 +163,9 @@ async function settle(ctx: CheckContext, user: ModelUser): Promise<IdentityInfo>
   }
   user.members = exactly(read.info);
   user.events = [];
+  const last = real.known.get(user.userId);
+  if (last && !sameInfo(last, read.info)) real.settledBefore.get(user.userId)?.push(last);
+  real.known.set(user.userId, read.info);
   return read.info;
 }
 
@@ -179,14 +188,30 @@ export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): 
   );
   // Once a sequence violated the model, shrinking reads back without polling: bounded failure cost.
   let current = ctx;
+  // Each sequence starts from what the last one settled on. A read may come from a replica that has not seen the last
+  // sequence's updates yet (checks/consistency.ts): the start is read until it shows the known state (a violation if the window
+  // closes: then the user changed between two sequences, which no request explains).
+  const known = new Map(users.map((u) => [u.userId, u.info]));
+  const settledBefore = new Map(users.map((u) => [u.userId, [...(u.earlier ?? []).map((v) => v.info)]]));
   const setup = async () => {
     const model: Model = { users: [] };
     for (const u of users) {
-      const { info } = await current.readIdentity(u.instanceId, u.userId);
-      if (!info) throw new Error(`cannot read fixture user ${u.userId}`);
-      model.users.push({ instanceId: u.instanceId, userId: u.userId, members: exactly(info), events: [] });
+      const expected = known.get(u.userId)!;
+      const read = await pollIdentity(current, u.instanceId, u.userId, (info) => sameInfo(info, expected));
+      if (!read.info) throw new Error(`cannot read fixture user ${u.userId}`);
+      // Once a sequence failed (shrinking), the known state means nothing: a failed sequence stops half-way.
+      if (!read.ok && !violation) {
+        const back = settledBefore.get(u.userId)!.some((info) => sameInfo(info, read.info!));
+        known.set(u.userId, read.info);
+        throw new ModelViolation(
+          back ? 'RB-READBACK' : 'NL-REJECTED-UNCHANGED',
+          `user ${u.userId} read ${JSON.stringify(read.info)} at the start of a sequence, where the one before had settled on ${JSON.stringify(expected)}${back ? ': it went back to an earlier state (an accepted update was lost)' : ': a write landed between the sequences'}`,
+          read.observation,
+        );
+      }
+      model.users.push({ instanceId: u.instanceId, userId: u.userId, members: exactly(read.info), events: [] });
     }
-    return { model, real: { ctx: current, fixture } };
+    return { model, real: { ctx: current, fixture, known, settledBefore } };
   };
   let violation: ModelViolation | undefined;
   let ownError: unknown;
@@ -208,6 +233,7 @@ export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): 
   });
   const runs = Math.max(3, Math.ceil(ctx.settings.runs / 5));
   const result = await fc.check(property, { seed: ctx.settings.seed, numRuns: runs, path: ctx.settings.replayPath });
+  for (const u of users) advance(u, known.get(u.userId)!);
   if (ownError) throw ownError;
   const verdicts = STATEFUL_REQUIREMENTS.filter((id) => id !== 'NL-OTHER-USERS-UNCHANGED' || users.length > 1).map((id) => pass(id, `stateful:${sequences} sequence(s)`));
   if (!result.failed) return verdicts;

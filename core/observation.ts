@@ -16,4 +16,13 @@ export interface Observation {
   transportError?: string;
   /** The SDK's reading of the response (SDK channel only). */
   sdk?: SdkOutcome;
+  /** How many earlier attempts of this request were answered with throttling (429, 503) and sent again: flow
+   * control, never the answer to the request (engine/flow-control.ts). */
+  throttled?: number;
 }
+
+/** The HTTP status of an answer: the response's, or the status the SDK read when only its reading is kept. */
+export const statusOf = (obs: Observation): number | undefined => obs.response?.statusCode ?? (obs.sdk && !obs.sdk.ok ? obs.sdk.status : obs.sdk?.ok ? 200 : undefined);
+
+/** Whether the request got an answer at all (an HTTP response, or an SDK reading of one). */
+export const isAnswered = (obs: Observation): boolean => statusOf(obs) !== undefined;

@@ -26,6 +26,9 @@ export interface Entry {
   errors?: StepError[];
 }
 
+/** The step ID of the errors of a run the target stopped (what the plan was still to check when it did). */
+export const RUN_STOPPED = 'run';
+
 export interface StepError {
   stepId: string;
   message: string;
@@ -95,7 +98,10 @@ export class Ledger {
     const e = this.entries[id];
     if (!e) return { status: 'skip', reason: 'no check ran for it' };
     if (e.failures > 0) return { status: 'fail' };
-    if (e.errors?.length) return { status: 'error', reason: `step ${e.errors[0]!.stepId} did not finish: ${e.errors[0]!.message}` };
+    if (e.errors?.length) {
+      const first = e.errors[0]!;
+      return { status: 'error', reason: first.stepId === RUN_STOPPED ? `not checked: ${first.message}` : `step ${first.stepId} did not finish: ${first.message}` };
+    }
     if (e.cases > 0) return { status: 'pass' };
     if (e.skip) return { status: 'skip', reason: e.skip };
     if (e.notApplicable) return { status: 'n/a', reason: e.notApplicable };

@@ -12,12 +12,14 @@ import { boundaryCase, randomPhase, readBackRejections } from '../checks/phases.
 import { STATEFUL_REQUIREMENTS, modelBasedSequences } from '../checks/stateful.ts';
 import { CASE_STATE_REQUIREMENTS } from '../checks/cases.ts';
 import { LATE_WRITE_REQUIREMENTS, noLateWrites } from '../checks/late-writes.ts';
+import { THROTTLING_REQUIREMENTS } from '../checks/throttling.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import type { Case } from '../generators/index.ts';
 import { UsageError } from '../core/errors.ts';
 
-/** Requirements no step names: judged on every response of the operation, and on every answer of a fixture operation. */
-export const RESPONSE_REQUIREMENTS: readonly string[] = [...ENVELOPE_REQUIREMENTS, ...FIXTURE_REQUIREMENTS];
+/** Requirements no step names: judged on every response of the operation, on every answer of a fixture operation, and
+ * on every throttled answer. */
+export const RESPONSE_REQUIREMENTS: readonly string[] = [...ENVELOPE_REQUIREMENTS, ...FIXTURE_REQUIREMENTS, ...THROTTLING_REQUIREMENTS];
 
 export const PHASES = ['boundary', 'random', 'existence', 'precedence', 'authentication', 'hold', 'stateful'] as const;
 export type Phase = (typeof PHASES)[number];

@@ -6,6 +6,9 @@ import type { ModelInfo } from '../spec/index.ts';
 import type { Status } from '../checks/verdict.ts';
 import type { ShownEvidence, StepError } from './ledger.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
+import type { FlowStats } from './flow-control.ts';
+
+export type { FlowStats };
 
 export interface ResultFailure extends ShownEvidence {
   replay: string;
@@ -55,6 +58,9 @@ export interface Execution {
   ms: number;
   /** A run behind the safety envelope (aws, replay, the dry run): what the envelope counted. */
   envelope?: EnvelopeStats;
+  /** What the run's flow control did (engine/flow-control.ts): throttled answers sent again, per step, the rate at
+   * the end, requests without a response, operations that stopped answering. */
+  flow?: FlowStats;
 }
 
 export interface EnvelopeStats {

@@ -9,7 +9,9 @@
 // from what was planned.
 import { performance } from 'node:perf_hooks';
 import type { CheckContext, CheckSettings, Fixture, FixtureSet, UserState } from '../checks/context.ts';
-import { envelopeVerdicts } from '../checks/envelope.ts';
+import { advance } from '../checks/consistency.ts';
+import { envelopeVerdicts, throttledAsDeclared } from '../checks/envelope.ts';
+import { THROTTLING_REQUIREMENTS, throttledUpdatesChangedNothing } from '../checks/throttling.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetFault, UsageError } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
@@ -18,12 +20,13 @@ import { envSecrets } from '../core/redact.ts';
 import { createGenerators, type Generators } from '../generators/index.ts';
 import { catalogue, createValidator, defaultSpec, type Spec } from '../spec/index.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type Envelope } from '../targets/aws/index.ts';
-import { createTarget, endsRun, SendStopped, type Target } from '../targets/index.ts';
+import { createTarget, endsRun, SendStopped, targetStopped, type Target } from '../targets/index.ts';
 import type { RunEvent } from './events.ts';
 import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJournal, type RestoreNote } from './fixtures.ts';
-import { Ledger } from './ledger.ts';
+import { FlowControl, LOCAL_FLOW, SANDBOX_FLOW } from './flow-control.ts';
+import { Ledger, RUN_STOPPED } from './ledger.ts';
 import { configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
-import { holdStep, planFor, type Step } from './plan.ts';
+import { holdStep, planFor, RESPONSE_REQUIREMENTS, type Step } from './plan.ts';
 import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
 import { buildResults, type Execution, type Results } from './results.ts';
@@ -63,7 +66,8 @@ interface OpenTarget {
 export class RunBounds {
   sent = 0;
   restoring = false;
-  private readonly deadline: number;
+  /** When the time budget ends (Date.now() ms). */
+  readonly deadline: number;
 
   constructor(
     private readonly maxRequests: number | undefined,
@@ -162,7 +166,12 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         requests: () => bounds.sent,
       }
     : await openTarget(spec, config, options, poll, secrets, emit, bounds);
-  const { target, sandbox } = opened;
+  const { sandbox } = opened;
+  // Every request of the run, fixtures and restore included, goes through flow control: a throttled answer is sent
+  // again (and judged by contract B18 only), an operation that stopped answering ends the run.
+  let onThrottled: (observation: Observation) => void = () => {};
+  const flow = new FlowControl({ spec, settings: policy === 'sandbox' ? SANDBOX_FLOW : LOCAL_FLOW, deadline: bounds.deadline, onThrottled: (o) => onThrottled(o) });
+  const target = flow.wrap(opened.target);
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
   const credentials = await target.sdk.config.credentials().catch(() => undefined);
   for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
@@ -200,6 +209,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     if (!g) generatorCache.set(type, (g = envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type)));
     return g;
   };
+  onThrottled = (observation) => record(...throttledAsDeclared(spec, observation, { caseId: `throttled:${flow.stats.throttled}`, input: undefined, sensitiveValues: [], protocolLevel: true }));
   const ctx: CheckContext = {
     spec,
     catalogue: cat,
@@ -262,6 +272,8 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         await runPlan();
       } finally {
         envelope?.setContext('restore');
+        flow.step = 'restore';
+        flow.allowOneMore();
         bounds.restoring = true;
         restore = await lifecycle.restore();
         for (const n of restore) emit({ type: 'restored', userId: n.userId, restored: n.restored, note: n.note });
@@ -292,6 +304,10 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       emit({ type: 'plan', steps: total, identityManagementTypes: types });
       let index = 0;
       let stopped: SendStopped | undefined;
+      /** The requirements of the steps that did not finish because the target stopped them (throttled, unanswered). */
+      const unfinished = new Set<string>();
+      /** The step at which the run stopped. */
+      let stoppedAt: string | undefined;
       for (const { fixture, step } of ordered) {
         fixtureLabels.InstanceId = fixture.set.instanceId;
         fixtureLabels.UserId = fixture.set.userId;
@@ -299,11 +315,15 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         if (!stopped && options.signal?.aborted && !envelope) stopped = new SendStopped('interrupted', `interrupted (${abortReason()})`);
         if (stopped) {
           execution.steps.notRun++;
+          for (const id of step.requirementIds) unfinished.add(id);
           continue;
         }
         index++;
         currentStep = step.key;
+        flow.step = step.key;
         envelope?.setContext(step.key, step.requirementIds);
+        const unansweredBefore = flow.stats.unanswered;
+        const casesBefore = step.requirementIds.map((id) => ledger.entries[id]?.cases ?? 0);
         emit({ type: 'step-started', stepId: step.key, suite: step.suite, index, steps: total });
         const t0 = performance.now();
         const sentBefore = opened.requests();
@@ -318,9 +338,14 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         } catch (e) {
           if (e instanceof SendStopped && endsRun(e)) {
             stopped = e;
+            stoppedAt = step.key;
             outcome = 'ended';
             message = e.message;
-            execution.steps.notRun++;
+            if (targetStopped(e)) {
+              // The target stopped this step: what it was to check is not proven either way.
+              stepError(step.requirementIds, step.key, e);
+              execution.steps.errors++;
+            } else execution.steps.notRun++;
           } else if (e instanceof SendStopped) {
             // The envelope ended this step (a refusal, persistent throttling, a cassette miss): its requirements
             // are skipped with why; the run goes on.
@@ -344,21 +369,36 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         // later checks (and the hold) compare against what the target holds. (A step the envelope ended sent nothing
         // that was applied: refused, throttled, or not in the cassette.)
         if (outcome === 'error') await resync(fixture);
+        // A request without a response proves nothing about the case it carried: a requirement of this step that no
+        // case of it reached, because its requests were not answered, is not checked (error), never a skip.
+        const unanswered = flow.stats.unanswered - unansweredBefore;
+        if (unanswered > 0 && outcome === 'done') {
+          const unreached = step.requirementIds.filter((id, i) => (ledger.entries[id]?.cases ?? 0) === casesBefore[i]);
+          if (unreached.length) stepError(unreached, step.key, `${unanswered} request(s) of this step got no response`);
+        }
         const failures = Object.values(ledger.entries).reduce((n, e) => n + e.failures, 0) - failuresBefore;
         emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome, message, requests: opened.requests() - sentBefore, failures, elapsedMs: performance.now() - t0 });
       }
-      // The 429s the envelope absorbed are still responses: their envelope is judged (THR-429-TYPE and the rest).
-      envelope?.throttled.forEach(({ request, response }, i) =>
-        ctx.observe({ channel: 'raw', request, response }, { caseId: `throttled:${i + 1}`, input: undefined, sensitiveValues: [], protocolLevel: true }),
-      );
+      if (stopped?.kind === 'throttled') {
+        // What the throttled updates left behind, judged before the restore writes anything, as part of the step
+        // throttling stopped.
+        currentStep = stoppedAt;
+        record(...(await throttledUpdatesChangedNothing(ctx, fixtures, stopped.message).catch(() => [])));
+        currentStep = undefined;
+      }
       if (stopped) {
         execution.stopped = stopped.message;
         emit({ type: 'stopped', reason: stopped.message });
-        // Every applicable requirement that no case reached is skipped with the reason (THR-429-TYPE keeps its own).
+        // Every applicable requirement that no case reached: when the target stopped the run, what the plan was still to
+        // check (and what every response is judged by) is an error, with the reason; when the run's own bounds or an
+        // interruption stopped it, a skip with the reason. The throttling requirements keep their own (only a throttled
+        // answer reaches them).
+        const judgedOnEveryResponse = new Set(RESPONSE_REQUIREMENTS);
         for (const r of spec.requirements) {
-          if (!r.appliesTo.some((t) => types.includes(t)) || r.id === 'THR-429-TYPE') continue;
+          if (!r.appliesTo.some((t) => types.includes(t)) || r.area === 'throttling') continue;
           if ((ledger.entries[r.id]?.cases ?? 0) > 0) continue;
-          ctx.skip(r.id, `not reached: ${stopped.message}`);
+          if (!targetStopped(stopped)) ctx.skip(r.id, `not reached: ${stopped.message}`);
+          else if (unfinished.has(r.id) || judgedOnEveryResponse.has(r.id)) ledger.error([r.id].filter(wants), RUN_STOPPED, stopped.message);
         }
       }
     }
@@ -369,7 +409,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         if (!state) continue;
         try {
           const { info } = await ctx.readIdentity(state.instanceId, state.userId);
-          if (info) state.info = info;
+          if (info) advance(state, info);
           state.pending = [];
         } catch {
           // The target faults on reads too: nothing more is known.
@@ -393,6 +433,10 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   }
 
   execution.requests = opened.requests();
+  execution.flow = flow.stats;
+  for (const id of THROTTLING_REQUIREMENTS) {
+    if (wants(id)) ledger.skip(id, flow.stats.throttled ? 'no throttled answer reached it (a throttled update is judged when it is then rejected, or when throttling stops the run)' : 'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)');
+  }
   if (envelope) {
     const real = config.target === 'aws';
     execution.envelope = {

@@ -6,6 +6,7 @@ import { createValidator as compileValidator, type RequestValidator } from './va
 export { loadSpec, SpecError, DEFAULT_DOCUMENT, DEFAULT_REQUIREMENTS } from './load.ts';
 export type { Finding, Verdict, RequestValidator, RequestInput } from './validator.ts';
 export { catalogue } from './catalogue.ts';
+export { operationOfRequest } from './routes.ts';
 export type { Catalogue } from './catalogue.ts';
 export type * from './types.ts';
 

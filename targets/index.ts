@@ -26,7 +26,7 @@ export type { Observation, SdkOutcome } from '../core/observation.ts';
 export { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import { TargetConfigError } from '../core/errors.ts';
 export type { Signing } from './raw-channel.ts';
-export { SendStopped, endsRun, type StopKind } from './stop.ts';
+export { SendStopped, endsRun, targetStopped, type StopKind } from './stop.ts';
 
 export const TARGET_KINDS = ['reference', 'nock', 'module', 'endpoint', 'aws', 'replay'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];

@@ -39,11 +39,14 @@ function wireOf(request: HttpRequest): WireRequest {
 }
 
 interface Sendable {
-  middlewareStack: { add: (mw: unknown, options: { step: 'deserialize'; priority: 'low'; name: string }) => void };
+  middlewareStack: { add: (mw: unknown, options: { step: 'deserialize'; priority: 'low'; name: string }) => void; remove: (name: string) => boolean };
 }
 
+const OBSERVER = 'connectConformanceObserver';
+
 /** Sends a command and returns the wire exchange with the SDK's outcome. Transport failures are observed too; a
- * SendStopped (refused, budget, cassette...) is rethrown. */
+ * SendStopped (refused, budget, cassette...) is rethrown. The observer is taken off the command again, so that the
+ * same command can be sent again (a throttled request is resent: engine/flow-control.ts). */
 export async function observeCommand(client: ConnectClient, command: Sendable): Promise<Observation> {
   let request: WireRequest | undefined;
   let response: WireResponse | undefined;
@@ -57,7 +60,7 @@ export async function observeCommand(client: ConnectClient, command: Sendable): 
       response = { statusCode: raw.statusCode, headers: lowerCaseHeaders(raw.headers), body: raw.body as Uint8Array };
       return result;
     },
-    { step: 'deserialize', priority: 'low', name: 'connectConformanceObserver' },
+    { step: 'deserialize', priority: 'low', name: OBSERVER },
   );
   let sdk: SdkOutcome;
   let transportError: string | undefined;
@@ -70,6 +73,8 @@ export async function observeCommand(client: ConnectClient, command: Sendable): 
     const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
     if (!response) transportError = `${err.code ?? err.name ?? 'Error'}: ${err.message ?? String(e)}`;
     sdk = { ok: false, name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, fault: err.$fault };
+  } finally {
+    command.middlewareStack.remove(OBSERVER);
   }
   return { channel: 'sdk', request: request ?? { method: '', path: '', headers: {}, body: new Uint8Array() }, response, transportError, sdk };
 }

@@ -7,8 +7,10 @@ export type StopKind =
   | 'budget'
   /** The run was interrupted (SIGINT, SIGTERM): it stops, restores and reports the rest as skip. */
   | 'interrupted'
-  /** The target kept answering 429 after every retry. */
+  /** The target kept throttling (429, 503) every attempt of a request, or past the time budget: the run stops. */
   | 'throttled'
+  /** An operation of the target stopped answering (requests in a row without a response): the run stops. */
+  | 'unanswered'
   /** A replayed run asked for an exchange the cassette does not hold. */
   | 'cassette';
 
@@ -23,4 +25,8 @@ export class SendStopped extends Error {
 }
 
 /** True for the stops that end the whole run (the others end one case). */
-export const endsRun = (e: SendStopped) => e.kind === 'budget' || e.kind === 'interrupted';
+export const endsRun = (e: SendStopped) => e.kind === 'budget' || e.kind === 'interrupted' || e.kind === 'throttled' || e.kind === 'unanswered';
+
+/** True for the stops the target caused (it throttled too much, or stopped answering): what they leave unchecked is an
+ * error of the run, never a skip. */
+export const targetStopped = (e: SendStopped) => e.kind === 'throttled' || e.kind === 'unanswered';

@@ -52,7 +52,7 @@ describe('the budget and the rate', () => {
       expect(seconds).toBeGreaterThanOrEqual((server.arrivals.length - 5) / 2 - 0.5);
       expect(r.out).toMatch(/stopped early: the request budget ran out \(--max-requests 24/);
       const results = read<Results>(join(dir, 'results.json'));
-      const skipped = results.requirements.filter((x) => x.status === 'skip' && x.id !== 'THR-429-TYPE');
+      const skipped = results.requirements.filter((x) => x.status === 'skip' && x.area !== 'throttling');
       expect(skipped.length).toBeGreaterThan(10);
       for (const s of skipped) expect(s.reason, s.id).toMatch(/not reached: the request budget ran out/);
       expect(results.summary.verdict).toBe('incomplete');
@@ -109,20 +109,46 @@ describe('faults', () => {
     }
   });
 
-  it('a target that keeps throttling ends only the steps it throttles; they are skipped with the reason', { timeout: 120_000 }, async () => {
-    // Every UpdateUserIdentityInfo of one boundary case is throttled, every retry too.
+  it('a request throttled five times in a row: the run backs off and its sixth attempt is the answer; nothing ends early', { timeout: 120_000 }, async () => {
     const server: CountingServer = await startCountingServer(spec, { faults: { throttle: (n) => (n >= 30 && n <= 34 ? { retryAfter: '0' } : undefined) } });
     const dir = join(tmp, 'throttled');
     try {
       const r = await runQuietly([...sandboxFlags(server, fixtureFlags), '--seed', '7', '--rate', '25', '--report-dir', dir]);
-      const stats = read<{ requests: number; throttled: number; ended: { kind: string; requirementIds: string[] }[] }>(join(dir, 'sandbox.json'));
+      const stats = read<{ requests: number; throttled: number; ended: unknown[] }>(join(dir, 'sandbox.json'));
       expect(server.arrivals.length).toBe(stats.requests);
       expect(stats.throttled).toBe(5);
-      expect(stats.ended.map((e) => e.kind)).toEqual(['throttled']);
-      expect(r.out).toMatch(/ended early \(throttled\): the target answered 429 .* 5 times/);
+      expect(stats.ended).toEqual([]);
       const results = read<Results>(join(dir, 'results.json'));
+      expect(results.execution!.flow!.throttled).toBe(5);
+      expect(results.requirements.find((x) => x.id === 'THR-429-TYPE')!.status).toBe('pass');
       expect(results.fixtures.every((f) => f.restored)).toBe(true);
-      expect(r.code).toBe(0);
+      expect(r.code, r.out).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a target that throttles every attempt of a request: the run stops INCOMPLETE with one line saying so, never NOT CONFORMANT; fixtures restored', { timeout: 120_000 }, async () => {
+    // Six answers in a row throttled (every attempt of one request), then the restore gets through.
+    const server: CountingServer = await startCountingServer(spec, { faults: { throttle: (n) => (n >= 30 && n <= 35 ? { retryAfter: '0' } : undefined) } });
+    const before = server.service.store.snapshot();
+    const dir = join(tmp, 'throttled-out');
+    try {
+      const r = await runQuietly([...sandboxFlags(server, fixtureFlags), '--seed', '7', '--rate', '25', '--report-dir', dir]);
+      const results = read<Results>(join(dir, 'results.json'));
+      expect(results.summary.verdict, r.out).toBe('incomplete');
+      expect(results.summary.must.failed).toBe(0);
+      expect(results.execution!.stopped).toMatch(/the target throttled every one of 6 attempts/);
+      expect(r.out).toMatch(/stopped early: the target throttled every one of 6 attempts/);
+      // What the plan was still to check is an error with the reason, never a skip for lack of an answer.
+      const unchecked = results.requirements.filter((x) => x.status === 'error');
+      expect(unchecked.length).toBeGreaterThan(5);
+      for (const x of unchecked) expect(x.reason, x.id).toMatch(/throttled every one of 6 attempts/);
+      expect(results.requirements.filter((x) => x.status === 'skip' && /not reached/.test(x.reason ?? ''))).toEqual([]);
+      expect(results.requirements.find((x) => x.id === 'THR-WRITE-UNCHANGED')!.status).toBe('pass');
+      expect(results.fixtures.every((f) => f.restored)).toBe(true);
+      expectFixturesRestored(server, before);
+      expect(r.code).toBe(1);
     } finally {
       await server.close();
     }

@@ -204,7 +204,7 @@ describe('token bucket, budget, retries', () => {
 
   const ok: WireResponse = { statusCode: 200, headers: {}, body: new Uint8Array() };
   const throttled = (retryAfter?: string): WireResponse => ({ statusCode: 429, headers: retryAfter ? { 'retry-after': retryAfter } : {}, body: utf8('{"message":"Rate exceeded"}') });
-  const envelope = (max: number, reserve = 0, clock = fakeClock()) => new Envelope({ guard: guard(), budget: new Budget(max, reserve), bucket: new TokenBucket(1000, 1000, clock), clock, retries: { throttled: 2, transport: 1 } });
+  const envelope = (max: number, reserve = 0, clock = fakeClock()) => new Envelope({ guard: guard(), budget: new Budget(max, reserve), bucket: new TokenBucket(1000, 1000, clock), clock, retries: { transport: 1 } });
 
   it('the budget stops the run phase at max - reserve and lets restore use the reserve', async () => {
     const e = envelope(5, 2);
@@ -226,19 +226,16 @@ describe('token bucket, budget, retries', () => {
     expect(e.budget.sent).toBe(0);
   });
 
-  it('429s are retried after Retry-After (or a backoff), each retry a request; then the step ends', async () => {
-    const clock = fakeClock();
-    const e = envelope(10, 0, clock);
-    const answers = [throttled('2'), throttled(), ok];
+  it('a 429 is counted and handed up, never retried by the envelope (the run\'s flow control sends it again)', async () => {
+    const e = envelope(10);
+    const answers = [throttled('2'), ok];
     const r = await e.send(update(INSTANCE, FIXTURE), async () => answers.shift()!, 'https://x');
-    expect(r.statusCode).toBe(200);
-    expect(e.budget.sent).toBe(3);
-    expect(e.throttled).toHaveLength(2);
-    expect(clock.t).toBeGreaterThanOrEqual(2000);
-    await expect(e.send(update(INSTANCE, FIXTURE), async () => throttled('0'), 'https://x')).rejects.toMatchObject({ kind: 'throttled' });
-    expect(e.budget.sent).toBe(6);
+    expect(r.statusCode).toBe(429);
+    expect(e.budget.sent).toBe(1);
+    expect(e.throttled).toHaveLength(1);
     expect(retryAfterMs('3')).toBe(3000);
     expect(retryAfterMs(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+    expect(retryAfterMs('soon')).toBeUndefined();
   });
 
   it('an unanswered request is retried, except CreateUser (its answer may hide a user that now exists)', async () => {

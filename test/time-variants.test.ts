@@ -17,8 +17,13 @@ import {
   endpointEnv,
   endpointFlags,
   fullFixtures,
+  ANSWERED_UPDATES,
   LAG_MS,
   leaksUpdateLate,
+  readsFromReplicas,
+  REPLICA_LAGS_MS,
+  stopsAnsweringUpdates,
+  throttled,
   readsLagWrites,
   SOCKET_BROKEN,
   startVariantServer,
@@ -68,8 +73,9 @@ describe('the catalogue of time variants', () => {
 
 describe('broken in time, in process: caught by its requirement, within a bounded number of requests', () => {
   it.each(TIME_BROKEN.map((v) => [v.name, v] as const))('%s', { timeout: 120_000 }, async (_name, variant: Variant) => {
-    const r = await runConformance({ seed: SEED, runs: 2, readBackWindowMs: 1000, identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED', wrapHandler: variant.wrap });
-    expect(r.summary.verdict).toBe('not conformant');
+    const r = await runConformance({ seed: SEED, runs: 2, readBackWindowMs: 1000, requestTimeoutMs: 1000, identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED', wrapHandler: variant.wrap });
+    // A target that stopped answering updates cannot be restored either: that verdict comes first.
+    expect(['not conformant', 'fixtures not restored']).toContain(r.summary.verdict);
     expect(failing(r).filter((id) => variant.caughtBy!.includes(id)), `failed: ${failing(r).join(', ')}`).not.toEqual([]);
     expect(r.execution!.requests).toBeLessThan(MAX_REQUESTS);
   });
@@ -77,7 +83,7 @@ describe('broken in time, in process: caught by its requirement, within a bounde
   // What test/variants.test.ts will do once they are registered: the suite meant to catch each, no read-back window,
   // a check budget (the outcome must not depend on the clock: the late writes land a few requests on at the latest).
   it.each(TIME_BROKEN.map((v) => [v.name, v] as const))('%s: caught in its suite with the power tests\' settings', { timeout: 120_000 }, async (_name, variant: Variant) => {
-    const run = await runVariant(variant, { seed: 42, runs: 5, checkBudget: 30, readBackWindowMs: 0, suites: [variant.suite!], identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED' });
+    const run = await runVariant(variant, { seed: 42, runs: 5, checkBudget: 30, readBackWindowMs: 0, requestTimeoutMs: 1000, suites: [variant.suite!], identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED' });
     const judgement = await judgeVariant(variant, run);
     expect(judgement.ok, `${judgement.summary}\n${judgement.failures.join('\n')}`).toBe(true);
     expect(run.requests).toBeLessThan(MAX_REQUESTS);
@@ -121,6 +127,64 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(failing(res)).toEqual(expect.arrayContaining(variant.caughtBy));
     expect(res.fixtures.every((f) => f.restored), JSON.stringify(res.fixtures)).toBe(true);
     expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
+  });
+
+  it('a correct target that throttles per client (a token bucket, 429 ThrottlingException) passes: every throttled request is backed off and sent again, counted per step, fixtures as before', { timeout: 150_000 }, async () => {
+    const server = await serve({ wrap: throttled({ rate: 20, burst: 3 }), fixtures: fullFixtures() });
+    const before = server.service.store.snapshot();
+    const dir = mkdtempSync(join(tmpdir(), 'cc-throttle-'));
+    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const res = results(dir) as ReportResults & { execution: { flow: { throttled: number; throttledBySteps: Record<string, number>; rate: number } } };
+    expect(failing(res)).toEqual([]);
+    // The bucket is far below what the suite sends at first: it was throttled, slowed down, and judged nothing by it.
+    expect(res.execution.flow.throttled).toBeGreaterThan(0);
+    expect(Object.values(res.execution.flow.throttledBySteps).reduce((a, b) => a + b, 0)).toBe(res.execution.flow.throttled);
+    expect(res.execution.flow.rate).toBeLessThan(100);
+    expect(res.requirements.find((x) => x.id === 'THR-429-TYPE')!.status).toBe('pass');
+    expect(res.fixtures.every((f) => f.restored)).toBe(true);
+    expect(modelled(server.service.store.snapshot())).toEqual(modelled(before));
+    expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
+  });
+
+  it('a correct target whose reads go back in time (replicas of different lags, in turn) passes, fixtures as before', { timeout: 150_000 }, async () => {
+    const server = await serve({ wrap: readsFromReplicas(REPLICA_LAGS_MS), fixtures: fullFixtures() });
+    const before = server.service.store.snapshot();
+    const dir = mkdtempSync(join(tmpdir(), 'cc-replicas-'));
+    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(failing(results(dir))).toEqual([]);
+    expect(modelled(server.service.store.snapshot())).toEqual(modelled(before));
+  });
+
+  it('a server that stops answering updates part-way: the run stops sending them after three in a row, SRV-AVAILABLE fails, what it could not check is an error (never a skip), exit 1', { timeout: 150_000 }, async () => {
+    const server = await serve({ wrap: stopsAnsweringUpdates(ANSWERED_UPDATES), fixtures: fullFixtures() });
+    const dir = mkdtempSync(join(tmpdir(), 'cc-half-dead-'));
+    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--request-timeout', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const res = results(dir) as ReportResults & { execution: { stopped: string; flow: { stoppedOperations: { operation: string }[] } } };
+    expect(res.requirements.find((x) => x.id === 'SRV-AVAILABLE')!.status).toBe('fail');
+    expect(res.execution.stopped).toMatch(/the target stopped answering UpdateUserIdentityInfo at step \S+ \(3 requests in a row without a response/);
+    expect(res.execution.flow.stoppedOperations[0]!.operation).toBe('UpdateUserIdentityInfo');
+    expect(res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id)).toEqual([]);
+    expect(res.requirements.filter((x) => x.status === 'error').length).toBeGreaterThan(5);
+    // Three unanswered updates, then the restore's one more attempt: no more hung requests than that.
+    expect(server.arrivals()).toBeLessThan(400);
+  });
+
+  it('a server that dies mid-run (connections refused): stops after three requests in a row without a response, SRV-AVAILABLE fails, no skip, exit 1', { timeout: 150_000 }, async () => {
+    const variant = SOCKET_BROKEN.find((v) => v.name === 'dies-mid-run')!;
+    const server = await serve({ socket: variant.socket, fixtures: fullFixtures() });
+    const dir = mkdtempSync(join(tmpdir(), 'cc-dies-'));
+    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
+    const res = results(dir) as ReportResults & { execution: { stopped: string; requests: number } };
+    expect(failing(res)).toEqual(expect.arrayContaining(variant.caughtBy));
+    expect(res.execution.stopped).toMatch(/stopped answering/);
+    expect(res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id)).toEqual([]);
+    // The server died at its 60th request: a few more attempts (three in a row per operation, the restore's), no more.
+    expect(res.execution.requests).toBeLessThan(variant.socket.kind === 'dies' ? variant.socket.after + 15 : 0);
+    expect(res.fixtures.some((f) => !f.restored)).toBe(true);
   });
 
   it('a server that never answers: one line on stderr, exit 2, after at most three attempts of the first read', { timeout: 60_000 }, async () => {

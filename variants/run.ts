@@ -27,7 +27,12 @@ export interface RunOptions {
   checkBudget?: number;
   /** The same, after this many milliseconds of each fast-check run (bounds the wall clock; not deterministic). */
   checkTimeLimitMs?: number;
+  /** How long one request may take before it counts as unanswered (default VARIANT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
+
+/** In process, a variant answers in microseconds: one that has not answered in 2 s never will (a hung operation). */
+export const VARIANT_REQUEST_TIMEOUT_MS = 2_000;
 
 export interface VariantRun {
   results: Results;
@@ -61,6 +66,7 @@ export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManage
       seed: options.seed,
       runs: options.runs,
       readBackWindowMs: options.readBackWindowMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? VARIANT_REQUEST_TIMEOUT_MS,
       suites: options.suites,
       identityManagementType: options.identityManagementType ?? variant?.identityManagementType,
       wrapHandler: variant?.wrap,

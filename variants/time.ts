@@ -16,7 +16,7 @@ import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
 import type { StoredUser } from '../targets/reference/store.ts';
 import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
-import { afterUpdates, callOf, DESCRIBE, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
+import { afterUpdates, callOf, DESCRIBE, error, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
 import { broken, correct, type Variant, type Wrap } from './variant.ts';
 
 // ---------------------------------------------------------------- late writes
@@ -75,12 +75,17 @@ const CONSTRAINT_TYPES = ['InvalidParameterException', 'InvalidRequestException'
 // ---------------------------------------------------------------- correct: reads lag writes
 
 /**
- * DescribeUser answers from a replica `lagMs` behind: the identity info as it was `lagMs` ago (every change of a
- * user's identity info is kept with its time until a later one is old enough to be seen). Writes are applied at once.
+ * DescribeUser answers from replicas, in turn, each `lagsMs[i]` behind the writes: the identity info as it was that
+ * long ago (every change of a user's identity info is kept with its time until a later one is old enough for every
+ * replica to see). With one replica, reads lag and move forward; with several of different lags, a read may show an
+ * older version than the read before it (reads go back in time), until every replica has caught up. Writes are
+ * applied at once.
  */
-export function readsLagWrites(lagMs: number): Wrap {
+export function readsFromReplicas(lagsMs: readonly number[]): Wrap {
+  const oldest = Math.max(...lagsMs);
   return (handler: WireHandler, service: ReferenceService) => {
     const history = new Map<string, { at: number; info: IdentityInfo }[]>();
+    let reads = 0;
     return async (request: WireRequest): Promise<WireResponse> => {
       const call = callOf(request);
       if (!call) return handler(request);
@@ -94,8 +99,8 @@ export function readsLagWrites(lagMs: number): Wrap {
           const now = Date.now();
           const changes = history.get(key) ?? [{ at: -Infinity, info: JSON.parse(before!) as IdentityInfo }];
           changes.push({ at: now, info: structuredClone(after.IdentityInfo) });
-          // Keep the newest change old enough to be seen, and every change after it.
-          const seen = changes.findLastIndex((c) => c.at <= now - lagMs);
+          // Keep the newest change old enough for every replica to see, and every change after it.
+          const seen = changes.findLastIndex((c) => c.at <= now - oldest);
           history.set(key, changes.slice(Math.max(0, seen)));
         }
         return response;
@@ -104,11 +109,15 @@ export function readsLagWrites(lagMs: number): Wrap {
       const changes = history.get(key);
       const body = jsonOf(response);
       if (!changes || response.statusCode !== 200 || !isObject(body) || !isObject(body.User)) return response;
-      const visible = changes.findLast((c) => c.at <= Date.now() - lagMs) ?? changes[0]!;
+      const lag = lagsMs[reads++ % lagsMs.length]!;
+      const visible = changes.findLast((c) => c.at <= Date.now() - lag) ?? changes[0]!;
       return withJson(response, { ...body, User: { ...body.User, IdentityInfo: structuredClone(visible.info) } });
     };
   };
 }
+
+/** DescribeUser answers from one replica `lagMs` behind the writes (reads lag, and move forward). */
+export const readsLagWrites = (lagMs: number): Wrap => readsFromReplicas([lagMs]);
 
 /** The lag of issue 11's "correct target that lags". */
 export const LAG_MS = 200;
@@ -207,10 +216,139 @@ const everyTenthRequest500 = broken({
   },
 });
 
-export const TIME_CORRECT: Variant[] = [readsLag200];
+/** The replicas' lags of the correct target whose reads go back in time: a fresh one, the slowest, one between. */
+export const REPLICA_LAGS_MS = [0, 300, 120] as const;
+
+const staleReplicaReads = correct({
+  name: 'reads-from-stale-replicas',
+  description: `DescribeUser is served by three replicas in turn, ${REPLICA_LAGS_MS.join(', ')} ms behind the writes: after an update a read may show the new version and the next one the old (reads go back in time) until every replica has caught up (contract rule 11: within the read-back window any state accepted updates produced is legitimate).`,
+  lagsReadBack: true,
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: readsFromReplicas(REPLICA_LAGS_MS),
+});
+
+// ---------------------------------------------------------------- throttling
+
+/** A token bucket: `rate` requests a second, at most `burst` at once. */
+export interface Quota {
+  rate: number;
+  burst: number;
+}
+
+/** The quota of the correct throttling target: far below what the suite sends in process, far above a real account's. */
+export const QUOTA: Quota = { rate: 50, burst: 5 };
+
+const throttlingAnswer = (): WireResponse => error(429, 'ThrottlingException', 'Rate exceeded');
+
+/** The access key a request is signed with ('' unsigned): the client a real service throttles. */
+const clientOf = (request: WireRequest) => /Credential=([^/,\s]+)/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+
+/**
+ * A token bucket per client in front of the service: a request over it is answered 429 ThrottlingException with a JSON
+ * message and never reaches the service (nothing is written); the others go through to `inner` (the reference, or a
+ * broken variant behind the throttle).
+ */
+export const throttled =
+  (quota: Quota, inner?: Wrap): Wrap =>
+  (handler, service) => {
+    const next = inner ? inner(handler, service) : handler;
+    const buckets = new Map<string, { tokens: number; at: number }>();
+    return (request) => {
+      const now = performance.now();
+      const client = clientOf(request);
+      const b = buckets.get(client) ?? { tokens: quota.burst, at: now };
+      b.tokens = Math.min(quota.burst, b.tokens + ((now - b.at) * quota.rate) / 1000);
+      b.at = now;
+      buckets.set(client, b);
+      if (b.tokens < 1) return Promise.resolve(throttlingAnswer());
+      b.tokens -= 1;
+      return next(request);
+    };
+  };
+
+const throttlesPerClient = correct({
+  name: 'throttles-per-client',
+  description: `A correct service behind a token bucket per client (${QUOTA.rate} requests a second, burst ${QUOTA.burst}): a request over it gets 429 ThrottlingException with a JSON message and is not applied (contract rule 18: throttling is flow control; the suite backs off, slows down and sends again).`,
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: throttled(QUOTA),
+});
+
+export const TIME_CORRECT: Variant[] = [readsLag200, staleReplicaReads, throttlesPerClient];
+
+const losesAcknowledgedUpdates = broken({
+  name: 'loses-acknowledged-updates',
+  description: `A failover to a replica that never got the write: an accepted update is visible for a moment (its read-back passes), then the user goes back to what it was before, ${LATE.ms} ms later, and stays there.`,
+  caughtBy: ['RB-READBACK', 'NL-REJECTED-UNCHANGED'],
+  // The run-wide hold sees it (every user, a whole window after the last update).
+  suite: 'statefulModel',
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: withLateWrites(LATE, (late) =>
+    afterUpdates(({ response, before, user }) => {
+      if (response.statusCode === 200 && user && before) late.later(() => (user.IdentityInfo = structuredClone(before)));
+      return response;
+    }),
+  ),
+});
+
+const storesNothingBehindThrottle = broken({
+  name: 'stores-nothing-behind-a-throttle',
+  description: `stores-nothing behind a token bucket per client (${QUOTA.rate} requests a second, burst ${QUOTA.burst}): throttling must not hide that accepted updates are never stored.`,
+  caughtBy: ['RB-READBACK'],
+  suite: 'acceptance',
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: throttled(QUOTA, storesNothing.wrap),
+});
+
+/** How many updates the limiter lets through before it starts throttling updates it has already applied. */
+export const APPLIED_QUOTA = 20;
+
+const appliesThrottledUpdates = broken({
+  name: 'applies-throttled-updates',
+  description: `The rate limiter runs after the store: from the first update past the ${APPLIED_QUOTA}th that changes the user on, every update is applied and then answered 429 ThrottlingException, so the client's retries never get through and the write it was told did not happen stays.`,
+  caughtBy: ['THR-WRITE-UNCHANGED'],
+  suite: 'acceptance',
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: (handler, service) => {
+    let updates = 0;
+    let closed = false;
+    return async (request) => {
+      const call = callOf(request);
+      if (call?.operation !== UPDATE) return handler(request);
+      const before = JSON.stringify(userOf(service, call.instanceId, call.userId)?.IdentityInfo);
+      const response = await handler(request);
+      if (response.statusCode !== 200) return response;
+      const changed = JSON.stringify(userOf(service, call.instanceId, call.userId)?.IdentityInfo) !== before;
+      if (++updates > APPLIED_QUOTA && changed) closed = true;
+      return closed ? throttlingAnswer() : response;
+    };
+  },
+});
+
+/** After this many updates, the service stops answering updates (reads still work). */
+export const ANSWERED_UPDATES = 30;
+
+/**
+ * A worker pool for writes that has hung: after `answered` updates every update is read and never answered (the
+ * client's request times out); DescribeUser and the other reads are still answered.
+ */
+export const stopsAnsweringUpdates =
+  (answered: number): Wrap =>
+  (handler) => {
+    let updates = 0;
+    return (request) => (callOf(request)?.operation === UPDATE && ++updates > answered ? new Promise<WireResponse>(() => {}) : handler(request));
+  };
+
+const stopsAnsweringWrites = broken({
+  name: 'stops-answering-updates',
+  description: `A half-dead service: after ${ANSWERED_UPDATES} updates, every UpdateUserIdentityInfo hangs (never answered) while reads are still answered. The run must end fast (the operation stops being sent after a few requests in a row without a response), with SRV-AVAILABLE failing and what it could not check an error.`,
+  caughtBy: ['SRV-AVAILABLE'],
+  suite: 'validation',
+  identityManagementType: 'CONNECT_MANAGED',
+  wrap: stopsAnsweringUpdates(ANSWERED_UPDATES),
+});
 
 /** The synchronous forms of the leak and of the write on rejection are variants/broken.ts's update-written-to-whole-instance and partial-write-on-rejection. */
-export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaksUpdateToOtherUserLate, writesOnRejectionLate, everyTenthRequest500];
+export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaksUpdateToOtherUserLate, writesOnRejectionLate, everyTenthRequest500, losesAcknowledgedUpdates, storesNothingBehindThrottle, appliesThrottledUpdates, stopsAnsweringWrites];
 
 // ---------------------------------------------------------------- faults of the socket
 
@@ -218,7 +356,12 @@ export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaks
  * What a server does to the connection: reset it on every `every`-th request; reset it on the first `count` requests
  * (of DescribeUser only, with `describeUserOnly`) and answer every later one; or never answer at all.
  */
-export type SocketFault = { kind: 'reset'; every: number } | { kind: 'reset-first'; count: number; describeUserOnly?: boolean } | { kind: 'silent' };
+export type SocketFault =
+  | { kind: 'reset'; every: number }
+  | { kind: 'reset-first'; count: number; describeUserOnly?: boolean }
+  | { kind: 'silent' }
+  /** The process dies when the `after`-th request arrives: that request and every later one find no server (refused). */
+  | { kind: 'dies'; after: number };
 
 /** DescribeUser on the wire, as the kit's other variants recognise it (its body is not read: a reset comes first). */
 const isDescribeUser = (req: IncomingMessage) => callOf({ method: req.method ?? '', path: req.url ?? '', headers: {}, body: new Uint8Array() })?.operation === DESCRIBE;
@@ -235,6 +378,9 @@ export interface SocketVariant {
 
 export const RESET_EVERY = 10;
 
+/** The request at which the dying server dies (within the boundary phase of a default run). */
+export const DIES_AFTER = 60;
+
 export const SOCKET_BROKEN: SocketVariant[] = [
   {
     name: 'resets-connections',
@@ -249,6 +395,13 @@ export const SOCKET_BROKEN: SocketVariant[] = [
     caughtBy: ['SRV-AVAILABLE'],
     exitCode: 1,
     socket: { kind: 'reset-first', count: 1 },
+  },
+  {
+    name: 'dies-mid-run',
+    description: `A server that crashes part-way through the run (at its ${DIES_AFTER}th request) and never comes back: every later request is refused. The run stops sending after a few requests in a row without a response, ends with SRV-AVAILABLE failing and what it could not check an error (never a skip), and says the fixtures could not be restored.`,
+    caughtBy: ['SRV-AVAILABLE'],
+    exitCode: 1,
+    socket: { kind: 'dies', after: DIES_AFTER },
   },
   {
     name: 'never-answers',
@@ -308,6 +461,7 @@ export async function startVariantServer(spec: Spec, options: { wrap?: Wrap; soc
   const running = await startHttpServer(handler, { maxBodyBytes: 4 * 1024 * 1024 });
   const fault = options.socket;
   let matching = 0;
+  let dead = false;
   const resets = (req: IncomingMessage): boolean => {
     if (fault?.kind === 'reset') return arrivals % fault.every === 0;
     if (fault?.kind !== 'reset-first' || (fault.describeUserOnly && !isDescribeUser(req))) return false;
@@ -316,7 +470,13 @@ export async function startVariantServer(spec: Spec, options: { wrap?: Wrap; soc
   // Before the hosting's own listener: a reset request is destroyed before its body is read (it is not handled).
   running.server.prependListener('request', (req: IncomingMessage) => {
     arrivals++;
-    if (resets(req)) {
+    if (fault?.kind === 'dies' && arrivals >= fault.after && !dead) {
+      // The process dies: the listener closes (later connections are refused) and every open connection drops.
+      dead = true;
+      running.server.close();
+      running.server.closeAllConnections();
+    }
+    if (dead || resets(req)) {
       req.destroy();
       req.socket.destroy();
     }
@@ -328,7 +488,7 @@ export async function startVariantServer(spec: Spec, options: { wrap?: Wrap; soc
     arrivals: () => arrivals,
     async close() {
       running.server.closeAllConnections();
-      await running.close();
+      if (!dead) await running.close();
     },
   };
 }

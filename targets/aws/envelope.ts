@@ -1,8 +1,9 @@
 // The safety envelope every request of an aws (or replay) target passes through, from either channel, in this
 // order: interruption, the guard (refuses locally), the budget (a hard count, with a reserve kept for restore and
-// cleanup), the token bucket (one for the whole run), the send, the recorder; then 429s are retried with backoff
-// (honouring Retry-After) and counted, and a dropped connection or a time-out is retried (every retry is a request:
-// it takes a token and counts against the budget). The envelope never provokes throttling: it only slows down.
+// cleanup), the token bucket (one for the whole run), the send, the recorder; a dropped connection or a time-out is
+// retried (every retry is a request: it takes a token and counts against the budget). A throttled answer (429) is
+// counted and handed up: the run's flow control (engine/flow-control.ts) backs off, slows down and sends it again, as
+// on every target. The envelope never provokes throttling: its bucket is the ceiling of the run's rate.
 import type { Guard } from '../guard/guard.ts';
 import { SendStopped } from '../stop.ts';
 import { text, type WireRequest, type WireResponse } from '../../core/wire.ts';
@@ -44,17 +45,15 @@ export class Budget {
 }
 
 export interface RetryPolicy {
-  /** Retries of a 429 (default 4). */
-  throttled: number;
   /** Retries of a request that got no response: connection dropped or refused, time-out (default 2). */
   transport: number;
   /** First backoff, doubled on each retry (default 500 ms). */
   backoffMs: number;
-  /** Longest single wait, whatever Retry-After says (default 20 s). */
+  /** Longest single wait (default 20 s). */
   maxWaitMs: number;
 }
 
-export const DEFAULT_RETRIES: RetryPolicy = { throttled: 4, transport: 2, backoffMs: 500, maxWaitMs: 20_000 };
+export const DEFAULT_RETRIES: RetryPolicy = { transport: 2, backoffMs: 500, maxWaitMs: 20_000 };
 
 export interface EnvelopeOptions {
   guard: Guard;
@@ -87,7 +86,7 @@ export class Envelope {
   readonly retries: RetryPolicy;
   readonly recorder?: Recorder;
   private readonly clock: Clock;
-  /** 429s seen (each retried or, after the last retry, ending its case). */
+  /** 429s that went through (the run's flow control sends each again, or stops). */
   readonly throttled: { request: WireRequest; response: WireResponse }[] = [];
   /** Retries after a request got no response. */
   transportRetries = 0;
@@ -162,15 +161,7 @@ export class Envelope {
         throw e;
       }
       this.recorder?.record(scope, request, response);
-      if (response.statusCode === 429) {
-        this.throttled.push({ request, response });
-        if (attempt < this.retries.throttled) {
-          const wait = retryAfterMs(response.headers['retry-after']) ?? this.backoff(attempt);
-          await this.clock.sleep(Math.min(wait, this.retries.maxWaitMs));
-          continue;
-        }
-        throw new SendStopped('throttled', `the target answered 429 to ${request.method} ${request.path.slice(0, 120)} ${attempt + 1} times`);
-      }
+      if (response.statusCode === 429) this.throttled.push({ request, response });
       if (operation === 'CreateUser' && response.statusCode >= 200 && response.statusCode < 300) this.learnCreated(response);
       return response;
     }

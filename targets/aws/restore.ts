@@ -49,9 +49,11 @@ export async function restoreSnapshot(spec: Spec, target: Sender, s: { instanceI
         const obs = await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: s.instanceId, UserId: s.userId, IdentityInfo: writable }));
         if (!obs.sdk?.ok) why = `UpdateUserIdentityInfo failed (${describe(obs)})`;
       } catch (e) {
-        // A handler that answers with something that is not a response may still have stored the update: read back.
-        if (!(e instanceof TargetFault)) throw e;
-        why = e.message;
+        // A handler that answers with something that is not a response, or a write the target throttled or stopped
+        // answering, may still have stored the update (or the user may never have changed): read back.
+        if (e instanceof TargetFault) why = e.message;
+        else if (e instanceof SendStopped && (e.kind === 'throttled' || e.kind === 'unanswered')) why = e.message;
+        else throw e;
       }
       const holds = (info: Record<string, string> | undefined) => !!info && Object.keys(writable).every((k) => info[k] === writable[k]);
       const polled = await pollUntil(options.poll ?? DEFAULT_POLL, () => (options.read ? options.read(s.instanceId, s.userId) : read(target, s.instanceId, s.userId)), holds);

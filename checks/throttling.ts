@@ -1,0 +1,33 @@
+// Throttling (contract B18): a throttled answer is flow control, sent again by the run (engine/flow-control.ts), and
+// judged only by what the contract says of it: a 429 carries a throttling error type (THR-429-TYPE, SHOULD: judged on
+// every 429, checks/envelope.ts throttledAsDeclared), and a throttled update changes nothing (THR-WRITE-UNCHANGED,
+// MUST: judged by the read that follows a throttled update that was then rejected, checks/cases.ts flushRejections,
+// and here, when the target throttled so much that the run stopped, by a read of every fixture user before the
+// restore).
+import type { CheckContext, Fixture } from './context.ts';
+import { readState, unchangedVerdicts } from './read-back.ts';
+import type { Verdict } from './verdict.ts';
+
+export const THROTTLING_REQUIREMENTS = ['THR-429-TYPE', 'THR-WRITE-UNCHANGED'] as const;
+
+/** THR-WRITE-UNCHANGED once the run stopped on throttling: every fixture user still shows a state accepted updates produced. */
+export async function throttledUpdatesChangedNothing(ctx: CheckContext, fixtures: Fixture[], stop: string): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const f of fixtures) {
+    for (const user of [f.user, f.other]) {
+      if (!user) continue;
+      const read = await readState(ctx, user);
+      verdicts.push(
+        ...unchangedVerdicts(ctx, user, read, ['THR-WRITE-UNCHANGED'], (problem, expected) => ({
+          caseId: 'throttled:stop',
+          input: undefined,
+          observation: read.observation,
+          expected: { summary: expected },
+          problem: problem ? `after the run stopped (${stop}): ${problem}: a throttled update was applied` : '',
+          identityManagementType: f.set.identityManagementType,
+        })),
+      );
+    }
+  }
+  return verdicts;
+}
