@@ -3,12 +3,13 @@
 // results.json, index.html and junit.xml.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { applyBaseline, plainGate, readBaseline } from '../reports/baseline.ts';
+import { readBaseline } from '../reports/baseline.ts';
 import { compareRuns, renderCompare } from '../reports/compare.ts';
-import { mergeResults } from '../reports/merge.ts';
+import { mergeResults, shardsBaseline } from '../reports/merge.ts';
 import { readResults } from '../reports/read.ts';
 import { envSecrets } from '../reports/sanitize.ts';
 import { scoreText } from '../engine/summary.ts';
+import { judged, verdictLine } from '../reports/verdict.ts';
 import { writeReports } from '../reports/write.ts';
 import { parseFlags, UsageError, writableDir } from './usage.ts';
 
@@ -16,13 +17,16 @@ export const COMPARE_HELP = `Usage: connect-conformance compare A/results.json B
        connect-conformance compare --merge SHARD1/results.json SHARD2/results.json ... [--out DIR] [--baseline FILE]
 
 Without --merge: writes DIR/index.html (default DIR: reports/compare), a column per results.json and a row per
-requirement; a requirement that fails after passing in the previous run of the same target (same kind and
-endpoint, in startedAt order) is marked newly failing, and one that passes after failing, newly passing. Exit 0.
+requirement, each column headed by its run's verdict; a requirement that fails after passing in the previous run of
+the same target (same kind and endpoint, in startedAt order) is marked newly failing, and one that passes after
+failing, newly passing. Exit 0 (it shows, it does not judge).
 
 With --merge: joins the results of the shards of one run (run --shard i/n; same seed and target, every shard
 given once) into DIR/results.json, DIR/index.html and DIR/junit.xml (default DIR: reports/out). Per requirement a
-failure wins, then a pass, then skip and n/a; cases and failures add up. Exit 0 when every MUST passed (with
---baseline FILE: when the baseline's gate passed), 1 when not, 2 for bad input.`;
+failure wins, then a pass, then skip and n/a; cases and failures add up. The merged run is judged like a run:
+against --baseline FILE, or else the baseline the shards were judged against (when they all were, against the
+same one). Exit 0 when the verdict is CONFORMANT (with a baseline: "CONFORMANT with N expected failures"), 1 when
+it is not, 2 for bad input.`;
 
 function resultsPath(arg: string): string {
   try {
@@ -61,17 +65,17 @@ export async function compare(args: string[]): Promise<number> {
 
   if (values.merge) {
     const merged = mergeResults(list);
-    const view = values.baseline ? applyBaseline(merged, readBaseline(values.baseline, merged.requirements.map((r) => r.id)), new Date()) : undefined;
+    const baseline = values.baseline ? { ...readBaseline(values.baseline, merged.requirements.map((r) => r.id)), today: new Date() } : shardsBaseline(list);
+    const final = judged(merged, baseline ?? null);
     const out = writableDir('--out', resolve(values.out ?? 'reports/out'));
-    const written = writeReports(out, merged, { baseline: view });
-    const gate = view?.gate ?? plainGate(merged);
-    const unrestored = merged.fixtures.filter((f) => !f.restored);
-    const { must, should } = merged.summary;
-    console.log(`connect-conformance compare --merge: ${list.length} results joined; ${merged.summary.verdict.toUpperCase()}: MUST ${scoreText(must)}, SHOULD ${scoreText(should)}`);
+    const written = writeReports(out, final);
+    const { must, should } = final.summary;
+    console.log(`connect-conformance compare --merge: ${list.length} results joined; MUST ${scoreText(must)}, SHOULD ${scoreText(should)}${final.baseline ? `; baseline ${final.baseline.file}${values.baseline ? '' : ' (the one the shards were judged against)'}` : ''}`);
     console.log(`wrote ${written.results}, ${written.html} and ${written.junit}`);
-    for (const r of gate.reasons) console.log(`  ${r}`);
-    for (const n of unrestored) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}`);
-    return gate.passed && unrestored.length === 0 ? 0 : 1;
+    console.log(verdictLine(final));
+    for (const r of final.summary.reasons) console.log(`  ${r}`);
+    for (const n of final.fixtures.filter((f) => !f.restored)) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}`);
+    return final.summary.passed ? 0 : 1;
   }
 
   if (values.baseline) throw new UsageError('connect-conformance compare: --baseline goes with --merge only');
@@ -88,6 +92,7 @@ export async function compare(args: string[]): Promise<number> {
   const failing = comparison.changes.filter((c) => c.change === 'newly-failing').length;
   const passing = comparison.changes.length - failing;
   console.log(`connect-conformance compare: ${list.length} runs, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`);
+  comparison.columns.forEach((c, i) => console.log(`  ${i + 1}. ${c.label}: ${c.results.summary.headline}`));
   for (const c of comparison.changes) console.log(`  ${c.change === 'newly-failing' ? 'newly failing' : 'newly passing'} ${c.id} in ${comparison.columns[c.column]!.label} (after ${comparison.columns[c.previous]!.label})`);
   return 0;
 }

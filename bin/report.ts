@@ -1,9 +1,12 @@
 // `connect-conformance report DIR/results.json`: renders index.html and junit.xml again from a results.json alone
-// (after an upgrade of the tool, or to apply a baseline to an old run). It never fails for the run's outcome.
+// (after an upgrade of the tool, or to apply a baseline to an old run), and prints the verdict they state: the one
+// the run stated (with the baseline it was judged against), or with --baseline the verdict against that baseline.
+// It never fails for the run's outcome.
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { applyBaseline, readBaseline } from '../reports/baseline.ts';
+import { readBaseline } from '../reports/baseline.ts';
 import { readResults } from '../reports/read.ts';
+import { judged, verdictLine } from '../reports/verdict.ts';
 import { writeReports } from '../reports/write.ts';
 import { parseFlags, UsageError, writableDir } from './usage.ts';
 
@@ -11,8 +14,9 @@ export const REPORT_HELP = `Usage: connect-conformance report DIR/results.json [
 
 Renders DIR/index.html (the HTML report) and DIR/junit.xml again from a results.json alone.
   --out DIR          where the reports go (default: the folder of results.json); results.json is copied there
-  --baseline FILE    show each listed requirement's baseline state (expected failure, stale, expired)
-Exit 0 when the reports were written, 2 for a missing or malformed file.`;
+  --baseline FILE    judge the run against this baseline (default: the one it was judged against, if any) and
+                     show each listed requirement's state (expected failure, stale, expired, not run)
+Prints the verdict the reports state. Exit 0 when the reports were written, 2 for a missing or malformed file.`;
 
 /** DIR or DIR/results.json → the results.json path. */
 function resultsPath(arg: string): string {
@@ -32,11 +36,12 @@ export async function report(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`connect-conformance report: give one results.json (got ${positionals.length}; see --help)`);
   const file = resultsPath(positionals[0]!);
-  const results = readResults(file);
-  const baseline = values.baseline ? applyBaseline(results, readBaseline(values.baseline, results.requirements.map((r) => r.id)), new Date()) : undefined;
+  const read = readResults(file);
+  const results = values.baseline ? judged(read, { ...readBaseline(values.baseline, read.requirements.map((r) => r.id)), today: new Date() }) : read;
   const out = values.out ? writableDir('--out', resolve(values.out)) : resolve(dirname(file));
-  const written = writeReports(out, results, { baseline });
-  console.log(`connect-conformance report: ${results.summary.verdict}; wrote ${written.html} and ${written.junit}`);
-  if (baseline) console.log(`baseline ${values.baseline}: gate ${baseline.gate.passed ? 'passed' : 'failed'}${baseline.gate.reasons.map((r) => `\n  ${r}`).join('')}`);
+  const written = writeReports(out, results);
+  console.log(`connect-conformance report: wrote ${written.html} and ${written.junit}${results.baseline ? ` (baseline ${results.baseline.file}, judged on ${results.baseline.today})` : ''}`);
+  console.log(verdictLine(results));
+  for (const r of results.summary.reasons) console.log(`  ${r}`);
   return 0;
 }

@@ -2,15 +2,15 @@
 // the reports, and the exit code: 0 when the verdict (with the baseline, when given) passes, 1 when it does not
 // (not conformant, incomplete, nothing checked, a fixture not restored), 2 for a usage or configuration error.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { isSandbox } from '../engine/options.ts';
 import { runConformance } from '../engine/run.ts';
 import type { Results } from '../engine/results.ts';
-import { applyBaseline, plainGate, readBaseline, updateBaselineFile, type BaselineView, type Gate } from '../reports/baseline.ts';
-import { writeReports } from '../reports/write.ts';
-import { defaultSpec, type Spec } from '../spec/index.ts';
+import { readBaseline } from '../reports/baseline.ts';
+import { defaultSpec } from '../spec/index.ts';
 import { progress, progressMode } from './progress.ts';
-import { printSummary } from './run-output.ts';
+import { concludeRun } from './run-output.ts';
+import { writableDir } from './usage.ts';
 import { runConfig, TARGET_HELP } from './run-config.ts';
 import { dryRun, printSandboxSummary, printUndo, SANDBOX_HELP } from './sandbox.ts';
 
@@ -30,19 +30,12 @@ Run:
   --quiet                     no progress output (on a terminal a live line; otherwise a line per step)
 CI:
   --baseline FILE             expected failures of this target (id, reason, link, expires); a listed failure does
-                              not fail the run, a listed requirement that passes (stale) or an expired entry does
-  --update-baseline           write the current failures to the --baseline file
+                              not fail the run, a listed requirement that passes (stale) or an expired entry does;
+                              it lists failures only: errors, INCOMPLETE, NOTHING CHECKED, FIXTURES NOT RESTORED
+                              still fail the run
+  --update-baseline           write the current failures to the --baseline file (its folders are created)
   --shard i/n                 check only the i-th of n slices of the catalogue (join with compare --merge)
 ${SANDBOX_HELP}`;
-
-/** The gate of a run: the baseline's, when one is given; else the verdict itself. */
-export function gateOf(spec: Spec, results: Results, baseline: { file?: string; update: boolean; data?: ReturnType<typeof readBaseline> }): { gate: Gate; view?: BaselineView } {
-  if (!baseline.file) return { gate: plainGate(results) };
-  const base = baseline.update ? updateBaselineFile(baseline.file, results, spec.requirements.map((r) => r.id)) : baseline.data!;
-  if (baseline.update) console.log(`baseline written: ${baseline.file}`);
-  const view = applyBaseline(results, base, new Date());
-  return { gate: view.gate, view };
-}
 
 export async function run(args: string[]): Promise<number> {
   const spec = await defaultSpec();
@@ -55,6 +48,8 @@ export async function run(args: string[]): Promise<number> {
   if (request.dryRun) return dryRun(spec, config);
   // Read the baseline before anything is sent: a malformed file is a usage error.
   const baselineData = request.baseline && !request.updateBaseline ? readBaseline(request.baseline, spec.requirements.map((r) => r.id)) : undefined;
+  // The folder --update-baseline writes into is created now: one that cannot be is a usage error before the run.
+  if (request.baseline && request.updateBaseline) writableDir('--baseline', dirname(resolve(request.baseline)));
 
   const shown = progress(progressMode(request.quiet));
   const abort = new AbortController();
@@ -89,14 +84,12 @@ export async function run(args: string[]): Promise<number> {
     process.off('SIGTERM', onTerm);
   }
 
-  const { gate, view } = gateOf(spec, results, { file: request.baseline, update: request.updateBaseline, data: baselineData });
-  const written = writeReports(reportDir, results, { baseline: view });
+  const { code } = concludeRun(spec, results, reportDir, { file: request.baseline, update: request.updateBaseline, data: baselineData });
   if (results.execution?.envelope) writeFileSync(join(reportDir, 'sandbox.json'), `${JSON.stringify(sandboxStats(results), null, 1)}\n`);
-  printSummary(results, written.html, view);
   if (results.execution?.envelope) printSandboxSummary(results, config);
   const unrestored = results.fixtures.filter((n) => !n.restored);
   for (const n of unrestored) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}${config.target === 'aws' ? ` (connect-conformance cleanup --report-dir ${reportDir} tries again)` : ''}`);
-  return gate.passed ? 0 : 1;
+  return code;
 }
 
 /** DIR/sandbox.json: what the safety envelope counted. */

@@ -1,6 +1,7 @@
 // The shape of results.json: every requirement of the catalogue with its status, cases and failures (with evidence
-// and a replay command), the target, the spec's model version, the seed, how the run went and the summary. Every
-// report (HTML, JUnit, compare, baselines) is rendered from this alone.
+// and a replay command), the target, the spec's model version, the seed, how the run went, the baseline the run was
+// judged against (if any) and the summary with the verdict. Every report (HTML, JUnit, compare, baselines) is
+// rendered from this alone. reports/results-schema.ts is its JSON Schema: the writer and every reader check it.
 import type { PollSchedule } from '../core/poll.ts';
 import type { ModelInfo } from '../spec/index.ts';
 import type { Status } from '../checks/verdict.ts';
@@ -39,7 +40,48 @@ export interface LevelSummary {
   notApplicable: number;
 }
 
-export type Verdict = 'conformant' | 'not conformant' | 'incomplete' | 'nothing checked' | 'fixtures not restored';
+/**
+ * The verdict of a run, gated by its baseline when one was applied: the exit code is 0 exactly when it is
+ * `conformant`. `baseline out of date`: nothing failed that the baseline does not list, but a listed requirement
+ * passes now (stale) or an entry has expired.
+ */
+export type Verdict = 'conformant' | 'not conformant' | 'incomplete' | 'nothing checked' | 'fixtures not restored' | 'baseline out of date';
+
+/** The version of results.json's shape (reports/results-schema.ts); 1 is every file written before it was recorded. */
+export const RESULTS_SCHEMA_VERSION = 2;
+
+/** One entry of a baseline file: a requirement expected to fail, and why. */
+export interface BaselineEntry {
+  id: string;
+  reason: string;
+  link?: string;
+  /** YYYY-MM-DD: the last day (UTC) on which the entry holds. */
+  expires?: string;
+}
+
+/**
+ * A listed requirement against a run: expected-failure (listed and failing), stale (listed and passing), expired
+ * (listed, not passing, past its expiry date), not-run (listed, but the run did not judge it: skip, n/a, error).
+ */
+export type BaselineState = 'expected-failure' | 'stale' | 'expired' | 'not-run';
+
+export interface BaselineMark {
+  state: BaselineState;
+  entry: BaselineEntry;
+  /** One sentence for the reports. */
+  note: string;
+  /** Stale and expired entries fail the run. */
+  failsGate: boolean;
+}
+
+/** The baseline a run was judged against: its file, the day expiry dates were judged on, and each listed requirement's mark. */
+export interface BaselineView {
+  file: string;
+  /** YYYY-MM-DD (UTC). */
+  today: string;
+  /** Per listed requirement ID, in the file's order. */
+  marks: Record<string, BaselineMark>;
+}
 
 /** How the run went: its settings for waiting, what it sent, the steps of its plan and how each ended. */
 export interface Execution {
@@ -80,6 +122,8 @@ export interface EnvelopeStats {
 }
 
 export interface Results {
+  /** RESULTS_SCHEMA_VERSION. */
+  schemaVersion?: number;
   tool: { name: string; version: string; commit?: string; sdk: string };
   target: { kind: string; endpoint: string; region: string; identityManagementTypes: string[] };
   spec: { model: ModelInfo; document: string; operation: string };
@@ -88,7 +132,16 @@ export interface Results {
   startedAt: string;
   finishedAt: string;
   summary: {
+    /** The verdict, with the baseline when one was applied (engine/summary.ts summarize: the one place it is computed). */
     verdict: Verdict;
+    /** The verdict as every report states it: "CONFORMANT", "CONFORMANT with 4 expected failures", "INCOMPLETE", ... */
+    headline: string;
+    /** Whether the run passes: true exactly when the verdict is `conformant` (the exit code is 0 exactly then). */
+    passed: boolean;
+    /** Why it does not pass, one line each (empty when it passes). */
+    reasons: string[];
+    /** Failing requirements the baseline lists (they do not fail the run). */
+    expectedFailures: number;
     must: LevelSummary;
     should: LevelSummary;
     observe: LevelSummary;
@@ -102,4 +155,6 @@ export interface Results {
   /** `i/n` when the run was one shard of several (`compare --merge` joins them). */
   shard?: string;
   execution?: Execution;
+  /** The baseline the verdict was judged against (run --baseline, report --baseline, compare --merge --baseline). */
+  baseline?: BaselineView;
 }

@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { Spec } from '../spec/index.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
 import type { Ledger, ShownEvidence } from './ledger.ts';
-import type { Execution, RequirementResult, Results } from './results-types.ts';
+import { RESULTS_SCHEMA_VERSION, type Execution, type RequirementResult, type Results } from './results-types.ts';
 import { summarize } from './summary.ts';
 
-export type { Execution, LevelSummary, RequirementResult, ResultFailure, Results, Verdict } from './results-types.ts';
+export type { BaselineEntry, BaselineMark, BaselineState, BaselineView, Execution, LevelSummary, RequirementResult, ResultFailure, Results, Verdict } from './results-types.ts';
+export { RESULTS_SCHEMA_VERSION } from './results-types.ts';
 export type { Status } from '../checks/verdict.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +63,7 @@ export function buildResults(input: ResultsInput): Results {
   });
 
   return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: input.tool,
     target: input.target,
     spec: { model: input.spec.model, document: relative(ROOT, input.spec.files.document), operation: input.spec.operation.name },
@@ -69,7 +71,7 @@ export function buildResults(input: ResultsInput): Results {
     runs: input.runs,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
-    summary: summarize(requirements, { fixturesRestored: input.restore.every((n) => n.restored), stopped: input.execution?.stopped }),
+    summary: summarize(requirements, { fixtures: input.restore, stopped: input.execution?.stopped }),
     requirements,
     fixtures: input.restore,
     ...(input.shard ? { shard: input.shard.text } : {}),

@@ -6,52 +6,24 @@
 //     expires: 2026-12-31                     # optional: the last day the entry holds (UTC)
 //
 // Against a run, each listed requirement is in one state: expected-failure (listed and failing: the run is not
-// failed for it), stale (listed and now passing: fails the gate, so the baseline shrinks as targets improve),
-// expired (listed, failing, and the expiry date has passed: fails the gate), or not-run (listed, but the run
-// skipped it or it does not apply: proves nothing either way). An unlisted MUST failure fails the gate as it
-// does without a baseline.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// failed for it), stale (listed and now passing: fails the run, so the baseline shrinks as targets improve),
+// expired (listed, not passing, and the expiry date has passed: fails the run), or not-run (listed, but the run
+// did not judge it: skip, n/a, error; proves nothing either way). The verdict with these marks is computed where
+// every verdict is (engine/summary.ts summarize, through reports/verdict.ts judged): an unlisted MUST failure fails
+// the run as it does without a baseline, and a baseline never excuses what is not a failure (a requirement not
+// checked, a run that stopped early or checked nothing, a fixture not restored).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node } from 'yaml';
 import { UsageError } from '../core/errors.ts';
-import type { RequirementResult, Results } from '../engine/results.ts';
+import type { BaselineEntry, BaselineMark, BaselineState, BaselineView, RequirementResult, Results } from '../engine/results.ts';
 
-export interface BaselineEntry {
-  id: string;
-  reason: string;
-  link?: string;
-  /** YYYY-MM-DD: the last day (UTC) on which the entry holds. */
-  expires?: string;
-}
+export type { BaselineEntry, BaselineMark, BaselineState, BaselineView };
 
 export interface Baseline {
   /** The file it was read from (for messages); '' for one built in memory. */
   file: string;
   entries: BaselineEntry[];
-}
-
-export type BaselineState = 'expected-failure' | 'stale' | 'expired' | 'not-run';
-
-export interface BaselineMark {
-  state: BaselineState;
-  entry: BaselineEntry;
-  /** One sentence for the reports. */
-  note: string;
-  failsGate: boolean;
-}
-
-export interface Gate {
-  passed: boolean;
-  /** Why it failed, one line each (empty when it passed). */
-  reasons: string[];
-}
-
-export interface BaselineView {
-  file: string;
-  /** The day (UTC, YYYY-MM-DD) the expiry dates were judged on. */
-  today: string;
-  /** Per listed requirement ID. */
-  marks: Record<string, BaselineMark>;
-  gate: Gate;
 }
 
 const KEYS = ['id', 'reason', 'link', 'expires'];
@@ -120,36 +92,11 @@ export function readBaseline(file: string, known?: Iterable<string>): Baseline {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/**
- * What fails a run whatever a baseline says: a step that did not finish (its requirements are `error`), a run that
- * stopped before its plan was done, a run that checked no MUST, a fixture user not restored. A baseline lists
- * expected failures of requirements; it never excuses a run that did not judge them.
- */
-export function runProblems(results: Results): string[] {
-  const reasons: string[] = [];
-  for (const r of results.requirements) if (r.status === 'error') reasons.push(`${r.level} ${r.id} was not checked: ${r.reason ?? 'a step did not finish'}`);
-  if (results.summary.stopped) reasons.push(`the run stopped before its plan was done: ${results.summary.stopped}`);
-  const { must } = results.summary;
-  if (must.passed + must.failed === 0) reasons.push('no MUST requirement was checked');
-  for (const f of results.fixtures) if (!f.restored) reasons.push(`fixture user ${f.userId} was not restored: ${f.note ?? ''}`);
-  return reasons;
-}
-
-/** The gate of a run without a baseline: the verdict is CONFORMANT. */
-export function plainGate(results: Results): Gate {
-  const reasons = [
-    ...results.requirements.filter((r) => r.level === 'MUST' && r.status === 'fail').map((r) => `MUST ${r.id} fails: ${r.failures[0]?.problem ?? 'see the report'}`),
-    ...runProblems(results),
-  ];
-  return { passed: reasons.length === 0, reasons };
-}
-
-/** Judges a run against a baseline: each listed requirement's state, and whether the run passes the gate. */
-export function applyBaseline(results: Results, baseline: Baseline, today: Date): BaselineView {
+/** Each listed requirement's state against a run (judged() computes the verdict with them). */
+export function applyBaseline(results: Pick<Results, 'requirements'>, baseline: Baseline, today: Date): BaselineView {
   const byId = new Map<string, RequirementResult>(results.requirements.map((r) => [r.id, r]));
   const file = baseline.file || 'the baseline';
   const marks: Record<string, BaselineMark> = {};
-  const reasons: string[] = [];
   const now = day(today);
   for (const entry of baseline.entries) {
     const r = byId.get(entry.id);
@@ -163,17 +110,18 @@ export function applyBaseline(results: Results, baseline: Baseline, today: Date)
     } else if (r.status === 'fail') {
       mark = { state: 'expected-failure', entry, failsGate: false, note: `expected failure${entry.expires ? ` until ${entry.expires}` : ''}: ${entry.reason}` };
     } else {
-      mark = { state: 'not-run', entry, failsGate: false, note: `listed, but the run did not check it (${r.status}${r.reason ? `: ${r.reason}` : ''})` };
+      mark = { state: 'not-run', entry, failsGate: false, note: `listed, but the run did not judge it (${r.status}${r.reason ? `: ${r.reason}` : ''})` };
     }
     marks[entry.id] = mark;
-    if (mark.failsGate) reasons.push(`${mark.state === 'stale' ? 'stale baseline' : 'expired baseline entry'}: ${r.level} ${r.id} ${mark.note}`);
   }
-  for (const r of results.requirements) {
-    if (r.level === 'MUST' && r.status === 'fail' && !marks[r.id]) reasons.push(`MUST ${r.id} fails and is not in ${file}: ${r.failures[0]?.problem ?? 'see the report'}`);
-  }
-  reasons.push(...runProblems(results));
-  return { file: baseline.file, today: now, marks, gate: { passed: reasons.length === 0, reasons } };
+  return { file: baseline.file, today: now, marks };
 }
+
+/** The baseline a view was made from: its file and its entries, in order. */
+export const baselineOfView = (view: BaselineView): Baseline => ({ file: view.file, entries: Object.values(view.marks).map((m) => m.entry) });
+
+/** A view's day (YYYY-MM-DD) as the Date applyBaseline takes. */
+export const dayOf = (today: string): Date => new Date(`${today}T00:00:00Z`);
 
 const oneLine = (s: string, max = 200) => {
   const t = s.replace(/\s+/g, ' ').trim();
@@ -183,8 +131,8 @@ const oneLine = (s: string, max = 200) => {
 /**
  * The baseline file content for --update-baseline: every MUST and SHOULD requirement that fails now. Entries of
  * `previous` that still fail keep their reason, link and expiry; new ones get "failing since DAY: first problem".
- * Entries of `previous` for requirements this run did not check (skip, n/a: another shard, --only) are kept as
- * they are; entries for requirements that pass now are dropped.
+ * Entries of `previous` for requirements this run did not judge (skip, n/a: another shard, --only; error: a step
+ * did not finish) are kept as they are; entries for requirements that pass now are dropped.
  */
 export function baselineFrom(results: Results, previous?: Baseline): string {
   const kept = new Map((previous?.entries ?? []).map((e) => [e.id, e]));
@@ -194,24 +142,31 @@ export function baselineFrom(results: Results, previous?: Baseline): string {
     if (r.status === 'fail' && (r.level === 'MUST' || r.level === 'SHOULD')) {
       return [old ?? { id: r.id, reason: `failing since ${since}: ${oneLine(r.failures[0]?.problem ?? `${r.failureCount} failing case(s)`)}` }];
     }
-    return old && (r.status === 'skip' || r.status === 'n/a') ? [old] : [];
+    return old && (r.status === 'skip' || r.status === 'n/a' || r.status === 'error') ? [old] : [];
   });
   const header = [
     'connect-conformance baseline: the expected failures of one target (docs/reports.md).',
     `Written by --update-baseline from a run against ${results.target.kind} ${results.target.endpoint} (seed ${results.seed}, ${results.startedAt}).`,
     'Each entry: id, reason, link (optional URL), expires (optional YYYY-MM-DD). A listed requirement that passes',
-    'again fails the run (stale baseline), and so does an entry past its expiry date.',
+    'again fails the run (stale baseline), and so does an entry past its expiry date. A baseline lists failures only:',
+    'a requirement not checked (error), a run that stopped early or checked nothing, a fixture not restored still fail.',
   ].map((l) => `# ${oneLine(l, 400)}`);
   return `${header.join('\n')}\n${entries.length ? stringify(entries, { lineWidth: 0 }) : '[]\n'}`;
 }
 
 /**
- * --update-baseline: writes `file` from the run (keeping what a previous version of it said, see baselineFrom) and
- * returns the new baseline. `known`: the catalogue's requirement IDs, to check the previous file against.
+ * --update-baseline: writes `file` from the run (keeping what a previous version of it said, see baselineFrom),
+ * creating its folder and the folders above it, and returns the new baseline. `known`: the catalogue's requirement
+ * IDs, to check the previous file against. A file that cannot be written is a UsageError naming it.
  */
 export function updateBaselineFile(file: string, results: Results, known?: Iterable<string>): Baseline {
   const previous = existsSync(file) ? readBaseline(file, known) : undefined;
   const text = baselineFrom(results, previous);
-  writeFileSync(file, text);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageError(`baseline ${file}: cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   return parseBaseline(text, file);
 }

@@ -7,6 +7,7 @@ import { esc, page, slug } from './page.ts';
 import type { Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
 import { scoreText } from '../engine/summary.ts';
+import { judged } from './verdict.ts';
 
 export type Change = 'newly-failing' | 'newly-passing';
 
@@ -56,7 +57,8 @@ export const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`
 
 /** The data of the comparison: columns in the order given, rows in catalogue order. */
 export function compareRuns(inputs: CompareInput[]): Comparison {
-  const columns: Column[] = inputs.map((i) => ({ label: i.label, results: i.results, target: targetKey(i.results), ...(i.href ? { href: i.href } : {}) }));
+  // Each column states its run's verdict as the run's own reports do (with the baseline it was judged against).
+  const columns: Column[] = inputs.map((i) => ({ label: i.label, results: judged(i.results), target: targetKey(i.results), ...(i.href ? { href: i.href } : {}) }));
   const byTarget = new Map<string, number[]>();
   columns.forEach((c, i) => byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), i]));
   for (const idx of byTarget.values()) {
@@ -153,7 +155,7 @@ export function renderCompare(comparison: Comparison, extra: { secrets?: readonl
     .map((c, i) => {
       const r = c.results;
       const prev = c.previous !== undefined ? `after column ${c.previous + 1}` : '';
-      return `<th scope="col" data-column="${i}"><div class="colhead">${i + 1}. ${c.href ? `<a href="${esc(c.href)}">${esc(c.label)}</a>` : esc(c.label)}</div><div class="colmeta">${esc(r.target.kind)} · ${esc(r.target.endpoint)}<br>${esc(r.target.identityManagementTypes.join(', '))}<br>${esc(r.startedAt)}${prev ? `<br>${esc(prev)}` : ''}</div><div class="${r.summary.verdict === 'conformant' ? 'v-ok' : 'v-bad'}">${esc(r.summary.verdict)}</div><div class="colmeta">MUST ${esc(scoreText(r.summary.must))}; SHOULD ${esc(scoreText(r.summary.should))}</div></th>`;
+      return `<th scope="col" data-column="${i}"><div class="colhead">${i + 1}. ${c.href ? `<a href="${esc(c.href)}">${esc(c.label)}</a>` : esc(c.label)}</div><div class="colmeta">${esc(r.target.kind)} · ${esc(r.target.endpoint)}<br>${esc(r.target.identityManagementTypes.join(', '))}<br>${esc(r.startedAt)}${prev ? `<br>${esc(prev)}` : ''}</div><div class="${r.summary.passed ? 'v-ok' : 'v-bad'} verdict" data-verdict="${esc(r.summary.verdict)}">${esc(r.summary.headline)}</div><div class="colmeta">MUST ${esc(scoreText(r.summary.must))}; SHOULD ${esc(scoreText(r.summary.should))}</div></th>`;
     })
     .join('');
   const areas: string[] = [];

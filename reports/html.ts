@@ -8,19 +8,20 @@ import { inputText, originText, requestText, responseText } from './evidence.ts'
 import { esc, page, slug } from './page.ts';
 import type { LevelSummary, RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
-import { verdictShown } from './verdict.ts';
+import { judged, type BaselineInput } from './verdict.ts';
 import { strengthOk, strengthVerdict, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
 
 export interface ReportExtra {
-  baseline?: BaselineView;
+  /** The baseline to judge the run against (default: the one the results were judged against before, if any). */
+  baseline?: BaselineInput;
   strength?: Strength;
   /** Secret values to scrub from every string (defence in depth; results.json is redacted already). */
   secrets?: readonly string[];
 }
 
-/** Results as a report reads them: a shard field, and the baseline view a run with --baseline recorded. */
-export type ReportResults = Results & { shard?: string; baseline?: BaselineView };
+/** Results as a report reads them (the shard and the baseline are members of Results). */
+export type ReportResults = Results;
 
 // Control and invisible characters in evidence are shown as \uXXXX, so that an input's bytes can be told apart.
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
@@ -59,26 +60,25 @@ function levelTile(name: string, s: LevelSummary, observe = false): string {
   return `<div class="tile${!observe && (s.failed || s.errors) ? ' tile-fail' : ''}"><div class="tile-name">${esc(name)}</div><div class="tile-main">${esc(main)}${observe ? '' : ' passed'}</div><div class="muted">${esc(parts.join(' · '))}</div></div>`;
 }
 
-function header(r: ReportResults, extra: ReportExtra): string {
+function header(r: ReportResults): string {
   const { summary } = r;
-  const shown = verdictShown(r, extra.baseline ?? r.baseline);
-  const ok = shown.ok;
+  const ok = summary.passed;
   const errors = r.requirements.filter((q) => q.status === 'error');
   const score = summary.score === null ? 'no MUST requirement ran' : `${(summary.score * 100).toFixed(1)}%`;
-  const gate = extra.baseline?.gate;
+  const view = r.baseline;
   const unrestored = r.fixtures.filter((f) => !f.restored);
   return `<header class="top">
 <div class="verdict ${ok ? 'v-ok' : 'v-bad'}" id="verdict">
-  <div class="verdict-word">${esc(shown.word)}</div>
+  <div class="verdict-word">${esc(summary.headline)}</div>
   <div class="score" id="score"><b>${esc(score)}</b> conformance score: MUST ${esc(`${summary.must.passed}/${summary.must.passed + summary.must.failed}`)} passed</div>
   <div class="muted">${esc(plural(r.requirements.filter((q) => q.status === 'fail').length, 'requirement'))} failing of ${esc(r.requirements.length)}${errors.length ? `; ${esc(plural(errors.length, 'requirement'))} not checked (a step did not finish)` : ''}${summary.stopped ? `; stopped early: ${esc(summary.stopped)}` : ''}</div>
-  ${shown.reasons.length ? `<ul class="reasons" id="verdict-reasons">${shown.reasons.slice(0, 8).map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
+  ${summary.reasons.length ? `<ul class="reasons" id="verdict-reasons">${summary.reasons.slice(0, 8).map((x) => `<li>${esc(x)}</li>`).join('')}${summary.reasons.length > 8 ? `<li class="muted">and ${esc(summary.reasons.length - 8)} more</li>` : ''}</ul>` : ''}
 </div>
 <div class="tiles">
 ${levelTile('MUST', summary.must)}
 ${levelTile('SHOULD', summary.should)}
 ${levelTile('OBSERVE', summary.observe, true)}
-${gate ? `<div class="tile ${gate.passed ? 'tile-ok' : 'tile-fail'}" id="gate"><div class="tile-name">CI gate with baseline</div><div class="tile-main">${gate.passed ? 'passed' : 'failed'}</div><div class="muted">${esc(baselineCounts(extra.baseline!))}</div></div>` : ''}
+${view ? `<div class="tile ${ok ? 'tile-ok' : 'tile-fail'}" id="gate"><div class="tile-name">CI gate with baseline</div><div class="tile-main">${ok ? 'passed' : 'failed'}</div><div class="muted">${esc(baselineCounts(view))}</div></div>` : ''}
 </div>
 </header>
 ${unrestored.length ? `<p class="warn" id="unrestored">${esc(plural(unrestored.length, 'fixture user was', 'fixture users were'))} NOT restored: ${unrestored.map((u) => `<code>${esc(u.userId)}</code>${u.note ? ` (${esc(u.note)})` : ''}`).join(', ')}</p>` : ''}`;
@@ -116,8 +116,9 @@ function baselineSection(view: BaselineView, results: ReportResults): string {
     })
     .join('\n');
   return `<section id="baseline"><h2>Baseline <span class="muted">${esc(view.file)} · judged on ${esc(view.today)}</span></h2>
-<p class="${view.gate.passed ? 'ok' : 'warn'}">CI gate ${view.gate.passed ? 'passed' : 'failed'}${view.gate.reasons.length ? ':' : '.'}</p>
-${view.gate.reasons.length ? `<ul class="reasons">${view.gate.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
+<p class="${results.summary.passed ? 'ok' : 'warn'}">CI gate ${results.summary.passed ? 'passed' : 'failed'}: ${esc(results.summary.headline)}${results.summary.reasons.length ? ':' : '.'}</p>
+${results.summary.reasons.length ? `<ul class="reasons">${results.summary.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
+<p class="muted">A baseline lists failures only: a requirement that was not checked, a run that stopped early or checked nothing, and a fixture not restored fail the run whatever it lists.</p>
 ${rows ? `<div class="scroll"><table class="plain"><thead><tr><th>Requirement</th><th>State</th><th>Status now</th><th>Reason</th><th>Expires</th></tr></thead><tbody>${rows}</tbody></table></div>` : '<p class="muted">The baseline lists no requirement.</p>'}
 </section>`;
 }
@@ -371,13 +372,12 @@ const SCRIPT = `(function () {
 
 /** The HTML report of one run. */
 export function renderHtml(results: Results, extra: ReportExtra = {}): string {
-  const r = redactResults(results as ReportResults, extra.secrets ?? []);
-  const view = extra.baseline ?? r.baseline;
-  extra = { ...extra, baseline: view };
-  const title = `connect-conformance: ${r.summary.verdict.toUpperCase()} — ${r.target.kind} ${r.target.endpoint}`;
+  const r = redactResults(judged(results, extra.baseline), extra.secrets ?? []);
+  const view = r.baseline;
+  const title = `connect-conformance: ${r.summary.headline} — ${r.target.kind} ${r.target.endpoint}`;
   const body = `<main>
 <h1>${esc(r.spec.operation)} conformance report <span class="muted">${esc(r.target.kind)} · ${esc(r.target.endpoint)}</span></h1>
-${header(r, extra)}
+${header(r)}
 ${meta(r)}
 ${view ? baselineSection(view, r) : ''}
 ${extra.strength ? strengthSection(extra.strength) : ''}

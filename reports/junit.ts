@@ -2,22 +2,23 @@
 // "ID title"; a failing MUST or SHOULD is a <failure> carrying its evidence (problem, expected, input, request and
 // response, replay); skip and n/a are <skipped> with the reason in system-out; OBSERVE requirements never fail
 // (what they saw is in system-out). With a baseline, an expected failure is <skipped> (it does not fail the
-// gate), and a stale or expired entry is a <failure>. XML is written by junit-report-builder (xmlbuilder), never
-// by hand.
+// gate), and a stale or expired entry is a <failure>. One more testcase, "verdict: HEADLINE" in the suite "run",
+// states the run's verdict (reports/verdict.ts judged): it fails exactly when the exit code is not 0, with the
+// reasons. XML is written by junit-report-builder (xmlbuilder), never by hand.
 import junitModule, { type Builder, type TestSuite } from 'junit-report-builder';
-import type { BaselineView } from './baseline.ts';
 import { failureBlock } from './evidence.ts';
 import type { RequirementResult, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
-import { verdictShown } from './verdict.ts';
-import { runProblems } from './baseline.ts';
+import { judged, type BaselineInput } from './verdict.ts';
+import type { BaselineView } from '../engine/results.ts';
 
 // The package's types declare `export default builder`, its CommonJS entry sets `module.exports = builder`: under
 // Node's ESM loader the default import is the builder itself.
 const junit = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as unknown as Builder;
 
 export interface JunitExtra {
-  baseline?: BaselineView;
+  /** The baseline to judge the run against (default: the one the results were judged against before, if any). */
+  baseline?: BaselineInput;
   secrets?: readonly string[];
 }
 
@@ -63,8 +64,8 @@ function caseOf(suite: TestSuite, r: RequirementResult, view?: BaselineView): vo
 
 /** The JUnit XML of one run: a testsuite per area, a testcase per requirement. */
 export function renderJunit(results: Results, extra: JunitExtra = {}): string {
-  const r = redactResults(results as Results & { baseline?: BaselineView }, extra.secrets ?? []);
-  const view = extra.baseline ?? r.baseline;
+  const r = redactResults(judged(results, extra.baseline), extra.secrets ?? []);
+  const view = r.baseline;
   const builder = junit.newBuilder().name(`connect-conformance ${r.spec.operation} against ${r.target.kind} ${r.target.endpoint}`);
   const areas: string[] = [];
   for (const q of r.requirements) if (!areas.includes(q.area)) areas.push(q.area);
@@ -81,12 +82,11 @@ export function renderJunit(results: Results, extra: JunitExtra = {}): string {
       .property('suite', `${r.tool.name} ${r.tool.version}${r.tool.commit ? ` ${r.tool.commit}` : ''}`);
     for (const q of r.requirements.filter((x) => x.area === area)) caseOf(suite, q, view);
   }
-  // The run as a whole: its verdict is a testcase of its own, failing whenever the exit code is not 0 for a reason
-  // no requirement's testcase carries (a fixture not restored, a run that stopped early or checked nothing).
-  const shown = verdictShown(r, view);
-  const run = builder.testSuite().name('run').property('verdict', shown.word);
-  const tc = run.testCase().className('run').name(`verdict: ${shown.word}`);
-  const runReasons = runProblems(r);
-  if (runReasons.length) tc.failure(oneLine(runReasons[0]!), 'run').stacktrace(cdataSafe(runReasons.join('\n')));
+  // The run as a whole: its verdict is a testcase of its own, failing exactly when the exit code is not 0.
+  const { summary } = r;
+  const run = builder.testSuite().name('run').property('verdict', summary.verdict).property('headline', summary.headline);
+  if (view) run.property('baseline', view.file || '(in memory)');
+  const tc = run.testCase().className('run').name(`verdict: ${summary.headline}`);
+  if (!summary.passed) tc.failure(oneLine(summary.reasons[0] ?? summary.headline), summary.verdict).stacktrace(cdataSafe(summary.reasons.join('\n')));
   return `${builder.build()}\n`;
 }

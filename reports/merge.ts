@@ -1,15 +1,17 @@
 // Sharding: `run --shard i/n` checks a part of the catalogue in each CI job, and `compare --merge` joins the
 // shards' results.json into one. Per requirement, a failure wins, then a pass, then a skip for a reason of its own,
 // then n/a, and last the skip a shard writes for a requirement another shard checks; cases and failures add up,
-// and the summary is computed again from the merged requirements.
+// and the summary is computed again from the merged requirements. Shards judged against one baseline (the same
+// file and entries) give the merged run that baseline (shardsBaseline); `compare --merge --baseline FILE` another.
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../core/errors.ts';
 import { MAX_FAILURES_KEPT } from '../engine/ledger.ts';
 import type { RequirementResult, Results } from '../engine/results.ts';
+import { baselineOfView, dayOf, type Baseline } from './baseline.ts';
 import { summarize } from '../engine/summary.ts';
 
 /** Results that may come from one shard of a run. */
-export type ShardResults = Results & { shard?: string };
+export type ShardResults = Results;
 
 export interface Shard {
   /** 1-based. */
@@ -100,13 +102,33 @@ export function mergeResults(list: ShardResults[]): Results {
   for (const r of list) for (const q of r.requirements) byId.set(q.id, [...(byId.get(q.id) ?? []), q]);
   const requirements = list[0]!.requirements.map((q) => mergeRequirement(byId.get(q.id)!));
   const times = (key: 'startedAt' | 'finishedAt') => list.map((r) => r[key]).sort();
-  const { shard: _shard, baseline: _baseline, ...first } = list[0]! as ShardResults & { baseline?: unknown };
+  const { shard: _shard, baseline: _baseline, ...first } = list[0]!;
   return {
     ...first,
     startedAt: times('startedAt')[0]!,
     finishedAt: times('finishedAt').at(-1)!,
-    summary: summarize(requirements, { fixturesRestored: list.every((r) => r.fixtures.every((f) => f.restored)), stopped: list.map((r) => r.summary.stopped).find((s) => s) }),
+    summary: summarize(requirements, { fixtures: list.flatMap((r) => r.fixtures), stopped: list.map((r) => r.summary.stopped).find((s) => s) }),
     requirements,
     fixtures: list.flatMap((r) => r.fixtures),
   };
+}
+
+/**
+ * The baseline the shards were judged against, to judge the merged run against: undefined when none was; the
+ * shards' common baseline (its entries, judged on the latest day a shard was judged) when every shard was judged
+ * against the same file and entries; a UsageError when some were and some were not, or their baselines differ.
+ */
+export function shardsBaseline(list: readonly ShardResults[]): (Baseline & { today: Date }) | undefined {
+  const views = list.map((r) => r.baseline);
+  if (views.every((v) => v === undefined)) return undefined;
+  const first = views.find((v) => v !== undefined)!;
+  const base = baselineOfView(first);
+  const differs = views.findIndex((v) => v === undefined || !isDeepStrictEqual(baselineOfView(v), base));
+  if (differs >= 0) {
+    throw new UsageError(
+      `compare --merge: the results were judged against different baselines (${views.map((v) => (v ? v.file || 'one in memory' : 'none')).join(', ')}); give the baseline to judge the merged run against with --baseline FILE`,
+    );
+  }
+  const today = views.map((v) => v!.today).sort().at(-1)!;
+  return { ...base, today: dayOf(today) };
 }

@@ -1,24 +1,31 @@
-// The verdict as every report states it (console, HTML, JUnit), so that they always agree with the exit code: the
-// run's verdict, or with a baseline "CONFORMANT with N expected failures" when the gate passes, or what fails it.
-import type { Results } from '../engine/results.ts';
-import { plainGate, type BaselineView } from './baseline.ts';
+// One verdict everywhere. Every front end — the run's console and exit code, results.json, index.html, junit.xml,
+// `report`, `compare` and `compare --merge` — states the verdict of `judged(results)`: the summary computed again
+// (engine/summary.ts summarize, the one place a verdict is computed) from the run's facts — the requirements'
+// statuses, the fixtures, whether the run stopped early — and the baseline, when one is applied. The facts are
+// never changed: a baseline marks requirements, it does not change their status.
+import { RESULTS_SCHEMA_VERSION, type BaselineView, type Results } from '../engine/results.ts';
+import { summarize, verdictReason } from '../engine/summary.ts';
+import { applyBaseline, baselineOfView, dayOf, type Baseline } from './baseline.ts';
 
-export interface VerdictShown {
-  /** CONFORMANT, NOT CONFORMANT, INCOMPLETE, NOTHING CHECKED, FIXTURES NOT RESTORED, or CONFORMANT with N expected failures. */
-  word: string;
-  /** Whether the run passes: the exit code is 0 exactly when this is true. */
-  ok: boolean;
-  /** Why it does not pass, one line each. */
-  reasons: string[];
+/** A baseline to judge against: a file's entries with the day to judge expiry dates on, or a view made earlier. */
+export type BaselineInput = (Baseline & { today: Date }) | BaselineView;
+
+const isView = (b: BaselineInput): b is BaselineView => 'marks' in b;
+
+/**
+ * The results with their summary (the verdict) computed again from their facts and `baseline`; without one, the
+ * baseline the results were judged against before (results.baseline: its entries judged again on the day it was
+ * applied), if any; with `null`, none. Idempotent: judged(judged(r)) states what judged(r) states.
+ */
+export function judged(results: Results, baseline?: BaselineInput | null): Results {
+  const input = baseline === undefined ? results.baseline : (baseline ?? undefined);
+  const view = input ? applyBaseline(results, isView(input) ? baselineOfView(input) : input, isView(input) ? dayOf(input.today) : input.today) : undefined;
+  const { baseline: _old, schemaVersion: _version, ...facts } = results;
+  const summary = summarize(results.requirements, { fixtures: results.fixtures, stopped: results.summary.stopped, baseline: view });
+  return { schemaVersion: RESULTS_SCHEMA_VERSION, ...facts, summary, ...(view ? { baseline: view } : {}) };
 }
 
-export function verdictShown(results: Pick<Results, 'summary' | 'requirements' | 'fixtures'>, view?: BaselineView): VerdictShown {
-  const verdict = results.summary.verdict.toUpperCase();
-  if (!view) {
-    const gate = plainGate(results as Results);
-    return { word: verdict, ok: gate.passed, reasons: gate.reasons };
-  }
-  const expected = Object.values(view.marks).filter((m) => m.state === 'expected-failure').length;
-  if (view.gate.passed) return { word: expected ? `CONFORMANT with ${expected} expected failure${expected > 1 ? 's' : ''}` : verdict, ok: true, reasons: [] };
-  return { word: verdict === 'CONFORMANT' || verdict === 'NOT CONFORMANT' ? `${verdict}; the baseline gate fails` : verdict, ok: false, reasons: view.gate.reasons };
+/** The verdict line every command prints: "HEADLINE: why". */
+export function verdictLine(results: Results): string {
+  return `${results.summary.headline}: ${verdictReason(results.summary, results.fixtures)}`;
 }

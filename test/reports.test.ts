@@ -18,6 +18,7 @@ import { mergeResults, parseShard, shardSkipReason, inShard } from '../reports/m
 import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactText } from '../reports/sanitize.ts';
 import { summarize } from '../engine/summary.ts';
+import { judged } from '../reports/verdict.ts';
 import { writeReports } from '../reports/write.ts';
 import { parseDocument } from 'yaml';
 
@@ -233,16 +234,23 @@ describe('JUnit XML', () => {
     const root = parseXml(xml);
     expect(root.name).toBe('testsuites');
     const cases = all(root, 'testcase');
-    // One per requirement, and the run's verdict (it fails for what no requirement carries: fixtures, early stops).
+    // One per requirement, and the run's verdict (it fails exactly when the exit code is not 0, with the reasons).
     expect(cases).toHaveLength(r.requirements.length + 1);
-    expect(cases.find((c) => c.attrs.classname === 'run')?.attrs.name).toBe('verdict: NOT CONFORMANT');
+    const verdict = cases.find((c) => c.attrs.classname === 'run')!;
+    expect(verdict.attrs.name).toBe('verdict: NOT CONFORMANT');
+    expect(child(verdict, 'failure')!.attrs.type).toBe('not conformant');
+    expect(child(verdict, 'failure')!.text).toContain('MUST EX-UNKNOWN-USER fails');
     for (const q of r.requirements) {
       const t = cases.find((c) => c.attrs.name === `${q.id} ${q.title}`);
       expect(t, q.id).toBeDefined();
       expect(t!.attrs.classname).toBe(q.area);
     }
     expect(root.attrs.tests).toBe(String(r.requirements.length + 1));
-    expect(root.attrs.failures).toBe(String(FAILING_IDS.length));
+    expect(root.attrs.failures).toBe(String(FAILING_IDS.length + 1));
+    // a conformant run: no failure anywhere, the verdict testcase passes
+    const ok = parseXml(renderJunit(passing()));
+    expect(ok.attrs.failures).toBe('0');
+    expect(all(ok, 'testcase').find((c) => c.attrs.classname === 'run')!.attrs.name).toBe('verdict: CONFORMANT');
   });
 
   it('fails exactly the failing MUST/SHOULD requirements, with evidence; skips skip and n/a with the reason; OBSERVE never fails', () => {
@@ -329,11 +337,14 @@ describe('baselines and the gate', () => {
     const r = failing();
     const all4: Baseline = { file, entries: FAILING_IDS.map((id) => ({ id, reason: 'known' })) };
     const view = applyBaseline(r, all4, today);
-    expect(view.gate).toEqual({ passed: true, reasons: [] });
     for (const id of FAILING_IDS) expect(view.marks[id]!.state).toBe('expected-failure');
-    const three = applyBaseline(r, { file, entries: all4.entries.slice(1) }, today);
-    expect(three.gate.passed).toBe(false);
-    expect(three.gate.reasons).toEqual([expect.stringMatching(/^MUST EX-UNKNOWN-INSTANCE fails and is not in ci\/baseline\.yaml/)]);
+    expect(judged(r, view).summary).toMatchObject({ verdict: 'conformant', headline: 'CONFORMANT with 4 expected failures', passed: true, reasons: [], expectedFailures: 4 });
+    // the facts stay as they were: four MUST failures
+    expect(judged(r, view).summary.must.failed).toBe(4);
+    expect(judged(r, view).requirements).toEqual(r.requirements);
+    const three = judged(r, { ...all4, entries: all4.entries.slice(1), today });
+    expect(three.summary).toMatchObject({ verdict: 'not conformant', headline: 'NOT CONFORMANT', passed: false, expectedFailures: 3 });
+    expect(three.summary.reasons).toEqual([expect.stringMatching(/^MUST EX-UNKNOWN-INSTANCE fails and is not in ci\/baseline\.yaml/)]);
   });
 
   it('a listed requirement that passes now is stale and fails the gate; so does an expired entry; a skipped one is not-run', () => {
@@ -351,10 +362,16 @@ describe('baselines and the gate', () => {
     expect(view.marks['IN-BODY-JSON']!.state).toBe('stale');
     expect(view.marks['EX-UNKNOWN-INSTANCE']!.state).toBe('expired');
     expect(view.marks['AUTH-UNSIGNED']!.state).toBe('not-run');
-    expect(view.gate.passed).toBe(false);
-    expect(view.gate.reasons).toHaveLength(2);
-    expect(view.gate.reasons.join('\n')).toMatch(/stale baseline: MUST IN-BODY-JSON/);
-    expect(view.gate.reasons.join('\n')).toMatch(/expired baseline entry: MUST EX-UNKNOWN-INSTANCE .*expired on 2026-11-30/);
+    const { summary } = judged(r, view);
+    // an expired entry excuses nothing: its MUST failure makes the run NOT CONFORMANT again
+    expect(summary).toMatchObject({ verdict: 'not conformant', passed: false });
+    expect(summary.reasons).toHaveLength(2);
+    expect(summary.reasons.join('\n')).toMatch(/stale baseline: MUST IN-BODY-JSON/);
+    expect(summary.reasons.join('\n')).toMatch(/expired baseline entry: MUST EX-UNKNOWN-INSTANCE .*expired on 2026-11-30/);
+    // with the expired entry renewed, only the stale one is left: BASELINE OUT OF DATE
+    const renewed = judged(r, { ...b, entries: b.entries.map((e) => ({ ...e, expires: undefined })), today });
+    expect(renewed.summary).toMatchObject({ verdict: 'baseline out of date', headline: 'BASELINE OUT OF DATE', passed: false });
+    expect(renewed.summary.reasons).toEqual([expect.stringMatching(/^stale baseline: MUST IN-BODY-JSON listed as an expected failure but passes now/)]);
     // the last day of an entry still holds
     expect(applyBaseline(r, b, new Date('2026-11-30T23:59:59Z')).marks['EX-UNKNOWN-INSTANCE']!.state).toBe('expected-failure');
 
@@ -381,7 +398,7 @@ describe('baselines and the gate', () => {
     const e = b.entries.find((x) => x.id === 'EX-UNKNOWN-USER')!;
     expect(e.reason).toBe(`failing since ${r.startedAt.slice(0, 10)}: ${req(r, 'EX-UNKNOWN-USER').failures[0]!.problem}`);
     expect(text).not.toMatch(/TODO|FIXME|<reason>|\?\?\?/);
-    expect(applyBaseline(r, b, today).gate.passed).toBe(true);
+    expect(judged(r, { ...b, today }).summary.passed).toBe(true);
     const previous: Baseline = { file: 'old.yaml', entries: [{ id: 'EX-UNKNOWN-USER', reason: 'tracked upstream', link: 'https://example.org/1', expires: '2027-06-30' }, { id: 'IN-BODY-JSON', reason: 'fixed since' }] };
     const again = parseBaseline(baselineFrom(r, previous), 'new.yaml', ids());
     expect(again.entries.find((x) => x.id === 'EX-UNKNOWN-USER')).toEqual(previous.entries[0]);
@@ -557,7 +574,7 @@ describe('the report and compare commands, and writeReports', () => {
     const broken = failing();
     delete (broken.requirements.find((q) => q.status === 'fail')!.failures[0] as Partial<ResultFailure>).replay;
     writeFileSync(join(dir, 'broken.json'), JSON.stringify(broken));
-    await expect(report([join(dir, 'broken.json')])).rejects.toThrow(/failures\[0\] \(EX-UNKNOWN-INSTANCE\) lacks caseId, problem or replay/);
+    await expect(report([join(dir, 'broken.json')])).rejects.toThrow(/: not a results\.json of connect-conformance: requirements\[\d+\] \(EX-UNKNOWN-INSTANCE\)\.failures\[0\]: "replay" is missing$/);
     for (const p of [report([join(dir, 'nope.json')]), report(['--what'])]) {
       const e = await p.catch((x: Error) => x);
       expect(e).toBeInstanceOf(UsageError);
