@@ -9,7 +9,7 @@ import type { CheckContext, Fixture } from './context.ts';
 import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
 import { unchangedSince } from './read-back.ts';
-import { describeResponse, errorTypeOf } from './response-reading.ts';
+import { answerOf, describeObservation } from './answer.ts';
 
 /** A valid case that is valid for every identity management type (so that whichever instance answers, only existence is in question). */
 export function universallyValidCase(ctx: CheckContext, f: Fixture): Case {
@@ -39,12 +39,13 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: stri
   const obs: Observation = await sendCase(ctx, c);
   ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
   const types = notFoundTypes(ctx);
-  const type = obs.response ? errorTypeOf(ctx.spec, obs.response)?.type : undefined;
-  const ok = obs.response?.statusCode === 404 && !!type && types.includes(type);
+  const a = answerOf(ctx.spec, obs);
+  // An SDK outcome without a status (answer.ts) is judged on its error type.
+  const ok = !!a && a.error && (a.status === undefined || a.status === 404) && !!a.type && types.includes(a.type);
   const expected = { summary: `404 with ${types.join(' or ')}`, status: [404], types };
   // No response proves nothing about existence: SRV-AVAILABLE judges it.
-  if (!obs.response) return [];
-  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}`), expected })];
+  if (!a) return [];
+  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}`), expected })];
   const after = await unchangedSince(ctx, f.user.instanceId, f.user.userId, f.user.info);
   if (after.info) verdicts.push(judge('NL-REJECTED-UNCHANGED', after.ok, evidenceOf(c, after.observation, `the fixture user changed after ${what}`)));
   return verdicts;
@@ -85,7 +86,7 @@ export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): 
     if (c.labels.UserId === f.set.userId) continue;
     const obs = await sendCase(ctx, c);
     ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
-    if (!obs.response) continue;
+    if (!answerOf(ctx.spec, obs)) continue;
     const problem = outcomeProblem(ctx, c, obs);
     verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
   }

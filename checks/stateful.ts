@@ -10,7 +10,7 @@ import type { IdentityInfo } from './context.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
 import { pollIdentity } from './read-back.ts';
-import { describeResponse } from './response-reading.ts';
+import { answerOf, describeObservation } from './answer.ts';
 
 const ABSENT = Symbol('absent');
 type Possible = Set<string | typeof ABSENT>;
@@ -95,8 +95,7 @@ class UpdateValid implements fc.AsyncCommand<Model, Real> {
     const problem = outcomeProblem(real.ctx, c, obs);
     if (problem) throw new ModelViolation('OK-ACCEPT-VALID', problem, obs);
     // A case the contract only observes (names omitted) may be refused: then it is a rejection, not an update.
-    const status = obs.response?.statusCode ?? 0;
-    if (c.expected.outcome === 'observed' && (status < 200 || status >= 300)) model.users[this.index]!.events.push({ kind: 'rejected' });
+    if (c.expected.outcome === 'observed' && !answerOf(real.ctx.spec, obs)?.succeeded) model.users[this.index]!.events.push({ kind: 'rejected' });
     else applyAccepted(model, this.index, c);
   }
   toString = () => `UpdateValid(user ${this.index}, ${JSON.stringify(identityOf(this.valid))})`;
@@ -149,7 +148,7 @@ const sorted = (info: IdentityInfo) => Object.fromEntries(Object.entries(info).s
 /** Reads a user back (polling), checks it against the model, and settles the model on what was read. */
 async function settle(ctx: CheckContext, user: ModelUser): Promise<IdentityInfo> {
   const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
-  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeResponse(ctx.spec, read.observation.response)})`, read.observation);
+  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeObservation(ctx.spec, read.observation)})`, read.observation);
   const wrong = mismatches(user, read.info);
   if (wrong.length) {
     const expected = wrong.map((m) => `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`).join('; ');
