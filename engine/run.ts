@@ -22,8 +22,8 @@ import { createTarget, endsRun, SendStopped, type Target } from '../targets/inde
 import type { RunEvent } from './events.ts';
 import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJournal, type RestoreNote } from './fixtures.ts';
 import { Ledger } from './ledger.ts';
-import { configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
-import { holdStep, planFor, type Step } from './plan.ts';
+import { clientOf, configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
+import { channelsOf, holdStep, planFor, sendableBy, uncheckedOn, type Step } from './plan.ts';
 import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
 import { buildResults, type Execution, type Results } from './results.ts';
@@ -116,6 +116,7 @@ async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, po
     requestTimeoutMs: config.requestTimeoutMs,
     handler: options.handler,
     wrapHandler: options.wrapHandler,
+    client: clientOf(options),
   });
   return { target: counted(target, onRequest), journal: new MemoryJournal(), requests };
 }
@@ -164,7 +165,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     : await openTarget(spec, config, options, poll, secrets, emit, bounds);
   const { target, sandbox } = opened;
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
-  const credentials = await target.sdk.config.credentials().catch(() => undefined);
+  const credentials = await target.sdk?.config.credentials().catch(() => undefined);
   for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
   const abortReason = () => String(options.signal?.reason ?? 'aborted');
   const onAbort = () => envelope?.interrupt(abortReason());
@@ -197,7 +198,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const fixtureLabels: Record<string, string> = {};
   const generatorsFor = (type: string): Generators => {
     let g = generatorCache.get(type);
-    if (!g) generatorCache.set(type, (g = envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type)));
+    if (!g) generatorCache.set(type, (g = sendableBy(channelsOf(target), envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type))));
     return g;
   };
   const ctx: CheckContext = {
@@ -272,7 +273,11 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       const planned: { fixture: Fixture; steps: Step[] }[] = [];
       for (const set of sets) {
         const fixture = await fixtureOf(set);
-        planned.push({ fixture, steps: selectSteps(planFor(fixture), config, policy) });
+        planned.push({ fixture, steps: selectSteps(planFor(fixture, channelsOf(target)), config, policy) });
+        // What the target's channels cannot reach (a target without the wire): n/a with why, never a silent pass.
+        const unchecked = uncheckedOn(target, fixture);
+        for (const [id, reason] of unchecked.notApplicable) if (wants(id)) ledger.notApplicable(id, reason);
+        for (const [id, reason] of unchecked.skippedUnlessJudged) ctx.skip(id, reason);
       }
       if (config.step !== undefined && planned.every((p) => p.steps.length === 0)) {
         throw new UsageError(`--step ${config.step}: no such step in the plan of this run (types ${types.join(', ')}); copy the step ID from results.json`);
