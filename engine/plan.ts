@@ -5,9 +5,9 @@
 // operation, checks/fixture-responses.ts).
 //
 // A target reached only through an SDK client's send (targets' `wire: false`) has the SDK channel alone: its plan holds
-// the steps and cases that channel can send, and what only the wire can check is not applicable, with why
-// (notApplicableWithoutWire): the requirements only raw requests reach, and those judged on HTTP details an SDK
-// outcome does not have.
+// the steps and cases that channel can send (and its generators only such cases: sendableBy), and what only the wire
+// can check is not applicable, with why (uncheckedOn): the requirements only raw requests reach, and those judged on
+// HTTP details an SDK outcome does not have.
 import { unsignedRequestRefused, wrongSignatureRefused } from '../checks/authentication.ts';
 import type { CheckContext, Fixture } from '../checks/context.ts';
 import { RESPONSE_REQUIREMENTS as ENVELOPE_REQUIREMENTS, SDK_REPORTED_REQUIREMENTS, WIRE_DETAIL_REQUIREMENTS } from '../checks/envelope.ts';
