@@ -5,6 +5,9 @@
 //   writeReports('reports/out', results);            // results.json, index.html, junit.xml
 //   if (results.summary.verdict !== 'conformant') process.exitCode = 1;
 //
+//   // A ConnectClient (stubbed with aws-sdk-client-mock, or real): every command through its send.
+//   await runConformance({ target: { client }, fixtures: { instanceId, userId }, identityManagementType: 'CONNECT_MANAGED' });
+//
 // Options are the CLI's flags, camel-cased (engine/options.ts); a mistake in them throws a UserError (its message is
 // one line saying what to fix).
 export { runConformance } from '../engine/run.ts';
@@ -15,5 +18,5 @@ export { verdictReason } from '../engine/summary.ts';
 export { writeReports } from '../reports/write.ts';
 export { UserError, UsageError, TargetConfigError, TargetUnreachable, TargetFault, isUserError } from '../core/errors.ts';
 export type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
-export type { TargetKind } from '../targets/index.ts';
+export type { TargetKind, ClientTarget, ConnectClientLike } from '../targets/index.ts';
 export { TARGET_KINDS } from '../targets/index.ts';

@@ -8,14 +8,21 @@
 //   import { describeConformance } from 'connect-conformance/vitest';
 //   import { handler } from './my-connect-mock.ts';
 //   await describeConformance('my Connect mock', { handler, identityManagementType: 'CONNECT_MANAGED', seed: 1 });
+//
+// A ConnectClient stubbed with aws-sdk-client-mock (or any ConnectClient) is gated the same way: `{ client, ... }`.
 import { beforeAll, describe, it, type TestContext } from 'vitest';
 import { runConformance } from '../engine/run.ts';
 import type { RunOptions } from '../engine/options.ts';
+import type { ConnectClientLike } from '../targets/index.ts';
+import { UsageError } from '../core/errors.ts';
 import type { RequirementResult, Results } from '../engine/results.ts';
 import { verdictReason } from '../engine/summary.ts';
 import { defaultSpec } from '../spec/index.ts';
 
 export interface ConformanceTestOptions extends RunOptions {
+  /** A ConnectClient to check through its send (one stubbed with aws-sdk-client-mock, or a real one): the same as
+   * `target: { client }`. */
+  client?: ConnectClientLike;
   /** Levels whose failures fail their test (default MUST and SHOULD). */
   failOn?: ('MUST' | 'SHOULD')[];
   /** How long the whole run may take (default 300 s). */
@@ -39,7 +46,9 @@ function failureText(r: RequirementResult): string {
 export async function describeConformance(name: string, options: ConformanceTestOptions = {}): Promise<void> {
   const spec = options.spec ?? (await defaultSpec());
   const failOn = new Set(options.failOn ?? ['MUST', 'SHOULD']);
-  const { failOn: _f, timeoutMs = 300_000, onResults, ...runOptions } = options;
+  const { failOn: _f, timeoutMs = 300_000, onResults, client, ...rest } = options;
+  if (client !== undefined && rest.target !== undefined) throw new UsageError('give describeConformance either client or target, not both');
+  const runOptions: RunOptions = client !== undefined ? { ...rest, target: { client } } : rest;
   let results: Results | undefined;
   describe(name, () => {
     beforeAll(async () => {

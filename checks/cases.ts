@@ -8,7 +8,9 @@ import { withoutWaiting, type CheckContext, type IdentityInfo, type UserState } 
 
 export type { UserState };
 import { judge, pass, type Evidence, type Expected, type Verdict } from './verdict.ts';
-import { describeResponse, errorTypeOf, jsonOf } from './response-reading.ts';
+import { errorTypeOf, jsonOf } from './response-reading.ts';
+import { hasAnswer } from '../core/observation.ts';
+import { answerOf, describeObservation, isServerFault } from './answer.ts';
 import { advance } from './consistency.ts';
 import { differingMembers, pollIdentity, readBackHolds, readState, unchangedVerdicts } from './read-back.ts';
 
@@ -17,6 +19,9 @@ export const CASE_STATE_REQUIREMENTS = {
   accepted: ['OK-SUCCESS-ENVELOPE', 'RB-READBACK', 'OBS-OMITTED-MEMBERS', 'NL-OTHER-USERS-UNCHANGED'],
   rejected: ['NL-REJECTED-UNCHANGED'],
 };
+
+/** Judged on the HTTP body and headers of a success, which an SDK outcome does not have (envelope.ts has the others). */
+export const SUCCESS_WIRE_DETAIL: Record<string, string> = { 'OK-SUCCESS-ENVELOPE': 'the body and headers of a success' };
 
 export async function sendCase(ctx: CheckContext, c: Case): Promise<Observation> {
   if (c.channel === 'sdk') {
@@ -54,37 +59,41 @@ export const evidenceOf = (c: Case, observation: Observation | undefined, proble
   identityManagementType: c.identityManagementType,
 });
 
-/** Whether the response is one the case allows. */
+/**
+ * Whether the answer is one the case allows. An SDK outcome (answer.ts) is judged on what it says: a resolved send is
+ * a success, a rejection's name is its error type; its status, when the client reports one, must be an allowed one,
+ * and without one a rejection must not be a server fault.
+ */
 export function outcomeProblem(ctx: CheckContext, c: Case, obs: Observation): string | undefined {
-  const r = obs.response;
-  if (!r) return `no response (${obs.transportError ?? 'unknown transport failure'})`;
+  const a = answerOf(ctx.spec, obs);
+  if (!a) return `no response (${obs.transportError ?? 'unknown transport failure'})`;
   const e = c.expected;
-  const type = errorTypeOf(ctx.spec, r)?.type;
-  const got = describeResponse(ctx.spec, r);
+  const got = describeObservation(ctx.spec, obs);
   if (e.outcome === 'observed') return undefined;
   if (e.outcome === 'accepted') {
-    if (!e.status.includes(r.statusCode)) return `a valid request was not accepted: got ${got}`;
-    if (type) return `an accepted request carries the error type ${type}`;
+    if (!a.succeeded || (a.status !== undefined && !e.status.includes(a.status))) return `a valid request was not accepted: got ${got}`;
+    if (a.type) return `an accepted request carries the error type ${a.type}`;
     return undefined;
   }
-  const statusOk = e.status === '4xx' ? r.statusCode >= 400 && r.statusCode < 500 : e.status.includes(r.statusCode);
+  const status = a.status;
+  const statusOk = status === undefined ? a.error && !isServerFault(ctx.spec, a) : e.status === '4xx' ? status >= 400 && status < 500 : e.status.includes(status);
   if (!statusOk) return `expected ${expectedOf(c).summary}, got ${got}`;
-  if (!type) return `the rejection carries no error type (status ${r.statusCode})`;
-  if (e.types !== 'any' && !e.types.includes(type)) return `expected ${expectedOf(c).summary}, got ${got}`;
+  if (!a.type) return `the rejection carries no error type (${status !== undefined ? `status ${status}` : got})`;
+  if (e.types !== 'any' && !e.types.includes(a.type)) return `expected ${expectedOf(c).summary}, got ${got}`;
   return undefined;
 }
 
 /** The verdicts of the requirements the case is labelled with (OBSERVE ones record what was seen). */
 export function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
   // No response proves nothing about the case's own requirements: SRV-AVAILABLE judges it (checks/envelope.ts).
-  if (!obs.response) return [];
+  if (!answerOf(ctx.spec, obs)) return [];
   const problem = outcomeProblem(ctx, c, obs);
   return c.requirementIds.map((id) =>
-    c.expected.outcome === 'observed' ? pass(id, c.id, describeResponse(ctx.spec, obs.response)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
+    c.expected.outcome === 'observed' ? pass(id, c.id, describeObservation(ctx.spec, obs)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
   );
 }
 
-/** OK-SUCCESS-ENVELOPE: a 2xx has an empty body or {} and no error type. */
+/** OK-SUCCESS-ENVELOPE: a 2xx has an empty body or {} and no error type (judged on a response only). */
 export function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
   const r = obs.response;
   if (!r || r.statusCode < 200 || r.statusCode >= 300) return [];
@@ -95,7 +104,6 @@ export function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): V
   return [judge('OK-SUCCESS-ENVELOPE', !problem, evidenceOf(c, obs, problem))];
 }
 
-const accepted = (obs: Observation) => !!obs.response && obs.response.statusCode >= 200 && obs.response.statusCode < 300;
 /** The members of the spec's identity structure that a case sent as strings (unknown members are not stored). */
 const sentIdentity = (ctx: CheckContext, c: Case): IdentityInfo => {
   const info = (c.body as { IdentityInfo?: Record<string, unknown> } | undefined)?.IdentityInfo ?? {};
@@ -112,9 +120,9 @@ async function readBackAfterAccept(ctx: CheckContext, c: Case, state: UserState)
   const verdicts: Verdict[] = [];
   // The last read got no response: it proves nothing about read-back (SRV-AVAILABLE judges it, and a step whose
   // requirement no answer reached is an error).
-  if (!read.ok && !read.observation.response) return verdicts;
+  if (!read.ok && !hasAnswer(read.observation)) return verdicts;
   const wrong = differingMembers(sent, read.info);
-  const why = read.info ? `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms` : `the read-back failed: DescribeUser answered ${describeResponse(ctx.spec, read.observation.response)}`;
+  const why = read.info ? `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms` : `the read-back failed: DescribeUser answered ${describeObservation(ctx.spec, read.observation)}`;
   verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, why), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
   const omitted = Object.keys(state.info).filter((k) => !(k in sent));
   for (const member of omitted) {
@@ -177,8 +185,9 @@ export async function runCase(ctx: CheckContext, c: Case, state: UserState, othe
     generator: c.replay?.generator,
     identityManagementType: c.identityManagementType,
   });
-  if (!obs.response || !aimsAt(c, state)) return verdicts;
-  if (accepted(obs)) {
+  const answer = answerOf(ctx.spec, obs);
+  if (!answer || !aimsAt(c, state)) return verdicts;
+  if (answer.succeeded) {
     verdicts.push(...(c.expected.outcome === 'accepted' ? await readBackAfterAccept(ctx, c, state) : await refresh(ctx, c, state)));
     verdicts.push(...(await otherUserUnchanged(ctx, c, other)));
   } else {

@@ -3,11 +3,17 @@
 // (ERR-STATUS-MATCHES-TYPE); the fault agrees with the status class (ERR-FAULT); the body carries a message
 // (ERR-MESSAGE); the type is in the header (ERR-HEADER-FORM); no sensitive value is echoed (SENS-NO-ECHO). A 429 is
 // a throttling type (THR-429-TYPE): judged on each throttled answer the run's flow control hands over.
+//
+// An answer that is an SDK outcome alone (answer.ts: a target reached only through a ConnectClient's send) is judged
+// on what it says: its error name is the type, its message is what would echo, its status and fault are judged when
+// the client reports them. The message body and the header form are HTTP details it does not have: those two are not
+// applicable to such a target (WIRE_DETAIL_REQUIREMENTS), never judged on bytes made up for it.
 import type { Spec } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { text } from '../core/wire.ts';
 import { fail, judge, pass, type Evidence, type Verdict } from './verdict.ts';
-import { describeResponse, errorTypeOf, messageOf } from './response-reading.ts';
+import { errorTypeOf, messageOf } from './response-reading.ts';
+import { answerOf, describeObservation, isServerFault, type Answer } from './answer.ts';
 
 export interface EnvelopeContext {
   caseId: string;
@@ -30,80 +36,84 @@ const evidence = (spec: Spec, obs: Observation, ctx: EnvelopeContext, expected: 
   input: ctx.input,
   observation: obs,
   expected: { summary: expected },
-  problem: `${problem} (got ${describeResponse(spec, obs.response)})`,
+  problem: `${problem} (got ${describeObservation(spec, obs)})`,
   seed: ctx.seed,
   path: ctx.path,
   generator: ctx.generator,
   identityManagementType: ctx.identityManagementType,
 });
 
-export function notAServerError(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  if (!obs.response) return [];
-  return [judge('SRV-NO-5XX', obs.response.statusCode < 500, evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error'))];
+export function notAServerError(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+  if (!a) return [];
+  return [judge('SRV-NO-5XX', !isServerFault(spec, a), evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error'))];
 }
 
 /** SRV-AVAILABLE: a request that got no response (refused, reset, timed out) is a failure with the request as evidence. */
-export function answered(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  if (obs.response) return [pass('SRV-AVAILABLE', ctx.caseId)];
+export function answered(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+  if (a) return [pass('SRV-AVAILABLE', ctx.caseId)];
   return [fail('SRV-AVAILABLE', { ...evidence(spec, obs, ctx, 'an HTTP response within the request timeout', `no response: ${obs.transportError ?? 'the transport failed'}`), problem: `no response: ${obs.transportError ?? 'the transport failed'}` })];
 }
 
-export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  if (obs.response?.statusCode !== 429) return [];
-  const type = errorTypeOf(spec, obs.response)?.type;
-  const ok = !!type && spec.protocol.throttlingErrors.includes(type);
+export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+  if (a?.status !== 429) return [];
+  const ok = !!a.type && spec.protocol.throttlingErrors.includes(a.type);
   return [judge('THR-429-TYPE', ok, evidence(spec, obs, ctx, `429 with ${spec.protocol.throttlingErrors.join(' or ')}`, 'a 429 without a throttling error type'))];
 }
 
-export function errorTypePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const ok = !!errorTypeOf(spec, obs.response!);
-  const where = [spec.protocol.errorTypeHeader, ...spec.protocol.errorTypeBodyFields].join(', ');
-  return [judge('ERR-TYPE-PRESENT', ok, evidence(spec, obs, ctx, `an error type in ${where}`, 'an error response without an error type'))];
+export function errorTypePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+  const where = obs.response ? [spec.protocol.errorTypeHeader, ...spec.protocol.errorTypeBodyFields].join(', ') : "the error's name";
+  return [judge('ERR-TYPE-PRESENT', !!a.type, evidence(spec, obs, ctx, `an error type in ${where}`, 'an error response without an error type'))];
 }
 
-export function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const type = errorTypeOf(spec, obs.response!)?.type;
+export function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+  const type = a.type;
   if (!type || ctx.protocolLevel) return [];
   const declared = spec.operation.errors.map((e) => e.type);
-  const ok = declared.includes(type) || (obs.response!.statusCode === 429 && spec.protocol.throttlingErrors.includes(type));
+  const ok = declared.includes(type) || (a.status === 429 && spec.protocol.throttlingErrors.includes(type));
   return [judge('ERR-TYPE-DECLARED', ok, evidence(spec, obs, ctx, `one of ${declared.join(', ')}`, `${type} is not an error of ${spec.operation.name}`))];
 }
 
-export function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const type = errorTypeOf(spec, obs.response!)?.type;
-  const modelled = type ? spec.errors[type] : undefined;
-  if (!modelled) return [];
-  const ok = modelled.status === obs.response!.statusCode;
-  return [judge('ERR-STATUS-MATCHES-TYPE', ok, evidence(spec, obs, ctx, `${type} with status ${modelled.status}`, `${type} came with status ${obs.response!.statusCode}`))];
+/** Judged on an answer with a status (an SDK outcome has one when the client reports $metadata.httpStatusCode). */
+export function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+  const modelled = a.type ? spec.errors[a.type] : undefined;
+  if (!modelled || a.status === undefined) return [];
+  const ok = modelled.status === a.status;
+  return [judge('ERR-STATUS-MATCHES-TYPE', ok, evidence(spec, obs, ctx, `${a.type} with status ${modelled.status}`, `${a.type} came with status ${a.status}`))];
 }
 
-export function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const type = errorTypeOf(spec, obs.response!)?.type;
+/** The fault of the status class; for an SDK outcome without a status, the error's own `$fault` (none: no verdict). */
+export function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+  const type = a.type;
   const modelled = type ? spec.errors[type] : undefined;
-  const status = obs.response!.statusCode;
-  const statusFault = status >= 500 ? 'server' : status >= 400 ? 'client' : 'none';
+  const status = a.status;
+  const statusFault = status === undefined ? a.fault : status >= 500 ? 'server' : status >= 400 ? 'client' : 'none';
+  if (statusFault === undefined) return [];
   if (!modelled) {
     return [judge('ERR-FAULT', statusFault !== 'none', evidence(spec, obs, ctx, 'an error status (4xx or 5xx)', 'an error type on a non-error status'))];
   }
   return [judge('ERR-FAULT', modelled.fault === statusFault, evidence(spec, obs, ctx, `a ${modelled.fault} fault status for ${type}`, `${type} is a ${modelled.fault} fault`))];
 }
 
+/** Judged on the HTTP body: an SDK outcome has none (n/a for a target without the wire). */
 export function messagePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const ok = messageOf(spec, obs.response!) !== undefined;
+  if (!obs.response) return [];
+  const ok = messageOf(spec, obs.response) !== undefined;
   return [judge('ERR-MESSAGE', ok, evidence(spec, obs, ctx, `a JSON body with ${spec.protocol.messageFields.join(' or ')}`, 'the error body has no message string'))];
 }
 
+/** Judged on the HTTP header: an SDK outcome has none (n/a for a target without the wire). */
 export function typeInHeader(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
-  const found = errorTypeOf(spec, obs.response!);
+  const found = obs.response && errorTypeOf(spec, obs.response);
   if (!found) return [];
   return [judge('ERR-HEADER-FORM', found.where === 'header', evidence(spec, obs, ctx, `the ${spec.protocol.errorTypeHeader} header`, 'the error type is only in the body'))];
 }
 
-export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+/** In the body and headers of a response; in the message of an SDK outcome's error. */
+export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
   const values = ctx.sensitiveValues.filter((v) => v.trim().length >= ECHO_MIN_LENGTH);
   if (!values.length) return [];
-  const response = obs.response!;
-  const haystack = `${text(response.body)}\n${Object.values(response.headers).join('\n')}`;
+  const response = obs.response;
+  const haystack = response ? `${text(response.body)}\n${Object.values(response.headers).join('\n')}` : (a.message ?? '');
   const echoed = values.find((v) => haystack.includes(v));
   if (echoed === undefined) return [pass('SENS-NO-ECHO', ctx.caseId)];
   return [fail('SENS-NO-ECHO', evidence(spec, obs, ctx, 'no sensitive value in the response', 'the error response echoes a sensitive value that was sent'))];
@@ -112,13 +122,31 @@ export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeConte
 /** The requirements every response is judged by, whichever step sent the request. */
 export const RESPONSE_REQUIREMENTS = ['SRV-AVAILABLE', 'SRV-NO-5XX', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
 
+/**
+ * The requirements judged on HTTP details an SDK outcome does not have, with what they read: not applicable to a
+ * target reached only through a ConnectClient's send.
+ */
+export const WIRE_DETAIL_REQUIREMENTS: Record<string, string> = {
+  'ERR-MESSAGE': 'the JSON body of an error response',
+  'ERR-HEADER-FORM': 'whether the error type came in the header or the body',
+};
+
+/**
+ * Judged on an SDK outcome only when the client reports what they need: why one was never judged on such a target.
+ */
+export const SDK_REPORTED_REQUIREMENTS: Record<string, string> = {
+  'ERR-STATUS-MATCHES-TYPE': 'no error of the client carried its HTTP status ($metadata.httpStatusCode), which this requirement judges',
+  'ERR-FAULT': 'no error of the client carried an HTTP status ($metadata.httpStatusCode) or a $fault, which this requirement judges',
+};
+
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 
 /** Every envelope verdict one observation gives. */
 export function envelopeVerdicts(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
   // A throttled answer never gets here: flow control (engine/flow-control.ts) sends it again and hands it to
   // throttledAsDeclared alone.
-  const verdicts = [...answered(spec, obs, ctx), ...notAServerError(spec, obs, ctx)];
-  if (obs.response && obs.response.statusCode >= 400) for (const layer of ERROR_LAYERS) verdicts.push(...layer(spec, obs, ctx));
+  const a = answerOf(spec, obs);
+  const verdicts = [...answered(spec, obs, ctx, a), ...notAServerError(spec, obs, ctx, a)];
+  if (a?.error) for (const layer of ERROR_LAYERS) verdicts.push(...layer(spec, obs, ctx, a));
   return verdicts;
 }

@@ -9,7 +9,7 @@ import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
 import { learnChange, readState, unchangedVerdicts } from './read-back.ts';
-import { describeResponse, errorTypeOf } from './response-reading.ts';
+import { answerOf, describeObservation } from './answer.ts';
 
 /** A valid case that is valid for every identity management type (so that whichever instance answers, only existence is in question). */
 export function universallyValidCase(ctx: CheckContext, f: Fixture): Case {
@@ -39,18 +39,18 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: stri
   const obs: Observation = await sendCase(ctx, c);
   ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
   const types = notFoundTypes(ctx);
-  const type = obs.response ? errorTypeOf(ctx.spec, obs.response)?.type : undefined;
-  const ok = obs.response?.statusCode === 404 && !!type && types.includes(type);
+  const a = answerOf(ctx.spec, obs);
+  // An SDK outcome without a status (answer.ts) is judged on its error type.
+  const ok = !!a && a.error && (a.status === undefined || a.status === 404) && !!a.type && types.includes(a.type);
   const expected = { summary: `404 with ${types.join(' or ')}`, status: [404], types };
   // No response proves nothing about existence: SRV-AVAILABLE judges it.
-  if (!obs.response) return [];
-  const status = obs.response.statusCode;
-  if (status >= 200 && status < 300) {
+  if (!a) return [];
+  if (a.succeeded) {
     // Accepted where it must be refused: what it changed of the fixture user is its own doing, named here.
     const changed = await learnChange(ctx.failed(requirementId) ? withoutWaiting(ctx) : ctx, f.user);
-    return [judge(requirementId, false, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}${changed ? `, and the fixture user changed: ${changed}` : ''}`), expected })];
+    return [judge(requirementId, false, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}${changed ? `, and the fixture user changed: ${changed}` : ''}`), expected })];
   }
-  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeResponse(ctx.spec, obs.response)}`), expected })];
+  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}`), expected })];
   const read = await readState(ctx, f.user);
   verdicts.push(...unchangedVerdicts(ctx, f.user, read, ['NL-REJECTED-UNCHANGED'], (problem) => evidenceOf(c, read.observation, problem ? `after ${what}: ${problem}` : '')));
   return verdicts;
@@ -91,7 +91,7 @@ export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): 
     if (c.labels.UserId === f.set.userId) continue;
     const obs = await sendCase(ctx, c);
     ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
-    if (!obs.response) continue;
+    if (!answerOf(ctx.spec, obs)) continue;
     const problem = outcomeProblem(ctx, c, obs);
     verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
   }

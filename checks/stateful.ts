@@ -11,7 +11,7 @@ import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
 import { pollIdentity } from './read-back.ts';
 import { advance, sameInfo } from './consistency.ts';
-import { describeResponse } from './response-reading.ts';
+import { answerOf, describeObservation } from './answer.ts';
 
 const ABSENT = Symbol('absent');
 type Possible = Set<string | typeof ABSENT>;
@@ -100,8 +100,7 @@ class UpdateValid implements fc.AsyncCommand<Model, Real> {
     const problem = outcomeProblem(real.ctx, c, obs);
     if (problem) throw new ModelViolation('OK-ACCEPT-VALID', problem, obs);
     // A case the contract only observes (names omitted) may be refused: then it is a rejection, not an update.
-    const status = obs.response?.statusCode ?? 0;
-    if (c.expected.outcome === 'observed' && (status < 200 || status >= 300)) model.users[this.index]!.events.push({ kind: 'rejected' });
+    if (c.expected.outcome === 'observed' && !answerOf(real.ctx.spec, obs)?.succeeded) model.users[this.index]!.events.push({ kind: 'rejected' });
     else applyAccepted(model, this.index, c);
   }
   toString = () => `UpdateValid(user ${this.index}, ${JSON.stringify(identityOf(this.valid))})`;
@@ -155,7 +154,7 @@ const sorted = (info: IdentityInfo) => Object.fromEntries(Object.entries(info).s
 async function settle(real: Real, user: ModelUser): Promise<IdentityInfo> {
   const { ctx } = real;
   const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
-  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeResponse(ctx.spec, read.observation.response)})`, read.observation);
+  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeObservation(ctx.spec, read.observation)})`, read.observation);
   const wrong = mismatches(user, read.info);
   if (wrong.length) {
     const expected = wrong.map((m) => `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`).join('; ');

@@ -21,9 +21,10 @@ import type { FixtureSet, IdentityInfo, PollSchedule } from '../checks/context.t
 import { answered } from '../checks/envelope.ts';
 import { bodyStart, describeAnswer, fixtureOperation, fixtureOperationOf, fixtureResponseVerdicts, memberAt, needOf, needProblem, type NeedKind } from '../checks/fixture-responses.ts';
 import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
+import { answerOf, describeObservation } from '../checks/answer.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
-import type { Observation } from '../core/observation.ts';
+import { hasAnswer, type Observation } from '../core/observation.ts';
 import { DEFAULT_POLL, pollWaits, sleep } from '../core/poll.ts';
 import { bodyProblems } from '../core/safe-values.ts';
 import type { Spec } from '../spec/index.ts';
@@ -119,7 +120,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * and advice only from the cause (a flag only when the flag is the cause).
  */
 function unreadable(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice): string {
-  const response = obs.response!;
+  if (!obs.response) return unreadableOutcome(spec, operation, subject, obs, what, advice);
+  const response = obs.response;
   const status = response.statusCode;
   const head = `${operation} of ${subject} answered ${describeAnswer(spec, response)}`;
   if (status >= 300) {
@@ -140,6 +142,16 @@ function unreadable(spec: Spec, operation: string, subject: string, obs: Observa
   return `${head}: ${what}${advice.without ? `; ${advice.without}` : ''}`;
 }
 
+/** unreadable() for an SDK outcome alone (a ConnectClient handed in): the error's name and message, or what is missing. */
+function unreadableOutcome(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice): string {
+  const a = answerOf(spec, obs);
+  const head = `${operation} of ${subject} answered ${describeObservation(spec, obs)}`;
+  if (!a?.error) return `${head}: ${what}${advice.without ? `; ${advice.without}` : ''}`;
+  const said = a.message ? ` ("${a.message.length > 120 ? `${a.message.slice(0, 120)}…` : a.message}")` : '';
+  const notFound = fixtureOperation(spec, operation).op.errors.some((e) => e.type === a.type && e.status === 404);
+  return `${head}${said}: ${notFound ? (advice.notFound ?? 'it says the resource does not exist') : a.type ? `${a.type} is not an answer the suite can read` : 'an error without a type'}`;
+}
+
 /**
  * Reads a member the suite needs from a fixture operation's answer: the SDK's reading when the SDK read the answer,
  * else the raw response's JSON (the deviation that made the SDK refuse it is an FX- finding of its own). A missing
@@ -148,14 +160,14 @@ function unreadable(spec: Spec, operation: string, subject: string, obs: Observa
 function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observation): { value?: unknown; missing?: string } {
   const need = needOf(spec, operation, kind);
   const response = obs.response;
-  if (!response || response.statusCode < 200 || response.statusCode >= 300) return { missing: 'not a success' };
-  const sources = [obs.sdk?.ok ? obs.sdk.output : undefined, jsonOf(response)].filter(isObject);
+  if (!answerOf(spec, obs)?.succeeded) return { missing: 'not a success' };
+  const sources = [obs.sdk?.ok ? obs.sdk.output : undefined, response && jsonOf(response)].filter(isObject);
   for (const body of sources) {
     const value = memberAt(body, need.path);
     if (!needProblem(spec, need, value)) return { value };
     if (kind === 'identity-info' && (value === undefined || value === null) && isObject(memberAt(body, need.path.slice(0, -1)))) return { value: {} };
   }
-  const raw = jsonOf(response);
+  const raw = response ? jsonOf(response) : sources[0];
   return { missing: needProblem(spec, need, memberAt(raw, need.path)) ?? `${need.path.join('.')} cannot be read` };
 }
 
@@ -187,7 +199,7 @@ async function sendRead(target: Target, command: () => Parameters<Target['send']
   const unanswered: Observation[] = [];
   let observation = await plain.send(command());
   let attempts = 1;
-  while (!observation.response && attempts <= retries) {
+  while (!hasAnswer(observation) && attempts <= retries) {
     unanswered.push(observation);
     await sleep(waits.next().value ?? 0);
     try {
@@ -198,7 +210,7 @@ async function sendRead(target: Target, command: () => Parameters<Target['send']
     }
     attempts++;
   }
-  if (via && observation.response) via.sink(...[...unanswered, observation].flatMap((o) => judgement(via.spec, o)));
+  if (via && hasAnswer(observation)) via.sink(...[...unanswered, observation].flatMap((o) => judgement(via.spec, o)));
   return { observation, attempts };
 }
 
@@ -268,7 +280,7 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
 async function readUser(spec: Spec, target: Target, instanceId: string, userId: string, retry?: PollSchedule): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string; attempts: number }> {
   const command = () => new DescribeUserCommand({ InstanceId: instanceId, UserId: userId });
   const { observation, attempts } = retry ? await sendRead(target, command, retry) : { observation: await target.send(command()), attempts: 1 };
-  if (!observation.response) return { observation, problem: observation.transportError, attempts };
+  if (!hasAnswer(observation)) return { observation, problem: observation.transportError, attempts };
   const { value, missing } = readNeeded(spec, 'DescribeUser', 'identity-info', observation);
   if (value !== undefined) return { info: identityOf(spec, value), observation, attempts };
   const notFound = 'no such user in that instance: check --user-id (or --second-user-id) and --instance-id';
@@ -289,7 +301,7 @@ export function readIdentity(spec: Spec, target: Target, instanceId: string, use
  */
 export async function preflight(spec: Spec, config: RunConfig, plainTarget: Target, sink?: FindingSink, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
   const target = judgingFixtures(spec, plainTarget, sink);
-  await target.sdk.config.credentials().catch((e: Error) => {
+  await target.sdk?.config.credentials().catch((e: Error) => {
     throw new TargetConfigError(`no AWS credentials for the target (${e.message.split('\n')[0]}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`);
   });
   const sets = await resolveFixtureSets(spec, config, target, poll);

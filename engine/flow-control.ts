@@ -9,7 +9,7 @@
 // naming the operation and the step where it stopped, and the run ends (its fixtures are restored if the target still
 // answers). Every attempt goes through the target below, so the run's request and time bounds count it.
 import type { Observation } from '../core/observation.ts';
-import { isAnswered, statusOf } from '../core/observation.ts';
+import { hasAnswer, statusOf } from '../core/observation.ts';
 import type { Signing, Target } from '../targets/index.ts';
 import { SendStopped } from '../targets/index.ts';
 import { realClock, retryAfterMs, type Clock } from '../targets/aws/index.ts';
@@ -174,7 +174,7 @@ export class FlowControl {
   }
 
   private count(operation: string, observation: Observation): void {
-    if (isAnswered(observation)) {
+    if (hasAnswer(observation)) {
       this.inRow.set(operation, 0);
       this.rate.increase();
       if (this.stats.rate !== null) this.stats.rate = this.rate.rate;

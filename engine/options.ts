@@ -4,9 +4,10 @@
 import type { WireHandler } from '../core/wire.ts';
 import { DEFAULT_POLL } from '../core/poll.ts';
 import type { Spec } from '../spec/index.ts';
-import type { TargetKind } from '../targets/index.ts';
+import type { ClientTarget, TargetKind } from '../targets/index.ts';
 import type { ReferenceService } from '../targets/reference/index.ts';
 import type { RunEvent } from './events.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface FixtureIds {
   instanceId?: string;
@@ -70,7 +71,10 @@ export interface RunConfig {
 }
 
 /** What the library's runConformance takes: every setting optional, plus what only code can hand over. */
-export interface RunOptions extends Partial<Omit<RunConfig, 'fixtures'>> {
+export interface RunOptions extends Partial<Omit<RunConfig, 'fixtures' | 'target'>> {
+  /** The kind of target (as --target), or `{ client }`: a ConnectClient to check through its send (a real client, or
+   * one stubbed with aws-sdk-client-mock), which needs `fixtures` as a module target does. */
+  target?: TargetKind | ClientTarget;
   fixtures?: FixtureIds;
   /** The spec to run (default: the package's spec/). */
   spec?: Spec;
@@ -122,12 +126,17 @@ export function defaultConfig(target: TargetKind = 'reference'): RunConfig {
   };
 }
 
+/** The client of `target: { client }`, if that is the target. */
+export const clientOf = (options: RunOptions) => (typeof options.target === 'object' && options.target !== null ? options.target.client : undefined);
+
 /** The configuration of a run from the library's options: every setting not given takes its default. */
 export function configOf(options: RunOptions): RunConfig {
-  const target = options.target ?? (options.handler ? 'module' : 'reference');
+  const client = typeof options.target === 'object' && options.target !== null;
+  if (client && options.handler) throw new UsageError('give runConformance either a handler or target: { client }, not both');
+  const target = client ? 'client' : ((options.target as TargetKind | undefined) ?? (options.handler ? 'module' : 'reference'));
   const base = defaultConfig(target);
   const given = Object.fromEntries(
-    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures'].includes(k)),
+    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target'].includes(k)),
   ) as Partial<RunConfig>;
   return { ...base, ...given, target, fixtures: { ...(options.fixtures ?? {}) } };
 }

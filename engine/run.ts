@@ -25,8 +25,8 @@ import type { RunEvent } from './events.ts';
 import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJournal, type RestoreNote } from './fixtures.ts';
 import { FlowControl, LOCAL_FLOW, SANDBOX_FLOW } from './flow-control.ts';
 import { Ledger, RUN_STOPPED } from './ledger.ts';
-import { configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
-import { holdStep, planFor, RESPONSE_REQUIREMENTS, type Step } from './plan.ts';
+import { clientOf, configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
+import { channelsOf, holdStep, planFor, RESPONSE_REQUIREMENTS, sendableBy, uncheckedOn, type Step } from './plan.ts';
 import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
 import { buildResults, type Execution, type Results } from './results.ts';
@@ -120,6 +120,7 @@ async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, po
     requestTimeoutMs: config.requestTimeoutMs,
     handler: options.handler,
     wrapHandler: options.wrapHandler,
+    client: clientOf(options),
   });
   return { target: counted(target, onRequest), journal: new MemoryJournal(), requests };
 }
@@ -173,7 +174,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const flow = new FlowControl({ spec, settings: policy === 'sandbox' ? SANDBOX_FLOW : LOCAL_FLOW, deadline: bounds.deadline, onThrottled: (o) => onThrottled(o) });
   const target = flow.wrap(opened.target);
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
-  const credentials = await target.sdk.config.credentials().catch(() => undefined);
+  const credentials = await target.sdk?.config.credentials().catch(() => undefined);
   for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
   const abortReason = () => String(options.signal?.reason ?? 'aborted');
   const onAbort = () => envelope?.interrupt(abortReason());
@@ -206,7 +207,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const fixtureLabels: Record<string, string> = {};
   const generatorsFor = (type: string): Generators => {
     let g = generatorCache.get(type);
-    if (!g) generatorCache.set(type, (g = envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type)));
+    if (!g) generatorCache.set(type, (g = sendableBy(channelsOf(target), envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type))));
     return g;
   };
   onThrottled = (observation) => record(...throttledAsDeclared(spec, observation, { caseId: `throttled:${flow.stats.throttled}`, input: undefined, sensitiveValues: [], protocolLevel: true }));
@@ -284,7 +285,11 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       const planned: { fixture: Fixture; steps: Step[] }[] = [];
       for (const set of sets) {
         const fixture = await fixtureOf(set);
-        planned.push({ fixture, steps: selectSteps(planFor(fixture), config, policy) });
+        planned.push({ fixture, steps: selectSteps(planFor(fixture, channelsOf(target)), config, policy) });
+        // What the target's channels cannot reach (a target without the wire): n/a with why, never a silent pass.
+        const unchecked = uncheckedOn(target, fixture);
+        for (const [id, reason] of unchecked.notApplicable) if (wants(id)) ledger.notApplicable(id, reason);
+        for (const [id, reason] of unchecked.skippedUnlessJudged) ctx.skip(id, reason);
       }
       if (config.step !== undefined && planned.every((p) => p.steps.length === 0)) {
         throw new UsageError(`--step ${config.step}: no such step in the plan of this run (types ${types.join(', ')}); copy the step ID from results.json`);

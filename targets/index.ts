@@ -1,5 +1,6 @@
 // Targets behind one interface, chosen by configuration. A target sends; it never decides what passes, and it
-// knows nothing of requirements. Every target has an SDK channel and a raw channel.
+// knows nothing of requirements. Every target has an SDK channel and a raw channel, but one: a ConnectClient handed in
+// by code (`client`, sdk-client.ts) is reached only through its `send`, and says so (`wire: false`).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConnectClient } from '@aws-sdk/client-connect';
@@ -20,16 +21,20 @@ import {
 import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, resolveEndpoint, type Envelope } from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
 import { checkedHandler, withDeadline } from './handler-contract.ts';
+import { checkedClient, observeClientCommand, type ConnectClientLike } from './sdk-client.ts';
 import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export type { Observation, SdkOutcome } from '../core/observation.ts';
 export { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import { TargetConfigError } from '../core/errors.ts';
 export type { Signing } from './raw-channel.ts';
+export type { ClientTarget, ConnectClientLike } from './sdk-client.ts';
 export { SendStopped, endsRun, targetStopped, type StopKind } from './stop.ts';
 
+/** The kinds --target names. */
 export const TARGET_KINDS = ['reference', 'nock', 'module', 'endpoint', 'aws', 'replay'] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
+/** Those, and `client`: a ConnectClient handed in by code (runConformance's `target: { client }`), which no flag names. */
+export type TargetKind = (typeof TARGET_KINDS)[number] | 'client';
 
 export interface TargetConfig {
   kind: TargetKind;
@@ -47,8 +52,11 @@ export interface TargetConfig {
   envelope?: Envelope;
   /** For replay: the cassette recorded with --record. */
   cassette?: string;
-  /** For endpoint, aws: how long one raw request may take before it counts as unanswered (aws default 30 s). */
+  /** For endpoint, aws: how long one raw request may take before it counts as unanswered (aws default 30 s); for
+   * client, how long a send may take to settle. */
   requestTimeoutMs?: number;
+  /** For client: the ConnectClient (a real one, or one stubbed with aws-sdk-client-mock) every command is sent through. */
+  client?: ConnectClientLike;
 }
 
 
@@ -57,7 +65,9 @@ export interface Target {
   region: string;
   /** Where requests go, for the report. */
   endpoint: string;
-  sdk: ConnectClient;
+  /** The client the suite made for the target, whose credentials sign its requests; absent for a client handed in
+   * (`client`), whose credentials the suite neither reads nor needs. */
+  sdk?: ConnectClient;
   /** Sends an SDK command (maxAttempts 1) and observes the exchange. */
   send(command: object): Promise<Observation>;
   /** Sends raw bytes, signed, unsigned, or signed with a wrong secret. */
@@ -71,7 +81,28 @@ export interface Target {
   consistent?: boolean;
   /** For aws and replay: the envelope every request of the target goes through. */
   envelope?: Envelope;
+  /**
+   * False for a target reached only through an SDK client's send (`client`): it has no raw channel (`raw` is never
+   * called), and its answers are SDK outcomes with no HTTP exchange to judge (observations are `sdkOnly`). The plan
+   * marks what that leaves unchecked not applicable (engine/plan.ts). Default true.
+   */
+  wire?: boolean;
   close(): Promise<void>;
+}
+
+/** A ConnectClient handed in by code: every command through its send, nothing on the wire. */
+function clientTarget(client: ConnectClientLike, region: string, timeoutMs: number): Target {
+  return {
+    kind: 'client',
+    region,
+    endpoint: `${client.constructor?.name || 'client'}.send (handed in by code)`,
+    wire: false,
+    send: (command) => observeClientCommand(client, command, timeoutMs),
+    raw: async () => {
+      throw new Error('the target is an SDK client: it has no raw channel (the plan sends it no wire-only case)');
+    },
+    close: async () => {},
+  };
 }
 
 function assemble(kind: TargetKind, region: string, endpoint: string, sdk: ConnectClient, transport: Transport, host: string, close: () => Promise<void>, builtinFixtures?: Fixtures): Target {
@@ -258,6 +289,8 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       const target = assemble('aws', region, origin, sdk, transport, new URL(origin).host, async () => sdk.destroy());
       return { ...target, enforcesAuth: true, envelope };
     }
+    case 'client':
+      return clientTarget(checkedClient(config.client), region, timeoutMs);
     case 'replay': {
       const envelope = config.envelope;
       if (!config.cassette) throw new TargetConfigError('--target replay needs --cassette FILE (recorded with --record FILE)');
