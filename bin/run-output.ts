@@ -61,7 +61,17 @@ export function printSummary(results: Results, file: string): void {
       console.log(`${head('STALE')}\n      ${m.note}`);
     }
   }
-  for (const r of results.requirements.filter((x) => x.status === 'error')) console.log(`${'ERROR'.padEnd(5)} ${r.level.padEnd(6)} ${r.id}  ${r.title}\n      ${r.reason ?? 'a step did not finish'}`);
+  // Requirements not checked, one block per reason (a target that stopped answering leaves many with the same one).
+  const unchecked = new Map<string, string[]>();
+  for (const r of results.requirements.filter((x) => x.status === 'error')) {
+    const reason = r.reason ?? 'a step did not finish';
+    unchecked.set(reason, [...(unchecked.get(reason) ?? []), `${r.id} (${r.level})`]);
+  }
+  for (const [reason, ids] of unchecked) console.log(`${'ERROR'.padEnd(5)} ${ids.length === 1 ? ids[0] : `${ids.length} requirements: ${ids.join(', ')}`}\n      ${reason}`);
+  const flow = results.execution?.flow;
+  if (flow?.throttled) {
+    console.log(`\nthrottled: ${flow.throttled} answer(s) (429 or 503), each backed off and sent again (${Math.round(flow.waitedMs)} ms waited); send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)}/s`}`);
+  }
   const line = verdictLine(results);
   const headline = results.summary.headline;
   console.log(`\n${color(results.summary.passed ? 'green' : 'red', headline)}${line.slice(headline.length)}`);

@@ -224,6 +224,35 @@ function fixtures(results: ReportResults): string {
 <div class="scroll"><table class="plain"><thead><tr><th>User</th><th>Restored</th><th>Note</th></tr></thead><tbody>${rows}</tbody></table></div></details></section>`;
 }
 
+/** How the run went (results.json execution): requests, steps, why it stopped, and what flow control did. */
+function executionSection(results: ReportResults): string {
+  const e = results.execution;
+  if (!e) return '';
+  const flow = e.flow;
+  const rows: [string, string][] = [
+    ['Requests', `${e.requests} sent; ${e.steps.done} of ${e.steps.planned} planned steps finished${e.steps.errors ? `, ${e.steps.errors} did not` : ''}${e.steps.notRun ? `, ${e.steps.notRun} not run` : ''}`],
+    ...(e.stopped ? [['Stopped early', e.stopped] as [string, string]] : []),
+  ];
+  if (flow) {
+    rows.push([
+      'Throttled answers',
+      flow.throttled
+        ? `${flow.throttled} (429 or 503), each backed off and sent again; ${Math.round(flow.waitedMs)} ms waited; send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)} requests/s`}`
+        : 'none',
+    ]);
+    if (flow.unanswered) rows.push(['Without a response', `${flow.unanswered} request(s)`]);
+    for (const s of flow.stoppedOperations) rows.push(['Stopped answering', s.message]);
+  }
+  const perStep = flow ? Object.entries(flow.throttledBySteps).sort((a, b) => b[1] - a[1]) : [];
+  const steps = perStep.length
+    ? `<details><summary>Throttled answers per step (${esc(perStep.length)})</summary><div class="scroll"><table class="plain"><thead><tr><th>Step</th><th>Throttled</th></tr></thead><tbody>${perStep
+        .map(([step, n]) => `<tr><td><code>${esc(step)}</code></td><td>${esc(n)}</td></tr>`)
+        .join('')}</tbody></table></div></details>`
+    : '';
+  return `<section id="execution"><h2>How the run went</h2>
+<dl class="meta">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${visible(v)}</dd>`).join('')}</dl>${steps}</section>`;
+}
+
 const CSS = `
 .top{display:flex;flex-wrap:wrap;gap:12px;align-items:stretch;margin:8px 0 12px}
 .verdict{flex:1 1 300px;border-radius:8px;padding:12px 16px;border:1px solid var(--line)}
@@ -384,6 +413,7 @@ ${extra.strength ? strengthSection(extra.strength) : ''}
 ${failureList(r, view)}
 ${matrix(r, view)}
 ${fixtures(r)}
+${executionSection(r)}
 <footer>Rendered from results.json by ${esc(r.tool.name)} ${esc(r.tool.version)}. Replay commands take credentials from the environment; no secret is written to this page.</footer>
 </main>`;
   return page({ title, css: CSS, body, script: SCRIPT });

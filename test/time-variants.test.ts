@@ -5,7 +5,7 @@
 // that drops only the first connection is test/preflight-retry.test.ts's, beside a clean run). The
 // correct target whose reads lag its writes by 200 ms passes over HTTP, and every fixture user reads back exactly as
 // before the run. Small --runs and one seed here; the ten seeds in a row are bench/lag-seeds.ts.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -170,6 +170,15 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(res.requirements.filter((x) => x.status === 'error').length).toBeGreaterThan(5);
     // Three unanswered updates, then the restore's one more attempt: no more hung requests than that.
     expect(server.arrivals()).toBeLessThan(400);
+    // The console names the unchecked requirements once per reason, and the report says how the run went.
+    expect(r.stdout).toMatch(/ERROR \d+ requirements: .*\n +not checked: the target stopped answering UpdateUserIdentityInfo/);
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toMatch(/How the run went[\s\S]*Stopped answering/);
+    // A baseline lists failures: listing SRV-AVAILABLE does not make a run with unchecked requirements green.
+    const baseline = join(dir, 'baseline.yaml');
+    writeFileSync(baseline, '- id: SRV-AVAILABLE\n  reason: "the write pool hangs"\n');
+    const again = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--request-timeout', '1000', '--quiet', '--report-dir', join(dir, 'again'), '--baseline', baseline], endpointEnv(process.env, server.fixtures));
+    expect(again.code, again.stdout + again.stderr).toBe(1);
+    expect(again.stdout).toMatch(/the baseline lists failures only/);
   });
 
   it('a server that dies mid-run (connections refused): stops after three requests in a row without a response, SRV-AVAILABLE fails, no skip, exit 1', { timeout: 150_000 }, async () => {
