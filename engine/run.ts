@@ -19,7 +19,7 @@ import { DEFAULT_POLL, type PollSchedule } from '../core/poll.ts';
 import { envSecrets } from '../core/redact.ts';
 import { createGenerators, type Generators } from '../generators/index.ts';
 import { catalogue, createValidator, defaultSpec, type Spec } from '../spec/index.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, type Envelope } from '../targets/aws/index.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, instantClock, realClock, type Envelope } from '../targets/aws/index.ts';
 import { createTarget, endsRun, SendStopped, targetStopped, type Target } from '../targets/index.ts';
 import type { RunEvent } from './events.ts';
 import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJournal, type RestoreNote } from './fixtures.ts';
@@ -171,7 +171,8 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   // Every request of the run, fixtures and restore included, goes through flow control: a throttled answer is sent
   // again (and judged by contract B18 only), an operation that stopped answering ends the run.
   let onThrottled: (observation: Observation) => void = () => {};
-  const flow = new FlowControl({ spec, settings: policy === 'sandbox' ? SANDBOX_FLOW : LOCAL_FLOW, deadline: bounds.deadline, onThrottled: (o) => onThrottled(o) });
+  // A cassette answers at once: replaying the throttled answers it recorded waits for nothing.
+  const flow = new FlowControl({ spec, settings: policy === 'sandbox' ? SANDBOX_FLOW : LOCAL_FLOW, clock: config.target === 'replay' ? instantClock : realClock, deadline: bounds.deadline, onThrottled: (o) => onThrottled(o) });
   const target = flow.wrap(opened.target);
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
   const credentials = await target.sdk?.config.credentials().catch(() => undefined);
