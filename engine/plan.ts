@@ -3,7 +3,14 @@
 // policy (policy.ts) chooses from the plan; `replay` is a lookup of one step by its ID. Requirements that no step
 // names are judged on every response (RESPONSE_REQUIREMENTS: the operation's envelope, and every answer of a fixture
 // operation, checks/fixture-responses.ts).
-import { unsignedRequestRefused, wrongSignatureRefused } from '../checks/authentication.ts';
+import {
+  skewBetweenBoundsObserved,
+  skewWithinWindowAccepted,
+  staleSignatureRefused,
+  unsignedRequestRefused,
+  wrongScopeRefused,
+  wrongSignatureRefused,
+} from '../checks/authentication.ts';
 import type { CheckContext, Fixture } from '../checks/context.ts';
 import { RESPONSE_REQUIREMENTS as ENVELOPE_REQUIREMENTS } from '../checks/envelope.ts';
 import { FIXTURE_REQUIREMENTS } from '../checks/fixture-responses.ts';
@@ -130,6 +137,12 @@ export function planFor(fixture: Fixture): Step[] {
     step('precedence', 'validation-first', 'existence', ['PREC-VALIDATION-FIRST'], validationBeforeExistence),
     step('authentication', 'unsigned', 'authentication', ['AUTH-UNSIGNED'], unsignedRequestRefused),
     step('authentication', 'wrong-signature', 'authentication', ['AUTH-BAD-SIGNATURE'], wrongSignatureRefused),
+    step('authentication', 'wrong-scope', 'authentication', ['AUTH-WRONG-SCOPE'], wrongScopeRefused),
+    // The refused ones first: the accepted skews write the same valid update, after which a refused one that wrote
+    // anyway could not be seen.
+    step('authentication', 'stale-signature', 'authentication', ['AUTH-STALE-SIGNATURE'], staleSignatureRefused),
+    step('authentication', 'skew-tolerated', 'authentication', ['AUTH-SKEW-TOLERATED'], skewWithinWindowAccepted),
+    step('authentication', 'skew-observed', 'authentication', ['OBS-SIGNATURE-SKEW'], skewBetweenBoundsObserved),
     step('stateful', 'sequences', 'statefulModel', STATEFUL_REQUIREMENTS, modelBasedSequences),
   );
   return steps;

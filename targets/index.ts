@@ -25,7 +25,7 @@ import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireRe
 export type { Observation, SdkOutcome } from '../core/observation.ts';
 export { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import { TargetConfigError } from '../core/errors.ts';
-export type { Signing } from './raw-channel.ts';
+export type { Signing, SigningVariation } from './raw-channel.ts';
 export { SendStopped, endsRun, type StopKind } from './stop.ts';
 
 export const TARGET_KINDS = ['reference', 'nock', 'module', 'endpoint', 'aws', 'replay'] as const;
