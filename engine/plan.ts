@@ -8,7 +8,14 @@
 // the steps and cases that channel can send (and its generators only such cases: sendableBy), and what only the wire
 // can check is not applicable, with why (uncheckedOn): the requirements only raw requests reach, and those judged on
 // HTTP details an SDK outcome does not have.
-import { unsignedRequestRefused, wrongSignatureRefused } from '../checks/authentication.ts';
+import {
+  skewBetweenBoundsObserved,
+  skewWithinWindowAccepted,
+  staleSignatureRefused,
+  unsignedRequestRefused,
+  wrongScopeRefused,
+  wrongSignatureRefused,
+} from '../checks/authentication.ts';
 import type { CheckContext, Fixture } from '../checks/context.ts';
 import { RESPONSE_REQUIREMENTS as ENVELOPE_REQUIREMENTS, SDK_REPORTED_REQUIREMENTS, WIRE_DETAIL_REQUIREMENTS } from '../checks/envelope.ts';
 import { FIXTURE_REQUIREMENTS } from '../checks/fixture-responses.ts';
@@ -149,6 +156,12 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
     steps.push(
       step('authentication', 'unsigned', 'authentication', ['AUTH-UNSIGNED'], unsignedRequestRefused),
       step('authentication', 'wrong-signature', 'authentication', ['AUTH-BAD-SIGNATURE'], wrongSignatureRefused),
+      step('authentication', 'wrong-scope', 'authentication', ['AUTH-WRONG-SCOPE'], wrongScopeRefused),
+      // The refused ones first: the accepted skews write the same valid update, after which a refused one that wrote
+      // anyway could not be seen.
+      step('authentication', 'stale-signature', 'authentication', ['AUTH-STALE-SIGNATURE'], staleSignatureRefused),
+      step('authentication', 'skew-tolerated', 'authentication', ['AUTH-SKEW-TOLERATED'], skewWithinWindowAccepted),
+      step('authentication', 'skew-observed', 'authentication', ['OBS-SIGNATURE-SKEW'], skewBetweenBoundsObserved),
     );
   }
   steps.push(step('stateful', 'sequences', 'statefulModel', STATEFUL_REQUIREMENTS, modelBasedSequences));

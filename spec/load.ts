@@ -143,7 +143,7 @@ function buildSpec(documentName: string, requirementsName: string, inputs: Loade
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
   const constraints = collectConstraints(operation, members, typeRules);
-  const requirements = readRequirements(requirementsName, inputs.requirements, constraints, members, identityManagementTypes, checkCatalogue);
+  const requirements = readRequirements(requirementsName, inputs.requirements, constraints, members, identityManagementTypes, checkCatalogue, protocolPlaceholders(protocol));
 
   return {
     document,
@@ -205,6 +205,7 @@ function readProtocol(where: string, value: unknown): ProtocolSpec {
     'nullIsAbsent',
     'throttlingErrors',
     'authenticationErrors',
+    'signatureWindow',
     'deserializationError',
     'unknownOperationError',
     'unsupportedMediaTypeError',
@@ -221,7 +222,22 @@ function readProtocol(where: string, value: unknown): ProtocolSpec {
     if (!statusOk) throw new SpecError(`${where}/outcomes/${kind}/status`, 'must be a list of statuses or 4xx');
     if (o.types !== 'operation' && o.types !== 'any') throw new SpecError(`${where}/outcomes/${kind}/types`, 'must be operation or any');
   }
+  checkSignatureWindow(`${where}/signatureWindow`, value.signatureWindow);
   return value as unknown as ProtocolSpec;
+}
+
+/** 0 < accepted - margin, accepted <= observed from <= observed to <= refused: the skews the suite sends lie apart. */
+function checkSignatureWindow(where: string, w: unknown): void {
+  const minutes = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  if (!isObject(w) || !minutes(w.acceptedWithinMinutes) || !minutes(w.refusedBeyondMinutes) || !minutes(w.clockMarginSeconds)) {
+    throw new SpecError(where, 'needs acceptedWithinMinutes, refusedBeyondMinutes and clockMarginSeconds, each a positive number');
+  }
+  const observed = w.observedMinutes;
+  if (!Array.isArray(observed) || observed.length !== 2 || !observed.every(minutes)) throw new SpecError(`${where}/observedMinutes`, 'must be [from, to], in minutes');
+  const [from, to] = observed as number[];
+  const ordered = (w.acceptedWithinMinutes as number) <= from! && from! <= to! && to! <= (w.refusedBeyondMinutes as number);
+  if (!ordered) throw new SpecError(where, 'must hold acceptedWithinMinutes <= observedMinutes[0] <= observedMinutes[1] <= refusedBeyondMinutes');
+  if ((w.clockMarginSeconds as number) >= (w.acceptedWithinMinutes as number) * 60) throw new SpecError(`${where}/clockMarginSeconds`, 'must be shorter than acceptedWithinMinutes (the accepted skew the suite sends is the bound minus the margin)');
 }
 
 function protocolErrors(p: ProtocolSpec): ErrorSpec[] {
@@ -433,7 +449,12 @@ function collectConstraints(operation: OperationSpec, members: MemberSpec[], typ
 
 let catalogueValidator: ReturnType<Ajv2020['compile']> | undefined;
 
-function readRequirements(file: string, raw: Json, constraints: Constraint[], members: MemberSpec[], types: string[], checkCatalogue: boolean): Requirement[] {
+/** Protocol values a requirement's title or text may name as {x-protocol.KEY.MEMBER} (a range as FROM–TO). */
+function protocolPlaceholders(p: ProtocolSpec): Map<string, string> {
+  return new Map(Object.entries(p.signatureWindow).map(([k, v]) => [`x-protocol.signatureWindow.${k}`, Array.isArray(v) ? v.join('–') : String(v)]));
+}
+
+function readRequirements(file: string, raw: Json, constraints: Constraint[], members: MemberSpec[], types: string[], checkCatalogue: boolean, named: Map<string, string>): Requirement[] {
   if (checkCatalogue) catalogueValidator ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(CATALOGUE_SCHEMA, 'utf8')));
   if (checkCatalogue && !catalogueValidator!(raw)) {
     const e = catalogueValidator!.errors![0]!;
@@ -477,8 +498,8 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], me
       if (ambiguityOf.has(address)) throw new SpecError(where, `ambiguityOf ${address} is already recorded by ${ambiguityOf.get(address)}`);
       ambiguityOf.set(address, id);
     }
-    const title = fillPlaceholders(where, String(r.title), byAddress);
-    const text = fillPlaceholders(where, String(r.text), byAddress);
+    const title = fillPlaceholders(where, String(r.title), byAddress, named);
+    const text = fillPlaceholders(where, String(r.text), byAddress, named);
     requirements.push({
       id,
       level: r.level as Requirement['level'],
@@ -503,10 +524,11 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], me
   return requirements;
 }
 
-function fillPlaceholders(where: string, text: string, byAddress: Map<string, Constraint>): string {
+function fillPlaceholders(where: string, text: string, byAddress: Map<string, Constraint>, named: Map<string, string>): string {
   return text.replace(/\{([^{}\s]+)\}/g, (whole, address: string) => {
     const c = byAddress.get(address);
-    if (!c) throw new SpecError(where, `the placeholder ${whole} names no constraint`);
-    return String(c.value);
+    const value = c ? String(c.value) : named.get(address);
+    if (value === undefined) throw new SpecError(where, `the placeholder ${whole} names no constraint (nor a value of x-protocol.signatureWindow)`);
+    return value;
   });
 }

@@ -105,6 +105,18 @@ export interface OutcomeSpec {
   types: 'operation' | 'any';
 }
 
+/** The signature's validity window, in minutes of skew either way between X-Amz-Date and the target's clock. */
+export interface SignatureWindow {
+  /** A skew under this is accepted. */
+  acceptedWithinMinutes: number;
+  /** A skew in this range [from, to] is observed, not judged. */
+  observedMinutes: [number, number];
+  /** A skew beyond this gets the authentication status and changes nothing. */
+  refusedBeyondMinutes: number;
+  /** How far apart the suite's clock and the target's may be. */
+  clockMarginSeconds: number;
+}
+
 export interface ProtocolSpec {
   errorTypeHeader: string;
   errorTypeBodyFields: string[];
@@ -112,6 +124,8 @@ export interface ProtocolSpec {
   nullIsAbsent: boolean;
   throttlingErrors: string[];
   authenticationErrors: { status: number; unsigned: string; unknownKey: string; badSignature: string };
+  /** How far X-Amz-Date may be from the target's clock (AUTH-SKEW-TOLERATED, OBS-SIGNATURE-SKEW, AUTH-STALE-SIGNATURE). */
+  signatureWindow: SignatureWindow;
   deserializationError: { status: number; type: string };
   unknownOperationError: { status: number; type: string };
   unsupportedMediaTypeError: { status: number; type: string };

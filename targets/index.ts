@@ -27,7 +27,7 @@ import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireRe
 export type { Observation, SdkOutcome } from '../core/observation.ts';
 export { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
 import { TargetConfigError } from '../core/errors.ts';
-export type { Signing } from './raw-channel.ts';
+export type { Signing, SigningVariation } from './raw-channel.ts';
 export type { ClientTarget, ConnectClientLike } from './sdk-client.ts';
 export { SendStopped, endsRun, targetStopped, type StopKind } from './stop.ts';
 

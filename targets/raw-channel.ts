@@ -1,5 +1,6 @@
 // The raw channel: requests the SDK cannot express, signed with @smithy/signature-v4 (or deliberately not, or
-// wrongly), sent over a transport: straight into a handler, or over HTTP(S) to a URL.
+// wrongly, or correctly but at a shifted clock or for another region or service), sent over a transport: straight
+// into a handler, or over HTTP(S) to a URL.
 import http from 'node:http';
 import https from 'node:https';
 import type { Observation } from '../core/observation.ts';
@@ -10,7 +11,16 @@ import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
 import { lowerCaseHeaders } from '../core/wire.ts';
 
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
-export type Signing = 'signed' | 'unsigned' | 'wrong-signature';
+/**
+ * A correct signature with the run's key, made otherwise than the target expects: dated `skewMs` away from this
+ * process's clock (negative: in the past), or with a credential scope of another region or service.
+ */
+export interface SigningVariation {
+  skewMs?: number;
+  region?: string;
+  service?: string;
+}
+export type Signing = 'signed' | 'unsigned' | 'wrong-signature' | SigningVariation;
 
 export interface Credentials {
   accessKeyId: string;
@@ -57,7 +67,14 @@ export function rawChannel(transport: Transport, options: { host: string; region
       if (signing !== 'unsigned') {
         const credentials = await options.credentials();
         const key = signing === 'wrong-signature' ? { ...credentials, secretAccessKey: `${credentials.secretAccessKey}-wrong` } : credentials;
-        sent = await signWireRequest(base, { credentials: key, region: options.region, host: options.host });
+        const variation = typeof signing === 'object' ? signing : {};
+        sent = await signWireRequest(base, {
+          credentials: key,
+          region: variation.region ?? options.region,
+          host: options.host,
+          ...(variation.service ? { service: variation.service } : {}),
+          ...(variation.skewMs ? { signingDate: new Date(Date.now() + variation.skewMs) } : {}),
+        });
       }
       try {
         return { channel: 'raw', request: sent, response: await transport(sent) };

@@ -1,5 +1,6 @@
 // SigV4 signing of a raw request with @smithy/signature-v4, for requests the SDK cannot express (bad JSON,
-// wrong content type, raw label bytes). The path is signed exactly as it will be sent.
+// wrong content type, raw label bytes). The path is signed exactly as it will be sent, at the signer's clock or at a
+// given signing date (the signer's own `signingDate`: a request dated away from the target's clock).
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -11,6 +12,8 @@ export interface SigningConfig {
   service?: string;
   /** The Host header's value (host[:port]). */
   host: string;
+  /** The time to sign at (X-Amz-Date and the credential scope's date); default now. */
+  signingDate?: Date;
 }
 
 export async function signWireRequest(request: WireRequest, config: SigningConfig): Promise<WireRequest> {
@@ -26,6 +29,7 @@ export async function signWireRequest(request: WireRequest, config: SigningConfi
       headers: { ...request.headers, host: config.host },
       body: request.body,
     }),
+    config.signingDate ? { signingDate: config.signingDate } : {},
   );
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = String(v);

@@ -9,8 +9,10 @@ import {
   UpdateUserIdentityInfoCommand,
 } from '@aws-sdk/client-connect';
 import { HttpRequest } from '@smithy/protocol-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runConformance } from '../engine/run.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
+import { TargetConfigError } from '../targets/index.ts';
 import {
   connectOrigin,
   createReferenceService,
@@ -152,6 +154,43 @@ describe('the three hostings answer identically', () => {
     const memory = services.memory.store.snapshot();
     expect(services.nock.store.snapshot()).toEqual(memory);
     expect(services.http.store.snapshot()).toEqual(memory);
+  });
+});
+
+describe('the credential scope, in every hosting', () => {
+  const OTHER_REGION = 'eu-west-2';
+  /** A client that signs for another region than the reference's (nock intercepts the reference's origin only). */
+  function clientFor(h: Hosting, region: string): ConnectClient {
+    const base = { region, credentials: fixtures.credentials, maxAttempts: 1 };
+    if (h === 'memory') return new ConnectClient({ ...base, requestHandler: inMemoryRequestHandler(services.memory.handle) });
+    return new ConnectClient({ ...base, endpoint: h === 'http' ? server.endpoint : connectOrigin(REGION) });
+  }
+
+  it.each(HOSTINGS)('%s: a request signed for another region than the reference\'s is 403 InvalidSignatureException and changes nothing', async (h) => {
+    const before = services[h].store.snapshot();
+    const answer = await sdkEssence(h, () => clientFor(h, OTHER_REGION).send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: user.id, IdentityInfo: { FirstName: 'Mallory' } })));
+    expect(answer).toEqual({ error: 'InvalidSignatureException', status: 403, message: `Credential should be scoped to a valid region, not '${OTHER_REGION}'.` });
+    expect(services[h].store.snapshot()).toEqual(before);
+  });
+
+  it('a run with another --region than the HTTP hosting\'s stops with the reference\'s reason; with its region, AUTH-WRONG-SCOPE passes', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', fixtures.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', fixtures.credentials.secretAccessKey);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
+    try {
+      const options = { target: 'endpoint' as const, endpointUrl: server.endpoint, fixtures: { instanceId: first!.id, userId: user.id }, seed: 1, runs: 1, expectAuth: true, only: ['AUTH-WRONG-SCOPE'] };
+      const stopped = await runConformance({ ...options, region: OTHER_REGION }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(stopped).toBeInstanceOf(TargetConfigError);
+      expect((stopped as Error).message).toMatch(new RegExp(`403 InvalidSignatureException .*Credential should be scoped to a valid region, not '${OTHER_REGION}'`));
+      const results = await runConformance({ ...options, region: REGION });
+      expect(results.requirements.find((r) => r.id === 'AUTH-WRONG-SCOPE')!.status).toBe('pass');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 

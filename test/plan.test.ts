@@ -35,6 +35,14 @@ describe('the plan', () => {
     }
   }
 
+  it('runs the signature checks under every policy, the refused ones before the accepted skews (which write the same update)', () => {
+    const names = (steps: Step[]) => steps.filter((s) => s.id.phase === 'authentication').map((s) => s.id.name);
+    const expected = ['unsigned', 'wrong-signature', 'wrong-scope', 'stale-signature', 'skew-tolerated', 'skew-observed'];
+    for (const policy of ['local', 'sandbox'] as const) expect(names(selectSteps(planOf('CONNECT_MANAGED'), defaultConfig(), policy)), policy).toEqual(expected);
+    const checked = planOf('SAML').filter((s) => s.id.phase === 'authentication').flatMap((s) => s.requirementIds);
+    expect(checked).toEqual(['AUTH-UNSIGNED', 'AUTH-BAD-SIGNATURE', 'AUTH-WRONG-SCOPE', 'AUTH-STALE-SIGNATURE', 'AUTH-SKEW-TOLERATED', 'OBS-SIGNATURE-SKEW']);
+  });
+
   it('the sandbox policy runs fewer steps than the local one, and every step it runs is one of the plan', () => {
     const plan = planOf('CONNECT_MANAGED');
     const sandbox = selectSteps(plan, defaultConfig(), 'sandbox');

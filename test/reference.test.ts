@@ -220,6 +220,73 @@ describe('authentication', () => {
     expect((await b.service.handle(signed)).statusCode).toBe(200);
   });
 
+  it('refuses a signature dated beyond the window by its own clock, 403 "Signature expired" or "not yet current", and changes nothing', async () => {
+    const { createReferenceService, defaultFixtures } = await import('../targets/reference/index.ts');
+    const { signWireRequest } = await import('../targets/sign.ts');
+    const { utf8 } = await import('../core/wire.ts');
+    const now = Date.UTC(2026, 0, 15, 12, 0, 0);
+    const service = createReferenceService(b.spec, { fixtures: defaultFixtures(), now: () => now });
+    const limit = b.spec.protocol.signatureWindow.refusedBeyondMinutes * 60_000;
+    const signedAt = (ms: number) =>
+      signWireRequest(
+        { method: 'POST', path: path(), headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}') },
+        { credentials: b.fixtures.credentials, region: 'us-east-1', host: 'connect.us-east-1.amazonaws.com', signingDate: new Date(ms) },
+      );
+    const answer = async (ms: number) => {
+      const r = await service.handle(await signedAt(ms));
+      return [r.statusCode, r.headers['x-amzn-errortype'], r.statusCode === 200 ? '' : (JSON.parse(Buffer.from(r.body).toString()) as { message: string }).message];
+    };
+    const before = service.store.snapshot();
+    expect(await answer(now - limit - 1000)).toEqual([403, 'InvalidSignatureException', 'Signature expired: 20260115T114459Z is now earlier than 20260115T114500Z (20260115T120000Z - 15 min.)']);
+    expect(await answer(now + limit + 1000)).toEqual([403, 'InvalidSignatureException', 'Signature not yet current: 20260115T121501Z is still later than 20260115T121500Z (20260115T120000Z + 15 min.)']);
+    expect(await answer(now - 24 * 3600_000)).toEqual([403, 'InvalidSignatureException', expect.stringMatching(/^Signature expired: 20260114T120000Z/)]);
+    expect(service.store.snapshot()).toEqual(before);
+    // At the bound, either way, the request is served.
+    expect(await answer(now - limit)).toEqual([200, undefined, '']);
+    expect(await answer(now + limit)).toEqual([200, undefined, '']);
+  });
+
+  it('verifies the credential scope: another region, another service, or a date that is not X-Amz-Date\'s is 403 InvalidSignatureException', async () => {
+    const { ConnectClient } = await import('@aws-sdk/client-connect');
+    const { createReferenceService, defaultFixtures, inMemoryRequestHandler } = await import('../targets/reference/index.ts');
+    const { signWireRequest } = await import('../targets/sign.ts');
+    const { utf8 } = await import('../core/wire.ts');
+    const before = b.service.store.snapshot();
+    const clientFor = (handler: typeof b.service.handle, region: string) => new ConnectClient({ region, credentials: b.fixtures.credentials, maxAttempts: 1, requestHandler: inMemoryRequestHandler(handler) });
+    const updateThrough = (client: InstanceType<typeof ConnectClient>) =>
+      client.send(new UpdateUserIdentityInfoCommand({ InstanceId: managed().instanceId, UserId: managed().userId, IdentityInfo: { FirstName: 'Mallory' } }));
+    const refused = (await updateThrough(clientFor(b.service.handle, 'eu-west-2')).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as ConnectServiceException;
+    expect([refused.name, refused.$metadata.httpStatusCode, refused.message]).toEqual(['InvalidSignatureException', 403, "Credential should be scoped to a valid region, not 'eu-west-2'."]);
+
+    const wire: import('../core/wire.ts').WireRequest = { method: 'POST', path: path(), headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}') };
+    const host = 'connect.us-east-1.amazonaws.com';
+    const otherService = await signWireRequest(wire, { credentials: b.fixtures.credentials, region: 'us-east-1', service: 'execute-api', host });
+    const signed = await signWireRequest(wire, { credentials: b.fixtures.credentials, region: 'us-east-1', host, signingDate: new Date(Date.UTC(2026, 0, 15, 0, 0, 30)) });
+    const otherDay = { ...signed, headers: { ...signed.headers, authorization: signed.headers.authorization!.replace('/20260115/', '/20260114/') } };
+    const messageOf = async (request: typeof wire) => {
+      const r = await b.service.handle(request);
+      return [r.statusCode, r.headers['x-amzn-errortype'], (JSON.parse(Buffer.from(r.body).toString()) as { message: string }).message];
+    };
+    expect(await messageOf(otherService)).toEqual([403, 'InvalidSignatureException', "Credential should be scoped to correct service: 'connect'."]);
+    const sameDayService = createReferenceService(b.spec, { fixtures: defaultFixtures(), now: () => Date.UTC(2026, 0, 15, 0, 1, 0) });
+    const r = await sameDayService.handle(otherDay);
+    expect([r.statusCode, r.headers['x-amzn-errortype'], Buffer.from(r.body).toString()]).toEqual([
+      403,
+      'InvalidSignatureException',
+      expect.stringContaining("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260114' != '20260115', from '20260115T000030Z'."),
+    ]);
+    expect(b.service.store.snapshot()).toEqual(before);
+
+    // A reference in eu-west-2 serves the client that signs for eu-west-2, and refuses the one that signs for us-east-1.
+    const fixtures = { ...defaultFixtures(), region: 'eu-west-2' };
+    const london = createReferenceService(b.spec, { fixtures });
+    expect((await updateThrough(clientFor(london.handle, 'eu-west-2'))).$metadata.httpStatusCode).toBe(200);
+    expect(await outcome(updateThrough(clientFor(london.handle, 'us-east-1')))).toEqual({ name: 'InvalidSignatureException', status: 403 });
+  });
+
   it('accepts anything unsigned when verification is switched off', async () => {
     const open = await bench({ auth: false });
     const r = await raw(open.service.handle, open.fixtures, { path: path(), body: '{"IdentityInfo": {"FirstName": "X"}}', unsigned: true });

@@ -147,6 +147,19 @@ describe('the guard', () => {
     expect(refused(guard(), r)).toMatch(message);
   });
 
+  it('judges the authentication cases by what they send, not how they are signed: owned users pass, others do not', async () => {
+    const { rawChannel } = await import('../targets/raw-channel.ts');
+    const g = guard();
+    // The guard sees each request as the raw channel sends it (signed), as the envelope hands it over.
+    const channel = rawChannel(async (r) => (g.check(r), { statusCode: 403, headers: {}, body: new Uint8Array() }), { host: 'connect.us-east-1.amazonaws.com', region: 'us-east-1', credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }) });
+    const signings = ['unsigned', 'wrong-signature', { region: 'eu-west-2' }, { service: 'execute-api' }, { skewMs: -16 * 60_000 }, { skewMs: 16 * 60_000 }, { skewMs: 3 * 60_000 }] as const;
+    for (const signing of signings) {
+      await expect(channel.send(update(INSTANCE, FIXTURE), signing), JSON.stringify(signing)).resolves.toMatchObject({ response: { statusCode: 403 } });
+      await expect(channel.send(update(INSTANCE, FOREIGN_USER), signing)).rejects.toThrow(/not a user this run owns/);
+    }
+    expect(g.refusals).toHaveLength(signings.length);
+  });
+
   it('refuses a write to an owned user, or a creation, the journal does not hold yet', () => {
     const g = guard({ covers: () => false, coversCreate: () => false });
     expect(refused(g, update(INSTANCE, FIXTURE))).toMatch(/not in the run's journal/);

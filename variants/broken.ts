@@ -34,6 +34,8 @@ import {
   type Call,
 } from './kit.ts';
 import { broken, type Variant } from './variant.ts';
+import { signatureWindowOf, verifiedWith } from './kit.ts';
+import type { SignatureChecks } from '../targets/reference/auth.ts';
 
 const CONSTRAINT_TYPES = ['InvalidParameterException', 'InvalidRequestException'];
 const codePoints = (s: string) => [...s];
@@ -399,6 +401,39 @@ const anySignatureAccepted = broken({
     handler(request.headers.authorization && !(await isAuthentic(service, request)) ? await resign(service, request) : request),
 });
 
+// ---------------------------------------------------------------- the signature's scope and validity window
+
+/** A front end that serves what `lenient` checks accept and the reference's do not, by re-signing it for the reference. */
+const servesWhenSignedFor =
+  (lenient: SignatureChecks): Variant['wrap'] =>
+  (handler, service) =>
+  async (request) =>
+    handler(!service.verify(request).ok && verifiedWith(service, request, lenient).ok ? await resign(service, request) : request);
+
+const staleSignatureAccepted = broken({
+  name: 'stale-signature-accepted',
+  description: 'The front end allows 30 minutes of clock skew instead of 15 (AWS allows five): a correctly signed request dated 20 minutes in the past or in the future is served.',
+  caughtBy: ['AUTH-STALE-SIGNATURE'],
+  suite: 'authentication',
+  wrap: servesWhenSignedFor({ maxSkewMs: 30 * 60_000 }),
+});
+
+const regionAgnosticVerifier = broken({
+  name: 'region-agnostic-verifier',
+  description: 'The verifier derives the signing key from the region the credential scope names instead of its own: a request correctly signed for any region is served.',
+  caughtBy: ['AUTH-WRONG-SCOPE'],
+  suite: 'authentication',
+  wrap: servesWhenSignedFor({ region: undefined }),
+});
+
+const oneMinuteSignatureWindow = broken({
+  name: 'one-minute-signature-window',
+  description: 'The verifier allows one minute of clock skew: a client whose clock is three minutes off is refused 403 "Signature expired", where AWS serves it.',
+  caughtBy: ['AUTH-SKEW-TOLERATED'],
+  suite: 'authentication',
+  wrap: signatureWindowOf(60_000),
+});
+
 export const BROKEN: Variant[] = [
   firstNameMaxOffByOne,
   nfcNotChecked,
@@ -431,4 +466,7 @@ export const BROKEN: Variant[] = [
   noOpUpdateReplaces,
   signatureNotVerified,
   anySignatureAccepted,
+  staleSignatureAccepted,
+  regionAgnosticVerifier,
+  oneMinuteSignatureWindow,
 ];

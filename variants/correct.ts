@@ -15,6 +15,7 @@ import {
   mapResponses,
   resign,
   sentIdentity,
+  signatureWindowOf,
   updateOf,
   userOf,
   withJson,
@@ -139,6 +140,13 @@ const namesRequiredOnUpdate = correct({
   }),
 });
 
+const fiveMinuteSignatureWindow = correct({
+  name: 'five-minute-signature-window',
+  description:
+    'Like most AWS front ends, the verifier allows five minutes of clock skew, not 15: a signature dated 10 minutes away is refused 403 "Signature expired" (OBS-SIGNATURE-SKEW: 5 to 15 minutes is observed, not judged; under 4 is still accepted).',
+  wrap: signatureWindowOf(5 * 60_000),
+});
+
 export const CORRECT: Variant[] = [
   invalidRequestForConstraints,
   emptyObjectSuccessBody,
@@ -149,4 +157,5 @@ export const CORRECT: Variant[] = [
   badRequestForUnreadableBody,
   lenientContentType,
   namesRequiredOnUpdate,
+  fiveMinuteSignatureWindow,
 ];

@@ -3,8 +3,8 @@
 // difference) at one place of the reference's request path. Kept generic: the variants themselves say what differs.
 import { randomUUID } from 'node:crypto';
 import { createValidator, defaultSpec, type Finding, type RequestValidator } from '../spec/index.ts';
-import { verifySignature } from '../targets/reference/auth.ts';
 import type { ReferenceService } from '../targets/reference/index.ts';
+import { verifySignatureNow, type SignatureChecks } from '../targets/reference/auth.ts';
 import type { StoredUser } from '../targets/reference/store.ts';
 import { signWireRequest } from '../targets/sign.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
@@ -122,7 +122,8 @@ export async function findingsOf(service: ReferenceService, call: Call, body: un
 /** A string's length in the spec's unit (code points). */
 export const lengthOf = async (value: string): Promise<number> => (await specValidator()).lengthOf(value);
 
-export const isAuthentic = async (service: ReferenceService, request: WireRequest) => (await verifySignature(request, [service.fixtures.credentials])).ok;
+/** The reference's own verdict on a signature: its key, region, service and validity window. */
+export const isAuthentic = async (service: ReferenceService, request: WireRequest) => service.verify(request).ok;
 
 const SIGNATURE_HEADERS = ['authorization', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token'];
 
@@ -132,6 +133,19 @@ export function resign(service: ReferenceService, request: WireRequest): Promise
   const host = headers.host ?? `connect.${service.fixtures.region}.amazonaws.com`;
   return signWireRequest({ ...request, headers }, { credentials: service.fixtures.credentials, region: service.fixtures.region, host });
 }
+
+/** The reference's verdict with some of its signature checks replaced (a window of another width, any region...). */
+export const verifiedWith = (service: ReferenceService, request: WireRequest, checks: SignatureChecks) =>
+  verifySignatureNow(request, [service.fixtures.credentials], { ...service.signatureChecks, ...checks });
+
+/** A verifier with a window of `maxSkewMs` where the reference's is wider: what it refuses is 403, as AWS words it. */
+export const signatureWindowOf =
+  (maxSkewMs: number): Wrap =>
+  (handler, service) =>
+  async (request) => {
+    const verdict = verifiedWith(service, request, { maxSkewMs });
+    return service.verify(request).ok && !verdict.ok ? error(403, 'InvalidSignatureException', verdict.message) : handler(request);
+  };
 
 // ---------------------------------------------------------------- wrappers
 

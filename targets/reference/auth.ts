@@ -1,7 +1,10 @@
 // SigV4 verification: the reference recomputes the signature of what it received and compares. The canonical
 // request is the SDK's own (@smithy/signature-v4: its canonical headers, path and query), so the reference agrees
 // with the signer byte for byte; the hashes and HMACs around it are computed synchronously with node:crypto.
-// Unsigned, unknown key and wrong signature are told apart as AWS front ends do (docs/contract.md A7).
+// Unsigned, unknown key and wrong signature are told apart as AWS front ends do (docs/contract.md A7). A signature is
+// also wrong for this endpoint when its credential scope names another date than X-Amz-Date's, or (when the caller
+// says which it expects) another region or service (AUTH-WRONG-SCOPE), and when X-Amz-Date is further from the
+// verifier's clock than the window allows (AUTH-STALE-SIGNATURE); the messages are AWS's own.
 //
 // Per call, nothing is built that does not depend on the request: the signer (a pure canonicalizer here) is cached
 // per access key, secret, region and service, and the signing key per secret, date, region and service, both in
@@ -17,6 +20,18 @@ export type AuthResult = { ok: true } | { ok: false; reason: 'unsigned' | 'unkno
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
+}
+
+/** What a signature must be for besides the key: each check applies when given (the reference gives them all). */
+export interface SignatureChecks {
+  /** The region its credential scope must name (the endpoint's region). */
+  region?: string;
+  /** The service its credential scope must name (the signing name). */
+  service?: string;
+  /** How far X-Amz-Date may be from `now()`, either way, in ms. */
+  maxSkewMs?: number;
+  /** The verifier's clock, in ms since the epoch (default Date.now). */
+  now?: () => number;
 }
 
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
@@ -60,6 +75,13 @@ export class BoundedCache<V> {
 /** Canonical paths per path, per signer: a path's canonical form depends on nothing else (a run sends few paths). */
 export const CANONICAL_PATH_CACHE_LIMIT = 256;
 
+/** An X-Amz-Date as the signer formats it, and as a time. */
+interface SigningDates {
+  longDate: string;
+  shortDate: string;
+  ms: number;
+}
+
 /** The SDK's signer, used for what it does with a request: its canonical request and its date format. */
 class Canonicalizer extends SignatureV4 {
   constructor(...args: ConstructorParameters<typeof SignatureV4>) {
@@ -76,8 +98,8 @@ class Canonicalizer extends SignatureV4 {
   canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
   }
-  dates(signingDate: Date): { longDate: string; shortDate: string } {
-    return this.formatDate(signingDate);
+  dates(signingDate: Date): SigningDates {
+    return { ...this.formatDate(signingDate), ms: signingDate.getTime() };
   }
 }
 
@@ -91,7 +113,7 @@ export const SIGNING_DATE_CACHE_LIMIT = 256;
 const signers = new BoundedCache<Canonicalizer>(SIGNER_CACHE_LIMIT);
 const signingKeys = new BoundedCache<Buffer>(SIGNING_KEY_CACHE_LIMIT);
 /** X-Amz-Date values as received, to the signer's long and short dates (null: not a date). */
-const signingDates = new BoundedCache<{ longDate: string; shortDate: string } | null>(SIGNING_DATE_CACHE_LIMIT);
+const signingDates = new BoundedCache<SigningDates | null>(SIGNING_DATE_CACHE_LIMIT);
 
 /** How many signers, signing keys and dates are cached (tests check the bounds). */
 export const authCacheSizes = () => ({ signers: signers.size, signingKeys: signingKeys.size, signingDates: signingDates.size });
@@ -142,29 +164,55 @@ const signedHeadersOf = (value: string) =>
     return { names, set: new Set(names) };
   });
 
-export async function verifySignature(request: WireRequest, credentials: readonly Credentials[]): Promise<AuthResult> {
-  return verifySignatureNow(request, credentials);
+export async function verifySignature(request: WireRequest, credentials: readonly Credentials[], checks: SignatureChecks = {}): Promise<AuthResult> {
+  return verifySignatureNow(request, credentials, checks);
+}
+
+const badSignature = (message: string): AuthResult => ({ ok: false, reason: 'badSignature', message });
+
+/** The credential scope against X-Amz-Date and what the verifier expects, with AWS's messages (docs/contract.md B15). */
+function scopeProblem(dates: SigningDates, amzDate: string, scope: { date: string; region: string; service: string }, checks: SignatureChecks): string | undefined {
+  if (scope.date !== dates.shortDate) {
+    return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${dates.shortDate}', from '${amzDate}'.`;
+  }
+  if (checks.region !== undefined && scope.region !== checks.region) return `Credential should be scoped to a valid region, not '${scope.region}'.`;
+  if (checks.service !== undefined && scope.service !== checks.service) return `Credential should be scoped to correct service: '${checks.service}'.`;
+  return undefined;
+}
+
+/** X-Amz-Date against the verifier's clock: beyond the window either way, AWS's "expired" or "not yet current". */
+function windowProblem(signer: Canonicalizer, dates: SigningDates, checks: SignatureChecks): string | undefined {
+  if (checks.maxSkewMs === undefined) return undefined;
+  const now = (checks.now ?? Date.now)();
+  const minutes = Math.round(checks.maxSkewMs / 60_000);
+  const at = (ms: number) => signer.dates(new Date(ms)).longDate;
+  if (dates.ms < now - checks.maxSkewMs) return `Signature expired: ${dates.longDate} is now earlier than ${at(now - checks.maxSkewMs)} (${at(now)} - ${minutes} min.)`;
+  if (dates.ms > now + checks.maxSkewMs) return `Signature not yet current: ${dates.longDate} is still later than ${at(now + checks.maxSkewMs)} (${at(now)} + ${minutes} min.)`;
+  return undefined;
 }
 
 /** verifySignature, synchronously (nothing in it waits): the reference's handler calls this one. */
-export function verifySignatureNow(request: WireRequest, credentials: readonly Credentials[]): AuthResult {
+export function verifySignatureNow(request: WireRequest, credentials: readonly Credentials[], checks: SignatureChecks = {}): AuthResult {
   const header = request.headers.authorization;
   if (!header) return { ok: false, reason: 'unsigned', message: 'Missing Authentication Token' };
   const m = AUTHORIZATION.exec(header.trim());
-  if (!m) return { ok: false, reason: 'badSignature', message: 'The request signature is malformed.' };
-  const [, keyId, , region, service, signedHeaders, signature] = m as unknown as string[];
+  if (!m) return badSignature('The request signature is malformed.');
+  const [, keyId, scopeDate, region, service, signedHeaders, signature] = m as unknown as string[];
   const key = credentials.find((c) => c.accessKeyId === keyId);
   if (!key) return { ok: false, reason: 'unknownKey', message: 'The security token included in the request is invalid.' };
   const signer = signerFor(key, region!, service!);
-  const dates = datesOf(signer, request.headers['x-amz-date']);
-  if (!dates) return { ok: false, reason: 'badSignature', message: 'The request has no valid X-Amz-Date.' };
+  const amzDate = request.headers['x-amz-date'];
+  const dates = datesOf(signer, amzDate);
+  if (!dates) return badSignature('The request has no valid X-Amz-Date.');
+  const problem = scopeProblem(dates, amzDate!, { date: scopeDate!, region: region!, service: service! }, checks) ?? windowProblem(signer, dates, checks);
+  if (problem) return badSignature(problem);
 
   // The payload hash is the hash of the body received; x-amz-content-sha256, when present, must equal it (a signer
   // that trusted the header would accept a body changed after signing).
   const payloadHash = hash('sha256', request.body, 'hex');
   const claimedHash = request.headers['x-amz-content-sha256'];
   if (claimedHash !== undefined && claimedHash !== payloadHash) {
-    return { ok: false, reason: 'badSignature', message: 'The x-amz-content-sha256 header does not match the body.' };
+    return badSignature('The x-amz-content-sha256 header does not match the body.');
   }
   // The signed headers as the SDK's signer prepares a request: the headers it generates itself (authorization, date,
   // x-amz-date) are left out, and x-amz-date is the date it signs at, whether the client listed it or not.
@@ -172,7 +220,7 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   const headers: Record<string, string> = {};
   for (const name of names) {
     const value = request.headers[name];
-    if (value === undefined) return { ok: false, reason: 'badSignature', message: `The signed header ${name} is missing.` };
+    if (value === undefined) return badSignature(`The signed header ${name} is missing.`);
     if (!GENERATED.has(name)) headers[name] = value;
   }
   headers[AMZ_DATE_HEADER] = dates.longDate;
@@ -188,5 +236,5 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   const expected = hmac(signingKeyFor(key.secretAccessKey, dates.shortDate, region!, service!), stringToSign);
   // The pattern guarantees 64 hex digits, i.e. 32 bytes, as long as the HMAC.
   const same = timingSafeEqual(expected, Buffer.from(signature!, 'hex'));
-  return same ? { ok: true } : { ok: false, reason: 'badSignature', message: 'The request signature we calculated does not match the signature you provided.' };
+  return same ? { ok: true } : badSignature('The request signature we calculated does not match the signature you provided.');
 }

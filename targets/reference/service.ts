@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createValidator, type Finding, type OperationSpec, type Spec } from '../../spec/index.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../../core/wire.ts';
-import { verifySignatureNow, type Credentials } from './auth.ts';
+import { verifySignatureNow, type AuthResult, type Credentials, type SignatureChecks } from './auth.ts';
 import type { Fixtures } from './fixtures.ts';
 import { Store, type StoredInstance } from './store.ts';
 
@@ -14,10 +14,16 @@ export interface ReferenceOptions {
   auth?: boolean;
   /** Largest body accepted, in bytes (default 1 MiB); larger ones get 413. */
   maxBodyBytes?: number;
+  /** The reference's clock, in ms since the epoch (default Date.now): X-Amz-Date is judged against it. */
+  now?: () => number;
 }
 
 export interface ReferenceService {
   handle(request: WireRequest): Promise<WireResponse>;
+  /** The reference's own SigV4 verdict on a request (its key, region, service and window), whether or not it verifies. */
+  verify(request: WireRequest): AuthResult;
+  /** What a signature must be for: fixtures.region, the spec's signing name, the window's refused bound, the clock. */
+  readonly signatureChecks: Required<SignatureChecks>;
   readonly store: Store;
   readonly fixtures: Fixtures;
 }
@@ -70,6 +76,15 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
   const auth = options.auth ?? true;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const p = spec.protocol;
+  // A signature scoped to another region or service, or dated outside the window, is a wrong one (AUTH-WRONG-SCOPE,
+  // AUTH-STALE-SIGNATURE).
+  const signatureChecks: Required<SignatureChecks> = {
+    region: options.fixtures.region,
+    service: spec.model.signingName,
+    maxSkewMs: p.signatureWindow.refusedBeyondMinutes * 60_000,
+    now: options.now ?? Date.now,
+  };
+  const verify = (request: WireRequest) => verifySignatureNow(request, credentials, signatureChecks);
   const routes: Route[] = Object.values(spec.operations).map((op) => ({
     op,
     pattern: new RegExp(`^${op.pathTemplate.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]*)')}$`),
@@ -208,7 +223,7 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
       throw fail(p.requestTooLargeError.type, `The request body is larger than ${maxBodyBytes} bytes.`);
     }
     if (auth) {
-      const verdict = verifySignatureNow(request, credentials);
+      const verdict = verify(request);
       if (!verdict.ok) throw new HttpError(p.authenticationErrors.status, p.authenticationErrors[verdict.reason], verdict.message);
     }
     const { op, labels } = route(request);
@@ -222,6 +237,8 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
 
   return {
     store,
+    verify,
+    signatureChecks,
     fixtures: options.fixtures,
     async handle(request) {
       try {
