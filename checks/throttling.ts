@@ -2,8 +2,10 @@
 // judged only by what the contract says of it: a 429 carries a throttling error type (THR-429-TYPE, SHOULD: judged on
 // every 429, checks/envelope.ts throttledAsDeclared), and a throttled update changes nothing (THR-WRITE-UNCHANGED,
 // MUST: judged by the read that follows a throttled update that was then rejected, checks/cases.ts flushRejections,
-// and here, when the target throttled so much that the run stopped, by a read of every fixture user before the
-// restore).
+// and here, when the target throttled so much that the run stopped, by a read of every fixture user's settled state
+// before the restore).
+import { sleep } from '../core/poll.ts';
+import { staleWindowMs } from './consistency.ts';
 import type { CheckContext, Fixture } from './context.ts';
 import { readState, unchangedVerdicts } from './read-back.ts';
 import type { Verdict } from './verdict.ts';
@@ -12,6 +14,10 @@ export const THROTTLING_REQUIREMENTS = ['THR-429-TYPE', 'THR-WRITE-UNCHANGED'] a
 
 /** THR-WRITE-UNCHANGED once the run stopped on throttling: every fixture user still shows a state accepted updates produced. */
 export async function throttledUpdatesChangedNothing(ctx: CheckContext, fixtures: Fixture[], stop: string): Promise<Verdict[]> {
+  // A throttled update may write values an earlier accepted one wrote too, which a stale replica could also show: read
+  // the settled state, a whole window after the last request, when only the newest version is legitimate.
+  const windowMs = staleWindowMs(ctx);
+  if (windowMs > 0) await sleep(windowMs);
   const verdicts: Verdict[] = [];
   for (const f of fixtures) {
     for (const user of [f.user, f.other]) {
