@@ -416,6 +416,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     tool: toolInfo(),
     target: { kind: target.kind, endpoint: target.endpoint, region: config.region, identityManagementTypes: types },
     seed: config.seed,
+    seedGiven: config.seedGiven,
     runs: config.runs,
     only: config.only,
     shard: config.shard,
