@@ -41,7 +41,7 @@ export const TARGET_FLAGS = {
   help: { type: 'boolean' },
 } as const satisfies Options;
 
-export const TARGET_HELP = `Target:
+export const TARGET_HELP = `Target (a flag of another target than the one --target names is refused, exit 2):
   --target KIND               reference (default) | nock | module | endpoint | aws | replay
   --endpoint-url URL          for --target endpoint, or to point --target aws elsewhere; otherwise, as the AWS SDKs
                               do: AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, the profile's endpoint_url
