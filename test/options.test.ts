@@ -5,10 +5,15 @@
 // not the credentials); the replay of a handler given in code is the library call.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RUN_FLAGS } from '../bin/run-config.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RUN_FLAGS, runConfig } from '../bin/run-config.ts';
+import { Recorder } from '../targets/aws/cassette.ts';
+import { replayCommand } from '../engine/replay-command.ts';
 import { UsageError, UserError, type Naming } from '../core/errors.ts';
 import { utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
-import { checkTargetOptions, configOf, flagNaming, OPTIONS, seedArgument, seedOf, seedShown } from '../engine/options.ts';
+import { checkCassetteSettings, checkTargetOptions, configOf, flagNaming, OPTIONS, recordedSettings, seedArgument, seedOf, seedShown } from '../engine/options.ts';
 import { runConformance } from '../engine/run.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { TARGET_KINDS } from '../targets/index.ts';
@@ -161,5 +166,32 @@ describe('a fixture that cannot be read: advice from what the answer says', () =
     const e = await stop(json(404, 'ResourceNotFoundException', 'User not found'));
     expect(e.message).toMatch(/check fixtures\.userId \(or fixtures\.secondUserId\) and fixtures\.instanceId$/);
     expect(e.messageFor(flagNaming)).toMatch(/check --user-id \(or --second-user-id\) and --instance-id$/);
+  });
+});
+
+describe('replay commands', () => {
+  const evidence = { caseId: 'existence:unknown-user', stepId: 'CONNECT_MANAGED/existence/unknown-user', problem: 'p', expected: { summary: 's' } } as never;
+
+  it('of a replayed cassette: the whole replay again, with every setting it was recorded with, which its check accepts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-replay-command-'));
+    const cassette = join(dir, 'run.cassette.json');
+    const args = ['--target', 'replay', '--cassette', cassette, '--instance-id', 'i-1', '--user-id', 'u-1', '--seed', '12345678901234', '--runs', '4', '--only', 'EX-UNKNOWN-USER,EX-UNKNOWN-INSTANCE', '--report-dir', dir];
+    const { config } = runConfig(spec, args);
+    new Recorder([], recordedSettings(config), 'connect-conformance/test').write(cassette);
+    const command = replayCommand(config, 'EX-UNKNOWN-USER', evidence);
+    expect(command).toBe(`npx connect-conformance run --target replay --region us-east-1 --instance-id i-1 --user-id u-1 --cassette ${cassette} --seed 12345678901234 --runs 4 --only EX-UNKNOWN-INSTANCE,EX-UNKNOWN-USER`);
+    const again = runConfig(spec, [...command.split(' ').slice(3), '--report-dir', dir]).config;
+    expect(() => checkCassetteSettings(again)).not.toThrow();
+    // The step-by-step replay a live target gets would not match the cassette: it is refused.
+    expect(() => checkCassetteSettings({ ...again, only: ['EX-UNKNOWN-USER'], step: 'CONNECT_MANAGED/existence/unknown-user' })).toThrow(
+      /was recorded with only: 'EX-UNKNOWN-INSTANCE,EX-UNKNOWN-USER', no step; this run has only: 'EX-UNKNOWN-USER', step: 'CONNECT_MANAGED\/existence\/unknown-user':/,
+    );
+  });
+
+  it('of a live target: one step, with the seed as given', () => {
+    const config = configOf({ target: 'endpoint', endpointUrl: 'http://127.0.0.1:9', seed: 'nightly main', fixtures: { instanceId: 'i-1', userId: 'u-1' } });
+    expect(replayCommand(config, 'EX-UNKNOWN-USER', evidence)).toBe(
+      "npx connect-conformance replay --target endpoint --endpoint-url http://127.0.0.1:9 --region us-east-1 --instance-id i-1 --user-id u-1 --requirement EX-UNKNOWN-USER --step CONNECT_MANAGED/existence/unknown-user --seed 'nightly main'",
+    );
   });
 });
