@@ -7,15 +7,23 @@
 //   // conformance.test.ts
 //   import { describeConformance } from 'connect-conformance/vitest';
 //   import { handler } from './my-connect-mock.ts';
-//   await describeConformance('my Connect mock', { handler, identityManagementType: 'CONNECT_MANAGED', seed: 1 });
+//   describeConformance('my Connect mock', { handler, identityManagementType: 'CONNECT_MANAGED', seed: 1 });
+//
+// describeConformance declares its suite at once (no top-level await: it compiles in CommonJS projects too); the
+// catalogue is loaded inside vitest's collection of the suite. A failing test's replay line re-runs that failure in
+// the same test file, with the same handler: `CONNECT_CONFORMANCE_REPLAY='…' npx vitest run FILE -t 'ID '`; the
+// variable narrows the suite's run to the failure's requirement and plan step (with its seed and fast-check path).
 //
 // A ConnectClient stubbed with aws-sdk-client-mock (or any ConnectClient) is gated the same way: `{ client, ... }`.
+import { relative } from 'node:path';
 import { beforeAll, describe, it, type TestContext } from 'vitest';
 import { runConformance } from '../engine/run.ts';
-import type { RunOptions } from '../engine/options.ts';
+import { seedArgument, type RunOptions } from '../engine/options.ts';
 import type { ConnectClientLike } from '../targets/index.ts';
 import { UsageError } from '../core/errors.ts';
-import type { RequirementResult, Results } from '../engine/results.ts';
+import { parseStepId, ALL_SETS } from '../engine/plan.ts';
+import { quoted } from '../engine/replay-command.ts';
+import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { verdictReason } from '../engine/summary.ts';
 import { defaultSpec } from '../spec/index.ts';
 
@@ -31,28 +39,72 @@ export interface ConformanceTestOptions extends RunOptions {
   onResults?: (results: Results) => void;
 }
 
-function failureText(r: RequirementResult): string {
+/** The environment variable of a replay: the failure to run again, as URL query parameters. */
+export const REPLAY_VARIABLE = 'CONNECT_CONFORMANCE_REPLAY';
+
+interface Replay {
+  suite: string;
+  requirement: string;
+  step?: string;
+  seed: string;
+  path?: string;
+}
+
+/** The replay the environment asks for, when it is one of this suite's. */
+function replayOf(suite: string, env: NodeJS.ProcessEnv = process.env): Replay | undefined {
+  const text = env[REPLAY_VARIABLE];
+  if (!text) return undefined;
+  const q = new URLSearchParams(text);
+  const requirement = q.get('requirement');
+  const seed = q.get('seed');
+  if (q.get('suite') !== suite) return undefined;
+  if (!requirement || seed === null) throw new Error(`${REPLAY_VARIABLE}=${text}: needs suite, requirement and seed (copy the replay line of a failed test)`);
+  return { suite, requirement, seed, step: q.get('step') ?? undefined, path: q.get('path') ?? undefined };
+}
+
+/** The options of a run narrowed to one failure (the `replay` command's narrowing, for a handler in code). */
+function replayOptions(options: RunOptions, replay: Replay): RunOptions {
+  const step = replay.step ? parseStepId(replay.step) : undefined;
+  return {
+    ...options,
+    only: [replay.requirement],
+    seed: replay.seed,
+    ...(replay.step ? { step: replay.step, identityManagementType: options.identityManagementType ?? step!.identityManagementType } : {}),
+    ...(replay.path ? { replayPath: replay.path } : {}),
+  };
+}
+
+/** The command that runs one failure again in the test file that found it. */
+function replayLine(suite: string, file: string, results: Results, r: RequirementResult, f: ResultFailure): string {
+  const whole = !f.stepId || f.stepId.startsWith(`${ALL_SETS}/`);
+  const seed = f.seed !== undefined && f.seed !== results.seed ? String(f.seed) : seedArgument(results);
+  const q = new URLSearchParams({ suite, requirement: r.id, ...(whole ? {} : { step: f.stepId! }), seed, ...(!whole && f.path ? { path: f.path } : {}) });
+  return `${REPLAY_VARIABLE}=${quoted(q.toString())} npx vitest run ${quoted(relative(process.cwd(), file) || file)} -t ${quoted(`${r.id} `)}`;
+}
+
+function failureText(r: RequirementResult, replay: (f: ResultFailure) => string): string {
   const lines = [`${r.id} [${r.level}] ${r.title}: ${r.failureCount} failing case(s)`];
   for (const f of r.failures.slice(0, 3)) {
     lines.push(`- ${f.caseId}${f.stepId ? ` (step ${f.stepId})` : ''}: ${f.problem}`, `  expected: ${f.expected.summary}`);
     if (f.request) lines.push(`  request:  ${f.request.method} ${f.request.path} ${f.request.body.slice(0, 300)}`);
     if (f.response) lines.push(`  response: ${f.response.status} ${f.response.body.slice(0, 300)}`);
-    lines.push(`  replay:   ${f.replay}`);
+    lines.push(`  replay:   ${replay(f)}`);
   }
   return lines.join('\n');
 }
 
 /** Declares one vitest test per requirement, judged on one conformance run of `options`. */
-export async function describeConformance(name: string, options: ConformanceTestOptions = {}): Promise<void> {
-  const spec = options.spec ?? (await defaultSpec());
+export function describeConformance(name: string, options: ConformanceTestOptions = {}): void {
   const failOn = new Set(options.failOn ?? ['MUST', 'SHOULD']);
   const { failOn: _f, timeoutMs = 300_000, onResults, client, ...rest } = options;
   if (client !== undefined && rest.target !== undefined) throw new UsageError('give describeConformance either client or target, not both');
   const runOptions: RunOptions = client !== undefined ? { ...rest, target: { client } } : rest;
-  let results: Results | undefined;
-  describe(name, () => {
+  describe(name, async () => {
+    const spec = options.spec ?? (await defaultSpec());
+    const replay = replayOf(name);
+    let results: Results | undefined;
     beforeAll(async () => {
-      results = await runConformance({ ...runOptions, spec });
+      results = await runConformance({ ...(replay ? replayOptions(runOptions, replay) : runOptions), spec });
       onResults?.(results);
     }, timeoutMs);
 
@@ -67,7 +119,7 @@ export async function describeConformance(name: string, options: ConformanceTest
         const r = resultOf(requirement.id);
         if (r.status === 'error') throw new Error(`${r.id} was not checked: ${r.reason ?? 'a step did not finish'}`);
         if (r.status === 'skip' || r.status === 'n/a') return ctx.skip(`${r.status}: ${r.reason ?? ''}`);
-        if (r.status === 'fail' && failOn.has(r.level as 'MUST' | 'SHOULD')) throw new Error(failureText(r));
+        if (r.status === 'fail' && failOn.has(r.level as 'MUST' | 'SHOULD')) throw new Error(failureText(r, (f) => replayLine(name, ctx.task.file.filepath, results!, r, f)));
         if (r.observed?.length) ctx.annotate(`observed: ${r.observed.join(' | ')}`);
       });
     }

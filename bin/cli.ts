@@ -2,8 +2,9 @@
 // Commands are loaded when they are called, so that --help and --version answer without loading the SDK, the spec
 // or the engine.
 import { isUserError } from '../core/errors.ts';
+import { flagNaming } from '../engine/options.ts';
 import { resolvedVersion, suitePackage, toolInfo } from '../engine/tool-info.ts';
-import { fsReason, UsageError } from './usage.ts';
+import { didYouMean, fsReason, UsageError } from './usage.ts';
 
 interface Command {
   summary: string;
@@ -113,8 +114,21 @@ const asksHelp = (args: string[]) => {
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
 };
 
+/**
+ * The AWS SDK prints a 9-line warning on Node 20 (its versions published after January 2027 will need Node 22) on
+ * every run. The SDK this package drives is pinned, so the warning is about a future the package's own `engines` will
+ * announce: the command silences it (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true) unless the variable is
+ * set (=false shows it), and always with --quiet.
+ */
+export function silenceSdkNodeWarning(args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const variable = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const end = args.indexOf('--');
+  if (env[variable] === undefined || (end < 0 ? args : args.slice(0, end)).includes('--quiet')) env[variable] = 'true';
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  silenceSdkNodeWarning(args);
   if (!command || command === '--help' || command === '-h') {
     console.log(HELP);
     return 0;
@@ -137,7 +151,8 @@ export async function main(argv: string[]): Promise<number> {
   const entry = COMMANDS[command];
   if (!entry) {
     const hint = command.startsWith('-') ? 'flags go after a command' : 'commands';
-    throw new UsageError(`connect-conformance: unknown command ${command} (${hint}: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
+    const near = command.startsWith('-') ? undefined : didYouMean(command, Object.keys(COMMANDS));
+    throw new UsageError(`connect-conformance: unknown command ${command}${near ? `; did you mean ${near}?` : ''} (${hint}: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
   }
   const loaded = await entry.load();
   if (asksHelp(args)) {
@@ -152,7 +167,8 @@ const USER_FS_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR',
 
 export function exitCodeOf(e: unknown, print: (line: string) => void = (line) => console.error(line)): number {
   if (isUserError(e)) {
-    print(e.message.split('\n')[0]!);
+    // The library names its settings as options (fixtures.userId); the command names them as its flags (--user-id).
+    print(e.messageFor(flagNaming).split('\n')[0]!);
     return 2;
   }
   const err = e as NodeJS.ErrnoException;

@@ -5,17 +5,17 @@
 import { runConformance } from '../engine/run.ts';
 import { parseStepId } from '../engine/plan.ts';
 import { defaultSpec } from '../spec/index.ts';
-import { TARGET_FLAGS, TARGET_HELP, targetConfig } from './run-config.ts';
+import { seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig } from './run-config.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
 
-export const REPLAY_HELP = `Usage: connect-conformance replay --requirement ID --step STEP [--seed N] [--path P] [target flags]
+export const REPLAY_HELP = `Usage: connect-conformance replay --requirement ID --step STEP [--seed SEED] [--path P] [target flags]
 
 Re-runs one plan step from results.json (each failure's "replay" field is this command, filled in) and prints the
 verdict of the requirement. Exit 0 when the requirement now passes, 1 when it still fails, 2 for bad flags.
 
   --requirement ID            the requirement to judge
   --step STEP                 the plan step (TYPE/phase/name, the failure's stepId)
-  --seed N                    the run's seed (random cases, made-up IDs)
+  --seed SEED                 the run's seed, as the run was given it (random cases, made-up IDs)
   --path P                    fast-check's path of a random case or command sequence (only the shrunk one is sent)
   --max-requests N            --target aws: the replay's budget (default 300)
 
@@ -46,7 +46,7 @@ export async function replay(args: string[]): Promise<number> {
   const results = await runConformance({
     ...base,
     identityManagementType,
-    seed: integerFlag('seed', values.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? 0,
+    ...(values.seed === undefined ? { seed: 0 } : seedFlag(values.seed as string)),
     only: [requirement],
     step,
     replayPath: values.path as string | undefined,

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
-import { DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, SANDBOX_DEFAULTS, type RunConfig } from '../engine/options.ts';
+import { checkProfile, checkRegion, checkTargetOptions, DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, flagNaming, OPTIONS, SANDBOX_DEFAULTS, seedOf, type RunConfig } from '../engine/options.ts';
+import { isUserError } from '../core/errors.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, resolveEndpoint } from '../targets/aws/index.ts';
 import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
-import { integerFlag, parseFlags, UsageError, writableDir, type Options } from './usage.ts';
+import { didYouMean, integerFlag, parseFlags, UsageError, writableDir, type Options } from './usage.ts';
 import { selectRequirements } from './list.ts';
 
 export const TARGET_FLAGS = {
@@ -40,7 +41,7 @@ export const TARGET_FLAGS = {
   help: { type: 'boolean' },
 } as const satisfies Options;
 
-export const TARGET_HELP = `Target:
+export const TARGET_HELP = `Target (a flag of another target than the one --target names is refused, exit 2):
   --target KIND               reference (default) | nock | module | endpoint | aws | replay
   --endpoint-url URL          for --target endpoint, or to point --target aws elsewhere; otherwise, as the AWS SDKs
                               do: AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, the profile's endpoint_url
@@ -94,7 +95,11 @@ export function withConfigFile(values: Values, options: Options): Values {
   delete merged.config;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const option = (options as Record<string, { type: string; multiple?: boolean }>)[key];
-    if (!option || key === 'config' || key === 'help') throw new UsageError(`--config ${file}: unknown setting ${key} (settings are named like the flags: ${Object.keys(options).filter((k) => k !== 'config' && k !== 'help').join(', ')})`);
+    if (!option || key === 'config' || key === 'help') {
+      const settings = Object.keys(options).filter((k) => k !== 'config' && k !== 'help');
+      const near = didYouMean(key, settings);
+      throw new UsageError(`--config ${file}: unknown setting ${key}${near ? `; did you mean ${near}?` : ''} (settings are named like the flags: ${settings.join(', ')})`);
+    }
     const scalar = (v: unknown): string | boolean => {
       if (option.type === 'boolean') {
         if (typeof v !== 'boolean') throw new UsageError(`--config ${file}: ${key} must be true or false`);
@@ -122,20 +127,54 @@ function checkAllowlist(allow: string[], instances: (string | undefined)[]): voi
   }
 }
 
+/** A check of the library's (engine/options.ts), its message naming the flags. */
+export function asFlags<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (isUserError(e)) throw new UsageError(e.messageFor(flagNaming));
+    throw e;
+  }
+}
+
+/** The options (engine/options.ts OPTIONS) whose flags are given. */
+export function optionsOfFlags(values: Values): string[] {
+  const given = (v: unknown) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+  return Object.entries(OPTIONS)
+    .filter(([, o]) => o.flag && given(values[o.flag.slice(2)]))
+    .map(([option]) => option);
+}
+
+/** The endpoint variables of the environment that a run without --target does not use. */
+const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL'] as const;
+
+/**
+ * Why a run without --target tests the embedded reference although the environment names an endpoint (for the
+ * first line of its output), or undefined.
+ */
+export function targetNote(values: Values, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (values.target !== undefined) return undefined;
+  const set = ENDPOINT_VARIABLES.filter((v) => env[v]);
+  if (!set.length) return undefined;
+  return `${set.map((v) => `${v}=${env[v]}`).join(' and ')} ${set.length > 1 ? 'are' : 'is'} not used: only --target endpoint or aws send to an endpoint; add --target endpoint to test it`;
+}
+
 export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.ProcessEnv = process.env): Omit<RunConfig, 'seed' | 'runs' | 'only'> {
   const values = withConfigFile(flagValues, RUN_FLAGS);
   const kind = (values.target as string | undefined) ?? 'reference';
-  if (!(TARGET_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')} (got ${kind})`);
+  if (!(TARGET_KINDS as readonly string[]).includes(kind)) {
+    const near = didYouMean(kind, TARGET_KINDS);
+    throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')} (got ${kind}${near ? `; did you mean ${near}?` : ''})`);
+  }
+  // A flag for another target is a mistake, never ignored (a forgotten --target would test the embedded reference).
+  asFlags(() => checkTargetOptions(kind as TargetKind, optionsOfFlags(values), values.target !== undefined));
   const type = values['identity-management'] as string | undefined;
   if (type !== undefined && !spec.identityManagementTypes.includes(type)) {
     throw new UsageError(`--identity-management must be one of ${spec.identityManagementTypes.join(', ')} (got ${type})`);
   }
   const allowInstances = (values['allow-instance'] as string[] | undefined) ?? [];
   const sandbox = kind === 'aws' || kind === 'replay';
-  if (!sandbox && values['allow-instance'] !== undefined) throw new UsageError('--allow-instance goes with --target aws');
   const signs = kind === 'endpoint' || kind === 'aws';
-  if (!signs && values.profile !== undefined) throw new UsageError(`--profile goes with the targets that sign with your credentials (--target endpoint or aws), not --target ${kind}`);
-  if (values.cassette !== undefined && kind !== 'replay') throw new UsageError('--cassette goes with --target replay');
   if (kind === 'replay' && values.cassette === undefined) throw new UsageError('--target replay needs --cassette FILE (recorded with run --target aws --record FILE)');
   if (sandbox) {
     const instanceId = values['instance-id'] as string | undefined;
@@ -143,6 +182,14 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
     if (!values['user-id'] && values.provision !== true) throw new UsageError('name the fixture user with --user-id (its identity info is restored at the end), or let the run create its own with --provision');
     if (kind === 'aws') checkAllowlist(allowInstances, [instanceId, values['second-instance-id'] as string | undefined]);
   }
+  const region = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  if (values.region !== undefined) asFlags(() => checkRegion(region));
+  else {
+    const from = env.AWS_REGION !== undefined ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
+    asFlags(() => checkRegion(region, from));
+  }
+  // A profile that does not exist is one line naming it, before the SDK looks for credentials (and warns).
+  asFlags(() => checkProfile(kind as TargetKind, values.profile as string | undefined, env));
   const maxRequests = integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000);
   const maxSeconds = integerFlag('max-seconds', values['max-seconds'] as string | undefined, 1, 7 * 24 * 3600);
   const endpointUrl = signs ? resolveEndpoint({ endpointUrl: values['endpoint-url'] as string | undefined, profile: values.profile as string | undefined, env })?.url : (values['endpoint-url'] as string | undefined);
@@ -150,7 +197,7 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
   const rejectionBatch = integerFlag('rejection-batch', values['rejection-batch'] as string | undefined, 1, 10_000) ?? (sandbox ? SANDBOX_DEFAULTS.rejectionBatch : 1);
   return {
     target: kind as TargetKind,
-    region: (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region,
     // The targets that send over the network resolve the endpoint as the SDKs do (flag, environment, profile).
     endpointUrl,
     modulePath: values.module as string | undefined,
@@ -170,7 +217,7 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
     requestTimeoutMs: integerFlag('request-timeout', values['request-timeout'] as string | undefined, 1, 600_000),
     ...(maxRequests !== undefined ? { maxRequests } : {}),
     ...(maxSeconds !== undefined ? ({ maxSeconds } as Partial<RunConfig>) : {}),
-    ...(signs ? { profile: values.profile as string | undefined } : {}),
+    ...(signs && values.profile !== undefined ? { profile: values.profile as string } : {}),
     ...(sandbox ? { allowInstances, cassette: values.cassette as string | undefined } : {}),
   };
 }
@@ -201,17 +248,26 @@ export interface RunRequest {
   dryRun: boolean;
   /** --quiet: no progress output. */
   quiet: boolean;
+  /** Why the run tests the embedded reference although the environment names an endpoint (targetNote). */
+  note?: string;
+}
+
+/**
+ * --seed: any whole number (a CI run id) or any word, as given; the 32-bit seed fast-check uses is derived from it
+ * (engine/options.ts seedOf). Without it, a random 32-bit seed.
+ */
+export function seedFlag(value: string | undefined): { seed: number; seedGiven?: string } {
+  if (value === undefined) return { seed: randomInt(2 ** 31 - 1) };
+  const { seed, given } = asFlags(() => seedOf(value));
+  return given === undefined ? { seed } : { seed, seedGiven: given };
 }
 
 export function runConfig(spec: Spec, args: string[]): RunRequest {
   const values = withConfigFile(parseFlags('run', args, RUN_FLAGS).values, RUN_FLAGS);
   const base = targetConfig(spec, values);
   const sandbox = base.target === 'aws' || base.target === 'replay';
-  if (!sandbox) {
-    for (const flag of ['rate', 'burst', 'dry-run']) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --target aws (or replay)`);
-  }
-  if (values.record !== undefined && base.target !== 'aws') throw new UsageError('--record goes with --target aws');
-  if (values['dry-run'] && base.target !== 'aws') throw new UsageError('--dry-run plans a --target aws run');
+  // (--rate, --burst, --record and every target flag: targetConfig, from engine/options.ts OPTIONS.)
+  if (values['dry-run'] && base.target !== 'aws') throw new UsageError(`--dry-run plans a --target aws run${values.target === undefined ? '; did you mean --target aws?' : ''}`);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(Number.isFinite(rate) && rate > 0 && rate <= 1000)) throw new UsageError(`--rate must be a number of requests per second above 0, at most 1000 (got ${String(values.rate)})`);
   const burst = integerFlag('burst', values.burst as string | undefined, 1, 1000);
@@ -241,7 +297,7 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
           }
         : {}),
       runs: integerFlag('runs', values.runs as string | undefined, 1, 100_000) ?? (sandbox ? SANDBOX_DEFAULTS.runs : DEFAULT_RUNS),
-      seed: integerFlag('seed', values.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1),
+      ...seedFlag(values.seed as string | undefined),
       only: selected,
       ...(shard && shardIds ? { shard: { text: shardText(shard), ids: shardIds, skipReason: shardSkipReason(shard) } } : {}),
       ...(base.target === 'aws' ? { journalDir: reportDir } : {}),
@@ -252,5 +308,6 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
     updateBaseline: values['update-baseline'] === true,
     dryRun: values['dry-run'] === true,
     quiet: values.quiet === true,
+    note: targetNote(values),
   };
 }

@@ -4,6 +4,7 @@
 // (reports/verdict.ts judged) and every one of these states it: the console, results.json, index.html, junit.xml and
 // the exit code (0 exactly when the verdict is CONFORMANT, with or without expected failures).
 import type { Results } from '../engine/results.ts';
+import { seedShown } from '../engine/options.ts';
 import { readBaseline, updateBaselineFile, type Baseline } from '../reports/baseline.ts';
 import { judged, verdictLine } from '../reports/verdict.ts';
 import { writeReports, type Written } from '../reports/write.ts';
@@ -76,7 +77,7 @@ export function printSummary(results: Results, file: string): void {
   const headline = results.summary.headline;
   console.log(`\n${color(results.summary.passed ? 'green' : 'red', headline)}${line.slice(headline.length)}`);
   for (const reason of results.summary.reasons) console.log(`  ${reason}`);
-  console.log(`seed ${results.seed}; results: ${file}`);
+  console.log(`seed ${seedShown(results)}; results: ${file}`);
 }
 
 /** ANSI colours, only on a terminal and never with NO_COLOR. */

@@ -3,7 +3,7 @@
 // (not conformant, incomplete, nothing checked, a fixture not restored), 2 for a usage or configuration error.
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isSandbox } from '../engine/options.ts';
+import { isSandbox, seedShown } from '../engine/options.ts';
 import { runConformance } from '../engine/run.ts';
 import type { Results } from '../engine/results.ts';
 import { readBaseline } from '../reports/baseline.ts';
@@ -24,10 +24,12 @@ error or an unreachable target.
 ${TARGET_HELP}
 Run:
   --runs N                    random-phase examples per property (default 25; 3 with --target aws)
-  --seed N                    the seed of the random phase (default: random, printed)
+  --seed SEED                 the seed of the random phase: any whole number (a CI run id) or word, kept as given;
+                              fast-check gets a 32-bit seed derived from it (default: random, printed)
   --only ID,...               check only these requirements (the others are reported skip)
   --report-dir DIR            where results.json, index.html and junit.xml go (default reports/out)
-  --quiet                     no progress output (on a terminal a live line; otherwise a line per step)
+  --quiet                     no progress output (on a terminal a live line; otherwise a line per phase and
+                              one every 30 s), and no AWS SDK Node-version warning
 CI:
   --baseline FILE             expected failures of this target (id, reason, link, expires); a listed failure does
                               not fail the run, a listed requirement that passes (stale) or an expired entry does;
@@ -63,7 +65,8 @@ export async function run(args: string[]): Promise<number> {
   const onTerm = () => onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  console.log(`connect-conformance: ${config.target} target; seed ${config.seed}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`);
+  // The first line says which target runs (and, when the environment names an endpoint, why it is not used).
+  console.log(`connect-conformance: ${config.target} target${request.note ? ` (${request.note})` : ''}; seed ${seedShown(config)}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`);
   let results: Results;
   try {
     results = await runConformance({

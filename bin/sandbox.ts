@@ -2,14 +2,14 @@
 // dry run's plan (played by the engine on the embedded reference, counted, nothing sent), the envelope's counts after
 // a run, and what `cleanup` undid. The safety envelope itself is the engine's (engine/sandbox.ts).
 import { planCount, type PlanCount } from '../engine/dry-run.ts';
-import type { RunConfig } from '../engine/options.ts';
+import { seedArgument, seedShown, type RunConfig } from '../engine/options.ts';
 import type { Results } from '../engine/results.ts';
 import { pollScheduleOf } from '../engine/run.ts';
 import { reserveFor } from '../engine/sandbox.ts';
 import type { Spec } from '../spec/index.ts';
 import { TokenBucket } from '../targets/aws/index.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
-import { targetFlags } from '../engine/replay-command.ts';
+import { quoted, targetFlags } from '../engine/replay-command.ts';
 
 export const SANDBOX_HELP = `Budget, rate and record (--target aws):
   --max-requests N            every request of the run counts, restore included (default 300); the checks stop when
@@ -17,8 +17,9 @@ export const SANDBOX_HELP = `Budget, rate and record (--target aws):
   --rate R, --burst B         one token bucket for every request of the run (default 2 per second, burst 5; against
                               AWS itself, without --endpoint-url, they may only be lowered)
   --dry-run                   print the plan (requirements, requests for each, total, time at the rate); send nothing
-  --record FILE               store the run's exchanges, redacted, in nock's recording format; replay them offline
-                              with --target replay --cassette FILE and the same flags and seed`;
+  --record FILE               store the run's exchanges, redacted, as nock definitions with the settings they were
+                              recorded with; replay them offline with --target replay --cassette FILE and the same
+                              fixture flags, --seed, --runs and --only (another is refused, exit 2)`;
 
 const duration = (ms: number) => {
   const s = Math.ceil(ms / 1000);
@@ -36,7 +37,7 @@ export async function dryRun(spec: Spec, config: RunConfig): Promise<number> {
     return out;
   };
   const overhead = (p: PlanCount) => [...p.steps.entries()].filter(([, s]) => s.requirementIds.length === 0).reduce((n, [, s]) => n + s.requests, 0);
-  console.log(`connect-conformance run --dry-run: nothing is sent. The plan of this run (seed ${config.seed}, ${config.runs} random cases per generator,`);
+  console.log(`connect-conformance run --dry-run: nothing is sent. The plan of this run (seed ${seedShown(config)}, ${config.runs} random cases per generator,`);
   console.log(`read back once per ${config.rejectionBatch} rejections), played on the embedded reference in memory and counted:`);
   if (!config.identityManagementType) console.log("(the run reads the instance's identity management type with DescribeInstance: one column per type)");
   console.log('');
@@ -75,7 +76,7 @@ export function printSandboxSummary(results: Results, config: RunConfig): void {
   if (config.record && env.recorded !== undefined) {
     console.log(`recorded ${env.recorded} exchanges to ${config.record}; replay them offline with:`);
     const flags = targetFlags({ ...config, target: 'replay', endpointUrl: undefined, cassette: config.record }).slice(2);
-    console.log(`  connect-conformance run --target replay ${[...flags, '--seed', String(config.seed), '--runs', String(config.runs), '--max-requests', String(env.maxRequests)].join(' ')}`);
+    console.log(`  connect-conformance run --target replay ${[...flags, '--seed', quoted(seedArgument(config)), '--runs', String(config.runs), '--max-requests', String(env.maxRequests)].join(' ')}`);
   }
 }
 

@@ -48,12 +48,39 @@ export function parseFlags<T extends Options>(command: string, args: string[], o
     parsed = parseArgs({ args: joinNegativeNumbers(args, all), options: all, strict: true, allowPositionals: true, allowNegative: false });
   } catch (e) {
     const first = (e as Error).message.split('\n')[0]!.split('. To specify')[0];
-    throw new UsageError(`connect-conformance ${command}: ${first} (see --help)`);
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(first ?? '')?.[1];
+    const near = unknown?.startsWith('--') ? didYouMean(unknown.slice(2), Object.keys(all)) : undefined;
+    throw new UsageError(`connect-conformance ${command}: ${first}${near ? `; did you mean --${near}?` : ''} (see --help)`);
   }
   if (!how.positionals && parsed.positionals.length && !(parsed.values as { help?: boolean }).help) {
     throw new UsageError(`connect-conformance ${command}: unexpected argument ${parsed.positionals[0]} (flags start with --; see connect-conformance ${command} --help)`);
   }
   return parsed as unknown as Parsed<T>;
+}
+
+/** The number of single-character edits (insert, delete, replace, swap of neighbours) from `a` to `b`. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The candidate a mistyped word most likely meant: the nearest by edits, when it is near enough (at most 2 edits, and
+ * fewer than a third of the word), or the only candidate the word begins (`--endpoint` for --endpoint-url).
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  const ranked = candidates.map((c) => ({ c, d: editDistance(word, c) })).sort((x, y) => x.d - y.d);
+  const best = ranked[0];
+  if (best && best.d <= Math.min(2, Math.ceil(word.length / 3)) && ranked[1]?.d !== best.d) return best.c;
+  const prefixed = candidates.filter((c) => word.length >= 3 && c.startsWith(word));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 export function integerFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {

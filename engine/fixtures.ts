@@ -23,7 +23,7 @@ import { bodyStart, describeAnswer, fixtureOperation, fixtureOperationOf, fixtur
 import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
 import { answerOf, describeObservation } from '../checks/answer.ts';
 import type { Verdict } from '../checks/verdict.ts';
-import { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
+import { optionNaming, TargetConfigError, TargetUnreachable, type Naming } from '../core/errors.ts';
 import { hasAnswer, type Observation } from '../core/observation.ts';
 import { DEFAULT_POLL, pollWaits, sleep } from '../core/poll.ts';
 import { bodyProblems } from '../core/safe-values.ts';
@@ -108,22 +108,43 @@ export function judgingFixtures(spec: Spec, target: Target, sink?: FindingSink):
 /** What the caller knows of why an answer may be unreadable: advice for the causes it can name. */
 interface Advice {
   /** For a 404 with the operation's own not-found error: what the user named that does not exist. */
-  notFound?: string;
+  notFound?: (name: Naming) => string;
   /** When the target does not have the operation, or leaves the member out: how the run can do without it. */
-  without?: string;
+  without?: (name: Naming) => string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Why an answer gives the suite nothing to read, in one line: the operation, the status, what in the body was wrong,
- * and advice only from the cause (a flag only when the flag is the cause).
+ * Why a request was refused with the authentication status, from what the answer says: a body that is not JSON (an
+ * HTML page) comes from something in front of the target (a proxy, a firewall or WAF), not from the target's check of
+ * the signature; the error types of the signature check name which part of the credentials is wrong.
  */
-function unreadable(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice): string {
+function refusedCause(spec: Spec, operation: string, response: NonNullable<Observation['response']>, type: string | undefined, message: string | undefined, name: Naming): string {
+  const auth = spec.protocol.authenticationErrors;
+  if (jsonOf(response) === undefined && response.body.length) {
+    return `the body is not JSON (${bodyStart(response)}): this refusal comes from something in front of a Connect endpoint (a proxy, a firewall or WAF, a gateway), not from its check of the signature; check ${name('endpointUrl')} and what sits between this machine and the target`;
+  }
+  if (type === auth.unknownKey) return 'the target does not know the access key: check the AWS credentials (the access key ID, and the session token of temporary ones)';
+  if (type === auth.badSignature) {
+    return /expired|clock|time/i.test(message ?? '') ? "the signature's time is outside the target's window: check this machine's clock" : 'the signature does not match: check the secret access key';
+  }
+  if (type === auth.unsigned) return `the target says the request carries no signature, which gateways also answer for a path they do not route: check ${name('endpointUrl')}`;
+  if (type && /ExpiredToken/i.test(type)) return 'the session token has expired: refresh the credentials';
+  if (type && /AccessDenied/i.test(type)) return `the credentials are valid but may not call ${operation}: the identity's IAM policy must allow connect:${operation}`;
+  return "the target refused the credentials or the signature: check the AWS credentials (and this machine's clock)";
+}
+
+/**
+ * Why an answer gives the suite nothing to read, in one line: the operation, the status, what in the body was wrong,
+ * and advice only from the cause (a setting only when the setting is the cause).
+ */
+function unreadable(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice, name: Naming = optionNaming): string {
   if (!obs.response) return unreadableOutcome(spec, operation, subject, obs, what, advice);
   const response = obs.response;
   const status = response.statusCode;
   const head = `${operation} of ${subject} answered ${describeAnswer(spec, response)}`;
+  const without = advice.without ? `; ${advice.without(name)}` : '';
   if (status >= 300) {
     const type = errorTypeOf(spec, response)?.type;
     const message = messageOf(spec, response);
@@ -131,15 +152,15 @@ function unreadable(spec: Spec, operation: string, subject: string, obs: Observa
     const declared = fixtureOperation(spec, operation).op.errors.find((e) => e.type === type && e.status === status);
     const auth = spec.protocol.authenticationErrors;
     let cause: string;
-    if (status === auth.status) cause = 'the target refused the credentials or the signature: check the AWS credentials (and this machine\'s clock)';
-    else if (status === 404 && declared) cause = advice.notFound ?? 'it says the resource does not exist';
-    else if (status === 404) cause = `a 404 that is not a Connect error (${jsonOf(response) === undefined && response.body.length ? `the body is not JSON: ${bodyStart(response)}` : 'no error type'}): the target does not implement ${operation}${advice.without ? `; ${advice.without}` : ''}`;
+    if (status === auth.status) cause = refusedCause(spec, operation, response, type, message, name);
+    else if (status === 404 && declared) cause = advice.notFound?.(name) ?? 'it says the resource does not exist';
+    else if (status === 404) cause = `a 404 that is not a Connect error (${jsonOf(response) === undefined && response.body.length ? `the body is not JSON: ${bodyStart(response)}` : 'no error type'}): the target does not implement ${operation}${without}`;
     else if (status >= 500) cause = 'the target failed';
     else cause = type ? `${type} is not an answer the suite can read` : 'an error without a type';
     return `${head}${said}: ${cause}`;
   }
   if (jsonOf(response) === undefined) return `${head}: the body is not JSON (${bodyStart(response)}): this is not a Connect endpoint`;
-  return `${head}: ${what}${advice.without ? `; ${advice.without}` : ''}`;
+  return `${head}: ${what}${without}`;
 }
 
 /** unreadable() for an SDK outcome alone (a ConnectClient handed in): the error's name and message, or what is missing. */
@@ -214,8 +235,18 @@ async function sendRead(target: Target, command: () => Parameters<Target['send']
   return { observation, attempts };
 }
 
+/** What to do about a request that got no response, from the error: the endpoint's host, nothing listening, time. */
+function unansweredAdvice(error: string, name: Naming): string {
+  if (/ENOTFOUND|EAI_AGAIN/.test(error)) return `its host name does not resolve: check ${name('endpointUrl')}`;
+  if (/ECONNREFUSED/.test(error)) return `nothing listens there: start it, or check ${name('endpointUrl')}`;
+  if (/timed? ?out|ETIMEDOUT|timeout/i.test(error)) return `start it, check ${name('endpointUrl')}, or give it more time with ${name('requestTimeoutMs')}`;
+  if (/\bregion\b/i.test(error)) return `check ${name('region')}`;
+  return `start it, or check ${name('endpointUrl')}`;
+}
+
 export function reachable(obs: Observation, endpoint: string, attempts = 1): void {
-  if (obs.transportError && !obs.response) throw new TargetUnreachable(`the target at ${endpoint} does not answer (${obs.transportError}${attempts > 1 ? `; ${attempts} attempts` : ''}); start it or fix --endpoint-url`);
+  const error = obs.transportError;
+  if (error && !obs.response) throw new TargetUnreachable((name) => `the target at ${endpoint} does not answer (${error}${attempts > 1 ? `; ${attempts} attempts` : ''}); ${unansweredAdvice(error, name)}`);
 }
 
 /**
@@ -227,7 +258,8 @@ function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, 
   const problems = bodyProblems(JSON.stringify(info));
   if (problems.length) {
     throw new TargetConfigError(
-      `fixture user ${userId} of instance ${instanceId} holds ${problems[0]}: restoring it would send that value; use a dedicated test user whose Email and SecondaryEmail are on example.com/.org/.net, .invalid or .test and whose Mobile is fictional (+1 NPA 555 01xx), or --provision`,
+      (name) =>
+        `fixture user ${userId} of instance ${instanceId} holds ${problems[0]}: restoring it would send that value; use a dedicated test user whose Email and SecondaryEmail are on example.com/.org/.net, .invalid or .test and whose Mobile is fictional (+1 NPA 555 01xx), or ${name('provision')}`,
     );
   }
 }
@@ -238,8 +270,10 @@ async function identityManagementTypeOf(spec: Spec, target: Target, config: RunC
   reachable(obs, target.endpoint, attempts);
   const { value, missing } = readNeeded(spec, 'DescribeInstance', 'identity-management-type', obs);
   if (typeof value === 'string') return value;
-  const without = `the run needs the instance's identity management type: give it with --identity-management ${spec.identityManagementTypes.join('|')}`;
-  throw new TargetConfigError(`cannot read the identity management type: ${unreadable(spec, 'DescribeInstance', `instance ${instanceId}`, obs, missing, { notFound: 'no such instance: check --instance-id', without })}`);
+  const without = (name: Naming) => `the run needs the instance's identity management type: give it with ${name('identityManagementType', spec.identityManagementTypes)}`;
+  throw new TargetConfigError(
+    (name) => `cannot read the identity management type: ${unreadable(spec, 'DescribeInstance', `instance ${instanceId}`, obs, missing, { notFound: (n) => `no such instance: check ${n('fixtures.instanceId')}`, without }, name)}`,
+  );
 }
 
 /** The fixtures a run writes to, from the configuration (or the target's built-in fixtures). */
@@ -264,10 +298,10 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
       };
     });
   }
-  if (!f.instanceId) throw new TargetConfigError(`--target ${config.target} needs --instance-id (and --user-id, or --provision)`);
-  if (!f.userId && !config.provision) throw new TargetConfigError('name the fixture user with --user-id (its identity info is restored at the end), or let the run create its own with --provision');
+  if (!f.instanceId) throw new TargetConfigError((name) => `${name('target', config.target)} needs ${name('fixtures.instanceId')} (and ${name('fixtures.userId')}, or ${name('provision')})`);
+  if (!f.userId && !config.provision) throw new TargetConfigError((name) => `name the fixture user with ${name('fixtures.userId')} (its identity info is restored at the end), or let the run create its own with ${name('provision')}`);
   if (config.provision && (!config.securityProfileId || !config.routingProfileId)) {
-    throw new TargetConfigError('--provision needs --security-profile-id and --routing-profile-id for the users it creates');
+    throw new TargetConfigError((name) => `${name('provision')} needs ${name('securityProfileId')} and ${name('routingProfileId')} for the users it creates`);
   }
   const type = await identityManagementTypeOf(spec, target, config, f.instanceId, poll);
   return [{ identityManagementType: type, instanceId: f.instanceId, userId: f.userId ?? '', secondUserId: f.secondUserId, secondInstanceId: f.secondInstanceId, provisioned: [] }];
@@ -277,14 +311,21 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
  * Reads a user's identity info with DescribeUser, leniently; `info` is undefined when it cannot be read, and `problem`
  * says why. With `retry` (a snapshot read, before the first write) a read that got no response is sent again (sendRead).
  */
-async function readUser(spec: Spec, target: Target, instanceId: string, userId: string, retry?: PollSchedule): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string; attempts: number }> {
+async function readUser(
+  spec: Spec,
+  target: Target,
+  instanceId: string,
+  userId: string,
+  retry?: PollSchedule,
+): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string; problemFor?: (name: Naming) => string; attempts: number }> {
   const command = () => new DescribeUserCommand({ InstanceId: instanceId, UserId: userId });
   const { observation, attempts } = retry ? await sendRead(target, command, retry) : { observation: await target.send(command()), attempts: 1 };
   if (!hasAnswer(observation)) return { observation, problem: observation.transportError, attempts };
   const { value, missing } = readNeeded(spec, 'DescribeUser', 'identity-info', observation);
   if (value !== undefined) return { info: identityOf(spec, value), observation, attempts };
-  const notFound = 'no such user in that instance: check --user-id (or --second-user-id) and --instance-id';
-  return { observation, problem: unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }), attempts };
+  const notFound = (name: Naming) => `no such user in that instance: check ${name('fixtures.userId')} (or ${name('fixtures.secondUserId')}) and ${name('fixtures.instanceId')}`;
+  const problemFor = (name: Naming) => unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }, name);
+  return { observation, problem: problemFor(optionNaming), problemFor, attempts };
 }
 
 /**
@@ -296,13 +337,29 @@ export function readIdentity(spec: Spec, target: Target, instanceId: string, use
 }
 
 /**
+ * Why no credentials could be had, from what the user set: the profile that gives none (named), one half of the key
+ * pair without the other; the advice to set the keys only when neither they nor a profile are set.
+ */
+function credentialsProblem(why: string, profile: string | undefined, env: NodeJS.ProcessEnv = process.env): (name: Naming) => string {
+  return (name) => {
+    if (profile !== undefined) return `${name('profile', profile)} gives no AWS credentials (${why}): check that profile (aws configure list --profile ${profile})`;
+    if (env.AWS_PROFILE) return `AWS_PROFILE=${env.AWS_PROFILE} gives no AWS credentials (${why}): check that profile (aws configure list --profile ${env.AWS_PROFILE})`;
+    const key = !!env.AWS_ACCESS_KEY_ID;
+    const secret = !!env.AWS_SECRET_ACCESS_KEY;
+    if (key !== secret) return `${key ? 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not' : 'AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not'}: set both (${why})`;
+    if (key) return `the AWS credentials of the environment cannot be used (${why})`;
+    return `no AWS credentials for the target (${why}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile with ${name('profile')} (or AWS_PROFILE)`;
+  };
+}
+
+/**
  * What is checked before anything is written: credentials can be had, the target answers, the fixture instance and
  * users exist and are safe to restore. Every problem is a TargetConfigError or TargetUnreachable: one line, exit 2.
  */
 export async function preflight(spec: Spec, config: RunConfig, plainTarget: Target, sink?: FindingSink, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
   const target = judgingFixtures(spec, plainTarget, sink);
   await target.sdk?.config.credentials().catch((e: Error) => {
-    throw new TargetConfigError(`no AWS credentials for the target (${e.message.split('\n')[0]}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`);
+    throw new TargetConfigError(credentialsProblem(e.message.split('\n')[0]!, config.profile));
   });
   const sets = await resolveFixtureSets(spec, config, target, poll);
   // Reading the identity management type already reached the instance; otherwise one request shows the target answers.
@@ -335,7 +392,10 @@ async function provisionUser(spec: Spec, target: Target, config: RunConfig, jour
   );
   reachable(obs, target.endpoint);
   const { value, missing } = readNeeded(spec, 'CreateUser', 'created-user-id', obs);
-  if (typeof value !== 'string') throw new TargetConfigError(`--provision: ${unreadable(spec, 'CreateUser', `instance ${set.instanceId}`, obs, missing, { notFound: 'no such instance, security profile or routing profile: check --instance-id, --security-profile-id and --routing-profile-id' })}`);
+  if (typeof value !== 'string') {
+    const notFound = (name: Naming) => `no such instance, security profile or routing profile: check ${name('fixtures.instanceId')}, ${name('securityProfileId')} and ${name('routingProfileId')}`;
+    throw new TargetConfigError((name) => `${name('provision')}: ${unreadable(spec, 'CreateUser', `instance ${set.instanceId}`, obs, missing, { notFound }, name)}`);
+  }
   const id = value;
   journal.created(set.instanceId, id, name);
   set.provisioned.push(id);
@@ -381,9 +441,9 @@ export class FixtureLifecycle {
     for (const set of sets) {
       if (config.provision) continue;
       for (const userId of [set.userId, set.secondUserId].filter((u): u is string => !!u)) {
-        const { info, observation, problem, attempts } = await readUser(spec, target, set.instanceId, userId, poll);
+        const { info, observation, problem, problemFor, attempts } = await readUser(spec, target, set.instanceId, userId, poll);
         reachable(observation, target.endpoint, attempts);
-        if (!info) throw new TargetConfigError(`cannot read fixture user ${userId}: ${problem}`);
+        if (!info) throw new TargetConfigError((name) => `cannot read fixture user ${userId}: ${problemFor?.(name) ?? problem}`);
         checkFixtureIsSafe(target, set.instanceId, userId, info);
         snapshots.push({ set, userId, info });
       }
@@ -402,9 +462,9 @@ export class FixtureLifecycle {
       }
       for (const set of sets) {
         for (const userId of set.provisioned) {
-          const { info, observation, problem } = await readUser(spec, target, set.instanceId, userId);
+          const { info, observation, problem, problemFor } = await readUser(spec, target, set.instanceId, userId);
           reachable(observation, target.endpoint);
-          if (!info) throw new TargetConfigError(`cannot read the user ${userId} the run created: ${problem}`);
+          if (!info) throw new TargetConfigError((name) => `cannot read the user ${userId} the run created: ${problemFor?.(name) ?? problem}`);
           lifecycle.created.set(userId, info);
         }
       }

@@ -1,13 +1,21 @@
 // What a run is told: the target, its fixtures, how much to generate, how long to wait, how much it may send. The
 // CLI resolves flags, a config file and the environment into a RunConfig; the library takes RunOptions (the same
 // settings, each optional, plus what only code can give: a handler, an event callback).
+//
+// OPTIONS is the one table of the settings: each option's CLI flag, and the targets that use it. The library checks
+// a run's options against it (configOf: an option for another target is one line naming the option), the CLI checks
+// its flags against it (bin/run-config.ts) and names the options of every library message by their flags with it
+// (flagNaming), and the replay commands are written from it (replay-command.ts).
+import { createHash } from 'node:crypto';
+import { TargetConfigError, UsageError, type Naming } from '../core/errors.ts';
 import type { WireHandler } from '../core/wire.ts';
 import { DEFAULT_POLL } from '../core/poll.ts';
 import type { Spec } from '../spec/index.ts';
+import { missingProfile } from '../targets/aws/endpoint.ts';
+import { cassetteMismatch, readCassetteFile, type RecordedWith } from '../targets/aws/cassette.ts';
 import type { ClientTarget, TargetKind } from '../targets/index.ts';
 import type { ReferenceService } from '../targets/reference/index.ts';
 import type { RunEvent } from './events.ts';
-import { UsageError } from '../core/errors.ts';
 
 export interface FixtureIds {
   instanceId?: string;
@@ -30,7 +38,10 @@ export interface RunConfig {
   expectAuth: boolean;
   /** Random-phase examples per property. */
   runs: number;
+  /** The 32-bit seed fast-check uses (seedOf: the seed as given, when it is one, else derived from it). */
   seed: number;
+  /** The seed as the user gave it, when it is not the 32-bit seed itself (a CI run id, a word): seedOf. */
+  seedGiven?: string;
   /** Requirement IDs to check; empty means all. */
   only: string[];
   /** How long read-back is polled before it is called a failure. */
@@ -71,11 +82,13 @@ export interface RunConfig {
 }
 
 /** What the library's runConformance takes: every setting optional, plus what only code can hand over. */
-export interface RunOptions extends Partial<Omit<RunConfig, 'fixtures' | 'target'>> {
+export interface RunOptions extends Partial<Omit<RunConfig, 'fixtures' | 'target' | 'seed' | 'seedGiven'>> {
   /** The kind of target (as --target), or `{ client }`: a ConnectClient to check through its send (a real client, or
    * one stubbed with aws-sdk-client-mock), which needs `fixtures` as a module target does. */
   target?: TargetKind | ClientTarget;
   fixtures?: FixtureIds;
+  /** The seed of the random phase: any whole number or any text (seedOf derives the 32-bit seed fast-check uses). */
+  seed?: number | string;
   /** The spec to run (default: the package's spec/). */
   spec?: Spec;
   /** A handler to test in this process (as --target module with a module exporting `handler`). */
@@ -126,6 +139,181 @@ export function defaultConfig(target: TargetKind = 'reference'): RunConfig {
   };
 }
 
+/**
+ * The settings of a run, by option (as RunOptions spells them; a fixture ID under `fixtures.`): the CLI's flag of each,
+ * and the targets that use it (none listed: every target). A setting given to a target that does not use it is a
+ * mistake (checkTargetOptions): a forgotten --target must never silently test another target.
+ */
+export const OPTIONS: Readonly<Record<string, { flag?: string; targets?: readonly TargetKind[] }>> = {
+  target: { flag: '--target' },
+  endpointUrl: { flag: '--endpoint-url', targets: ['endpoint', 'aws'] },
+  modulePath: { flag: '--module', targets: ['module'] },
+  handler: { targets: ['module'] },
+  wrapHandler: { targets: ['reference', 'nock'] },
+  region: { flag: '--region' },
+  profile: { flag: '--profile', targets: ['endpoint', 'aws'] },
+  cassette: { flag: '--cassette', targets: ['replay'] },
+  allowInstances: { flag: '--allow-instance', targets: ['aws', 'replay'] },
+  record: { flag: '--record', targets: ['aws'] },
+  rate: { flag: '--rate', targets: ['aws', 'replay'] },
+  burst: { flag: '--burst', targets: ['aws', 'replay'] },
+  journalDir: { targets: ['aws'] },
+  'fixtures.instanceId': { flag: '--instance-id' },
+  'fixtures.userId': { flag: '--user-id' },
+  'fixtures.secondUserId': { flag: '--second-user-id' },
+  'fixtures.secondInstanceId': { flag: '--second-instance-id' },
+  identityManagementType: { flag: '--identity-management' },
+  provision: { flag: '--provision' },
+  securityProfileId: { flag: '--security-profile-id' },
+  routingProfileId: { flag: '--routing-profile-id' },
+  expectAuth: { flag: '--expect-auth' },
+  readBackWindowMs: { flag: '--read-back-window' },
+  rejectionBatch: { flag: '--rejection-batch' },
+  requestTimeoutMs: { flag: '--request-timeout' },
+  maxRequests: { flag: '--max-requests' },
+  maxSeconds: { flag: '--max-seconds' },
+  runs: { flag: '--runs' },
+  seed: { flag: '--seed' },
+  only: { flag: '--only' },
+  shard: { flag: '--shard' },
+  step: { flag: '--step' },
+  replayPath: { flag: '--path' },
+};
+
+/** The CLI's naming of a setting: its flag, with its value as a shell takes it (`--target endpoint`, `--region 'US East'`). */
+export const flagNaming: Naming = (option, value) => {
+  const flag = OPTIONS[option]?.flag ?? option;
+  if (value === undefined) return flag;
+  const word = (v: string | number) => (typeof v === 'number' || /^[\w@%+=:,./-]+$/.test(v) ? String(v) : `'${v.replace(/'/g, `'\\''`)}'`);
+  return `${flag} ${Array.isArray(value) ? value.map(word).join(' or ') : word(value as string | number)}`;
+};
+
+/** The options of `options` that are given (not undefined, not false, not an empty list), by OPTIONS' names. */
+function givenOptions(options: RunOptions): string[] {
+  const given = (v: unknown) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+  const top = Object.entries(options).filter(([k, v]) => k !== 'fixtures' && given(v)).map(([k]) => k);
+  const fixtures = Object.entries(options.fixtures ?? {}).filter(([, v]) => given(v)).map(([k]) => `fixtures.${k}`);
+  return [...top, ...fixtures];
+}
+
+/**
+ * A setting given to a target that does not use it is one line naming both (and, when the target was not chosen,
+ * the target it is for): `--endpoint-url is for --target endpoint or aws; did you mean --target endpoint?`.
+ */
+export function checkTargetOptions(target: TargetKind, given: readonly string[], targetChosen: boolean): void {
+  for (const option of given) {
+    const targets = OPTIONS[option]?.targets;
+    if (!targets || targets.includes(target)) continue;
+    throw new UsageError((name) => {
+      const alone = targets.filter((t) => t !== 'replay');
+      const head = `${name(option)} is for ${name('target', targets)}`;
+      return targetChosen ? `${head}, not ${name('target', target)}` : `${head}; did you mean ${name('target', alone[0] ?? targets[0]!)}?`;
+    });
+  }
+}
+
+/** A region is a host label of lower-case letters, digits and hyphens (us-east-1): the SDKs put it in host names and signatures. */
+export const REGION_SYNTAX = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** `from`: the environment variable the region came from, when no option gave it. */
+export function checkRegion(region: string, from?: string): void {
+  if (!REGION_SYNTAX.test(region) || region.length > 63) {
+    throw new UsageError((name) => `${from ? `${from}=${JSON.stringify(region)}` : name('region', region)} is not a region name: lower-case letters, digits and hyphens, as us-east-1`);
+  }
+}
+
+/**
+ * The profile a signing target takes its credentials from (the `profile` option, else AWS_PROFILE) must exist: a
+ * missing one is one line naming it, before the SDK looks for credentials (and prints its own warnings).
+ */
+export function checkProfile(target: TargetKind, profile: string | undefined, env: NodeJS.ProcessEnv = process.env): void {
+  if (target !== 'endpoint' && target !== 'aws') return;
+  const name = profile ?? env.AWS_PROFILE;
+  if (!name) return;
+  const missing = missingProfile(name, env);
+  if (!missing) return;
+  throw new UsageError((n) => `${profile !== undefined ? n('profile', name) : `AWS_PROFILE=${name}`}: no such profile in ${missing.searched.join(' or ')}`);
+}
+
+export const SEED_RANGE = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
+
+/**
+ * The 32-bit seed fast-check uses, from the seed as given. A whole number from -2^31 to 2^31-1 is that seed (so every
+ * seed of earlier versions replays as before). Anything else, a larger whole number (a CI run id such as
+ * 12345678901234) or any text, is hashed: the first four bytes of the SHA-256 of its text (a whole number in plain
+ * decimal, without sign or leading zeros; text without surrounding spaces), read as a signed big-endian 32-bit
+ * integer. `given` is that text, when it is not the seed itself.
+ */
+export function seedOf(value: number | string): { seed: number; given?: string } {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    throw new UsageError((name) => `${name('seed')} must be a whole number or a string (got ${value}; give a number beyond 2^53 as a string)`);
+  }
+  const text = String(value).trim();
+  if (!text) throw new UsageError((name) => `${name('seed')} is empty: give a whole number or a word`);
+  const whole = /^[+-]?\d+$/.test(text) ? BigInt(text) : undefined;
+  if (whole !== undefined && whole >= BigInt(SEED_RANGE.min) && whole <= BigInt(SEED_RANGE.max)) return { seed: Number(whole) };
+  const canonical = whole !== undefined ? whole.toString() : text;
+  return { seed: createHash('sha256').update(canonical, 'utf8').digest().readInt32BE(0), given: canonical };
+}
+
+/** The seed as a person reads it: as given, with the 32-bit seed fast-check uses beside it when they differ. */
+export const seedShown = (r: { seed: number; seedGiven?: string }): string => (r.seedGiven !== undefined ? `${r.seedGiven} (fast-check seed ${r.seed})` : String(r.seed));
+
+/** The seed to give back to the tool to run again (--seed): as given. */
+export const seedArgument = (r: { seed: number; seedGiven?: string }): string => r.seedGiven ?? String(r.seed);
+
+/**
+ * What decides the requests a run sends, in the order it sends them, by option: a replayed cassette answers only the
+ * run it recorded, so a replay whose settings differ is refused (targets/aws/cassette.ts stores and compares these).
+ */
+export function recordedSettings(config: RunConfig): RecordedWith {
+  return {
+    seed: config.seed,
+    seedGiven: config.seedGiven ?? null,
+    runs: config.runs,
+    only: [...config.only],
+    shard: config.shard?.text ?? null,
+    identityManagementType: config.identityManagementType ?? null,
+    step: config.step ?? null,
+    replayPath: config.replayPath ?? null,
+    suites: config.suites ? [...config.suites] : null,
+    policy: config.policy ?? null,
+    'fixtures.instanceId': config.fixtures.instanceId ?? null,
+    'fixtures.userId': config.fixtures.userId ?? null,
+    'fixtures.secondUserId': config.fixtures.secondUserId ?? null,
+    'fixtures.secondInstanceId': config.fixtures.secondInstanceId ?? null,
+    provision: config.provision,
+    expectAuth: config.expectAuth,
+    rejectionBatch: config.rejectionBatch,
+    readBackWindowMs: config.readBackWindowMs,
+    maxRequests: config.maxRequests ?? null,
+  };
+}
+
+/**
+ * A replay (`cassette`) must be run with the settings its cassette was recorded with: otherwise one line naming each
+ * setting that differs, both ways (a cassette of an earlier version, which does not say, is replayed as it is).
+ */
+export function checkCassetteSettings(config: RunConfig): void {
+  if (!config.cassette) return;
+  const { recordedWith } = readCassetteFile(config.cassette);
+  if (!recordedWith) return;
+  const now = recordedSettings(config);
+  const differs = cassetteMismatch(recordedWith, now).filter((d) => d.option !== 'seedGiven');
+  if (!differs.length) return;
+  const file = config.cassette;
+  const shown = (name: Naming, option: string, value: RecordedWith[string], all: RecordedWith): string => {
+    if (option === 'seed') return name('seed', typeof all.seedGiven === 'string' ? all.seedGiven : Number(value));
+    if (value === null || value === false || (Array.isArray(value) && value.length === 0)) return `no ${name(option)}`;
+    if (value === true) return name(option);
+    return name(option, Array.isArray(value) ? value.join(',') : (value as string | number));
+  };
+  throw new TargetConfigError(
+    (name) =>
+      `${name('cassette', file)} was recorded with ${differs.map((d) => shown(name, d.option, d.recorded, recordedWith)).join(', ')}; this run has ${differs.map((d) => shown(name, d.option, d.now, now)).join(', ')}: a cassette answers only the run it recorded, replay it with the same settings`,
+  );
+}
+
 /** The client of `target: { client }`, if that is the target. */
 export const clientOf = (options: RunOptions) => (typeof options.target === 'object' && options.target !== null ? options.target.client : undefined);
 
@@ -133,10 +321,17 @@ export const clientOf = (options: RunOptions) => (typeof options.target === 'obj
 export function configOf(options: RunOptions): RunConfig {
   const client = typeof options.target === 'object' && options.target !== null;
   if (client && options.handler) throw new UsageError('give runConformance either a handler or target: { client }, not both');
-  const target = client ? 'client' : ((options.target as TargetKind | undefined) ?? (options.handler ? 'module' : 'reference'));
+  const target: TargetKind = client ? 'client' : ((options.target as TargetKind | undefined) ?? (options.handler ? 'module' : 'reference'));
+  checkTargetOptions(target, givenOptions(options), options.target !== undefined);
   const base = defaultConfig(target);
   const given = Object.fromEntries(
-    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target'].includes(k)),
+    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target', 'seed', 'seedGiven'].includes(k)),
   ) as Partial<RunConfig>;
-  return { ...base, ...given, target, fixtures: { ...(options.fixtures ?? {}) } };
+  // A RunConfig handed back (the CLI's) keeps its seed as given.
+  const asGiven = (options as { seedGiven?: string }).seedGiven ?? options.seed;
+  const seed = asGiven === undefined ? { seed: base.seed } : seedOf(asGiven);
+  const config: RunConfig = { ...base, ...given, target, fixtures: { ...(options.fixtures ?? {}) }, seed: seed.seed, ...(seed.given !== undefined ? { seedGiven: seed.given } : {}) };
+  checkRegion(config.region);
+  checkProfile(target, config.profile);
+  return config;
 }

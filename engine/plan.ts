@@ -60,7 +60,7 @@ export function parseStepId(text: string): StepId {
   const [type, phase, ...rest] = text.split('/');
   const name = rest.join('/');
   if (!type || !phase || !name || !(PHASES as readonly string[]).includes(phase)) {
-    throw new UsageError(`--step ${text} is not a step ID (TYPE/phase/name, phase one of ${PHASES.join(', ')}; copy it from results.json)`);
+    throw new UsageError((name) => `${name('step', text)} is not a step ID (TYPE/phase/name, phase one of ${PHASES.join(', ')}; copy it from results.json)`);
   }
   return { identityManagementType: type, phase: phase as Phase, name };
 }

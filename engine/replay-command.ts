@@ -1,31 +1,58 @@
 // The one command line that re-runs a single failing case against the same target (or, with other target flags,
-// against any target). Secrets never appear in it: credentials come from the environment.
-import type { RunConfig } from './options.ts';
+// against any target). Secrets never appear in it: credentials come from the environment. Flags are named by
+// options.ts's table (OPTIONS), the one mapping of settings to flags.
+import { defaultConfig, OPTIONS, recordedSettings, seedArgument, type RunConfig } from './options.ts';
 import type { ShownEvidence } from './ledger.ts';
 import { ALL_SETS } from './plan.ts';
 
-const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** A word as a POSIX shell reads it back unchanged. */
+export const quoted = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The settings that name the target and its fixtures, in the order a replay command gives them. */
+const TARGET_OPTIONS = ['target', 'endpointUrl', 'modulePath', 'region', 'fixtures.instanceId', 'fixtures.userId', 'fixtures.secondUserId', 'fixtures.secondInstanceId', 'securityProfileId', 'routingProfileId', 'profile', 'cassette'] as const;
+
+const valueAt = (config: RunConfig, option: string): unknown => (option.startsWith('fixtures.') ? config.fixtures[option.slice('fixtures.'.length) as keyof RunConfig['fixtures']] : (config as unknown as Record<string, unknown>)[option]);
+
+const flag = (option: string) => OPTIONS[option]!.flag!;
 
 export function targetFlags(config: RunConfig): string[] {
-  const flags: [string, string | undefined][] = [
-    ['--target', config.target],
-    ['--endpoint-url', config.endpointUrl],
-    ['--module', config.modulePath],
-    ['--region', config.region],
-    ['--instance-id', config.fixtures.instanceId],
-    ['--user-id', config.fixtures.userId],
-    ['--second-user-id', config.fixtures.secondUserId],
-    ['--second-instance-id', config.fixtures.secondInstanceId],
-    ['--security-profile-id', config.securityProfileId],
-    ['--routing-profile-id', config.routingProfileId],
-    ['--profile', config.profile],
-    ['--cassette', config.cassette],
-  ];
-  const out = flags.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [k, quote(v!)]);
-  for (const id of config.allowInstances ?? []) out.push('--allow-instance', quote(id));
-  if (config.provision) out.push('--provision');
-  if (config.expectAuth) out.push('--expect-auth');
+  const out: string[] = [];
+  for (const option of TARGET_OPTIONS) {
+    const value = valueAt(config, option);
+    if (typeof value === 'string') out.push(flag(option), quoted(value));
+  }
+  for (const id of config.allowInstances ?? []) out.push(flag('allowInstances'), quoted(id));
+  if (config.provision) out.push(flag('provision'));
+  if (config.expectAuth) out.push(flag('expectAuth'));
   return out;
+}
+
+/**
+ * A run given a handler in code (runConformance({ handler })) has no command line: its replay is the library call
+ * with the step's settings, to make with the same handler and fixtures.
+ */
+function libraryCall(config: RunConfig, requirementId: string, e: ShownEvidence, whole: boolean): string {
+  const seed = e.seed !== undefined && e.seed !== config.seed ? e.seed : (config.seedGiven ?? config.seed);
+  const parts = [`only: ['${requirementId}']`, ...(whole || !e.stepId ? [] : [`step: '${e.stepId}'`]), `seed: ${JSON.stringify(seed)}`, ...(!whole && e.path ? [`replayPath: '${e.path}'`] : [])];
+  return `runConformance({ handler, ...sameOptions, ${parts.join(', ')} })`;
+}
+
+/**
+ * A replayed cassette answers only the run it recorded (options.ts recordedSettings): its failures are re-run by
+ * running the whole replay again, with every setting the recording was made with.
+ */
+function cassetteRun(config: RunConfig): string {
+  const defaults = recordedSettings({ ...defaultConfig(config.target), seed: Number.NaN });
+  const settings = recordedSettings(config);
+  const parts = ['npx', 'connect-conformance', 'run', ...targetFlags(config)];
+  for (const [option, value] of Object.entries(settings)) {
+    if (option.startsWith('fixtures.') || option === 'provision' || option === 'expectAuth' || !OPTIONS[option]?.flag) continue;
+    if (value === null || value === false || (Array.isArray(value) && !value.length) || JSON.stringify(value) === JSON.stringify(defaults[option])) continue;
+    // A shard's selection is its --shard.
+    if (option === 'only' && config.shard && JSON.stringify(value) === JSON.stringify(config.shard.ids)) continue;
+    parts.push(flag(option), option === 'seed' ? quoted(seedArgument(config)) : quoted(Array.isArray(value) ? value.join(',') : String(value)));
+  }
+  return parts.join(' ');
 }
 
 /**
@@ -36,11 +63,15 @@ export function targetFlags(config: RunConfig): string[] {
 export function replayCommand(config: RunConfig, requirementId: string, e: ShownEvidence): string {
   // A step of the whole run (the hold) depends on every step before it, and a finding on the fixture operations
   // belongs to no step: the requirement is re-checked by a run restricted to it.
-  if (!e.stepId || e.stepId.startsWith(`${ALL_SETS}/`)) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', String(config.seed)].join(' ');
+  const whole = !e.stepId || e.stepId.startsWith(`${ALL_SETS}/`);
+  if (config.target === 'module' && config.modulePath === undefined) return libraryCall(config, requirementId, e, whole);
+  if (config.target === 'replay') return cassetteRun(config);
+  const seed = e.seed !== undefined && e.seed !== config.seed ? String(e.seed) : seedArgument(config);
+  if (whole) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', quoted(seedArgument(config))].join(' ');
   const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId];
-  if (e.stepId) parts.push('--step', quote(e.stepId));
-  parts.push('--seed', String(e.seed ?? config.seed));
-  if (e.path) parts.push('--path', quote(e.path));
-  if (config.maxRequests !== undefined && (config.target === 'aws' || config.target === 'replay')) parts.push('--max-requests', String(config.maxRequests));
+  parts.push('--step', quoted(e.stepId!));
+  parts.push('--seed', quoted(seed));
+  if (e.path) parts.push('--path', quoted(e.path));
+  if (config.maxRequests !== undefined && config.target === 'aws') parts.push('--max-requests', String(config.maxRequests));
   return parts.join(' ');
 }

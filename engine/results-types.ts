@@ -127,7 +127,10 @@ export interface Results {
   tool: { name: string; version: string; commit?: string; sdk: string };
   target: { kind: string; endpoint: string; region: string; identityManagementTypes: string[] };
   spec: { model: ModelInfo; document: string; operation: string };
+  /** The 32-bit seed fast-check used. */
   seed: number;
+  /** The seed as the run was given it, when it is not `seed` itself (a CI run id, a word; engine/options.ts seedOf). */
+  seedGiven?: string;
   runs: number;
   startedAt: string;
   finishedAt: string;

@@ -21,6 +21,7 @@ export interface ResultsInput {
   tool: Results['tool'];
   target: Results['target'];
   seed: number;
+  seedGiven?: string;
   runs: number;
   only: string[];
   /** Why requirements outside this shard are skipped, with the IDs this shard checks. */
@@ -68,6 +69,7 @@ export function buildResults(input: ResultsInput): Results {
     target: input.target,
     spec: { model: input.spec.model, document: relative(ROOT, input.spec.files.document), operation: input.spec.operation.name },
     seed: input.seed,
+    ...(input.seedGiven !== undefined ? { seedGiven: input.seedGiven } : {}),
     runs: input.runs,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),

@@ -44,9 +44,9 @@ export function pollScheduleOf(config: RunConfig, policy: Policy): PollSchedule 
 function checkConfig(spec: Spec, config: RunConfig): void {
   const known = new Set(spec.requirements.map((r) => r.id));
   const unknown = config.only.filter((id) => !known.has(id));
-  if (unknown.length) throw new UsageError(`--only names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml, or connect-conformance list)`);
+  if (unknown.length) throw new UsageError((name) => `${name('only')} names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml, or connect-conformance list)`);
   if (config.identityManagementType !== undefined && !spec.identityManagementTypes.includes(config.identityManagementType)) {
-    throw new UsageError(`--identity-management must be one of ${spec.identityManagementTypes.join(', ')} (got ${config.identityManagementType})`);
+    throw new UsageError((name) => `${name('identityManagementType')} must be one of ${spec.identityManagementTypes.join(', ')} (got ${config.identityManagementType})`);
   }
   if (!Number.isInteger(config.runs) || config.runs < 1) throw new UsageError(`runs must be a whole number of at least 1 (got ${config.runs})`);
 }
@@ -259,7 +259,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       envelope?.setContext('fixtures');
       lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll, record);
     } catch (e) {
-      if (e instanceof SendStopped) throw new TargetConfigError(`${config.target === 'replay' ? 'the cassette does not hold this run (same flags and --seed as the recorded run?)' : 'the run could not start'}: ${e.message}`);
+      if (e instanceof SendStopped) throw new TargetConfigError((name) => `${config.target === 'replay' ? `the cassette does not hold this run (the same settings and ${name('seed')} as the recorded run?)` : 'the run could not start'}: ${e.message}`);
       if (!(e instanceof TargetFault)) throw e;
       // The target broke before any check could run: every requirement the run was to check is an error.
       if (!types.length) types = spec.identityManagementTypes;
@@ -293,7 +293,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         for (const [id, reason] of unchecked.skippedUnlessJudged) ctx.skip(id, reason);
       }
       if (config.step !== undefined && planned.every((p) => p.steps.length === 0)) {
-        throw new UsageError(`--step ${config.step}: no such step in the plan of this run (types ${types.join(', ')}); copy the step ID from results.json`);
+        throw new UsageError((name) => `${name('step', config.step!)}: no such step in the plan of this run (types ${types.join(', ')}); copy the step ID from results.json`);
       }
       // The order of a run: every set's steps but the stateful tests; the hold (every user, one read-back window, so
       // that a late write is seen); then the stateful tests, which leave the users in states of their own.
@@ -466,6 +466,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     tool: toolInfo(),
     target: { kind: target.kind, endpoint: target.endpoint, region: config.region, identityManagementTypes: types },
     seed: config.seed,
+    seedGiven: config.seedGiven,
     runs: config.runs,
     only: config.only,
     shard: config.shard,

@@ -20,7 +20,8 @@ import { createTarget, SendStopped, type Target } from '../targets/index.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
 import { pollWaits, type PollSchedule } from '../core/poll.ts';
 import { MemoryJournal, RESTORE_ATTEMPTS, type FixtureJournal } from './fixtures.ts';
-import type { RunConfig } from './options.ts';
+import { checkCassetteSettings, recordedSettings, type RunConfig } from './options.ts';
+import { toolInfo } from './tool-info.ts';
 import type { RunEvent } from './events.ts';
 
 /** Options the sandbox generates with: values that can reach no one. */
@@ -119,7 +120,7 @@ export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSched
   const isAws = config.target === 'aws';
   const allow = isAws ? (config.allowInstances ?? []) : [config.fixtures.instanceId, config.fixtures.secondInstanceId].filter((x): x is string => !!x);
   for (const id of [config.fixtures.instanceId, config.fixtures.secondInstanceId]) {
-    if (isAws && id !== undefined && !allow.includes(id)) throw new TargetConfigError(`--target aws: instance ${id} is not allowlisted; name it with --allow-instance ${id} to let the run send to it; nothing was sent`);
+    if (isAws && id !== undefined && !allow.includes(id)) throw new TargetConfigError((name) => `${name('target', 'aws')}: instance ${id} is not allowlisted; name it with ${name('allowInstances', id)} to let the run send to it; nothing was sent`);
   }
   const budget = new Budget(config.maxRequests ?? 300, reserveFor(config, poll));
   const bucket = isAws ? new TokenBucket(config.rate ?? 2, config.burst ?? 5) : new TokenBucket(Number.POSITIVE_INFINITY, 1);
@@ -147,7 +148,8 @@ export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSched
     basePath: basePathOf(config.endpointUrl),
     journal: journal ?? memory,
   });
-  const recorder = config.record ? new Recorder(secrets) : undefined;
+  if (config.target === 'replay') checkCassetteSettings(config);
+  const recorder = config.record ? new Recorder(secrets, recordedSettings(config), `${toolInfo().name}/${toolInfo().version}`) : undefined;
   const envelope = new Envelope({ guard, budget, bucket, recorder, ...(isAws ? {} : { clock: instantClock }) });
   const target = await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, cassette: config.cassette, envelope, requestTimeoutMs: config.requestTimeoutMs });
   return {

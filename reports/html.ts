@@ -11,6 +11,7 @@ import { redactResults } from './sanitize.ts';
 import { judged, type BaselineInput } from './verdict.ts';
 import { strengthOk, strengthVerdict, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
+import { seedShown } from '../engine/options.ts';
 
 export interface ReportExtra {
   /** The baseline to judge the run against (default: the one the results were judged against before, if any). */
@@ -100,7 +101,7 @@ function meta(r: ReportResults): string {
     ['Model the spec encodes', `botocore ${esc(m.botocore)} (${esc(m.year)}), API ${esc(m.apiVersion)}, ${esc(m.protocol)}, ${esc(m.sdkId)}${m.notes ? `<div class="muted">${esc(m.notes)}</div>` : ''}`],
     ['SDK', `@aws-sdk/client-connect ${esc(r.tool.sdk)}`],
     ['Suite', `${esc(r.tool.name)} ${esc(r.tool.version)}${r.tool.commit ? `, commit <code>${esc(r.tool.commit)}</code>` : ''}`],
-    ['Seed', `<code>${esc(r.seed)}</code>, ${esc(r.runs)} random examples per property`],
+    ['Seed', `<code>${esc(seedShown(r))}</code>, ${esc(r.runs)} random examples per property`],
     ['Run', `${esc(r.startedAt)} → ${esc(r.finishedAt)}${duration(r.startedAt, r.finishedAt) ? ` (${esc(duration(r.startedAt, r.finishedAt))})` : ''}`],
   ];
   if (r.shard) rows.push(['Shard', esc(r.shard)]);

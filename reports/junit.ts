@@ -10,6 +10,7 @@ import { failureBlock } from './evidence.ts';
 import type { RequirementResult, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
 import { judged, type BaselineInput } from './verdict.ts';
+import { seedShown } from '../engine/options.ts';
 import type { BaselineView } from '../engine/results.ts';
 
 // The package's types declare `export default builder`, its CommonJS entry sets `module.exports = builder`: under
@@ -76,7 +77,7 @@ export function renderJunit(results: Results, extra: JunitExtra = {}): string {
       .timestamp(r.startedAt.replace(/\.\d+Z$/, '').replace(/Z$/, ''))
       .property('target', `${r.target.kind} ${r.target.endpoint}`)
       .property('identity-management-types', r.target.identityManagementTypes.join(','))
-      .property('seed', String(r.seed))
+      .property('seed', seedShown(r))
       .property('model', `botocore ${r.spec.model.botocore}`)
       .property('sdk', r.tool.sdk)
       .property('suite', `${r.tool.name} ${r.tool.version}${r.tool.commit ? ` ${r.tool.commit}` : ''}`);

@@ -149,6 +149,8 @@ export const RESULTS_SCHEMA = {
       properties: { model: { type: 'object', required: ['botocore', 'apiVersion'], properties: { botocore: string, apiVersion: string } }, document: string, operation: string },
     },
     seed: { type: 'integer' },
+    /** The seed as given, when it is not the 32-bit seed itself (a CI run id, a word). */
+    seedGiven: string,
     runs: { type: 'integer', minimum: 1 },
     startedAt: string,
     finishedAt: string,

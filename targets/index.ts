@@ -192,7 +192,7 @@ export async function loadModule(path: string): Promise<Record<string, unknown>>
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ERR_MODULE_NOT_FOUND' && (err.message ?? '').includes(resolve(path)) ? 'no such file' : (err.message ?? String(e)).split('\n')[0];
-    throw new TargetConfigError(`--module ${path}: cannot be loaded (${why})`);
+    throw new TargetConfigError((name) => `${name('modulePath', path)}: cannot be loaded (${why})`);
   }
   const exported = ['handler', 'requestHandler', 'installNock'];
   if (!exported.some((k) => k in mod)) {
@@ -216,9 +216,9 @@ function checkedUrl(endpointUrl: string): URL {
   try {
     url = new URL(endpointUrl);
   } catch {
-    throw new TargetConfigError(`--endpoint-url ${endpointUrl} is not a URL`);
+    throw new TargetConfigError((name) => `${name('endpointUrl', endpointUrl)} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError(`--endpoint-url must be http or https (got ${url.protocol})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError((name) => `${name('endpointUrl')} must be http or https (got ${url.protocol})`);
   return url;
 }
 
@@ -253,7 +253,7 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
     }
     case 'module': {
       if (config.handler) return inMemory('module', region, checkedHandler(config.handler, 'the handler'), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
-      if (!config.modulePath) throw new TargetConfigError('--target module needs --module PATH (a module exporting handler, requestHandler or installNock)');
+      if (!config.modulePath) throw new TargetConfigError((name) => `${name('target', 'module')} needs ${name('modulePath')} (a module exporting handler, requestHandler or installNock)`);
       const mod = await loadModule(config.modulePath);
       const who = `the handler of --module ${config.modulePath}`;
       if (typeof mod.handler === 'function') return inMemory('module', region, checkedHandler(mod.handler as WireHandler, who), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
@@ -267,11 +267,11 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
           return typeof undo === 'function' ? (undo as () => void) : () => {};
         }, EXAMPLE_CREDENTIALS, undefined, timeoutMs);
       }
-      throw new TargetConfigError(`--module ${config.modulePath}: exports none of handler(request), requestHandler.handle(request) or installNock({ region })`);
+      throw new TargetConfigError((name) => `${name('modulePath', config.modulePath!)}: exports none of handler(request), requestHandler.handle(request) or installNock({ region })`);
     }
     case 'endpoint': {
       const endpointUrl = endpointOf(config);
-      if (!endpointUrl) throw new TargetConfigError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)');
+      if (!endpointUrl) throw new TargetConfigError((name) => `${name('target', 'endpoint')} needs ${name('endpointUrl')} (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)`);
       const url = checkedUrl(endpointUrl);
       // Credentials from the standard chain (environment, --profile, SSO, container and instance roles).
       const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}), requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } });
@@ -293,7 +293,7 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       return clientTarget(checkedClient(config.client), region, timeoutMs);
     case 'replay': {
       const envelope = config.envelope;
-      if (!config.cassette) throw new TargetConfigError('--target replay needs --cassette FILE (recorded with --record FILE)');
+      if (!config.cassette) throw new TargetConfigError((name) => `${name('target', 'replay')} needs ${name('cassette')} (recorded with ${name('record')})`);
       if (!envelope) throw new TargetConfigError('--target replay answers only through its envelope: use connect-conformance run');
       let definitions;
       try {

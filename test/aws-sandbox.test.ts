@@ -156,7 +156,7 @@ describe('a run against the sandbox double', () => {
 
   it('writes no credential in any file (report, journal, cassette)', async () => {
     expect(await filesHolding([SECRET_KEY, SESSION_TOKEN, 'AWS4-HMAC-SHA256'], [dir, cassette])).toEqual([]);
-    const recorded = read<NockDefinition[]>(cassette);
+    const recorded = read<{ exchanges: NockDefinition[] }>(cassette).exchanges;
     expect(recorded).toHaveLength(stats.requests);
     expect(JSON.stringify(recorded)).not.toMatch(/authorization|x-amz-security-token|AKIDEXAMPLE/i);
   });
@@ -185,10 +185,11 @@ describe('a run against the sandbox double', () => {
   });
 
   it('a request the cassette does not hold makes its requirement a skip with the reason, never a pass', async () => {
-    const recorded = read<NockDefinition[]>(cassette);
+    const recorded = read<{ exchanges: NockDefinition[] }>(cassette).exchanges;
     const cut = recorded.filter((d) => !(d.method === 'POST' && d.path.startsWith('/users/conformance-missing-')));
     expect(cut.length).toBe(recorded.length - 1);
     const tampered = join(tmp, 'tampered.json');
+    // Written as an earlier version wrote cassettes (a bare list of exchanges): still read, replayed as it is.
     writeFileSync(tampered, JSON.stringify(cut));
     const replayDir = join(tmp, 'replay-tampered');
     const r = await runQuietly(['--target', 'replay', '--cassette', tampered, ...fixtureFlags, '--instance-id', IDS.instance, '--second-instance-id', IDS.secondInstance, '--seed', '7', '--report-dir', replayDir]);
@@ -199,6 +200,31 @@ describe('a run against the sandbox double', () => {
     expect(read<SandboxStats>(join(replayDir, 'sandbox.json')).cassetteMisses).toEqual(['EX-UNKNOWN-INSTANCE']);
     expect(r.out).toMatch(/the cassette could not answer 1 step\(s\): EX-UNKNOWN-INSTANCE/);
     expect(r.code).toBe(0);
+  });
+
+  it('stores the settings it was recorded with; a replay with another seed, runs or plan is one line, exit 2, naming what differs', { timeout: 120_000 }, async () => {
+    const stored = read<{ 'connect-conformance': string; tool: string; recordedWith: Record<string, unknown> }>(cassette);
+    expect(stored['connect-conformance']).toBe('cassette/1');
+    expect(stored.tool).toMatch(/^connect-conformance\//);
+    expect(stored.recordedWith).toMatchObject({ seed: 7, runs: 3, only: [], 'fixtures.userId': IDS.user, 'fixtures.secondUserId': IDS.secondUser, maxRequests: 300 });
+    const bin = join(ROOT, 'bin', 'connect-conformance.js');
+    const replay = (extra: string[]) =>
+      exec(process.execPath, [bin, 'run', '--target', 'replay', '--cassette', cassette, ...fixtureFlags, '--instance-id', IDS.instance, '--second-instance-id', IDS.secondInstance, '--report-dir', join(tmp, 'replay-mismatch'), '--quiet', ...extra], { cwd: ROOT, env: { ...process.env, ...env } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+    for (const [extra, message] of [
+      [['--seed', '8'], /^--cassette \S+ was recorded with --seed 7; this run has --seed 8: a cassette answers only the run it recorded, replay it with the same settings$/],
+      [['--seed', '7', '--runs', '5'], /was recorded with --runs 3; this run has --runs 5:/],
+      [['--seed', '7', '--only', 'EX-UNKNOWN-USER'], /was recorded with no --only; this run has --only EX-UNKNOWN-USER:/],
+      [['--seed', '7', '--identity-management', 'CONNECT_MANAGED'], /was recorded with no --identity-management; this run has --identity-management CONNECT_MANAGED:/],
+      [['--seed', '12345678901234', '--runs', '4'], /was recorded with --seed 7, --runs 3; this run has --seed 12345678901234, --runs 4:/],
+    ] as const) {
+      const r = await replay([...extra]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(message);
+    }
   });
 });
 

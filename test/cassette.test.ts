@@ -1,14 +1,21 @@
-// Cassettes: what --record writes is nock's recording format (the objects nock.recorder.play() gives with
-// output_objects: true), with nothing secret in it, and nock.define can load it; replay answers each recorded
-// exchange once, in order, matching method, path and exact body (not the Password, not the random part of a
-// provisioned username), and refuses anything else.
+// Cassettes: what --record writes is the settings the run was recorded with and its exchanges in nock's recording
+// format (the objects nock.recorder.play() gives with output_objects: true), with nothing secret in it, and
+// nock.define can load the exchanges; a cassette of an earlier version (a bare list) is still read; replay answers
+// each recorded exchange once, in order, matching method, path and exact body (not the Password, not the random part
+// of a provisioned username), and refuses anything else; the settings a replay differs in are named.
 import http from 'node:http';
 import httpsModule from 'node:https';
 import { CreateUserCommand, DescribeUserCommand, UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSpec, type Spec } from '../spec/index.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Budget, cassetteTransport, Envelope, instantClock, Recorder, TokenBucket, type NockDefinition } from '../targets/aws/index.ts';
+import { cassetteMismatch, readCassetteFile } from '../targets/aws/cassette.ts';
+import { checkCassetteSettings, configOf, flagNaming, recordedSettings } from '../engine/options.ts';
+import { TargetConfigError, UserError } from '../core/errors.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type RunningServer } from '../targets/reference/index.ts';
@@ -23,7 +30,7 @@ let definitions: NockDefinition[];
 beforeAll(async () => {
   spec = await defaultSpec();
   const service = createReferenceService(spec, { fixtures: defaultFixtures() });
-  const recorder = new Recorder(['a-secret-value-1234']);
+  const recorder = new Recorder(['a-secret-value-1234'], recordedSettings(configOf({ target: 'replay', cassette: 'x.json', seed: 'run-42', fixtures: { instanceId: instance, userId: user } })), 'connect-conformance/0.0.0');
   const journal = { covers: () => true, coversCreate: () => true };
   const envelope = new Envelope({ guard: new Guard({ allowInstances: [instance], fixtureUsers: [user], journal }), budget: new Budget(20), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock, recorder });
   const target = envelopedHandlerTarget('us-east-1', envelope, service.handle, 'recording');
@@ -123,6 +130,69 @@ describe('replay', () => {
     const r = await transport(request('PUT', `/users/${instance}`, body));
     expect(r.statusCode).toBe(200);
     expect(JSON.parse(text(r.body))).toHaveProperty('UserId');
+  });
+});
+
+describe('the cassette file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-cassette-'));
+
+  it('holds the format, the tool, the settings it was recorded with and the exchanges, which nock.define loads', async () => {
+    const file = join(dir, 'written.json');
+    const recorder = new Recorder([], { seed: 7, runs: 3 }, 'connect-conformance/9.9.9');
+    recorder.definitions.push(...definitions);
+    recorder.write(file);
+    const written = JSON.parse(readFileSync(file, 'utf8')) as { 'connect-conformance': string; tool: string; recordedWith: unknown; exchanges: NockDefinition[] };
+    expect(Object.keys(written)).toEqual(['connect-conformance', 'tool', 'recordedWith', 'exchanges']);
+    expect(written).toMatchObject({ 'connect-conformance': 'cassette/1', tool: 'connect-conformance/9.9.9', recordedWith: { seed: 7, runs: 3 } });
+    expect(written.exchanges).toEqual(definitions);
+    expect(readCassetteFile(file)).toEqual({ exchanges: definitions, recordedWith: { seed: 7, runs: 3 }, tool: 'connect-conformance/9.9.9' });
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+    try {
+      expect(nock.define(written.exchanges as never)).toHaveLength(definitions.length);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+      nock.restore();
+    }
+  });
+
+  it('of an earlier version (a bare list of exchanges) is read, without settings; another format is one line', () => {
+    const old = join(dir, 'old.json');
+    writeFileSync(old, JSON.stringify(definitions));
+    expect(readCassetteFile(old)).toEqual({ exchanges: definitions });
+    const future = join(dir, 'future.json');
+    writeFileSync(future, JSON.stringify({ 'connect-conformance': 'cassette/2', exchanges: [] }));
+    expect(() => readCassetteFile(future)).toThrow(UserError);
+    expect(() => readCassetteFile(future)).toThrow(/future\.json: not a cassette of this version of connect-conformance \(its format is "cassette\/2", this version reads cassette\/1\); record it again/);
+  });
+
+  it('names each setting a replay differs in, both ways, as options for the library and as flags for the command', () => {
+    expect(cassetteMismatch({ seed: 1, runs: 3, only: [] }, { seed: 1, runs: 3, only: [], newer: 'x' })).toEqual([]);
+    expect(cassetteMismatch({ seed: 1, runs: 3, only: [] }, { seed: 2, runs: 3, only: ['A'] })).toEqual([
+      { option: 'seed', recorded: 1, now: 2 },
+      { option: 'only', recorded: [], now: ['A'] },
+    ]);
+    const file = join(dir, 'recorded.json');
+    const recorded = configOf({ target: 'replay', cassette: file, seed: '12345678901234', fixtures: { instanceId: 'i', userId: 'u' } });
+    new Recorder([], recordedSettings(recorded), 'connect-conformance/9.9.9').write(file);
+    expect(() => checkCassetteSettings(recorded)).not.toThrow();
+    // The same seed as given in another spelling is the same run.
+    expect(() => checkCassetteSettings(configOf({ target: 'replay', cassette: file, seed: 12345678901234, fixtures: { instanceId: 'i', userId: 'u' } }))).not.toThrow();
+    let error: unknown;
+    try {
+      checkCassetteSettings(configOf({ target: 'replay', cassette: file, seed: 5, runs: 9, only: ['EX-UNKNOWN-USER'], fixtures: { instanceId: 'i', userId: 'u', secondUserId: 'v' } }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TargetConfigError);
+    const e = error as TargetConfigError;
+    expect(e.message).toBe(
+      `cassette: '${file}' was recorded with seed: '12345678901234', runs: 3, no only, no fixtures.secondUserId; this run has seed: 5, runs: 9, only: 'EX-UNKNOWN-USER', fixtures.secondUserId: 'v': a cassette answers only the run it recorded, replay it with the same settings`,
+    );
+    expect(e.messageFor(flagNaming)).toBe(
+      `--cassette ${file} was recorded with --seed 12345678901234, --runs 3, no --only, no --second-user-id; this run has --seed 5, --runs 9, --only EX-UNKNOWN-USER, --second-user-id v: a cassette answers only the run it recorded, replay it with the same settings`,
+    );
   });
 });
 

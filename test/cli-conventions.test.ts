@@ -106,7 +106,7 @@ describe('every user mistake is one line and exit 2', () => {
     [['cleanup', '--report-dir', '/no/such/run-dir'], /is not a folder/],
     [['list', '--only', 'NOPE-'], /--only names unknown requirement/],
     [['list', '--level', 'MAY'], /--level must be one of/],
-    [['run', '--profile', 'dev'], /--profile goes with the targets that sign/],
+    [['run', '--profile', 'dev'], /^--profile is for --target endpoint or aws; did you mean --target endpoint\?$/m],
     [['run', '--target', 'endpoint', '--instance-id', 'i', '--user-id', 'u'], /needs --endpoint-url/],
     [['--bogus'], /unknown command --bogus/],
   ])('%j', async (args, message) => {
@@ -166,9 +166,17 @@ describe('run flags', () => {
   it('--profile goes with endpoint and aws', async () => {
     const spec = await defaultSpec();
     const dir = mkdtempSync(join(tmpdir(), 'cc-conv-'));
-    const { config } = runConfig(spec, ['--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', '--profile', 'dev', '--instance-id', 'i', '--user-id', 'u', '--report-dir', dir]);
-    expect(config.profile).toBe('dev');
-    expect(() => runConfig(spec, ['--target', 'module', '--profile', 'dev'])).toThrow(/--profile goes with/);
+    const before = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    writeFileSync(process.env.AWS_CONFIG_FILE, '[profile dev]\nregion = us-east-1\n');
+    try {
+      const { config } = runConfig(spec, ['--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', '--profile', 'dev', '--instance-id', 'i', '--user-id', 'u', '--report-dir', dir]);
+      expect(config.profile).toBe('dev');
+    } finally {
+      if (before === undefined) delete process.env.AWS_CONFIG_FILE;
+      else process.env.AWS_CONFIG_FILE = before;
+    }
+    expect(() => runConfig(spec, ['--target', 'module', '--profile', 'dev'])).toThrow(/^--profile is for --target endpoint or aws, not --target module$/);
   });
 });
 

@@ -109,7 +109,7 @@ describe('configuration mistakes are caught before anything is sent', () => {
     [['--target', 'mainframe'], /--target must be one of/],
     [['--identity-management', 'LDAP'], /--identity-management must be one of/],
     [['--runs', '0'], /--runs must be a whole number/],
-    [['--seed', 'x'], /--seed must be a whole number/],
+    [['--seed', ' '], /--seed is empty/],
     [['--read-back-window', 'soon'], /--read-back-window must be a whole number/],
     [['--shard', '3/2'], /--shard must be i\/n/],
     [['--update-baseline'], /--update-baseline needs --baseline/],

@@ -145,31 +145,31 @@ describe('what the suite needs is read through what the SDK refuses', () => {
 });
 
 describe('a fixture that cannot be read stops the run with the cause, never a guess about the flags', () => {
-  it('a user that does not exist: 404 ResourceNotFoundException, check --user-id', async () => {
+  it('a user that does not exist: 404 ResourceNotFoundException, check fixtures.userId (--user-id on the command line)', async () => {
     const other = await stopOf(
       emulator((r) => (isDescribeUser(r) && r.path.endsWith(USER) ? json(404, { message: 'User not found' }, { 'x-amzn-errortype': 'ResourceNotFoundException' }) : undefined)),
     );
     expect(other).toMatch(/DescribeUser of user .* answered 404 ResourceNotFoundException application\/json/);
-    expect(other).toContain('check --user-id');
+    expect(other).toContain('check fixtures.userId');
   }, 60_000);
 
   it('403: the credentials or the clock, no fixture flag', async () => {
     const message = await stopOf(emulator((r) => (isDescribeUser(r) ? json(403, { message: 'The security token included in the request is invalid.' }, { 'x-amzn-errortype': 'UnrecognizedClientException' }) : undefined)));
     expect(message).toMatch(/DescribeUser .* answered 403 UnrecognizedClientException/);
     expect(message).toMatch(/credentials/);
-    expect(message).not.toMatch(/--user-id|--instance-id/);
+    expect(message).not.toMatch(/userId|instanceId/);
   });
 
   it('a body that is not JSON: not a Connect endpoint', async () => {
     const message = await stopOf(emulator((r) => (isDescribeUser(r) ? page(200) : undefined)));
     expect(message).toMatch(/DescribeUser .* answered 200 text\/html, \d+ bytes: the body is not JSON \("<!DOCTYPE html>.*\): this is not a Connect endpoint/);
-    expect(message).not.toMatch(/--user-id|--instance-id/);
+    expect(message).not.toMatch(/userId|instanceId/);
   });
 
-  it('a DescribeInstance without IdentityManagementType names the member; the type can be given with --identity-management, and then the run goes on', async () => {
+  it('a DescribeInstance without IdentityManagementType names the member; the type can be given with identityManagementType, and then the run goes on', async () => {
     const handler = () => emulator((r) => (isDescribeInstance(r) ? json(200, { Instance: { Id: INSTANCE, Arn: 'arn' } }) : undefined));
     const message = await stopOf(handler());
-    expect(message).toMatch(/DescribeInstance of instance .* answered 200 application\/json, \d+ bytes: Instance\.IdentityManagementType is absent; .*--identity-management/);
+    expect(message).toMatch(/DescribeInstance of instance .* answered 200 application\/json, \d+ bytes: Instance\.IdentityManagementType is absent; .*give it with identityManagementType: '[A-Z_]+' or '[A-Z_]+' or '[A-Z_]+'$/);
     const results = await runConformance({ target: 'module', handler: handler(), fixtures: fixtureIds, identityManagementType: 'CONNECT_MANAGED', seed: 1, runs: 1, only: ['EX-UNKNOWN-USER', 'FX-MEMBERS'] });
     expect(results.requirements.find((r) => r.id === 'EX-UNKNOWN-USER')?.status).toBe('pass');
     expect(results.fixtures.every((f) => f.restored)).toBe(true);
@@ -178,7 +178,7 @@ describe('a fixture that cannot be read stops the run with the cause, never a gu
   it('a DescribeInstance the target does not have (an HTML 404) names it; with the type given, it is a finding', async () => {
     const handler = () => emulator((r) => (isDescribeInstance(r) ? page(404) : undefined));
     const message = await stopOf(handler());
-    expect(message).toMatch(/DescribeInstance .* answered 404 text\/html, \d+ bytes: a 404 that is not a Connect error \(the body is not JSON: .*\): the target does not implement DescribeInstance; .*--identity-management/);
+    expect(message).toMatch(/DescribeInstance .* answered 404 text\/html, \d+ bytes: a 404 that is not a Connect error \(the body is not JSON: .*\): the target does not implement DescribeInstance; .*identityManagementType/);
     const results = await runConformance({ target: 'module', handler: handler(), fixtures: fixtureIds, identityManagementType: 'CONNECT_MANAGED', seed: 1, runs: 1, only: ['EX-UNKNOWN-USER', 'FX-ERROR-ENVELOPE'] });
     const finding = results.requirements.find((r) => r.id === 'FX-ERROR-ENVELOPE')!;
     expect(finding.status).toBe('fail');

@@ -1,13 +1,16 @@
 // The package as its users get it: npm pack (which builds dist/ with tsc), the tarball installed into a fresh
 // CommonJS project and a fresh ESM project, and there: connect-conformance --version, a full run against the
 // reference, runs against a TypeScript mock and a JavaScript mock of the project (and a TypeScript mock in a folder
-// with no package.json), and a vitest file of the project that gates its mock with connect-conformance/vitest.
+// with no package.json), a vitest file of the project that gates its mock with connect-conformance/vitest, and tsc
+// on the README's vitest example (no top-level await: it compiles as a CommonJS module as well as an ES module). The
+// tarball ships the LICENSE (Apache-2.0, as package.json declares).
 // The package is built from a copy of the sources (so that a concurrent build in the repository is never
 // disturbed); npm installs from its cache first (--prefer-offline), the registry only for what the cache lacks.
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -93,7 +96,7 @@ export async function handler(request: Request): Promise<Response> {
 const VITEST_FILE = `import { describeConformance } from 'connect-conformance/vitest';
 import { handler } from './mock.ts';
 
-await describeConformance('my Connect mock', {
+describeConformance('my Connect mock', {
   handler,
   identityManagementType: 'CONNECT_MANAGED',
   fixtures: { instanceId: 'c0a1b2c3-0000-4000-8000-000000000001', userId: 'a0000000-0000-4000-8000-000000000001', secondUserId: 'a0000000-0000-4000-8000-000000000002', secondInstanceId: 'c0a1b2c3-0000-4000-8000-000000000002' },
@@ -101,6 +104,20 @@ await describeConformance('my Connect mock', {
   runs: 2,
 });
 `;
+
+/** The README's vitest example, verbatim: the code block of "Gate your mock in vitest". */
+const README_EXAMPLE = (() => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /```ts\n(\/\/ conformance\.test\.ts[^\n]*\n[\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no ```ts block starting with // conformance.test.ts');
+  return block;
+})();
+
+/** A TypeScript project's compiler settings, as `tsc --init` and vitest's guide give them for Node (nodenext). */
+const TSCONFIG = {
+  compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true, types: [] },
+  files: ['readme-example.ts', 'conformance.test.ts', 'mock.ts', 'my-connect-mock.ts'],
+};
 
 let work: string;
 let tarball: string;
@@ -110,7 +127,7 @@ beforeAll(async () => {
   // A copy of what the package is built from, with this repository's node_modules (tsc, the dependencies' types).
   const src = join(work, 'src');
   mkdirSync(src);
-  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'scripts', 'api', 'core', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'bin', 'variants']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'scripts', 'api', 'core', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'bin', 'variants']) {
     if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
@@ -128,12 +145,18 @@ describe('the tarball', () => {
   it('holds the compiled code, its declarations, the spec files and the bin; no sources, tests or benchmarks', { timeout: LONG }, async () => {
     const listed = await sh('tar', ['tzf', tarball], work);
     const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'bin/connect-conformance.js', 'dist/bin/cli.js', 'dist/api/index.js', 'dist/api/index.d.ts', 'dist/api/vitest.js', 'dist/api/reference.js', 'dist/spec/connect.openapi.yaml', 'dist/spec/requirements.yaml', 'dist/build-info.json']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/connect-conformance.js', 'dist/bin/cli.js', 'dist/api/index.js', 'dist/api/index.d.ts', 'dist/api/vitest.js', 'dist/api/reference.js', 'dist/spec/connect.openapi.yaml', 'dist/spec/requirements.yaml', 'dist/build-info.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(test|bench|suites|\.ci|examples)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
-    const shipped = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { private?: boolean };
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { private?: boolean; license: string };
     expect(shipped.private).toBeUndefined();
+    // The license the package declares, in full.
+    expect(shipped.license).toBe('Apache-2.0');
+    const license = (await sh('tar', ['xzOf', tarball, 'package/LICENSE'], work)).stdout;
+    expect(license).toMatch(/^\s*Apache License\n\s*Version 2\.0, January 2004\n/);
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+    expect(license).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
   });
 });
 
@@ -154,6 +177,9 @@ describe.each(['commonjs', 'module'] as const)('installed into a fresh %s projec
     writeFileSync(join(project, 'mock.ts'), TS_MOCK);
     writeFileSync(join(project, 'mock.js'), JS_MOCK[type]);
     writeFileSync(join(project, 'conformance.test.ts'), VITEST_FILE);
+    writeFileSync(join(project, 'my-connect-mock.ts'), TS_MOCK);
+    writeFileSync(join(project, 'readme-example.ts'), README_EXAMPLE);
+    writeFileSync(join(project, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
   }, LONG);
 
   const cli = (args: string[]) => sh(join(project, 'node_modules', '.bin', 'connect-conformance'), args, project);
@@ -195,6 +221,13 @@ describe.each(['commonjs', 'module'] as const)('installed into a fresh %s projec
     } finally {
       rmSync(lone, { recursive: true, force: true });
     }
+  });
+
+  it('tsc compiles the README\'s vitest example and the project\'s vitest file (no top-level await, TS1309 in CommonJS)', { timeout: LONG }, async () => {
+    const r = await sh(process.execPath, [join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc'), '-p', 'tsconfig.json'], project);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(README_EXAMPLE).toMatch(/^describeConformance\(/m);
+    expect(README_EXAMPLE).not.toMatch(/^\s*await /m);
   });
 
   it('the project\'s vitest file gates its mock with connect-conformance/vitest', { timeout: LONG }, async () => {

@@ -183,8 +183,8 @@ describe('configuration of a sandbox run, checked before anything exists', () =>
     [[...base, '--rate', '10'], /may only be lowered against AWS itself/],
     [[...base, '--burst', '20'], /may only be lowered against AWS itself/],
     [[...base, '--max-requests', '0'], /--max-requests must be a whole number/],
-    [['--allow-instance', INSTANCE], /--allow-instance goes with --target aws/],
-    [['--dry-run'], /--dry-run goes with --target aws/],
+    [['--allow-instance', INSTANCE], /--allow-instance is for --target aws or replay; did you mean --target aws\?/],
+    [['--dry-run'], /--dry-run plans a --target aws run; did you mean --target aws\?/],
     [['--target', 'replay', '--instance-id', INSTANCE, '--user-id', FIXTURE], /--target replay needs --cassette/],
     [[...base, '--config', '/no/such/file.yaml'], /--config \/no\/such\/file.yaml: no such file/],
   ])('run %j', (args, message) => {

@@ -3,4 +3,4 @@
 import { describeConformance } from '../../api/vitest.ts';
 import { client, fixtures } from './connect-stub.ts';
 
-await describeConformance('my ConnectClient stub', { client, fixtures, identityManagementType: 'CONNECT_MANAGED', seed: 1, runs: 5 });
+describeConformance('my ConnectClient stub', { client, fixtures, identityManagementType: 'CONNECT_MANAGED', seed: 1, runs: 5 });

@@ -2,13 +2,15 @@
 // switchable bug (MOCK_BUG=unknown-user-400 answers an unknown user with 400 instead of 404), so that the example's
 // test (test/vitest-adapter.test.ts) can show both a passing and a failing gate.
 import { defaultSpec } from '../../spec/index.ts';
-import { createReferenceService, defaultFixtures } from '../../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, type ReferenceService } from '../../targets/reference/index.ts';
 import type { WireHandler } from '../../core/wire.ts';
 
-const service = createReferenceService(await defaultSpec(), { fixtures: defaultFixtures() });
+// Created on the first request (no top-level await: the example compiles as a CommonJS module too).
+let service: Promise<ReferenceService> | undefined;
 
 export const handler: WireHandler = async (request) => {
-  const response = await service.handle(request);
+  service ??= defaultSpec().then((spec) => createReferenceService(spec, { fixtures: defaultFixtures() }));
+  const response = await (await service).handle(request);
   if (process.env.MOCK_BUG === 'unknown-user-400' && response.statusCode === 404) return { ...response, statusCode: 400 };
   return response;
 };

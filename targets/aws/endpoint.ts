@@ -54,13 +54,27 @@ export function parseSharedConfig(text: string): Sections {
   return sections;
 }
 
-function readSections(env: NodeJS.ProcessEnv): Sections {
-  const file = env.AWS_CONFIG_FILE ?? join(env.HOME ?? homedir(), '.aws', 'config');
+const configFile = (env: NodeJS.ProcessEnv) => env.AWS_CONFIG_FILE ?? join(env.HOME ?? homedir(), '.aws', 'config');
+const credentialsFile = (env: NodeJS.ProcessEnv) => env.AWS_SHARED_CREDENTIALS_FILE ?? join(env.HOME ?? homedir(), '.aws', 'credentials');
+
+function readSections(env: NodeJS.ProcessEnv, file = configFile(env)): Sections {
   try {
     return parseSharedConfig(readFileSync(file, 'utf8'));
   } catch {
     return new Map();
   }
+}
+
+/**
+ * Whether a named profile exists, as the SDKs look for it: `[profile NAME]` (or `[default]`) in the shared config file
+ * (AWS_CONFIG_FILE, else ~/.aws/config), or `[NAME]` in the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, else
+ * ~/.aws/credentials). Returns undefined when it does, else the files that were searched, for a message.
+ */
+export function missingProfile(name: string, env: NodeJS.ProcessEnv = process.env): { searched: string[] } | undefined {
+  const config = readSections(env);
+  const credentials = readSections(env, credentialsFile(env));
+  if (config.has(`profile ${name}`) || (name === 'default' && config.has('default')) || credentials.has(name)) return undefined;
+  return { searched: [configFile(env), credentialsFile(env)] };
 }
 
 const truthy = (v: string | undefined) => v?.trim().toLowerCase() === 'true';
