@@ -1,9 +1,13 @@
 // The spec as an artifact for general-purpose OpenAPI tools (Schemathesis, Prism, Portman, Dredd, response
 // validators): one self-contained OpenAPI 3.1 document per identity management type, generated from the loaded
 // spec and never edited by hand. Every rule that JSON Schema can carry is written in the schema's own keywords
-// (per-type bounds, forbidden and required members, null as absent, pattern readings, the error types each status
-// may carry in the header and the body, 403, other methods on the operation's path); what it cannot carry stays in
-// x- extensions and is listed in info.description. A pure function of the Spec: no file is read here.
+// (per-type bounds, forbidden and required members, null as absent in requests, pattern readings, the error types
+// each status may carry in the header and the body, 403, other methods on the operation's path); what it cannot
+// carry stays in x- extensions and is listed in info.description. Written so that tools which generate from a
+// document (mocks, stateful testers) produce what the contract allows: a schema is the request form (null counts as
+// absent) or the response form (never null), an absent header is an x- list and not a schema no value can match,
+// every error type has an example, and links lead from the operations that name a user to the operation under test.
+// A pure function of the Spec: no file is read here.
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { MemberSpec, OperationSpec, Spec, TypeRules } from '../types.ts';
 
@@ -29,16 +33,61 @@ export function errorTypePattern(types: readonly string[]): string {
   return `^(?:[^:#]*#)?\\s*(?:${names.join('|')})\\s*(?::.*)?$`;
 }
 
+/**
+ * Which side of an exchange a schema describes. A request member sent as JSON null counts as absent
+ * (x-protocol.nullIsAbsent), so the request form of an optional member also accepts null; a response member is
+ * never null (the model has no null: a serializer leaves an absent member out).
+ */
+type Form = 'request' | 'response';
+
 interface Context {
   spec: Spec;
   type: string;
   rules: TypeRules;
   /** Component schemas by identity (the loaded document is dereferenced; its shared objects are its components). */
   names: Map<object, string>;
+  /** Components a request reaches, and components a response reaches. */
+  inRequests: Set<object>;
+  inResponses: Set<object>;
   identityName: string;
   identitySchema: Json;
   perTypeIdentityName: string;
   errorBodyName?: string;
+}
+
+/** The suffix of a component's request form when responses use the component too. */
+const REQUEST_FORM_SUFFIX = '.request';
+
+/** The name a schema is written under in a form: requests use the per-type identity schema, and a component that
+ * both sides use has a request form of its own. */
+function componentName(ctx: Context, schema: object, form: Form): string | undefined {
+  const name = ctx.names.get(schema);
+  if (!name || form === 'response') return name;
+  if (schema === ctx.identitySchema) return ctx.perTypeIdentityName;
+  return ctx.inResponses.has(schema) ? `${name}${REQUEST_FORM_SUFFIX}` : name;
+}
+
+/** The component schemas reachable from the given schemas (the loaded document is dereferenced: by identity). */
+function reachable(roots: unknown[], names: Map<object, string>): Set<object> {
+  const found = new Set<object>();
+  const seen = new Set<object>();
+  const walk = (node: unknown) => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (names.has(node)) found.add(node);
+    for (const value of Object.values(node)) walk(value);
+  };
+  roots.forEach(walk);
+  return found;
+}
+
+/** The schemas of an operation's request (body and parameters) and of its responses. */
+function schemasOf(op: Json): { request: unknown[]; response: unknown[] } {
+  const media = (x: unknown) => Object.values(((x as Json | undefined)?.content ?? {}) as Record<string, Json>).map((m) => m.schema);
+  return {
+    request: [...media(op.requestBody), ...((op.parameters ?? []) as Json[]).map((p) => p.schema)],
+    response: Object.values((op.responses ?? {}) as Record<string, Json>).flatMap((r) => [...media(r), ...Object.values((r.headers ?? {}) as Record<string, Json>).map((h) => h.schema)]),
+  };
 }
 
 export function exportDocument(spec: Spec, identityManagementType: string): OpenAPIV3_1.Document {
@@ -51,11 +100,14 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
   const names = new Map<object, string>(Object.entries(schemas).map(([name, s]) => [s, name]));
   const identity = Object.entries(schemas).find(([, s]) => 'x-identity-management-rules' in s);
   if (!identity) throw new Error('the spec has no schema with x-identity-management-rules');
+  const sides = Object.values(spec.operations).map((op) => schemasOf(sourceOperation(spec, op)));
   const ctx: Context = {
     spec,
     type: identityManagementType,
     rules: spec.typeRules[identityManagementType] ?? { constraints: {}, forbidden: [], required: [], omissionObserved: [] },
     names,
+    inRequests: reachable(sides.flatMap((s) => s.request), names),
+    inResponses: reachable(sides.flatMap((s) => s.response), names),
     identityName: identity[0],
     identitySchema: identity[1],
     perTypeIdentityName: `${identity[0]}.${identityManagementType}`,
@@ -65,11 +117,12 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
     if (schema && names.has(schema)) ctx.errorBodyName = names.get(schema);
   }
 
+  // Every component in the form its uses need: the response form under the model's name, the request form under
+  // the model's name when only requests use it (else with a suffix); requests carry the per-type identity schema.
   const outSchemas: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(schemas)) {
-    // The operation's request body points at the per-type identity schema; every other use keeps the model's.
-    const isBody = schema === (spec.operation.bodySchema as unknown);
-    outSchemas[name] = schemaOut(ctx, schema, { root: true, identityRef: isBody });
+    if (ctx.inResponses.has(schema) || !ctx.inRequests.has(schema)) outSchemas[name] = schemaOut(ctx, schema, 'response', { root: true });
+    if (ctx.inRequests.has(schema) && schema !== ctx.identitySchema) outSchemas[componentName(ctx, schema, 'request')!] = schemaOut(ctx, schema, 'request', { root: true });
   }
   outSchemas[ctx.perTypeIdentityName] = perTypeIdentitySchema(ctx);
 
@@ -126,15 +179,15 @@ function errorContentSchema(op: Json): unknown {
 // ---------------------------------------------------------------- schemas
 
 /**
- * A schema of the loaded document, written out: component schemas become $refs again, and every optional member of
- * an object also accepts null when the protocol says that null counts as absent (x-protocol.nullIsAbsent).
- * x-identity-management-rules is dropped: its rules are written into the per-type schema.
+ * A schema of the loaded document, written out in a form: component schemas become $refs again (to the form's
+ * component), and in the request form every optional member of an object also accepts null when the protocol says
+ * that null counts as absent (x-protocol.nullIsAbsent). x-identity-management-rules is dropped: its rules are
+ * written into the per-type schema.
  */
-function schemaOut(ctx: Context, schema: unknown, opts: { root?: boolean; identityRef?: boolean } = {}): unknown {
+function schemaOut(ctx: Context, schema: unknown, form: Form, opts: { root?: boolean } = {}): unknown {
   if (!isObject(schema)) return structuredClone(schema);
   if (!opts.root) {
-    if (opts.identityRef && schema === ctx.identitySchema) return { $ref: `#/components/schemas/${ctx.perTypeIdentityName}` };
-    const name = ctx.names.get(schema);
+    const name = componentName(ctx, schema, form);
     if (name) return { $ref: `#/components/schemas/${name}` };
   }
   const out: Json = {};
@@ -144,14 +197,14 @@ function schemaOut(ctx: Context, schema: unknown, opts: { root?: boolean; identi
     if (key === 'properties' && isObject(value)) {
       const props: Json = {};
       for (const [name, prop] of Object.entries(value)) {
-        const written = schemaOut(ctx, prop, { identityRef: opts.identityRef });
-        props[name] = required.has(name) ? written : nullable(ctx, written);
+        const written = schemaOut(ctx, prop, form);
+        props[name] = required.has(name) || form === 'response' ? written : nullable(ctx, written);
       }
       out.properties = props;
     } else if (key === 'items' || key === 'additionalProperties' || key === 'not') {
-      out[key] = schemaOut(ctx, value);
+      out[key] = schemaOut(ctx, value, form);
     } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
-      out[key] = value.map((s) => schemaOut(ctx, s));
+      out[key] = value.map((s) => schemaOut(ctx, s, form));
     } else {
       out[key] = structuredClone(value);
     }
@@ -159,7 +212,7 @@ function schemaOut(ctx: Context, schema: unknown, opts: { root?: boolean; identi
   return out;
 }
 
-/** The schema, or null (an optional member sent as JSON null counts as absent). */
+/** The schema, or null (an optional member of a request sent as JSON null counts as absent). */
 function nullable(ctx: Context, schema: unknown): unknown {
   if (!ctx.spec.protocol.nullIsAbsent || !isObject(schema)) return schema;
   if (typeof schema.type === 'string' && !('$ref' in schema)) {
@@ -178,7 +231,7 @@ function nullable(ctx: Context, schema: unknown): unknown {
  */
 function perTypeIdentitySchema(ctx: Context): Json {
   const { spec, rules, type } = ctx;
-  const base = schemaOut(ctx, ctx.identitySchema, { root: true }) as Json;
+  const base = schemaOut(ctx, ctx.identitySchema, 'request', { root: true }) as Json;
   const props = { ...(base.properties as Json) };
   const members = new Map(spec.members.map((m) => [m.name, m]));
   for (const [name, prop] of Object.entries(props)) {
@@ -262,24 +315,18 @@ function operationOut(ctx: Context, op: OperationSpec, source: Json): Json {
     if (key === 'requestBody' && isObject(value)) {
       const content: Json = {};
       for (const [media, m] of Object.entries((value.content ?? {}) as Record<string, Json>)) {
-        content[media] = { ...m, schema: ref(ctx, m.schema) };
+        content[media] = { ...m, schema: schemaOut(ctx, m.schema, 'request') };
       }
       out.requestBody = { ...value, content };
     } else if (key === 'parameters' && Array.isArray(value)) {
-      out.parameters = value.map((p: Json) => ({ ...p, schema: schemaOut(ctx, p.schema, { root: true }) }));
+      out.parameters = value.map((p: Json) => ({ ...p, schema: schemaOut(ctx, p.schema, 'request', { root: true }) }));
     } else out[key] = structuredClone(value);
   }
   const responses: Json = {};
   const sourceResponses = (source.responses ?? {}) as Record<string, Json>;
   for (const [code, response] of Object.entries(sourceResponses)) {
     if (Number(code) >= 300) continue;
-    const r: Json = { ...structuredClone(response) };
-    if (isObject(r.content)) {
-      r.content = Object.fromEntries(Object.entries(r.content as Record<string, Json>).map(([m, c]) => [m, { ...c, schema: ref(ctx, (response.content as Record<string, Json>)[m]!.schema) }]));
-    }
-    // OK-SUCCESS-ENVELOPE: no error type on a success.
-    r.headers = { ...(r.headers as Json | undefined), [spec.protocol.errorTypeHeader]: { description: 'Never sent with a success.', schema: { not: {} } } };
-    responses[code] = r;
+    responses[code] = successOut(ctx, response);
   }
   for (const [status, { types, protocol }] of errorTypesByStatus(spec, op)) {
     const declared = sourceResponses[String(status)];
@@ -295,28 +342,60 @@ function operationOut(ctx: Context, op: OperationSpec, source: Json): Json {
   return out;
 }
 
-function ref(ctx: Context, schema: unknown): unknown {
-  return schemaOut(ctx, schema, { identityRef: true });
+/** The extension that lists the headers a response never carries (no schema can say "absent" without a generator
+ * turning it into a value). */
+export const ABSENT_HEADERS = 'x-absent-headers';
+/** The extension that holds the body a response may carry instead of none (OpenAPI cannot make a body optional). */
+export const OPTIONAL_CONTENT = 'x-optional-content';
+
+/** A body schema that admits only the empty JSON object: the body says nothing, so restJson1 may leave it out. */
+const saysNothing = (schema: unknown) => isObject(schema) && schema.type === 'object' && schema.maxProperties === 0;
+
+/**
+ * A success response: its body in the response form; a body that can say nothing ({}) is optional, so `content` is
+ * left out (an empty body with no Content-Type is what the document describes) and the {} a server may send
+ * instead is in x-optional-content; the error type header is listed as absent (OK-SUCCESS-ENVELOPE).
+ */
+function successOut(ctx: Context, response: Json): Json {
+  const { content, headers, ...rest } = response;
+  const r: Json = structuredClone(rest);
+  if (headers) r.headers = structuredClone(headers);
+  if (isObject(content)) {
+    const written = Object.fromEntries(Object.entries(content as Record<string, Json>).map(([m, c]) => [m, { ...structuredClone(c), schema: schemaOut(ctx, c.schema, 'response') }]));
+    const optional = Object.values(content as Record<string, Json>).every((c) => saysNothing(c.schema));
+    if (optional) {
+      r[OPTIONAL_CONTENT] = written;
+      r.description = [r.description, `The body is optional: none (no Content-Type needed), or ${Object.keys(written).join(' or ')} as ${OPTIONAL_CONTENT} gives it.`].filter(Boolean).join(' ');
+    } else r.content = written;
+  }
+  r[ABSENT_HEADERS] = [ctx.spec.protocol.errorTypeHeader];
+  return r;
 }
 
-/** An error response whose type, in the header or in the body's type fields, is one of `types` (any, when undefined). */
-function errorResponse(ctx: Context, description: string, types: string[] | undefined, extraHeaders: Json = {}): Json {
+/**
+ * An error response whose type, in the header or in the body's type fields, is one of `types` (any, when undefined);
+ * every type schema has an example (the first type, or the routing type when any is allowed), so that a generator's
+ * value is a type. A response to HEAD has no body: the type can only be in the header.
+ */
+function errorResponse(ctx: Context, description: string, types: string[] | undefined, opts: { body?: boolean } = {}): Json {
   const p = ctx.spec.protocol;
-  const typeSchema: Json = types ? { type: 'string', pattern: errorTypePattern(types) } : { type: 'string', minLength: 1 };
-  const fields: [string, unknown][] = p.errorTypeBodyFields.map((f) => [f, nullable(ctx, typeSchema)]);
+  const example = types?.[0] ?? p.unknownOperationError.type;
+  const typeSchema: Json = types ? { type: 'string', pattern: errorTypePattern(types), examples: [example] } : { type: 'string', minLength: 1, examples: [example] };
+  const fields: [string, unknown][] = p.errorTypeBodyFields.map((f) => [f, typeSchema]);
   // The message fields are the error body component's; without one, they are written here.
-  if (!ctx.errorBodyName) fields.push(...p.messageFields.map((f): [string, unknown] => [f, nullable(ctx, { type: 'string' })]));
+  if (!ctx.errorBodyName) fields.push(...p.messageFields.map((f): [string, unknown] => [f, { type: 'string' }]));
   const body: Json = { type: 'object', properties: Object.fromEntries(fields) };
+  const where = opts.body === false ? 'The response has no body, so the type is here.' : `It may be in the body instead (${p.errorTypeBodyFields.join(', ')}).`;
   return {
     description,
     headers: {
-      ...extraHeaders,
       [p.errorTypeHeader]: {
-        description: `The error type${types ? ` (${types.join(', ')})` : ''}, possibly as namespace#Type or Type:uri. It may be in the body instead (${p.errorTypeBodyFields.join(', ')}).`,
+        description: `The error type${types ? ` (${types.join(', ')})` : ''}, possibly as namespace#Type or Type:uri. ${where}`,
         schema: typeSchema,
+        example,
       },
     },
-    content: { 'application/json': { schema: ctx.errorBodyName ? { allOf: [{ $ref: `#/components/schemas/${ctx.errorBodyName}` }, body] } : body } },
+    ...(opts.body === false ? {} : { content: { 'application/json': { schema: ctx.errorBodyName ? { allOf: [{ $ref: `#/components/schemas/${ctx.errorBodyName}` }, body] } : body } } }),
   };
 }
 
@@ -333,23 +412,22 @@ function otherMethodOut(ctx: Context, op: OperationSpec, method: string, templat
   const responses: Json = {};
   const statuses = outcome.status === '4xx' ? ['4XX'] : outcome.status.map(String);
   const what = `Not an operation: ${method.toUpperCase()} on the path of ${op.name} matches no operation of the service`;
+  // docs/contract.md B20: any 4xx that carries an error type. A 405 is one of them; its Allow header (RFC 9110) is
+  // what AWS front ends send, not a rule of the contract, so it is described and not required.
   for (const status of statuses) {
     responses[status] = errorResponse(
       ctx,
-      `${what}, so it gets ${status === '4XX' ? 'a client error' : status}${types ? '' : ' that carries an error type (any type)'} and changes nothing; AWS front ends answer ${p.unknownOperationError.status} ${p.unknownOperationError.type}.`,
+      `${what}, so it gets ${status === '4XX' ? 'a client error' : status}${types ? '' : ' that carries an error type (any type)'} and changes nothing; AWS front ends answer ${p.unknownOperationError.status} ${p.unknownOperationError.type}, and a ${p.methodNotAllowed.status} usually names the path's methods (${allowed.join(', ')}) in ${p.methodNotAllowed.header}.`,
       types,
+      { body: method !== 'head' },
     );
   }
-  const allowPattern = `(?:^|,)\\s*(?:${allowed.join('|')})\\s*(?:,|$)`;
-  responses[String(p.methodNotAllowed.status)] = errorResponse(ctx, `${what}; a ${p.methodNotAllowed.status} names the methods the path has (${allowed.join(', ')}) in ${p.methodNotAllowed.header}.`, types, {
-    [p.methodNotAllowed.header]: { required: true, description: `The path's methods: ${allowed.join(', ')}.`, schema: { type: 'string', pattern: allowPattern } },
-  });
   const source = sourceOperation(spec, op);
   return {
     operationId: `${op.name}.${method.toUpperCase()}`,
     summary: `${method.toUpperCase()} is not an operation on this path (${op.name} is ${op.method}).`,
     description: `${what}. docs/contract.md B20: any ${outcome.status === '4xx' ? '4xx' : outcome.status.join(' or ')} that carries an error type, never a 5xx, and nothing changes.`,
-    ...(source.parameters ? { parameters: (source.parameters as Json[]).map((prm) => ({ ...prm, schema: schemaOut(ctx, prm.schema, { root: true }) })) } : {}),
+    ...(source.parameters ? { parameters: (source.parameters as Json[]).map((prm) => ({ ...prm, schema: schemaOut(ctx, prm.schema, 'request', { root: true }) })) } : {}),
     responses,
   };
 }
@@ -357,6 +435,17 @@ function otherMethodOut(ctx: Context, op: OperationSpec, method: string, templat
 // ---------------------------------------------------------------- description
 
 const range = (min: number | undefined, max: number | undefined) => `${min ?? 0}..${max ?? '∞'}`;
+
+/** The links of the spec's responses, as `Operation status → Target`. */
+function linksOf(spec: Spec): string[] {
+  const out: string[] = [];
+  for (const op of Object.values(spec.operations)) {
+    for (const [code, response] of Object.entries((sourceOperation(spec, op).responses ?? {}) as Record<string, Json>)) {
+      for (const link of Object.values((response.links ?? {}) as Record<string, Json>)) out.push(`${op.name} ${code} → ${String(link.operationId)}`);
+    }
+  }
+  return out;
+}
 
 /** What the schemas of this document express, and what they cannot (kept in x- and checked by the suite only). */
 function describe(ctx: Context): string {
@@ -375,15 +464,29 @@ function describe(ctx: Context): string {
     }
     if (parts.length) expressed.push(`IdentityInfo.${m.name}: ${parts.join('; ')}.`);
   }
-  if (p.nullIsAbsent) expressed.push('A member sent as JSON null counts as absent: every optional member also accepts null.');
+  const perType = Object.values(spec.operations).filter((op) => reachable([op.bodySchema], new Map([[ctx.identitySchema, ctx.identityName]])).size).map((op) => op.name);
+  expressed.push(`Requests (${perType.join(', ')}) carry ${ctx.identityName} as ${ctx.perTypeIdentityName}, with the rules of ${type} instances; responses carry ${ctx.identityName} as the model has it.`);
+  if (p.nullIsAbsent) {
+    expressed.push(
+      `A member of a request sent as JSON null counts as absent: every optional member of a request also accepts null (a component that responses use too has a request form, NAME${REQUEST_FORM_SUFFIX}). A response member is never null: the model has no null, and a serializer leaves an absent member out.`,
+    );
+  }
   expressed.push(`Lengths count Unicode code points (x-length-unit: ${spec.lengthUnit}), as JSON Schema's minLength and maxLength do.`);
   expressed.push(
     `Every error status lists the error types it may carry, in the ${p.errorTypeHeader} header and in the body's ${p.errorTypeBodyFields.join(' and ')} fields, in every form restJson1 clients accept (Type, namespace#Type, Type:uri); the protocol-level types (x-protocol) are included: ${p.authenticationErrors.status} for authentication, ${p.deserializationError.status} ${p.deserializationError.type}, ${p.unknownOperationError.status} ${p.unknownOperationError.type}, ${p.unsupportedMediaTypeError.status}, ${p.requestTooLargeError.status}, ${p.throttlingErrors.join('/')}.`,
   );
-  expressed.push(`A success carries no error type (no ${p.errorTypeHeader} header).`);
   expressed.push(
-    `The other methods of the path ${spec.operation.pathTemplate} are described as operations ${spec.operation.name}.METHOD: any 4xx with an error type; a ${p.methodNotAllowed.status} carries ${p.methodNotAllowed.header}.`,
+    `A success carries no error type: ${ABSENT_HEADERS} lists the headers a response never carries (${p.errorTypeHeader}), since a header schema that no value matches becomes a value in generated responses.`,
   );
+  expressed.push(
+    `${spec.operation.name}'s ${spec.operation.successStatus} has no body or the empty JSON object: OpenAPI cannot make a response body optional, so the response declares no content (an empty body needs no Content-Type) and ${OPTIONAL_CONTENT} holds the {} a server may send instead.`,
+  );
+  expressed.push('Every error type schema has an example (the first type its status lists), so that generated error responses carry a type.');
+  expressed.push(
+    `The other methods of the path ${spec.operation.pathTemplate} are described as operations ${spec.operation.name}.METHOD: any 4xx with an error type (docs/contract.md B20; a ${p.methodNotAllowed.status} usually names the path's methods in ${p.methodNotAllowed.header}, which is not required); a response to HEAD has no body.`,
+  );
+  const links = linksOf(spec);
+  if (links.length) expressed.push(`Links lead from the operations that name a user to the operations that take one: ${links.join('; ')}.`);
 
   const notExpressed: string[] = [];
   const normalized = spec.members.filter((m) => m.normalization);
