@@ -5,9 +5,12 @@
 // (onThrottled), which judges them only by what the contract says of throttling.
 //
 // Half-dead targets end fast: per operation, after a few requests in a row without a response (time-out, reset,
-// refused), the operation counts as stopped and no more of its requests are sent: they throw SendStopped('unanswered')
-// naming the operation and the step where it stopped, and the run ends (its fixtures are restored if the target still
-// answers). Every attempt goes through the target below, so the run's request and time bounds count it.
+// refused), the operation is probed once with the last request of it that was answered with a rejection (sending it
+// again changes nothing). A target that leaves only some inputs unanswered (a label it cannot decode, say) answers the
+// probe, and the run goes on; one that answers nothing more of the operation does not, and the operation counts as
+// stopped: no more of its requests are sent, they throw SendStopped('unanswered') naming the operation and the step
+// where it stopped, and the run ends (its fixtures are restored if the target still answers). Every attempt, and the
+// probe, goes through the target below, so the run's request and time bounds count it.
 import type { Observation } from '../core/observation.ts';
 import { hasAnswer, statusOf } from '../core/observation.ts';
 import type { Signing, Target } from '../targets/index.ts';
@@ -98,6 +101,8 @@ export interface FlowStats {
   unanswered: number;
   /** Operations that stopped answering, with the step at which they did. */
   stoppedOperations: { operation: string; step: string; message: string }[];
+  /** Probes of an operation after requests in a row without a response, and how many the target answered. */
+  probes: { sent: number; answered: number };
 }
 
 export interface FlowOptions {
@@ -115,10 +120,12 @@ const operationOfCommand = (command: object): string => command.constructor.name
 
 export class FlowControl {
   readonly rate: AdaptiveRate;
-  readonly stats: FlowStats = { throttled: 0, throttledBySteps: {}, waitedMs: 0, rate: null, unanswered: 0, stoppedOperations: [] };
+  readonly stats: FlowStats = { throttled: 0, throttledBySteps: {}, waitedMs: 0, rate: null, unanswered: 0, stoppedOperations: [], probes: { sent: 0, answered: 0 } };
   /** The step the next requests belong to (for counts and messages). */
   step = 'fixtures';
   private readonly inRow = new Map<string, number>();
+  /** Per operation, the last request answered with a rejection (a 4xx): sending it again changes nothing. */
+  private readonly lastRejected = new Map<string, () => Promise<Observation>>();
   private readonly stopped = new Map<string, string>();
   private readonly clock: Clock;
 
@@ -168,14 +175,16 @@ export class FlowControl {
         await this.wait(this.backoff(throttled, observation), operation);
         continue;
       }
-      this.count(operation, observation);
+      await this.count(operation, observation, send);
       return throttled ? { ...observation, throttled } : observation;
     }
   }
 
-  private count(operation: string, observation: Observation): void {
+  private async count(operation: string, observation: Observation, send: () => Promise<Observation>): Promise<void> {
     if (hasAnswer(observation)) {
       this.inRow.set(operation, 0);
+      const status = statusOf(observation);
+      if (status !== undefined && status >= 400 && status < 500) this.lastRejected.set(operation, send);
       this.rate.increase();
       if (this.stats.rate !== null) this.stats.rate = this.rate.rate;
       return;
@@ -183,11 +192,26 @@ export class FlowControl {
     this.stats.unanswered++;
     const n = (this.inRow.get(operation) ?? 0) + 1;
     this.inRow.set(operation, n);
-    if (n >= this.options.settings.maxUnansweredInRow) {
-      const message = `the target stopped answering ${operation} at step ${this.step} (${n} requests in a row without a response; the last: ${observation.transportError ?? 'no response'})`;
-      this.stopped.set(operation, message);
-      this.stats.stoppedOperations.push({ operation, step: this.step, message });
+    if (n < this.options.settings.maxUnansweredInRow) return;
+    if (await this.answersProbe(operation)) {
+      this.inRow.set(operation, 0);
+      return;
     }
+    const message = `the target stopped answering ${operation} at step ${this.step} (${n} requests in a row without a response, and no answer to a request it had answered before; the last: ${observation.transportError ?? 'no response'})`;
+    this.stopped.set(operation, message);
+    this.stats.stoppedOperations.push({ operation, step: this.step, message });
+  }
+
+  /** Sends again the last request of the operation that was answered with a rejection; whether it is answered now. */
+  private async answersProbe(operation: string): Promise<boolean> {
+    const probe = this.lastRejected.get(operation);
+    if (!probe) return false;
+    this.stats.probes.sent++;
+    await this.rate.acquire();
+    const answered = hasAnswer(await probe());
+    if (answered) this.stats.probes.answered++;
+    else this.stats.unanswered++;
+    return answered;
   }
 
   private backoff(attempt: number, observation: Observation): number {

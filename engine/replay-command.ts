@@ -28,13 +28,14 @@ export function targetFlags(config: RunConfig): string[] {
 }
 
 /**
- * A run given a handler in code (runConformance({ handler })) has no command line: its replay is the library call
- * with the step's settings, to make with the same handler and fixtures.
+ * A run given a handler or a ConnectClient in code (runConformance({ handler }), runConformance({ target: { client } }))
+ * has no command line: its replay is the library call with the step's settings, to make with the same handler (or
+ * client) and fixtures.
  */
 function libraryCall(config: RunConfig, requirementId: string, e: ShownEvidence, whole: boolean): string {
   const seed = e.seed !== undefined && e.seed !== config.seed ? e.seed : (config.seedGiven ?? config.seed);
   const parts = [`only: ['${requirementId}']`, ...(whole || !e.stepId ? [] : [`step: '${e.stepId}'`]), `seed: ${JSON.stringify(seed)}`, ...(!whole && e.path ? [`replayPath: '${e.path}'`] : [])];
-  return `runConformance({ handler, ...sameOptions, ${parts.join(', ')} })`;
+  return `runConformance({ ${config.target === 'client' ? 'target: { client }' : 'handler'}, ...sameOptions, ${parts.join(', ')} })`;
 }
 
 /**
@@ -64,7 +65,7 @@ export function replayCommand(config: RunConfig, requirementId: string, e: Shown
   // A step of the whole run (the hold) depends on every step before it, and a finding on the fixture operations
   // belongs to no step: the requirement is re-checked by a run restricted to it.
   const whole = !e.stepId || e.stepId.startsWith(`${ALL_SETS}/`);
-  if (config.target === 'module' && config.modulePath === undefined) return libraryCall(config, requirementId, e, whole);
+  if ((config.target === 'module' && config.modulePath === undefined) || config.target === 'client') return libraryCall(config, requirementId, e, whole);
   if (config.target === 'replay') return cassetteRun(config);
   const seed = e.seed !== undefined && e.seed !== config.seed ? String(e.seed) : seedArgument(config);
   if (whole) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', quoted(seedArgument(config))].join(' ');

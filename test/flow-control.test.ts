@@ -161,6 +161,27 @@ describe('half-dead targets end fast', () => {
     expect((await t.raw(update)).response?.statusCode).toBe(200);
   });
 
+  it('a target that leaves only some inputs unanswered answers the probe (the last request it rejected, sent again): the run goes on', async () => {
+    const { flow } = flowOf();
+    // A 400 first; then three requests without a response; the probe (the 400's request again) is answered.
+    const target = scripted([response(400), undefined, undefined, undefined, response(400), response(200)]);
+    const t = flow.wrap(target);
+    for (let i = 0; i < 4; i++) await t.raw(update);
+    expect(target.sent).toBe(5);
+    expect(flow.stats.probes).toEqual({ sent: 1, answered: 1 });
+    expect(flow.stats.stoppedOperations).toEqual([]);
+    expect((await t.raw(update)).response?.statusCode).toBe(200);
+  });
+
+  it('a target whose operation answers neither the requests nor the probe is stopped', async () => {
+    const { flow } = flowOf();
+    const t = flow.wrap(scripted([response(400), undefined, undefined, undefined, undefined]));
+    for (let i = 0; i < 4; i++) await t.raw(update);
+    expect(flow.stats.probes).toEqual({ sent: 1, answered: 0 });
+    expect(flow.stats.unanswered).toBe(4);
+    await expect(t.raw(update)).rejects.toMatchObject({ kind: 'unanswered', message: expect.stringMatching(/no answer to a request it had answered before/) });
+  });
+
   it('an answer, whatever its status, resets the count', async () => {
     const { flow } = flowOf();
     const t = flow.wrap(scripted([undefined, undefined, response(500), undefined, undefined, response(200)]));

@@ -125,6 +125,8 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
     const failure = status(results, 'IN-CM-FIRSTNAME-MINLEN').failures[0]!;
     expect(failure.problem).toBe('expected 400 with InvalidParameterException or InvalidRequestException, got a resolved send');
     expect(JSON.stringify(failure.input)).toContain('"FirstName":""');
+    // No command line reaches a client in code: the replay is the library call, with the same client.
+    expect(failure.replay).toMatch(/^runConformance\(\{ target: \{ client \}, \.\.\.sameOptions, only: \['IN-CM-FIRSTNAME-MINLEN'\], step: 'CONNECT_MANAGED\/boundary\/[^']+', seed: 1 \}\)$/);
     // Not validating first shows in precedence too: the unknown user is found missing before the FirstName is refused.
     expect(status(results, 'PREC-VALIDATION-FIRST').status).toBe('fail');
     expect(notApplicableByTheTarget(results)).toEqual(WITHOUT_WIRE);
