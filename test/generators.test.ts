@@ -204,10 +204,11 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
     expect(value('OBS-SECONDARYEMAIL-READINGS').startsWith(String(base.SecondaryEmail))).toBe(true);
   });
 
-  it('keeps each requirement to a handful of boundary cases (at most 8)', () => {
+  // Mobile has the most ways to break: six edits of a clean number and four ways of writing it with separators.
+  it('keeps each requirement to a handful of boundary cases (at most 10)', () => {
     const perRequirement = new Map<string, number>();
     for (const c of cases.filter((x) => x.kind !== 'valid')) perRequirement.set(c.requirementIds[0]!, (perRequirement.get(c.requirementIds[0]!) ?? 0) + 1);
-    expect(Math.max(...perRequirement.values())).toBeLessThanOrEqual(8);
+    expect(Math.max(...perRequirement.values())).toBeLessThanOrEqual(10);
   });
 
   it('never uses a forbidden member in a valid case', () => {
