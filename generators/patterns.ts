@@ -120,11 +120,6 @@ function mutations(judge: Judge, limit: number): Record<string, (s: string) => s
   const firstDigit = (s: string) => chars(s).findIndex(isAsciiDigit);
   const lastDigit = (s: string) => lastIndexWhere(s, isAsciiDigit);
   return {
-    // Numbers as people write them: a store that normalises them would accept what the pattern refuses.
-    'spaces-between-digits': (s) => grouped(s, ' '),
-    'hyphens-between-digits': (s) => grouped(s, '-'),
-    'periods-between-digits': (s) => grouped(s, '.'),
-    'parentheses-around-digits': (s) => grouped(s, ' ', true),
     'drop-first': (s) => chars(s).slice(1).join(''),
     'leading-zero': (s) => (firstDigit(s) < 0 || chars(s)[firstDigit(s)] === '0' ? undefined : replaceAt(s, firstDigit(s), '0')),
     'too-short': (s) => chars(shortest(s, judge)).slice(0, -1).join(''),
@@ -135,6 +130,11 @@ function mutations(judge: Judge, limit: number): Record<string, (s: string) => s
     'drop-at': (s) => (s.includes('@') ? s.replaceAll('@', '') : undefined),
     'double-at': (s) => (s.includes('@') ? s.replace('@', '@@') : undefined),
     'space-before-at': (s) => (s.includes('@') ? s.replace('@', ' @') : undefined),
+    // Numbers as people write them: a store that normalises them would accept what the pattern refuses.
+    'spaces-between-digits': (s) => grouped(s, ' '),
+    'hyphens-between-digits': (s) => grouped(s, '-'),
+    'periods-between-digits': (s) => grouped(s, '.'),
+    'parentheses-around-digits': (s) => grouped(s, ' ', true),
   };
 }
 
