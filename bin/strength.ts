@@ -4,7 +4,9 @@
 // DIR/strength.json and the HTML report of the unmodified reference with the strength table in it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { strengthOk, strengthVerdict, type Strength, type StrengthVariant } from '../reports/strength.ts';
+import { createGenerators } from '../generators/index.ts';
+import { strengthOk, strengthVerdict, type ClassesCovered, type Strength, type StrengthVariant } from '../reports/strength.ts';
+import { defaultSpec } from '../spec/index.ts';
 import { writeReports } from '../reports/write.ts';
 import { ALL, judgeVariant, missedFindings, runVariant, statusOf, type Variant } from '../variants/index.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
@@ -43,6 +45,26 @@ async function measure(variant: Variant, seed: number, runs: number): Promise<Ro
     requests: run.requests,
     ms: run.ms,
     summary: judgement.summary,
+  };
+}
+
+/** The kinds of valid value the boundary phase sends to each member, on each identity management type. */
+export async function classesCovered(): Promise<ClassesCovered> {
+  const spec = await defaultSpec();
+  const types = spec.identityManagementTypes;
+  const byType = new Map(types.map((t) => [t, createGenerators(spec, t)]));
+  return {
+    classes: spec.valueClasses.classes.map((c) => ({ name: c.name, description: c.description })),
+    identityManagementTypes: types,
+    members: spec.members.map((m) => ({
+      member: m.name,
+      byType: Object.fromEntries(
+        types.map((t) => {
+          const forbidden = spec.typeRules[t]!.forbidden.includes(m.name);
+          return [t, forbidden ? undefined : byType.get(t)!.valueClasses.filter((c) => c.members.some((x) => x.member === m.name)).map((c) => c.name)];
+        }),
+      ),
+    })),
   };
 }
 
@@ -95,6 +117,7 @@ export async function strength(args: string[]): Promise<number> {
     missedFindings: notReported,
     note: `seed ${seed}, ${runs} random examples per property`,
     variants: rows.map(({ name, kind, caught: c, missed, by, requests, ms, summary }) => ({ name, kind, caught: c, ...(missed.length ? { missed } : {}), by, requests, ms, summary })),
+    classes: await classesCovered(),
   };
   const dir = resolve(values['report-dir'] ?? 'reports/strength');
   mkdirSync(dir, { recursive: true });

@@ -2,8 +2,13 @@
 // another instance (EX-FOREIGN-USER), and an invalid request naming an unknown user (PREC-VALIDATION-FIRST). IDs that
 // cannot exist are made up from the run's seed (`conformance-missing-<hex>`): not UUID-shaped, so they can never name a
 // real instance or user, and the same for the same seed, so that a recorded run replays.
+//
+// Label injections (generators/labels.ts LABEL_INJECTIONS) are unknown IDs too: `<made-up>%2F..%2F<fixture>` and kin
+// name nothing, but a server that percent-decodes a label before routing and resolves dot segments reads them as the
+// path of a fixture (the fixture user itself, its instance, or the second fixture user). Each is answered 404 and
+// changes nothing: every fixture user is read afterwards (docs/contract.md B9, B12).
 import { madeUpId } from '../targets/guard/ids.ts';
-import type { Case } from '../generators/index.ts';
+import { LABEL_INJECTIONS, type Case, type LabelInjection } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import { judge, type Verdict } from './verdict.ts';
@@ -96,4 +101,72 @@ export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): 
     verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
   }
   return verdicts;
+}
+
+/** The existence requirement an unknown value of each label violates. */
+const NOT_FOUND_BY_LABEL: Record<string, string> = { InstanceId: 'EX-UNKNOWN-INSTANCE', UserId: 'EX-UNKNOWN-USER' };
+
+/** One label injection of the plan: the label, the kind, and whose path it reaches under a decoding router. */
+export interface InjectionStep {
+  /** `label-injection:UserId:dot-segments`, `label-injection:UserId:other-user`. */
+  name: string;
+  requirementIds: string[];
+  run(ctx: CheckContext, f: Fixture): Promise<Verdict[]>;
+}
+
+/**
+ * The label injections of a fixture set: every kind for every label, each reaching the fixture's own path (its
+ * instance, its user); with a second user, `<user>%2F..%2F<second user>` too, which reaches the other user.
+ */
+export function labelInjectionSteps(set: { secondUserId?: string }, labels: readonly string[]): InjectionStep[] {
+  const state = ['NL-REJECTED-UNCHANGED', ...(set.secondUserId ? ['NL-OTHER-USERS-UNCHANGED'] : [])];
+  const steps: InjectionStep[] = [];
+  for (const label of labels) {
+    const notFound = NOT_FOUND_BY_LABEL[label];
+    if (!notFound) continue;
+    for (const kind of LABEL_INJECTIONS) {
+      steps.push({ name: `label-injection:${label}:${kind}`, requirementIds: [notFound, ...state], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, kind, 'own') });
+    }
+    if (label === 'UserId' && set.secondUserId) {
+      steps.push({ name: `label-injection:${label}:other-user`, requirementIds: [notFound, ...state], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, 'dot-segments', 'other') });
+    }
+  }
+  return steps;
+}
+
+/**
+ * A valid case of the fixture's type (a server that routes the injection to a fixture applies it there; the type's
+ * rules only tighten the model's, so a server that finds no such instance or user has nothing to refuse either) whose
+ * members would change both fixture users if it were applied to either: so that a write is seen.
+ */
+function changingCase(ctx: CheckContext, f: Fixture): Case {
+  const differs = (c: Case, info: Record<string, string> | undefined) => !info || Object.entries(bodyInfo(c)).some(([k, v]) => info[k] !== v);
+  const candidates = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk' && Object.keys(bodyInfo(c)).length > 0);
+  return candidates.find((c) => differs(c, f.user.info) && differs(c, f.other?.info)) ?? universallyValidCase(ctx, f);
+}
+
+/**
+ * One label injection: a valid update through a label that names nothing is answered 404 (EX-UNKNOWN-INSTANCE for the
+ * instance label, EX-UNKNOWN-USER for the user label), and no fixture user changes (the one its decoded path reaches
+ * included). `reach`: `own` aims the decoded path at the fixture's own instance or user, `other` at the second user.
+ */
+export async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: string, kind: LabelInjection, reach: 'own' | 'other'): Promise<Verdict[]> {
+  const requirementId = NOT_FOUND_BY_LABEL[label]!;
+  const fixtureLabels = { InstanceId: f.set.instanceId, UserId: f.set.userId };
+  const target = reach === 'other' ? f.set.secondUserId! : fixtureLabels[label as keyof typeof fixtureLabels];
+  // Aimed at the second user, the label starts with the fixture user (`<user>%2F..%2F<other>`); otherwise with an ID
+  // that cannot exist.
+  const unknown = reach === 'other' ? f.set.userId : madeUpId(ctx.settings.seed, `injection:${label}`);
+  const raw = f.generators.withInjectedLabel(changingCase(ctx, f), fixtureLabels, label, kind, unknown, target);
+  const c = reach === 'other' ? { ...raw, id: `existence:label-injection:${label}:other-user` } : raw;
+  const verdicts = await expectNotFound(ctx, f, requirementId, c, `an update through the ${label} ${JSON.stringify(c.wire.encodedLabels[label])} (${kind}), which names nothing`);
+  if (!f.other) return verdicts;
+  const read = await readState(ctx, f.other);
+  return [
+    ...verdicts,
+    ...unchangedVerdicts(ctx, f.other, read, ['NL-OTHER-USERS-UNCHANGED'], (problem, expected) => ({
+      ...evidenceOf(c, read.observation, problem ? `after an update through a ${label} that names nothing: ${problem}` : ''),
+      expected: { summary: `${expected} (the other user)` },
+    })),
+  ];
 }

@@ -19,7 +19,7 @@ import {
 import type { CheckContext, Fixture } from '../checks/context.ts';
 import { RESPONSE_REQUIREMENTS as ENVELOPE_REQUIREMENTS, SDK_REPORTED_REQUIREMENTS, WIRE_DETAIL_REQUIREMENTS } from '../checks/envelope.ts';
 import { FIXTURE_REQUIREMENTS } from '../checks/fixture-responses.ts';
-import { foreignUserIsNotFound, unknownInstanceIsNotFound, unknownUserIsNotFound, validationBeforeExistence } from '../checks/existence.ts';
+import { foreignUserIsNotFound, labelInjectionSteps, unknownInstanceIsNotFound, unknownUserIsNotFound, validationBeforeExistence } from '../checks/existence.ts';
 import { boundaryCase, randomPhase, readBackRejections } from '../checks/phases.ts';
 import { STATEFUL_REQUIREMENTS, modelBasedSequences } from '../checks/stateful.ts';
 import { CASE_STATE_REQUIREMENTS, SUCCESS_WIRE_DETAIL } from '../checks/cases.ts';
@@ -150,6 +150,8 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
     step('existence', 'unknown-instance', 'existence', ['EX-UNKNOWN-INSTANCE', ...CASE_STATE_REQUIREMENTS.rejected], unknownInstanceIsNotFound),
     step('existence', 'unknown-user', 'existence', ['EX-UNKNOWN-USER', ...CASE_STATE_REQUIREMENTS.rejected], unknownUserIsNotFound),
     step('existence', 'user-of-another-instance', 'existence', ['EX-FOREIGN-USER', ...CASE_STATE_REQUIREMENTS.rejected], foreignUserIsNotFound),
+    // Label injections reach requirements the steps above reach already: not covering (a real account's budget).
+    ...labelInjectionSteps(fixture.set, g.spec.operation.labels.map((l) => l.name)).map((s) => step('existence', s.name, 'existence', s.requirementIds, s.run, [])),
     step('precedence', 'validation-first', 'existence', ['PREC-VALIDATION-FIRST'], validationBeforeExistence),
   );
   if (channels.includes('raw')) {

@@ -6,11 +6,14 @@ import type { Case } from './case.ts';
 import type { Draft } from './build.ts';
 import { invalidCase, observedCase, validCase } from './build.ts';
 import { inRounds, invalidGroups, observedGroups } from './boundary.ts';
+import type { ClassCoverage } from './classes.ts';
+import { classCoverage, classGroup } from './classes.ts';
 import type { Context, GeneratorOptions } from './context.ts';
 import { createContext, isSafeBody } from './context.ts';
 import type { Sources, Variant } from './invalid.ts';
 import { variantsOf } from './invalid.ts';
-import { decodeLabel, defaultLabels, labelValues } from './labels.ts';
+import type { LabelInjection } from './labels.ts';
+import { decodeLabel, defaultLabels, injectedLabel, labelValues } from './labels.ts';
 import { memberValues } from './members.ts';
 import { recheck } from './recheck.ts';
 import type { Identity } from './valid.ts';
@@ -27,6 +30,11 @@ export interface Generators {
   readonly inputRequirementIds: string[];
   /** The deterministic boundary phase (independent of any seed), in rounds. */
   boundaryCases(): Case[];
+  /**
+   * The kinds of valid value of the spec (x-value-classes) for this type: which members each one reaches, in which
+   * form and value, and which members refuse it. The boundary phase has one case per class that reaches a member.
+   */
+  readonly valueClasses: ClassCoverage[];
   /** Random identity structures every conformant target accepts (OK-ACCEPT-VALID). */
   readonly validIdentityInfo: fc.Arbitrary<Identity>;
   /** Random valid cases, labels included. */
@@ -55,6 +63,12 @@ export interface Generators {
   arbitrary(name: string): fc.Arbitrary<Case>;
   /** The case with other labels (a target's own instance and user), keeping labels the case is about. Re-checked. */
   withLabels(c: Case, labels: Record<string, string>): Case;
+  /**
+   * A valid case aimed at `labels` with one label replaced by an injection (labels.ts LABEL_INJECTIONS): a label that
+   * names nothing, which a server decoding labels before routing would read as the path of `reach`. Re-checked; raw
+   * when the injection is in the label's encoding.
+   */
+  withInjectedLabel(c: Case, labels: Record<string, string>, label: string, kind: LabelInjection, unknown: string, reach: string): Case;
   /** Re-checks a case against the spec's validator; throws CaseMismatchError on any mismatch. */
   recheck(c: Case): Case;
 }
@@ -70,7 +84,8 @@ function sourcesOf(ctx: Context): Sources {
     values,
     labels,
     base: baseIdentity(ctx, values),
-    randomLabels: labelValues(ctx),
+    // Labels a case is not about are replaced by the fixtures' (withLabels): never shrunk (the same request again).
+    randomLabels: fc.noShrink(labelValues(ctx)),
     randomIdentity: identityArbitrary(ctx, values, false),
   };
 }
@@ -119,6 +134,7 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
     wire: fc.oneof(...rawOnly(spec, inputs.map((r) => r.id)).map(invalidCaseFor), ...observed.flat().map((v) => randomObserved(ctx, v))),
   };
 
+  const classes = classCoverage(ctx, sources.values, sources.labels);
   let boundary: Case[] | undefined;
   return {
     spec,
@@ -128,8 +144,10 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
       (boundary ??= inRounds([
         ...invalidGroups(ctx, variants),
         ...validBoundaryGroups(ctx, sources.values, sources.labels),
+        classGroup(ctx, classes, sources.base, sources.labels),
         ...observedGroups(ctx, observed),
       ])),
+    valueClasses: classes,
     validIdentityInfo: sources.randomIdentity,
     validCase: named.valid!,
     invalidCase: named.invalid!,
@@ -146,6 +164,14 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
       return found;
     },
     withLabels: (c, labels) => relabel(ctx, c, labels),
+    withInjectedLabel(c, labels, label, kind, unknown, reach) {
+      if (c.kind !== 'valid') throw new Error(`${c.id}: only a valid case is aimed through an injected label`);
+      if (!ctx.labels.some((l) => l.name === label)) throw new Error(`${label} is not a label of ${ctx.spec.operation.name}`);
+      const injected = injectedLabel(kind, unknown, reach);
+      const aimed = { ...labels, [label]: injected.value };
+      const identity = (c.body as Record<string, Identity>)[ctx.identityMember]!;
+      return validCase(ctx, `existence:label-injection:${label}:${kind}`, aimed, identity, injected.encoded ? { [label]: injected.encoded } : undefined);
+    },
     recheck: (c) => recheck(ctx, c),
   };
 }

@@ -8,6 +8,9 @@
 //   g.boundaryCases(): Case[]                   deterministic, seed-free; every bound and every violation kind once,
 //                                               in rounds (the first g.inputRequirementIds.length cases reach every
 //                                               applicable input requirement); ids `boundary:<ID|valid>:<variant>`
+//   g.valueClasses: ClassCoverage[]            the spec's kinds of valid value (x-value-classes) for the type: the
+//                                               members each reaches (form and value) and those that refuse it; the
+//                                               boundary phase has one case per class (`boundary:valid:class:<name>`)
 //   g.validIdentityInfo: Arbitrary<Identity>   structures every conformant target accepts (send with fixture labels)
 //   g.validCase / g.invalidCase / g.wireCase: Arbitrary<Case>   the random phase, with shrinking; wireCase holds
 //                                               the raw-only input requirements (body text or type, label bytes)
@@ -18,6 +21,8 @@
 //                                               bounded search found, or `found: false` and why (then no case)
 //   g.arbitrary(name)                          by name: 'valid' | 'invalid' | 'wire' | 'invalid:<ID>' | 'observed:<ID>'
 //   g.withLabels(case, {InstanceId, UserId})   the same case aimed at a target's fixtures (labels it is about kept)
+//   g.withInjectedLabel(case, labels, label, kind, unknown, reach)   a valid case through a label injection
+//                                               (LABEL_INJECTIONS: `<unknown>%2F..%2F<reach>` and kin), re-checked
 //   g.recheck(case)                            the oracle, for a case that came from elsewhere
 //
 //   randomCases(g, { generator, seed, runs }): Case[]   fc.sample of a generator; each case carries `replay`
@@ -38,10 +43,13 @@ import type { GeneratorOptions } from './context.ts';
 import { createGenerators } from './generators.ts';
 
 export type { Case, CaseKind, ExpectedOutcome, Replay, WireRequest } from './case.ts';
+export type { ClassCoverage, ClassForm } from './classes.ts';
 export type { GeneratorOptions } from './context.ts';
 export type { Generators } from './generators.ts';
 export type { ReadingsSearch } from './readings.ts';
 export type { Identity } from './valid.ts';
+export type { LabelInjection } from './labels.ts';
+export { LABEL_INJECTIONS } from './labels.ts';
 export { createGenerators } from './generators.ts';
 export { randomCases, replayCase } from './random.ts';
 export { CaseMismatchError } from './recheck.ts';

@@ -144,3 +144,31 @@ export const NOT_UTF8: Record<string, { sample: number[]; random: fc.Arbitrary<n
 
 /** Random valid text around a bad sequence, encoded as the SDK would. */
 export const encodedText = (maxLength: number): fc.Arbitrary<string> => fc.string({ unit: labelUnit, maxLength }).map(encodeLabel);
+
+/**
+ * Label injections: a label that names nothing, written so that a server which percent-decodes a label before routing
+ * (and resolves dot segments) reaches another resource's path instead. `unknown` is an ID that cannot exist, `reach` the
+ * ID such a server would reach. A correct server reads the label as one opaque segment: the resource it names does not
+ * exist (docs/contract.md B9: 404), and nothing changes (B12).
+ *
+ *   encoded-slash         `<unknown>/<reach>`: the SDK writes `%2F`, which a decoding router splits on;
+ *   dot-segments          `<unknown>/../<reach>` (`%2F..%2F`): decoded and resolved, the path names `reach`;
+ *   encoded-dot-segments  the same label with its dots encoded too (`%2F%2e%2e%2F`), sent raw (the SDK keeps dots);
+ *   double-encoded        `<unknown>%2F..%2F<reach>` as text (the SDK writes `%252F`): a server that decodes twice.
+ */
+export const LABEL_INJECTIONS = ['encoded-slash', 'dot-segments', 'encoded-dot-segments', 'double-encoded'] as const;
+export type LabelInjection = (typeof LABEL_INJECTIONS)[number];
+
+/** One injection's label: its decoded value and, where the SDK's encoding of it is not the injection, its wire text. */
+export function injectedLabel(kind: LabelInjection, unknown: string, reach: string): { value: string; encoded?: string } {
+  switch (kind) {
+    case 'encoded-slash':
+      return { value: `${unknown}/${reach}` };
+    case 'dot-segments':
+      return { value: `${unknown}/../${reach}` };
+    case 'encoded-dot-segments':
+      return { value: `${unknown}/../${reach}`, encoded: `${encodeLabel(unknown)}%2F%2e%2e%2F${encodeLabel(reach)}` };
+    case 'double-encoded':
+      return { value: `${unknown}%2F..%2F${reach}` };
+  }
+}

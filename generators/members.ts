@@ -59,6 +59,10 @@ const conformingSamples = (ctx: Context, plan: MemberPlan, samples: Record<strin
       .filter(([, v]) => within(ctx, plan.bounds, v)),
   );
 
+/** Every value of the spec's value classes, as pieces of random text (the first of them, a digit, is where a piece
+ * shrinks to). */
+const classPieces = (ctx: Context): string[] => ctx.spec.valueClasses.classes.flatMap((c) => c.values);
+
 function boundedValues(ctx: Context, plan: MemberPlan): MemberValues {
   const { min, max } = plan.bounds as { min: number; max: number };
   const samples: Record<string, string> = {};
@@ -66,7 +70,7 @@ function boundedValues(ctx: Context, plan: MemberPlan): MemberValues {
   for (const texture of TEXTURES) if (texture !== 'plain') samples[`len-${max}:${texture}`] = sampleText(max, texture);
   return {
     plan,
-    arbitrary: conforming(ctx, plan, textBetween(min, max)),
+    arbitrary: conforming(ctx, plan, textBetween(min, max, classPieces(ctx))),
     samples: conformingSamples(ctx, plan, samples),
     base: normalized(plan, sampleText(clamp(TYPICAL_LENGTH, min, max), 'plain')),
   };
@@ -78,7 +82,7 @@ function unboundedValues(ctx: Context, plan: MemberPlan, shapes: MemberValues[])
   const samples: Record<string, string> = { [`len-${min}`]: sampleText(min, 'plain') };
   for (const texture of TEXTURES) samples[`len-${length}:${texture}`] = sampleText(length, texture);
   for (const shape of shapes) samples[`like-${shape.plan.spec.name}`] = shape.base;
-  const text = fc.oneof(textBetween(min, length), ...TEXTURES.map((t) => randomText(length, t)), ...shapes.map((s) => s.arbitrary));
+  const text = fc.oneof(textBetween(min, length, classPieces(ctx)), ...TEXTURES.map((t) => randomText(length, t)), ...shapes.map((s) => s.arbitrary));
   return {
     plan,
     arbitrary: conforming(ctx, plan, text),

@@ -2,7 +2,8 @@
 // themselves: fast-check's stringMatching on each reading with its lookarounds removed and its ends anchored (it
 // supports no lookahead and pads unanchored regexes with junk), then kept only if every reading accepts them.
 // Violations are small edits of a valid value (drop the first character, a leading zero, one digit too few or too
-// many, a letter or a non-ASCII digit for a digit...), each kept only where every reading rejects the result.
+// many, a letter or a non-ASCII digit for a digit, separators between the digits as people write numbers...), each
+// kept only where every reading rejects the result.
 import fc from 'fast-check';
 import type { Context, MemberPlan } from './context.ts';
 import { judgeMember } from './context.ts';
@@ -96,6 +97,24 @@ function firstRejected(s: string, judge: Judge, limit: number): string | undefin
   return undefined;
 }
 
+/**
+ * The value written as people write numbers: the digits after its first digit in groups of three from the left, the
+ * last group of four (`+1 555 555 0100`), joined by `separator`; `parens` puts the first group in parentheses
+ * (`+1 (555) 555-0100`). Undefined for a value with fewer than five digits after its first one.
+ */
+function grouped(s: string, separator: string, parens = false): string | undefined {
+  const c = chars(s);
+  const first = c.findIndex(isAsciiDigit);
+  const rest = c.slice(first + 1);
+  if (first < 0 || rest.length < 5 || !rest.every(isAsciiDigit)) return undefined;
+  const groups: string[] = [];
+  const body = rest.slice(0, -4);
+  for (let i = 0; i < body.length; i += 3) groups.push(body.slice(i, i + 3).join(''));
+  groups.push(rest.slice(-4).join(''));
+  if (parens) return `${c.slice(0, first + 1).join('')} (${groups[0]}) ${groups.slice(1).join('-')}`;
+  return `${c.slice(0, first + 1).join('')}${separator}${groups.join(separator)}`;
+}
+
 /** Violating edits of a valid value, by name; undefined when the edit does not apply to that value. */
 function mutations(judge: Judge, limit: number): Record<string, (s: string) => string | undefined> {
   const firstDigit = (s: string) => chars(s).findIndex(isAsciiDigit);
@@ -109,6 +128,13 @@ function mutations(judge: Judge, limit: number): Record<string, (s: string) => s
     'non-ascii-digit': (s) => (lastDigit(s) < 0 ? undefined : replaceAt(s, lastDigit(s), String.fromCodePoint(0x660 + Number(chars(s)[lastDigit(s)])))),
     'non-ascii-letter': (s) => (chars(s).findIndex(isAsciiLetter) < 0 ? undefined : replaceAt(s, chars(s).findIndex(isAsciiLetter), 'é')),
     'drop-at': (s) => (s.includes('@') ? s.replaceAll('@', '') : undefined),
+    'double-at': (s) => (s.includes('@') ? s.replace('@', '@@') : undefined),
+    'space-before-at': (s) => (s.includes('@') ? s.replace('@', ' @') : undefined),
+    // Numbers as people write them: a store that normalises them would accept what the pattern refuses.
+    'spaces-between-digits': (s) => grouped(s, ' '),
+    'hyphens-between-digits': (s) => grouped(s, '-'),
+    'periods-between-digits': (s) => grouped(s, '.'),
+    'parentheses-around-digits': (s) => grouped(s, ' ', true),
   };
 }
 

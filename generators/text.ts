@@ -64,9 +64,17 @@ export function randomText(n: number, texture: Texture): fc.Arbitrary<string> {
 export const mixedText = (n: number): fc.Arbitrary<string> =>
   fc.oneof(exactly(mixedPiece, n), ...TEXTURES.map((t) => randomText(n, t)));
 
-/** A random string whose length in code points is in [min, max], reaching both ends often. */
-export const textBetween = (min: number, max: number): fc.Arbitrary<string> =>
-  fc.integer({ min, max }).chain((n) => mixedText(n));
+/**
+ * A random string whose length in code points is in [min, max]: pieces of every texture, and the `extra` pieces given
+ * (the spec's value classes, members.ts), cut to `max` code points. An array of pieces shrinks by dropping pieces and
+ * simplifying each one, so a failing value shrinks to the piece that fails (a length drawn first and text drawn for it
+ * would shrink by drawing new text). Lengths spread over the whole range: small arrays and arrays up to the bound.
+ */
+export function textBetween(min: number, max: number, extra: readonly string[] = []): fc.Arbitrary<string> {
+  const piece = extra.length ? fc.oneof({ arbitrary: mixedPiece, weight: 3 }, { arbitrary: fc.constantFrom(...extra), weight: 1 }) : mixedPiece;
+  const pieces = (size: fc.SizeForArbitrary) => fc.array(piece, { minLength: min, maxLength: max, size }).map((p) => takeCodePoints(p.join(''), max));
+  return fc.oneof(pieces('small'), pieces('max'));
+}
 
 /** Characters that NFC turns into something else, and ways to leave a string out of NFC. */
 const decomposable = fc

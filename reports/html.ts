@@ -9,7 +9,7 @@ import { esc, page, slug } from './page.ts';
 import type { LevelSummary, RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
 import { judged, type BaselineInput } from './verdict.ts';
-import { strengthOk, strengthVerdict, type Strength } from './strength.ts';
+import { classesSection, strengthOk, strengthVerdict, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
 import { seedShown } from '../engine/options.ts';
 
@@ -137,6 +137,7 @@ function strengthSection(s: Strength): string {
   return `<section id="strength"><h2>Suite strength</h2>
 <p>The suite caught <b>${esc(s.caught)}</b> of ${esc(s.total)} broken variants of the reference${s.total ? ` (${esc(((100 * s.caught) / s.total).toFixed(0))}%)` : ''}.${alarms}${missed}${s.note ? ` <span class="muted">${esc(s.note)}</span>` : ''}</p>
 ${rows ? `<div class="scroll"><table class="plain"><thead><tr><th>Variant</th><th>Kind</th><th>Verdict</th><th>By</th><th>Requests</th><th>Seconds</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
+${s.classes ? classesSection(s.classes) : ''}
 </section>`;
 }
 

@@ -1,6 +1,7 @@
 // Every x- extension the code understands, where it may stand, and what its value must look like.
 // Loading fails on any other extension, or on one in the wrong place: an extension the code ignored would be a
 // fact of the spec that nothing enforces.
+import { valueProblems } from '../core/safe-values.ts';
 
 /** A JSON pointer, as a regular expression over its segments. */
 const ROOT = /^$/;
@@ -26,6 +27,44 @@ function readingsCheck(value: unknown): string | undefined {
       new RegExp(r.pattern, 'u');
     } catch (e) {
       return `reading ${r.reading}: ${(e as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A problem with one value of a value class: empty, not NFC, not well-formed UTF-16, or able to reach someone. */
+function classValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value) return 'must be a non-empty string';
+  if (LONE_SURROGATE.test(value)) return 'holds a lone surrogate';
+  if (value.normalize('NFC') !== value) return 'is not in NFC (a class is a kind of valid value, and names must be NFC)';
+  const unsafe = valueProblems(value);
+  return unsafe.length ? `holds ${unsafe.join('; ')} (docs/contract.md A9: reserved domains and fictional numbers only)` : undefined;
+}
+
+/** x-value-classes: { filler, classes: [{ name, description, values }] } (generators/classes.ts reads it). */
+function valueClassesCheck(v: unknown): string | undefined {
+  if (!isObject(v)) return 'must be { filler, classes }';
+  const unknown = Object.keys(v).filter((k) => k !== 'filler' && k !== 'classes');
+  if (unknown.length) return `${unknown.join(', ')} not understood (filler, classes)`;
+  if (typeof v.filler !== 'string' || [...v.filler].length !== 1 || classValueProblem(v.filler)) return 'filler must be one character in NFC, safe to send';
+  if (!Array.isArray(v.classes) || !v.classes.length) return 'classes must be a non-empty list';
+  const names = new Set<string>();
+  for (const [i, c] of v.classes.entries()) {
+    const at = `classes/${i}`;
+    if (!isObject(c)) return `${at}: must be { name, description, values }`;
+    const extra = Object.keys(c).filter((k) => !['name', 'description', 'values'].includes(k));
+    if (extra.length) return `${at}: ${extra.join(', ')} not understood (name, description, values)`;
+    if (typeof c.name !== 'string' || !KEBAB_CASE.test(c.name)) return `${at}: name must be kebab-case`;
+    if (names.has(c.name)) return `${at}: the name ${c.name} is used twice`;
+    names.add(c.name);
+    if (typeof c.description !== 'string' || !c.description.trim()) return `${at} (${c.name}): needs a description`;
+    if (!Array.isArray(c.values) || !c.values.length) return `${at} (${c.name}): values must be a non-empty list`;
+    for (const [j, value] of c.values.entries()) {
+      const problem = classValueProblem(value);
+      if (problem) return `${at} (${c.name}): value ${j} ${JSON.stringify(value)} ${problem}`;
     }
   }
   return undefined;
@@ -64,6 +103,11 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
       }
       return undefined;
     },
+  },
+  'x-value-classes': {
+    where: ROOT,
+    whereText: 'the document root',
+    check: valueClassesCheck,
   },
   'x-normalization': {
     where: SCHEMA_PROPERTY,

@@ -22,6 +22,7 @@ import type {
   Requirement,
   Spec,
   TypeRules,
+  ValueClasses,
 } from './types.ts';
 import { OUTCOME_KINDS } from './types.ts';
 
@@ -129,6 +130,8 @@ function buildSpec(documentName: string, requirementsName: string, inputs: Loade
   const model = root['x-model'] as unknown as ModelInfo;
   const protocol = readProtocol(at('/x-protocol'), root['x-protocol']);
   const lengthUnit = (root['x-length-unit'] ?? 'code-point') as LengthUnit;
+  // Checked with the other extensions (extensions.ts); the typed view copies it so that no caller shares the document.
+  const valueClasses = readValueClasses(root['x-value-classes']);
   const operations = readOperations(doc.name, document, protocol);
   const underTest = root['x-operation-under-test'];
   const operation = operations[String(underTest)];
@@ -159,7 +162,14 @@ function buildSpec(documentName: string, requirementsName: string, inputs: Loade
     typeRules,
     constraints,
     requirements,
+    valueClasses,
   };
+}
+
+function readValueClasses(value: unknown): ValueClasses {
+  if (value === undefined) return { filler: '', classes: [] };
+  const v = value as ValueClasses;
+  return { filler: v.filler, classes: v.classes.map((c) => ({ name: c.name, description: c.description, values: [...c.values] })) };
 }
 
 function checkExtensions(file: string, document: Json): void {

@@ -148,6 +148,22 @@ export interface ModelInfo {
 
 export type LengthUnit = 'code-point';
 
+/** A kind of valid value (x-value-classes): example values that hold the kind and nothing but the filler. */
+export interface ValueClass {
+  /** Kebab-case, unique: `digits`, `plus-addressing`. */
+  name: string;
+  description: string;
+  /** NFC, safe to send; the first is the class alone, the last the one stretched to a member's upper bound. */
+  values: string[];
+}
+
+/** x-value-classes: the kinds of valid value the boundary phase sends to every member whose constraints accept them. */
+export interface ValueClasses {
+  /** One neutral character (every reading of every member accepts it in free text); '' when there are no classes. */
+  filler: string;
+  classes: ValueClass[];
+}
+
 export interface Spec {
   /** The OpenAPI document with every $ref resolved. */
   document: OpenAPIV3_1.Document;
@@ -167,4 +183,6 @@ export interface Spec {
   typeRules: Record<string, TypeRules>;
   constraints: Constraint[];
   requirements: Requirement[];
+  /** The kinds of valid value of x-value-classes (none when the document has no such extension). */
+  valueClasses: ValueClasses;
 }

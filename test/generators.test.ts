@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogue, createValidator, defaultSpec } from '../spec/index.ts';
-import { CaseMismatchError, createGenerators, randomCases, replayCase, type Case } from '../generators/index.ts';
+import { CaseMismatchError, createGenerators, LABEL_INJECTIONS, randomCases, replayCase, type Case } from '../generators/index.ts';
 
 const spec = await defaultSpec();
 const cat = catalogue(spec);
@@ -204,10 +204,11 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
     expect(value('OBS-SECONDARYEMAIL-READINGS').startsWith(String(base.SecondaryEmail))).toBe(true);
   });
 
-  it('keeps each requirement to a handful of boundary cases (at most 8)', () => {
+  // Mobile has the most ways to break: six edits of a clean number and four ways of writing it with separators.
+  it('keeps each requirement to a handful of boundary cases (at most 10)', () => {
     const perRequirement = new Map<string, number>();
     for (const c of cases.filter((x) => x.kind !== 'valid')) perRequirement.set(c.requirementIds[0]!, (perRequirement.get(c.requirementIds[0]!) ?? 0) + 1);
-    expect(Math.max(...perRequirement.values())).toBeLessThanOrEqual(8);
+    expect(Math.max(...perRequirement.values())).toBeLessThanOrEqual(10);
   });
 
   it('never uses a forbidden member in a valid case', () => {
@@ -232,6 +233,16 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
     expect(violations.map((c) => c.id.split(':').at(-1))).toEqual(
       expect.arrayContaining(['drop-first', 'leading-zero', 'too-short', 'too-long', 'letter-for-digit', 'non-ascii-digit']),
     );
+    // Numbers as people write them, which a normalising store would accept: `+1 555 555 0100`, `+1-555-…`, `+1.555…`,
+    // `+1 (555) 555-0100`.
+    const written = (edit: string) => String(identityOf(violations.find((c) => c.id.endsWith(`:${edit}`))!).Mobile);
+    expect(written('spaces-between-digits')).toMatch(/^\+\d( \d{1,4})+$/);
+    expect(written('hyphens-between-digits')).toMatch(/^\+\d(-\d{1,4})+$/);
+    expect(written('periods-between-digits')).toMatch(/^\+\d(\.\d{1,4})+$/);
+    expect(written('parentheses-around-digits')).toMatch(/^\+\d \(\d{1,3}\) \d+(-\d+)*$/);
+    for (const edit of ['spaces-between-digits', 'hyphens-between-digits', 'periods-between-digits', 'parentheses-around-digits']) {
+      expect(written(edit).replace(/[ ().-]/g, ''), edit).toBe(String(identityOf(cases.find((c) => c.id === 'boundary:valid:structure:all-members')!).Mobile));
+    }
     for (const c of violations) for (const r of mobile.readings) expect(r.regex.test(String(identityOf(c).Mobile)), `${c.id} ${r.reading}`).toBe(false);
     for (const c of cases.filter((x) => x.kind === 'valid' && 'Mobile' in identityOf(x))) {
       for (const r of mobile.readings) expect(r.regex.test(String(identityOf(c).Mobile)), c.id).toBe(true);
@@ -525,5 +536,31 @@ describe('withLabels', () => {
       if (c.requirementIds.includes('IN-LABEL-EMPTY')) expect(Object.values(moved.labels), c.id).toContain('');
       expect([moved.kind, moved.channel], c.id).toEqual([c.kind, c.channel]);
     }
+  });
+});
+
+describe('label injections', () => {
+  const g = gen('CONNECT_MANAGED');
+  const fixture = { InstanceId: 'c0a1b2c3-0000-4000-8000-000000000001', UserId: 'a0000000-0000-4000-8000-000000000001' };
+  const valid = g.boundaryCases().find((c) => c.id === 'boundary:valid:structure:all-members')!;
+
+  it('aim a valid case through a label that names nothing but reads, decoded and resolved, as the path of another ID', () => {
+    const wire = (kind: (typeof LABEL_INJECTIONS)[number]) => g.withInjectedLabel(valid, fixture, 'UserId', kind, 'missing', fixture.UserId);
+    expect(LABEL_INJECTIONS.map((k) => [k, wire(k).labels.UserId, wire(k).wire.encodedLabels.UserId, wire(k).channel])).toEqual([
+      ['encoded-slash', `missing/${fixture.UserId}`, `missing%2F${fixture.UserId}`, 'sdk'],
+      ['dot-segments', `missing/../${fixture.UserId}`, `missing%2F..%2F${fixture.UserId}`, 'sdk'],
+      ['encoded-dot-segments', `missing/../${fixture.UserId}`, `missing%2F%2e%2e%2F${fixture.UserId}`, 'raw'],
+      ['double-encoded', `missing%2F..%2F${fixture.UserId}`, `missing%252F..%252F${fixture.UserId}`, 'sdk'],
+    ]);
+    for (const k of LABEL_INJECTIONS) {
+      const c = wire(k);
+      expect([c.kind, c.expected.outcome, c.labels.InstanceId, c.body], k).toEqual(['valid', 'accepted', fixture.InstanceId, valid.body]);
+      expect(c.wire.path, k).toBe(`/users/${fixture.InstanceId}/${c.wire.encodedLabels.UserId}/identity-info`);
+    }
+  });
+
+  it('are re-checked: an injected InstanceId past its maximum length is refused, as any case that is not what it says', () => {
+    expect(() => g.withInjectedLabel(valid, fixture, 'InstanceId', 'dot-segments', 'x'.repeat(100), fixture.InstanceId)).toThrow(CaseMismatchError);
+    expect(() => g.withInjectedLabel(valid, fixture, 'Nowhere', 'dot-segments', 'x', 'y')).toThrow(/Nowhere is not a label/);
   });
 });

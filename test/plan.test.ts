@@ -62,7 +62,12 @@ describe('the plan', () => {
   it('--only keeps the steps that check a selected requirement; --step keeps one step whatever it checks', () => {
     const plan = planOf('CONNECT_MANAGED');
     const only = selectSteps(plan, { ...defaultConfig(), only: ['EX-UNKNOWN-USER'] }, 'local');
-    expect(only.map((s) => s.key)).toEqual(['CONNECT_MANAGED/existence/unknown-user']);
+    // The unknown-user check, and the label injections of UserId (unknown users too, which a decoding router would
+    // read as a fixture's path).
+    expect(only.map((s) => s.key)).toEqual([
+      'CONNECT_MANAGED/existence/unknown-user',
+      ...['encoded-slash', 'dot-segments', 'encoded-dot-segments', 'double-encoded', 'other-user'].map((k) => `CONNECT_MANAGED/existence/label-injection:UserId:${k}`),
+    ]);
     const step = plan.find((s) => s.id.phase === 'boundary')!;
     expect(selectSteps(plan, { ...defaultConfig(), only: ['ERR-MESSAGE'], step: step.key }, 'local')).toEqual([step]);
   });

@@ -4,6 +4,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGenerators, randomCases, type Case } from '../generators/index.ts';
+import { encodeLabel } from '../core/label-encoding.ts';
+import { injectedLabel, LABEL_INJECTIONS } from '../generators/labels.ts';
 import { bodyProblems, isFictionalDigits, mailProblems, phoneProblems, phoneSafe } from '../core/safe-values.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { runConfig } from '../bin/run-config.ts';
@@ -158,6 +160,36 @@ describe('the guard', () => {
       await expect(channel.send(update(INSTANCE, FOREIGN_USER), signing)).rejects.toThrow(/not a user this run owns/);
     }
     expect(g.refusals).toHaveLength(signings.length);
+  });
+
+  // Label injections (generators/labels.ts): a label that names nothing, which a server decoding labels before routing
+  // would read as the path of the user or instance after the encoded separator. They write to owned users or nowhere.
+  it('lets the run send label injections that reach its own users and instances, and refuses those that reach another', () => {
+    const g = guard();
+    const unknown = madeUpId(1, 'injection:UserId');
+    const unknownInstance = madeUpId(1, 'injection:InstanceId');
+    // Every injection the generators make, on the wire as the run sends it.
+    const reachable = (user: string) =>
+      LABEL_INJECTIONS.map((kind) => {
+        const label = injectedLabel(kind, unknown, user);
+        return label.encoded ?? encodeLabel(label.value);
+      });
+    expect(reachable(FIXTURE)).toEqual([
+      `${unknown}%2F${FIXTURE}`,
+      `${unknown}%2F..%2F${FIXTURE}`,
+      `${unknown}%2F%2e%2e%2F${FIXTURE}`,
+      `${unknown}%252F..%252F${FIXTURE}`,
+    ]);
+    for (const label of [...reachable(FIXTURE), ...reachable(CREATED), encodeLabel(`${FIXTURE}/../${CREATED}`)]) expect(refused(g, update(INSTANCE, label)), label).toBeUndefined();
+    expect(refused(g, update(encodeLabel(`${unknownInstance}/../${INSTANCE}`), FIXTURE))).toBeUndefined();
+    for (const label of [...reachable(FOREIGN_USER), encodeLabel(`${FIXTURE}/../${FOREIGN_USER}`)]) expect(refused(g, update(INSTANCE, label)), label).toMatch(/not a user this run owns/);
+    expect(refused(g, update(encodeLabel(`${unknownInstance}/../${FOREIGN_INSTANCE}`), FIXTURE))).toMatch(/not an allowlisted instance/);
+  });
+
+  it('refuses a label injection that names an owned user the journal does not hold yet, even after one it holds', () => {
+    const g = guard({ covers: (id) => id === FIXTURE, coversCreate: () => true });
+    expect(refused(g, update(INSTANCE, encodeLabel(`${FIXTURE}/../${CREATED}`)))).toMatch(new RegExp(`user ${CREATED} is not in the run's journal`));
+    expect(refused(g, update(INSTANCE, encodeLabel(`${madeUpId(1, 'x')}/../${FIXTURE}`)))).toBeUndefined();
   });
 
   it('refuses a write to an owned user, or a creation, the journal does not hold yet', () => {

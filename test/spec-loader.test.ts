@@ -226,6 +226,15 @@ describe('the real spec', () => {
     expect(loaded.constraints.filter((c) => c.keyword === 'encoding').map((c) => c.address)).toEqual(['InstanceId.encoding', 'UserId.encoding', 'Section.encoding']);
   });
 
+  it('reads the kinds of valid value of x-value-classes, and none when the document has no such extension', async () => {
+    const raw = RAW_DOCUMENT['x-value-classes'] as { filler: string; classes: { name: string; values: string[] }[] };
+    expect(spec.valueClasses.filler).toBe(raw.filler);
+    expect(spec.valueClasses.classes.map((c) => [c.name, c.values])).toEqual(raw.classes.map((c) => [c.name, c.values]));
+    const without = document();
+    delete without['x-value-classes'];
+    expect((await loadSpec({ document: without, requirements: RAW_REQUIREMENTS })).valueClasses).toEqual({ filler: '', classes: [] });
+  });
+
   it('reads every requirement of the catalogue, with defaults for appliesTo and needs', () => {
     expect(spec.requirements.map((r) => r.id)).toEqual(requirementList(RAW_REQUIREMENTS).map((r) => r.id));
     const ok = spec.requirements.find((r) => r.id === 'OK-ACCEPT-VALID')!;
@@ -318,6 +327,44 @@ describe('the loader refuses a broken OpenAPI document', () => {
         doc['x-length-unit'] = 'utf-16';
       }),
       /#\/x-length-unit: must be code-point/,
+    );
+  });
+
+  // x-value-classes: the kinds of valid value the boundary phase sends (generators/classes.ts). A malformed class would
+  // be coverage that silently is not there, or a value that is not valid, or one that can reach someone.
+  it.each([
+    ['a class name that is not kebab-case', (c: Json[]) => (c[0]!.name = 'Digits'), /classes\/0: name must be kebab-case/],
+    ['a class name used twice', (c: Json[]) => (c[1]!.name = c[0]!.name), /classes\/1: the name digits is used twice/],
+    ['a class without a description', (c: Json[]) => delete c[0]!.description, /classes\/0 \(digits\): needs a description/],
+    ['a class without values', (c: Json[]) => (c[0]!.values = []), /classes\/0 \(digits\): values must be a non-empty list/],
+    ['a value that is not a string', (c: Json[]) => (c[0]!.values = [7]), /value 0 7 must be a non-empty string/],
+    ['a value that is not NFC', (c: Json[]) => (c[0]!.values = ['José'.normalize('NFD')]), /value 0 .* is not in NFC/],
+    ['a value with a lone surrogate', (c: Json[]) => (c[0]!.values = ['a\ud800']), /holds a lone surrogate/],
+    ['an address that can receive mail', (c: Json[]) => (c[0]!.values = ['ada@gmail.com']), /an address on gmail\.com, which can receive mail/],
+    ['a number that can ring', (c: Json[]) => (c[0]!.values = ['+442071234567']), /the number 442071234567, which is not reserved for fiction/],
+    ['a field the loader does not understand', (c: Json[]) => (c[0]!.examples = ['0']), /classes\/0: examples not understood \(name, description, values\)/],
+  ])('x-value-classes with %s', async (_, change, message) => {
+    await expectSpecError(
+      loadDocument((doc) => change((doc['x-value-classes'] as Json).classes as Json[])),
+      /#\/x-value-classes: /,
+      message,
+    );
+  });
+
+  it('x-value-classes with a filler of two characters, without classes, or in the wrong place', async () => {
+    await expectSpecError(
+      loadDocument((doc) => ((doc['x-value-classes'] as Json).filler = 'ab')),
+      /x-value-classes: filler must be one character/,
+    );
+    await expectSpecError(
+      loadDocument((doc) => ((doc['x-value-classes'] as Json).classes = [])),
+      /x-value-classes: classes must be a non-empty list/,
+    );
+    await expectSpecError(
+      loadDocument((doc) => {
+        node(doc, member('FirstName'))['x-value-classes'] = doc['x-value-classes'];
+      }),
+      /extension x-value-classes belongs on the document root/,
     );
   });
 

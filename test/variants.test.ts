@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue, defaultSpec } from '../spec/index.ts';
 import { SUITES } from '../engine/plan.ts';
-import { ALL, BROKEN, CORRECT, failingRequirements, judgeVariant, runVariant, statusOf, type RunOptions, type Variant, type VariantRun } from '../variants/index.ts';
+import { ALL, BROKEN, CORRECT, COVERAGE_BROKEN, failingRequirements, judgeVariant, runVariant, statusOf, type RunOptions, type Variant, type VariantRun } from '../variants/index.ts';
 
 const SEED = 42;
 /** Random-phase examples per property for correct variants and the reference: their false failures hide there. */
@@ -136,6 +136,29 @@ describe('broken variants are caught by the requirement and the suite meant to c
       expect(ok, message).toBe(true);
     });
   }
+});
+
+// The faults of issue 20 (variants/coverage.ts: over-strict validators, a normalising Mobile store, a router that
+// decodes labels) were caught only by luck of the seed, or not at all. Now the cases that catch them are built from the
+// spec (the kinds of valid value, the pattern edits, the label injections) in steps that do not depend on the seed: the
+// boundary phase and the existence checks. So a catch there is a catch on every seed; bench/variant-seeds.ts runs
+// them on seeds 1 to 20 at the default number of random examples, and two of those seeds run here.
+describe('the faults of issue 20 are caught by cases that do not depend on the seed', () => {
+  const seedFree = /^[A-Z_]+\/(boundary|existence)\//;
+  it.each(COVERAGE_BROKEN)('$name is caught in the boundary phase or the existence checks', async (variant) => {
+    const run = await runOf(variant, meantSuiteOnly(variant));
+    const steps = (variant.caughtBy ?? []).flatMap((id) => run.results.requirements.find((r) => r.id === id)?.failures.map((f) => f.stepId ?? '') ?? []);
+    expect(steps.filter((s) => seedFree.test(s)), `${variant.name}: failing steps ${steps.join(', ') || 'none'}`).not.toEqual([]);
+  });
+
+  it.each([2, 7])('every one of them is caught on seed %i at the default number of random examples', async (seed) => {
+    const missed: string[] = [];
+    for (const variant of COVERAGE_BROKEN) {
+      const judgement = await judgeVariant(variant, await runVariant(variant, { ...meantSuiteOnly(variant), seed, runs: 25 }));
+      if (!judgement.ok) missed.push(`${variant.name}: ${judgement.summary}`);
+    }
+    expect(missed).toEqual([]);
+  });
 });
 
 describe('correct variants pass', () => {

@@ -6,9 +6,11 @@
 //   2. every UUID its labels hold (ids.ts: percent-decoded, ARNs included) is an allowlisted instance (instance
 //      label) or a user the run owns (user label): the fixture users given by flags, and the users this run created
 //      (learnt from CreateUser's answer). A label that holds no UUID names nothing that can exist, and passes;
-//   3. UpdateUserIdentityInfo names, in its user label, an owned user or nothing; its body breaks neither rule of
-//      generators/safe-values.ts (every `@` followed by a reserved domain, every 7-15 digit run fictional); and an
-//      owned user it names is already in the run's journal (snapshot or creation), so that a crash can be undone;
+//   3. UpdateUserIdentityInfo names, in its user label, owned users or nothing; its body breaks neither rule of
+//      generators/safe-values.ts (every `@` followed by a reserved domain, every 7-15 digit run fictional); and every
+//      owned user it names is already in the run's journal (snapshot or creation), so that a crash can be undone (a
+//      label injection such as `<user>%2F..%2F<second user>` names two, and a server that decodes labels before
+//      routing would write to the second);
 //   4. CreateUser names an allowlisted instance exactly, a Username with the prefix `conformance-`, the tag
 //      conformance=true, identity info that breaks neither rule, and is already in the journal as about to be
 //      created;
@@ -136,8 +138,9 @@ export class Guard {
       case 'UpdateUserIdentityInfo': {
         const problems = bodyProblems(text(request.body));
         if (problems.length) return this.refuse(request, `its body holds ${problems.join('; ')}`);
-        const owned = [...this.fixtures, ...this.created].find((id) => userUuids.some((u) => uuidsIn(id).includes(u)) || id === user);
-        if (owned && this.options.journal && !this.options.journal.covers(owned)) return this.refuse(request, `user ${owned} is not in the run's journal yet (a snapshot or a creation is recorded before the first write)`);
+        const named = [...this.fixtures, ...this.created].filter((id) => userUuids.some((u) => uuidsIn(id).includes(u)) || id === user);
+        const unjournaled = this.options.journal ? named.find((id) => !this.options.journal!.covers(id)) : undefined;
+        if (unjournaled) return this.refuse(request, `user ${unjournaled} is not in the run's journal yet (a snapshot or a creation is recorded before the first write)`);
         return;
       }
       case 'CreateUser': {
