@@ -150,10 +150,14 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
     step('existence', 'unknown-instance', 'existence', ['EX-UNKNOWN-INSTANCE', ...CASE_STATE_REQUIREMENTS.rejected], unknownInstanceIsNotFound),
     step('existence', 'unknown-user', 'existence', ['EX-UNKNOWN-USER', ...CASE_STATE_REQUIREMENTS.rejected], unknownUserIsNotFound),
     step('existence', 'user-of-another-instance', 'existence', ['EX-FOREIGN-USER', ...CASE_STATE_REQUIREMENTS.rejected], foreignUserIsNotFound),
-    // Label injections reach requirements the steps above reach already: not covering (a real account's budget).
-    ...labelInjectionSteps(fixture.set, g.spec.operation.labels.map((l) => l.name)).map((s) => step('existence', s.name, 'existence', s.requirementIds, s.run, [])),
     step('precedence', 'validation-first', 'existence', ['PREC-VALIDATION-FIRST'], validationBeforeExistence),
   );
+  // Label injections are bytes on the wire (an encoded separator the SDK would encode again): the raw channel's. They
+  // reach requirements the steps above reach already: not covering (a real account's budget).
+  if (channels.includes('raw')) {
+    const injections = labelInjectionSteps(fixture.set, g.spec.operation.labels.map((l) => l.name));
+    steps.splice(steps.length - 1, 0, ...injections.map((s) => step('existence', s.name, 'existence', s.requirementIds, s.run, [])));
+  }
   if (channels.includes('raw')) {
     steps.push(
       step('authentication', 'unsigned', 'authentication', ['AUTH-UNSIGNED'], unsignedRequestRefused),
