@@ -30,20 +30,23 @@ export interface FlowSettings {
   maxThrottledAttempts: number;
   /** Requests of one operation in a row without a response before that operation counts as stopped. */
   maxUnansweredInRow: number;
+  /** Additive increase: how much the send rate grows (requests a second) with each answer that is not throttling. */
+  increasePerAnswer: number;
 }
 
-export const LOCAL_FLOW: FlowSettings = { backoffMs: 50, maxWaitMs: 20_000, maxThrottledAttempts: 6, maxUnansweredInRow: 3 };
-export const SANDBOX_FLOW: FlowSettings = { backoffMs: 500, maxWaitMs: 20_000, maxThrottledAttempts: 6, maxUnansweredInRow: 3 };
+// Locally the rate climbs back fast (an emulator's limit is tens or hundreds of requests a second, and one that throttles
+// now and then whatever the rate must not slow the whole run to a crawl); against a real account slowly (its limit is a
+// few requests a second: from 1 back to 2 takes ten answers).
+export const LOCAL_FLOW: FlowSettings = { backoffMs: 50, maxWaitMs: 20_000, maxThrottledAttempts: 6, maxUnansweredInRow: 3, increasePerAnswer: 1 };
+export const SANDBOX_FLOW: FlowSettings = { backoffMs: 500, maxWaitMs: 20_000, maxThrottledAttempts: 6, maxUnansweredInRow: 3, increasePerAnswer: 0.1 };
 
 /** The lowest send rate the decrease goes to, requests a second. */
 const MIN_RATE = 0.5;
-/** Additive increase: the rate grows by this much (requests a second) with each answered request. */
-const INCREASE = 0.2;
 
 /**
  * The send rate of a run, additive increase and multiplicative decrease: unbounded until the first throttled answer;
  * then half the rate measured over the last second, and half again at each later throttled answer (at most once per
- * wait); each answer that is not throttling adds INCREASE.
+ * wait); each answer that is not throttling adds `increase` requests a second.
  */
 export class AdaptiveRate {
   /** Requests a second; Infinity: no pacing. */
@@ -52,7 +55,10 @@ export class AdaptiveRate {
   private readonly recent: number[] = [];
   private lastDecrease = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly increaseBy = LOCAL_FLOW.increasePerAnswer,
+  ) {}
 
   /** Waits until the next request may go. */
   async acquire(): Promise<void> {
@@ -83,7 +89,7 @@ export class AdaptiveRate {
 
   /** An answer that is not throttling. */
   increase(): void {
-    if (this.rate !== Number.POSITIVE_INFINITY) this.rate += INCREASE;
+    if (this.rate !== Number.POSITIVE_INFINITY) this.rate += this.increaseBy;
   }
 }
 
@@ -131,7 +137,7 @@ export class FlowControl {
 
   constructor(private readonly options: FlowOptions) {
     this.clock = options.clock ?? realClock;
-    this.rate = new AdaptiveRate(this.clock);
+    this.rate = new AdaptiveRate(this.clock, options.settings.increasePerAnswer);
   }
 
   /** The target with flow control on both channels. */

@@ -113,7 +113,7 @@ describe('throttled answers are flow control', () => {
 describe('the send rate: additive increase, multiplicative decrease', () => {
   it('is unpaced until throttled; then half the measured rate, halved again on throttling, and grows with each answer', async () => {
     const clock = fakeClock();
-    const rate = new AdaptiveRate(clock);
+    const rate = new AdaptiveRate(clock, 0.2);
     for (let i = 0; i < 40; i++) {
       await rate.acquire();
       clock.t += 10; // 100 requests a second
