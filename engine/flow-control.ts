@@ -133,6 +133,8 @@ export class FlowControl {
   /** Per operation, the last request answered with a rejection (a 4xx): sending it again changes nothing. */
   private readonly lastRejected = new Map<string, () => Promise<Observation>>();
   private readonly stopped = new Map<string, string>();
+  /** Operations given one more attempt after they stopped answering (the restore). */
+  private readonly lastChance = new Set<string>();
   private readonly clock: Clock;
 
   constructor(private readonly options: FlowOptions) {
@@ -156,7 +158,10 @@ export class FlowControl {
 
   /** Every stopped operation gets one more attempt (the restore may still get through). */
   allowOneMore(): void {
-    for (const op of this.stopped.keys()) this.inRow.set(op, this.options.settings.maxUnansweredInRow - 1);
+    for (const op of this.stopped.keys()) {
+      this.inRow.set(op, this.options.settings.maxUnansweredInRow - 1);
+      this.lastChance.add(op);
+    }
     this.stopped.clear();
   }
 
@@ -199,7 +204,8 @@ export class FlowControl {
     const n = (this.inRow.get(operation) ?? 0) + 1;
     this.inRow.set(operation, n);
     if (n < this.options.settings.maxUnansweredInRow) return;
-    if (await this.answersProbe(operation)) {
+    // The one more attempt after a stop is its own probe: it is not probed again.
+    if (!this.lastChance.has(operation) && (await this.answersProbe(operation))) {
       this.inRow.set(operation, 0);
       return;
     }

@@ -182,6 +182,20 @@ describe('half-dead targets end fast', () => {
     await expect(t.raw(update)).rejects.toMatchObject({ kind: 'unanswered', message: expect.stringMatching(/no answer to a request it had answered before/) });
   });
 
+  it('the one more attempt after a stop is not probed again: unanswered, the operation stops at once', async () => {
+    const { flow } = flowOf();
+    const target = scripted([response(400), undefined, undefined, undefined, undefined, undefined]);
+    const t = flow.wrap(target);
+    for (let i = 0; i < 4; i++) await t.raw(update);
+    expect(target.sent).toBe(5);
+    flow.allowOneMore();
+    expect((await t.raw(update)).response).toBeUndefined();
+    expect(target.sent).toBe(6);
+    expect(flow.stats.probes).toEqual({ sent: 1, answered: 0 });
+    expect(flow.stats.unanswered).toBe(5);
+    await expect(t.raw(update)).rejects.toMatchObject({ kind: 'unanswered' });
+  });
+
   it('an answer, whatever its status, resets the count', async () => {
     const { flow } = flowOf();
     const t = flow.wrap(scripted([undefined, undefined, response(500), undefined, undefined, response(200)]));

@@ -18,6 +18,7 @@ import {
   endpointFlags,
   fullFixtures,
   ANSWERED_UPDATES,
+  DIES_AFTER,
   LAG_MS,
   leaksUpdateLate,
   readsFromReplicas,
@@ -54,6 +55,20 @@ async function serve(options: Parameters<typeof startVariantServer>[1]): Promise
   servers.push(server);
   return server;
 }
+
+/** A run's seed and size in these tests, and a short read-back window. */
+const SMALL = ['--seed', String(SEED), '--runs', '2'];
+const WINDOW = ['--read-back-window', '1000'];
+
+/** `connect-conformance run --target endpoint` against a server, with `flags`, quietly, into a new report folder. */
+async function endpointRun(server: VariantServer, name: string, flags: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), `cc-${name}-`));
+  const r = await cli(['run', ...endpointFlags(server), ...flags, '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+  return { r, dir };
+}
+
+/** Requirements skipped for lack of an answer, which a run must never report (a request without one is an error). */
+const skippedForLackOfAnswer = (res: ReportResults) => res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id);
 
 describe('the catalogue of time variants', () => {
   it('gives every broken one a requirement of the catalogue and a suite, and none of them lags', async () => {
@@ -105,8 +120,7 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
   it(`a correct target whose reads lag its writes by ${LAG_MS} ms passes, and every fixture user reads back exactly as before`, { timeout: 150_000 }, async () => {
     const server = await serve({ wrap: readsLagWrites(LAG_MS), fixtures: fullFixtures() });
     const before = server.service.store.snapshot();
-    const dir = mkdtempSync(join(tmpdir(), 'cc-lag-'));
-    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const { r, dir } = await endpointRun(server, 'lag', SMALL);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const res = results(dir);
     expect(res.summary.must.failed).toBe(0);
@@ -120,8 +134,7 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
   it('a server that resets every tenth connection: SRV-AVAILABLE fails, exit 1, fixtures restored', { timeout: 150_000 }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'resets-connections')!;
     const server = await serve({ socket: variant.socket, fixtures: fullFixtures() });
-    const dir = mkdtempSync(join(tmpdir(), 'cc-reset-'));
-    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const { r, dir } = await endpointRun(server, 'reset', [...SMALL, ...WINDOW]);
     expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
     const res = results(dir);
     expect(failing(res)).toEqual(expect.arrayContaining(variant.caughtBy));
@@ -132,15 +145,15 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
   it('a correct target that throttles per client (a token bucket, 429 ThrottlingException) passes: every throttled request is backed off and sent again, counted per step, fixtures as before', { timeout: 150_000 }, async () => {
     const server = await serve({ wrap: throttled({ rate: 20, burst: 3 }), fixtures: fullFixtures() });
     const before = server.service.store.snapshot();
-    const dir = mkdtempSync(join(tmpdir(), 'cc-throttle-'));
-    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const { r, dir } = await endpointRun(server, 'throttle', [...SMALL, ...WINDOW]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const res = results(dir) as ReportResults & { execution: { flow: { throttled: number; throttledBySteps: Record<string, number>; rate: number } } };
+    const res = results(dir);
     expect(failing(res)).toEqual([]);
     // The bucket is far below what the suite sends at first: it was throttled, slowed down, and judged nothing by it.
-    expect(res.execution.flow.throttled).toBeGreaterThan(0);
-    expect(Object.values(res.execution.flow.throttledBySteps).reduce((a, b) => a + b, 0)).toBe(res.execution.flow.throttled);
-    expect(res.execution.flow.rate).toBeLessThan(100);
+    const flow = res.execution!.flow!;
+    expect(flow.throttled).toBeGreaterThan(0);
+    expect(Object.values(flow.throttledBySteps).reduce((a, b) => a + b, 0)).toBe(flow.throttled);
+    expect(flow.rate).toBeLessThan(100);
     expect(res.requirements.find((x) => x.id === 'THR-429-TYPE')!.status).toBe('pass');
     expect(res.fixtures.every((f) => f.restored)).toBe(true);
     expect(modelled(server.service.store.snapshot())).toEqual(modelled(before));
@@ -150,8 +163,7 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
   it('a correct target whose reads go back in time (replicas of different lags, in turn) passes, fixtures as before', { timeout: 150_000 }, async () => {
     const server = await serve({ wrap: readsFromReplicas(REPLICA_LAGS_MS), fixtures: fullFixtures() });
     const before = server.service.store.snapshot();
-    const dir = mkdtempSync(join(tmpdir(), 'cc-replicas-'));
-    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const { r, dir } = await endpointRun(server, 'replicas', [...SMALL, ...WINDOW]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(failing(results(dir))).toEqual([]);
     expect(modelled(server.service.store.snapshot())).toEqual(modelled(before));
@@ -159,24 +171,25 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
 
   it('a server that stops answering updates part-way: the run stops sending them after three in a row, SRV-AVAILABLE fails, what it could not check is an error (never a skip), exit 1', { timeout: 150_000 }, async () => {
     const server = await serve({ wrap: stopsAnsweringUpdates(ANSWERED_UPDATES), fixtures: fullFixtures() });
-    const dir = mkdtempSync(join(tmpdir(), 'cc-half-dead-'));
-    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--request-timeout', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const flags = [...SMALL, ...WINDOW, '--request-timeout', '1000'];
+    const { r, dir } = await endpointRun(server, 'half-dead', flags);
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    const res = results(dir) as ReportResults & { execution: { stopped: string; flow: { stoppedOperations: { operation: string }[] } } };
+    const res = results(dir);
     expect(res.requirements.find((x) => x.id === 'SRV-AVAILABLE')!.status).toBe('fail');
-    expect(res.execution.stopped).toMatch(/the target stopped answering UpdateUserIdentityInfo at step \S+ \(3 requests in a row without a response/);
-    expect(res.execution.flow.stoppedOperations[0]!.operation).toBe('UpdateUserIdentityInfo');
-    expect(res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id)).toEqual([]);
+    expect(res.execution!.stopped).toMatch(/the target stopped answering UpdateUserIdentityInfo at step \S+ \(3 requests in a row without a response/);
+    expect(res.execution!.flow!.stoppedOperations[0]!.operation).toBe('UpdateUserIdentityInfo');
+    expect(skippedForLackOfAnswer(res)).toEqual([]);
     expect(res.requirements.filter((x) => x.status === 'error').length).toBeGreaterThan(5);
-    // Three unanswered updates, then the restore's one more attempt: no more hung requests than that.
-    expect(server.arrivals()).toBeLessThan(400);
+    // Three unanswered updates, the probe, then the restore's one more attempt: no more hung requests than that.
+    expect(res.execution!.flow!.unanswered).toBeLessThanOrEqual(5);
+    expect(res.execution!.flow!.probes).toEqual({ sent: 1, answered: 0 });
     // The console names the unchecked requirements once per reason, and the report says how the run went.
     expect(r.stdout).toMatch(/ERROR \d+ requirements: .*\n +not checked: the target stopped answering UpdateUserIdentityInfo/);
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toMatch(/How the run went[\s\S]*Stopped answering/);
     // A baseline lists failures: listing SRV-AVAILABLE does not make a run with unchecked requirements green.
     const baseline = join(dir, 'baseline.yaml');
     writeFileSync(baseline, '- id: SRV-AVAILABLE\n  reason: "the write pool hangs"\n');
-    const again = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--request-timeout', '1000', '--quiet', '--report-dir', join(dir, 'again'), '--baseline', baseline], endpointEnv(process.env, server.fixtures));
+    const { r: again } = await endpointRun(server, 'half-dead-baseline', [...flags, '--baseline', baseline]);
     expect(again.code, again.stdout + again.stderr).toBe(1);
     expect(again.stdout).toMatch(/the baseline lists failures only/);
   });
@@ -184,23 +197,22 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
   it('a server that dies mid-run (connections refused): stops after three requests in a row without a response, SRV-AVAILABLE fails, no skip, exit 1', { timeout: 150_000 }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'dies-mid-run')!;
     const server = await serve({ socket: variant.socket, fixtures: fullFixtures() });
-    const dir = mkdtempSync(join(tmpdir(), 'cc-dies-'));
-    const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const { r, dir } = await endpointRun(server, 'dies', [...SMALL, ...WINDOW]);
     expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
-    const res = results(dir) as ReportResults & { execution: { stopped: string; requests: number } };
+    const res = results(dir);
     expect(failing(res)).toEqual(expect.arrayContaining(variant.caughtBy));
-    expect(res.execution.stopped).toMatch(/stopped answering/);
-    expect(res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id)).toEqual([]);
-    // The server died at its 60th request: a few more attempts (three in a row per operation, the restore's), no more.
-    expect(res.execution.requests).toBeLessThan(variant.socket.kind === 'dies' ? variant.socket.after + 15 : 0);
+    expect(res.execution!.stopped).toMatch(/stopped answering/);
+    expect(skippedForLackOfAnswer(res)).toEqual([]);
+    // The server died at its DIES_AFTER-th request: a few more attempts (three in a row per operation, the probe, the
+    // restore's one more), no more.
+    expect(res.execution!.requests).toBeLessThan(DIES_AFTER + 15);
     expect(res.fixtures.some((f) => !f.restored)).toBe(true);
   });
 
   it('a server that never answers: one line on stderr, exit 2, after at most three attempts of the first read', { timeout: 60_000 }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'never-answers')!;
     const server = await serve({ socket: variant.socket });
-    const dir = mkdtempSync(join(tmpdir(), 'cc-silent-'));
-    const r = await cli(['run', ...endpointFlags(server), '--request-timeout', '1000', '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+    const { r } = await endpointRun(server, 'silent', ['--request-timeout', '1000']);
     expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/does not answer/);
