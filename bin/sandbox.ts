@@ -2,14 +2,14 @@
 // dry run's plan (played by the engine on the embedded reference, counted, nothing sent), the envelope's counts after
 // a run, and what `cleanup` undid. The safety envelope itself is the engine's (engine/sandbox.ts).
 import { planCount, type PlanCount } from '../engine/dry-run.ts';
-import { seedArgument, seedShown, type RunConfig } from '../engine/options.ts';
+import { seedShown, type RunConfig } from '../engine/options.ts';
 import type { Results } from '../engine/results.ts';
 import { pollScheduleOf } from '../engine/run.ts';
 import { reserveFor } from '../engine/sandbox.ts';
 import type { Spec } from '../spec/index.ts';
 import { TokenBucket } from '../targets/aws/index.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
-import { quoted, targetFlags } from '../engine/replay-command.ts';
+import { cassetteRun } from '../engine/replay-command.ts';
 
 export const SANDBOX_HELP = `Budget, rate and record (--target aws):
   --max-requests N            every request of the run counts, restore included (default 300); the checks stop when
@@ -18,8 +18,8 @@ export const SANDBOX_HELP = `Budget, rate and record (--target aws):
                               AWS itself, without --endpoint-url, they may only be lowered)
   --dry-run                   print the plan (requirements, requests for each, total, time at the rate); send nothing
   --record FILE               store the run's exchanges, redacted, as nock definitions with the settings they were
-                              recorded with; replay them offline with --target replay --cassette FILE and the same
-                              fixture flags, --seed, --runs and --only (another is refused, exit 2)`;
+                              recorded with; replay them offline with the command the run prints (--target replay
+                              --cassette FILE and the recorded settings: another is refused, exit 2)`;
 
 const duration = (ms: number) => {
   const s = Math.ceil(ms / 1000);
@@ -69,14 +69,13 @@ export function printSandboxSummary(results: Results, config: RunConfig): void {
   const e = results.execution!;
   const env = e.envelope!;
   console.log(`requests: ${env.sent} sent of ${env.maxRequests} (reserve ${env.reserve}); 429s: ${env.throttled} (retried with backoff); unanswered and retried: ${env.transportRetries}; refused by the guard: ${env.refusals.length}`);
-  if (e.stopped) console.log(`stopped early: ${e.stopped}; what did not run is reported skip`);
+  if (e.stopped) console.log(`stopped early: ${e.stopped}`);
   const misses = e.ended.filter((x) => x.kind === 'cassette');
   for (const x of e.ended.filter((y) => y.kind !== 'cassette')) console.log(`step ${x.stepId} ended early (${x.kind}): ${x.message}`);
   if (misses.length) console.log(`the cassette could not answer ${misses.length} step(s): ${[...new Set(misses.flatMap((m) => m.requirementIds))].join(', ')} reported skip`);
   if (config.record && env.recorded !== undefined) {
     console.log(`recorded ${env.recorded} exchanges to ${config.record}; replay them offline with:`);
-    const flags = targetFlags({ ...config, target: 'replay', endpointUrl: undefined, cassette: config.record }).slice(2);
-    console.log(`  connect-conformance run --target replay ${[...flags, '--seed', quoted(seedArgument(config)), '--runs', String(config.runs), '--max-requests', String(env.maxRequests)].join(' ')}`);
+    console.log(`  ${cassetteRun({ ...config, target: 'replay', endpointUrl: undefined, cassette: config.record, record: undefined })}`);
   }
 }
 

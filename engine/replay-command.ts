@@ -40,9 +40,10 @@ function libraryCall(config: RunConfig, requirementId: string, e: ShownEvidence,
 
 /**
  * A replayed cassette answers only the run it recorded (options.ts recordedSettings): its failures are re-run by
- * running the whole replay again, with every setting the recording was made with.
+ * running the whole replay again, with every setting the recording was made with. A run that records prints this
+ * command too (with its cassette as `cassette`, target replay).
  */
-function cassetteRun(config: RunConfig): string {
+export function cassetteRun(config: RunConfig): string {
   const defaults = recordedSettings({ ...defaultConfig(config.target), seed: Number.NaN });
   const settings = recordedSettings(config);
   const parts = ['npx', 'connect-conformance', 'run', ...targetFlags(config)];

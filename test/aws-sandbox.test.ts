@@ -93,6 +93,7 @@ describe('a run against the sandbox double', () => {
   const cassette = join(tmp, 'full.cassette.json');
   let before: ReturnType<CountingServer['service']['store']['snapshot']>;
   let code: number;
+  let printed: string;
   let stats: SandboxStats;
   let results: Results;
   const RATE = 25;
@@ -101,7 +102,7 @@ describe('a run against the sandbox double', () => {
   beforeAll(async () => {
     server = await startCountingServer(spec);
     before = server.service.store.snapshot();
-    ({ code } = await runQuietly([...args(server), '--report-dir', dir, '--record', cassette]));
+    ({ code, out: printed } = await runQuietly([...args(server), '--report-dir', dir, '--record', cassette]));
     stats = read<SandboxStats>(join(dir, 'sandbox.json'));
     results = read<Results>(join(dir, 'results.json'));
   }, 120_000);
@@ -174,10 +175,14 @@ describe('a run against the sandbox double', () => {
     expect(r.out).toMatch(/about \d+ (min \d+ )?s at 25 requests\/s/);
   });
 
-  it('replays offline from its cassette with the same seed', async () => {
+  it('replays offline from its cassette with the command the recording run printed', async () => {
     await server.close();
     const replayDir = join(tmp, 'replay');
-    const r = await runQuietly(['--target', 'replay', '--cassette', cassette, ...fixtureFlags, '--instance-id', IDS.instance, '--second-instance-id', IDS.secondInstance, '--seed', '7', '--report-dir', replayDir]);
+    const lines = printed.split('\n');
+    const command = lines[lines.findIndex((l) => l.endsWith('replay them offline with:')) + 1]?.trim() ?? '';
+    expect(command, printed).toMatch(/^npx connect-conformance run --target replay /);
+    expect(command).toContain(`--cassette ${cassette}`);
+    const r = await runQuietly([...command.replace(/^npx connect-conformance run /, '').split(' '), '--report-dir', replayDir]);
     expect(r.code, r.out).toBe(0);
     const replayed = read<Results>(join(replayDir, 'results.json'));
     expect(replayed.requirements.map((x) => [x.id, x.status])).toEqual(results.requirements.map((x) => [x.id, x.status]));

@@ -1,6 +1,7 @@
 // Shared set-up for the machinery's tests: the reference with its default fixtures, an SDK client on it, and
 // raw signed requests.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConnectClient } from '@aws-sdk/client-connect';
@@ -108,3 +109,31 @@ export const modelledMembers = (snapshot: Record<string, Record<string, Record<s
   Object.fromEntries(
     Object.entries(snapshot).map(([instance, users]) => [instance, Object.fromEntries(Object.entries(users).map(([user, info]) => [user, Object.fromEntries(Object.entries(info).filter(([k]) => MODEL_MEMBERS.includes(k)))]))]),
   );
+
+/** The part of vitest's JSON report these tests read. */
+export interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
+}
+
+/** This process's environment for a child vitest, without vitest's own markers (a nested vitest starts afresh). */
+export const childEnv = (extra: Record<string, string>) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST')), NO_COLOR: '1', ...extra });
+
+/** `vitest run` in a child process (in `cwd`, with `args`), bounded in time; its exit code and JSON report. */
+export async function vitestChild(options: { cwd: string; args?: string[]; env: Record<string, string>; report: string }): Promise<{ code: number; report: VitestReport }> {
+  const root = join(import.meta.dirname, '..');
+  let code = 0;
+  try {
+    await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...(options.args ?? []), '--reporter=json', `--outputFile=${options.report}`], {
+      cwd: options.cwd,
+      env: childEnv(options.env),
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (e) {
+    code = (e as { code: number }).code;
+  }
+  return { code, report: JSON.parse(readFileSync(options.report, 'utf8')) as VitestReport };
+}

@@ -2,11 +2,9 @@
 // stubbed with aws-sdk-client-mock, checked through its send. What the SDK can send is sent and judged on the SDK's
 // outcome; what only the wire can check is n/a with the reason, never a pass; fixtures, read-back and restore go
 // through the same client; a stub without a behaviour for a command the run sends is one line naming what to stub.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   ConnectClient,
   DescribeInstanceCommand,
@@ -28,6 +26,7 @@ import { createGenerators } from '../generators/index.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { observeClientCommand } from '../targets/sdk-client.ts';
 import fc from 'fast-check';
+import { vitestChild } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const spec = await defaultSpec();
@@ -289,31 +288,10 @@ describe('the plan of a target without the wire', () => {
 
 // The vitest adapter, run as a user runs it: vitest on examples/aws-sdk-client-mock/conformance.test.ts (the README's
 // example) in a child process.
-const exec = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'cc-sdk-client-'));
 
-interface Report {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
-}
-
-async function vitest(env: Record<string, string>, name: string): Promise<{ code: number; report: Report }> {
-  const out = join(tmp, `${name}.json`);
-  let code = 0;
-  try {
-    await exec(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'examples/aws-sdk-client-mock/vitest.config.ts', '--reporter=json', `--outputFile=${out}`], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (e) {
-    code = (e as { code: number }).code;
-  }
-  return { code, report: JSON.parse(readFileSync(out, 'utf8')) as Report };
-}
+const vitest = (env: Record<string, string>, name: string) =>
+  vitestChild({ cwd: ROOT, args: ['--config', 'examples/aws-sdk-client-mock/vitest.config.ts'], env, report: join(tmp, `${name}.json`) });
 
 describe('a ConnectClient stubbed with aws-sdk-client-mock, through the vitest adapter (README example)', () => {
   it('gates a stub that behaves like the reference: none failing, the n/a requirements skipped', { timeout: 240_000 }, async () => {

@@ -7,11 +7,9 @@
 // crashing one, an interrupted one); the run whose fixtures were not restored is constructed from a real one.
 // Then: results.json's schema is shared by the writer and every reader (every status and verdict the tool writes is
 // one it reads; a foreign file is one line), and baseline files and report folders are created with their parents.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compare } from '../bin/compare.ts';
 import { report } from '../bin/report.ts';
@@ -27,6 +25,7 @@ import { writeReports } from '../reports/write.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 import { stringify } from 'yaml';
+import { runBin } from './helpers.ts';
 
 const FAILING = ['EX-UNKNOWN-INSTANCE', 'EX-UNKNOWN-USER', 'EX-FOREIGN-USER', 'ERR-STATUS-MATCHES-TYPE'];
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cc-verdicts-${name}-`));
@@ -389,18 +388,8 @@ describe('baseline files and report folders are created with their parents', () 
   });
 });
 
+/** The command as a user runs it (the checkout's bin), its exit code and everything it printed. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
-  const root = join(import.meta.dirname, '..');
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'connect-conformance.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-      timeout: 200_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
+  const r = await runBin(args, { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, 200_000);
+  return { code: r.code, out: r.stdout + r.stderr };
 }

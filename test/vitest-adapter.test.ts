@@ -2,45 +2,21 @@
 // own with its vitest.config.ts) in a child process. A correct mock passes every test (skips say why); a broken one
 // fails exactly the tests of the requirements it breaks, each with its evidence and a replay line, and the replay line
 // runs as printed: it runs the failure again (only its requirement, in its plan step) and fails the same way.
-import { exec as execCallback, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { exec as execCallback } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { defaultSpec } from '../spec/index.ts';
+import { childEnv, vitestChild } from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'vitest');
-const exec = promisify(execFile);
 const shell = promisify(execCallback);
 const tmp = mkdtempSync(join(tmpdir(), 'cc-adapter-'));
 
-interface Report {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
-}
-
-/** The child's environment: this process's without vitest's own markers (a nested vitest starts afresh). */
-const childEnv = (extra: Record<string, string>) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST')), NO_COLOR: '1', ...extra });
-
-async function vitest(env: Record<string, string>, name: string): Promise<{ code: number; report: Report }> {
-  const out = join(tmp, `${name}.json`);
-  let code = 0;
-  try {
-    await exec(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=json', `--outputFile=${out}`], {
-      cwd: EXAMPLE,
-      env: childEnv(env),
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (e) {
-    code = (e as { code: number }).code;
-  }
-  return { code, report: JSON.parse(readFileSync(out, 'utf8')) as Report };
-}
+const vitest = (env: Record<string, string>, name: string) => vitestChild({ cwd: EXAMPLE, env, report: join(tmp, `${name}.json`) });
 
 const spec = await defaultSpec();
 
