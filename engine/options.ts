@@ -77,7 +77,7 @@ export interface RunConfig {
   burst?: number;
   /** How long one request may take before it counts as unanswered (default 5 s), for every target. */
   requestTimeoutMs?: number;
-  /** aws: store the run's exchanges, redacted, in nock's recording format. */
+  /** aws: store the run's exchanges, redacted, in a cassette (nock definitions and the settings they were recorded with). */
   record?: string;
 }
 

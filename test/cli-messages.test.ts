@@ -138,7 +138,7 @@ describe('what a run prints without a terminal', () => {
     expect(quiet.stderr).toBe('');
   });
 
-  it.runIf(Number(process.versions.node.split('.')[0]) < 22)('the SDK warning is shown when the variable says so (=false) and the run is not --quiet', { timeout: 120_000 }, async () => {
+  it.runIf(Number(process.versions.node.split('.')[0]) < 22)('the SDK warning is shown when the variable says so (=false) and the run is not --quiet (the SDK warns only on Node below 22)', { timeout: 120_000 }, async () => {
     const r = await cli(['run', '--runs', '1', '--only', 'EX-UNKNOWN-USER', '--report-dir', join(tmp, 'warning')], cleanEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }));
     expect(r.stderr).toMatch(/NodeVersionSupportWarning/);
   });
