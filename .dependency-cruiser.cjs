@@ -3,8 +3,12 @@
 //
 //   core  <-  spec  <-  generators  <-  targets  <-  checks  <-  engine  <-  reports  <-  front ends (bin, api, vitest)
 //
+// operations/ holds one binding per operation (operations/<name>/binding.ts): it imports only core (the binding type,
+// core/binding.ts) and packages, and only the front ends (and tests) import it; every layer below takes the binding
+// it is handed and knows only its type.
+//
 // variants (the suite's power tests), bench and test sit above everything; nothing below them imports them.
-const FOLDERS = ['core', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'api', 'bin', 'suites', 'variants', 'bench', 'test', 'examples'];
+const FOLDERS = ['core', 'operations', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'api', 'bin', 'suites', 'variants', 'bench', 'test', 'examples'];
 
 const layer = (name, mayImport) => ({
   name: `${name}-imports-downwards`,
@@ -17,13 +21,14 @@ const layer = (name, mayImport) => ({
 module.exports = {
   forbidden: [
     layer('core', []),
+    layer('operations', ['core']),
     layer('spec', ['core']),
     layer('generators', ['core', 'spec']),
     layer('targets', ['core', 'spec']),
     layer('checks', ['core', 'spec', 'generators', 'targets']),
     layer('engine', ['core', 'spec', 'generators', 'targets', 'checks']),
     layer('reports', ['core', 'spec', 'engine']),
-    layer('api', ['core', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports']),
+    layer('api', ['core', 'operations', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports']),
     layer('suites', ['api']),
     layer('variants', ['core', 'spec', 'targets', 'engine', 'api']),
     {

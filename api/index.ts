@@ -10,7 +10,9 @@
 //
 // Options are the CLI's flags, camel-cased (engine/options.ts); a mistake in them throws a UserError (its message is
 // one line saying what to fix).
-export { runConformance } from '../engine/run.ts';
+export { runConformance } from './run.ts';
+export { DEFAULT_BINDING, UPDATE_USER_IDENTITY_INFO } from '../operations/index.ts';
+export type { OperationBinding, EffectState, MemberValue } from '../core/binding.ts';
 export type { RunOptions, RunConfig, FixtureIds } from '../engine/options.ts';
 export type { RunEvent } from '../engine/events.ts';
 export type { Results, RequirementResult, ResultFailure, LevelSummary, Verdict, Execution } from '../engine/results.ts';

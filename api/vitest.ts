@@ -17,7 +17,7 @@
 // A ConnectClient stubbed with aws-sdk-client-mock (or any ConnectClient) is gated the same way: `{ client, ... }`.
 import { relative } from 'node:path';
 import { beforeAll, describe, it, type TestContext } from 'vitest';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from './run.ts';
 import { seedArgument, type RunOptions } from '../engine/options.ts';
 import type { ConnectClientLike } from '../targets/index.ts';
 import { UsageError } from '../core/errors.ts';

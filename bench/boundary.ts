@@ -6,7 +6,7 @@
 // Scenarios: the local policy (every boundary case), with a read-back after every rejection and with rejections
 // read back in batches; and the sandbox policy (only the covering boundary steps) as a run against a real account
 // plans it, here on the reference.
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { PHASES as PLAN_PHASES, parseStepId } from '../engine/plan.ts';
 import type { Spec } from '../spec/index.ts';
 import type { WireHandler, WireRequest } from '../core/wire.ts';

@@ -20,13 +20,15 @@
 //
 // nock is never open beside the loopback paths (serve, loopback): while nock is active it patches Node's http module
 // globally, which would slow them; closing the nock target restores the globals.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UpdateUserIdentityInfoCommand, type UpdateUserIdentityInfoCommandInput } from '@aws-sdk/client-connect';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import type { Spec } from '../spec/index.ts';
 import { createTarget } from '../targets/index.ts';
-import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, inMemoryRequestHandler, startHttpServer, wireRequestOf } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, inMemoryRequestHandler, startHttpServer } from '../api/reference.ts';
+import { wireRequestOf } from '../targets/reference/index.ts';
 import { connectClient, observeCommand } from '../targets/sdk-channel.ts';
 import type { WireRequest, WireResponse } from '../core/wire.ts';
 
@@ -237,11 +239,11 @@ export async function openPath(name: PathName, ctx: PathContext): Promise<OpenPa
     case 'loopback':
       return openLoopbackFloor();
     case 'reference':
-      return openTarget('reference', ctx.spec, { kind: 'reference', region: REGION });
+      return openTarget('reference', ctx.spec, { kind: 'reference', region: REGION, binding: DEFAULT_BINDING });
     case 'unverified':
       return openUnverified(ctx.spec);
     case 'nock':
-      return openTarget('nock', ctx.spec, { kind: 'nock', region: REGION });
+      return openTarget('nock', ctx.spec, { kind: 'nock', region: REGION, binding: DEFAULT_BINDING });
     case 'serve':
       return openServe(ctx.spec);
     case 'observed':

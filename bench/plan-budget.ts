@@ -3,6 +3,7 @@
 // (engine/dry-run.ts planCount: the run's exact plan under its envelope, played on the embedded reference in memory);
 // the requirements it reaches are read from the same run played once more the same way (planCount returns counts only),
 // and both plays must send the same number of requests.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import { planCount } from '../engine/dry-run.ts';
 import { MemoryJournal } from '../engine/fixtures.ts';
 import type { RunConfig } from '../engine/options.ts';
@@ -13,7 +14,7 @@ import type { Spec } from '../spec/index.ts';
 import { Budget, Envelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
-import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, type Fixtures } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, type Fixtures } from '../api/reference.ts';
 
 /** Issue 13: the budget-aware plan needs at most this many requests per requirement it reaches. */
 export const MAX_PLAN_REQUESTS_PER_REQUIREMENT = 2.5;
@@ -60,19 +61,19 @@ async function playedResults(spec: Spec, config: RunConfig, type: string) {
   };
   const service = createReferenceService(spec, { fixtures });
   const journal = new MemoryJournal();
-  const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [f.userId, f.secondUserId].filter((u): u is string => !!u), journal });
+  const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [f.userId, f.secondUserId].filter((u): u is string => !!u), journal, binding: DEFAULT_BINDING });
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
   const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? 300, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
   const target = envelopedHandlerTarget(config.region, envelope, service.handle, 'the embedded reference (bench)');
   const sandbox: SandboxTarget = { target, envelope, journal, finish: () => {} };
-  const results = await runConformance({ ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined, spec, target: 'aws' }, { target: { target, sandbox, journal } });
+  const results = await runConformance({ ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined, spec, binding: DEFAULT_BINDING, target: 'aws' }, { target: { target, sandbox, journal } });
   return { results, sent: envelope.budget.sent };
 }
 
 export async function measurePlanBudget(spec: Spec, options: { seed: number; type?: string }): Promise<PlanBudget> {
   const type = options.type ?? 'CONNECT_MANAGED';
   const config = sandboxConfig(spec, options.seed);
-  const plan = await planCount(spec, config, type);
+  const plan = await planCount(spec, DEFAULT_BINDING, config, type);
   const { results, sent } = await playedResults(spec, config, type);
   const applicable = results.requirements.filter((r) => r.status !== 'n/a');
   const reached = applicable.filter((r) => r.status !== 'skip');

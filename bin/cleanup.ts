@@ -4,6 +4,7 @@
 // is the journal's instances and whose users are the journal's users; the target (region, endpoint, profile) is the
 // journal's unless flags say otherwise. Exit 0 when nothing is left to undo, 1 when something could not be undone,
 // 2 for bad flags or an unreadable journal.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultSpec } from '../spec/index.ts';
@@ -67,7 +68,7 @@ export async function cleanup(args: string[]): Promise<number> {
   const bucket = new TokenBucket(rate, burst);
   const journal = Journal.resume(resolve(dir), data);
   const spec = await defaultSpec();
-  const envelope = journalEnvelope(data, journal, budget, bucket);
+  const envelope = journalEnvelope(DEFAULT_BINDING, data, journal, budget, bucket);
   envelope.beginRestore();
   const target = await createTarget(spec, {
     kind: 'aws',
@@ -79,7 +80,7 @@ export async function cleanup(args: string[]): Promise<number> {
   console.log(`connect-conformance cleanup: ${pending.snapshots.length} user(s) to restore, ${pending.created.length} to delete, at ${target.endpoint}`);
   let report;
   try {
-    report = await undoJournal(spec, target, journal);
+    report = await undoJournal(spec, DEFAULT_BINDING, target, journal);
   } finally {
     await target.close();
   }

@@ -2,7 +2,7 @@
 // by seed and path, existence, precedence, authentication) against any target — a real account inside the same safety
 // envelope as a run — and prints what the requirement concluded. Exit 0 when it passes, 1 when it still fails (or was
 // not checked), 2 for bad flags. Its command line is in results.json, beside each failure.
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { parseStepId } from '../engine/plan.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig } from './run-config.ts';

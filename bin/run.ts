@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isSandbox, seedShown } from '../engine/options.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import type { Results } from '../engine/results.ts';
 import { readBaseline } from '../reports/baseline.ts';
 import { defaultSpec } from '../spec/index.ts';

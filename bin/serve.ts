@@ -1,4 +1,5 @@
 // `connect-conformance serve`: the reference on 127.0.0.1, printing one JSON line that says how to reach it.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, readFixtures, startHttpServer } from '../targets/reference/index.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
@@ -30,7 +31,7 @@ export async function serve(args: string[]): Promise<void> {
   const maxBodyBytes = integerFlag('max-body', values['max-body'], 1, 1 << 30) ?? 1024 * 1024;
   const spec = await defaultSpec();
   const fixtures = values.fixtures ? readFixtures(values.fixtures, spec.identityManagementTypes) : defaultFixtures();
-  const service = createReferenceService(spec, { fixtures, auth: !values['no-auth'], maxBodyBytes });
+  const service = createReferenceService(spec, { fixtures, auth: !values['no-auth'], maxBodyBytes, binding: DEFAULT_BINDING });
   let running;
   try {
     running = await startHttpServer(service.handle, { port, maxBodyBytes });

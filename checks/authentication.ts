@@ -9,7 +9,7 @@ import type { Case } from '../generators/index.ts';
 import type { Observation, Signing } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
 import { advance } from './consistency.ts';
-import { withoutWaiting, type CheckContext, type Fixture, type IdentityInfo } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type Fixture } from './context.ts';
 import { fail, judge, pass, type Verdict } from './verdict.ts';
 import { evidenceOf, flushRejections } from './cases.ts';
 import { universallyValidCase } from './existence.ts';
@@ -48,7 +48,6 @@ async function send(ctx: CheckContext, c: Case, signing: Signing): Promise<Obser
   return obs;
 }
 
-const sentIdentity = (c: Case): IdentityInfo => ((c.body as { IdentityInfo?: IdentityInfo }).IdentityInfo ?? {}) as IdentityInfo;
 const accepted = (ctx: CheckContext, obs: Observation) => obs.response?.statusCode === ctx.spec.operation.successStatus;
 
 /** Each attempt gets the authentication status, and the fixture user reads as before it. */
@@ -125,7 +124,7 @@ async function skewedUpdates(ctx: CheckContext, f: Fixture, attempts: Attempt[],
     if (accepted(ctx, obs)) served = c;
   }
   if (served) {
-    const read = await readBackHolds(ctx, f.user.instanceId, f.user.userId, sentIdentity(served));
+    const read = await readBackHolds(ctx, f.user.instanceId, f.user.userId, sentStructure(ctx.binding, served) as EffectMembers);
     if (read.info) advance(f.user, read.info);
   }
   return verdicts;

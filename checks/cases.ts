@@ -1,10 +1,9 @@
 // Running one generated case against a target and judging it: the outcome its requirements allow, the success
 // envelope, read-back, and nothing lost. Each named function proves the requirements it names.
-import { UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
 import type { Case } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
-import { withoutWaiting, type CheckContext, type IdentityInfo, type UserState } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type UserState } from './context.ts';
 
 export type { UserState };
 import { judge, pass, type Evidence, type Expected, type Verdict } from './verdict.ts';
@@ -26,7 +25,7 @@ export const SUCCESS_WIRE_DETAIL: Record<string, string> = { 'OK-SUCCESS-ENVELOP
 export async function sendCase(ctx: CheckContext, c: Case): Promise<Observation> {
   if (c.channel === 'sdk') {
     const body = c.body as Record<string, unknown>;
-    return ctx.target.send(new UpdateUserIdentityInfoCommand({ ...body, ...c.labels } as never));
+    return ctx.target.send(ctx.binding.command({ ...body, ...c.labels }));
   }
   return ctx.target.raw({ method: c.wire.method, path: c.wire.path, headers: c.wire.headers, body: utf8(c.wire.body) });
 }
@@ -42,7 +41,7 @@ export function expectedOf(c: Case): Expected {
 
 /** The values of the sensitive members a case sends, for SENS-NO-ECHO. */
 export function sensitiveValuesOf(ctx: CheckContext, c: Case): string[] {
-  const info = (c.body as Record<string, unknown> | undefined)?.IdentityInfo;
+  const info = (c.body as Record<string, unknown> | undefined)?.[ctx.binding.member];
   if (typeof info !== 'object' || info === null) return [];
   return ctx.spec.members.filter((m) => m.sensitive).map((m) => (info as Record<string, unknown>)[m.name]).filter((v): v is string => typeof v === 'string');
 }
@@ -104,9 +103,9 @@ export function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): V
   return [judge('OK-SUCCESS-ENVELOPE', !problem, evidenceOf(c, obs, problem))];
 }
 
-/** The members of the spec's identity structure that a case sent as strings (unknown members are not stored). */
-const sentIdentity = (ctx: CheckContext, c: Case): IdentityInfo => {
-  const info = (c.body as { IdentityInfo?: Record<string, unknown> } | undefined)?.IdentityInfo ?? {};
+/** The members of the binding's structure that a case sent as strings (unknown members are not stored). */
+const sentIdentity = (ctx: CheckContext, c: Case): EffectMembers => {
+  const info = sentStructure(ctx.binding, c);
   const members = new Set(ctx.spec.members.map((m) => m.name));
   return Object.fromEntries(Object.entries(info).filter((e): e is [string, string] => members.has(e[0]) && typeof e[1] === 'string'));
 };

@@ -7,13 +7,13 @@
 // A user's known state (UserState) keeps the newest version and the earlier ones with the time each stopped being the
 // newest; the checks move it forward (advance) when an accepted update's read-back shows the new version, and ask
 // which kind of state a read shows (stateOf).
-import type { CheckContext, IdentityInfo, UserState } from './context.ts';
+import type { CheckContext, EffectMembers, UserState } from './context.ts';
 
 /** Earlier versions kept per user: far more than a read-back window can hold for the suite's pace of writes. */
 const MAX_EARLIER = 64;
 
 /** Both hold the same members with the same values. */
-export function sameInfo(a: IdentityInfo, b: IdentityInfo): boolean {
+export function sameInfo(a: EffectMembers, b: EffectMembers): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
@@ -33,7 +33,7 @@ export type ReadState = 'newest' | 'earlier' | 'stale-too-long' | 'foreign';
 export const staleWindowMs = (ctx: CheckContext): number => (ctx.target.consistent ? 0 : ctx.settings.poll.windowMs);
 
 /** Which kind of state `info` is for this user, now. */
-export function stateOf(ctx: CheckContext, user: UserState, info: IdentityInfo, now = Date.now()): { state: ReadState; supersededMsAgo?: number } {
+export function stateOf(ctx: CheckContext, user: UserState, info: EffectMembers, now = Date.now()): { state: ReadState; supersededMsAgo?: number } {
   if (sameInfo(user.info, info)) return { state: 'newest' };
   const version = (user.earlier ?? []).findLast((v) => sameInfo(v.info, info));
   if (!version) return { state: 'foreign' };
@@ -45,7 +45,7 @@ export function stateOf(ctx: CheckContext, user: UserState, info: IdentityInfo, 
 export const legitimate = (s: ReadState): boolean => s === 'newest' || s === 'earlier';
 
 /** The user now holds `info` (an accepted update produced it, or a read showed it): the newest version moves on. */
-export function advance(user: UserState, info: IdentityInfo, now = Date.now()): void {
+export function advance(user: UserState, info: EffectMembers, now = Date.now()): void {
   if (sameInfo(user.info, info)) return;
   const earlier = (user.earlier ??= []);
   earlier.push({ info: user.info, until: now });
@@ -54,7 +54,7 @@ export function advance(user: UserState, info: IdentityInfo, now = Date.now()): 
 }
 
 /** The members by which `info` differs from the newest version, as a person reads them. */
-export function describeDifference(newest: IdentityInfo, info: IdentityInfo): string {
+export function describeDifference(newest: EffectMembers, info: EffectMembers): string {
   const names = [...new Set([...Object.keys(newest), ...Object.keys(info)])].filter((m) => newest[m] !== info[m]);
   return names.map((m) => `${m} ${m in info ? JSON.stringify(info[m]) : 'absent'} (was ${m in newest ? JSON.stringify(newest[m]) : 'absent'})`).join(', ');
 }

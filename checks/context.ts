@@ -5,12 +5,17 @@ import type { Observation } from '../core/observation.ts';
 import type { Catalogue, RequestValidator, Spec } from '../spec/index.ts';
 import type { Target } from '../targets/index.ts';
 import type { PollSchedule } from '../core/poll.ts';
+import type { OperationBinding } from '../core/binding.ts';
 
 export type { PollSchedule };
 import type { EnvelopeContext } from './envelope.ts';
 import type { Verdict } from './verdict.ts';
 
-export type IdentityInfo = Record<string, string>;
+/**
+ * What the suite knows of the structure the operation changes (its binding's member), member by member. String members
+ * only in this increment; core/binding.ts's EffectState admits every JSON type the model uses.
+ */
+export type EffectMembers = Record<string, string>;
 
 /** The fixtures one identity management type is checked on. */
 export interface FixtureSet {
@@ -30,10 +35,10 @@ export interface FixtureSet {
 export interface UserState {
   instanceId: string;
   userId: string;
-  info: IdentityInfo;
+  info: EffectMembers;
   /** Versions earlier accepted updates produced, each with the time it stopped being the newest (Date.now() ms):
    * within the read-back window a read may still show them (checks/consistency.ts). */
-  earlier?: { info: IdentityInfo; until: number }[];
+  earlier?: { info: EffectMembers; until: number }[];
   /** Rejected cases not yet followed by a read-back (settings.rejectionBatch of them are read back at once). */
   pending?: Case[];
   /** Whether a pending case was throttled before its rejection (its read-back also judges THR-WRITE-UNCHANGED). */
@@ -65,6 +70,8 @@ export interface CheckSettings {
 
 export interface CheckContext {
   spec: Spec;
+  /** The operation under test: its SDK command, the member it changes, how its effect reads back. */
+  binding: OperationBinding;
   catalogue: Catalogue;
   validator: RequestValidator;
   target: Target;
@@ -79,8 +86,8 @@ export interface CheckContext {
   observe(observation: Observation, context: EnvelopeContext): void;
   /** A requirement this check cannot judge in this configuration, and why. */
   skip(requirementId: string, reason: string): void;
-  /** Reads a user's identity info (DescribeUser); `info` is undefined when the read fails. */
-  readIdentity(instanceId: string, userId: string): Promise<{ info?: IdentityInfo; observation: Observation }>;
+  /** Reads a user's state of the binding's member (its read-back operation); `info` is undefined when the read fails. */
+  readIdentity(instanceId: string, userId: string): Promise<{ info?: EffectMembers; observation: Observation }>;
   /** The generators of an identity management type. */
   generatorsFor(identityManagementType: string): Generators;
 }
@@ -91,3 +98,7 @@ export interface CheckContext {
  * one (bounded failure cost). A correct target never gets here: it has no failure to shrink.
  */
 export const withoutWaiting = (ctx: CheckContext): CheckContext => ({ ...ctx, settings: { ...ctx.settings, poll: { ...ctx.settings.poll, windowMs: 0 } } });
+
+/** The structure a case sends in the binding's member (`{}` when it sends none), as sent. */
+export const sentStructure = (binding: OperationBinding, c: Case): Record<string, unknown> =>
+  ((c.body as Record<string, unknown> | undefined)?.[binding.member] ?? {}) as Record<string, unknown>;

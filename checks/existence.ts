@@ -10,7 +10,7 @@
 import { madeUpId } from '../targets/guard/ids.ts';
 import { LABEL_INJECTIONS, type Case, type LabelInjection } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
-import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
 import { learnChange, readState, unchangedVerdicts } from './read-back.ts';
@@ -21,7 +21,7 @@ export function universallyValidCase(ctx: CheckContext, f: Fixture): Case {
   const valid = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk');
   const validEverywhere = (c: Case) =>
     ctx.spec.identityManagementTypes.every((t) => ctx.validator.validate(ctx.spec.operation.name, { labels: c.labels, body: c.body }, t).violations.length === 0);
-  const best = valid.filter(validEverywhere).sort((a, b) => Object.keys(bodyInfo(b)).length - Object.keys(bodyInfo(a)).length)[0];
+  const best = valid.filter(validEverywhere).sort((a, b) => Object.keys(sentStructure(ctx.binding, b)).length - Object.keys(sentStructure(ctx.binding, a)).length)[0];
   const chosen = best ?? valid[0];
   if (!chosen) throw new Error(`the generators gave no valid boundary case for ${f.set.identityManagementType}`);
   return chosen;
@@ -32,10 +32,9 @@ function fullestValidCase(ctx: CheckContext, type: string): Case | undefined {
   return ctx.generatorsFor(type)
     .boundaryCases()
     .filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk')
-    .sort((a, b) => Object.keys(bodyInfo(b)).length - Object.keys(bodyInfo(a)).length)[0];
+    .sort((a, b) => Object.keys(sentStructure(ctx.binding, b)).length - Object.keys(sentStructure(ctx.binding, a)).length)[0];
 }
 
-const bodyInfo = (c: Case) => ((c.body as { IdentityInfo?: object }).IdentityInfo ?? {}) as Record<string, unknown>;
 
 const notFoundTypes = (ctx: CheckContext) => ctx.spec.operation.errors.filter((e) => e.status === 404).map((e) => e.type);
 
@@ -140,8 +139,8 @@ export function labelInjectionSteps(set: { secondUserId?: string }, labels: read
  * members would change both fixture users if it were applied to either: so that a write is seen.
  */
 function changingCase(ctx: CheckContext, f: Fixture): Case {
-  const differs = (c: Case, info: Record<string, string> | undefined) => !info || Object.entries(bodyInfo(c)).some(([k, v]) => info[k] !== v);
-  const candidates = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk' && Object.keys(bodyInfo(c)).length > 0);
+  const differs = (c: Case, info: Record<string, string> | undefined) => !info || Object.entries(sentStructure(ctx.binding, c)).some(([k, v]) => info[k] !== v);
+  const candidates = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk' && Object.keys(sentStructure(ctx.binding, c)).length > 0);
   return candidates.find((c) => differs(c, f.user.info) && differs(c, f.other?.info)) ?? universallyValidCase(ctx, f);
 }
 

@@ -3,35 +3,35 @@
 import type { Observation } from '../core/observation.ts';
 import { pollUntil } from '../core/poll.ts';
 import { advance, describeDifference, legitimate, sameInfo, stateOf, type ReadState } from './consistency.ts';
-import type { CheckContext, IdentityInfo, UserState } from './context.ts';
+import type { CheckContext, EffectMembers, UserState } from './context.ts';
 import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
 
 export interface ReadBack {
   ok: boolean;
-  info?: IdentityInfo;
+  info?: EffectMembers;
   observation: Observation;
 }
 
 /** Members of `expected` that `actual` does not hold byte for byte. */
-export function differingMembers(expected: IdentityInfo, actual: IdentityInfo | undefined): string[] {
+export function differingMembers(expected: EffectMembers, actual: EffectMembers | undefined): string[] {
   return Object.keys(expected).filter((k) => actual?.[k] !== expected[k]);
 }
 
 /** Polls DescribeUser until `matches` holds or the window closes; returns the last reading. */
-export async function pollIdentity(ctx: CheckContext, instanceId: string, userId: string, matches: (info: IdentityInfo) => boolean): Promise<ReadBack> {
+export async function pollIdentity(ctx: CheckContext, instanceId: string, userId: string, matches: (info: EffectMembers) => boolean): Promise<ReadBack> {
   const { ok, value } = await pollUntil(ctx.settings.poll, () => ctx.readIdentity(instanceId, userId), (r) => !!r.info && matches(r.info));
   return { ok, ...value };
 }
 
 /** Every member in `sent` is read back unchanged. */
-export const readBackHolds = (ctx: CheckContext, instanceId: string, userId: string, sent: IdentityInfo) =>
+export const readBackHolds = (ctx: CheckContext, instanceId: string, userId: string, sent: EffectMembers) =>
   pollIdentity(ctx, instanceId, userId, (info) => differingMembers(sent, info).length === 0);
 
 /** One read of a user, and which kind of state it shows against the model (checks/consistency.ts). A read that got no
  * identity info (no response, an error) has no `state`: it proves nothing either way (the read's own answer is judged
  * by SRV-AVAILABLE, SRV-NO-5XX and the FX- requirements), and the checks give no verdict on it. */
 export interface StateRead {
-  info?: IdentityInfo;
+  info?: EffectMembers;
   observation: Observation;
   state?: ReadState;
   supersededMsAgo?: number;

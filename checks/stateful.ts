@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Case } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
-import type { IdentityInfo } from './context.ts';
+import type { EffectMembers } from './context.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
 import { pollIdentity } from './read-back.ts';
@@ -35,9 +35,9 @@ interface Real {
   ctx: CheckContext;
   fixture: Fixture;
   /** What each user (by ID) was last read to hold, once settled: where the next sequence starts. */
-  known: Map<string, IdentityInfo>;
+  known: Map<string, EffectMembers>;
   /** The states each user settled on before, in order. */
-  settledBefore: Map<string, IdentityInfo[]>;
+  settledBefore: Map<string, EffectMembers[]>;
 }
 
 /** A check inside a sequence failed: the requirement it breaks and what was seen. */
@@ -51,14 +51,14 @@ class ModelViolation extends Error {
   }
 }
 
-const exactly = (info: IdentityInfo): Map<string, Possible> => new Map(Object.entries(info).map(([k, v]) => [k, new Set([v])]));
+const exactly = (info: EffectMembers): Map<string, Possible> => new Map(Object.entries(info).map(([k, v]) => [k, new Set([v])]));
 
 function accepts(possible: Possible | undefined, value: string | undefined): boolean {
   if (!possible) return value === undefined;
   return possible.has(value === undefined ? ABSENT : value);
 }
 
-function mismatches(user: ModelUser, info: IdentityInfo): string[] {
+function mismatches(user: ModelUser, info: EffectMembers): string[] {
   const names = new Set([...user.members.keys(), ...Object.keys(info)]);
   return [...names].filter((m) => !accepts(user.members.get(m), info[m]));
 }
@@ -72,11 +72,10 @@ function blame(user: ModelUser, members: string[]): string {
   return 'RB-READBACK';
 }
 
-const identityOf = (c: Case): IdentityInfo => ((c.body as { IdentityInfo?: IdentityInfo } | undefined)?.IdentityInfo ?? {}) as IdentityInfo;
 
-function applyAccepted(model: Model, index: number, c: Case): void {
+function applyAccepted(model: Model, index: number, c: Case, member: string): void {
   const user = model.users[index]!;
-  const sent = identityOf(c);
+  const sent = sentOf(member, c);
   for (const [member, possible] of user.members) if (!(member in sent)) possible.add(ABSENT);
   for (const [member, value] of Object.entries(sent)) user.members.set(member, new Set([value]));
   user.events.push({ kind: 'accepted', members: Object.keys(sent) });
@@ -88,10 +87,15 @@ function aimAt(real: Real, user: ModelUser, c: Case): Case {
   return real.fixture.generators.withLabels(c, { InstanceId: user.instanceId, UserId: user.userId });
 }
 
+/** The members a case sends in the operation's member. */
+const sentOf = (member: string, c: Case): EffectMembers => ((c.body as Record<string, EffectMembers> | undefined)?.[member] ?? {}) as EffectMembers;
+
 class UpdateValid implements fc.AsyncCommand<Model, Real> {
   constructor(
     readonly index: number,
     readonly valid: Case,
+    /** The binding's member: what the update sends. */
+    readonly member: string,
   ) {}
   check = (m: Readonly<Model>) => this.index < m.users.length;
   async run(model: Model, real: Real) {
@@ -101,9 +105,9 @@ class UpdateValid implements fc.AsyncCommand<Model, Real> {
     if (problem) throw new ModelViolation('OK-ACCEPT-VALID', problem, obs);
     // A case the contract only observes (names omitted) may be refused: then it is a rejection, not an update.
     if (c.expected.outcome === 'observed' && !answerOf(real.ctx.spec, obs)?.succeeded) model.users[this.index]!.events.push({ kind: 'rejected' });
-    else applyAccepted(model, this.index, c);
+    else applyAccepted(model, this.index, c, this.member);
   }
-  toString = () => `UpdateValid(user ${this.index}, ${JSON.stringify(identityOf(this.valid))})`;
+  toString = () => `UpdateValid(user ${this.index}, ${JSON.stringify(sentOf(this.member, this.valid))})`;
 }
 
 class UpdateInvalid implements fc.AsyncCommand<Model, Real> {
@@ -148,10 +152,10 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
   toString = () => `ReadBack(user ${this.index})`;
 }
 
-const sorted = (info: IdentityInfo) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (info: EffectMembers) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Reads a user back (polling), checks it against the model, and settles the model on what was read. */
-async function settle(real: Real, user: ModelUser): Promise<IdentityInfo> {
+async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
   const { ctx } = real;
   const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
   if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeObservation(ctx.spec, read.observation)})`, read.observation);
@@ -178,7 +182,7 @@ export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): 
   const validCase = g.validCase;
   const commands = fc.commands(
     [
-      fc.tuple(index, validCase).map(([i, c]) => new UpdateValid(i, c)),
+      fc.tuple(index, validCase).map(([i, c]) => new UpdateValid(i, c, ctx.binding.member)),
       fc.tuple(index, g.invalidCase).map(([i, c]) => new UpdateInvalid(i, c)),
       index.map((i) => new RepeatLast(i)),
       index.map((i) => new ReadBack(i)),

@@ -1,6 +1,7 @@
 // The dry run of a run against a real account (--dry-run): the same plan, under the same policy and envelope (guard,
 // budget with its reserve), played on the embedded reference in memory. Every request is counted per step; nothing
 // is sent anywhere. The total is what the real run would send to a target that answers as the reference does.
+import type { OperationBinding } from '../core/binding.ts';
 import { Budget, Envelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
 import type { StepCount } from '../targets/aws/envelope.ts';
 import { Guard } from '../targets/guard/guard.ts';
@@ -42,17 +43,17 @@ function dryRunFixtures(spec: Spec, config: RunConfig, type: string): Fixtures {
 }
 
 /** The plan of one run for one identity management type, played on the embedded reference and counted. */
-export async function planCount(spec: Spec, config: RunConfig, type: string): Promise<PlanCount> {
-  const service = createReferenceService(spec, { fixtures: dryRunFixtures(spec, config, type) });
+export async function planCount(spec: Spec, binding: OperationBinding, config: RunConfig, type: string): Promise<PlanCount> {
+  const service = createReferenceService(spec, { fixtures: dryRunFixtures(spec, config, type), binding });
   const journal = new MemoryJournal();
-  const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [config.fixtures.userId, config.fixtures.secondUserId].filter((u): u is string => !!u), journal });
+  const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [config.fixtures.userId, config.fixtures.secondUserId].filter((u): u is string => !!u), journal, binding });
   // The same read-back window as the run: the snapshot's settling and the hold read along it (a few seconds here).
   const dryConfig: RunConfig = { ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined };
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
   const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? 300, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
   const target = envelopedHandlerTarget(config.region, envelope, service.handle, 'the embedded reference (dry run)');
   const sandbox: SandboxTarget = { target, envelope, journal, finish: () => {} };
-  const results = await runConformance({ ...dryConfig, spec, target: 'aws' }, { target: { target, sandbox, journal } });
+  const results = await runConformance({ ...dryConfig, spec, binding, target: 'aws' }, { target: { target, sandbox, journal } });
   const failures = results.requirements.filter((r) => r.status === 'fail' || r.status === 'error').flatMap((r) => [...r.failures.map((f) => `${r.id} ${f.caseId}: ${f.problem}`), ...(r.errors ?? []).map((e) => `${r.id} ${e.stepId}: ${e.message}`)]);
   return { type, total: envelope.budget.sent, reserve, steps: envelope.steps, stopped: results.execution?.stopped, ended: results.execution?.ended ?? [], failures };
 }

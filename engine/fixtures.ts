@@ -16,8 +16,9 @@
 // reads) are sent again when they get no response (sendRead): one dropped connection is a verdict (SRV-AVAILABLE), not
 // a reason to end the run; a target that answers none of the attempts is unreachable (one line, exit 2).
 import { randomInt, randomUUID } from 'node:crypto';
-import { CreateUserCommand, DescribeInstanceCommand, DescribeUserCommand } from '@aws-sdk/client-connect';
-import type { FixtureSet, IdentityInfo, PollSchedule } from '../checks/context.ts';
+import { CreateUserCommand, DescribeInstanceCommand } from '@aws-sdk/client-connect';
+import type { EffectMembers, FixtureSet, PollSchedule } from '../checks/context.ts';
+import type { OperationBinding } from '../core/binding.ts';
 import { answered } from '../checks/envelope.ts';
 import { bodyStart, describeAnswer, fixtureOperation, fixtureOperationOf, fixtureResponseVerdicts, memberAt, needOf, needProblem, type NeedKind } from '../checks/fixture-responses.ts';
 import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
@@ -46,7 +47,7 @@ export const UNANSWERED_READ_RETRIES = 2;
  * restore and deletion (targets/aws/journal.ts implements it for runs against a real account).
  */
 export interface FixtureJournal {
-  snapshot(instanceId: string, userId: string, identityManagementType: string, identityInfo: IdentityInfo): void;
+  snapshot(instanceId: string, userId: string, identityManagementType: string, state: EffectMembers): void;
   creating(instanceId: string, username: string): void;
   created(instanceId: string, userId: string, username: string): void;
   restored(userId: string): void;
@@ -193,11 +194,11 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
 }
 
 /**
- * A user's identity info as the suite keeps it, read as the SDK reads it: the string members the model defines (a JSON
- * null counts as absent; a member the model does not define is dropped).
+ * The state of the operation's member as the suite keeps it, read as the SDK reads it: the string members the model
+ * defines (a JSON null counts as absent; a member the model does not define is dropped).
  */
-function identityOf(spec: Spec, value: unknown): IdentityInfo {
-  const defined = new Set(Object.keys(needOf(spec, 'DescribeUser', 'identity-info').schema.properties ?? {}));
+function identityOf(spec: Spec, binding: OperationBinding, value: unknown): EffectMembers {
+  const defined = new Set(Object.keys(needOf(spec, binding.readBack.operation, 'identity-info').schema.properties ?? {}));
   return Object.fromEntries(Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => defined.has(e[0]) && typeof e[1] === 'string'));
 }
 
@@ -253,7 +254,7 @@ export function reachable(obs: Observation, endpoint: string, attempts = 1): voi
  * On a target behind a safety envelope (aws), a fixture user is written back at the end exactly as it was read:
  * so its identity info must already hold only reserved addresses and fictional numbers, or the run refuses it.
  */
-function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, info: IdentityInfo): void {
+function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, info: EffectMembers): void {
   if (!target.envelope) return;
   const problems = bodyProblems(JSON.stringify(info));
   if (problems.length) {
@@ -313,18 +314,19 @@ export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: 
  */
 async function readUser(
   spec: Spec,
+  binding: OperationBinding,
   target: Target,
   instanceId: string,
   userId: string,
   retry?: PollSchedule,
-): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string; problemFor?: (name: Naming) => string; attempts: number }> {
-  const command = () => new DescribeUserCommand({ InstanceId: instanceId, UserId: userId });
+): Promise<{ info?: EffectMembers; observation: Observation; problem?: string; problemFor?: (name: Naming) => string; attempts: number }> {
+  const command = () => binding.readBack.command({ InstanceId: instanceId, UserId: userId });
   const { observation, attempts } = retry ? await sendRead(target, command, retry) : { observation: await target.send(command()), attempts: 1 };
   if (!hasAnswer(observation)) return { observation, problem: observation.transportError, attempts };
-  const { value, missing } = readNeeded(spec, 'DescribeUser', 'identity-info', observation);
-  if (value !== undefined) return { info: identityOf(spec, value), observation, attempts };
+  const { value, missing } = readNeeded(spec, binding.readBack.operation, 'identity-info', observation);
+  if (value !== undefined) return { info: identityOf(spec, binding, value), observation, attempts };
   const notFound = (name: Naming) => `no such user in that instance: check ${name('fixtures.userId')} (or ${name('fixtures.secondUserId')}) and ${name('fixtures.instanceId')}`;
-  const problemFor = (name: Naming) => unreadable(spec, 'DescribeUser', `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }, name);
+  const problemFor = (name: Naming) => unreadable(spec, binding.readBack.operation, `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }, name);
   return { observation, problem: problemFor(optionNaming), problemFor, attempts };
 }
 
@@ -332,8 +334,8 @@ async function readUser(
  * Reads a user's identity info with DescribeUser (leniently: through what the SDK refuses); `info` is undefined when
  * the read fails, and `problem` names why. The answer is judged (FX-) when a sink is given.
  */
-export function readIdentity(spec: Spec, target: Target, instanceId: string, userId: string, sink?: FindingSink): Promise<{ info?: IdentityInfo; observation: Observation; problem?: string }> {
-  return readUser(spec, judgingFixtures(spec, target, sink), instanceId, userId);
+export function readIdentity(spec: Spec, binding: OperationBinding, target: Target, instanceId: string, userId: string, sink?: FindingSink): Promise<{ info?: EffectMembers; observation: Observation; problem?: string }> {
+  return readUser(spec, binding, judgingFixtures(spec, target, sink), instanceId, userId);
 }
 
 /**
@@ -371,13 +373,13 @@ export async function preflight(spec: Spec, config: RunConfig, plainTarget: Targ
   return sets;
 }
 
-/** A user this run creates: a conformance- name, a tag, and identity info on reserved domains only. */
-async function provisionUser(spec: Spec, target: Target, config: RunConfig, journal: FixtureJournal, set: FixtureSet): Promise<string> {
+/** A user this run creates: a conformance- name, a tag, and the binding's fixture values (reserved domains only). */
+async function provisionUser(spec: Spec, binding: OperationBinding, target: Target, config: RunConfig, journal: FixtureJournal, set: FixtureSet): Promise<string> {
   // Letters only: no run of digits that could read as a phone number (the guard refuses those in identity info).
   const name = `${USERNAME_PREFIX}${Array.from({ length: 8 }, () => String.fromCharCode(97 + randomInt(26))).join('')}`;
   journal.creating(set.instanceId, name);
   const forbidden = new Set(spec.typeRules[set.identityManagementType]?.forbidden ?? []);
-  const info = Object.fromEntries(Object.entries({ FirstName: 'Conformance', LastName: 'Fixture', Email: `${name}@example.com` }).filter(([k]) => !forbidden.has(k)));
+  const values = Object.fromEntries(Object.entries(binding.fixtures.provisioned(name)).filter(([k]) => !forbidden.has(k)));
   const obs = await target.send(
     new CreateUserCommand({
       InstanceId: set.instanceId,
@@ -386,7 +388,7 @@ async function provisionUser(spec: Spec, target: Target, config: RunConfig, jour
       SecurityProfileIds: [config.securityProfileId!],
       RoutingProfileId: config.routingProfileId!,
       PhoneConfig: { PhoneType: 'SOFT_PHONE' },
-      IdentityInfo: info,
+      [binding.member]: values,
       Tags: { [OWNER_TAG.key]: OWNER_TAG.value },
     }),
   );
@@ -403,7 +405,7 @@ async function provisionUser(spec: Spec, target: Target, config: RunConfig, jour
 }
 
 /** Reads every snapshot again once a whole read-back window has passed; the later reading wins (one request per user). */
-async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<IdentityInfo | undefined>, poll: PollSchedule): Promise<void> {
+async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<EffectMembers | undefined>, poll: PollSchedule): Promise<void> {
   if (!snapshots.length || poll.windowMs <= 0) return;
   await sleep(poll.windowMs);
   for (const s of snapshots) {
@@ -415,33 +417,34 @@ async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<Iden
 interface Snapshot {
   set: FixtureSet;
   userId: string;
-  info: IdentityInfo;
+  info: EffectMembers;
 }
 
 /** The fixtures of one run: snapshotted (or created) once when opened, restored (or deleted) once when closed. */
 export class FixtureLifecycle {
   private constructor(
     private readonly spec: Spec,
+    private readonly binding: OperationBinding,
     private readonly target: Target,
     private readonly journal: FixtureJournal,
     private readonly poll: PollSchedule,
     readonly sets: FixtureSet[],
     private readonly snapshots: Snapshot[],
     /** Users this run created, as read right after their creation. */
-    private readonly created = new Map<string, IdentityInfo>(),
+    private readonly created = new Map<string, EffectMembers>(),
   ) {}
 
   /**
    * Snapshots every fixture user (each in the journal before anything is written), then creates --provision's users
    * and reads them. Every answer of a fixture operation, here and when restoring, is judged into `sink`.
    */
-  static async open(spec: Spec, config: RunConfig, plainTarget: Target, sets: FixtureSet[], journal: FixtureJournal, poll: PollSchedule, sink?: FindingSink): Promise<FixtureLifecycle> {
+  static async open(spec: Spec, binding: OperationBinding, config: RunConfig, plainTarget: Target, sets: FixtureSet[], journal: FixtureJournal, poll: PollSchedule, sink?: FindingSink): Promise<FixtureLifecycle> {
     const target = judgingFixtures(spec, plainTarget, sink);
     const snapshots: Snapshot[] = [];
     for (const set of sets) {
       if (config.provision) continue;
       for (const userId of [set.userId, set.secondUserId].filter((u): u is string => !!u)) {
-        const { info, observation, problem, problemFor, attempts } = await readUser(spec, target, set.instanceId, userId, poll);
+        const { info, observation, problem, problemFor, attempts } = await readUser(spec, binding, target, set.instanceId, userId, poll);
         reachable(observation, target.endpoint, attempts);
         if (!info) throw new TargetConfigError((name) => `cannot read fixture user ${userId}: ${problemFor?.(name) ?? problem}`);
         checkFixtureIsSafe(target, set.instanceId, userId, info);
@@ -450,19 +453,19 @@ export class FixtureLifecycle {
     }
     // A target that may still be applying an earlier write (an earlier run's restore, say) is read again after a
     // read-back window, and the later reading is the snapshot; a consistent target has nothing in flight.
-    if (!plainTarget.consistent) await settle(snapshots, (s) => readUser(spec, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
+    if (!plainTarget.consistent) await settle(snapshots, (s) => readUser(spec, binding, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
     for (const { set, userId, info } of snapshots) journal.snapshot(set.instanceId, userId, set.identityManagementType, info);
     // The lifecycle keeps the judging target: the restore's answers are judged too.
-    const lifecycle = new FixtureLifecycle(spec, target, journal, poll, sets, snapshots);
+    const lifecycle = new FixtureLifecycle(spec, binding, target, journal, poll, sets, snapshots);
     try {
       for (const set of sets) {
         if (!config.provision) continue;
-        set.userId = await provisionUser(spec, target, config, journal, set);
-        set.secondUserId = await provisionUser(spec, target, config, journal, set);
+        set.userId = await provisionUser(spec, binding, target, config, journal, set);
+        set.secondUserId = await provisionUser(spec, binding, target, config, journal, set);
       }
       for (const set of sets) {
         for (const userId of set.provisioned) {
-          const { info, observation, problem, problemFor } = await readUser(spec, target, set.instanceId, userId);
+          const { info, observation, problem, problemFor } = await readUser(spec, binding, target, set.instanceId, userId);
           reachable(observation, target.endpoint);
           if (!info) throw new TargetConfigError((name) => `cannot read the user ${userId} the run created: ${problemFor?.(name) ?? problem}`);
           lifecycle.created.set(userId, info);
@@ -477,7 +480,7 @@ export class FixtureLifecycle {
   }
 
   /** The snapshot of a fixture user (or a user the run created), as read before the run wrote anything. */
-  snapshotOf(userId: string): IdentityInfo | undefined {
+  snapshotOf(userId: string): EffectMembers | undefined {
     return this.snapshots.find((s) => s.userId === userId)?.info ?? this.created.get(userId);
   }
 
@@ -487,7 +490,7 @@ export class FixtureLifecycle {
     this.target.envelope?.beginRestore();
     const notes: RestoreNote[] = [];
     for (const { set, userId, info } of this.snapshots) {
-      const note = await restoreSnapshot(this.spec, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, identityInfo: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll, read: async (instanceId, user) => (await readUser(this.spec, this.target, instanceId, user)).info }).catch(
+      const note = await restoreSnapshot(this.spec, this.binding, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, state: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll, read: async (instanceId, user) => (await readUser(this.spec, this.binding, this.target, instanceId, user)).info }).catch(
         // Restoring never throws: a target that breaks here leaves the user not restored, which is a verdict.
         (e: unknown): RestoreNote => ({ userId, restored: false, note: `not restored: ${e instanceof Error ? e.message : String(e)}` }),
       );

@@ -6,6 +6,7 @@
 // a run's options against it (configOf: an option for another target is one line naming the option), the CLI checks
 // its flags against it (bin/run-config.ts) and names the options of every library message by their flags with it
 // (flagNaming), and the replay commands are written from it (replay-command.ts).
+import type { OperationBinding } from '../core/binding.ts';
 import { createHash } from 'node:crypto';
 import { TargetConfigError, UsageError, type Naming } from '../core/errors.ts';
 import type { WireHandler } from '../core/wire.ts';
@@ -89,8 +90,10 @@ export interface RunOptions extends Partial<Omit<RunConfig, 'fixtures' | 'target
   fixtures?: FixtureIds;
   /** The seed of the random phase: any whole number or any text (seedOf derives the 32-bit seed fast-check uses). */
   seed?: number | string;
-  /** The spec to run (default: the package's spec/). */
+  /** The spec to run (default: the binding's, from the package's spec/). */
   spec?: Spec;
+  /** The operation under test (default, from the library and the CLI: the default operation's, operations/index.ts). */
+  binding?: OperationBinding;
   /** A handler to test in this process (as --target module with a module exporting `handler`). */
   handler?: WireHandler;
   /** For the reference kinds: a variant of the reference's handler (the suite's own power tests use this). */
@@ -325,7 +328,7 @@ export function configOf(options: RunOptions): RunConfig {
   checkTargetOptions(target, givenOptions(options), options.target !== undefined);
   const base = defaultConfig(target);
   const given = Object.fromEntries(
-    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target', 'seed', 'seedGiven'].includes(k)),
+    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'binding', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target', 'seed', 'seedGiven'].includes(k)),
   ) as Partial<RunConfig>;
   // A RunConfig handed back (the CLI's) keeps its seed as given.
   const asGiven = (options as { seedGiven?: string }).seedGiven ?? options.seed;

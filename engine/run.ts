@@ -18,7 +18,8 @@ import type { Observation } from '../core/observation.ts';
 import { DEFAULT_POLL, type PollSchedule } from '../core/poll.ts';
 import { envSecrets } from '../core/redact.ts';
 import { createGenerators, type Generators } from '../generators/index.ts';
-import { catalogue, createValidator, defaultSpec, type Spec } from '../spec/index.ts';
+import { catalogue, createValidator, specOf, type Spec } from '../spec/index.ts';
+import type { OperationBinding } from '../core/binding.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, instantClock, realClock, type Envelope } from '../targets/aws/index.ts';
 import { createTarget, endsRun, SendStopped, targetStopped, type Target } from '../targets/index.ts';
 import type { RunEvent } from './events.ts';
@@ -101,17 +102,18 @@ function counted(target: Target, onRequest: () => void): Target {
   };
 }
 
-async function openTarget(spec: Spec, config: RunConfig, options: RunOptions, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void, bounds: RunBounds): Promise<OpenTarget> {
+async function openTarget(spec: Spec, config: RunConfig, options: RunOptions & { binding: OperationBinding }, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void, bounds: RunBounds): Promise<OpenTarget> {
   const requests = () => bounds.sent;
   const onRequest = () => {
     bounds.take();
     emit({ type: 'request', requests: bounds.sent });
   };
   if (isSandbox(config.target)) {
-    const sandbox = await openSandbox(spec, config, poll, secrets, emit);
+    const sandbox = await openSandbox(spec, options.binding, config, poll, secrets, emit);
     return { target: counted(sandbox.target, onRequest), sandbox, journal: sandbox.journal, requests };
   }
   const target = await createTarget(spec, {
+    binding: options.binding,
     kind: config.target,
     region: config.region,
     endpointUrl: config.endpointUrl,
@@ -144,10 +146,13 @@ export interface EngineOverrides {
   target?: { target: Target; sandbox?: SandboxTarget; journal: FixtureJournal };
 }
 
-export async function runConformance(options: RunOptions = {}, overrides: EngineOverrides = {}): Promise<Results> {
+/** A run of the operation `options.binding` names (the front ends give the default one's: api/index.ts). */
+export async function runConformance(options: RunOptions & { binding: OperationBinding }, overrides: EngineOverrides = {}): Promise<Results> {
   const started = performance.now();
   const startedAt = new Date();
-  const spec = options.spec ?? (await defaultSpec());
+  const binding = options.binding;
+  const spec = options.spec ?? (await specOf(binding));
+  if (spec.operation.name !== binding.name) throw new UsageError(`the spec's operation under test is ${spec.operation.name}, not ${binding.name} (the binding given)`);
   const config = configOf(options);
   checkConfig(spec, config);
   const emit = (e: RunEvent) => options.onEvent?.(e);
@@ -214,6 +219,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   onThrottled = (observation) => record(...throttledAsDeclared(spec, observation, { caseId: `throttled:${flow.stats.throttled}`, input: undefined, sensitiveValues: [], protocolLevel: true }));
   const ctx: CheckContext = {
     spec,
+    binding,
     catalogue: cat,
     validator: createValidator(spec),
     target,
@@ -225,7 +231,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
     skip: (id, reason) => {
       if (wants(id)) ledger.skip(id, reason);
     },
-    readIdentity: (instanceId, userId) => readIdentity(spec, target, instanceId, userId, record),
+    readIdentity: (instanceId, userId) => readIdentity(spec, binding, target, instanceId, userId, record),
     generatorsFor,
   };
 
@@ -257,7 +263,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       sets = await preflight(spec, config, target, record, poll);
       types = [...new Set(sets.map((s) => s.identityManagementType))];
       envelope?.setContext('fixtures');
-      lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll, record);
+      lifecycle = await FixtureLifecycle.open(spec, binding, config, target, sets, opened.journal, poll, record);
     } catch (e) {
       if (e instanceof SendStopped) throw new TargetConfigError((name) => `${config.target === 'replay' ? `the cassette does not hold this run (the same settings and ${name('seed')} as the recorded run?)` : 'the run could not start'}: ${e.message}`);
       if (!(e instanceof TargetFault)) throw e;

@@ -7,6 +7,7 @@
 //   3. the guard refuses locally any request outside the five operations, the allowlisted instances and the run's own
 //      users; generated values are safe by construction (reserved mail domains, fictional numbers);
 //   4. one token bucket and one request budget, with a reserve kept for restoring the fixtures.
+import type { OperationBinding } from '../core/binding.ts';
 import { join } from 'node:path';
 import type { Generators } from '../generators/index.ts';
 import { CaseMismatchError, createGenerators, type Case } from '../generators/index.ts';
@@ -93,9 +94,9 @@ function journalTarget(config: RunConfig): JournalData['target'] {
 }
 
 /** Guard and envelope for finishing a journal: its own instances and users, the run's budget and bucket. */
-export function journalEnvelope(data: JournalData, journal: Journal, budget: Budget, bucket: TokenBucket): Envelope {
+export function journalEnvelope(binding: OperationBinding, data: JournalData, journal: Journal, budget: Budget, bucket: TokenBucket): Envelope {
   const pending = pendingOf(data);
-  const guard = new Guard({ allowInstances: data.allowInstances, fixtureUsers: pending.snapshots.map((s) => s.userId), basePath: basePathOf(data.target.endpointUrl), journal });
+  const guard = new Guard({ allowInstances: data.allowInstances, fixtureUsers: pending.snapshots.map((s) => s.userId), basePath: basePathOf(data.target.endpointUrl), journal, binding });
   for (const c of pending.created) guard.addCreated(c.userId);
   return new Envelope({ guard, budget, bucket });
 }
@@ -116,7 +117,7 @@ export interface SandboxTarget {
 }
 
 /** Opens the envelope of an aws or replay run; on aws, finishes an earlier run's journal first. */
-export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void = () => {}): Promise<SandboxTarget> {
+export async function openSandbox(spec: Spec, binding: OperationBinding, config: RunConfig, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void = () => {}): Promise<SandboxTarget> {
   const isAws = config.target === 'aws';
   const allow = isAws ? (config.allowInstances ?? []) : [config.fixtures.instanceId, config.fixtures.secondInstanceId].filter((x): x is string => !!x);
   for (const id of [config.fixtures.instanceId, config.fixtures.secondInstanceId]) {
@@ -131,9 +132,9 @@ export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSched
     const outside = previous.allowInstances.filter((i) => !allow.includes(i));
     if (outside.length) throw new TargetConfigError(`${join(dir!, 'journal.json')} holds unfinished work of an earlier run on instance ${outside.join(', ')}, which this run does not allowlist; run connect-conformance cleanup --report-dir ${dir}`);
     const resumed = Journal.resume(dir!, previous);
-    const cleanupTarget = await createTarget(spec, { kind: 'aws', region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, envelope: journalEnvelope(previous, resumed, budget, bucket), requestTimeoutMs: config.requestTimeoutMs });
+    const cleanupTarget = await createTarget(spec, { kind: 'aws', region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, envelope: journalEnvelope(binding, previous, resumed, budget, bucket), requestTimeoutMs: config.requestTimeoutMs });
     try {
-      undone = await undoJournal(spec, cleanupTarget, resumed);
+      undone = await undoJournal(spec, binding, cleanupTarget, resumed);
       emit({ type: 'journal-undone', journalDir: dir!, notes: undone.notes, unknown: undone.unknown });
       if (!isFinished(resumed.pending)) throw new TargetConfigError(`could not undo the earlier run recorded in ${resumed.file}; run connect-conformance cleanup --report-dir ${dir} and check its users`);
     } finally {
@@ -147,6 +148,7 @@ export async function openSandbox(spec: Spec, config: RunConfig, poll: PollSched
     fixtureUsers: config.provision ? [] : [config.fixtures.userId, config.fixtures.secondUserId].filter((u): u is string => !!u),
     basePath: basePathOf(config.endpointUrl),
     journal: journal ?? memory,
+    binding,
   });
   if (config.target === 'replay') checkCassetteSettings(config);
   const recorder = config.record ? new Recorder(secrets, recordedSettings(config), `${toolInfo().name}/${toolInfo().version}`) : undefined;

@@ -16,7 +16,7 @@ export interface Bounds {
 /** A member of the identity structure as it stands for the identity management type at hand. */
 export interface MemberPlan {
   spec: MemberSpec;
-  /** `IdentityInfo.FirstName`: the member part of its constraint addresses. */
+  /** `<member>.FirstName` (the operation's member, then the structure's): the member part of its constraint addresses. */
   address: string;
   forbidden: boolean;
   /** The model's bounds. */

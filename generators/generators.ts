@@ -36,7 +36,7 @@ export interface Generators {
    */
   readonly valueClasses: ClassCoverage[];
   /** Random identity structures every conformant target accepts (OK-ACCEPT-VALID). */
-  readonly validIdentityInfo: fc.Arbitrary<Identity>;
+  readonly validStructure: fc.Arbitrary<Identity>;
   /** Random valid cases, labels included. */
   readonly validCase: fc.Arbitrary<Case>;
   /** Random invalid cases of every applicable input requirement. */
@@ -148,7 +148,7 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
         ...observedGroups(ctx, observed),
       ])),
     valueClasses: classes,
-    validIdentityInfo: sources.randomIdentity,
+    validStructure: sources.randomIdentity,
     validCase: named.valid!,
     invalidCase: named.invalid!,
     invalidCaseFor,

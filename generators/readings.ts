@@ -33,7 +33,7 @@ export type ReadingsSearch = {
   /** The requirement that records the disagreements (ambiguityOf the member's constraint). */
   requirementId: string;
   member: string;
-  /** The constraint whose readings are searched: `IdentityInfo.Mobile.pattern`. */
+  /** The constraint whose readings are searched: `<member>.Mobile.pattern`. */
   address: string;
   /** Candidate values judged. */
   tried: number;

@@ -1,6 +1,7 @@
 // The spec, loaded once per process from spec/connect.openapi.yaml and spec/requirements.yaml.
 import { loadSpec } from './load.ts';
 import type { Spec } from './types.ts';
+import type { OperationBinding } from '../core/binding.ts';
 import { createValidator as compileValidator, type RequestValidator } from './validator.ts';
 
 export { loadSpec, SpecError, DEFAULT_DOCUMENT, DEFAULT_REQUIREMENTS } from './load.ts';
@@ -15,6 +16,15 @@ let cached: Promise<Spec> | undefined;
 export function defaultSpec(): Promise<Spec> {
   cached ??= loadSpec();
   return cached;
+}
+
+const bound = new Map<string, Promise<Spec>>();
+/** The spec an operation's binding names (its document and catalogue), loaded and checked once per process. */
+export function specOf(binding: OperationBinding): Promise<Spec> {
+  const key = `${binding.name}\0${binding.spec.document}\0${binding.spec.requirements}`;
+  let spec = bound.get(key);
+  if (!spec) bound.set(key, (spec = loadSpec({ document: binding.spec.document, requirements: binding.spec.requirements, binding })));
+  return spec;
 }
 
 const validators = new WeakMap<Spec, RequestValidator>();

@@ -25,6 +25,7 @@ import type {
   ValueClasses,
 } from './types.ts';
 import { OUTCOME_KINDS } from './types.ts';
+import type { OperationBinding } from '../core/binding.ts';
 
 export const DEFAULT_DOCUMENT = fileURLToPath(new URL('./connect.openapi.yaml', import.meta.url));
 export const DEFAULT_REQUIREMENTS = fileURLToPath(new URL('./requirements.yaml', import.meta.url));
@@ -41,6 +42,9 @@ export interface LoadOptions {
   /** Path of the OpenAPI document, or the document itself (for tests that load a modified copy). */
   document?: string | Record<string, unknown>;
   requirements?: string | Record<string, unknown>;
+  /** The operation under test and the body member it changes, as its binding names them (core/binding.ts): the
+   * document must agree. Without them the document's x-operation-under-test and its member with the member rules. */
+  binding?: Pick<OperationBinding, 'name' | 'member' | 'route'>;
 }
 
 type Json = Record<string, unknown>;
@@ -98,7 +102,7 @@ export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
       : undefined;
   const cached = key === undefined ? undefined : readLoaded(key);
   const checked = cached ?? (await checkInputs(doc, req));
-  const spec = buildSpec(doc.name, req.name, checked, cached === undefined);
+  const spec = buildSpec(doc.name, req.name, checked, cached === undefined, options.binding);
   if (key !== undefined && cached === undefined) writeLoaded(key, checked);
   return spec;
 }
@@ -121,7 +125,7 @@ async function checkInputs(doc: Input, req: Input): Promise<LoadedInputs> {
 }
 
 /** The typed views of checked inputs; `checkCatalogue` is false when the cache says the catalogue schema passed. */
-function buildSpec(documentName: string, requirementsName: string, inputs: LoadedInputs, checkCatalogue: boolean): Spec {
+function buildSpec(documentName: string, requirementsName: string, inputs: LoadedInputs, checkCatalogue: boolean, binding?: LoadOptions['binding']): Spec {
   const doc = { name: documentName, value: inputs.raw };
   const document = inputs.dereferenced as unknown as OpenAPIV3_1.Document;
   const at = (pointer: string) => `${doc.name}#${pointer}`;
@@ -136,17 +140,18 @@ function buildSpec(documentName: string, requirementsName: string, inputs: Loade
   const underTest = root['x-operation-under-test'];
   const operation = operations[String(underTest)];
   if (!operation) throw new SpecError(at('/x-operation-under-test'), `names no operation of the document (${String(underTest)})`);
+  if (binding) checkBinding(at('/x-operation-under-test'), operation, binding);
 
   const errors: Record<string, ErrorSpec> = {};
   for (const op of Object.values(operations)) for (const e of op.errors) errors[e.type] = e;
   for (const e of protocolErrors(protocol)) errors[e.type] ??= e;
 
   const identityManagementTypes = readIdentityManagementTypes(doc.name, document);
-  const { identitySchema, identityPointer } = findIdentitySchema(doc.name, operation, doc.value);
+  const { effectMember, identitySchema, identityPointer } = findIdentitySchema(doc.name, operation, doc.value, binding?.member);
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
-  const constraints = collectConstraints(operation, members, typeRules);
-  const requirements = readRequirements(requirementsName, inputs.requirements, constraints, members, identityManagementTypes, checkCatalogue, protocolPlaceholders(protocol));
+  const constraints = collectConstraints(operation, effectMember, members, typeRules);
+  const requirements = readRequirements(requirementsName, inputs.requirements, constraints, effectMember, members, identityManagementTypes, checkCatalogue, protocolPlaceholders(protocol));
 
   return {
     document,
@@ -156,6 +161,7 @@ function buildSpec(documentName: string, requirementsName: string, inputs: Loade
     lengthUnit,
     operations,
     operation,
+    effectMember,
     errors,
     identityManagementTypes,
     members,
@@ -314,20 +320,31 @@ function readIdentityManagementTypes(file: string, document: OpenAPIV3_1.Documen
   return schema.enum.map(String);
 }
 
-/** The structure member of the operation's body: the one that carries x-identity-management-rules. */
-function findIdentitySchema(file: string, operation: OperationSpec, raw: Json): { identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
+/** The operation a binding names must be the document's operation under test, on the route the binding gives. */
+function checkBinding(where: string, operation: OperationSpec, binding: NonNullable<LoadOptions['binding']>): void {
+  if (operation.name !== binding.name) throw new SpecError(where, `the operation under test is ${operation.name}; the binding is of ${binding.name}`);
+  if (operation.method !== binding.route.method.toUpperCase() || operation.pathTemplate !== binding.route.path) {
+    throw new SpecError(where, `${operation.name} is ${operation.method} ${operation.pathTemplate} here; its binding routes it as ${binding.route.method} ${binding.route.path}`);
+  }
+}
+
+/**
+ * The structure member of the operation's body that carries the change: the one whose schema has
+ * x-identity-management-rules. A binding names it (`member`); the document must agree.
+ */
+function findIdentitySchema(file: string, operation: OperationSpec, raw: Json, member: string | undefined): { effectMember: string; identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
   const properties = operation.bodySchema?.properties ?? {};
   const found = Object.entries(properties).filter(([, s]) => isObject(s) && 'x-identity-management-rules' in s);
   if (found.length !== 1) {
     throw new SpecError(`${file}#/paths (${operation.name} request body)`, 'needs exactly one body member whose schema has x-identity-management-rules');
   }
   const [name, schema] = found[0]!;
-  if (name !== 'IdentityInfo') {
-    throw new SpecError(`${file}#/paths (${operation.name} request body)`, `the identity member is ${name}; the code addresses it as IdentityInfo`);
+  if (member !== undefined && name !== member) {
+    throw new SpecError(`${file}#/paths (${operation.name} request body)`, `the member with x-identity-management-rules is ${name}; the operation's binding names ${member}`);
   }
   const named = Object.entries(((raw.components as Json | undefined)?.schemas ?? {}) as Json).find(([, v]) => isObject(v) && 'x-identity-management-rules' in v);
   const identityPointer = named ? `/components/schemas/${named[0]}` : `/paths (${operation.name} request body)/properties/${name}`;
-  return { identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer };
+  return { effectMember: name, identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer };
 }
 
 function readings(where: string, value: unknown): PatternReading[] {
@@ -419,7 +436,7 @@ function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members:
 }
 
 /** Every constraint a request can violate, with its address. */
-function collectConstraints(operation: OperationSpec, members: MemberSpec[], typeRules: Record<string, TypeRules>): Constraint[] {
+function collectConstraints(operation: OperationSpec, identity: string, members: MemberSpec[], typeRules: Record<string, TypeRules>): Constraint[] {
   const out: Constraint[] = [];
   const add = (member: string, keyword: string, value: unknown, identityManagementType?: string) =>
     out.push({ address: `${identityManagementType ? `${identityManagementType}:` : ''}${member}.${keyword}`, member, keyword, value, identityManagementType });
@@ -434,7 +451,6 @@ function collectConstraints(operation: OperationSpec, members: MemberSpec[], typ
   const body = operation.bodySchema!;
   add('$body', 'json', true);
   if (body.type) add('$body', 'type', body.type);
-  const identity = 'IdentityInfo';
   if (body.required?.includes(identity)) add(identity, 'required', true);
   add(identity, 'type', 'object');
   for (const m of members) {
@@ -464,7 +480,7 @@ function protocolPlaceholders(p: ProtocolSpec): Map<string, string> {
   return new Map(Object.entries(p.signatureWindow).map(([k, v]) => [`x-protocol.signatureWindow.${k}`, Array.isArray(v) ? v.join('–') : String(v)]));
 }
 
-function readRequirements(file: string, raw: Json, constraints: Constraint[], members: MemberSpec[], types: string[], checkCatalogue: boolean, named: Map<string, string>): Requirement[] {
+function readRequirements(file: string, raw: Json, constraints: Constraint[], effectMember: string, members: MemberSpec[], types: string[], checkCatalogue: boolean, named: Map<string, string>): Requirement[] {
   if (checkCatalogue) catalogueValidator ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(CATALOGUE_SCHEMA, 'utf8')));
   if (checkCatalogue && !catalogueValidator!(raw)) {
     const e = catalogueValidator!.errors![0]!;
@@ -501,7 +517,7 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], me
     if (r.ambiguityOf !== undefined) {
       const address = String(r.ambiguityOf);
       const c = byAddress.get(address);
-      const member = c && members.find((m) => `IdentityInfo.${m.name}` === c.member);
+      const member = c && members.find((m) => `${effectMember}.${m.name}` === c.member);
       if (!c || !member?.readings.length || member.readingsKeyword !== c.keyword) {
         throw new SpecError(where, `ambiguityOf ${address}: not a constraint with several readings`);
       }
@@ -528,7 +544,7 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], me
   if (unclaimed.length) throw new SpecError(file, `no requirement claims the constraint(s) ${unclaimed.join(', ')}`);
   for (const m of members) {
     if (!m.readings.length) continue;
-    const address = `IdentityInfo.${m.name}.${m.readingsKeyword}`;
+    const address = `${effectMember}.${m.name}.${m.readingsKeyword}`;
     if (!ambiguityOf.has(address)) throw new SpecError(file, `no requirement records the disagreements of the readings of ${address} (ambiguityOf)`);
   }
   return requirements;

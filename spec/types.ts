@@ -175,6 +175,8 @@ export interface Spec {
   operations: Record<string, OperationSpec>;
   /** The operation under test. */
   operation: OperationSpec;
+  /** The body member the operation changes (its binding names it): the structure `members` are the members of. */
+  effectMember: string;
   /** Every error type the spec declares, with its status and fault. */
   errors: Record<string, ErrorSpec>;
   identityManagementTypes: string[];

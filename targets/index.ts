@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { Spec } from '../spec/index.ts';
+import type { OperationBinding } from '../core/binding.ts';
 import type { Observation } from '../core/observation.ts';
 import { handlerTransport, httpTransport, rawChannel, type Credentials, type Signing, type Transport } from './raw-channel.ts';
 import {
@@ -57,6 +58,8 @@ export interface TargetConfig {
   requestTimeoutMs?: number;
   /** For client: the ConnectClient (a real one, or one stubbed with aws-sdk-client-mock) every command is sent through. */
   client?: ConnectClientLike;
+  /** For the reference kinds: the operation under test, whose binding's handler the reference answers it with. */
+  binding?: OperationBinding;
 }
 
 
@@ -241,7 +244,8 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
     case 'nock': {
       const fixtures = defaultFixtures();
       fixtures.region = region;
-      const service = createReferenceService(spec, { fixtures });
+      if (!config.binding) throw new Error(`the ${config.kind} target needs the binding of the operation under test`);
+      const service = createReferenceService(spec, { fixtures, binding: config.binding });
       // A variant of the reference is a handler like a user's mock: a throw or a result that is not a response is a
       // TargetFault, never a transport error.
       const handler = config.wrapHandler ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler') : service.handle;

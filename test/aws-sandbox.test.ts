@@ -4,6 +4,7 @@
 // and writes no credential anywhere; the dry run predicts its request count exactly and sends nothing; a recorded
 // run replays offline, and a request the cassette does not hold is a skip with the reason; --provision creates and
 // deletes its own users; a fixture that would send a real address is refused; --profile reaches the profile's key.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -289,7 +290,7 @@ describe('fixtures and credentials', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
     try {
       const statusWith = async (profile: string) => {
-        const envelope = new Envelope({ guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [] }), budget: new Budget(5), bucket: new TokenBucket(100, 5) });
+        const envelope = new Envelope({ guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [], binding: DEFAULT_BINDING }), budget: new Budget(5), bucket: new TokenBucket(100, 5) });
         const target = await createTarget(spec, { kind: 'aws', region: 'us-east-1', endpointUrl: server.endpoint, profile, envelope });
         try {
           return (await target.send(new DescribeInstanceCommand({ InstanceId: IDS.instance }))).response?.statusCode;
@@ -308,7 +309,7 @@ describe('fixtures and credentials', () => {
 
   it('both channels of the aws target go through the guard: a refused request never reaches the server', async () => {
     const server = await startCountingServer(spec);
-    const envelope = new Envelope({ guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [IDS.user] }), budget: new Budget(5), bucket: new TokenBucket(100, 5) });
+    const envelope = new Envelope({ guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [IDS.user], binding: DEFAULT_BINDING }), budget: new Budget(5), bucket: new TokenBucket(100, 5) });
     const target = await createTarget(spec, { kind: 'aws', region: 'us-east-1', endpointUrl: server.endpoint, envelope });
     const foreign = IDS.secondUser;
     const { UpdateUserIdentityInfoCommand } = await import('@aws-sdk/client-connect');

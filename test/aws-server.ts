@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { vi } from 'vitest';
 import { run } from '../bin/run.ts';
 import type { Spec } from '../spec/index.ts';
-import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../api/reference.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
 
 export interface Arrival {

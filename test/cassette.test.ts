@@ -3,6 +3,7 @@
 // nock.define can load the exchanges; a cassette of an earlier version (a bare list) is still read; replay answers
 // each recorded exchange once, in order, matching method, path and exact body (not the Password, not the random part
 // of a provisioned username), and refuses anything else; the settings a replay differs in are named.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import http from 'node:http';
 import httpsModule from 'node:https';
 import { CreateUserCommand, DescribeUserCommand, UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
@@ -18,7 +19,7 @@ import { checkCassetteSettings, configOf, flagNaming, recordedSettings } from '.
 import { TargetConfigError, UserError } from '../core/errors.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
-import { createReferenceService, defaultFixtures, startHttpServer, type RunningServer } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, startHttpServer, type RunningServer } from '../api/reference.ts';
 import { text, utf8 } from '../core/wire.ts';
 
 const fixtures = defaultFixtures();
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const service = createReferenceService(spec, { fixtures: defaultFixtures() });
   const recorder = new Recorder(['a-secret-value-1234'], recordedSettings(configOf({ target: 'replay', cassette: 'x.json', seed: 'run-42', fixtures: { instanceId: instance, userId: user } })), 'connect-conformance/0.0.0');
   const journal = { covers: () => true, coversCreate: () => true };
-  const envelope = new Envelope({ guard: new Guard({ allowInstances: [instance], fixtureUsers: [user], journal }), budget: new Budget(20), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock, recorder });
+  const envelope = new Envelope({ guard: new Guard({ allowInstances: [instance], fixtureUsers: [user], journal, binding: DEFAULT_BINDING }), budget: new Budget(20), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock, recorder });
   const target = envelopedHandlerTarget('us-east-1', envelope, service.handle, 'recording');
   await target.send(new DescribeUserCommand({ InstanceId: instance, UserId: user }));
   await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: instance, UserId: user, IdentityInfo: { FirstName: 'Zoë' } }));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../bin/replay.ts';
 import { text, type WireRequest } from '../core/wire.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 import { UPDATES } from './fixtures/module-first-name-digits.ts';
 

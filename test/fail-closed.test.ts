@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import type { Results } from '../engine/results.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 

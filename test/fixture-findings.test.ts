@@ -4,6 +4,7 @@
 // the operation, the status and what was wrong, and a flag only when the flag is the cause. An emulator whose
 // DescribeUser answers ISO-8601 timestamps and whose UpdateUserIdentityInfo validates nothing gets a verdict (exit 1),
 // its FX- finding and its fixture users restored.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,10 +17,10 @@ import type { Observation } from '../core/observation.ts';
 import { utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 import { readIdentity } from '../engine/fixtures.ts';
 import { RESPONSE_REQUIREMENTS } from '../engine/plan.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import type { ReportResults } from '../reports/html.ts';
 import { catalogue, defaultSpec } from '../spec/index.ts';
-import { createReferenceService, defaultFixtures } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures } from '../api/reference.ts';
 import { createTarget, TargetConfigError } from '../targets/index.ts';
 import { ALL, BROKEN, CORRECT, judgeVariant, runVariant, SIBLINGS_BROKEN, SIBLINGS_CORRECT } from '../variants/index.ts';
 
@@ -135,7 +136,7 @@ describe('what the suite needs is read through what the SDK refuses', () => {
     const handler = emulator((r) => (isDescribeUser(r) ? json(200, { User: { ...user, IdentityInfo: { FirstName: 'Ada', LastName: 'Lovelace', Nickname: 'not a member' }, LastModifiedTime: '2024-05-01T10:00:00Z' } }) : undefined));
     const target = await createTarget(spec, { kind: 'module', region: 'us-east-1', handler });
     const sink: Verdict[] = [];
-    const read = await readIdentity(spec, target, INSTANCE, USER, (...v) => sink.push(...v));
+    const read = await readIdentity(spec, DEFAULT_BINDING, target, INSTANCE, USER, (...v) => sink.push(...v));
     expect(read.observation.sdk?.ok, 'the SDK refuses this answer').toBe(false);
     // Read as the SDK reads a body it accepts: the members the model defines.
     expect(read.info).toEqual({ FirstName: 'Ada', LastName: 'Lovelace' });

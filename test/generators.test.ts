@@ -338,7 +338,7 @@ describe.each(TYPES)('random phase for %s', (type) => {
     );
     const allowedNames = ['FirstName', 'LastName'].filter((m) => !spec.typeRules[type]!.forbidden.includes(m));
     fc.assert(
-      fc.property(g.validIdentityInfo, (identity) => {
+      fc.property(g.validStructure, (identity) => {
         expect(cat.requirementsOf(validator.validate(spec.operation.name, { labels: { InstanceId: 'i', UserId: 'u' }, body: { IdentityInfo: identity } }, type))).toEqual({ violated: [], ambiguous: [] });
         for (const m of allowedNames) expect(identity).toHaveProperty(m);
       }),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { defaultSpec, type Spec } from '../spec/index.ts';
-import { createReferenceService, defaultFixtures, inMemoryRequestHandler, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, inMemoryRequestHandler, type Fixtures, type ReferenceService } from '../api/reference.ts';
 import { signWireRequest } from '../targets/sign.ts';
 import { text, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 

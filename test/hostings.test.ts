@@ -10,12 +10,12 @@ import {
 } from '@aws-sdk/client-connect';
 import { HttpRequest } from '@smithy/protocol-http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
 import { TargetConfigError } from '../targets/index.ts';
+import { createReferenceService } from '../api/reference.ts';
 import {
   connectOrigin,
-  createReferenceService,
   defaultFixtures,
   inMemoryRequestHandler,
   installNock,

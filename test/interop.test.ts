@@ -29,7 +29,7 @@ import type { Results } from '../engine/results.ts';
 import type { ResultFailure } from '../engine/results-types.ts';
 import { responseViolations, startPrism, startRecorder, undecodablePath, undecodableSegments, type PrismExchange } from './prism.ts';
 import { parse as parseYaml } from 'yaml';
-import { createReferenceService, defaultFixtures, startHttpServer, type ReferenceService } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, startHttpServer, type ReferenceService } from '../api/reference.ts';
 import { signWireRequest } from '../targets/sign.ts';
 import { BROKEN } from '../variants/broken.ts';
 import { CORRECT } from '../variants/correct.ts';

@@ -4,7 +4,7 @@
 // router that decodes and resolves is caught by the 404 rule and by the reads of every fixture user afterwards.
 import { describe, expect, it } from 'vitest';
 import type { WireRequest, WireResponse } from '../core/wire.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { COVERAGE_BROKEN, runVariant } from '../variants/index.ts';
 
 const decoding = COVERAGE_BROKEN.find((v) => v.name === 'labels-decoded-before-routing')!;

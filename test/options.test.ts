@@ -14,10 +14,10 @@ import { replayCommand } from '../engine/replay-command.ts';
 import { UsageError, UserError, type Naming } from '../core/errors.ts';
 import { utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
 import { checkCassetteSettings, checkTargetOptions, configOf, flagNaming, OPTIONS, recordedSettings, seedArgument, seedOf, seedShown } from '../engine/options.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { TARGET_KINDS } from '../targets/index.ts';
-import { createReferenceService, defaultFixtures } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures } from '../api/reference.ts';
 
 const spec = await defaultSpec();
 const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');

@@ -221,7 +221,7 @@ describe('authentication', () => {
   });
 
   it('refuses a signature dated beyond the window by its own clock, 403 "Signature expired" or "not yet current", and changes nothing', async () => {
-    const { createReferenceService, defaultFixtures } = await import('../targets/reference/index.ts');
+    const { createReferenceService, defaultFixtures } = await import('../api/reference.ts');
     const { signWireRequest } = await import('../targets/sign.ts');
     const { utf8 } = await import('../core/wire.ts');
     const now = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -248,7 +248,7 @@ describe('authentication', () => {
 
   it('verifies the credential scope: another region, another service, or a date that is not X-Amz-Date\'s is 403 InvalidSignatureException', async () => {
     const { ConnectClient } = await import('@aws-sdk/client-connect');
-    const { createReferenceService, defaultFixtures, inMemoryRequestHandler } = await import('../targets/reference/index.ts');
+    const { createReferenceService, defaultFixtures, inMemoryRequestHandler } = await import('../api/reference.ts');
     const { signWireRequest } = await import('../targets/sign.ts');
     const { utf8 } = await import('../core/wire.ts');
     const before = b.service.store.snapshot();

@@ -1,6 +1,7 @@
 // The safety envelope of --target aws, unit by unit: which labels can name something (ids.ts), the mail and phone
 // rules (safe-values.ts), every rule of the guard, the token bucket, the budget and its reserve, retries of 429s and
 // of unanswered requests, the safe-values generator options, and aiming generated cases at the run's own users.
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGenerators, randomCases, type Case } from '../generators/index.ts';
@@ -33,7 +34,7 @@ beforeAll(async () => {
 const everything: JournalCoverage = { covers: () => true, coversCreate: () => true };
 
 function guard(journal: JournalCoverage = everything): Guard {
-  const g = new Guard({ allowInstances: [INSTANCE, SECOND_INSTANCE], fixtureUsers: [FIXTURE], journal });
+  const g = new Guard({ allowInstances: [INSTANCE, SECOND_INSTANCE], fixtureUsers: [FIXTURE], journal, binding: DEFAULT_BINDING });
   g.addCreated(CREATED);
   return g;
 }

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { DEFAULT_DOCUMENT, DEFAULT_REQUIREMENTS, defaultSpec, loadSpec, SpecError } from '../spec/index.ts';
 import { rawChannel } from '../targets/raw-channel.ts';
 import { verifySignature } from '../targets/reference/auth.ts';
-import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS } from '../api/reference.ts';
 import { utf8, type WireRequest } from '../core/wire.ts';
 
 const spec = await defaultSpec();

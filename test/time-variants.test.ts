@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReportResults } from '../reports/html.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { judgeVariant, runVariant } from '../variants/run.ts';
 import {

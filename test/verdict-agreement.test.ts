@@ -16,7 +16,7 @@ import { report } from '../bin/report.ts';
 import { concludeRun } from '../bin/run-output.ts';
 import { UsageError } from '../core/errors.ts';
 import type { WireHandler } from '../core/wire.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import type { BaselineEntry, Results, Verdict } from '../engine/results.ts';
 import { readBaseline, updateBaselineFile } from '../reports/baseline.ts';
 import { readResults } from '../reports/read.ts';

@@ -3,7 +3,7 @@
 // no SHOULD but those it declares. Which suite family failed a requirement is read from the engine's events (each
 // failing verdict names its step, each step its family).
 import type { Results } from '../engine/results.ts';
-import { runConformance } from '../engine/run.ts';
+import { runConformance } from '../api/run.ts';
 import { defaultSpec, type Requirement } from '../spec/index.ts';
 import { withCheckLimits } from '../engine/check-limits.ts';
 import type { Variant } from './variant.ts';

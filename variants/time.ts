@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Spec } from '../spec/index.ts';
-import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../api/reference.ts';
 import type { StoredUser } from '../targets/reference/store.ts';
 import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
 import { afterUpdates, callOf, DESCRIBE, error, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';

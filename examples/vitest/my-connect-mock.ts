@@ -2,7 +2,7 @@
 // switchable bug (MOCK_BUG=unknown-user-400 answers an unknown user with 400 instead of 404), so that the example's
 // test (test/vitest-adapter.test.ts) can show both a passing and a failing gate.
 import { defaultSpec } from '../../spec/index.ts';
-import { createReferenceService, defaultFixtures, type ReferenceService } from '../../targets/reference/index.ts';
+import { createReferenceService, defaultFixtures, type ReferenceService } from '../../api/reference.ts';
 import type { WireHandler } from '../../core/wire.ts';
 
 // Created on the first request (no top-level await: the example compiles as a CommonJS module too).

@@ -6,6 +6,7 @@ import { UserError } from '../../core/errors.ts';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EffectState, OperationBinding } from '../../core/binding.ts';
 import type { Spec } from '../../spec/index.ts';
 import type { JournalCoverage } from '../guard/guard.ts';
 import type { Observation } from '../../core/observation.ts';
@@ -14,7 +15,9 @@ import { deleteCreated, restoreSnapshot, type RestoreNote } from './restore.ts';
 export const JOURNAL_FILE = 'journal.json';
 
 export type JournalEntry =
-  | { kind: 'snapshot'; instanceId: string; userId: string; identityManagementType: string; identityInfo: Record<string, string>; at: string }
+  // `identityInfo` is the snapshot's state of the operation's member (the key is the journal format's, kept for the
+  // journals earlier versions wrote).
+  | { kind: 'snapshot'; instanceId: string; userId: string; identityManagementType: string; identityInfo: EffectState; at: string }
   | { kind: 'creating'; instanceId: string; username: string; at: string }
   | { kind: 'created'; instanceId: string; userId: string; username: string; at: string }
   | { kind: 'restored'; userId: string; at: string }
@@ -133,7 +136,7 @@ export class Journal implements JournalCoverage {
     return this.data.entries.some((e) => e.kind === 'creating' && e.username === username);
   }
 
-  snapshot(instanceId: string, userId: string, identityManagementType: string, identityInfo: Record<string, string>): void {
+  snapshot(instanceId: string, userId: string, identityManagementType: string, identityInfo: EffectState): void {
     this.append({ kind: 'snapshot', instanceId, userId, identityManagementType, identityInfo, at: now() });
   }
 
@@ -167,12 +170,15 @@ export interface UndoReport {
   unknown: Pending['unknown'];
 }
 
-/** Restores every pending snapshot and deletes every pending created user of a journal, recording each as done. */
-export async function undoJournal(spec: Spec, target: { send(command: object): Promise<Observation> }, journal: Journal): Promise<UndoReport> {
+/**
+ * Restores every pending snapshot (with the binding's restore: a snapshot holds the state of its member) and deletes
+ * every pending created user of a journal, recording each as done.
+ */
+export async function undoJournal(spec: Spec, binding: OperationBinding, target: { send(command: object): Promise<Observation> }, journal: Journal): Promise<UndoReport> {
   const pending = journal.pending;
   const notes: RestoreNote[] = [];
   for (const s of pending.snapshots) {
-    const note = await restoreSnapshot(spec, target, s);
+    const note = await restoreSnapshot(spec, binding, target, { instanceId: s.instanceId, userId: s.userId, identityManagementType: s.identityManagementType, state: s.identityInfo });
     if (note.restored) journal.restored(s.userId);
     notes.push(note);
   }

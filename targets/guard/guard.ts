@@ -1,20 +1,21 @@
 // The guard of the aws target: every outgoing request, from either channel, signed or not, is inspected here before
 // it may be sent, and refused locally (SendStopped 'refused'; nothing leaves the process) unless:
 //
-//   1. it is one of the five operations the suite uses: DescribeInstance, DescribeUser, UpdateUserIdentityInfo,
-//      CreateUser, DeleteUser (anything else is refused);
+//   1. it is one of the five operations the suite uses: the operation under test (its binding's route), and
+//      DescribeInstance, DescribeUser, CreateUser, DeleteUser (anything else is refused);
 //   2. every UUID its labels hold (ids.ts: percent-decoded, ARNs included) is an allowlisted instance (instance
 //      label) or a user the run owns (user label): the fixture users given by flags, and the users this run created
 //      (learnt from CreateUser's answer). A label that holds no UUID names nothing that can exist, and passes;
-//   3. UpdateUserIdentityInfo names, in its user label, owned users or nothing; its body breaks neither rule of
+//   3. the operation under test names, in its user label, owned users or nothing; its body breaks neither rule of
 //      generators/safe-values.ts (every `@` followed by a reserved domain, every 7-15 digit run fictional); and every
 //      owned user it names is already in the run's journal (snapshot or creation), so that a crash can be undone (a
 //      label injection such as `<user>%2F..%2F<second user>` names two, and a server that decodes labels before
 //      routing would write to the second);
 //   4. CreateUser names an allowlisted instance exactly, a Username with the prefix `conformance-`, the tag
-//      conformance=true, identity info that breaks neither rule, and is already in the journal as about to be
-//      created;
+//      conformance=true, values of the operation's member that break neither rule, and is already in the journal as
+//      about to be created;
 //   5. DeleteUser names an allowlisted instance exactly and a user this run created (never a fixture user).
+import { routePattern, type OperationBinding } from '../../core/binding.ts';
 import { bodyProblems } from '../../core/safe-values.ts';
 import { SendStopped } from '../stop.ts';
 import { text, type WireRequest } from '../../core/wire.ts';
@@ -38,9 +39,12 @@ export interface GuardOptions {
   basePath?: string;
   /** When set, writes to owned users must be journaled first. */
   journal?: JournalCoverage;
+  /** The operation under test: its route is the one write the guard lets through to owned users. */
+  binding: Pick<OperationBinding, 'name' | 'member' | 'route'>;
 }
 
-export type Operation = 'DescribeInstance' | 'DescribeUser' | 'UpdateUserIdentityInfo' | 'CreateUser' | 'DeleteUser';
+/** The operations the guard knows: the operation under test (`under-test`) and the siblings the suite sends. */
+export type Operation = 'under-test' | 'DescribeInstance' | 'DescribeUser' | 'CreateUser' | 'DeleteUser';
 
 interface Route {
   op: Operation;
@@ -48,8 +52,9 @@ interface Route {
   user?: string;
 }
 
-const ROUTES: { op: Operation; method: string; pattern: RegExp }[] = [
-  { op: 'UpdateUserIdentityInfo', method: 'POST', pattern: /^\/users\/([^/]*)\/([^/]*)\/identity-info$/ },
+type RouteRule = { op: Operation; method: string; pattern: RegExp };
+
+const SIBLING_ROUTES: RouteRule[] = [
   { op: 'DescribeUser', method: 'GET', pattern: /^\/users\/([^/]*)\/([^/]*)$/ },
   { op: 'DeleteUser', method: 'DELETE', pattern: /^\/users\/([^/]*)\/([^/]*)$/ },
   { op: 'CreateUser', method: 'PUT', pattern: /^\/users\/([^/]*)$/ },
@@ -64,8 +69,11 @@ export class Guard {
   private readonly ownedUuids = new Set<string>();
   /** Every refusal, for the report. */
   readonly refusals: string[] = [];
+  private readonly routes: RouteRule[];
 
   constructor(private readonly options: GuardOptions) {
+    // The operation under test's labels are InstanceId and UserId, in that order (the user operations' route).
+    this.routes = [{ op: 'under-test', method: options.binding.route.method.toUpperCase(), pattern: routePattern(options.binding.route.path) }, ...SIBLING_ROUTES];
     for (const id of options.allowInstances) {
       this.allowed.add(id);
       for (const u of uuidsIn(id)) this.allowedUuids.add(u);
@@ -107,22 +115,23 @@ export class Guard {
     const base = (this.options.basePath ?? '').replace(/\/$/, '');
     if (base && path.startsWith(base)) path = path.slice(base.length);
     const method = request.method.toUpperCase();
-    for (const r of ROUTES) {
+    for (const r of this.routes) {
       const m = r.method === method ? r.pattern.exec(path) : null;
       if (m) return { op: r.op, instance: m[1]!, user: m[2] };
     }
     return undefined;
   }
 
-  /** The operation a request is, when it is one the guard knows. */
-  operation(request: WireRequest): Operation | undefined {
-    return this.route(request)?.op;
+  /** The operation a request is, by name, when it is one the guard knows. */
+  operation(request: WireRequest): string | undefined {
+    const op = this.route(request)?.op;
+    return op === 'under-test' ? this.options.binding.name : op;
   }
 
   /** Throws SendStopped('refused') unless the request may be sent. */
   check(request: WireRequest): void {
     const route = this.route(request);
-    if (!route) return this.refuse(request, 'it is none of the operations the suite sends (DescribeInstance, DescribeUser, UpdateUserIdentityInfo, CreateUser, DeleteUser)');
+    if (!route) return this.refuse(request, `it is none of the operations the suite sends (DescribeInstance, DescribeUser, ${this.options.binding.name}, CreateUser, DeleteUser)`);
     const instanceUuids = uuidsInLabel(route.instance);
     const strangeInstance = instanceUuids.find((u) => !this.allowedUuids.has(u));
     if (strangeInstance) return this.refuse(request, `its InstanceId holds ${strangeInstance}, which is not an allowlisted instance (--allow-instance)`);
@@ -135,7 +144,7 @@ export class Guard {
       case 'DescribeInstance':
       case 'DescribeUser':
         return;
-      case 'UpdateUserIdentityInfo': {
+      case 'under-test': {
         const problems = bodyProblems(text(request.body));
         if (problems.length) return this.refuse(request, `its body holds ${problems.join('; ')}`);
         const named = [...this.fixtures, ...this.created].filter((id) => userUuids.some((u) => uuidsIn(id).includes(u)) || id === user);
@@ -145,7 +154,7 @@ export class Guard {
       }
       case 'CreateUser': {
         if (!this.allowed.has(instance)) return this.refuse(request, `CreateUser must name an allowlisted instance exactly (got ${instance})`);
-        let body: { Username?: unknown; Tags?: Record<string, unknown>; IdentityInfo?: unknown };
+        let body: { Username?: unknown; Tags?: Record<string, unknown> } & Record<string, unknown>;
         try {
           body = JSON.parse(text(request.body)) as typeof body;
         } catch {
@@ -153,8 +162,8 @@ export class Guard {
         }
         if (typeof body.Username !== 'string' || !body.Username.startsWith(USERNAME_PREFIX)) return this.refuse(request, `CreateUser needs a Username starting ${USERNAME_PREFIX}`);
         if (body.Tags?.[OWNER_TAG.key] !== OWNER_TAG.value) return this.refuse(request, `CreateUser needs the tag ${OWNER_TAG.key}=${OWNER_TAG.value}`);
-        const problems = bodyProblems(JSON.stringify(body.IdentityInfo ?? {}));
-        if (problems.length) return this.refuse(request, `its identity info holds ${problems.join('; ')}`);
+        const problems = bodyProblems(JSON.stringify(body[this.options.binding.member] ?? {}));
+        if (problems.length) return this.refuse(request, `its ${this.options.binding.member} holds ${problems.join('; ')}`);
         if (this.options.journal && !this.options.journal.coversCreate(body.Username)) return this.refuse(request, `user ${body.Username} is not in the run's journal as about to be created`);
         return;
       }
