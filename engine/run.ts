@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { CheckContext, CheckSettings, Fixture, FixtureSet, UserState } from '../checks/context.ts';
 import { advance } from '../checks/consistency.ts';
 import { envelopeVerdicts, throttledAsDeclared } from '../checks/envelope.ts';
-import { THROTTLING_REQUIREMENTS, throttledUpdatesChangedNothing } from '../checks/throttling.ts';
+import { THROTTLING_RULES, throttledUpdatesChangedNothing } from '../checks/throttling.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetFault, UsageError } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
@@ -440,7 +440,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
 
   execution.requests = opened.requests();
   execution.flow = flow.stats;
-  for (const id of THROTTLING_REQUIREMENTS) {
+  for (const { proves: id } of THROTTLING_RULES) {
     if (wants(id)) ledger.skip(id, flow.stats.throttled ? 'no throttled answer reached it (a throttled update is judged when it is then rejected, or when throttling stops the run)' : 'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)');
   }
   if (envelope) {
