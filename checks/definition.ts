@@ -2,9 +2,9 @@
 // of a run. The plan (engine/plan.ts) is built from these definitions and the catalogue, never from requirement IDs
 // of its own; test/requirement-ids.test.ts fails when the catalogue and the definitions disagree.
 //
-// Two kinds: a check that is a step of the plan (CheckDefinition, run once per fixture set, or once for the whole run),
-// and a rule every answer of one kind is judged by, whichever step sent the request (ResponseRule: the error envelope,
-// the fixture operations' answers, throttled answers). A requirement is covered by one of them, by the cases the
+// Two kinds: a check that is a step of the plan (CheckDefinition, here: run once per fixture set, or once for the whole
+// run), and a rule every answer of one kind is judged by, whichever step sent the request (ResponseRule,
+// checks/response-rule.ts: the error envelope, the fixture operations' answers, throttled answers). A requirement is covered by one of them, by the cases the
 // generators make for it (the input requirements, named by the constraints they claim), or is n/a for the run.
 import type { RequirementId } from '../spec/index.ts';
 import type { CheckContext, Fixture } from './context.ts';
@@ -43,21 +43,4 @@ export interface CheckDefinition {
   /** Among the fewest steps that reach every requirement, which the sandbox policy runs (default true). */
   covering?: boolean;
   run: CheckRun;
-}
-
-/** How a response rule fares on an answer that is an SDK outcome alone (a target without the wire). */
-export type SdkOutcome =
-  /** Judged on HTTP details an SDK outcome does not have (named here): not applicable to such a target. */
-  | { notApplicable: string }
-  /** Judged only when the client reports what it needs: why it was never judged, when it was not. */
-  | { skippedUnlessJudged: string };
-
-/** A rule every answer of one kind is judged by, whichever step sent the request: it has no step of its own. */
-export interface ResponseRule {
-  proves: RequirementId;
-  /** The answers it judges: of the operation; of a fixture operation (DescribeUser, ...); a throttled one (a 429, or
-   * an update that was throttled before its answer). */
-  judges: 'operation' | 'fixture-operation' | 'throttled';
-  /** Unset: judged on an SDK outcome as on a response. */
-  sdkOutcome?: SdkOutcome;
 }

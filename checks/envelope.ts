@@ -14,7 +14,7 @@ import { text } from '../core/wire.ts';
 import { fail, judge, pass, type Evidence, type Verdict } from './verdict.ts';
 import { errorTypeOf, messageOf } from './response-reading.ts';
 import { answerOf, describeObservation, isServerFault, type Answer } from './answer.ts';
-import type { ResponseRule } from './definition.ts';
+import type { ResponseRule } from './response-rule.ts';
 
 export interface EnvelopeContext {
   caseId: string;

@@ -11,7 +11,7 @@ import type { Observation } from '../core/observation.ts';
 import { text, type WireRequest, type WireResponse } from '../core/wire.ts';
 import type { OperationSpec, RequirementId, Spec } from '../spec/index.ts';
 import { errorTypeOf, jsonOf } from './response-reading.ts';
-import type { ResponseRule, SdkOutcome } from './definition.ts';
+import type { ResponseRule, SdkOutcome } from './response-rule.ts';
 import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
 
 /** The HTTP details these rules read, which an SDK outcome does not have: n/a for a target without the wire. */

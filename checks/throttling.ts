@@ -8,7 +8,7 @@ import { sleep } from '../core/poll.ts';
 import { staleWindowMs } from './consistency.ts';
 import type { CheckContext, Fixture } from './context.ts';
 import { readState, unchangedVerdicts } from './read-back.ts';
-import type { ResponseRule } from './definition.ts';
+import type { ResponseRule } from './response-rule.ts';
 import type { Verdict } from './verdict.ts';
 
 /** Judged on every throttled answer: a 429 (checks/envelope.ts throttledAsDeclared). */

@@ -14,7 +14,8 @@
 import { AUTHENTICATION_CHECKS } from '../checks/authentication.ts';
 import { CASE_STATE_REQUIREMENTS, SUCCESS_WIRE_DETAIL } from '../checks/cases.ts';
 import type { CheckContext, Fixture } from '../checks/context.ts';
-import type { CheckDefinition, ResponseRule, Suite } from '../checks/definition.ts';
+import type { CheckDefinition, Suite } from '../checks/definition.ts';
+import type { ResponseRule } from '../checks/response-rule.ts';
 import { PHASES, type Phase } from '../checks/definition.ts';
 import { ENVELOPE_RULES } from '../checks/envelope.ts';
 import { EXISTENCE_CHECKS, labelInjectionChecks, PRECEDENCE_CHECK } from '../checks/existence.ts';

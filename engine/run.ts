@@ -29,6 +29,7 @@ import { clientOf, configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunCon
 import { channelsOf, holdStep, planFor, RESPONSE_REQUIREMENTS, sendableBy, uncheckedOn, type Step } from './plan.ts';
 import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
+import { RequestLabels } from './request-labels.ts';
 import { buildResults, type Execution, type Results } from './results.ts';
 import { openSandbox, sandboxGenerators, type SandboxTarget } from './sandbox.ts';
 import { toolInfo } from './tool-info.ts';
@@ -175,6 +176,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const flow = new FlowControl({ spec, settings: policy === 'sandbox' ? SANDBOX_FLOW : LOCAL_FLOW, clock: config.target === 'replay' ? instantClock : realClock, deadline: bounds.deadline, onThrottled: (o) => onThrottled(o) });
   const target = flow.wrap(opened.target);
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
+  const labels = envelope ? new RequestLabels(envelope) : undefined;
   const credentials = await target.sdk?.config.credentials().catch(() => undefined);
   for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
   const abortReason = () => String(options.signal?.reason ?? 'aborted');
@@ -208,7 +210,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const fixtureLabels: Record<string, string> = {};
   const generatorsFor = (type: string): Generators => {
     let g = generatorCache.get(type);
-    if (!g) generatorCache.set(type, (g = sendableBy(channelsOf(target), envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type))));
+    if (!g) generatorCache.set(type, (g = sendableBy(channelsOf(target), labels ? sandboxGenerators(spec, type, labels, () => fixtureLabels) : createGenerators(spec, type))));
     return g;
   };
   onThrottled = (observation) => record(...throttledAsDeclared(spec, observation, { caseId: `throttled:${flow.stats.throttled}`, input: undefined, sensitiveValues: [], protocolLevel: true }));
@@ -252,11 +254,11 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   try {
     let lifecycle: FixtureLifecycle | undefined;
     let sets: FixtureSet[] = [];
-    envelope?.setContext('preflight');
+    labels?.name('preflight');
     try {
       sets = await preflight(spec, config, target, record, poll);
       types = [...new Set(sets.map((s) => s.identityManagementType))];
-      envelope?.setContext('fixtures');
+      labels?.name('fixtures');
       lifecycle = await FixtureLifecycle.open(spec, config, target, sets, opened.journal, poll, record);
     } catch (e) {
       if (e instanceof SendStopped) throw new TargetConfigError((name) => `${config.target === 'replay' ? `the cassette does not hold this run (the same settings and ${name('seed')} as the recorded run?)` : 'the run could not start'}: ${e.message}`);
@@ -273,7 +275,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       try {
         await runPlan();
       } finally {
-        envelope?.setContext('restore');
+        labels?.name('restore');
         flow.step = 'restore';
         flow.allowOneMore();
         bounds.restoring = true;
@@ -327,7 +329,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
         index++;
         currentStep = step.key;
         flow.step = step.key;
-        envelope?.setContext(step.key, step.requirementIds);
+        labels?.name(step.key, step.requirementIds);
         const unansweredBefore = flow.stats.unanswered;
         const casesBefore = step.requirementIds.map((id) => ledger.entries[id]?.cases ?? 0);
         emit({ type: 'step-started', stepId: step.key, suite: step.suite, index, steps: total });
@@ -355,8 +357,8 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
           } else if (e instanceof SendStopped) {
             // The envelope ended this step (a refusal, persistent throttling, a cassette miss): its requirements
             // are skipped with why; the run goes on.
-            const context = envelope?.currentContext;
-            const requirementIds = context?.requirementIds.length ? context.requirementIds : step.requirementIds;
+            const context = labels?.currentContext;
+            const requirementIds = context?.requirementIds.length ? [...context.requirementIds] : step.requirementIds;
             execution.ended.push({ stepId: context?.label ?? step.key, kind: e.kind, requirementIds, message: e.message });
             for (const id of requirementIds) ctx.skip(id, e.message);
             execution.steps.ended++;
@@ -454,7 +456,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
       throttled: envelope.throttled.length,
       transportRetries: envelope.transportRetries,
       refusals: [...envelope.guard.refusals],
-      steps: Object.fromEntries(envelope.steps),
+      steps: Object.fromEntries(labels!.counts()),
       ...(envelope.recorder ? { recorded: envelope.recorder.definitions.length } : {}),
     };
   }
