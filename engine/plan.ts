@@ -27,6 +27,7 @@ import { THROTTLING_RULES } from '../checks/throttling.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import type { Case, Generators } from '../generators/index.ts';
 import { UsageError } from '../core/errors.ts';
+import type { Spec } from '../spec/index.ts';
 
 export { PHASES, SUITES, type Phase, type Suite } from '../checks/definition.ts';
 
@@ -222,4 +223,47 @@ export function sendableBy(channels: readonly Channel[], g: Generators): Generat
     wireCase: g.wireCase.filter(sendable),
     arbitrary: (name) => g.arbitrary(name).filter(sendable),
   };
+}
+
+/** Where the catalogue and the checks disagree (test/requirement-ids.test.ts expects none). */
+export interface Disagreements {
+  /** `ID (TYPE)`: a requirement that applies to TYPE and that no check, response rule or generated case of TYPE covers
+   * (with every fixture a run can have: a second user, a second instance, the raw channel). */
+  uncovered: string[];
+  /** An ID a check definition or a response rule names that the catalogue lacks. */
+  unknown: string[];
+  /** `ID: NEED`: a requirement the catalogue says needs NEED, proved by a check that does not declare it. */
+  undeclaredNeeds: string[];
+}
+
+/** The catalogue's `needs` a check that proves such a requirement must declare. Not secondUser: several checks prove
+ * NL-OTHER-USERS-UNCHANGED when the run has a second user, and nothing of it otherwise. */
+const DECLARED_NEEDS: readonly string[] = ['secondInstance', 'expectAuth'];
+
+/**
+ * Compares the spec's catalogue with the checks' definitions, the response rules and the cases the generators make for
+ * each identity management type. A requirement that does not apply to a type is n/a there (the catalogue's
+ * appliesTo, the reason every report gives), and needs no cover on it.
+ */
+export function catalogueDisagreements(spec: Spec, generatorsFor: (identityManagementType: string) => Generators): Disagreements {
+  const known = new Set(spec.requirements.map((r) => r.id));
+  const user = (userId: string) => ({ instanceId: 'i', userId, info: {} });
+  const everything = { instanceId: 'i', userId: 'u', secondUserId: 'v', secondInstanceId: 'w', provisioned: [] };
+  const uncovered: string[] = [];
+  const checks = new Map<string, CheckDefinition>();
+  for (const type of spec.identityManagementTypes) {
+    const fixture: Fixture = { set: { ...everything, identityManagementType: type }, generators: generatorsFor(type), user: user('u'), other: user('v') };
+    const covered = new Set([...planFor(fixture).flatMap((s) => s.requirementIds), ...RUN_CHECKS.flatMap((c) => c.proves), ...RESPONSE_REQUIREMENTS]);
+    for (const r of spec.requirements) if (r.appliesTo.includes(type) && !covered.has(r.id)) uncovered.push(`${r.id} (${type})`);
+    for (const c of [...SET_CHECKS, ...RUN_CHECKS, ...labelInjectionChecks(fixture.set, fixture.generators.spec.operation.labels.map((l) => l.name))]) checks.set(`${c.phase}/${c.name}`, c);
+  }
+  const named = [...[...checks.values()].flatMap((c) => c.proves), ...RESPONSE_RULES.map((r) => r.proves), ...Object.keys(SUCCESS_WIRE_DETAIL), ...CASE_STATE_REQUIREMENTS.accepted, ...CASE_STATE_REQUIREMENTS.rejected];
+  const unknown = [...new Set(named)].filter((id) => !known.has(id));
+  const undeclaredNeeds: string[] = [];
+  for (const r of spec.requirements) {
+    for (const need of r.needs.filter((n) => DECLARED_NEEDS.includes(n))) {
+      for (const c of checks.values()) if ((c.proves as readonly string[]).includes(r.id) && !(c.needs as readonly string[]).includes(need)) undeclaredNeeds.push(`${r.id}: ${need} (${c.phase}/${c.name})`);
+    }
+  }
+  return { uncovered, unknown: unknown.sort(), undeclaredNeeds };
 }
