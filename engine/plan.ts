@@ -154,8 +154,9 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
   const steps: Step[] = boundary.map((c) =>
     step('boundary', c.id, c.expected.outcome === 'accepted' ? 'acceptance' : 'validation', caseRequirements(c), (ctx, f) => boundaryCase(ctx, f, c), covering.has(c.id) ? ['covering'] : [], c),
   );
-  const [readBack, ...fixed] = SET_CHECKS.filter((check) => sendable(check, channels)).map((check) => stepOf(type, check));
-  steps.push(readBack!);
+  const checks = SET_CHECKS.filter((check) => sendable(check, channels)).map((check) => stepOf(type, check));
+  const inPhase = (phase: Phase) => checks.filter((s) => s.id.phase === phase);
+  steps.push(...inPhase('boundary'));
   for (const { generator, suite } of RANDOM_GENERATORS) {
     const kinds: Case['kind'][] = generator === 'valid' ? ['valid'] : generator === 'wire' ? ['wire', 'observed'] : ['invalid'];
     const ids = boundary.filter((c) => kinds.includes(c.kind)).flatMap(caseRequirements);
@@ -165,8 +166,7 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
   const injections = labelInjectionChecks(fixture.set, g.spec.operation.labels.map((l) => l.name))
     .filter((check) => sendable(check, channels))
     .map((check) => stepOf(type, check));
-  const existence = fixed.filter((s) => s.id.phase === 'existence');
-  steps.push(...existence, ...injections, ...fixed.slice(existence.length));
+  steps.push(...inPhase('existence'), ...injections, ...inPhase('precedence'), ...inPhase('authentication'), ...inPhase('stateful'));
   return steps;
 }
 
