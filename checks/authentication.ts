@@ -6,10 +6,12 @@
 // Every request is a valid update of the fixture user, so only its signature can make it refused; the skews and the
 // window come from the spec (x-protocol.signatureWindow), the signing from the raw channel's signing variations.
 import type { Case } from '../generators/index.ts';
+import type { RequirementId } from '../spec/index.ts';
 import type { Observation, Signing } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
 import { advance } from './consistency.ts';
 import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type Fixture } from './context.ts';
+import type { CheckDefinition } from './definition.ts';
 import { fail, judge, pass, type Verdict } from './verdict.ts';
 import { evidenceOf, flushRejections } from './cases.ts';
 import { universallyValidCase } from './existence.ts';
@@ -31,7 +33,7 @@ export const OTHER_REGIONS = ['eu-west-2', 'us-west-2'] as const;
 /** A signing name that is not the operation's (x-model.signingName). */
 export const OTHER_SERVICE = 'execute-api';
 
-function enforced(ctx: CheckContext, requirementId: string): boolean {
+function enforced(ctx: CheckContext, requirementId: RequirementId): boolean {
   if (ctx.settings.expectAuth) return true;
   ctx.skip(requirementId, 'the configuration does not say the target enforces authentication (--expect-auth)');
   return false;
@@ -51,7 +53,7 @@ async function send(ctx: CheckContext, c: Case, signing: Signing): Promise<Obser
 const accepted = (ctx: CheckContext, obs: Observation) => obs.response?.statusCode === ctx.spec.operation.successStatus;
 
 /** Each attempt gets the authentication status, and the fixture user reads as before it. */
-async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId: string, attempts: Attempt[]): Promise<Verdict[]> {
+async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId: RequirementId, attempts: Attempt[]): Promise<Verdict[]> {
   if (!enforced(ctx, requirementId)) return [];
   const status = ctx.spec.protocol.authenticationErrors.status;
   const expected = { summary: `${status} (and no change)`, status: [status] };
@@ -148,3 +150,16 @@ export function skewBetweenBoundsObserved(ctx: CheckContext, f: Fixture): Promis
     pass('OBS-SIGNATURE-SKEW', c.id, `${attempt.what}: ${describeResponse(ctx.spec, obs.response)}`),
   );
 }
+
+const AUTHENTICATION = { phase: 'authentication', suite: 'authentication', needs: ['raw', 'expectAuth', 'readBack'] } as const;
+
+/** The authentication steps, in the order they run: the refused ones first (the accepted skews write the same valid
+ * update, after which a refused one that wrote anyway could not be seen). */
+export const AUTHENTICATION_CHECKS: readonly CheckDefinition[] = [
+  { ...AUTHENTICATION, name: 'unsigned', proves: ['AUTH-UNSIGNED'], run: unsignedRequestRefused },
+  { ...AUTHENTICATION, name: 'wrong-signature', proves: ['AUTH-BAD-SIGNATURE'], run: wrongSignatureRefused },
+  { ...AUTHENTICATION, name: 'wrong-scope', proves: ['AUTH-WRONG-SCOPE'], run: wrongScopeRefused },
+  { ...AUTHENTICATION, name: 'stale-signature', proves: ['AUTH-STALE-SIGNATURE'], run: staleSignatureRefused },
+  { ...AUTHENTICATION, name: 'skew-tolerated', proves: ['AUTH-SKEW-TOLERATED'], run: skewWithinWindowAccepted },
+  { ...AUTHENTICATION, name: 'skew-observed', proves: ['OBS-SIGNATURE-SKEW'], run: skewBetweenBoundsObserved },
+];

@@ -1,6 +1,7 @@
 // Running one generated case against a target and judging it: the outcome its requirements allow, the success
 // envelope, read-back, and nothing lost. Each named function proves the requirements it names.
 import type { Case } from '../generators/index.ts';
+import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
 import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type UserState } from './context.ts';
@@ -14,13 +15,13 @@ import { advance } from './consistency.ts';
 import { differingMembers, pollIdentity, readBackHolds, readState, unchangedVerdicts } from './read-back.ts';
 
 /** What a case proves about state besides its own requirements, by what the target did with it. */
-export const CASE_STATE_REQUIREMENTS = {
+export const CASE_STATE_REQUIREMENTS: { accepted: readonly RequirementId[]; rejected: readonly RequirementId[] } = {
   accepted: ['OK-SUCCESS-ENVELOPE', 'RB-READBACK', 'OBS-OMITTED-MEMBERS', 'NL-OTHER-USERS-UNCHANGED'],
   rejected: ['NL-REJECTED-UNCHANGED'],
 };
 
 /** Judged on the HTTP body and headers of a success, which an SDK outcome does not have (envelope.ts has the others). */
-export const SUCCESS_WIRE_DETAIL: Record<string, string> = { 'OK-SUCCESS-ENVELOPE': 'the body and headers of a success' };
+export const SUCCESS_WIRE_DETAIL: Partial<Record<RequirementId, string>> = { 'OK-SUCCESS-ENVELOPE': 'the body and headers of a success' };
 
 export async function sendCase(ctx: CheckContext, c: Case): Promise<Observation> {
   if (c.channel === 'sdk') {
@@ -87,7 +88,8 @@ export function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation
   // No response proves nothing about the case's own requirements: SRV-AVAILABLE judges it (checks/envelope.ts).
   if (!answerOf(ctx.spec, obs)) return [];
   const problem = outcomeProblem(ctx, c, obs);
-  return c.requirementIds.map((id) =>
+  // A case's requirements come from the loaded catalogue (the constraints they claim), not from code.
+  return (c.requirementIds as RequirementId[]).map((id) =>
     c.expected.outcome === 'observed' ? pass(id, c.id, describeObservation(ctx.spec, obs)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
   );
 }
@@ -145,7 +147,7 @@ export async function flushRejections(ctx: CheckContext, state: UserState): Prom
   const read = await readState(ctx, state);
   const named = batch.length === 1 ? batch[0]!.id : `${batch.length} rejected requests (${batch[0]!.id} … ${batch.at(-1)!.id})`;
   // A rejected update that was throttled first: the same read shows whether a throttled attempt was applied.
-  const ids = throttled ? ['NL-REJECTED-UNCHANGED', 'THR-WRITE-UNCHANGED'] : ['NL-REJECTED-UNCHANGED'];
+  const ids: RequirementId[] = throttled ? ['NL-REJECTED-UNCHANGED', 'THR-WRITE-UNCHANGED'] : ['NL-REJECTED-UNCHANGED'];
   return unchangedVerdicts(ctx, state, read, ids, (problem, expected) => ({
     ...evidenceOf(batch.at(-1)!, read.observation, problem ? `after ${named}${throttled ? ' (throttled before its rejection)' : ''}: ${problem}` : ''),
     expected: { summary: expected },

@@ -2,7 +2,7 @@
 // go. The engine (engine/) implements it; checks never see how a run is organised, only this.
 import type { Case, Generators } from '../generators/index.ts';
 import type { Observation } from '../core/observation.ts';
-import type { Catalogue, RequestValidator, Spec } from '../spec/index.ts';
+import type { Catalogue, RequestValidator, RequirementId, Spec } from '../spec/index.ts';
 import type { Target } from '../targets/index.ts';
 import type { PollSchedule } from '../core/poll.ts';
 import type { OperationBinding } from '../core/binding.ts';
@@ -79,7 +79,7 @@ export interface CheckContext {
   /** Whether this run checks the requirement (--only). */
   wants(requirementId: string): boolean;
   /** Whether the requirement has already failed with evidence in this run (later cases need not pay for it again). */
-  failed(requirementId: string): boolean;
+  failed(requirementId: RequirementId): boolean;
   /** Records verdicts. */
   record(...verdicts: Verdict[]): void;
   /** Records the verdicts every response is judged by (the error envelope). */

@@ -7,13 +7,14 @@
 // An answer that is an SDK outcome alone (answer.ts: a target reached only through a ConnectClient's send) is judged
 // on what it says: its error name is the type, its message is what would echo, its status and fault are judged when
 // the client reports them. The message body and the header form are HTTP details it does not have: those two are not
-// applicable to such a target (WIRE_DETAIL_REQUIREMENTS), never judged on bytes made up for it.
+// applicable to such a target (ENVELOPE_RULES), never judged on bytes made up for it.
 import type { Spec } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { text } from '../core/wire.ts';
 import { fail, judge, pass, type Evidence, type Verdict } from './verdict.ts';
 import { errorTypeOf, messageOf } from './response-reading.ts';
 import { answerOf, describeObservation, isServerFault, type Answer } from './answer.ts';
+import type { ResponseRule } from './response-rule.ts';
 
 export interface EnvelopeContext {
   caseId: string;
@@ -119,25 +120,30 @@ export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeConte
   return [fail('SENS-NO-ECHO', evidence(spec, obs, ctx, 'no sensitive value in the response', 'the error response echoes a sensitive value that was sent'))];
 }
 
-/** The requirements every response is judged by, whichever step sent the request. */
-export const RESPONSE_REQUIREMENTS = ['SRV-AVAILABLE', 'SRV-NO-5XX', 'ERR-TYPE-PRESENT', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'ERR-MESSAGE', 'ERR-HEADER-FORM', 'SENS-NO-ECHO'] as const;
-
 /**
- * The requirements judged on HTTP details an SDK outcome does not have, with what they read: not applicable to a
- * target reached only through a ConnectClient's send.
+ * The requirements every answer of the operation is judged by, whichever step sent the request. On an SDK outcome
+ * alone (a target reached only through a ConnectClient's send), two are judged on HTTP details it does not have (n/a
+ * for such a target), and two only when the client reports what they need.
  */
-export const WIRE_DETAIL_REQUIREMENTS: Record<string, string> = {
-  'ERR-MESSAGE': 'the JSON body of an error response',
-  'ERR-HEADER-FORM': 'whether the error type came in the header or the body',
-};
-
-/**
- * Judged on an SDK outcome only when the client reports what they need: why one was never judged on such a target.
- */
-export const SDK_REPORTED_REQUIREMENTS: Record<string, string> = {
-  'ERR-STATUS-MATCHES-TYPE': 'no error of the client carried its HTTP status ($metadata.httpStatusCode), which this requirement judges',
-  'ERR-FAULT': 'no error of the client carried an HTTP status ($metadata.httpStatusCode) or a $fault, which this requirement judges',
-};
+export const ENVELOPE_RULES: readonly ResponseRule[] = [
+  { proves: 'SRV-AVAILABLE', judges: 'operation' },
+  { proves: 'SRV-NO-5XX', judges: 'operation' },
+  { proves: 'ERR-TYPE-PRESENT', judges: 'operation' },
+  { proves: 'ERR-TYPE-DECLARED', judges: 'operation' },
+  {
+    proves: 'ERR-STATUS-MATCHES-TYPE',
+    judges: 'operation',
+    sdkOutcome: { skippedUnlessJudged: 'no error of the client carried its HTTP status ($metadata.httpStatusCode), which this requirement judges' },
+  },
+  {
+    proves: 'ERR-FAULT',
+    judges: 'operation',
+    sdkOutcome: { skippedUnlessJudged: 'no error of the client carried an HTTP status ($metadata.httpStatusCode) or a $fault, which this requirement judges' },
+  },
+  { proves: 'ERR-MESSAGE', judges: 'operation', sdkOutcome: { notApplicable: 'the JSON body of an error response' } },
+  { proves: 'ERR-HEADER-FORM', judges: 'operation', sdkOutcome: { notApplicable: 'whether the error type came in the header or the body' } },
+  { proves: 'SENS-NO-ECHO', judges: 'operation' },
+];
 
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 

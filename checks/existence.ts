@@ -8,9 +8,11 @@
 // path of a fixture (the fixture user itself, its instance, or the second fixture user). Each is answered 404 and
 // changes nothing: every fixture user is read afterwards (docs/contract.md B9, B12).
 import { madeUpId } from '../targets/guard/ids.ts';
+import type { RequirementId } from '../spec/index.ts';
 import { LABEL_INJECTIONS, type Case, type LabelInjection } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { sentStructure, withoutWaiting, type CheckContext, type Fixture } from './context.ts';
+import type { CheckDefinition } from './definition.ts';
 import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
 import { learnChange, readState, unchangedVerdicts } from './read-back.ts';
@@ -39,7 +41,7 @@ function fullestValidCase(ctx: CheckContext, type: string): Case | undefined {
 const notFoundTypes = (ctx: CheckContext) => ctx.spec.operation.errors.filter((e) => e.status === 404).map((e) => e.type);
 
 /** A 404 with a declared not-found type, and the fixture user unchanged. */
-async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: string, c: Case, what: string): Promise<Verdict[]> {
+async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: RequirementId, c: Case, what: string): Promise<Verdict[]> {
   const obs: Observation = await sendCase(ctx, c);
   ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
   const types = notFoundTypes(ctx);
@@ -73,14 +75,15 @@ export async function unknownUserIsNotFound(ctx: CheckContext, f: Fixture): Prom
 }
 
 export async function foreignUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+  const requirementId: RequirementId = 'EX-FOREIGN-USER';
   if (!f.set.secondInstanceId) {
-    ctx.skip('EX-FOREIGN-USER', 'needs a second instance (--second-instance-id)');
+    ctx.skip(requirementId, 'needs a second instance (--second-instance-id)');
     return [];
   }
   // The request is judged by the second instance: a body valid for its type leaves only existence in question.
   const body = (f.set.secondInstanceType && fullestValidCase(ctx, f.set.secondInstanceType)) || universallyValidCase(ctx, f);
   const c = aimed(body, { InstanceId: f.set.secondInstanceId, UserId: f.set.userId }, 'existence:user-of-another-instance');
-  return expectNotFound(ctx, f, 'EX-FOREIGN-USER', c, 'an update naming a user under another instance');
+  return expectNotFound(ctx, f, requirementId, c, 'an update naming a user under another instance');
 }
 
 /** PREC-VALIDATION-FIRST: the invalid cases of constraint requirements, aimed at an unknown user, get their 400. */
@@ -103,34 +106,29 @@ export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): 
 }
 
 /** The existence requirement an unknown value of each label violates. */
-const NOT_FOUND_BY_LABEL: Record<string, string> = { InstanceId: 'EX-UNKNOWN-INSTANCE', UserId: 'EX-UNKNOWN-USER' };
-
-/** One label injection of the plan: the label, the kind, and whose path it reaches under a decoding router. */
-export interface InjectionStep {
-  /** `label-injection:UserId:dot-segments`, `label-injection:UserId:other-user`. */
-  name: string;
-  requirementIds: string[];
-  run(ctx: CheckContext, f: Fixture): Promise<Verdict[]>;
-}
+const NOT_FOUND_BY_LABEL: Partial<Record<string, RequirementId>> = { InstanceId: 'EX-UNKNOWN-INSTANCE', UserId: 'EX-UNKNOWN-USER' };
 
 /**
- * The label injections of a fixture set: every kind for every label, each reaching the fixture's own path (its
- * instance, its user); with a second user, `<user>%2F..%2F<second user>` too, which reaches the other user.
+ * The label injections of a fixture set (existence steps): every kind for every label, each reaching the fixture's own
+ * path (its instance, its user); with a second user, `<user>%2F..%2F<second user>` too, which reaches the other user.
+ * They are bytes on the wire (an encoded separator the SDK would encode again), and reach requirements other steps
+ * reach already: not covering (a real account's budget).
  */
-export function labelInjectionSteps(set: { secondUserId?: string }, labels: readonly string[]): InjectionStep[] {
-  const state = ['NL-REJECTED-UNCHANGED', ...(set.secondUserId ? ['NL-OTHER-USERS-UNCHANGED'] : [])];
-  const steps: InjectionStep[] = [];
+export function labelInjectionChecks(set: { secondUserId?: string }, labels: readonly string[]): CheckDefinition[] {
+  const state: RequirementId[] = ['NL-REJECTED-UNCHANGED', ...(set.secondUserId ? (['NL-OTHER-USERS-UNCHANGED'] as const) : [])];
+  const injection = { phase: 'existence', suite: 'existence', needs: ['raw', 'readBack'], covering: false } as const;
+  const checks: CheckDefinition[] = [];
   for (const label of labels) {
     const notFound = NOT_FOUND_BY_LABEL[label];
     if (!notFound) continue;
     for (const kind of LABEL_INJECTIONS) {
-      steps.push({ name: `label-injection:${label}:${kind}`, requirementIds: [notFound, ...state], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, kind, 'own') });
+      checks.push({ ...injection, name: `label-injection:${label}:${kind}`, proves: [notFound, ...state], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, kind, 'own') });
     }
     if (label === 'UserId' && set.secondUserId) {
-      steps.push({ name: `label-injection:${label}:other-user`, requirementIds: [notFound, ...state], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, 'dot-segments', 'other') });
+      checks.push({ ...injection, name: `label-injection:${label}:other-user`, proves: [notFound, ...state], needs: [...injection.needs, 'secondUser'], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, 'dot-segments', 'other') });
     }
   }
-  return steps;
+  return checks;
 }
 
 /**
@@ -169,3 +167,15 @@ export async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, lab
     })),
   ];
 }
+
+const EXISTENCE = { phase: 'existence', suite: 'existence' } as const;
+
+/** The existence steps, in the order they run (the label injections go between them and precedence). */
+export const EXISTENCE_CHECKS: readonly CheckDefinition[] = [
+  { ...EXISTENCE, name: 'unknown-instance', proves: ['EX-UNKNOWN-INSTANCE', 'NL-REJECTED-UNCHANGED'], needs: ['readBack'], run: unknownInstanceIsNotFound },
+  { ...EXISTENCE, name: 'unknown-user', proves: ['EX-UNKNOWN-USER', 'NL-REJECTED-UNCHANGED'], needs: ['readBack'], run: unknownUserIsNotFound },
+  { ...EXISTENCE, name: 'user-of-another-instance', proves: ['EX-FOREIGN-USER', 'NL-REJECTED-UNCHANGED'], needs: ['secondInstance', 'readBack'], run: foreignUserIsNotFound },
+];
+
+/** Precedence: validation before existence. */
+export const PRECEDENCE_CHECK: CheckDefinition = { phase: 'precedence', name: 'validation-first', suite: 'existence', proves: ['PREC-VALIDATION-FIRST'], needs: [], run: validationBeforeExistence };

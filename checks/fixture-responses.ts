@@ -9,12 +9,18 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { Observation } from '../core/observation.ts';
 import { text, type WireRequest, type WireResponse } from '../core/wire.ts';
-import type { OperationSpec, Spec } from '../spec/index.ts';
+import type { OperationSpec, RequirementId, Spec } from '../spec/index.ts';
 import { errorTypeOf, jsonOf } from './response-reading.ts';
+import type { ResponseRule, SdkOutcome } from './response-rule.ts';
 import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
 
+/** The HTTP details these rules read, which an SDK outcome does not have: n/a for a target without the wire. */
+const HTTP_ANSWERS: SdkOutcome = { notApplicable: 'the HTTP answers of the fixture operations (status, content type, JSON body and its types)' };
+
 /** The requirements every answer of a fixture operation is judged by. */
-export const FIXTURE_REQUIREMENTS = ['FX-STATUS', 'FX-CONTENT-TYPE', 'FX-JSON-BODY', 'FX-MEMBERS', 'FX-BODY-TYPES', 'FX-ERROR-ENVELOPE'] as const;
+export const FIXTURE_RULES: readonly ResponseRule[] = (['FX-STATUS', 'FX-CONTENT-TYPE', 'FX-JSON-BODY', 'FX-MEMBERS', 'FX-BODY-TYPES', 'FX-ERROR-ENVELOPE'] as const).map(
+  (proves) => ({ proves, judges: 'fixture-operation', sdkOutcome: HTTP_ANSWERS }),
+);
 
 type Json = Record<string, unknown>;
 type Schema = OpenAPIV3_1.SchemaObject & Json;
@@ -190,7 +196,7 @@ const evidence = (spec: Spec, f: FixtureOperation, obs: Observation, ctx: Fixtur
 
 /** A verdict whose evidence (the answer described: its error type read from the body) is built only when it fails:
  * every fixture read is judged by six checks, and nearly all pass. */
-const judged = (requirementId: string, ok: boolean, ctx: FixtureResponseContext, evidenceOf: () => Evidence): Verdict =>
+const judged = (requirementId: RequirementId, ok: boolean, ctx: FixtureResponseContext, evidenceOf: () => Evidence): Verdict =>
   ok ? pass(requirementId, ctx.caseId) : fail(requirementId, evidenceOf());
 
 const isSuccess = (r: WireResponse) => r.statusCode >= 200 && r.statusCode < 300;

@@ -5,17 +5,18 @@
 // earlier version (a stale replica: checks/consistency.ts), never a state no accepted update produced; at the end, with
 // no write for a whole window, both reads must show the newest version: the settled state.
 import { sleep } from '../core/poll.ts';
+import type { RequirementId } from '../spec/index.ts';
 import { staleWindowMs } from './consistency.ts';
 import type { CheckContext, Fixture, UserState } from './context.ts';
 import { readState, unchangedVerdicts, type StateRead } from './read-back.ts';
+import type { CheckDefinition } from './definition.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 
-export const LATE_WRITE_REQUIREMENTS = ['NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'RB-READBACK'];
 
 interface Watched {
   f: Fixture;
   state: UserState;
-  requirementId: string;
+  requirementId: RequirementId;
   what: string;
 }
 
@@ -24,8 +25,8 @@ const CASE_ID = 'hold:late-writes';
 /** Holds every fixture user of `fixtures` for one read-back window; a user whose reads leave the model fails. */
 export async function noLateWrites(ctx: CheckContext, fixtures: Fixture[]): Promise<Verdict[]> {
   const watched: Watched[] = fixtures.flatMap((f) => [
-    { f, state: f.user, requirementId: 'NL-REJECTED-UNCHANGED', what: 'the rejected requests' },
-    ...(f.other ? [{ f, state: f.other, requirementId: 'NL-OTHER-USERS-UNCHANGED', what: 'the updates of another user' }] : []),
+    { f, state: f.user, requirementId: 'NL-REJECTED-UNCHANGED' as const, what: 'the rejected requests' },
+    ...(f.other ? [{ f, state: f.other, requirementId: 'NL-OTHER-USERS-UNCHANGED' as const, what: 'the updates of another user' }] : []),
   ]);
   const started = Date.now();
   const windowMs = staleWindowMs(ctx);
@@ -76,3 +77,13 @@ export async function noLateWrites(ctx: CheckContext, fixtures: Fixture[]): Prom
   }
   return verdicts;
 }
+
+/** The hold: one step for the whole run, after every set's steps that end in rejections, before the stateful tests. */
+export const LATE_WRITES: CheckDefinition = {
+  phase: 'hold',
+  name: 'late-writes',
+  suite: 'statefulModel',
+  proves: ['NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'RB-READBACK'],
+  needs: ['readBack'],
+  run: (ctx, _fixture, fixtures) => noLateWrites(ctx, fixtures),
+};

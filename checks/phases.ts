@@ -3,7 +3,8 @@
 // reproducible from the run's seed. Both aim every case at the fixture user (labels a case is about are kept).
 import fc from 'fast-check';
 import type { Case } from '../generators/index.ts';
-import { failed, flushRejections, runCase } from './cases.ts';
+import { CASE_STATE_REQUIREMENTS, failed, flushRejections, runCase } from './cases.ts';
+import type { CheckDefinition } from './definition.ts';
 import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -17,6 +18,16 @@ export async function boundaryCase(ctx: CheckContext, f: Fixture, raw: Case): Pr
 
 /** NL-REJECTED-UNCHANGED for the rejections not read back yet (with --rejection-batch above 1). */
 export const readBackRejections = (ctx: CheckContext, f: Fixture): Promise<Verdict[]> => flushRejections(ctx, f.user);
+
+/** The step after a set's boundary cases that reads back the rejections not read back yet. */
+export const READ_BACK_REJECTIONS: CheckDefinition = {
+  phase: 'boundary',
+  name: 'read-back',
+  suite: 'validation',
+  proves: CASE_STATE_REQUIREMENTS.rejected,
+  needs: ['readBack'],
+  run: readBackRejections,
+};
 
 /**
  * The random phase of one generator: `runs` cases from the run's seed. A failing case is shrunk by fast-check

@@ -4,9 +4,11 @@
 // update omits may be kept or cleared, and the next read-back settles which.
 import fc from 'fast-check';
 import type { Case } from '../generators/index.ts';
+import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import type { EffectMembers } from './context.ts';
+import type { CheckDefinition } from './definition.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
 import { pollIdentity } from './read-back.ts';
@@ -43,7 +45,7 @@ interface Real {
 /** A check inside a sequence failed: the requirement it breaks and what was seen. */
 class ModelViolation extends Error {
   constructor(
-    readonly requirementId: string,
+    readonly requirementId: RequirementId,
     readonly problem: string,
     readonly observation?: Observation,
   ) {
@@ -64,7 +66,7 @@ function mismatches(user: ModelUser, info: EffectMembers): string[] {
 }
 
 /** Which requirement a read-back that disagrees with the model breaks. */
-function blame(user: ModelUser, members: string[]): string {
+function blame(user: ModelUser, members: string[]): RequirementId {
   const sentSinceRead = new Set(user.events.flatMap((e) => (e.kind === 'accepted' ? e.members : [])));
   if (members.some((m) => sentSinceRead.has(m))) return 'RB-READBACK';
   if (user.events.some((e) => e.kind === 'rejected')) return 'NL-REJECTED-UNCHANGED';
@@ -121,7 +123,8 @@ class UpdateInvalid implements fc.AsyncCommand<Model, Real> {
     const c = aimAt(real, user, this.invalid);
     const obs = await sendCase(real.ctx, c);
     const problem = outcomeProblem(real.ctx, c, obs);
-    if (problem) throw new ModelViolation(c.requirementIds[0]!, problem, obs);
+    // The case's requirements come from the loaded catalogue (the constraints they claim), not from code.
+    if (problem) throw new ModelViolation(c.requirementIds[0]! as RequirementId, problem, obs);
     user.events.push({ kind: 'rejected' });
   }
   toString = () => `UpdateInvalid(user ${this.index}, ${this.invalid.id}: ${JSON.stringify(this.invalid.body ?? this.invalid.wire.body).slice(0, 120)})`;
@@ -172,7 +175,7 @@ async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
   return read.info;
 }
 
-export const STATEFUL_REQUIREMENTS = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
+export const STATEFUL_REQUIREMENTS: readonly RequirementId[] = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
 
 /** Runs the model-based test on the fixture users; returns its verdicts (the shrunk sequence as evidence). */
 export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): Promise<Verdict[]> {
@@ -260,3 +263,13 @@ export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): 
     }),
   ];
 }
+
+/** The stateful step: last in a set's plan, since it leaves the users in states of its own. */
+export const MODEL_BASED_SEQUENCES: CheckDefinition = {
+  phase: 'stateful',
+  name: 'sequences',
+  suite: 'statefulModel',
+  proves: STATEFUL_REQUIREMENTS,
+  needs: ['readBack'],
+  run: modelBasedSequences,
+};

@@ -8,9 +8,14 @@ import { sleep } from '../core/poll.ts';
 import { staleWindowMs } from './consistency.ts';
 import type { CheckContext, Fixture } from './context.ts';
 import { readState, unchangedVerdicts } from './read-back.ts';
+import type { ResponseRule } from './response-rule.ts';
 import type { Verdict } from './verdict.ts';
 
-export const THROTTLING_REQUIREMENTS = ['THR-429-TYPE', 'THR-WRITE-UNCHANGED'] as const;
+/** Judged on every throttled answer: a 429 (checks/envelope.ts throttledAsDeclared). */
+export const THROTTLED_ANSWER_RULE: ResponseRule = { proves: 'THR-429-TYPE', judges: 'throttled' };
+/** Judged on every update that was throttled: by the read after it (checks/cases.ts flushRejections), or below. */
+export const THROTTLED_UPDATE_RULE: ResponseRule = { proves: 'THR-WRITE-UNCHANGED', judges: 'throttled' };
+export const THROTTLING_RULES: readonly ResponseRule[] = [THROTTLED_ANSWER_RULE, THROTTLED_UPDATE_RULE];
 
 /** THR-WRITE-UNCHANGED once the run stopped on throttling: every fixture user still shows a state accepted updates produced. */
 export async function throttledUpdatesChangedNothing(ctx: CheckContext, fixtures: Fixture[], stop: string): Promise<Verdict[]> {

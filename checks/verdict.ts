@@ -1,5 +1,6 @@
 // Verdicts: what a check concludes about one requirement from one case, with the evidence a person needs to
 // see a failure again. Checks return verdicts; the ledger (ledger.ts) gathers them per requirement.
+import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 
 /** `error`: a step that was to check the requirement did not finish (it threw, or the target's answer could not be
@@ -40,6 +41,6 @@ export interface Verdict {
   observed?: string;
 }
 
-export const pass = (requirementId: string, caseId: string, observed?: string): Verdict => ({ requirementId, pass: true, caseId, observed });
-export const fail = (requirementId: string, evidence: Evidence): Verdict => ({ requirementId, pass: false, caseId: evidence.caseId, evidence });
-export const judge = (requirementId: string, ok: boolean, evidence: Evidence): Verdict => (ok ? pass(requirementId, evidence.caseId) : fail(requirementId, evidence));
+export const pass = (requirementId: RequirementId, caseId: string, observed?: string): Verdict => ({ requirementId, pass: true, caseId, observed });
+export const fail = (requirementId: RequirementId, evidence: Evidence): Verdict => ({ requirementId, pass: false, caseId: evidence.caseId, evidence });
+export const judge = (requirementId: RequirementId, ok: boolean, evidence: Evidence): Verdict => (ok ? pass(requirementId, evidence.caseId) : fail(requirementId, evidence));

@@ -3,13 +3,13 @@
 // is sent anywhere. The total is what the real run would send to a target that answers as the reference does.
 import type { OperationBinding } from '../core/binding.ts';
 import { Budget, Envelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
-import type { StepCount } from '../targets/aws/envelope.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, EXAMPLE_CREDENTIALS, type Fixtures } from '../targets/reference/index.ts';
 import type { Spec } from '../spec/index.ts';
 import { MemoryJournal } from './fixtures.ts';
 import type { RunConfig } from './options.ts';
+import type { StepCount } from './results-types.ts';
 import { pollScheduleOf, runConformance } from './run.ts';
 import { reserveFor, type SandboxTarget } from './sandbox.ts';
 
@@ -55,5 +55,7 @@ export async function planCount(spec: Spec, binding: OperationBinding, config: R
   const sandbox: SandboxTarget = { target, envelope, journal, finish: () => {} };
   const results = await runConformance({ ...dryConfig, spec, binding, target: 'aws' }, { target: { target, sandbox, journal } });
   const failures = results.requirements.filter((r) => r.status === 'fail' || r.status === 'error').flatMap((r) => [...r.failures.map((f) => `${r.id} ${f.caseId}: ${f.problem}`), ...(r.errors ?? []).map((e) => `${r.id} ${e.stepId}: ${e.message}`)]);
-  return { type, total: envelope.budget.sent, reserve, steps: envelope.steps, stopped: results.execution?.stopped, ended: results.execution?.ended ?? [], failures };
+  // The requests per step, with the requirements each checks, as the engine counted them behind the envelope.
+  const steps = new Map(Object.entries(results.execution?.envelope?.steps ?? {}));
+  return { type, total: envelope.budget.sent, reserve, steps, stopped: results.execution?.stopped, ended: results.execution?.ended ?? [], failures };
 }

@@ -1,40 +1,50 @@
-// The plan: every step a run may take on one fixture set, defined once, as data. A step has a structured ID
-// (`TYPE/phase/name`), the requirement IDs it checks, tags, the suite family it belongs to, and its function. A
-// policy (policy.ts) chooses from the plan; `replay` is a lookup of one step by its ID. Requirements that no step
-// names are judged on every response (RESPONSE_REQUIREMENTS: the operation's envelope, and every answer of a fixture
-// operation, checks/fixture-responses.ts).
+// The plan: every step a run may take on one fixture set, as data, built from what the checks declare
+// (checks/definition.ts): each check's definition gives its phase, name, suite, the requirements it proves and what it
+// needs (a check that needs the raw channel is left out for a target without it); the generated cases add a step
+// each, with the requirements the catalogue gives them. A step has a structured ID (`TYPE/phase/name`), the
+// requirement IDs it checks, tags, the suite family it belongs to, and its function. A policy (engine/run.ts
+// selectSteps) chooses from the plan; `replay` is a lookup of one step by its ID. Requirements that no step names are
+// judged on every response (RESPONSE_RULES: the operation's error envelope, every answer of a fixture operation,
+// every throttled answer). The plan names no requirement ID of its own.
 //
 // A target reached only through an SDK client's send (targets' `wire: false`) has the SDK channel alone: its plan holds
 // the steps and cases that channel can send (and its generators only such cases: sendableBy), and what only the wire
 // can check is not applicable, with why (uncheckedOn): the requirements only raw requests reach, and those judged on
 // HTTP details an SDK outcome does not have.
-import {
-  skewBetweenBoundsObserved,
-  skewWithinWindowAccepted,
-  staleSignatureRefused,
-  unsignedRequestRefused,
-  wrongScopeRefused,
-  wrongSignatureRefused,
-} from '../checks/authentication.ts';
-import type { CheckContext, Fixture } from '../checks/context.ts';
-import { RESPONSE_REQUIREMENTS as ENVELOPE_REQUIREMENTS, SDK_REPORTED_REQUIREMENTS, WIRE_DETAIL_REQUIREMENTS } from '../checks/envelope.ts';
-import { FIXTURE_REQUIREMENTS } from '../checks/fixture-responses.ts';
-import { foreignUserIsNotFound, labelInjectionSteps, unknownInstanceIsNotFound, unknownUserIsNotFound, validationBeforeExistence } from '../checks/existence.ts';
-import { boundaryCase, randomPhase, readBackRejections } from '../checks/phases.ts';
-import { STATEFUL_REQUIREMENTS, modelBasedSequences } from '../checks/stateful.ts';
+import { AUTHENTICATION_CHECKS } from '../checks/authentication.ts';
 import { CASE_STATE_REQUIREMENTS, SUCCESS_WIRE_DETAIL } from '../checks/cases.ts';
-import { LATE_WRITE_REQUIREMENTS, noLateWrites } from '../checks/late-writes.ts';
-import { THROTTLING_REQUIREMENTS } from '../checks/throttling.ts';
+import type { CheckContext, Fixture } from '../checks/context.ts';
+import type { CheckDefinition, Suite } from '../checks/definition.ts';
+import type { ResponseRule } from '../checks/response-rule.ts';
+import { PHASES, type Phase } from '../checks/definition.ts';
+import { ENVELOPE_RULES } from '../checks/envelope.ts';
+import { EXISTENCE_CHECKS, labelInjectionChecks, PRECEDENCE_CHECK } from '../checks/existence.ts';
+import { FIXTURE_RULES } from '../checks/fixture-responses.ts';
+import { LATE_WRITES } from '../checks/late-writes.ts';
+import { boundaryCase, randomPhase, READ_BACK_REJECTIONS } from '../checks/phases.ts';
+import { MODEL_BASED_SEQUENCES } from '../checks/stateful.ts';
+import { THROTTLING_RULES } from '../checks/throttling.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import type { Case, Generators } from '../generators/index.ts';
 import { UsageError } from '../core/errors.ts';
+import type { Spec } from '../spec/index.ts';
+
+export { PHASES, SUITES, type Phase, type Suite } from '../checks/definition.ts';
+
+/** The rules every answer is judged by, whichever step sent the request: of the operation (its error envelope), of a
+ * fixture operation, and of a throttled request. No step names them. */
+export const RESPONSE_RULES: readonly ResponseRule[] = [...ENVELOPE_RULES, ...FIXTURE_RULES, ...THROTTLING_RULES];
 
 /** Requirements no step names: judged on every response of the operation, on every answer of a fixture operation, and
  * on every throttled answer. */
-export const RESPONSE_REQUIREMENTS: readonly string[] = [...ENVELOPE_REQUIREMENTS, ...FIXTURE_REQUIREMENTS, ...THROTTLING_REQUIREMENTS];
+export const RESPONSE_REQUIREMENTS: readonly string[] = RESPONSE_RULES.map((r) => r.proves);
 
-export const PHASES = ['boundary', 'random', 'existence', 'precedence', 'authentication', 'hold', 'stateful'] as const;
-export type Phase = (typeof PHASES)[number];
+/** The checks that are steps of every fixture set's plan, in the order they run (the generated cases and the label
+ * injections are placed among them by planFor). */
+export const SET_CHECKS: readonly CheckDefinition[] = [READ_BACK_REJECTIONS, ...EXISTENCE_CHECKS, PRECEDENCE_CHECK, ...AUTHENTICATION_CHECKS, MODEL_BASED_SEQUENCES];
+
+/** The checks that are one step of the whole run: the hold, after every set's steps but the stateful ones. */
+export const RUN_CHECKS: readonly CheckDefinition[] = [LATE_WRITES];
 
 /** How a request reaches a target: through the SDK (a command), or raw (bytes the SDK cannot express, signed or not). */
 export type Channel = 'sdk' | 'raw';
@@ -42,10 +52,6 @@ export const ALL_CHANNELS: readonly Channel[] = ['sdk', 'raw'];
 
 /** The channels a target can be sent on: only the SDK's for a target without the wire (targets' `wire: false`). */
 export const channelsOf = (target: { wire?: boolean }): readonly Channel[] => (target.wire === false ? ['sdk'] : ALL_CHANNELS);
-
-/** The families of checks, as the reports and the power tests (variants/) name them. */
-export const SUITES = ['validation', 'acceptance', 'existence', 'statefulModel', 'authentication'] as const;
-export type Suite = (typeof SUITES)[number];
 
 export interface StepId {
   identityManagementType: string;
@@ -84,13 +90,21 @@ const unique = (ids: string[]) => [...new Set(ids)];
 /** The step ID prefix of steps that belong to the whole run rather than one fixture set. */
 export const ALL_SETS = 'all';
 
+/** A check's step on one fixture set (`type`), or on the whole run (ALL_SETS). */
+function stepOf(type: string, check: CheckDefinition): Step {
+  const id: StepId = { identityManagementType: type, phase: check.phase, name: check.name };
+  return { id, key: formatStepId(id), requirementIds: unique([...check.proves]), suite: check.suite, tags: check.covering === false ? [] : ['covering'], run: check.run };
+}
+
+/** Whether a check can be sent through `channels`: one that needs the raw channel, only with it. */
+const sendable = (check: CheckDefinition, channels: readonly Channel[]) => !check.needs.includes('raw') || channels.includes('raw');
+
 /**
  * The step that holds every fixture user of the run for one read-back window once the steps that end in rejections
  * have run (checks/late-writes.ts): it runs after every set's other steps and before the stateful tests.
  */
 export function holdStep(): Step {
-  const id: StepId = { identityManagementType: ALL_SETS, phase: 'hold', name: 'late-writes' };
-  return { id, key: formatStepId(id), requirementIds: LATE_WRITE_REQUIREMENTS, suite: 'statefulModel', tags: ['covering'], run: (ctx, _fixture, fixtures) => noLateWrites(ctx, fixtures) };
+  return stepOf(ALL_SETS, LATE_WRITES);
 }
 
 /** What one case can prove besides its own requirements: the success envelope, read-back, nothing lost. */
@@ -140,37 +154,19 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
   const steps: Step[] = boundary.map((c) =>
     step('boundary', c.id, c.expected.outcome === 'accepted' ? 'acceptance' : 'validation', caseRequirements(c), (ctx, f) => boundaryCase(ctx, f, c), covering.has(c.id) ? ['covering'] : [], c),
   );
-  steps.push(step('boundary', 'read-back', 'validation', CASE_STATE_REQUIREMENTS.rejected, (ctx, f) => readBackRejections(ctx, f)));
+  const checks = SET_CHECKS.filter((check) => sendable(check, channels)).map((check) => stepOf(type, check));
+  const inPhase = (phase: Phase) => checks.filter((s) => s.id.phase === phase);
+  steps.push(...inPhase('boundary'));
   for (const { generator, suite } of RANDOM_GENERATORS) {
     const kinds: Case['kind'][] = generator === 'valid' ? ['valid'] : generator === 'wire' ? ['wire', 'observed'] : ['invalid'];
     const ids = boundary.filter((c) => kinds.includes(c.kind)).flatMap(caseRequirements);
     if (ids.length) steps.push(step('random', generator, suite, ids, (ctx, f) => randomPhase(ctx, f, generator)));
   }
-  steps.push(
-    step('existence', 'unknown-instance', 'existence', ['EX-UNKNOWN-INSTANCE', ...CASE_STATE_REQUIREMENTS.rejected], unknownInstanceIsNotFound),
-    step('existence', 'unknown-user', 'existence', ['EX-UNKNOWN-USER', ...CASE_STATE_REQUIREMENTS.rejected], unknownUserIsNotFound),
-    step('existence', 'user-of-another-instance', 'existence', ['EX-FOREIGN-USER', ...CASE_STATE_REQUIREMENTS.rejected], foreignUserIsNotFound),
-    step('precedence', 'validation-first', 'existence', ['PREC-VALIDATION-FIRST'], validationBeforeExistence),
-  );
-  // Label injections are bytes on the wire (an encoded separator the SDK would encode again): the raw channel's. They
-  // reach requirements the steps above reach already: not covering (a real account's budget).
-  if (channels.includes('raw')) {
-    const injections = labelInjectionSteps(fixture.set, g.spec.operation.labels.map((l) => l.name));
-    steps.splice(steps.length - 1, 0, ...injections.map((s) => step('existence', s.name, 'existence', s.requirementIds, s.run, [])));
-  }
-  if (channels.includes('raw')) {
-    steps.push(
-      step('authentication', 'unsigned', 'authentication', ['AUTH-UNSIGNED'], unsignedRequestRefused),
-      step('authentication', 'wrong-signature', 'authentication', ['AUTH-BAD-SIGNATURE'], wrongSignatureRefused),
-      step('authentication', 'wrong-scope', 'authentication', ['AUTH-WRONG-SCOPE'], wrongScopeRefused),
-      // The refused ones first: the accepted skews write the same valid update, after which a refused one that wrote
-      // anyway could not be seen.
-      step('authentication', 'stale-signature', 'authentication', ['AUTH-STALE-SIGNATURE'], staleSignatureRefused),
-      step('authentication', 'skew-tolerated', 'authentication', ['AUTH-SKEW-TOLERATED'], skewWithinWindowAccepted),
-      step('authentication', 'skew-observed', 'authentication', ['OBS-SIGNATURE-SKEW'], skewBetweenBoundsObserved),
-    );
-  }
-  steps.push(step('stateful', 'sequences', 'statefulModel', STATEFUL_REQUIREMENTS, modelBasedSequences));
+  // The label injections (raw-channel checks made for the set's labels) run after the other existence checks.
+  const injections = labelInjectionChecks(fixture.set, g.spec.operation.labels.map((l) => l.name))
+    .filter((check) => sendable(check, channels))
+    .map((check) => stepOf(type, check));
+  steps.push(...inPhase('existence'), ...injections, ...inPhase('precedence'), ...inPhase('authentication'), ...inPhase('stateful'));
   return steps;
 }
 
@@ -204,9 +200,11 @@ export function uncheckedOn(target: { wire?: boolean }, fixture: Fixture): Unche
   for (const id of new Set(full.flatMap((s) => s.requirementIds))) {
     if (!reached.has(id)) out.notApplicable.set(id, wireOnlyReason(full.filter((s) => s.requirementIds.includes(id))));
   }
-  for (const [id, what] of Object.entries({ ...WIRE_DETAIL_REQUIREMENTS, ...SUCCESS_WIRE_DETAIL })) out.notApplicable.set(id, wireDetailReason(what));
-  for (const id of FIXTURE_REQUIREMENTS) out.notApplicable.set(id, wireDetailReason('the HTTP answers of the fixture operations (status, content type, JSON body and its types)'));
-  for (const [id, reason] of Object.entries(SDK_REPORTED_REQUIREMENTS)) out.skippedUnlessJudged.set(id, reason);
+  for (const { proves, sdkOutcome: o } of RESPONSE_RULES) {
+    if (o && 'notApplicable' in o) out.notApplicable.set(proves, wireDetailReason(o.notApplicable));
+    if (o && 'skippedUnlessJudged' in o) out.skippedUnlessJudged.set(proves, o.skippedUnlessJudged);
+  }
+  for (const [id, what] of Object.entries(SUCCESS_WIRE_DETAIL)) out.notApplicable.set(id, wireDetailReason(what));
   return out;
 }
 
@@ -225,4 +223,47 @@ export function sendableBy(channels: readonly Channel[], g: Generators): Generat
     wireCase: g.wireCase.filter(sendable),
     arbitrary: (name) => g.arbitrary(name).filter(sendable),
   };
+}
+
+/** Where the catalogue and the checks disagree (test/requirement-ids.test.ts expects none). */
+export interface Disagreements {
+  /** `ID (TYPE)`: a requirement that applies to TYPE and that no check, response rule or generated case of TYPE covers
+   * (with every fixture a run can have: a second user, a second instance, the raw channel). */
+  uncovered: string[];
+  /** An ID a check definition or a response rule names that the catalogue lacks. */
+  unknown: string[];
+  /** `ID: NEED`: a requirement the catalogue says needs NEED, proved by a check that does not declare it. */
+  undeclaredNeeds: string[];
+}
+
+/** The catalogue's `needs` a check that proves such a requirement must declare. Not secondUser: several checks prove
+ * NL-OTHER-USERS-UNCHANGED when the run has a second user, and nothing of it otherwise. */
+const DECLARED_NEEDS: readonly string[] = ['secondInstance', 'expectAuth'];
+
+/**
+ * Compares the spec's catalogue with the checks' definitions, the response rules and the cases the generators make for
+ * each identity management type. A requirement that does not apply to a type is n/a there (the catalogue's
+ * appliesTo, the reason every report gives), and needs no cover on it.
+ */
+export function catalogueDisagreements(spec: Spec, generatorsFor: (identityManagementType: string) => Generators): Disagreements {
+  const known = new Set(spec.requirements.map((r) => r.id));
+  const user = (userId: string) => ({ instanceId: 'i', userId, info: {} });
+  const everything = { instanceId: 'i', userId: 'u', secondUserId: 'v', secondInstanceId: 'w', provisioned: [] };
+  const uncovered: string[] = [];
+  const checks = new Map<string, CheckDefinition>();
+  for (const type of spec.identityManagementTypes) {
+    const fixture: Fixture = { set: { ...everything, identityManagementType: type }, generators: generatorsFor(type), user: user('u'), other: user('v') };
+    const covered = new Set([...planFor(fixture).flatMap((s) => s.requirementIds), ...RUN_CHECKS.flatMap((c) => c.proves), ...RESPONSE_REQUIREMENTS]);
+    for (const r of spec.requirements) if (r.appliesTo.includes(type) && !covered.has(r.id)) uncovered.push(`${r.id} (${type})`);
+    for (const c of [...SET_CHECKS, ...RUN_CHECKS, ...labelInjectionChecks(fixture.set, fixture.generators.spec.operation.labels.map((l) => l.name))]) checks.set(`${c.phase}/${c.name}`, c);
+  }
+  const named = [...[...checks.values()].flatMap((c) => c.proves), ...RESPONSE_RULES.map((r) => r.proves), ...Object.keys(SUCCESS_WIRE_DETAIL), ...CASE_STATE_REQUIREMENTS.accepted, ...CASE_STATE_REQUIREMENTS.rejected];
+  const unknown = [...new Set(named)].filter((id) => !known.has(id));
+  const undeclaredNeeds: string[] = [];
+  for (const r of spec.requirements) {
+    for (const need of r.needs.filter((n) => DECLARED_NEEDS.includes(n))) {
+      for (const c of checks.values()) if ((c.proves as readonly string[]).includes(r.id) && !(c.needs as readonly string[]).includes(need)) undeclaredNeeds.push(`${r.id}: ${need} (${c.phase}/${c.name})`);
+    }
+  }
+  return { uncovered, unknown: unknown.sort(), undeclaredNeeds };
 }

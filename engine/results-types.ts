@@ -83,6 +83,12 @@ export interface BaselineView {
   marks: Record<string, BaselineMark>;
 }
 
+/** The requests of one step (or case) behind the safety envelope, with the requirement IDs it checks. */
+export interface StepCount {
+  requirementIds: string[];
+  requests: number;
+}
+
 /** How the run went: its settings for waiting, what it sent, the steps of its plan and how each ended. */
 export interface Execution {
   policy: 'local' | 'sandbox';
@@ -115,8 +121,9 @@ export interface EnvelopeStats {
   throttled: number;
   transportRetries: number;
   refusals: string[];
-  /** Requests per step (the envelope's context), with the requirement IDs each checks. */
-  steps: Record<string, { requirementIds: string[]; requests: number }>;
+  /** Requests per step (the label the engine gave the envelope: engine/request-labels.ts), with the requirement IDs
+   * each checks. */
+  steps: Record<string, StepCount>;
   /** With --record: the exchanges recorded. */
   recorded?: number;
 }

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { CheckContext, CheckSettings, Fixture, FixtureSet, UserState } from '../checks/context.ts';
 import { advance } from '../checks/consistency.ts';
 import { envelopeVerdicts, throttledAsDeclared } from '../checks/envelope.ts';
-import { THROTTLING_REQUIREMENTS, throttledUpdatesChangedNothing } from '../checks/throttling.ts';
+import { THROTTLING_RULES, throttledUpdatesChangedNothing } from '../checks/throttling.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import { TargetConfigError, TargetFault, UsageError } from '../core/errors.ts';
 import type { Observation } from '../core/observation.ts';
@@ -30,6 +30,7 @@ import { clientOf, configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunCon
 import { channelsOf, holdStep, planFor, RESPONSE_REQUIREMENTS, sendableBy, uncheckedOn, type Step } from './plan.ts';
 import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
+import { RequestLabels } from './request-labels.ts';
 import { buildResults, type Execution, type Results } from './results.ts';
 import { openSandbox, sandboxGenerators, type SandboxTarget } from './sandbox.ts';
 import { toolInfo } from './tool-info.ts';
@@ -180,6 +181,7 @@ export async function runConformance(options: RunOptions & { binding: OperationB
   const flow = new FlowControl({ spec, settings: policy === 'sandbox' ? SANDBOX_FLOW : LOCAL_FLOW, clock: config.target === 'replay' ? instantClock : realClock, deadline: bounds.deadline, onThrottled: (o) => onThrottled(o) });
   const target = flow.wrap(opened.target);
   const envelope: Envelope | undefined = sandbox?.envelope ?? target.envelope;
+  const labels = envelope ? new RequestLabels(envelope) : undefined;
   const credentials = await target.sdk?.config.credentials().catch(() => undefined);
   for (const s of [credentials?.secretAccessKey, credentials?.sessionToken]) if (s && s.length >= 8) secrets.push(s);
   const abortReason = () => String(options.signal?.reason ?? 'aborted');
@@ -213,7 +215,7 @@ export async function runConformance(options: RunOptions & { binding: OperationB
   const fixtureLabels: Record<string, string> = {};
   const generatorsFor = (type: string): Generators => {
     let g = generatorCache.get(type);
-    if (!g) generatorCache.set(type, (g = sendableBy(channelsOf(target), envelope ? sandboxGenerators(spec, type, envelope, () => fixtureLabels) : createGenerators(spec, type))));
+    if (!g) generatorCache.set(type, (g = sendableBy(channelsOf(target), labels ? sandboxGenerators(spec, type, labels, () => fixtureLabels) : createGenerators(spec, type))));
     return g;
   };
   onThrottled = (observation) => record(...throttledAsDeclared(spec, observation, { caseId: `throttled:${flow.stats.throttled}`, input: undefined, sensitiveValues: [], protocolLevel: true }));
@@ -258,11 +260,11 @@ export async function runConformance(options: RunOptions & { binding: OperationB
   try {
     let lifecycle: FixtureLifecycle | undefined;
     let sets: FixtureSet[] = [];
-    envelope?.setContext('preflight');
+    labels?.name('preflight');
     try {
       sets = await preflight(spec, config, target, record, poll);
       types = [...new Set(sets.map((s) => s.identityManagementType))];
-      envelope?.setContext('fixtures');
+      labels?.name('fixtures');
       lifecycle = await FixtureLifecycle.open(spec, binding, config, target, sets, opened.journal, poll, record);
     } catch (e) {
       if (e instanceof SendStopped) throw new TargetConfigError((name) => `${config.target === 'replay' ? `the cassette does not hold this run (the same settings and ${name('seed')} as the recorded run?)` : 'the run could not start'}: ${e.message}`);
@@ -279,7 +281,7 @@ export async function runConformance(options: RunOptions & { binding: OperationB
       try {
         await runPlan();
       } finally {
-        envelope?.setContext('restore');
+        labels?.name('restore');
         flow.step = 'restore';
         flow.allowOneMore();
         bounds.restoring = true;
@@ -333,7 +335,7 @@ export async function runConformance(options: RunOptions & { binding: OperationB
         index++;
         currentStep = step.key;
         flow.step = step.key;
-        envelope?.setContext(step.key, step.requirementIds);
+        labels?.name(step.key, step.requirementIds);
         const unansweredBefore = flow.stats.unanswered;
         const casesBefore = step.requirementIds.map((id) => ledger.entries[id]?.cases ?? 0);
         emit({ type: 'step-started', stepId: step.key, suite: step.suite, index, steps: total });
@@ -361,8 +363,8 @@ export async function runConformance(options: RunOptions & { binding: OperationB
           } else if (e instanceof SendStopped) {
             // The envelope ended this step (a refusal, persistent throttling, a cassette miss): its requirements
             // are skipped with why; the run goes on.
-            const context = envelope?.currentContext;
-            const requirementIds = context?.requirementIds.length ? context.requirementIds : step.requirementIds;
+            const context = labels?.currentContext;
+            const requirementIds = context?.requirementIds.length ? [...context.requirementIds] : step.requirementIds;
             execution.ended.push({ stepId: context?.label ?? step.key, kind: e.kind, requirementIds, message: e.message });
             for (const id of requirementIds) ctx.skip(id, e.message);
             execution.steps.ended++;
@@ -446,7 +448,7 @@ export async function runConformance(options: RunOptions & { binding: OperationB
 
   execution.requests = opened.requests();
   execution.flow = flow.stats;
-  for (const id of THROTTLING_REQUIREMENTS) {
+  for (const { proves: id } of THROTTLING_RULES) {
     if (wants(id)) ledger.skip(id, flow.stats.throttled ? 'no throttled answer reached it (a throttled update is judged when it is then rejected, or when throttling stops the run)' : 'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)');
   }
   if (envelope) {
@@ -460,7 +462,7 @@ export async function runConformance(options: RunOptions & { binding: OperationB
       throttled: envelope.throttled.length,
       transportRetries: envelope.transportRetries,
       refusals: [...envelope.guard.refusals],
-      steps: Object.fromEntries(envelope.steps),
+      steps: Object.fromEntries(labels!.counts()),
       ...(envelope.recorder ? { recorded: envelope.recorder.definitions.length } : {}),
     };
   }

@@ -24,6 +24,7 @@ import { MemoryJournal, RESTORE_ATTEMPTS, type FixtureJournal } from './fixtures
 import { checkCassetteSettings, recordedSettings, type RunConfig } from './options.ts';
 import { toolInfo } from './tool-info.ts';
 import type { RunEvent } from './events.ts';
+import type { RequestLabels } from './request-labels.ts';
 
 /** Options the sandbox generates with: values that can reach no one. */
 export const SANDBOX_GENERATOR_OPTIONS = { fictionalMobiles: true, strictMail: true } as const;
@@ -75,13 +76,13 @@ export function aimSafely(g: Generators, c: Case, fixtureLabels: Record<string, 
 }
 
 /** Safe generators whose relabelled cases name only what the run owns; each random case names its envelope context. */
-export function sandboxGenerators(spec: Spec, type: string, envelope: Envelope, fixtureLabels: () => Record<string, string>): Generators {
+export function sandboxGenerators(spec: Spec, type: string, requestLabels: RequestLabels, fixtureLabels: () => Record<string, string>): Generators {
   const g = createGenerators(spec, type, SANDBOX_GENERATOR_OPTIONS);
   return {
     ...g,
     withLabels(c, labels) {
-      const aimed = aimSafely(g, g.withLabels(c, labels), fixtureLabels(), (u) => envelope.guard.knows(u));
-      if (aimed.replay) envelope.setContext(aimed.id, aimed.requirementIds);
+      const aimed = aimSafely(g, g.withLabels(c, labels), fixtureLabels(), (u) => requestLabels.envelope.guard.knows(u));
+      if (aimed.replay) requestLabels.name(aimed.id, aimed.requirementIds);
       return aimed;
     },
   };

@@ -1,7 +1,7 @@
 // The only requirement IDs the generators name. None of them claims a constraint address, so the catalogue
 // cannot hand them out by address; every other ID comes from `catalogue(spec).claiming(address)`.
 // `checkNamedRequirements` runs whenever generators are created and fails if the catalogue lost one.
-import type { Catalogue } from '../spec/index.ts';
+import type { Catalogue, RequirementId } from '../spec/index.ts';
 
 /** Acceptance: what a valid case proves. */
 export const ACCEPTANCE = {
@@ -10,7 +10,7 @@ export const ACCEPTANCE = {
   lengthInCodePoints: 'OK-LENGTH-CODEPOINTS',
   patternValues: { pattern: 'OK-MOBILE-E164', 'x-documented-pattern': 'OK-SECONDARYEMAIL-VALID' },
   freeText: 'OK-EMAIL-ANY',
-} as const;
+} as const satisfies Record<string, RequirementId | Record<string, RequirementId>>;
 
 /**
  * What a case observes without judging it (the OBS- requirements below). The readings that disagree
@@ -24,7 +24,7 @@ export const OBSERVED = {
   duplicateKeys: 'OBS-DUPLICATE-KEYS',
   nullMember: 'OBS-NULL-MEMBER',
   unknownMember: 'OBS-UNKNOWN-MEMBER',
-} as const;
+} as const satisfies Record<string, RequirementId>;
 
 function namedIds(): string[] {
   const { patternValues, ...acceptance } = ACCEPTANCE;

@@ -9,6 +9,7 @@ export type { Finding, Verdict, RequestValidator, RequestInput } from './validat
 export { catalogue } from './catalogue.ts';
 export { operationOfRequest } from './routes.ts';
 export type { Catalogue } from './catalogue.ts';
+export { REQUIREMENT_IDS, type RequirementId } from './requirement-ids.ts';
 export type * from './types.ts';
 
 let cached: Promise<Spec> | undefined;

@@ -127,7 +127,7 @@ beforeAll(async () => {
   // A copy of what the package is built from, with this repository's node_modules (tsc, the dependencies' types).
   const src = join(work, 'src');
   mkdirSync(src);
-  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'scripts', 'api', 'core', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'bin', 'variants']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'scripts', 'api', 'core', 'operations', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'bin', 'variants']) {
     if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');

@@ -122,7 +122,7 @@ export async function judgeVariant(variant: Variant, run: VariantRun): Promise<J
   const failures = await failingRequirements(run);
   const lines = failures.map(line);
   if (variant.kind === 'broken') {
-    const caughtBy = variant.caughtBy ?? [];
+    const caughtBy: readonly string[] = variant.caughtBy ?? [];
     const caught = failures.filter((f) => caughtBy.includes(f.requirement.id));
     const bySuite = !variant.suite || caught.some((f) => f.suites.includes(variant.suite!));
     const ok = caught.length > 0 && bySuite;
@@ -133,7 +133,7 @@ export async function judgeVariant(variant: Variant, run: VariantRun): Promise<J
         : `NOT caught: none of ${caughtBy.join(', ')} failed${failures.length ? '' : ' (nothing failed at all)'}`;
     return { ok, summary, failures: lines, failureIds: failures.map((f) => f.requirement.id) };
   }
-  const allowed = new Set([...(variant.allowedShouldFailures ?? []), ...(variant.findings ?? [])]);
+  const allowed = new Set<string>([...(variant.allowedShouldFailures ?? []), ...(variant.findings ?? [])]);
   const unexpected = failures.filter((f) => f.requirement.level === 'MUST' || (f.requirement.level === 'SHOULD' && !allowed.has(f.requirement.id)));
   const missed = missedFindings(variant, run);
   const summary = [

@@ -65,11 +65,6 @@ export interface EnvelopeOptions {
   recorder?: Recorder;
 }
 
-export interface StepCount {
-  requirementIds: string[];
-  requests: number;
-}
-
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -91,9 +86,11 @@ export class Envelope {
   /** Retries after a request got no response. */
   transportRetries = 0;
   private interruption?: string;
-  /** What the run is doing, for counting requests per step (the dry run's plan). */
-  private context = { label: 'session', requirementIds: [] as string[] };
-  readonly steps = new Map<string, StepCount>();
+  /** What the run is doing, as the run names it (a step, a case, `restore`): requests are counted per label. The
+   * envelope knows nothing of requirements; the engine knows what each label checks (engine/request-labels.ts). */
+  private context = 'session';
+  /** Requests sent per label, in the order the labels first sent one. */
+  readonly requestsByLabel = new Map<string, number>();
 
   constructor(options: EnvelopeOptions) {
     this.guard = options.guard;
@@ -104,12 +101,12 @@ export class Envelope {
     this.recorder = options.recorder;
   }
 
-  /** Names the step the next requests belong to. */
-  setContext(label: string, requirementIds: string[] = []): void {
-    this.context = { label, requirementIds };
+  /** Names what the next requests belong to. */
+  setContext(label: string): void {
+    this.context = label;
   }
 
-  get currentContext(): { label: string; requirementIds: string[] } {
+  get currentContext(): string {
     return this.context;
   }
 
@@ -128,10 +125,7 @@ export class Envelope {
   }
 
   private count(): void {
-    const step = this.steps.get(this.context.label) ?? { requirementIds: [], requests: 0 };
-    for (const id of this.context.requirementIds) if (!step.requirementIds.includes(id)) step.requirementIds.push(id);
-    step.requests++;
-    this.steps.set(this.context.label, step);
+    this.requestsByLabel.set(this.context, (this.requestsByLabel.get(this.context) ?? 0) + 1);
   }
 
   private backoff(attempt: number): number {
