@@ -1,7 +1,7 @@
 // The exported OpenAPI documents (spec/export/) seen by Prism (@stoplight/prism-cli 5.14, a separate process started
-// from node_modules/.bin, test/prism.ts): the suite run against its mock of each exported document fails only for what a stateless mock
-// cannot do.
-// openapi-backend sees them in test/interop.test.ts; what the three files share is test/interop-kit.ts.
+// from node_modules/.bin, test/prism.ts): the suite run against its mock of each exported document fails only for
+// what a stateless mock cannot do. Its validation proxy is test/interop-prism-proxy.test.ts, openapi-backend
+// test/interop.test.ts; what the three files share is test/interop-kit.ts.
 //
 // The runs are the real command (a child process) against servers on 127.0.0.1, so this test knows nothing of the
 // run engine.

@@ -1,7 +1,8 @@
 // The exported OpenAPI documents (spec/export/) seen by Prism (@stoplight/prism-cli 5.14, a separate process started
-// from node_modules/.bin, test/prism.ts): its validation proxy with the exported document in front of `connect-conformance serve --no-auth`
-// reports no response violation over a full run (and does report one that breaks the document).
-// openapi-backend sees them in test/interop.test.ts; what the three files share is test/interop-kit.ts.
+// from node_modules/.bin, test/prism.ts): its validation proxy with the exported document in front of
+// `connect-conformance serve --no-auth` reports no response violation over a full run (and does report one that breaks
+// the document). Its mocks are test/interop-prism-mock.test.ts, openapi-backend test/interop.test.ts; what the three
+// files share is test/interop-kit.ts.
 //
 // The runs are the real command (a child process) against servers on 127.0.0.1, so this test knows nothing of the
 // run engine.

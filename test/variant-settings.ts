@@ -30,7 +30,7 @@ export const expectedToFail = (variant?: Variant): RunOptions => ({
 /** Broken variants the suite does not catch today, and why. Remove an entry once the suite is fixed. */
 export const KNOWN_UNCAUGHT: Record<string, string> = {};
 
-export interface KnownGap {
+interface KnownGap {
   /** The requirements the suite wrongly fails on the correct variant today. */
   requirements: string[];
   why: string;
