@@ -160,7 +160,9 @@ describe('the tarball', () => {
   });
 });
 
-describe.each(['commonjs', 'module'] as const)('installed into a fresh %s project', (type) => {
+// The two projects, and the tests in each, run at the same time: each test is child processes in its project's folder,
+// with its own report folder, and mostly waits on them.
+describe.concurrent.each(['commonjs', 'module'] as const)('installed into a fresh %s project', (type) => {
   let project: string;
   let userCommit: string;
 

@@ -1,61 +1,14 @@
 // The suite's power and precision, tested: every deliberately broken variant of the reference is caught by the
 // requirement meant to catch it, in the suite meant to catch it; every correct-but-different variant passes; the
-// unmodified reference passes everything. The variants are in variants/ (BROKEN, CORRECT).
+// unmodified reference passes everything. The variants are in variants/ (BROKEN, CORRECT); the correct ones are tested
+// in parts (test/variants-correct.ts), how the variants are run is test/variant-settings.ts.
 import { describe, expect, it } from 'vitest';
 import { catalogue, defaultSpec } from '../spec/index.ts';
 import { SUITES } from '../engine/plan.ts';
-import { ALL, BROKEN, CORRECT, COVERAGE_BROKEN, failingRequirements, judgeVariant, runVariant, statusOf, type RunOptions, type Variant, type VariantRun } from '../variants/index.ts';
-
-const SEED = 42;
-/** Random-phase examples per property for correct variants and the reference: their false failures hide there. */
-const RUNS = 10;
-/** For runs expected to fail: the boundary phase finds most bugs, and a smaller budget only makes catching harder. */
-const RUNS_EXPECTED_TO_FAIL = 5;
-
-/** How a correct variant and the reference are run: as a user would run the suite (default read-back window). */
-const AS_CONFIGURED: RunOptions = { seed: SEED, runs: RUNS };
-
-/**
- * How a run that is expected to fail (a broken variant, a known gap) is made fast. The check budget (property
- * executions per fast-check run, a count so that the outcome does not depend on the machine) stops shrinking; it
- * can only hide a failure, never make one. A variant that does not lag has its read-back at once what it will ever
- * be, so polling could only delay a failure (each failing read-back would cost the whole window, in every shrink
- * step): it gets no window. The control test below shows that these settings make no failure of their own.
- */
-const expectedToFail = (variant?: Variant): RunOptions => ({
-  seed: SEED,
-  runs: RUNS_EXPECTED_TO_FAIL,
-  checkBudget: 30,
-  ...(variant?.lagsReadBack ? {} : { readBackWindowMs: 0 }),
-});
-
-/** Broken variants the suite does not catch today, and why. Remove an entry once the suite is fixed. */
-const KNOWN_UNCAUGHT: Record<string, string> = {};
-
-interface KnownGap {
-  /** The requirements the suite wrongly fails on the correct variant today. */
-  requirements: string[];
-  why: string;
-}
-
-/** Correct variants the suite wrongly fails today, and why. Remove an entry once the suite is fixed. */
-const KNOWN_SUITE_GAPS: Record<string, KnownGap> = {};
+import { ALL, BROKEN, CORRECT, COVERAGE_BROKEN, failingRequirements, judgeVariant, runVariant, statusOf, type Variant } from '../variants/index.ts';
+import { AS_CONFIGURED, expectedToFail, KNOWN_SUITE_GAPS, KNOWN_UNCAUGHT, meantSuiteOnly, runOf } from './variant-settings.ts';
 
 const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/** One run per variant and options, shared by the tests that judge it. */
-const cachedRuns = new Map<string, Promise<VariantRun>>();
-function runOf(variant: Variant, options: RunOptions): Promise<VariantRun> {
-  const key = `${variant.name}:${JSON.stringify(options)}`;
-  if (!cachedRuns.has(key)) cachedRuns.set(key, runVariant(variant, options));
-  return cachedRuns.get(key)!;
-}
-
-/**
- * A broken variant runs the suite meant to catch it, on one fixture type: the type whose rule its bug is about, else
- * CONNECT_MANAGED (the type with every rule and a second user). Fewer cases can only make catching harder.
- */
-const meantSuiteOnly = (v: Variant): RunOptions => ({ ...expectedToFail(v), suites: [v.suite!], identityManagementType: v.identityManagementType ?? 'CONNECT_MANAGED' });
 
 describe('the variant catalogue', () => {
   it('has unique kebab-case names', () => {
@@ -159,28 +112,4 @@ describe('the faults of issue 20 are caught by cases that do not depend on the s
     }
     expect(missed).toEqual([]);
   });
-});
-
-describe('correct variants pass', () => {
-  for (const variant of CORRECT) {
-    const gap = KNOWN_SUITE_GAPS[variant.name];
-    if (!gap) {
-      it(variant.name, async () => {
-        const judgement = await judgeVariant(variant, await runOf(variant, AS_CONFIGURED));
-        expect(judgement.ok, `${variant.name} (${variant.description})\n${judgement.summary}\n${judgement.failures.join('\n')}`).toBe(true);
-      });
-      continue;
-    }
-    // A known gap: the run is expected to fail, so it is made fast; the first test pins what fails, the second
-    // starts failing (and asks for this entry to go) once the suite is fixed.
-    it(`${variant.name}: the known suite gap fails nothing but ${gap.requirements.join(', ')}`, async () => {
-      const judgement = await judgeVariant(variant, await runOf(variant, expectedToFail(variant)));
-      const unexpected = judgement.failures.filter((_, i) => !gap.requirements.includes(judgement.failureIds[i]!));
-      expect(unexpected, `${variant.name}: failures beyond the known gap`).toEqual([]);
-    });
-    it.fails(`${variant.name} passes (fails today, a suite gap: ${gap.why})`, async () => {
-      const judgement = await judgeVariant(variant, await runOf(variant, expectedToFail(variant)));
-      expect(judgement.ok, `${judgement.summary}\n${judgement.failures.join('\n')}`).toBe(true);
-    });
-  }
 });
