@@ -45,7 +45,7 @@ export interface FixtureOperation {
 const views = new WeakMap<Spec, FixtureOperation[]>();
 
 function operationObject(spec: Spec, op: OperationSpec): OpenAPIV3_1.OperationObject {
-  return (spec.document.paths?.[op.pathTemplate] as Record<string, unknown>)[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject;
+  return (spec.document.paths![op.pathTemplate] as Record<string, unknown>)[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject;
 }
 
 /** Every member of a schema, depth first, with its path (properties only; the first levels are enough for a body). */
@@ -111,7 +111,7 @@ export function needOf(spec: Spec, operation: string, kind: NeedKind): Need {
 
 // ---------------------------------------------------------------- reading an answer
 
-export const mediaTypeOf = (response: WireResponse): string | undefined => response.headers['content-type']?.split(';', 1)[0]!.trim().toLowerCase() || undefined;
+export const mediaTypeOf = (response: WireResponse): string | undefined => response.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() || undefined;
 
 /** A value as it reads in a message: JSON, shortened. */
 export function shown(value: unknown, max = 60): string {

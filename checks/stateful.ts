@@ -81,7 +81,7 @@ function applyAccepted(model: Model, index: number, c: Case): void {
   for (const [member, value] of Object.entries(sent)) user.members.set(member, new Set([value]));
   user.events.push({ kind: 'accepted', members: Object.keys(sent) });
   user.lastAccepted = c;
-  model.users.forEach((u, i) => i !== index && u.events.push({ kind: 'other-user' }));
+  for (const [i, u] of model.users.entries()) if (i !== index) u.events.push({ kind: 'other-user' });
 }
 
 function aimAt(real: Real, user: ModelUser, c: Case): Case {

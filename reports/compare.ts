@@ -60,7 +60,7 @@ export function compareRuns(inputs: CompareInput[]): Comparison {
   // Each column states its run's verdict as the run's own reports do (with the baseline it was judged against).
   const columns: Column[] = inputs.map((i) => ({ label: i.label, results: judged(i.results), target: targetKey(i.results), ...(i.href ? { href: i.href } : {}) }));
   const byTarget = new Map<string, number[]>();
-  columns.forEach((c, i) => byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), i]));
+  for (const [i, c] of columns.entries()) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), i]);
   for (const idx of byTarget.values()) {
     const ordered = [...idx].sort((a, b) => columns[a]!.results.startedAt.localeCompare(columns[b]!.results.startedAt) || a - b);
     ordered.forEach((col, k) => {
@@ -78,7 +78,7 @@ export function compareRuns(inputs: CompareInput[]): Comparison {
   const lookup = columns.map((c) => new Map(c.results.requirements.map((r) => [r.id, r])));
   const changes: Comparison['changes'] = [];
   const rows = ids.map((id): CompareRow => {
-    const cells = columns.map((c, i): Cell => {
+    const cells = columns.map((_, i): Cell => {
       const r = lookup[i]!.get(id);
       if (!r) return { status: 'missing', cases: 0, failureCount: 0 };
       return { status: r.status, cases: r.cases, failureCount: r.failureCount, ...(r.failures[0] ? { problem: r.failures[0].problem } : {}) };

@@ -163,6 +163,7 @@ export const RESULTS_SCHEMA = {
   },
   // A file that records its schemaVersion (every file this tool writes) records its verdict in full.
   if: { type: 'object', properties: { schemaVersion: true }, required: ['schemaVersion'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords; ajv reads this object, nothing awaits it.
   then: {
     type: 'object',
     properties: {

@@ -360,7 +360,10 @@ describe('the exported documents seen by a general-purpose validator (openapi-ba
 
 /** Every process and server a Prism test started, stopped in afterAll whatever happened. */
 const running: { stop(): Promise<void> }[] = [];
-const started = <T extends { stop(): Promise<void> }>(x: T): T => (running.push(x), x);
+const started = <T extends { stop(): Promise<void> }>(x: T): T => {
+  running.push(x);
+  return x;
+};
 afterAll(async () => {
   for (const x of running.reverse()) await x.stop();
 });

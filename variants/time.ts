@@ -14,7 +14,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../targets/reference/index.ts';
-import type { StoredUser } from '../targets/reference/store.ts';
 import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
 import { afterUpdates, callOf, DESCRIBE, error, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
 import { broken, correct, type Variant, type Wrap } from './variant.ts';
@@ -169,7 +168,9 @@ export const leaksUpdateLate = (lateness: Lateness): Wrap =>
       if (response.statusCode !== 200) return response;
       const sent = sentIdentity(call);
       const others = [...(service.store.instances.get(call.instanceId)?.users.values() ?? [])].filter((u) => u.Id !== call.userId);
-      late.later(() => others.forEach((u: StoredUser) => merge(u, sent)));
+      late.later(() => {
+        for (const u of others) merge(u, sent);
+      });
       return response;
     }),
   );
