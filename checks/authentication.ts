@@ -27,9 +27,9 @@ interface Attempt {
 const MINUTE_MS = 60_000;
 
 /** Regions a request is signed for when it must be scoped to another one than the target's: the first that differs. */
-export const OTHER_REGIONS = ['eu-west-2', 'us-west-2'] as const;
+const OTHER_REGIONS = ['eu-west-2', 'us-west-2'] as const;
 /** A signing name that is not the operation's (x-model.signingName). */
-export const OTHER_SERVICE = 'execute-api';
+const OTHER_SERVICE = 'execute-api';
 
 function enforced(ctx: CheckContext, requirementId: string): boolean {
   if (ctx.settings.expectAuth) return true;
@@ -91,7 +91,7 @@ export function wrongScopeRefused(ctx: CheckContext, f: Fixture): Promise<Verdic
 }
 
 /** The skews the suite signs at, in ms (negative: in the past), from the spec's window and clock margin. */
-export function signatureSkews(ctx: CheckContext): { refused: number; tolerated: number; observed: number } {
+function signatureSkews(ctx: CheckContext): { refused: number; tolerated: number; observed: number } {
   const w = ctx.spec.protocol.signatureWindow;
   const margin = w.clockMarginSeconds * 1000;
   return {

@@ -150,7 +150,7 @@ function changingCase(ctx: CheckContext, f: Fixture): Case {
  * instance label, EX-UNKNOWN-USER for the user label), and no fixture user changes (the one its decoded path reaches
  * included). `reach`: `own` aims the decoded path at the fixture's own instance or user, `other` at the second user.
  */
-export async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: string, kind: LabelInjection, reach: 'own' | 'other'): Promise<Verdict[]> {
+async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: string, kind: LabelInjection, reach: 'own' | 'other'): Promise<Verdict[]> {
   const requirementId = NOT_FOUND_BY_LABEL[label]!;
   const fixtureLabels = { InstanceId: f.set.instanceId, UserId: f.set.userId };
   const target = reach === 'other' ? f.set.secondUserId! : fixtureLabels[label as keyof typeof fixtureLabels];

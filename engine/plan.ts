@@ -34,18 +34,18 @@ import { UsageError } from '../core/errors.ts';
 export const RESPONSE_REQUIREMENTS: readonly string[] = [...ENVELOPE_REQUIREMENTS, ...FIXTURE_REQUIREMENTS, ...THROTTLING_REQUIREMENTS];
 
 export const PHASES = ['boundary', 'random', 'existence', 'precedence', 'authentication', 'hold', 'stateful'] as const;
-export type Phase = (typeof PHASES)[number];
+type Phase = (typeof PHASES)[number];
 
 /** How a request reaches a target: through the SDK (a command), or raw (bytes the SDK cannot express, signed or not). */
 export type Channel = 'sdk' | 'raw';
-export const ALL_CHANNELS: readonly Channel[] = ['sdk', 'raw'];
+const ALL_CHANNELS: readonly Channel[] = ['sdk', 'raw'];
 
 /** The channels a target can be sent on: only the SDK's for a target without the wire (targets' `wire: false`). */
 export const channelsOf = (target: { wire?: boolean }): readonly Channel[] => (target.wire === false ? ['sdk'] : ALL_CHANNELS);
 
 /** The families of checks, as the reports and the power tests (variants/) name them. */
 export const SUITES = ['validation', 'acceptance', 'existence', 'statefulModel', 'authentication'] as const;
-export type Suite = (typeof SUITES)[number];
+type Suite = (typeof SUITES)[number];
 
 export interface StepId {
   identityManagementType: string;

@@ -100,7 +100,7 @@ export function journalEnvelope(data: JournalData, journal: Journal, budget: Bud
   return new Envelope({ guard, budget, bucket });
 }
 
-export interface UndoneEarlier {
+interface UndoneEarlier {
   notes: RestoreNote[];
   unknown: { instanceId: string; username: string }[];
 }

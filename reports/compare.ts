@@ -9,7 +9,7 @@ import { redactResults } from './sanitize.ts';
 import { scoreText } from '../engine/summary.ts';
 import { judged } from './verdict.ts';
 
-export type Change = 'newly-failing' | 'newly-passing';
+type Change = 'newly-failing' | 'newly-passing';
 
 export interface CompareInput {
   /** The column's name (the results file's folder, usually). */
@@ -19,7 +19,7 @@ export interface CompareInput {
   href?: string;
 }
 
-export interface Column {
+interface Column {
   label: string;
   results: Results;
   href?: string;
@@ -29,7 +29,7 @@ export interface Column {
   previous?: number;
 }
 
-export interface Cell {
+interface Cell {
   status: Status | 'missing';
   cases: number;
   failureCount: number;
@@ -37,7 +37,7 @@ export interface Cell {
   change?: Change;
 }
 
-export interface CompareRow {
+interface CompareRow {
   id: string;
   level: string;
   area: string;
@@ -53,7 +53,7 @@ export interface Comparison {
   changes: { id: string; column: number; previous: number; change: Change }[];
 }
 
-export const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`;
+const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`;
 
 /** The data of the comparison: columns in the order given, rows in catalogue order. */
 export function compareRuns(inputs: CompareInput[]): Comparison {

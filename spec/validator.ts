@@ -24,14 +24,14 @@ export interface Verdict {
   ambiguities: Finding[];
 }
 
-export interface RequestInput {
+interface RequestInput {
   /** Decoded label values by name. */
   labels: Record<string, string>;
   /** The parsed JSON body; undefined when the operation takes none. */
   body?: unknown;
 }
 
-export type ParsedBody = { ok: true; value: unknown } | { ok: false; finding: Finding };
+type ParsedBody = { ok: true; value: unknown } | { ok: false; finding: Finding };
 
 export interface RequestValidator {
   /** Parses a request body; text that is not one JSON document is a `$body.json` violation. */

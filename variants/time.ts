@@ -28,7 +28,7 @@ export interface Lateness {
 }
 
 /** A few hundred ms late; three requests on at the latest (after the case's own read-back and other-user read). */
-export const LATE: Lateness = { ms: 300, requests: 3 };
+const LATE: Lateness = { ms: 300, requests: 3 };
 
 /** Writes applied later: by a timer (never keeping the process alive), or when enough requests have arrived. */
 class LateWrites {
@@ -204,7 +204,7 @@ const writesOnRejectionLate = broken({
 });
 
 /** Every this-many-th request (any operation) fails. */
-export const FAIL_EVERY = 10;
+const FAIL_EVERY = 10;
 
 const everyTenthRequest500 = broken({
   name: 'every-tenth-request-500',
@@ -237,7 +237,7 @@ export interface Quota {
 }
 
 /** The quota of the correct throttling target: far below what the suite sends in process, far above a real account's. */
-export const QUOTA: Quota = { rate: 50, burst: 5 };
+const QUOTA: Quota = { rate: 50, burst: 5 };
 
 const throttlingAnswer = (): WireResponse => error(429, 'ThrottlingException', 'Rate exceeded');
 
@@ -301,7 +301,7 @@ const storesNothingBehindThrottle = broken({
 });
 
 /** How many updates the limiter lets through before it starts throttling updates it has already applied. */
-export const APPLIED_QUOTA = 20;
+const APPLIED_QUOTA = 20;
 
 const appliesThrottledUpdates = broken({
   name: 'applies-throttled-updates',
@@ -377,7 +377,7 @@ export interface SocketVariant {
   socket: SocketFault;
 }
 
-export const RESET_EVERY = 10;
+const RESET_EVERY = 10;
 
 /** The request at which the dying server dies (within the boundary phase of a default run). */
 export const DIES_AFTER = 60;

@@ -11,7 +11,7 @@ import type { JournalCoverage } from '../guard/guard.ts';
 import type { Observation } from '../../core/observation.ts';
 import { deleteCreated, restoreSnapshot, type RestoreNote } from './restore.ts';
 
-export const JOURNAL_FILE = 'journal.json';
+const JOURNAL_FILE = 'journal.json';
 
 export type JournalEntry =
   | { kind: 'snapshot'; instanceId: string; userId: string; identityManagementType: string; identityInfo: Record<string, string>; at: string }
@@ -65,7 +65,7 @@ export function pendingOf(data: JournalData): Pending {
 
 export const isFinished = (p: Pending) => p.snapshots.length === 0 && p.created.length === 0;
 
-export class JournalError extends UserError {
+class JournalError extends UserError {
   override name = 'JournalError';
 }
 
