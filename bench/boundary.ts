@@ -12,7 +12,7 @@ import type { Spec } from '../spec/index.ts';
 import type { WireHandler, WireRequest } from '../core/wire.ts';
 import { BENCH_TYPE } from './cases.ts';
 
-export const PHASES = ['open', ...PLAN_PHASES, 'close'] as const;
+const PHASES = ['open', ...PLAN_PHASES, 'close'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Counts requests by phase and by operation (routed as the reference routes them: method and path template). */
@@ -53,7 +53,7 @@ export class RequestCounter {
 }
 
 /** Which boundary steps run: all of them (the local policy) or the covering ones (the sandbox policy). */
-export type Selection = 'all' | 'cover';
+type Selection = 'all' | 'cover';
 
 export interface Scenario {
   name: string;
@@ -61,7 +61,7 @@ export interface Scenario {
   selection: Selection;
 }
 
-export const SCENARIOS: Scenario[] = [
+const SCENARIOS: Scenario[] = [
   { name: 'local policy (every boundary case), rejectionBatch 1', rejectionBatch: 1, selection: 'all' },
   { name: 'local policy, rejectionBatch 1000', rejectionBatch: 1000, selection: 'all' },
   { name: 'sandbox policy (covering steps), rejectionBatch 25', rejectionBatch: 25, selection: 'cover' },
@@ -88,7 +88,7 @@ export interface ScenarioResult {
 }
 
 /** One scenario's run, in this process, against a fresh embedded reference. */
-export async function runScenario(spec: Spec, scenario: Scenario, options: { seed: number }): Promise<ScenarioResult> {
+async function runScenario(spec: Spec, scenario: Scenario, options: { seed: number }): Promise<ScenarioResult> {
   const counter = new RequestCounter(spec);
   let boundaryCases = 0;
   const results = await runConformance({

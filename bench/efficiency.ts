@@ -32,7 +32,3 @@ export async function measureFloorRate(spec: Spec, options: { seed: number; perR
     await floor.close();
   }
 }
-
-/** (requests ÷ floor requests per second) ÷ wall seconds. */
-export const efficiency = (requests: number, floorRequestsPerSecond: number, wallSeconds: number): number =>
-  floorRequestsPerSecond > 0 && wallSeconds > 0 ? requests / floorRequestsPerSecond / wallSeconds : 0;

@@ -32,7 +32,7 @@ import { wireRequestOf } from '../targets/reference/index.ts';
 import { connectClient, observeCommand } from '../targets/sdk-channel.ts';
 import type { WireRequest, WireResponse } from '../core/wire.ts';
 
-export const REGION = 'us-east-1';
+const REGION = 'us-east-1';
 
 export const TARGET_PATHS = ['reference', 'nock', 'serve'] as const;
 export const DIAGNOSTIC_PATHS = ['observed', 'replayed', 'handler'] as const;
@@ -48,7 +48,7 @@ export interface OpenPath {
 }
 
 /** What the reference did with each case: the signed request the SDK produced and the response it got. */
-export type Recording = Map<Input, { request: WireRequest; response: WireResponse }>;
+type Recording = Map<Input, { request: WireRequest; response: WireResponse }>;
 
 export interface PathContext {
   spec: Spec;
@@ -154,7 +154,7 @@ async function openHandler(ctx: PathContext): Promise<OpenPath> {
 }
 
 /** Sends every input once through the SDK into a fresh reference and keeps each signed request and its response. */
-export async function record(spec: Spec, inputs: Input[]): Promise<Recording> {
+async function record(spec: Spec, inputs: Input[]): Promise<Recording> {
   const service = referenceService(spec);
   const recording: Recording = new Map();
   let last: { request: WireRequest; response: WireResponse } | undefined;

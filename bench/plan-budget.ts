@@ -16,9 +16,6 @@ import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, type Fixtures } from '../api/reference.ts';
 
-/** Issue 13: the budget-aware plan needs at most this many requests per requirement it reaches. */
-export const MAX_PLAN_REQUESTS_PER_REQUIREMENT = 2.5;
-
 export interface PlanBudget {
   type: string;
   /** planCount's total: every request of the run, preflight and restore included. */
@@ -37,7 +34,7 @@ export interface PlanBudget {
 }
 
 /** The flags of a sandbox run on the reference's CONNECT_MANAGED fixtures (the defaults of --target aws otherwise). */
-export function sandboxConfig(spec: Spec, seed: number): RunConfig {
+function sandboxConfig(spec: Spec, seed: number): RunConfig {
   const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
   const [a, b] = managed;
   const args = ['--target', 'aws', '--endpoint-url', 'http://127.0.0.1:9', '--allow-instance', a!.id, '--allow-instance', b!.id, '--instance-id', a!.id, '--second-instance-id', b!.id, '--user-id', a!.users[0]!.id, '--second-user-id', a!.users[1]!.id, '--seed', String(seed)];

@@ -65,7 +65,7 @@ export function treeOf(root: number): number[] {
   return parents.has(root) ? descendants(root, parents) : [];
 }
 
-export interface TreeSample {
+interface TreeSample {
   rssBytes: number;
   processes: number;
   /** The largest single process's RSS in this sample. */
@@ -73,7 +73,7 @@ export interface TreeSample {
 }
 
 /** One sample of the tree under `root`; undefined when the root is gone. */
-export function sampleTree(root: number): TreeSample | undefined {
+function sampleTree(root: number): TreeSample | undefined {
   const parents = parentsNow();
   if (!parents.has(root)) return undefined;
   let rssBytes = 0;

@@ -44,7 +44,7 @@ export interface Measurements {
 }
 
 /** The floor's requests per second beside the default run: the mean of the medians before and after it. */
-export const floorBesideRate = (f: NonNullable<Measurements['floorBeside']>) => (f.before.requestsPerSecond + f.after.requestsPerSecond) / 2;
+const floorBesideRate = (f: NonNullable<Measurements['floorBeside']>) => (f.before.requestsPerSecond + f.after.requestsPerSecond) / 2;
 
 /** Issue 13 item 2: (requests ÷ the floor's requests per second) ÷ wall time, with the run's peak RSS. */
 export function efficiencyOf(m: Measurements, run: DefaultRunResult | undefined = m.defaultRun) {
@@ -118,11 +118,11 @@ const group = (run: ThroughputRun, name: GroupResult['name']) => run.groups.find
 
 /** Issue 13's targets, ratios measured in one run: the embedded reference against the in-memory floor, and the
  * serve path against the loopback floor (both in the group `paths`). */
-export const MIN_REFERENCE_TO_FLOOR = 0.8;
-export const MIN_SERVE_TO_LOOPBACK = 0.7;
+const MIN_REFERENCE_TO_FLOOR = 0.8;
+const MIN_SERVE_TO_LOOPBACK = 0.7;
 
 /** The loopback floor of the group `paths`, when it was measured. */
-export const loopbackFloor = (run: ThroughputRun): PathResult | undefined => group(run, 'paths')?.paths.find((p) => p.name === 'loopback');
+const loopbackFloor = (run: ThroughputRun): PathResult | undefined => group(run, 'paths')?.paths.find((p) => p.name === 'loopback');
 
 /** Issue 13's targets for a throughput run (those it measured). */
 export function speedTargets(run: ThroughputRun): TargetCheck[] {

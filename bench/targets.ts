@@ -2,17 +2,17 @@
 // Checked by the benchmark and printed; never asserted in a test (timings are noisy).
 
 /** The embedded default (the in-memory reference path) at no less than half the floor's throughput. */
-export const MIN_REFERENCE_RATIO = 0.5;
+const MIN_REFERENCE_RATIO = 0.5;
 /** "Well under a minute": at most half a minute of wall time for the default run. */
-export const MAX_DEFAULT_RUN_SECONDS = 30;
+const MAX_DEFAULT_RUN_SECONDS = 30;
 /**
  * "Flat": at most 2 MB more heap at 10k cases than at 1k, after a full collection: under 240 bytes per case, which
  * any per-case retention would exceed (nock keeps ~35 KB per call). JIT warm-up (compiled code and type feedback,
  * about 0.5-0.8 MB here, levelling off) stays under it.
  */
-export const MAX_HEAP_GROWTH_MB = 2;
+const MAX_HEAP_GROWTH_MB = 2;
 /** At most 3 requests per requirement reached, for the run that reaches every requirement. */
-export const MAX_REQUESTS_PER_REQUIREMENT = 3;
+const MAX_REQUESTS_PER_REQUIREMENT = 3;
 
 export interface TargetCheck {
   target: string;
@@ -52,11 +52,11 @@ export function checkTargets(m: Measured): TargetCheck[] {
 }
 
 /** Issue 13, item 3 (ratios in one run): the default run's efficiency, its peak memory, the budget-aware plan. */
-export const MIN_DEFAULT_RUN_EFFICIENCY = 0.5;
-export const MAX_DEFAULT_RUN_RSS_MB = 250;
-export const MAX_PLAN_REQUESTS_PER_REQUIREMENT = 2.5;
+const MIN_DEFAULT_RUN_EFFICIENCY = 0.5;
+const MAX_DEFAULT_RUN_RSS_MB = 250;
+const MAX_PLAN_REQUESTS_PER_REQUIREMENT = 2.5;
 /** Issue 11, item 4: a broken target's run ends in under this many times the correct run's wall time. */
-export const MAX_TIME_TO_VERDICT_RATIO = 20;
+const MAX_TIME_TO_VERDICT_RATIO = 20;
 
 export interface RealMeasured {
   efficiency?: number;

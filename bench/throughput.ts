@@ -15,7 +15,7 @@
 import { openPath, type OpenPath, type PathContext, type PathName } from './paths.ts';
 import { median, ratio, spread } from './stats.ts';
 
-export interface PathPlan {
+interface PathPlan {
   name: PathName;
   /** Cases timed per round (sent in `BLOCKS` blocks). */
   timed: number;

@@ -92,7 +92,7 @@ export async function compare(args: string[]): Promise<number> {
   const failing = comparison.changes.filter((c) => c.change === 'newly-failing').length;
   const passing = comparison.changes.length - failing;
   console.log(`connect-conformance compare: ${list.length} runs, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`);
-  comparison.columns.forEach((c, i) => console.log(`  ${i + 1}. ${c.label}: ${c.results.summary.headline}`));
+  for (const [i, c] of comparison.columns.entries()) console.log(`  ${i + 1}. ${c.label}: ${c.results.summary.headline}`);
   for (const c of comparison.changes) console.log(`  ${c.change === 'newly-failing' ? 'newly failing' : 'newly passing'} ${c.id} in ${comparison.columns[c.column]!.label} (after ${comparison.columns[c.previous]!.label})`);
   return 0;
 }

@@ -80,7 +80,7 @@ type Values = Record<string, string | boolean | (string | boolean)[] | undefined
  * The values of a --config file under the flags, for the keys `options` knows: a flag given on the command line
  * wins; allow-instance (a multiple flag) adds up. Returns the values without `config`.
  */
-export function withConfigFile(values: Values, options: Options): Values {
+function withConfigFile(values: Values, options: Options): Values {
   const file = values.config as string | undefined;
   if (file === undefined) return values;
   let raw: unknown;
@@ -128,7 +128,7 @@ function checkAllowlist(allow: string[], instances: (string | undefined)[]): voi
 }
 
 /** A check of the library's (engine/options.ts), its message naming the flags. */
-export function asFlags<T>(check: () => T): T {
+function asFlags<T>(check: () => T): T {
   try {
     return check();
   } catch (e) {
@@ -138,7 +138,7 @@ export function asFlags<T>(check: () => T): T {
 }
 
 /** The options (engine/options.ts OPTIONS) whose flags are given. */
-export function optionsOfFlags(values: Values): string[] {
+function optionsOfFlags(values: Values): string[] {
   const given = (v: unknown) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
   return Object.entries(OPTIONS)
     .filter(([, o]) => o.flag && given(values[o.flag.slice(2)]))
@@ -152,7 +152,7 @@ const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL'] as c
  * Why a run without --target tests the embedded reference although the environment names an endpoint (for the
  * first line of its output), or undefined.
  */
-export function targetNote(values: Values, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function targetNote(values: Values, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (values.target !== undefined) return undefined;
   const set = ENDPOINT_VARIABLES.filter((v) => env[v]);
   if (!set.length) return undefined;

@@ -46,7 +46,7 @@ export function concludeRun(spec: Spec, results: Results, reportDir: string, req
 }
 
 /** The console's account of judged results: failures, expected failures, stale entries, unfinished steps, the verdict. */
-export function printSummary(results: Results, file: string): void {
+function printSummary(results: Results, file: string): void {
   const view = results.baseline;
   const baselineFile = view?.file || 'the baseline';
   console.log('');

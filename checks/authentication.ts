@@ -29,9 +29,9 @@ interface Attempt {
 const MINUTE_MS = 60_000;
 
 /** Regions a request is signed for when it must be scoped to another one than the target's: the first that differs. */
-export const OTHER_REGIONS = ['eu-west-2', 'us-west-2'] as const;
+const OTHER_REGIONS = ['eu-west-2', 'us-west-2'] as const;
 /** A signing name that is not the operation's (x-model.signingName). */
-export const OTHER_SERVICE = 'execute-api';
+const OTHER_SERVICE = 'execute-api';
 
 function enforced(ctx: CheckContext, requirementId: RequirementId): boolean {
   if (ctx.settings.expectAuth) return true;
@@ -76,14 +76,14 @@ async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId:
   return verdicts;
 }
 
-export const unsignedRequestRefused = (ctx: CheckContext, f: Fixture) =>
+const unsignedRequestRefused = (ctx: CheckContext, f: Fixture) =>
   refusedAndUnchanged(ctx, f, 'AUTH-UNSIGNED', [{ signing: 'unsigned', what: 'an unsigned request', id: 'unsigned' }]);
 
-export const wrongSignatureRefused = (ctx: CheckContext, f: Fixture) =>
+const wrongSignatureRefused = (ctx: CheckContext, f: Fixture) =>
   refusedAndUnchanged(ctx, f, 'AUTH-BAD-SIGNATURE', [{ signing: 'wrong-signature', what: 'a request with a wrong signature', id: 'wrong-signature' }]);
 
 /** AUTH-WRONG-SCOPE: signed with the right key for another region, then for another service. */
-export function wrongScopeRefused(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+function wrongScopeRefused(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const region = OTHER_REGIONS.find((r) => r !== ctx.target.region)!;
   return refusedAndUnchanged(ctx, f, 'AUTH-WRONG-SCOPE', [
     { signing: { region }, what: `a request signed for region ${region} (the target's is ${ctx.target.region})`, id: 'scope-region' },
@@ -92,7 +92,7 @@ export function wrongScopeRefused(ctx: CheckContext, f: Fixture): Promise<Verdic
 }
 
 /** The skews the suite signs at, in ms (negative: in the past), from the spec's window and clock margin. */
-export function signatureSkews(ctx: CheckContext): { refused: number; tolerated: number; observed: number } {
+function signatureSkews(ctx: CheckContext): { refused: number; tolerated: number; observed: number } {
   const w = ctx.spec.protocol.signatureWindow;
   const margin = w.clockMarginSeconds * 1000;
   return {
@@ -109,7 +109,7 @@ const bothWays = (skewMs: number, id: string): Attempt[] => [
 ];
 
 /** AUTH-STALE-SIGNATURE: signed correctly at a clock beyond the window, either way. */
-export const staleSignatureRefused = (ctx: CheckContext, f: Fixture) => refusedAndUnchanged(ctx, f, 'AUTH-STALE-SIGNATURE', bothWays(signatureSkews(ctx).refused, 'stale'));
+const staleSignatureRefused = (ctx: CheckContext, f: Fixture) => refusedAndUnchanged(ctx, f, 'AUTH-STALE-SIGNATURE', bothWays(signatureSkews(ctx).refused, 'stale'));
 
 /**
  * Sends a valid update of the fixture user at each skew and gives each answer to `verdictOf`; afterwards the suite
@@ -133,7 +133,7 @@ async function skewedUpdates(ctx: CheckContext, f: Fixture, attempts: Attempt[],
 }
 
 /** AUTH-SKEW-TOLERATED: signed correctly at a clock within the window, either way: served as any valid update. */
-export function skewWithinWindowAccepted(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+function skewWithinWindowAccepted(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   if (!enforced(ctx, 'AUTH-SKEW-TOLERATED')) return Promise.resolve([]);
   const status = ctx.spec.operation.successStatus;
   return skewedUpdates(ctx, f, bothWays(signatureSkews(ctx).tolerated, 'skew-tolerated'), (c, obs, attempt) => {
@@ -144,7 +144,7 @@ export function skewWithinWindowAccepted(ctx: CheckContext, f: Fixture): Promise
 }
 
 /** OBS-SIGNATURE-SKEW: what the target does with a signature dated between the bounds (recorded, never judged). */
-export function skewBetweenBoundsObserved(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+function skewBetweenBoundsObserved(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   if (!enforced(ctx, 'OBS-SIGNATURE-SKEW')) return Promise.resolve([]);
   return skewedUpdates(ctx, f, bothWays(signatureSkews(ctx).observed, 'skew-observed'), (c, obs, attempt) =>
     pass('OBS-SIGNATURE-SKEW', c.id, `${attempt.what}: ${describeResponse(ctx.spec, obs.response)}`),

@@ -31,7 +31,7 @@ export async function sendCase(ctx: CheckContext, c: Case): Promise<Observation>
   return ctx.target.raw({ method: c.wire.method, path: c.wire.path, headers: c.wire.headers, body: utf8(c.wire.body) });
 }
 
-export function expectedOf(c: Case): Expected {
+function expectedOf(c: Case): Expected {
   const e = c.expected;
   if (e.outcome === 'accepted') return { summary: `${e.status.join(' or ')} with no error type`, status: e.status };
   if (e.outcome === 'observed') return { summary: 'anything but a 5xx (observed, not judged)' };
@@ -41,7 +41,7 @@ export function expectedOf(c: Case): Expected {
 }
 
 /** The values of the sensitive members a case sends, for SENS-NO-ECHO. */
-export function sensitiveValuesOf(ctx: CheckContext, c: Case): string[] {
+function sensitiveValuesOf(ctx: CheckContext, c: Case): string[] {
   const info = (c.body as Record<string, unknown> | undefined)?.[ctx.binding.member];
   if (typeof info !== 'object' || info === null) return [];
   return ctx.spec.members.filter((m) => m.sensitive).map((m) => (info as Record<string, unknown>)[m.name]).filter((v): v is string => typeof v === 'string');
@@ -84,7 +84,7 @@ export function outcomeProblem(ctx: CheckContext, c: Case, obs: Observation): st
 }
 
 /** The verdicts of the requirements the case is labelled with (OBSERVE ones record what was seen). */
-export function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
+function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
   // No response proves nothing about the case's own requirements: SRV-AVAILABLE judges it (checks/envelope.ts).
   if (!answerOf(ctx.spec, obs)) return [];
   const problem = outcomeProblem(ctx, c, obs);
@@ -95,7 +95,7 @@ export function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation
 }
 
 /** OK-SUCCESS-ENVELOPE: a 2xx has an empty body or {} and no error type (judged on a response only). */
-export function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
+function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
   const r = obs.response;
   if (!r || r.statusCode < 200 || r.statusCode >= 300) return [];
   const body = jsonOf(r);
@@ -161,7 +161,7 @@ function rejectedChangedNothing(ctx: CheckContext, c: Case, state: UserState, ob
 }
 
 /** NL-OTHER-USERS-UNCHANGED: the second fixture user is as it was. */
-export async function otherUserUnchanged(ctx: CheckContext, c: Case, other: UserState | undefined): Promise<Verdict[]> {
+async function otherUserUnchanged(ctx: CheckContext, c: Case, other: UserState | undefined): Promise<Verdict[]> {
   if (!other) return [];
   const read = await readState(ctx, other);
   return unchangedVerdicts(ctx, other, read, ['NL-OTHER-USERS-UNCHANGED'], (problem, expected) => ({

@@ -26,10 +26,10 @@ export type Suite = (typeof SUITES)[number];
  * - `expectAuth`: the configuration says the target enforces authentication; otherwise the check skips, with why.
  * - `readBack`: it reads the user back through the fixture operation (DescribeUser) after what it sent.
  */
-export type CheckNeed = 'raw' | 'secondUser' | 'secondInstance' | 'expectAuth' | 'readBack';
+type CheckNeed = 'raw' | 'secondUser' | 'secondInstance' | 'expectAuth' | 'readBack';
 
 /** A step's work: `fixture` is the set the step belongs to; `fixtures` every set of the run (for whole-run checks). */
-export type CheckRun = (ctx: CheckContext, fixture: Fixture, fixtures: Fixture[]) => Promise<Verdict[] | void>;
+type CheckRun = (ctx: CheckContext, fixture: Fixture, fixtures: Fixture[]) => Promise<Verdict[] | void>;
 
 /** A check that is one step of the plan. */
 export interface CheckDefinition {

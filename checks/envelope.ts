@@ -44,7 +44,7 @@ const evidence = (spec: Spec, obs: Observation, ctx: EnvelopeContext, expected: 
   identityManagementType: ctx.identityManagementType,
 });
 
-export function notAServerError(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+function notAServerError(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (!a) return [];
   return [judge('SRV-NO-5XX', !isServerFault(spec, a), evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error'))];
 }
@@ -61,12 +61,12 @@ export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: EnvelopeC
   return [judge('THR-429-TYPE', ok, evidence(spec, obs, ctx, `429 with ${spec.protocol.throttlingErrors.join(' or ')}`, 'a 429 without a throttling error type'))];
 }
 
-export function errorTypePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function errorTypePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
   const where = obs.response ? [spec.protocol.errorTypeHeader, ...spec.protocol.errorTypeBodyFields].join(', ') : "the error's name";
   return [judge('ERR-TYPE-PRESENT', !!a.type, evidence(spec, obs, ctx, `an error type in ${where}`, 'an error response without an error type'))];
 }
 
-export function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
   const type = a.type;
   if (!type || ctx.protocolLevel) return [];
   const declared = spec.operation.errors.map((e) => e.type);
@@ -75,7 +75,7 @@ export function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeCon
 }
 
 /** Judged on an answer with a status (an SDK outcome has one when the client reports $metadata.httpStatusCode). */
-export function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
   const modelled = a.type ? spec.errors[a.type] : undefined;
   if (!modelled || a.status === undefined) return [];
   const ok = modelled.status === a.status;
@@ -83,7 +83,7 @@ export function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeCon
 }
 
 /** The fault of the status class; for an SDK outcome without a status, the error's own `$fault` (none: no verdict). */
-export function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
   const type = a.type;
   const modelled = type ? spec.errors[type] : undefined;
   const status = a.status;
@@ -96,21 +96,21 @@ export function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeCo
 }
 
 /** Judged on the HTTP body: an SDK outcome has none (n/a for a target without the wire). */
-export function messagePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+function messagePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
   if (!obs.response) return [];
   const ok = messageOf(spec, obs.response) !== undefined;
   return [judge('ERR-MESSAGE', ok, evidence(spec, obs, ctx, `a JSON body with ${spec.protocol.messageFields.join(' or ')}`, 'the error body has no message string'))];
 }
 
 /** Judged on the HTTP header: an SDK outcome has none (n/a for a target without the wire). */
-export function typeInHeader(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+function typeInHeader(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
   const found = obs.response && errorTypeOf(spec, obs.response);
   if (!found) return [];
   return [judge('ERR-HEADER-FORM', found.where === 'header', evidence(spec, obs, ctx, `the ${spec.protocol.errorTypeHeader} header`, 'the error type is only in the body'))];
 }
 
 /** In the body and headers of a response; in the message of an SDK outcome's error. */
-export function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
   const values = ctx.sensitiveValues.filter((v) => v.trim().length >= ECHO_MIN_LENGTH);
   if (!values.length) return [];
   const response = obs.response;

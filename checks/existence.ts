@@ -64,17 +64,17 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: Requ
 
 const aimed = (c: Case, labels: Record<string, string>, id: string): Case => ({ ...c, id, labels, channel: 'sdk', replay: undefined });
 
-export async function unknownInstanceIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+async function unknownInstanceIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const c = aimed(universallyValidCase(ctx, f), { InstanceId: madeUpId(ctx.settings.seed, 'instance'), UserId: f.set.userId }, 'existence:unknown-instance');
   return expectNotFound(ctx, f, 'EX-UNKNOWN-INSTANCE', c, 'an update naming an unknown instance');
 }
 
-export async function unknownUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+async function unknownUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const c = aimed(universallyValidCase(ctx, f), { InstanceId: f.set.instanceId, UserId: madeUpId(ctx.settings.seed, 'user') }, 'existence:unknown-user');
   return expectNotFound(ctx, f, 'EX-UNKNOWN-USER', c, 'an update naming an unknown user');
 }
 
-export async function foreignUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+async function foreignUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const requirementId: RequirementId = 'EX-FOREIGN-USER';
   if (!f.set.secondInstanceId) {
     ctx.skip(requirementId, 'needs a second instance (--second-instance-id)');
@@ -87,7 +87,7 @@ export async function foreignUserIsNotFound(ctx: CheckContext, f: Fixture): Prom
 }
 
 /** PREC-VALIDATION-FIRST: the invalid cases of constraint requirements, aimed at an unknown user, get their 400. */
-export async function validationBeforeExistence(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
+async function validationBeforeExistence(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const constraintCases = f.generators
     .boundaryCases()
     .filter((c) => c.expected.outcome === 'rejected' && c.expected.types !== 'any' && c.channel === 'sdk')
@@ -147,7 +147,7 @@ function changingCase(ctx: CheckContext, f: Fixture): Case {
  * instance label, EX-UNKNOWN-USER for the user label), and no fixture user changes (the one its decoded path reaches
  * included). `reach`: `own` aims the decoded path at the fixture's own instance or user, `other` at the second user.
  */
-export async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: string, kind: LabelInjection, reach: 'own' | 'other'): Promise<Verdict[]> {
+async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: string, kind: LabelInjection, reach: 'own' | 'other'): Promise<Verdict[]> {
   const requirementId = NOT_FOUND_BY_LABEL[label]!;
   const fixtureLabels = { InstanceId: f.set.instanceId, UserId: f.set.userId };
   const target = reach === 'other' ? f.set.secondUserId! : fixtureLabels[label as keyof typeof fixtureLabels];

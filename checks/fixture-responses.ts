@@ -51,7 +51,7 @@ export interface FixtureOperation {
 const views = new WeakMap<Spec, FixtureOperation[]>();
 
 function operationObject(spec: Spec, op: OperationSpec): OpenAPIV3_1.OperationObject {
-  return (spec.document.paths?.[op.pathTemplate] as Record<string, unknown>)[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject;
+  return (spec.document.paths![op.pathTemplate] as Record<string, unknown>)[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject;
 }
 
 /** Every member of a schema, depth first, with its path (properties only; the first levels are enough for a body). */
@@ -117,10 +117,10 @@ export function needOf(spec: Spec, operation: string, kind: NeedKind): Need {
 
 // ---------------------------------------------------------------- reading an answer
 
-export const mediaTypeOf = (response: WireResponse): string | undefined => response.headers['content-type']?.split(';', 1)[0]!.trim().toLowerCase() || undefined;
+const mediaTypeOf = (response: WireResponse): string | undefined => response.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() || undefined;
 
 /** A value as it reads in a message: JSON, shortened. */
-export function shown(value: unknown, max = 60): string {
+function shown(value: unknown, max = 60): string {
   const s = value === undefined ? 'absent' : typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
@@ -135,7 +135,7 @@ export function describeAnswer(spec: Spec, response: WireResponse | undefined): 
   return `${response.statusCode}${type ? ` ${type}` : ''} ${mediaTypeOf(response) ?? 'without a content type'}, ${response.body.length} bytes`;
 }
 
-export const jsonTypeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+const jsonTypeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
 
 const typeFits = (type: string, v: unknown) => {
   const actual = jsonTypeOf(v);
@@ -150,7 +150,7 @@ export function memberAt(body: unknown, path: readonly string[]): unknown {
 }
 
 /** Members whose JSON type is not the schema's (JSON null counts as absent), with the schema's description. */
-export function typeProblems(schema: Schema, value: unknown, path: string[] = []): string[] {
+function typeProblems(schema: Schema, value: unknown, path: string[] = []): string[] {
   if (value === null || value === undefined) return [];
   const type = typeof schema.type === 'string' ? schema.type : undefined;
   if (type && !typeFits(type, value)) {
@@ -202,7 +202,7 @@ const judged = (requirementId: RequirementId, ok: boolean, ctx: FixtureResponseC
 const isSuccess = (r: WireResponse) => r.statusCode >= 200 && r.statusCode < 300;
 
 /** The status is the operation's success status, or that of an error it declares (authentication and throttling too). */
-export function statusIsDeclared(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
+function statusIsDeclared(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const status = obs.response!.statusCode;
   const throttling = spec.protocol.throttlingErrors.map((t) => spec.errors[t]?.status).filter((s): s is number => s !== undefined);
   const declared = [...new Set([f.op.successStatus, ...f.op.errors.map((e) => e.status), spec.protocol.authenticationErrors.status, ...throttling])].sort();
@@ -210,7 +210,7 @@ export function statusIsDeclared(spec: Spec, f: FixtureOperation, obs: Observati
 }
 
 /** A body comes with a media type the model declares for it. */
-export function bodyHasDeclaredMediaType(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
+function bodyHasDeclaredMediaType(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const response = obs.response!;
   if (response.body.length === 0) return [];
   const declared = f.mediaTypes[String(response.statusCode)]?.length ? f.mediaTypes[String(response.statusCode)]! : f.mediaTypes['*']!;
@@ -219,7 +219,7 @@ export function bodyHasDeclaredMediaType(spec: Spec, f: FixtureOperation, obs: O
 }
 
 /** A success body is a JSON object (empty where the model gives the success no body). */
-export function successBodyIsJsonObject(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
+function successBodyIsJsonObject(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const response = obs.response!;
   if (!isSuccess(response)) return [];
   const body = jsonOf(response);
@@ -229,7 +229,7 @@ export function successBodyIsJsonObject(spec: Spec, f: FixtureOperation, obs: Ob
 }
 
 /** The members the suite reads are there and usable (identity info an object, a known type, a created ID). */
-export function readMembersPresent(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
+function readMembersPresent(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const response = obs.response!;
   const body = jsonOf(response);
   if (!isSuccess(response) || !isObject(body) || !f.needs.length) return [];
@@ -239,7 +239,7 @@ export function readMembersPresent(spec: Spec, f: FixtureOperation, obs: Observa
 }
 
 /** Every member of a success body has its schema's JSON type (a timestamp is epoch seconds, a JSON number). */
-export function membersHaveModelledTypes(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
+function membersHaveModelledTypes(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const response = obs.response!;
   const body = jsonOf(response);
   if (!isSuccess(response) || !isObject(body) || !f.successSchema) return [];
@@ -249,7 +249,7 @@ export function membersHaveModelledTypes(spec: Spec, f: FixtureOperation, obs: O
 }
 
 /** An error is a JSON body with a type the operation declares at that status (protocol-level types included). */
-export function errorEnvelopeDeclared(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
+function errorEnvelopeDeclared(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const response = obs.response!;
   if (response.statusCode < 400) return [];
   const status = response.statusCode;

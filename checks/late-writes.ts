@@ -23,7 +23,7 @@ interface Watched {
 const CASE_ID = 'hold:late-writes';
 
 /** Holds every fixture user of `fixtures` for one read-back window; a user whose reads leave the model fails. */
-export async function noLateWrites(ctx: CheckContext, fixtures: Fixture[]): Promise<Verdict[]> {
+async function noLateWrites(ctx: CheckContext, fixtures: Fixture[]): Promise<Verdict[]> {
   const watched: Watched[] = fixtures.flatMap((f) => [
     { f, state: f.user, requirementId: 'NL-REJECTED-UNCHANGED' as const, what: 'the rejected requests' },
     ...(f.other ? [{ f, state: f.other, requirementId: 'NL-OTHER-USERS-UNCHANGED' as const, what: 'the updates of another user' }] : []),

@@ -17,7 +17,7 @@ export async function boundaryCase(ctx: CheckContext, f: Fixture, raw: Case): Pr
 }
 
 /** NL-REJECTED-UNCHANGED for the rejections not read back yet (with --rejection-batch above 1). */
-export const readBackRejections = (ctx: CheckContext, f: Fixture): Promise<Verdict[]> => flushRejections(ctx, f.user);
+const readBackRejections = (ctx: CheckContext, f: Fixture): Promise<Verdict[]> => flushRejections(ctx, f.user);
 
 /** The step after a set's boundary cases that reads back the rejections not read back yet. */
 export const READ_BACK_REJECTIONS: CheckDefinition = {

@@ -19,7 +19,7 @@ export function jsonOf(response: WireResponse): unknown {
 }
 
 /** `com.amazonaws.connect#ResourceNotFoundException:http://internal...` -> `ResourceNotFoundException`. */
-export function sanitizeErrorType(raw: string): string {
+function sanitizeErrorType(raw: string): string {
   const beforeColon = raw.split(':', 1)[0]!;
   const hash = beforeColon.indexOf('#');
   return (hash >= 0 ? beforeColon.slice(hash + 1) : beforeColon).trim();

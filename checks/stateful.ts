@@ -82,7 +82,7 @@ function applyAccepted(model: Model, index: number, c: Case, member: string): vo
   for (const [member, value] of Object.entries(sent)) user.members.set(member, new Set([value]));
   user.events.push({ kind: 'accepted', members: Object.keys(sent) });
   user.lastAccepted = c;
-  model.users.forEach((u, i) => i !== index && u.events.push({ kind: 'other-user' }));
+  for (const [i, u] of model.users.entries()) if (i !== index) u.events.push({ kind: 'other-user' });
 }
 
 function aimAt(real: Real, user: ModelUser, c: Case): Case {
@@ -175,10 +175,10 @@ async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
   return read.info;
 }
 
-export const STATEFUL_REQUIREMENTS: readonly RequirementId[] = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
+const STATEFUL_REQUIREMENTS: readonly RequirementId[] = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
 
 /** Runs the model-based test on the fixture users; returns its verdicts (the shrunk sequence as evidence). */
-export async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): Promise<Verdict[]> {
+async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): Promise<Verdict[]> {
   const users = [fixture.user, fixture.other].filter((u) => !!u);
   const g = fixture.generators;
   const index = fc.nat({ max: users.length - 1 });

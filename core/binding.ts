@@ -10,13 +10,13 @@ export type MemberValue = string | number | boolean | null | MemberValue[] | { [
 export type EffectState = Record<string, MemberValue>;
 
 /** The labels that name the user an operation changes (the user operations' path labels). */
-export interface UserLabels {
+interface UserLabels {
   InstanceId: string;
   UserId: string;
 }
 
 /** An SDK command (an instance of a @aws-sdk/client-connect command class), as a target's SDK channel sends it. */
-export type SdkCommand = object;
+type SdkCommand = object;
 
 export interface OperationBinding {
   /** The operation's name: the spec document's operationId and x-operation-under-test. */

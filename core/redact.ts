@@ -35,8 +35,8 @@ const bodyShown = (bytes: Uint8Array, secrets: readonly string[]) => {
   return t.length > MAX_BODY_SHOWN ? `${t.slice(0, MAX_BODY_SHOWN)}… (${bytes.length} bytes in all)` : t;
 };
 
-export const showRequest = (r: WireRequest, secrets: readonly string[]): ShownRequest => ({ method: r.method, path: r.path, headers: headersShown(r.headers, secrets), body: bodyShown(r.body, secrets) });
-export const showResponse = (r: WireResponse, secrets: readonly string[]): ShownResponse => ({ status: r.statusCode, headers: headersShown(r.headers, secrets), body: bodyShown(r.body, secrets) });
+const showRequest = (r: WireRequest, secrets: readonly string[]): ShownRequest => ({ method: r.method, path: r.path, headers: headersShown(r.headers, secrets), body: bodyShown(r.body, secrets) });
+const showResponse = (r: WireResponse, secrets: readonly string[]): ShownResponse => ({ status: r.statusCode, headers: headersShown(r.headers, secrets), body: bodyShown(r.body, secrets) });
 
 export function showObservation(o: Observation | undefined, secrets: readonly string[]): { request?: ShownRequest; response?: ShownResponse; transportError?: string } {
   if (!o) return {};

@@ -15,7 +15,7 @@ const RESERVED_DOMAINS = ['example.com', 'example.org', 'example.net'];
 const RESERVED_TLDS = ['invalid', 'test', 'example'];
 
 /** True for a domain no mail can reach. */
-export function isReservedDomain(domain: string): boolean {
+function isReservedDomain(domain: string): boolean {
   const d = domain.toLowerCase();
   const tld = d.split('.').at(-1) ?? '';
   return RESERVED_TLDS.includes(tld) || RESERVED_DOMAINS.some((r) => d === r || d.endsWith(`.${r}`));
@@ -57,7 +57,7 @@ export function phoneProblems(s: string): string[] {
 }
 
 /** A fictional number (`1 NPA 555 01xx`) chosen by `digits`, so the same input always gives the same number. */
-export function fictionalNumber(digits: string): string {
+function fictionalNumber(digits: string): string {
   let h = 2166136261;
   for (const d of digits) h = Math.imul(h ^ d.charCodeAt(0), 16777619) >>> 0;
   return `1${200 + (h % 800)}55501${String((h >>> 10) % 100).padStart(2, '0')}`;

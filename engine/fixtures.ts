@@ -40,7 +40,7 @@ export type { RestoreNote };
 export const RESTORE_ATTEMPTS = 2;
 
 /** More attempts of a read that changes nothing and got no response, before the run's first write (sendRead). */
-export const UNANSWERED_READ_RETRIES = 2;
+const UNANSWERED_READ_RETRIES = 2;
 
 /**
  * Where a run records, before its first write, every user it snapshots and every user it creates, and then each
@@ -92,7 +92,7 @@ function judgement(spec: Spec, observation: Observation): Verdict[] {
 const judging = new WeakMap<Target, { plain: Target; spec: Spec; sink: FindingSink }>();
 
 /** The target, with every exchange judged as it ends (FX- requirements, SRV-AVAILABLE: judgement). */
-export function judgingFixtures(spec: Spec, target: Target, sink?: FindingSink): Target {
+function judgingFixtures(spec: Spec, target: Target, sink?: FindingSink): Target {
   if (!sink) return target;
   const judged: Target = {
     ...target,
@@ -245,7 +245,7 @@ function unansweredAdvice(error: string, name: Naming): string {
   return `start it, or check ${name('endpointUrl')}`;
 }
 
-export function reachable(obs: Observation, endpoint: string, attempts = 1): void {
+function reachable(obs: Observation, endpoint: string, attempts = 1): void {
   const error = obs.transportError;
   if (error && !obs.response) throw new TargetUnreachable((name) => `the target at ${endpoint} does not answer (${error}${attempts > 1 ? `; ${attempts} attempts` : ''}); ${unansweredAdvice(error, name)}`);
 }
@@ -278,7 +278,7 @@ async function identityManagementTypeOf(spec: Spec, target: Target, config: RunC
 }
 
 /** The fixtures a run writes to, from the configuration (or the target's built-in fixtures). */
-export async function resolveFixtureSets(spec: Spec, config: RunConfig, target: Target, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
+async function resolveFixtureSets(spec: Spec, config: RunConfig, target: Target, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
   const f = config.fixtures;
   if (target.builtinFixtures && !f.instanceId) {
     const instances = target.builtinFixtures.instances;

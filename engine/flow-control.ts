@@ -19,7 +19,7 @@ import { realClock, retryAfterMs, type Clock } from '../targets/aws/index.ts';
 import { operationOfRequest, type Spec } from '../spec/index.ts';
 
 /** Statuses that are flow control, not an answer. */
-export const THROTTLING_STATUSES: readonly number[] = [429, 503];
+const THROTTLING_STATUSES: readonly number[] = [429, 503];
 
 export interface FlowSettings {
   /** First wait after a throttled answer, doubled on each further attempt (with jitter). */

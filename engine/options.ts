@@ -216,7 +216,7 @@ export function checkTargetOptions(target: TargetKind, given: readonly string[],
 }
 
 /** A region is a host label of lower-case letters, digits and hyphens (us-east-1): the SDKs put it in host names and signatures. */
-export const REGION_SYNTAX = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const REGION_SYNTAX = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** `from`: the environment variable the region came from, when no option gave it. */
 export function checkRegion(region: string, from?: string): void {
@@ -238,7 +238,7 @@ export function checkProfile(target: TargetKind, profile: string | undefined, en
   throw new UsageError((n) => `${profile !== undefined ? n('profile', name) : `AWS_PROFILE=${name}`}: no such profile in ${missing.searched.join(' or ')}`);
 }
 
-export const SEED_RANGE = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
+const SEED_RANGE = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
 
 /**
  * The 32-bit seed fast-check uses, from the seed as given. A whole number from -2^31 to 2^31-1 is that seed (so every

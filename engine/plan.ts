@@ -29,7 +29,7 @@ import type { Case, Generators } from '../generators/index.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Spec } from '../spec/index.ts';
 
-export { PHASES, SUITES, type Phase, type Suite } from '../checks/definition.ts';
+export { PHASES, SUITES } from '../checks/definition.ts';
 
 /** The rules every answer is judged by, whichever step sent the request: of the operation (its error envelope), of a
  * fixture operation, and of a throttled request. No step names them. */
@@ -48,7 +48,7 @@ export const RUN_CHECKS: readonly CheckDefinition[] = [LATE_WRITES];
 
 /** How a request reaches a target: through the SDK (a command), or raw (bytes the SDK cannot express, signed or not). */
 export type Channel = 'sdk' | 'raw';
-export const ALL_CHANNELS: readonly Channel[] = ['sdk', 'raw'];
+const ALL_CHANNELS: readonly Channel[] = ['sdk', 'raw'];
 
 /** The channels a target can be sent on: only the SDK's for a target without the wire (targets' `wire: false`). */
 export const channelsOf = (target: { wire?: boolean }): readonly Channel[] => (target.wire === false ? ['sdk'] : ALL_CHANNELS);

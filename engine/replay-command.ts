@@ -15,7 +15,7 @@ const valueAt = (config: RunConfig, option: string): unknown => (option.startsWi
 
 const flag = (option: string) => OPTIONS[option]!.flag!;
 
-export function targetFlags(config: RunConfig): string[] {
+function targetFlags(config: RunConfig): string[] {
   const out: string[] = [];
   for (const option of TARGET_OPTIONS) {
     const value = valueAt(config, option);

@@ -9,8 +9,6 @@ import type { ShownEvidence, StepError } from './ledger.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
 import type { FlowStats } from './flow-control.ts';
 
-export type { FlowStats };
-
 export interface ResultFailure extends ShownEvidence {
   replay: string;
 }
@@ -63,7 +61,7 @@ export interface BaselineEntry {
  * A listed requirement against a run: expected-failure (listed and failing), stale (listed and passing), expired
  * (listed, not passing, past its expiry date), not-run (listed, but the run did not judge it: skip, n/a, error).
  */
-export type BaselineState = 'expected-failure' | 'stale' | 'expired' | 'not-run';
+type BaselineState = 'expected-failure' | 'stale' | 'expired' | 'not-run';
 
 export interface BaselineMark {
   state: BaselineState;
@@ -111,7 +109,7 @@ export interface Execution {
   flow?: FlowStats;
 }
 
-export interface EnvelopeStats {
+interface EnvelopeStats {
   /** Requests sent, every retry included: what the target received. */
   sent: number;
   maxRequests: number;

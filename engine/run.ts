@@ -65,7 +65,7 @@ interface OpenTarget {
  * The whole-run bounds, for every kind of target: no request of the checks beyond `maxRequests` (a real account's
  * envelope keeps its own budget, with a reserve), none after `maxSeconds`. The restore is never stopped by them.
  */
-export class RunBounds {
+class RunBounds {
   sent = 0;
   restoring = false;
   /** When the time budget ends (Date.now() ms). */

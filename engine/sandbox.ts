@@ -102,7 +102,7 @@ export function journalEnvelope(binding: OperationBinding, data: JournalData, jo
   return new Envelope({ guard, budget, bucket });
 }
 
-export interface UndoneEarlier {
+interface UndoneEarlier {
   notes: RestoreNote[];
   unknown: { instanceId: string; username: string }[];
 }

@@ -26,7 +26,7 @@ import { isMailSafe } from './mail-safe.ts';
 import type { MemberValues } from './members.ts';
 import type { Group, Identity } from './valid.ts';
 
-export type ClassForm = 'alone' | 'at-bound' | 'inside';
+type ClassForm = 'alone' | 'at-bound' | 'inside';
 
 /** What one class of the spec gives one identity management type. */
 export interface ClassCoverage {

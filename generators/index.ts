@@ -42,12 +42,10 @@ import type { Case } from './case.ts';
 import type { GeneratorOptions } from './context.ts';
 import { createGenerators } from './generators.ts';
 
-export type { Case, CaseKind, ExpectedOutcome, Replay, WireRequest } from './case.ts';
-export type { ClassCoverage, ClassForm } from './classes.ts';
+export type { Case } from './case.ts';
+export type { ClassCoverage } from './classes.ts';
 export type { GeneratorOptions } from './context.ts';
 export type { Generators } from './generators.ts';
-export type { ReadingsSearch } from './readings.ts';
-export type { Identity } from './valid.ts';
 export type { LabelInjection } from './labels.ts';
 export { LABEL_INJECTIONS } from './labels.ts';
 export { createGenerators } from './generators.ts';

@@ -8,6 +8,7 @@ export interface Resolutions {
 }
 
 const WHITESPACE = /[ \t\n\r]*/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON's grammar forbids U+0000 to U+001F unescaped in a string.
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 
@@ -46,7 +47,10 @@ export function resolutions(text: string): Resolutions {
     const first: Record<string, unknown> = {};
     const last: Record<string, unknown> = {};
     skip();
-    if (text[i] === '}') return i++, [first, last];
+    if (text[i] === '}') {
+      i++;
+      return [first, last];
+    }
     for (;;) {
       skip();
       const key = JSON.parse(token(STRING)) as string;
@@ -58,7 +62,10 @@ export function resolutions(text: string): Resolutions {
       define(last, key, l);
       skip();
       if (text[i] === ',') i++;
-      else return expect('}'), [first, last];
+      else {
+        expect('}');
+        return [first, last];
+      }
     }
   }
   function array(): [unknown, unknown] {
@@ -66,14 +73,20 @@ export function resolutions(text: string): Resolutions {
     const first: unknown[] = [];
     const last: unknown[] = [];
     skip();
-    if (text[i] === ']') return i++, [first, last];
+    if (text[i] === ']') {
+      i++;
+      return [first, last];
+    }
     for (;;) {
       const [f, l] = value();
       first.push(f);
       last.push(l);
       skip();
       if (text[i] === ',') i++;
-      else return expect(']'), [first, last];
+      else {
+        expect(']');
+        return [first, last];
+      }
     }
   }
 

@@ -179,7 +179,7 @@ export function patternProfile(ctx: Context, plan: MemberPlan, labels: Record<st
 
   const limit = ctx.options.searchLimit;
   const samples: Record<string, string> = { typical: base, shortest: shortest(base, judge) };
-  GROWTHS.forEach((grow, i) => (samples[`longest-${i + 1}`] = longest(base, grow, judge, limit)));
+  for (const [i, grow] of GROWTHS.entries()) samples[`longest-${i + 1}`] = longest(base, grow, judge, limit);
 
   const edits = mutations(judge, limit);
   const violations: Record<string, string> = {};

@@ -23,7 +23,7 @@ const EDITS: Record<string, (value: string, junk: string) => string> = {
 };
 
 /** Junk the deterministic search tries, in order: text, whitespace, and the symbols patterns care about. */
-export const JUNK = ['abc', ' ', ' trailing', '\t', '\u00a0', 'x', '0', '.', '-', '+', '@', '#', '/'];
+const JUNK = ['abc', ' ', ' trailing', '\t', '\u00a0', 'x', '0', '.', '-', '+', '@', '#', '/'];
 
 /** Random junk for the random phase: the same pieces, printable ASCII, and a little Unicode. */
 const randomJunk = fc.oneof(fc.constantFrom(...JUNK), fc.string({ minLength: 1, maxLength: 6 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }));
@@ -40,7 +40,7 @@ export type ReadingsSearch = {
 } & ({ found: true; edit: string; junk: string; value: string } | { found: false; reason: string });
 
 /** True when the readings disagree on `value` for this member and nothing else is wrong with it. */
-export function onlyAmbiguous(ctx: Context, plan: MemberPlan, value: string, labels: Record<string, string>): boolean {
+function onlyAmbiguous(ctx: Context, plan: MemberPlan, value: string, labels: Record<string, string>): boolean {
   const verdict = validate(ctx, labels, { [ctx.identityMember]: { [plan.spec.name]: value } });
   const address = `${plan.address}.${plan.spec.readingsKeyword}`;
   return (
@@ -53,7 +53,7 @@ export function onlyAmbiguous(ctx: Context, plan: MemberPlan, value: string, lab
 }
 
 /** The deterministic search: every start, every edit, every junk, in order, up to the search limit. */
-export function searchDisagreement(ctx: Context, plan: MemberPlan, starts: string[], labels: Record<string, string>): ReadingsSearch {
+function searchDisagreement(ctx: Context, plan: MemberPlan, starts: string[], labels: Record<string, string>): ReadingsSearch {
   const address = `${plan.address}.${plan.spec.readingsKeyword}`;
   const head = { requirementId: ctx.catalogue.recordingAmbiguity(address).id, member: plan.spec.name, address };
   if (plan.forbidden) return { ...head, tried: 0, found: false, reason: `${ctx.type} forbids ${plan.spec.name}, so no case may carry it` };

@@ -43,7 +43,7 @@ const has = (o: object, key: string) => Object.hasOwn(o, key);
 function encodingViolation(ctx: Context, label: string, problems: string[]): string | undefined {
   const address = `${label}.encoding`;
   const c = ctx.spec.constraints.find((x) => x.address === address);
-  if (!c || c.value !== 'utf-8') {
+  if (c?.value !== 'utf-8') {
     problems.push(`the label ${label} is not UTF-8, but the spec has no constraint ${address} of utf-8 to say what that is`);
     return undefined;
   }

@@ -28,7 +28,7 @@ function tails(): Set<number> {
 export const isSurrogate = (cp: number) => cp >= 0xd800 && cp <= 0xdfff;
 
 /** U+0345 has the highest combining class (240): a character with a non-zero class moves before it under NFD. */
-const reordersAfterMark = (c: string) => ('a\u0345' + c).normalize('NFD') !== 'a\u0345' + c.normalize('NFD');
+const reordersAfterMark = (c: string) => `a\u0345${c}`.normalize('NFD') !== `a\u0345${c.normalize('NFD')}`;
 
 /**
  * An assigned character that is its own NFC, has combining class 0 and never composes with what precedes it (nor

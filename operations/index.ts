@@ -3,7 +3,6 @@
 // handed (core/binding.ts is the type they know).
 import { UPDATE_USER_IDENTITY_INFO } from './update-user-identity-info/binding.ts';
 
-export type { OperationBinding } from '../core/binding.ts';
 export { UPDATE_USER_IDENTITY_INFO };
 
 /** The operation a run tests when none is named. */

@@ -16,9 +16,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node } from 'yaml';
 import { UsageError } from '../core/errors.ts';
-import type { BaselineEntry, BaselineMark, BaselineState, BaselineView, RequirementResult, Results } from '../engine/results.ts';
+import type { BaselineEntry, BaselineMark, BaselineView, RequirementResult, Results } from '../engine/results.ts';
 
-export type { BaselineEntry, BaselineMark, BaselineState, BaselineView };
+export type { BaselineMark, BaselineView };
 
 export interface Baseline {
   /** The file it was read from (for messages); '' for one built in memory. */

@@ -9,7 +9,7 @@ import { redactResults } from './sanitize.ts';
 import { scoreText } from '../engine/summary.ts';
 import { judged } from './verdict.ts';
 
-export type Change = 'newly-failing' | 'newly-passing';
+type Change = 'newly-failing' | 'newly-passing';
 
 export interface CompareInput {
   /** The column's name (the results file's folder, usually). */
@@ -19,7 +19,7 @@ export interface CompareInput {
   href?: string;
 }
 
-export interface Column {
+interface Column {
   label: string;
   results: Results;
   href?: string;
@@ -29,7 +29,7 @@ export interface Column {
   previous?: number;
 }
 
-export interface Cell {
+interface Cell {
   status: Status | 'missing';
   cases: number;
   failureCount: number;
@@ -37,7 +37,7 @@ export interface Cell {
   change?: Change;
 }
 
-export interface CompareRow {
+interface CompareRow {
   id: string;
   level: string;
   area: string;
@@ -53,14 +53,14 @@ export interface Comparison {
   changes: { id: string; column: number; previous: number; change: Change }[];
 }
 
-export const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`;
+const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`;
 
 /** The data of the comparison: columns in the order given, rows in catalogue order. */
 export function compareRuns(inputs: CompareInput[]): Comparison {
   // Each column states its run's verdict as the run's own reports do (with the baseline it was judged against).
   const columns: Column[] = inputs.map((i) => ({ label: i.label, results: judged(i.results), target: targetKey(i.results), ...(i.href ? { href: i.href } : {}) }));
   const byTarget = new Map<string, number[]>();
-  columns.forEach((c, i) => byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), i]));
+  for (const [i, c] of columns.entries()) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), i]);
   for (const idx of byTarget.values()) {
     const ordered = [...idx].sort((a, b) => columns[a]!.results.startedAt.localeCompare(columns[b]!.results.startedAt) || a - b);
     ordered.forEach((col, k) => {
@@ -78,7 +78,7 @@ export function compareRuns(inputs: CompareInput[]): Comparison {
   const lookup = columns.map((c) => new Map(c.results.requirements.map((r) => [r.id, r])));
   const changes: Comparison['changes'] = [];
   const rows = ids.map((id): CompareRow => {
-    const cells = columns.map((c, i): Cell => {
+    const cells = columns.map((_, i): Cell => {
       const r = lookup[i]!.get(id);
       if (!r) return { status: 'missing', cases: 0, failureCount: 0 };
       return { status: r.status, cases: r.cases, failureCount: r.failureCount, ...(r.failures[0] ? { problem: r.failures[0].problem } : {}) };

@@ -19,7 +19,7 @@ export function responseText(r: ShownResponse | undefined, transportError?: stri
   return [`HTTP ${r.status}`, ...headerLines(r.headers), '', clip(r.body, maxBody) || '(empty body)'].join('\n');
 }
 
-export const expectedText = (f: ResultFailure): string => f.expected.summary;
+const expectedText = (f: ResultFailure): string => f.expected.summary;
 
 /** Where a random case came from: generator, seed, path. */
 export function originText(f: ResultFailure): string {

@@ -25,7 +25,9 @@ export interface ReportExtra {
 export type ReportResults = Results;
 
 // Control and invisible characters in evidence are shown as \uXXXX, so that an input's bytes can be told apart.
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this expression is for.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 /** Escaped text with invisible characters made visible. */
 function visible(s: string): string {
   let out = '';

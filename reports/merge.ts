@@ -20,7 +20,7 @@ export interface Shard {
 }
 
 const MAX_OBSERVED_KEPT = 12;
-export const SHARD_SKIP_PREFIX = 'not in shard';
+const SHARD_SKIP_PREFIX = 'not in shard';
 
 /** Parses "i/n" (1 ≤ i ≤ n ≤ 256). */
 export function parseShard(value: string): Shard {
@@ -39,7 +39,7 @@ export const inShard = (position: number, shard: Shard) => position % shard.coun
 /** The skip reason a shard gives a requirement that another shard checks (merge ranks it below everything). */
 export const shardSkipReason = (shard: Shard) => `${SHARD_SKIP_PREFIX} ${shardText(shard)}: another shard checks it`;
 
-export const isShardSkip = (r: Pick<RequirementResult, 'status' | 'reason'>) => r.status === 'skip' && (r.reason ?? '').startsWith(SHARD_SKIP_PREFIX);
+const isShardSkip = (r: Pick<RequirementResult, 'status' | 'reason'>) => r.status === 'skip' && (r.reason ?? '').startsWith(SHARD_SKIP_PREFIX);
 
 const rank = (r: RequirementResult) => (r.status === 'fail' ? 5 : r.status === 'error' ? 4 : r.status === 'pass' ? 3 : isShardSkip(r) ? 0 : r.status === 'skip' ? 2 : 1);
 

@@ -11,7 +11,7 @@ export const esc = (value: unknown): string => String(value ?? '').replace(/[&<>
 /** A value for a class name or a data attribute: letters, digits and dashes only. */
 export const slug = (value: string): string => value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
 
-export const BASE_CSS = `
+const BASE_CSS = `
 :root{--bg:#fff;--fg:#1b1f24;--muted:#59636e;--line:#d1d9e0;--panel:#f6f8fa;--code:#f3f4f6;
 --pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--skip:#6e7781;--skip-bg:#eaeef2;--na:#8c959f;--na-bg:#f6f8fa;
 --xfail:#9a6700;--xfail-bg:#fff8c5;--stale:#8250df;--stale-bg:#fbefff;--link:#0969da}

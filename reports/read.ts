@@ -8,8 +8,6 @@ import type { Results } from '../engine/results.ts';
 import { resultsProblem } from './results-schema.ts';
 import { judged } from './verdict.ts';
 
-export { resultsProblem };
-
 /** Reads, checks and judges one results.json. */
 export function readResults(file: string): Results {
   let text: string;

@@ -43,9 +43,9 @@ const failure = {
   },
 } as const;
 
-export const STATUSES = ['pass', 'fail', 'error', 'skip', 'n/a'] as const;
-export const VERDICTS = ['conformant', 'not conformant', 'incomplete', 'nothing checked', 'fixtures not restored', 'baseline out of date'] as const;
-export const LEVELS = ['MUST', 'SHOULD', 'OBSERVE'] as const;
+const STATUSES = ['pass', 'fail', 'error', 'skip', 'n/a'] as const;
+const VERDICTS = ['conformant', 'not conformant', 'incomplete', 'nothing checked', 'fixtures not restored', 'baseline out of date'] as const;
+const LEVELS = ['MUST', 'SHOULD', 'OBSERVE'] as const;
 
 const requirement = {
   type: 'object',
@@ -127,7 +127,7 @@ const execution = {
   },
 } as const;
 
-export const RESULTS_SCHEMA = {
+const RESULTS_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'results.json of connect-conformance',
   type: 'object',
@@ -163,6 +163,7 @@ export const RESULTS_SCHEMA = {
   },
   // A file that records its schemaVersion (every file this tool writes) records its verdict in full.
   if: { type: 'object', properties: { schemaVersion: true }, required: ['schemaVersion'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords; ajv reads this object, nothing awaits it.
   then: {
     type: 'object',
     properties: {

@@ -148,7 +148,7 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
 export function findExtensions(node: unknown, pointer = ''): { key: string; pointer: string; value: unknown }[] {
   const found: { key: string; pointer: string; value: unknown }[] = [];
   if (Array.isArray(node)) {
-    node.forEach((item, i) => found.push(...findExtensions(item, `${pointer}/${i}`)));
+    for (const [i, item] of node.entries()) found.push(...findExtensions(item, `${pointer}/${i}`));
   } else if (isObject(node)) {
     for (const [key, value] of Object.entries(node)) {
       if (key.startsWith('x-')) found.push({ key, pointer, value });

@@ -347,7 +347,7 @@ function findIdentitySchema(file: string, operation: OperationSpec, raw: Json, m
   return { effectMember: name, identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer };
 }
 
-function readings(where: string, value: unknown): PatternReading[] {
+function readings(value: unknown): PatternReading[] {
   return (value as { reading: string; pattern: string }[]).map((r) => ({ ...r, regex: new RegExp(r.pattern, 'u') }));
 }
 
@@ -375,7 +375,7 @@ function readMembers(where: string, schema: OpenAPIV3_1.SchemaObject): MemberSpe
     }
     if (s['x-pattern-readings']) {
       if (s.pattern === undefined) throw new SpecError(`${here}/x-pattern-readings`, 'readings of a pattern need the schema to have a pattern');
-      member.readings = readings(here, s['x-pattern-readings']);
+      member.readings = readings(s['x-pattern-readings']);
       member.readingsKeyword = 'pattern';
       if (!member.readings.some((r) => r.pattern === s.pattern)) {
         throw new SpecError(`${here}/x-pattern-readings`, `the schema's pattern ${s.pattern} must be one of its readings`);
@@ -383,7 +383,7 @@ function readMembers(where: string, schema: OpenAPIV3_1.SchemaObject): MemberSpe
     }
     if (s['x-documented-pattern']) {
       if (member.readings.length) throw new SpecError(here, 'a member has either x-pattern-readings or x-documented-pattern');
-      member.readings = readings(here, s['x-documented-pattern']);
+      member.readings = readings(s['x-documented-pattern']);
       member.readingsKeyword = 'x-documented-pattern';
     }
     if (member.minLength !== undefined && member.maxLength !== undefined && member.minLength > member.maxLength) {

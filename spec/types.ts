@@ -6,8 +6,7 @@ export type Level = 'MUST' | 'SHOULD' | 'OBSERVE';
 export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'OBSERVE'];
 
 /** What the run's configuration must provide for a requirement to be checked. */
-export type Need = 'secondUser' | 'secondInstance' | 'expectAuth';
-export const NEEDS: readonly Need[] = ['secondUser', 'secondInstance', 'expectAuth'];
+type Need = 'secondUser' | 'secondInstance' | 'expectAuth';
 
 /** The kind of failure an input requirement is about; its acceptable outcomes are in x-protocol.outcomes. */
 export type OutcomeKind = 'constraint' | 'deserialization' | 'routing';
@@ -98,7 +97,7 @@ export interface OperationSpec {
   successStatus: number;
 }
 
-export interface OutcomeSpec {
+interface OutcomeSpec {
   /** Acceptable statuses; '4xx' means any client error status. */
   status: number[] | '4xx';
   /** `operation`: the operation's declared errors at that status; `any`: any type, as long as there is one. */
@@ -106,7 +105,7 @@ export interface OutcomeSpec {
 }
 
 /** The signature's validity window, in minutes of skew either way between X-Amz-Date and the target's clock. */
-export interface SignatureWindow {
+interface SignatureWindow {
   /** A skew under this is accepted. */
   acceptedWithinMinutes: number;
   /** A skew in this range [from, to] is observed, not judged. */

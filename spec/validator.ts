@@ -24,14 +24,14 @@ export interface Verdict {
   ambiguities: Finding[];
 }
 
-export interface RequestInput {
+interface RequestInput {
   /** Decoded label values by name. */
   labels: Record<string, string>;
   /** The parsed JSON body; undefined when the operation takes none. */
   body?: unknown;
 }
 
-export type ParsedBody = { ok: true; value: unknown } | { ok: false; finding: Finding };
+type ParsedBody = { ok: true; value: unknown } | { ok: false; finding: Finding };
 
 export interface RequestValidator {
   /** Parses a request body; text that is not one JSON document is a `$body.json` violation. */
@@ -114,7 +114,7 @@ export function createValidator(spec: Spec): RequestValidator {
     if (c) return c;
     const op = spec.operations[name];
     if (!op) throw new Error(`unknown operation ${name}`);
-    const params = ((spec.document.paths?.[op.pathTemplate] as Json)?.[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject).parameters ?? [];
+    const params = ((spec.document.paths![op.pathTemplate] as Json)[op.method.toLowerCase()] as OpenAPIV3_1.OperationObject).parameters ?? [];
     c = {
       op,
       labels: params
@@ -154,9 +154,7 @@ export function createValidator(spec: Spec): RequestValidator {
    * What walk() does at one schema, compiled once per schema: the member's name (walk starts at the body's root,
    * so every schema's member name is fixed), the schema's notes, its properties with their own walkers.
    */
-  interface Walker {
-    (value: unknown, type: string | undefined, verdict: Verdict): void;
-  }
+  type Walker = (value: unknown, type: string | undefined, verdict: Verdict) => void;
   const walkers = new WeakMap<object, Map<string, Walker>>();
   const walkerOf = (schema: Json, member: string): Walker => {
     let byMember = walkers.get(schema);
@@ -168,14 +166,13 @@ export function createValidator(spec: Spec): RequestValidator {
     let children: [string, Walker][] | undefined;
     // Children are compiled on first use: a schema may refer to itself.
     const childrenOf = () => (children ??= properties.map(([key, sub]) => [key, walkerOf(sub, member ? `${member}.${key}` : key)]));
-    const walker: Walker = (value, type, verdict) => walkAt(schema, n, member, childrenOf, value, type, verdict);
+    const walker: Walker = (value, type, verdict) => walkAt(n, member, childrenOf, value, type, verdict);
     byMember.set(member, walker);
     return walker;
   };
 
   /** Applies the extensions, walking the schema alongside the value. */
   const walkAt = (
-    schema: Json,
     n: SchemaNotes,
     member: string,
     childrenOf: () => [string, Walker][],

@@ -8,7 +8,7 @@ import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? 'a string' : typeof v);
 
 /** What is wrong with a handler's result, or undefined when it is a response. */
-export function responseProblem(value: unknown): string | undefined {
+function responseProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return `returned ${describe(value)}, not a response { statusCode, headers, body }`;
   const r = value as Partial<Record<keyof WireResponse, unknown>>;
   if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return `returned a statusCode of ${JSON.stringify(r.statusCode)}, not an HTTP status (100..599)`;

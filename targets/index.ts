@@ -23,14 +23,14 @@ import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, en
 import { connectClient, observeCommand } from './sdk-channel.ts';
 import { checkedHandler, withDeadline } from './handler-contract.ts';
 import { checkedClient, observeClientCommand, type ConnectClientLike } from './sdk-client.ts';
-import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest, type WireResponse } from '../core/wire.ts';
+import { lowerCaseHeaders, utf8, type WireHandler, type WireRequest } from '../core/wire.ts';
 
-export type { Observation, SdkOutcome } from '../core/observation.ts';
-export { TargetConfigError, TargetUnreachable } from '../core/errors.ts';
+export type { Observation } from '../core/observation.ts';
+export { TargetConfigError } from '../core/errors.ts';
 import { TargetConfigError } from '../core/errors.ts';
-export type { Signing, SigningVariation } from './raw-channel.ts';
+export type { Signing } from './raw-channel.ts';
 export type { ClientTarget, ConnectClientLike } from './sdk-client.ts';
-export { SendStopped, endsRun, targetStopped, type StopKind } from './stop.ts';
+export { SendStopped, endsRun, targetStopped } from './stop.ts';
 
 /** The kinds --target names. */
 export const TARGET_KINDS = ['reference', 'nock', 'module', 'endpoint', 'aws', 'replay'] as const;
@@ -182,7 +182,7 @@ const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
  * module.exports), TypeScript through tsx's programmatic API (tsImport), which loads it alike from an ESM project, a
  * CommonJS one or a folder with no package.json. A CommonJS module's `module.exports` object is looked at too.
  */
-export async function loadModule(path: string): Promise<Record<string, unknown>> {
+async function loadModule(path: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(resolve(path)).href;
   let mod: Record<string, unknown>;
   try {
@@ -320,5 +320,3 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
     }
   }
 }
-
-export type { WireRequest, WireResponse };

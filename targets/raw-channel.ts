@@ -15,7 +15,7 @@ export type Transport = (request: WireRequest) => Promise<WireResponse>;
  * A correct signature with the run's key, made otherwise than the target expects: dated `skewMs` away from this
  * process's clock (negative: in the past), or with a credential scope of another region or service.
  */
-export interface SigningVariation {
+interface SigningVariation {
   skewMs?: number;
   region?: string;
   service?: string;

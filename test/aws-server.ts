@@ -21,7 +21,7 @@ export interface Arrival {
   dropped: boolean;
 }
 
-export interface Handled {
+interface Handled {
   n: number;
   method: string;
   path: string;

@@ -122,6 +122,7 @@ describe('the CI example, run as written against the embedded reference', () => 
     const shards = (workflow.jobs.shard!.strategy!.matrix.shard as number[]).map(String);
     expect(shards).toEqual(['1', '2', '3']);
     const command = step('shard', /^Run shard/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, as the workflow file holds it.
     expect(command).toContain('--seed ${{ github.run_id }}');
     for (const shard of shards) {
       const r = await bash(filled(command, { shard }));

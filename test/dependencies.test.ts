@@ -1,7 +1,9 @@
 // Every package of the committed lock file (dependencies and dev dependencies, direct and transitive) admits every
-// Node.js the package declares in its own `engines`, so that `npm ci` on any of them warns of no engine
-// (EBADENGINE), and the exact pins package.json promises are what the lock holds. Ranges are read by the `semver`
-// package (npm's own range reader), never by hand.
+// Node.js the package declares, so that `npm ci` on any of them warns of no engine (EBADENGINE), and the exact pins
+// package.json promises are what the lock holds. What a user installs (dependencies) admits the whole of `engines`;
+// what only development installs (dev dependencies, marked `dev` in the lock) admits the whole of `devEngines`, the
+// Node.js this repository is worked on with (npm refuses install, ci and run on another): knip and its parser want
+// 22.12 or later on the 22 line. Ranges are read by the `semver` package (npm's own range reader), never by hand.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -17,6 +19,7 @@ interface LockEntry {
 }
 interface Manifest {
   engines: { node: string };
+  devEngines: { runtime: { name: string; version: string; onFail?: string } };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -24,11 +27,12 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { lockfileVersion: number; packages: Record<string, LockEntry> };
 const declared = manifest.engines.node;
+const declaredForDevelopment = manifest.devEngines.runtime.version;
 
-/** The packages of the lock whose engines name a Node range: [path in node_modules, version, range]. */
+/** The packages of the lock whose engines name a Node range: [path in node_modules, version, range, dev only]. */
 const withNodeEngines = Object.entries(lock.packages)
   .filter(([path, entry]) => path !== '' && !Array.isArray(entry.engines) && typeof entry.engines?.node === 'string')
-  .map(([path, entry]) => [path, entry.version ?? '', (entry.engines as { node: string }).node] as const);
+  .map(([path, entry]) => [path, entry.version ?? '', (entry.engines as { node: string }).node, entry.dev === true] as const);
 
 /** Whether `range` admits every Node `declared` admits (a range semver cannot read admits nothing). */
 function admitsAll(declaredRange: string, range: string): boolean {
@@ -44,6 +48,15 @@ describe('dependency engines', () => {
     expect(semver.satisfies(process.versions.node, declared), process.versions.node).toBe(true);
   });
 
+  it('development declares a Node range within the package range, with Node 20.19 and 22 in it, and npm enforces it', () => {
+    expect(manifest.devEngines.runtime.name).toBe('node');
+    expect(manifest.devEngines.runtime.onFail ?? 'error').toBe('error');
+    expect(semver.validRange(declaredForDevelopment), declaredForDevelopment).not.toBeNull();
+    expect(semver.subset(declaredForDevelopment, declared), `${declaredForDevelopment} within ${declared}`).toBe(true);
+    for (const version of ['20.19.0', '20.20.2', '22.13.0', '22.22.0']) expect(semver.satisfies(version, declaredForDevelopment), version).toBe(true);
+    expect(semver.satisfies(process.versions.node, declaredForDevelopment), process.versions.node).toBe(true);
+  });
+
   it('reads a lock file of the format npm ci uses, with packages that declare engines', () => {
     expect(lock.lockfileVersion).toBeGreaterThanOrEqual(2);
     expect(withNodeEngines.length).toBeGreaterThan(50);
@@ -51,9 +64,16 @@ describe('dependency engines', () => {
     expect(withNodeEngines.some(([path]) => lock.packages[path]!.dev)).toBe(true);
   });
 
-  it('every package of the lock whose engines name Node admits every Node the package declares', () => {
-    const refused = withNodeEngines.filter(([, , range]) => !admitsAll(declared, range)).map(([path, version, range]) => `${path.replace(/^.*node_modules\//, '')}@${version} wants node ${range}`);
+  it('every package a user installs admits every Node the package declares', () => {
+    const refused = withNodeEngines.filter(([, , range, dev]) => !dev && !admitsAll(declared, range)).map(([path, version, range]) => `${path.replace(/^.*node_modules\//, '')}@${version} wants node ${range}`);
     expect(refused, `the package declares node ${declared}; these do not admit all of it:\n${refused.join('\n')}`).toEqual([]);
+  });
+
+  it('every package only development installs admits every Node development declares', () => {
+    const refused = withNodeEngines
+      .filter(([, , range, dev]) => dev && !admitsAll(declaredForDevelopment, range))
+      .map(([path, version, range]) => `${path.replace(/^.*node_modules\//, '')}@${version} wants node ${range}`);
+    expect(refused, `development declares node ${declaredForDevelopment}; these do not admit all of it:\n${refused.join('\n')}`).toEqual([]);
   });
 
   it('the check rejects a range that leaves out part of what the package declares', () => {

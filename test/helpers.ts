@@ -102,7 +102,7 @@ export async function runBin(args: string[], env: NodeJS.ProcessEnv, timeoutMs =
 
 /** The members of the model: what DescribeUser reads (the reference also keeps members the model does not define,
  * which no request can remove). */
-export const MODEL_MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
+const MODEL_MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
 
 /** A reference store's snapshot cut to the members of the model, to compare fixture users before and after a run. */
 export const modelledMembers = (snapshot: Record<string, Record<string, Record<string, unknown>>>) =>

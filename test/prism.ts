@@ -11,9 +11,9 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 /** The prism binary npm installed for the devDependency (never a global or a download). */
-export const PRISM_BIN = join(ROOT, 'node_modules', '.bin', 'prism');
+const PRISM_BIN = join(ROOT, 'node_modules', '.bin', 'prism');
 
-export interface PrismViolation {
+interface PrismViolation {
   location: string[];
   severity: string;
   code?: string | number;

@@ -154,7 +154,10 @@ describe('the guard', () => {
     const { rawChannel } = await import('../targets/raw-channel.ts');
     const g = guard();
     // The guard sees each request as the raw channel sends it (signed), as the envelope hands it over.
-    const channel = rawChannel(async (r) => (g.check(r), { statusCode: 403, headers: {}, body: new Uint8Array() }), { host: 'connect.us-east-1.amazonaws.com', region: 'us-east-1', credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }) });
+    const channel = rawChannel(async (r) => {
+      g.check(r);
+      return { statusCode: 403, headers: {}, body: new Uint8Array() };
+    }, { host: 'connect.us-east-1.amazonaws.com', region: 'us-east-1', credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }) });
     const signings = ['unsigned', 'wrong-signature', { region: 'eu-west-2' }, { service: 'execute-api' }, { skewMs: -16 * 60_000 }, { skewMs: 16 * 60_000 }, { skewMs: 3 * 60_000 }] as const;
     for (const signing of signings) {
       await expect(channel.send(update(INSTANCE, FIXTURE), signing), JSON.stringify(signing)).resolves.toMatchObject({ response: { statusCode: 403 } });
@@ -267,7 +270,10 @@ describe('token bucket, budget, retries', () => {
   it('a refused request costs nothing and is never handed to the transport', async () => {
     const e = envelope(5);
     let sent = 0;
-    await expect(e.send(update(INSTANCE, FOREIGN_USER), async () => (sent++, ok), 'https://x')).rejects.toMatchObject({ kind: 'refused' });
+    await expect(e.send(update(INSTANCE, FOREIGN_USER), async () => {
+      sent++;
+      return ok;
+    }, 'https://x')).rejects.toMatchObject({ kind: 'refused' });
     expect(sent).toBe(0);
     expect(e.budget.sent).toBe(0);
   });

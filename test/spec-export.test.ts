@@ -35,7 +35,7 @@ const identityOf = (document: OpenAPIV3_1.Document) => {
 };
 
 function refsOf(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => refsOf(n, out));
+  if (Array.isArray(node)) for (const n of node) refsOf(n, out);
   else if (typeof node === 'object' && node !== null) {
     for (const [k, v] of Object.entries(node)) {
       if (k === '$ref' && typeof v === 'string') out.push(v);
@@ -46,7 +46,7 @@ function refsOf(node: unknown, out: string[] = []): string[] {
 }
 
 function extensionsOf(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((n) => extensionsOf(n, out));
+  if (Array.isArray(node)) for (const n of node) extensionsOf(n, out);
   else if (typeof node === 'object' && node !== null) {
     for (const [k, v] of Object.entries(node)) {
       if (k.startsWith('x-')) out.add(k);
@@ -169,7 +169,7 @@ describe('the exported documents', () => {
     const document = documents[type]!;
     const notAnything: string[] = [];
     const walk = (node: unknown, at: string) => {
-      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (Array.isArray(node)) for (const [i, n] of node.entries()) walk(n, `${at}/${i}`);
       else if (typeof node === 'object' && node !== null) {
         if ('not' in node && JSON.stringify((node as Json).not) === '{}') notAnything.push(at);
         for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
@@ -196,7 +196,7 @@ describe('the exported documents', () => {
     const reached = new Set<string>();
     const nulls: string[] = [];
     const walk = (node: unknown, at: string) => {
-      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (Array.isArray(node)) for (const [i, n] of node.entries()) walk(n, `${at}/${i}`);
       else if (typeof node === 'object' && node !== null) {
         const o = node as Json;
         if (o.type === 'null' || (Array.isArray(o.type) && o.type.includes('null'))) nulls.push(at);
@@ -404,8 +404,8 @@ describe('connect-conformance spec --export', () => {
   it("docs/export.md's worked example (openapi-backend) runs as written and prints what the page says", { timeout: 120_000 }, async () => {
     const page = readFileSync(join(import.meta.dirname, '..', 'docs', 'export.md'), 'utf8');
     const section = page.slice(page.indexOf('## Worked example'));
-    const script = /```ts\n(\/\/ check-response\.mts[^]*?)```/.exec(section)![1]!;
-    const commands = /```sh\n([^]*?)```/.exec(section)![1]!.trim().split('\n');
+    const script = /```ts\n(\/\/ check-response\.mts[\s\S]*?)```/.exec(section)![1]!;
+    const commands = /```sh\n([\s\S]*?)```/.exec(section)![1]!.trim().split('\n');
     expect(commands[0]).toBe('npx connect-conformance spec --export openapi');
     // A folder inside the project's node_modules, so that the script's imports resolve to the project's packages.
     const cache = join(import.meta.dirname, '..', 'node_modules', '.cache');

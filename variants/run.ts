@@ -32,7 +32,7 @@ export interface RunOptions {
 }
 
 /** In process, a variant answers in microseconds: one that has not answered in 2 s never will (a hung operation). */
-export const VARIANT_REQUEST_TIMEOUT_MS = 2_000;
+const VARIANT_REQUEST_TIMEOUT_MS = 2_000;
 
 export interface VariantRun {
   results: Results;

@@ -14,7 +14,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../api/reference.ts';
-import type { StoredUser } from '../targets/reference/store.ts';
 import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
 import { afterUpdates, callOf, DESCRIBE, error, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
 import { broken, correct, type Variant, type Wrap } from './variant.ts';
@@ -29,7 +28,7 @@ export interface Lateness {
 }
 
 /** A few hundred ms late; three requests on at the latest (after the case's own read-back and other-user read). */
-export const LATE: Lateness = { ms: 300, requests: 3 };
+const LATE: Lateness = { ms: 300, requests: 3 };
 
 /** Writes applied later: by a timer (never keeping the process alive), or when enough requests have arrived. */
 class LateWrites {
@@ -169,7 +168,9 @@ export const leaksUpdateLate = (lateness: Lateness): Wrap =>
       if (response.statusCode !== 200) return response;
       const sent = sentIdentity(call);
       const others = [...(service.store.instances.get(call.instanceId)?.users.values() ?? [])].filter((u) => u.Id !== call.userId);
-      late.later(() => others.forEach((u: StoredUser) => merge(u, sent)));
+      late.later(() => {
+        for (const u of others) merge(u, sent);
+      });
       return response;
     }),
   );
@@ -203,7 +204,7 @@ const writesOnRejectionLate = broken({
 });
 
 /** Every this-many-th request (any operation) fails. */
-export const FAIL_EVERY = 10;
+const FAIL_EVERY = 10;
 
 const everyTenthRequest500 = broken({
   name: 'every-tenth-request-500',
@@ -236,7 +237,7 @@ export interface Quota {
 }
 
 /** The quota of the correct throttling target: far below what the suite sends in process, far above a real account's. */
-export const QUOTA: Quota = { rate: 50, burst: 5 };
+const QUOTA: Quota = { rate: 50, burst: 5 };
 
 const throttlingAnswer = (): WireResponse => error(429, 'ThrottlingException', 'Rate exceeded');
 
@@ -300,7 +301,7 @@ const storesNothingBehindThrottle = broken({
 });
 
 /** How many updates the limiter lets through before it starts throttling updates it has already applied. */
-export const APPLIED_QUOTA = 20;
+const APPLIED_QUOTA = 20;
 
 const appliesThrottledUpdates = broken({
   name: 'applies-throttled-updates',
@@ -376,7 +377,7 @@ export interface SocketVariant {
   socket: SocketFault;
 }
 
-export const RESET_EVERY = 10;
+const RESET_EVERY = 10;
 
 /** The request at which the dying server dies (within the boundary phase of a default run). */
 export const DIES_AFTER = 60;

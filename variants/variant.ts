@@ -6,7 +6,7 @@ import type { ReferenceService } from '../targets/reference/index.ts';
 import type { WireHandler } from '../core/wire.ts';
 import type { RequirementId } from '../spec/index.ts';
 
-export type VariantKind = 'broken' | 'correct';
+type VariantKind = 'broken' | 'correct';
 
 export interface Variant {
   /** Unique, kebab-case, named for the bug or the difference. */

@@ -37,10 +37,10 @@ const PROVISIONED = /conformance-[a-z0-9]{8}(?![a-z0-9])/g;
 const DROPPED_RESPONSE_HEADERS = new Set(['set-cookie', 'authorization', 'x-amz-security-token']);
 
 /** A request body with its secret parts replaced. */
-export const redactBody = (body: string, secrets: readonly string[] = []): string => scrub(body.replace(PASSWORD, `$1"${REDACTED}"`), secrets);
+const redactBody = (body: string, secrets: readonly string[] = []): string => scrub(body.replace(PASSWORD, `$1"${REDACTED}"`), secrets);
 
 /** What a request is matched on: method, path and body, without the Password and provisioned usernames' random part. */
-export const matchKey = (method: string, path: string, body: string): string =>
+const matchKey = (method: string, path: string, body: string): string =>
   `${method.toUpperCase()} ${path}\n${body.replace(PASSWORD, `$1"${REDACTED}"`).replace(PROVISIONED, 'conformance-*')}`;
 
 function responseValue(bytes: Uint8Array): unknown {
@@ -57,9 +57,9 @@ function responseValue(bytes: Uint8Array): unknown {
 /** The settings a run was recorded with, by option name (engine/options.ts recordedSettings). */
 export type RecordedWith = Record<string, string | number | boolean | string[] | null>;
 
-export const CASSETTE_FORMAT = 'cassette/1';
+const CASSETTE_FORMAT = 'cassette/1';
 
-export interface Cassette {
+interface Cassette {
   'connect-conformance': typeof CASSETTE_FORMAT;
   /** name/version of the suite that recorded it. */
   tool: string;
@@ -98,7 +98,7 @@ export class Recorder {
   }
 }
 
-export class CassetteError extends UserError {
+class CassetteError extends UserError {
   override name = 'CassetteError';
 }
 

@@ -53,7 +53,7 @@ export interface RetryPolicy {
   maxWaitMs: number;
 }
 
-export const DEFAULT_RETRIES: RetryPolicy = { transport: 2, backoffMs: 500, maxWaitMs: 20_000 };
+const DEFAULT_RETRIES: RetryPolicy = { transport: 2, backoffMs: 500, maxWaitMs: 20_000 };
 
 export interface EnvelopeOptions {
   guard: Guard;

@@ -13,12 +13,11 @@ import { httpTransport } from '../raw-channel.ts';
 import type { WireRequest, WireResponse } from '../../core/wire.ts';
 import type { Envelope, Transport } from './envelope.ts';
 
-export { Budget, Envelope, DEFAULT_RETRIES, retryAfterMs, type RetryPolicy } from './envelope.ts';
+export { Budget, Envelope, retryAfterMs } from './envelope.ts';
 export { TokenBucket, instantClock, realClock, type Clock } from './bucket.ts';
-export { Recorder, readCassette, cassetteTransport, CassetteError, redactBody, type NockDefinition } from './cassette.ts';
-export { Journal, JournalError, readJournal, pendingOf, isFinished, undoJournal, JOURNAL_FILE, type JournalData, type Pending } from './journal.ts';
-export { restoreSnapshot, deleteCreated } from './restore.ts';
-export { resolveEndpoint, parseSharedConfig, type ResolvedEndpoint } from './endpoint.ts';
+export { Recorder, readCassette, cassetteTransport, type NockDefinition } from './cassette.ts';
+export { Journal, readJournal, pendingOf, isFinished, undoJournal, type JournalData } from './journal.ts';
+export { resolveEndpoint, parseSharedConfig } from './endpoint.ts';
 
 /** How long one request may take before it counts as unanswered, for every kind of target (--request-timeout). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;

@@ -12,7 +12,7 @@ import type { JournalCoverage } from '../guard/guard.ts';
 import type { Observation } from '../../core/observation.ts';
 import { deleteCreated, restoreSnapshot, type RestoreNote } from './restore.ts';
 
-export const JOURNAL_FILE = 'journal.json';
+const JOURNAL_FILE = 'journal.json';
 
 export type JournalEntry =
   // `identityInfo` is the snapshot's state of the operation's member (the key is the journal format's, kept for the
@@ -68,7 +68,7 @@ export function pendingOf(data: JournalData): Pending {
 
 export const isFinished = (p: Pending) => p.snapshots.length === 0 && p.created.length === 0;
 
-export class JournalError extends UserError {
+class JournalError extends UserError {
   override name = 'JournalError';
 }
 

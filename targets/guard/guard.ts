@@ -44,7 +44,7 @@ export interface GuardOptions {
 }
 
 /** The operations the guard knows: the operation under test (`under-test`) and the siblings the suite sends. */
-export type Operation = 'under-test' | 'DescribeInstance' | 'DescribeUser' | 'CreateUser' | 'DeleteUser';
+type Operation = 'under-test' | 'DescribeInstance' | 'DescribeUser' | 'CreateUser' | 'DeleteUser';
 
 interface Route {
   op: Operation;

@@ -73,7 +73,7 @@ export class BoundedCache<V> {
 }
 
 /** Canonical paths per path, per signer: a path's canonical form depends on nothing else (a run sends few paths). */
-export const CANONICAL_PATH_CACHE_LIMIT = 256;
+const CANONICAL_PATH_CACHE_LIMIT = 256;
 
 /** An X-Amz-Date as the signer formats it, and as a time. */
 interface SigningDates {
@@ -117,12 +117,6 @@ const signingDates = new BoundedCache<SigningDates | null>(SIGNING_DATE_CACHE_LI
 
 /** How many signers, signing keys and dates are cached (tests check the bounds). */
 export const authCacheSizes = () => ({ signers: signers.size, signingKeys: signingKeys.size, signingDates: signingDates.size });
-export function clearAuthCaches(): void {
-  signedHeaderLists.clear();
-  signers.clear();
-  signingKeys.clear();
-  signingDates.clear();
-}
 
 // Cache keys. The access key id (it equals the header's), the region, the service and the date never hold a "/" (the
 // Authorization header's pattern and the date format exclude it), so a key with the secret last is unambiguous.
@@ -156,7 +150,7 @@ const signingKeyFor = (secret: string, shortDate: string, region: string, servic
 const GENERATED = new Set<string>(GENERATED_HEADERS);
 
 /** A SignedHeaders value as a list and a set, cached per value (a client signs the same list every time). */
-export const SIGNED_HEADERS_CACHE_LIMIT = 256;
+const SIGNED_HEADERS_CACHE_LIMIT = 256;
 const signedHeaderLists = new BoundedCache<{ names: readonly string[]; set: ReadonlySet<string> }>(SIGNED_HEADERS_CACHE_LIMIT);
 const signedHeadersOf = (value: string) =>
   signedHeaderLists.get(value, () => {

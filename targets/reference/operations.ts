@@ -8,7 +8,7 @@ import { HttpError, respond } from './http.ts';
 import { setStructure, structureOf, structuresOf, type Store, type StoredInstance } from './store.ts';
 
 /** A routed, valid request: its operation, labels, parsed body and the instance its InstanceId names (if any). */
-export interface Call {
+interface Call {
   op: OperationSpec;
   labels: Record<string, string>;
   body: unknown;

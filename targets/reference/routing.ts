@@ -3,7 +3,7 @@
 import { routePattern } from '../../core/binding.ts';
 import type { WireRequest } from '../../core/wire.ts';
 import type { OperationSpec, Spec } from '../../spec/index.ts';
-import { HttpError } from './http.ts';
+import type { HttpError } from './http.ts';
 
 export interface Routed {
   op: OperationSpec;

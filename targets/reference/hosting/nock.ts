@@ -22,7 +22,7 @@ export async function installNock(handler: WireHandler, region: string): Promise
     interceptor.reply(async (request: Request) => {
       const url = new URL(request.url);
       const headers: Record<string, string> = {};
-      request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+      for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
       const response = await handler({
         method: request.method,
         path: `${url.pathname}${url.search}`,
