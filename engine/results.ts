@@ -8,7 +8,7 @@ import type { Ledger, ShownEvidence } from './ledger.ts';
 import { RESULTS_SCHEMA_VERSION, type Execution, type RequirementResult, type Results } from './results-types.ts';
 import { summarize } from './summary.ts';
 
-export type { BaselineEntry, BaselineMark, BaselineState, BaselineView, Execution, LevelSummary, RequirementResult, ResultFailure, Results, Verdict } from './results-types.ts';
+export type { BaselineEntry, BaselineMark, BaselineState, BaselineView, Execution, LevelSummary, RequirementResult, ResultFailure, Results, RunVerdict } from './results-types.ts';
 export { RESULTS_SCHEMA_VERSION } from './results-types.ts';
 export type { Status } from '../checks/verdict.ts';
 
