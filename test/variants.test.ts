@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue, defaultSpec } from '../spec/index.ts';
 import { SUITES } from '../engine/plan.ts';
-import { ALL, BROKEN, CORRECT, COVERAGE_BROKEN, failingRequirements, judgeVariant, runVariant, statusOf, type RunOptions, type Variant, type VariantRun } from '../variants/index.ts';
+import { ALL, BROKEN, CORRECT, COVERAGE_BROKEN, failingRequirements, judgeVariant, runVariant, statusOf, type VariantRunOptions, type Variant, type VariantRun } from '../variants/index.ts';
 
 const SEED = 42;
 /** Random-phase examples per property for correct variants and the reference: their false failures hide there. */
@@ -13,7 +13,7 @@ const RUNS = 10;
 const RUNS_EXPECTED_TO_FAIL = 5;
 
 /** How a correct variant and the reference are run: as a user would run the suite (default read-back window). */
-const AS_CONFIGURED: RunOptions = { seed: SEED, runs: RUNS };
+const AS_CONFIGURED: VariantRunOptions = { seed: SEED, runs: RUNS };
 
 /**
  * How a run that is expected to fail (a broken variant, a known gap) is made fast. The check budget (property
@@ -22,7 +22,7 @@ const AS_CONFIGURED: RunOptions = { seed: SEED, runs: RUNS };
  * be, so polling could only delay a failure (each failing read-back would cost the whole window, in every shrink
  * step): it gets no window. The control test below shows that these settings make no failure of their own.
  */
-const expectedToFail = (variant?: Variant): RunOptions => ({
+const expectedToFail = (variant?: Variant): VariantRunOptions => ({
   seed: SEED,
   runs: RUNS_EXPECTED_TO_FAIL,
   checkBudget: 30,
@@ -45,7 +45,7 @@ const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** One run per variant and options, shared by the tests that judge it. */
 const cachedRuns = new Map<string, Promise<VariantRun>>();
-function runOf(variant: Variant, options: RunOptions): Promise<VariantRun> {
+function runOf(variant: Variant, options: VariantRunOptions): Promise<VariantRun> {
   const key = `${variant.name}:${JSON.stringify(options)}`;
   if (!cachedRuns.has(key)) cachedRuns.set(key, runVariant(variant, options));
   return cachedRuns.get(key)!;
@@ -55,7 +55,7 @@ function runOf(variant: Variant, options: RunOptions): Promise<VariantRun> {
  * A broken variant runs the suite meant to catch it, on one fixture type: the type whose rule its bug is about, else
  * CONNECT_MANAGED (the type with every rule and a second user). Fewer cases can only make catching harder.
  */
-const meantSuiteOnly = (v: Variant): RunOptions => ({ ...expectedToFail(v), suites: [v.suite!], identityManagementType: v.identityManagementType ?? 'CONNECT_MANAGED' });
+const meantSuiteOnly = (v: Variant): VariantRunOptions => ({ ...expectedToFail(v), suites: [v.suite!], identityManagementType: v.identityManagementType ?? 'CONNECT_MANAGED' });
 
 describe('the variant catalogue', () => {
   it('has unique kebab-case names', () => {

@@ -16,7 +16,7 @@ export const CORRECT: Variant[] = [...CORRECT_OPERATION, ...SIBLINGS_CORRECT, ..
 export { SIBLINGS_BROKEN, SIBLINGS_CORRECT } from './siblings.ts';
 export { TIME_BROKEN, TIME_CORRECT } from './time.ts';
 export { COVERAGE_BROKEN } from './coverage.ts';
-export { runVariant, judgeVariant, missedFindings, failingRequirements, statusOf, type RunOptions, type VariantRun, type Judgement, type Failure } from './run.ts';
+export { runVariant, judgeVariant, missedFindings, failingRequirements, statusOf, type VariantRunOptions, type VariantRun, type Judgement, type Failure } from './run.ts';
 export type { Variant, VariantKind } from './variant.ts';
 
 export const ALL: Variant[] = [...BROKEN, ...CORRECT];
