@@ -42,7 +42,7 @@ import type { Case } from './case.ts';
 import type { GeneratorOptions } from './context.ts';
 import { createGenerators } from './generators.ts';
 
-export type { Case, CaseKind, ExpectedOutcome, Replay, WireRequest } from './case.ts';
+export type { Case, CaseKind, ExpectedOutcome, Replay, CaseWire } from './case.ts';
 export type { ClassCoverage, ClassForm } from './classes.ts';
 export type { GeneratorOptions } from './context.ts';
 export type { Generators } from './generators.ts';
