@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { createValidator, type Finding, type OperationSpec, type Spec } from '../../spec/index.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../../core/wire.ts';
-import { verifySignatureNow, type AuthResult, type Credentials, type SignatureChecks } from './auth.ts';
+import type { Credentials } from '../raw-channel.ts';
+import { verifySignatureNow, type AuthResult, type SignatureChecks } from './auth.ts';
 import type { Fixtures } from './fixtures.ts';
 import { Store, type StoredInstance } from './store.ts';
 
