@@ -7,7 +7,7 @@ import type { Target } from '../targets/index.ts';
 import type { PollSchedule } from '../core/poll.ts';
 
 export type { PollSchedule };
-import type { EnvelopeContext } from './envelope.ts';
+import type { ErrorEnvelopeContext } from './envelope.ts';
 import type { Verdict } from './verdict.ts';
 
 export type IdentityInfo = Record<string, string>;
@@ -76,7 +76,7 @@ export interface CheckContext {
   /** Records verdicts. */
   record(...verdicts: Verdict[]): void;
   /** Records the verdicts every response is judged by (the error envelope). */
-  observe(observation: Observation, context: EnvelopeContext): void;
+  observe(observation: Observation, context: ErrorEnvelopeContext): void;
   /** A requirement this check cannot judge in this configuration, and why. */
   skip(requirementId: string, reason: string): void;
   /** Reads a user's identity info (DescribeUser); `info` is undefined when the read fails. */

@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import { describeConformance } from '../api/vitest.ts';
 import { runConformance, TargetConfigError, TargetFault, UsageError, type Results } from '../api/index.ts';
-import { envelopeVerdicts, type EnvelopeContext } from '../checks/envelope.ts';
+import { envelopeVerdicts, type ErrorEnvelopeContext } from '../checks/envelope.ts';
 import { answerOf } from '../checks/answer.ts';
 import { configOf } from '../engine/options.ts';
 import { planFor, sendableBy, uncheckedOn } from '../engine/plan.ts';
@@ -198,7 +198,7 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
 
 describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judged (checks/answer.ts)', () => {
   const command = () => new UpdateUserIdentityInfoCommand({ InstanceId: 'i', UserId: 'u', IdentityInfo: { FirstName: 'Ada Lovelace' } });
-  const ctx: EnvelopeContext = { caseId: 'c', input: {}, sensitiveValues: ['Ada Lovelace'], protocolLevel: false };
+  const ctx: ErrorEnvelopeContext = { caseId: 'c', input: {}, sensitiveValues: ['Ada Lovelace'], protocolLevel: false };
   const send = (answer: () => unknown, timeoutMs = 5_000) => observeClientCommand({ send: answer }, command(), timeoutMs);
   const verdicts = async (answer: () => unknown) => Object.fromEntries(envelopeVerdicts(spec, await send(answer), ctx).map((v) => [v.requirementId, v.pass]));
 
