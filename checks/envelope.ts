@@ -142,7 +142,7 @@ export const SDK_REPORTED_REQUIREMENTS: Record<string, string> = {
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 
 /** Every envelope verdict one observation gives. */
-export function envelopeVerdicts(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
+export function errorEnvelopeVerdicts(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
   // A throttled answer never gets here: flow control (engine/flow-control.ts) sends it again and hands it to
   // throttledAsDeclared alone.
   const a = answerOf(spec, obs);

@@ -4,7 +4,7 @@
 // behind flow control; the secrets never to keep; the ledger and the settings checks read.
 import { performance } from 'node:perf_hooks';
 import type { CheckContext, CheckSettings } from '../../checks/context.ts';
-import { envelopeVerdicts, throttledAsDeclared } from '../../checks/envelope.ts';
+import { errorEnvelopeVerdicts, throttledAsDeclared } from '../../checks/envelope.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Observation } from '../../core/observation.ts';
 import { DEFAULT_POLL, type PollSchedule } from '../../core/poll.ts';
@@ -188,7 +188,7 @@ export function checkContextOf(run: RunState): CheckContext {
     wants: (id) => wants(run, id),
     failed: (id) => run.ledger.failed(id),
     record: (...verdicts) => record(run, verdicts),
-    observe: (observation, context) => record(run, envelopeVerdicts(run.spec, observation, context)),
+    observe: (observation, context) => record(run, errorEnvelopeVerdicts(run.spec, observation, context)),
     skip: (id, reason) => skip(run, id, reason),
     readIdentity: (instanceId, userId) => readIdentity(run.spec, run.target, instanceId, userId, (...verdicts) => record(run, verdicts)),
     generatorsFor: (type) => generatorsFor(run, type),
