@@ -15,7 +15,7 @@ export { DEFAULT_BINDING, UPDATE_USER_IDENTITY_INFO } from '../operations/index.
 export type { OperationBinding, EffectState, MemberValue } from '../core/binding.ts';
 export type { RunOptions, RunConfig, FixtureIds } from '../engine/options.ts';
 export type { RunEvent } from '../engine/events.ts';
-export type { Results, RequirementResult, ResultFailure, LevelSummary, Verdict, Execution } from '../engine/results.ts';
+export type { Results, RequirementResult, ResultFailure, LevelSummary, RunVerdict, Execution } from '../engine/results.ts';
 export { verdictReason } from '../engine/summary.ts';
 export { writeReports } from '../reports/write.ts';
 export { UserError, UsageError, TargetConfigError, TargetUnreachable, TargetFault, isUserError } from '../core/errors.ts';

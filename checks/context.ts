@@ -8,7 +8,7 @@ import type { PollSchedule } from '../core/poll.ts';
 import type { OperationBinding } from '../core/binding.ts';
 
 export type { PollSchedule };
-import type { EnvelopeContext } from './envelope.ts';
+import type { ErrorEnvelopeContext } from './envelope.ts';
 import type { Verdict } from './verdict.ts';
 
 /**
@@ -83,7 +83,7 @@ export interface CheckContext {
   /** Records verdicts. */
   record(...verdicts: Verdict[]): void;
   /** Records the verdicts every response is judged by (the error envelope). */
-  observe(observation: Observation, context: EnvelopeContext): void;
+  observe(observation: Observation, context: ErrorEnvelopeContext): void;
   /** A requirement this check cannot judge in this configuration, and why. */
   skip(requirementId: string, reason: string): void;
   /** Reads a user's state of the binding's member (its read-back operation); `info` is undefined when the read fails. */

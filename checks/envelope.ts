@@ -16,7 +16,7 @@ import { errorTypeOf, messageOf } from './response-reading.ts';
 import { answerOf, describeObservation, isServerFault, type Answer } from './answer.ts';
 import type { ResponseRule } from './response-rule.ts';
 
-export interface EnvelopeContext {
+export interface ErrorEnvelopeContext {
   caseId: string;
   input: unknown;
   /** Values of sensitive members that were sent. */
@@ -32,7 +32,7 @@ export interface EnvelopeContext {
 /** Shorter values are too likely to occur in any message by chance. */
 const ECHO_MIN_LENGTH = 6;
 
-const evidence = (spec: Spec, obs: Observation, ctx: EnvelopeContext, expected: string, problem: string): Evidence => ({
+const evidence = (spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, expected: string, problem: string): Evidence => ({
   caseId: ctx.caseId,
   input: ctx.input,
   observation: obs,
@@ -44,29 +44,29 @@ const evidence = (spec: Spec, obs: Observation, ctx: EnvelopeContext, expected: 
   identityManagementType: ctx.identityManagementType,
 });
 
-function notAServerError(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+function notAServerError(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (!a) return [];
   return [judge('SRV-NO-5XX', !isServerFault(spec, a), evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error'))];
 }
 
 /** SRV-AVAILABLE: a request that got no response (refused, reset, timed out) is a failure with the request as evidence. */
-export function answered(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+export function answered(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (a) return [pass('SRV-AVAILABLE', ctx.caseId)];
   return [fail('SRV-AVAILABLE', { ...evidence(spec, obs, ctx, 'an HTTP response within the request timeout', `no response: ${obs.transportError ?? 'the transport failed'}`), problem: `no response: ${obs.transportError ?? 'the transport failed'}` })];
 }
 
-export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
+export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (a?.status !== 429) return [];
   const ok = !!a.type && spec.protocol.throttlingErrors.includes(a.type);
   return [judge('THR-429-TYPE', ok, evidence(spec, obs, ctx, `429 with ${spec.protocol.throttlingErrors.join(' or ')}`, 'a 429 without a throttling error type'))];
 }
 
-function errorTypePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function errorTypePresent(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
   const where = obs.response ? [spec.protocol.errorTypeHeader, ...spec.protocol.errorTypeBodyFields].join(', ') : "the error's name";
   return [judge('ERR-TYPE-PRESENT', !!a.type, evidence(spec, obs, ctx, `an error type in ${where}`, 'an error response without an error type'))];
 }
 
-function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function errorTypeDeclared(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
   const type = a.type;
   if (!type || ctx.protocolLevel) return [];
   const declared = spec.operation.errors.map((e) => e.type);
@@ -75,7 +75,7 @@ function errorTypeDeclared(spec: Spec, obs: Observation, ctx: EnvelopeContext, a
 }
 
 /** Judged on an answer with a status (an SDK outcome has one when the client reports $metadata.httpStatusCode). */
-function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function statusMatchesType(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
   const modelled = a.type ? spec.errors[a.type] : undefined;
   if (!modelled || a.status === undefined) return [];
   const ok = modelled.status === a.status;
@@ -83,7 +83,7 @@ function statusMatchesType(spec: Spec, obs: Observation, ctx: EnvelopeContext, a
 }
 
 /** The fault of the status class; for an SDK outcome without a status, the error's own `$fault` (none: no verdict). */
-function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function faultMatchesStatus(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
   const type = a.type;
   const modelled = type ? spec.errors[type] : undefined;
   const status = a.status;
@@ -96,21 +96,21 @@ function faultMatchesStatus(spec: Spec, obs: Observation, ctx: EnvelopeContext, 
 }
 
 /** Judged on the HTTP body: an SDK outcome has none (n/a for a target without the wire). */
-function messagePresent(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+function messagePresent(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
   if (!obs.response) return [];
   const ok = messageOf(spec, obs.response) !== undefined;
   return [judge('ERR-MESSAGE', ok, evidence(spec, obs, ctx, `a JSON body with ${spec.protocol.messageFields.join(' or ')}`, 'the error body has no message string'))];
 }
 
 /** Judged on the HTTP header: an SDK outcome has none (n/a for a target without the wire). */
-function typeInHeader(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+function typeInHeader(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
   const found = obs.response && errorTypeOf(spec, obs.response);
   if (!found) return [];
   return [judge('ERR-HEADER-FORM', found.where === 'header', evidence(spec, obs, ctx, `the ${spec.protocol.errorTypeHeader} header`, 'the error type is only in the body'))];
 }
 
 /** In the body and headers of a response; in the message of an SDK outcome's error. */
-function noSensitiveEcho(spec: Spec, obs: Observation, ctx: EnvelopeContext, a: Answer): Verdict[] {
+function noSensitiveEcho(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
   const values = ctx.sensitiveValues.filter((v) => v.trim().length >= ECHO_MIN_LENGTH);
   if (!values.length) return [];
   const response = obs.response;
@@ -148,7 +148,7 @@ export const ENVELOPE_RULES: readonly ResponseRule[] = [
 const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
 
 /** Every envelope verdict one observation gives. */
-export function envelopeVerdicts(spec: Spec, obs: Observation, ctx: EnvelopeContext): Verdict[] {
+export function errorEnvelopeVerdicts(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
   // A throttled answer never gets here: flow control (engine/flow-control.ts) sends it again and hands it to
   // throttledAsDeclared alone.
   const a = answerOf(spec, obs);

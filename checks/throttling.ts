@@ -12,7 +12,7 @@ import type { ResponseRule } from './response-rule.ts';
 import type { Verdict } from './verdict.ts';
 
 /** Judged on every throttled answer: a 429 (checks/envelope.ts throttledAsDeclared). */
-export const THROTTLED_ANSWER_RULE: ResponseRule = { proves: 'THR-429-TYPE', judges: 'throttled' };
+const THROTTLED_ANSWER_RULE: ResponseRule = { proves: 'THR-429-TYPE', judges: 'throttled' };
 /** Judged on every update that was throttled: by the read after it (checks/cases.ts flushRejections), or below. */
 const THROTTLED_UPDATE_RULE: ResponseRule = { proves: 'THR-WRITE-UNCHANGED', judges: 'throttled' };
 export const THROTTLING_RULES: readonly ResponseRule[] = [THROTTLED_ANSWER_RULE, THROTTLED_UPDATE_RULE];

@@ -43,7 +43,7 @@ export interface LevelSummary {
  * `conformant`. `baseline out of date`: nothing failed that the baseline does not list, but a listed requirement
  * passes now (stale) or an entry has expired.
  */
-export type Verdict = 'conformant' | 'not conformant' | 'incomplete' | 'nothing checked' | 'fixtures not restored' | 'baseline out of date';
+export type RunVerdict = 'conformant' | 'not conformant' | 'incomplete' | 'nothing checked' | 'fixtures not restored' | 'baseline out of date';
 
 /** The version of results.json's shape (reports/results-schema.ts); 1 is every file written before it was recorded. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -141,7 +141,7 @@ export interface Results {
   finishedAt: string;
   summary: {
     /** The verdict, with the baseline when one was applied (engine/summary.ts summarize: the one place it is computed). */
-    verdict: Verdict;
+    verdict: RunVerdict;
     /** The verdict as every report states it: "CONFORMANT", "CONFORMANT with 4 expected failures", "INCOMPLETE", ... */
     headline: string;
     /** Whether the run passes: true exactly when the verdict is `conformant` (the exit code is 0 exactly then). */

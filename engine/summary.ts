@@ -12,7 +12,7 @@
 //   CONFORMANT             none of these ("CONFORMANT with N expected failures" when a baseline excused some).
 // A baseline lists failures: it excuses a failing requirement and nothing else. It never turns a requirement that
 // was not checked, a run that stopped early, a run that checked nothing or a fixture not restored into a pass.
-import type { BaselineView, LevelSummary, RequirementResult, Results, Verdict } from './results-types.ts';
+import type { BaselineView, LevelSummary, RequirementResult, Results, RunVerdict } from './results-types.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
 
 const emptySummary = (): LevelSummary => ({ passed: 0, failed: 0, errors: 0, skipped: 0, notApplicable: 0 });
@@ -56,7 +56,7 @@ export function summarize(requirements: readonly RequirementFacts[], context: Su
   const mustRun = counts.must.passed + counts.must.failed;
   const expectedFailures = requirements.filter((r) => r.status === 'fail' && marks[r.id]?.state === 'expected-failure').length;
 
-  const verdict: Verdict = unrestored.length
+  const verdict: RunVerdict = unrestored.length
     ? 'fixtures not restored'
     : unexcused.length
       ? 'not conformant'

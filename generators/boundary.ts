@@ -3,12 +3,12 @@
 // group, and so on, so that the first N cases of a small budget still reach every input requirement.
 import type { Case } from './case.ts';
 import { invalidCase, observedCase } from './build.ts';
-import type { Variant } from './invalid.ts';
+import type { InvalidVariant } from './invalid.ts';
 import type { Group } from './valid.ts';
 import type { ObservedVariant } from './wire.ts';
 import type { Context } from './context.ts';
 
-export function invalidGroups(ctx: Context, variants: Map<string, Variant[]>): Group[] {
+export function invalidGroups(ctx: Context, variants: Map<string, InvalidVariant[]>): Group[] {
   return [...variants].map(([id, list]) => ({
     name: id,
     cases: list.map((v) => invalidCase(ctx, `boundary:${id}:${v.name}`, v.requirementIds, v.boundary)),

@@ -19,7 +19,7 @@ export type ExpectedOutcome =
   | { outcome: 'observed' };
 
 /** An HTTP request described as data; the target layer signs and sends it. */
-export interface WireRequest {
+export interface CaseWire {
   method: string;
   /** The path with every label percent-encoded (or raw bytes, for cases about label encoding). */
   path: string;
@@ -50,7 +50,7 @@ export interface Case {
   labels: Record<string, string>;
   /** The body as a JSON value; absent when the body is not one JSON document. */
   body?: unknown;
-  wire: WireRequest;
+  wire: CaseWire;
   /** `sdk` when the SDK's typed input can express the case; otherwise only `wire` can. */
   channel: 'sdk' | 'raw';
   replay?: Replay;

@@ -10,7 +10,7 @@ import type { ClassCoverage } from './classes.ts';
 import { classCoverage, classGroup } from './classes.ts';
 import type { Context, GeneratorOptions } from './context.ts';
 import { createContext, isSafeBody } from './context.ts';
-import type { Sources, Variant } from './invalid.ts';
+import type { Sources, InvalidVariant } from './invalid.ts';
 import { variantsOf } from './invalid.ts';
 import type { LabelInjection } from './labels.ts';
 import { decodeLabel, defaultLabels, injectedLabel, labelValues } from './labels.ts';
@@ -90,7 +90,7 @@ function sourcesOf(ctx: Context): Sources {
   };
 }
 
-const randomInvalid = (ctx: Context, id: string, v: Variant) =>
+const randomInvalid = (ctx: Context, id: string, v: InvalidVariant) =>
   v.random.filter(safeDraft(ctx)).map((d) => invalidCase(ctx, `random:${id}:${v.name}`, v.requirementIds, d));
 const randomObserved = (ctx: Context, v: ObservedVariant) =>
   v.random.filter(safeDraft(ctx)).map((d) => observedCase(ctx, `random:${v.requirementId}:${v.name}`, [v.requirementId], d, v.kind));

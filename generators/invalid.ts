@@ -14,7 +14,7 @@ import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomTex
 import { decodeLabel, encodedText, isDotSegment, NOT_UTF8, percentEncode } from './labels.ts';
 import type { Identity } from './valid.ts';
 
-export interface Variant {
+export interface InvalidVariant {
   /** Stable within its requirement: `over-max:astral`, `InstanceId:empty`... */
   name: string;
   requirementIds: string[];
@@ -55,7 +55,7 @@ interface ValueViolation {
   random: fc.Arbitrary<unknown>;
 }
 
-function labelDrafts(s: Sources, label: LabelSpec, v: ValueViolation): Pick<Variant, 'boundary' | 'random'> {
+function labelDrafts(s: Sources, label: LabelSpec, v: ValueViolation): Pick<InvalidVariant, 'boundary' | 'random'> {
   return {
     boundary: { labels: { ...s.labels, [label.name]: v.sample as string }, body: bodyOf(s.ctx, s.base) },
     random: fc
@@ -64,7 +64,7 @@ function labelDrafts(s: Sources, label: LabelSpec, v: ValueViolation): Pick<Vari
   };
 }
 
-function memberDrafts(s: Sources, plan: MemberPlan, v: ValueViolation): Pick<Variant, 'boundary' | 'random'> {
+function memberDrafts(s: Sources, plan: MemberPlan, v: ValueViolation): Pick<InvalidVariant, 'boundary' | 'random'> {
   const name = plan.spec.name;
   return {
     boundary: { labels: s.labels, body: bodyOf(s.ctx, { ...s.base, [name]: v.sample }) },
@@ -137,7 +137,7 @@ function unavoidable(s: Sources, plan: MemberPlan, c: Constraint): string[] {
   return ids;
 }
 
-function memberVariants(s: Sources, plan: MemberPlan, c: Constraint, requirement: Requirement): Variant[] {
+function memberVariants(s: Sources, plan: MemberPlan, c: Constraint, requirement: Requirement): InvalidVariant[] {
   const typed = c.identityManagementType !== undefined;
   const violations = ((): ValueViolation[] => {
     switch (c.keyword) {
@@ -170,7 +170,7 @@ const AROUND = 4;
  * boundary phase and between random valid text in the random one. The case's decoded label is the lenient reading
  * (U+FFFD for each bad sequence); the wire carries the bytes.
  */
-function encodingVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): Variant[] {
+function encodingVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): InvalidVariant[] {
   if (c.value !== 'utf-8') throw new Error(`no generator violates ${c.address}: only the encoding utf-8 is understood (found ${String(c.value)})`);
   const draft = (labels: Record<string, string>, identity: Identity, raw: string): Draft => {
     if (decodeLabel(raw).strict !== undefined) throw new Error(`${raw} decodes as UTF-8: not a violation of ${c.address}`);
@@ -186,7 +186,7 @@ function encodingVariants(s: Sources, label: LabelSpec, c: Constraint, requireme
   }));
 }
 
-function labelVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): Variant[] {
+function labelVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): InvalidVariant[] {
   if (c.keyword === 'encoding') return encodingVariants(s, label, c, requirement);
   const violations = ((): ValueViolation[] => {
     switch (c.keyword) {
@@ -203,7 +203,7 @@ function labelVariants(s: Sources, label: LabelSpec, c: Constraint, requirement:
   return violations.map((v) => ({ name: v.name, requirementIds: [requirement.id], ...labelDrafts(s, label, v) }));
 }
 
-function identityVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
+function identityVariants(s: Sources, c: Constraint, requirement: Requirement): InvalidVariant[] {
   const ctx = s.ctx;
   // null is a way of leaving the member out only where the protocol counts null as absent.
   const violations: ValueViolation[] =
@@ -226,7 +226,7 @@ function identityVariants(s: Sources, c: Constraint, requirement: Requirement): 
 }
 
 /** Body texts that are not one JSON document: prose, a truncated document, a document with bytes after it, nothing. */
-function notJsonVariants(s: Sources, requirement: Requirement): Variant[] {
+function notJsonVariants(s: Sources, requirement: Requirement): InvalidVariant[] {
   const text = JSON.stringify(bodyOf(s.ctx, s.base));
   const randomText = s.randomIdentity.map((identity) => JSON.stringify(bodyOf(s.ctx, identity)));
   const cut = (t: string, n: number) => [...t].slice(0, n % [...t].length).join('');
@@ -249,7 +249,7 @@ function notJsonVariants(s: Sources, requirement: Requirement): Variant[] {
   }));
 }
 
-function bodyTypeVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
+function bodyTypeVariants(s: Sources, c: Constraint, requirement: Requirement): InvalidVariant[] {
   return kindViolations(c.value, true).map((v) => ({
     name: v.name,
     requirementIds: [requirement.id],
@@ -258,7 +258,7 @@ function bodyTypeVariants(s: Sources, c: Constraint, requirement: Requirement): 
   }));
 }
 
-function constraintVariants(s: Sources, c: Constraint, requirement: Requirement): Variant[] {
+function constraintVariants(s: Sources, c: Constraint, requirement: Requirement): InvalidVariant[] {
   const ctx = s.ctx;
   const label = ctx.labels.find((l) => l.name === c.member);
   if (label) return labelVariants(s, label, c, requirement);
@@ -271,11 +271,11 @@ function constraintVariants(s: Sources, c: Constraint, requirement: Requirement)
 }
 
 /** Every variant of an input requirement. Variant names carry the member when the requirement claims several. */
-export function variantsOf(s: Sources, requirement: Requirement): Variant[] {
+export function variantsOf(s: Sources, requirement: Requirement): InvalidVariant[] {
   const constraints = requirement.constrains.map((address) => s.ctx.spec.constraints.find((c) => c.address === address)!);
   const several = new Set(constraints.map((c) => c.member)).size > 1;
   const seen = new Set<string>();
-  const out: Variant[] = [];
+  const out: InvalidVariant[] = [];
   for (const c of constraints) {
     for (const v of constraintVariants(s, c, requirement)) {
       const name = several ? `${c.member.split('.').at(-1)}:${v.name}` : v.name;

@@ -2,7 +2,7 @@
 // labels and a body. Bounds come from spec.operation.labels.
 import fc from 'fast-check';
 import type { LabelSpec } from '../spec/index.ts';
-import type { WireRequest } from './case.ts';
+import type { CaseWire } from './case.ts';
 import type { Bounds, Context } from './context.ts';
 import { boundarySamples } from './deterministic.ts';
 import { cycle, sampleText } from './text.ts';
@@ -15,7 +15,7 @@ export { decodeLabel, encodeLabel };
 export const pathOf = (ctx: Context, encodedLabels: Record<string, string>): string =>
   ctx.spec.operation.pathTemplate.replace(/\{([^}]+)\}/g, (_, name: string) => encodedLabels[name] ?? '');
 
-export function wireOf(ctx: Context, labels: Record<string, string>, body: string, headers?: Record<string, string>): WireRequest {
+export function wireOf(ctx: Context, labels: Record<string, string>, body: string, headers?: Record<string, string>): CaseWire {
   const encodedLabels = Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, encodeLabel(value)]));
   return {
     method: ctx.spec.operation.method,

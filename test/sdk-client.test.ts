@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import { describeConformance } from '../api/vitest.ts';
 import { runConformance, TargetConfigError, TargetFault, UsageError, type Results } from '../api/index.ts';
-import { envelopeVerdicts, type EnvelopeContext } from '../checks/envelope.ts';
+import { errorEnvelopeVerdicts, type ErrorEnvelopeContext } from '../checks/envelope.ts';
 import { answerOf } from '../checks/answer.ts';
 import { configOf } from '../engine/options.ts';
 import { planFor, sendableBy, uncheckedOn } from '../engine/plan.ts';
@@ -198,9 +198,9 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
 
 describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judged (checks/answer.ts)', () => {
   const command = () => new UpdateUserIdentityInfoCommand({ InstanceId: 'i', UserId: 'u', IdentityInfo: { FirstName: 'Ada Lovelace' } });
-  const ctx: EnvelopeContext = { caseId: 'c', input: {}, sensitiveValues: ['Ada Lovelace'], protocolLevel: false };
+  const ctx: ErrorEnvelopeContext = { caseId: 'c', input: {}, sensitiveValues: ['Ada Lovelace'], protocolLevel: false };
   const send = (answer: () => unknown, timeoutMs = 5_000) => observeClientCommand({ send: answer }, command(), timeoutMs);
-  const verdicts = async (answer: () => unknown) => Object.fromEntries(envelopeVerdicts(spec, await send(answer), ctx).map((v) => [v.requirementId, v.pass]));
+  const verdicts = async (answer: () => unknown) => Object.fromEntries(errorEnvelopeVerdicts(spec, await send(answer), ctx).map((v) => [v.requirementId, v.pass]));
 
   it('reads the output, the error name, $fault and $metadata.httpStatusCode, and makes up nothing else', async () => {
     const ok = await send(async () => ({ $metadata: { httpStatusCode: 200 } }));
@@ -234,7 +234,7 @@ describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judg
     const silent = await send(() => new Promise(() => {}), 20);
     expect(silent.transportError).toMatch(/^no answer within 20 ms/);
     expect((await verdicts(() => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))))['SRV-AVAILABLE']).toBe(false);
-    expect(envelopeVerdicts(spec, silent, ctx).find((v) => v.requirementId === 'SRV-AVAILABLE')?.pass).toBe(false);
+    expect(errorEnvelopeVerdicts(spec, silent, ctx).find((v) => v.requirementId === 'SRV-AVAILABLE')?.pass).toBe(false);
   });
 
   it('what is not an answer of a Connect client is said so: no output (a stub with no behaviour), a bug in the stub, a rejection that is not an Error', async () => {

@@ -17,7 +17,7 @@ import { concludeRun } from '../bin/run-output.ts';
 import { UsageError } from '../core/errors.ts';
 import type { WireHandler } from '../core/wire.ts';
 import { runConformance } from '../api/run.ts';
-import type { BaselineEntry, Results, Verdict } from '../engine/results.ts';
+import type { BaselineEntry, Results, RunVerdict } from '../engine/results.ts';
 import { readBaseline, updateBaselineFile } from '../reports/baseline.ts';
 import { readResults } from '../reports/read.ts';
 import { resultsProblem } from '../reports/results-schema.ts';
@@ -48,7 +48,7 @@ interface Combination {
   name: string;
   run: keyof Runs;
   baseline?: BaselineEntry[];
-  verdict: Verdict;
+  verdict: RunVerdict;
   headline: string;
   exit: 0 | 1;
   /** The first reason, when it says something particular. */

@@ -15,7 +15,7 @@ export const BROKEN: Variant[] = [...BROKEN_OPERATION, ...SIBLINGS_BROKEN, ...TI
 export const CORRECT: Variant[] = [...CORRECT_OPERATION, ...SIBLINGS_CORRECT, ...TIME_CORRECT];
 export { SIBLINGS_BROKEN, SIBLINGS_CORRECT } from './siblings.ts';
 export { COVERAGE_BROKEN } from './coverage.ts';
-export { runVariant, judgeVariant, missedFindings, failingRequirements, statusOf, type RunOptions, type VariantRun } from './run.ts';
+export { runVariant, judgeVariant, missedFindings, failingRequirements, statusOf, type VariantRunOptions, type VariantRun } from './run.ts';
 export type { Variant } from './variant.ts';
 
 export const ALL: Variant[] = [...BROKEN, ...CORRECT];

@@ -8,7 +8,7 @@ import { defaultSpec, type Requirement } from '../spec/index.ts';
 import { withCheckLimits } from '../engine/check-limits.ts';
 import type { Variant } from './variant.ts';
 
-export interface RunOptions {
+export interface VariantRunOptions {
   seed: number;
   /** Random-phase examples per property. */
   runs: number;
@@ -55,7 +55,7 @@ export interface Failure {
 export const statusOf = (run: VariantRun, id: string) => run.results.requirements.find((r) => r.id === id)?.status;
 
 /** Runs the engine against a variant of the reference (the unmodified reference when undefined). */
-export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined, options: RunOptions): Promise<VariantRun> {
+export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined, options: VariantRunOptions): Promise<VariantRun> {
   return withCheckLimits({ executions: options.checkBudget, ms: options.checkTimeLimitMs }, async () => {
     const started = Date.now();
     const suiteOfStep = new Map<string, string>();

@@ -5,12 +5,11 @@
 // counted and handed up: the run's flow control (engine/flow-control.ts) backs off, slows down and sends it again, as
 // on every target. The envelope never provokes throttling: its bucket is the ceiling of the run's rate.
 import type { Guard } from '../guard/guard.ts';
+import type { Transport } from '../raw-channel.ts';
 import { SendStopped } from '../stop.ts';
 import { text, type WireRequest, type WireResponse } from '../../core/wire.ts';
 import { realClock, type Clock, type TokenBucket } from './bucket.ts';
 import type { Recorder } from './cassette.ts';
-
-export type Transport = (request: WireRequest) => Promise<WireResponse>;
 
 /** A hard count of requests. The run phase may use max - reserve; restore and cleanup may use the reserve too. */
 export class Budget {

@@ -9,9 +9,9 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { wireRequestOf } from '../reference/hosting/in-memory.ts';
-import { httpTransport } from '../raw-channel.ts';
+import { httpTransport, type Transport } from '../raw-channel.ts';
 import type { WireRequest, WireResponse } from '../../core/wire.ts';
-import type { Envelope, Transport } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
 
 export { Budget, Envelope, retryAfterMs } from './envelope.ts';
 export { TokenBucket, instantClock, realClock, type Clock } from './bucket.ts';

@@ -14,13 +14,9 @@ import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { AMZ_DATE_HEADER, ALGORITHM_IDENTIFIER, createScope, GENERATED_HEADERS, getCanonicalHeaders, KEY_TYPE_IDENTIFIER, SignatureV4 } from '@smithy/signature-v4';
 import type { WireRequest } from '../../core/wire.ts';
+import type { Credentials } from '../raw-channel.ts';
 
 export type AuthResult = { ok: true } | { ok: false; reason: 'unsigned' | 'unknownKey' | 'badSignature'; message: string };
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
 
 /** What a signature must be for besides the key: each check applies when given (the reference gives them all). */
 export interface SignatureChecks {

@@ -5,7 +5,8 @@
 import { createValidator, type Finding, type OperationSpec, type Spec } from '../../spec/index.ts';
 import type { OperationBinding } from '../../core/binding.ts';
 import { text, type WireRequest, type WireResponse } from '../../core/wire.ts';
-import { verifySignatureNow, type AuthResult, type Credentials, type SignatureChecks } from './auth.ts';
+import type { Credentials } from '../raw-channel.ts';
+import { verifySignatureNow, type AuthResult, type SignatureChecks } from './auth.ts';
 import type { Fixtures } from './fixtures.ts';
 import { errorResponse, HttpError } from './http.ts';
 import { declared, operationHandlers } from './operations.ts';
