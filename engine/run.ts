@@ -26,6 +26,7 @@ import { FixtureLifecycle, MemoryJournal, preflight, readIdentity, type FixtureJ
 import { FlowControl, LOCAL_FLOW, SANDBOX_FLOW } from './flow-control.ts';
 import { Ledger, RUN_STOPPED } from './ledger.ts';
 import { clientOf, configOf, isSandbox, LOCAL_LIMITS, SHRINK_LIMITS, type RunConfig, type RunOptions } from './options.ts';
+import { enforcePolicy } from './policy.ts';
 import { channelsOf, holdStep, planFor, RESPONSE_REQUIREMENTS, sendableBy, uncheckedOn, type Step } from './plan.ts';
 import { withCheckLimits } from './check-limits.ts';
 import { replayCommand } from './replay-command.ts';
@@ -149,6 +150,7 @@ export async function runConformance(options: RunOptions = {}, overrides: Engine
   const startedAt = new Date();
   const spec = options.spec ?? (await defaultSpec());
   const config = configOf(options);
+  enforcePolicy(config);
   checkConfig(spec, config);
   const emit = (e: RunEvent) => options.onEvent?.(e);
   const policy: Policy = config.policy ?? (isSandbox(config.target) ? 'sandbox' : 'local');
