@@ -5,6 +5,7 @@
 import { runConformance } from '../engine/run.ts';
 import { parseStepId } from '../engine/plan.ts';
 import { defaultSpec } from '../spec/index.ts';
+import { SANDBOX_DEFAULTS } from '../engine/options.ts';
 import { wholeNumber } from '../engine/policy.ts';
 import { asFlags, flagsOf, seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig, type Values } from './run-config.ts';
 import { parseFlags, UsageError } from './usage.ts';
@@ -18,7 +19,7 @@ verdict of the requirement. Exit 0 when the requirement now passes, 1 when it st
   --step STEP                 the plan step (TYPE/phase/name, the failure's stepId)
   --seed SEED                 the run's seed, as the run was given it (random cases, made-up IDs)
   --path P                    fast-check's path of a random case or command sequence (only the shrunk one is sent)
-  --max-requests N            --target aws: the replay's budget (default 300)
+  --max-requests N            --target aws: the replay's budget (default ${SANDBOX_DEFAULTS.maxRequests})
 
 ${TARGET_HELP}`;
 
