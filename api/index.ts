@@ -9,7 +9,8 @@
 //   await runConformance({ target: { client }, fixtures: { instanceId, userId }, identityManagementType: 'CONNECT_MANAGED' });
 //
 // Options are the CLI's flags, camel-cased (engine/options.ts); a mistake in them throws a UserError (its message is
-// one line saying what to fix).
+// one line saying what to fix). Against a real account (target: 'aws') a run is held to the same safety policy as the
+// command (engine/policy.ts: allowlist, owned users, budget, the rate ceiling against AWS itself).
 export { runConformance } from './run.ts';
 export { DEFAULT_BINDING, UPDATE_USER_IDENTITY_INFO } from '../operations/index.ts';
 export type { OperationBinding, EffectState, MemberValue } from '../core/binding.ts';

@@ -18,11 +18,10 @@
 import { relative } from 'node:path';
 import { beforeAll, describe, it, type TestContext } from 'vitest';
 import { runConformance } from './run.ts';
-import { seedArgument, type RunOptions } from '../engine/options.ts';
+import { quoted, seedArgument, type RunOptions } from '../engine/options.ts';
 import type { ConnectClientLike } from '../targets/index.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseStepId, ALL_SETS } from '../engine/plan.ts';
-import { quoted } from '../engine/replay-command.ts';
 import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { verdictReason } from '../engine/summary.ts';
 import { defaultSpec } from '../spec/index.ts';

@@ -13,7 +13,9 @@ import { createTarget } from '../targets/index.ts';
 import { journalEnvelope } from '../engine/sandbox.ts';
 import { printUndo } from './sandbox.ts';
 import { SANDBOX_DEFAULTS } from '../engine/options.ts';
-import { integerFlag, parseFlags, UsageError } from './usage.ts';
+import { againstAws, checkRateCeiling, rateOf, wholeNumber } from '../engine/policy.ts';
+import { asFlags, flagsOf, type Values } from './run-config.ts';
+import { parseFlags, UsageError } from './usage.ts';
 
 export const CLEANUP_HELP = `Usage: connect-conformance cleanup --report-dir DIR [--profile NAME] [--region REGION] [--endpoint-url URL]
                                    [--max-requests N] [--rate R] [--burst B]
@@ -25,21 +27,16 @@ journal's instances and users are written to. Exit 0 when nothing is left to und
 undone (it says what), 2 for bad flags or a journal that cannot be read.`;
 
 export async function cleanup(args: string[]): Promise<number> {
-  const { values } = parseFlags('cleanup', args, {
+  const values: Values = parseFlags('cleanup', args, {
     'report-dir': { type: 'string' },
-    profile: { type: 'string' },
-    region: { type: 'string' },
-    'endpoint-url': { type: 'string' },
-    'max-requests': { type: 'string' },
-    rate: { type: 'string' },
-    burst: { type: 'string' },
+    ...flagsOf(['profile', 'region', 'endpointUrl', 'maxRequests', 'rate', 'burst']),
     help: { type: 'boolean', short: 'h' },
-  });
+  }).values;
   if (values.help) {
     console.log(CLEANUP_HELP);
     return 0;
   }
-  const dir = values['report-dir'];
+  const dir = values['report-dir'] as string | undefined;
   if (!dir) throw new UsageError('connect-conformance cleanup needs --report-dir DIR (the directory of the run to clean up after)');
   let isDir = false;
   try {
@@ -58,25 +55,19 @@ export async function cleanup(args: string[]): Promise<number> {
     console.log(`connect-conformance cleanup: the run recorded in ${dir} left nothing to undo`);
     return 0;
   }
-  const rate = values.rate === undefined ? SANDBOX_DEFAULTS.rate : Number(values.rate);
-  if (!(Number.isFinite(rate) && rate > 0 && rate <= 1000)) throw new UsageError(`--rate must be a number of requests per second above 0, at most 1000 (got ${String(values.rate)})`);
-  const burst = integerFlag('burst', values.burst, 1, 1000) ?? SANDBOX_DEFAULTS.burst;
-  if (!(values['endpoint-url'] ?? data.target.endpointUrl) && (rate > SANDBOX_DEFAULTS.rate || burst > SANDBOX_DEFAULTS.burst)) {
-    throw new UsageError(`--rate and --burst may only be lowered against AWS itself (at most ${SANDBOX_DEFAULTS.rate}/s, burst ${SANDBOX_DEFAULTS.burst})`);
-  }
-  const budget = new Budget(integerFlag('max-requests', values['max-requests'], 1, 1_000_000) ?? SANDBOX_DEFAULTS.maxRequests);
+  const flag = (name: string) => values[name] as string | undefined;
+  const where = { region: flag('region') ?? data.target.region, endpointUrl: flag('endpoint-url') ?? data.target.endpointUrl, profile: flag('profile') ?? data.target.profile };
+  // The engine's policy (engine/policy.ts), as for a run: the ranges, and the rate ceiling against AWS itself.
+  const rate = flag('rate') === undefined ? SANDBOX_DEFAULTS.rate : asFlags(() => rateOf(flag('rate')!));
+  const burst = flag('burst') === undefined ? SANDBOX_DEFAULTS.burst : asFlags(() => wholeNumber('burst', flag('burst')!));
+  asFlags(() => checkRateCeiling(rate, burst, againstAws('aws', where)));
+  const budget = new Budget(flag('max-requests') === undefined ? SANDBOX_DEFAULTS.maxRequests : asFlags(() => wholeNumber('maxRequests', flag('max-requests')!)));
   const bucket = new TokenBucket(rate, burst);
   const journal = Journal.resume(resolve(dir), data);
   const spec = await defaultSpec();
   const envelope = journalEnvelope(DEFAULT_BINDING, data, journal, budget, bucket);
   envelope.beginRestore();
-  const target = await createTarget(spec, {
-    kind: 'aws',
-    region: values.region ?? data.target.region,
-    endpointUrl: values['endpoint-url'] ?? data.target.endpointUrl,
-    profile: values.profile ?? data.target.profile,
-    envelope,
-  });
+  const target = await createTarget(spec, { kind: 'aws', ...where, envelope });
   console.log(`connect-conformance cleanup: ${pending.snapshots.length} user(s) to restore, ${pending.created.length} to delete, at ${target.endpoint}`);
   let report;
   try {

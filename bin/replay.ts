@@ -5,8 +5,10 @@
 import { runConformance } from '../api/run.ts';
 import { parseStepId } from '../engine/plan.ts';
 import { defaultSpec } from '../spec/index.ts';
-import { seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig } from './run-config.ts';
-import { integerFlag, parseFlags, UsageError } from './usage.ts';
+import { SANDBOX_DEFAULTS } from '../engine/options.ts';
+import { wholeNumber } from '../engine/policy.ts';
+import { asFlags, flagsOf, seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig, type Values } from './run-config.ts';
+import { parseFlags, UsageError } from './usage.ts';
 
 export const REPLAY_HELP = `Usage: connect-conformance replay --requirement ID --step STEP [--seed SEED] [--path P] [target flags]
 
@@ -17,19 +19,16 @@ verdict of the requirement. Exit 0 when the requirement now passes, 1 when it st
   --step STEP                 the plan step (TYPE/phase/name, the failure's stepId)
   --seed SEED                 the run's seed, as the run was given it (random cases, made-up IDs)
   --path P                    fast-check's path of a random case or command sequence (only the shrunk one is sent)
-  --max-requests N            --target aws: the replay's budget (default 300)
+  --max-requests N            --target aws: the replay's budget (default ${SANDBOX_DEFAULTS.maxRequests})
 
 ${TARGET_HELP}`;
 
 export async function replay(args: string[]): Promise<number> {
-  const { values } = parseFlags('replay', args, {
+  const values: Values = parseFlags('replay', args, {
     ...TARGET_FLAGS,
     requirement: { type: 'string' },
-    step: { type: 'string' },
-    seed: { type: 'string' },
-    path: { type: 'string' },
-    'max-requests': { type: 'string' },
-  });
+    ...flagsOf(['step', 'seed', 'replayPath', 'maxRequests']),
+  }).values;
   if (values.help) {
     console.log(REPLAY_HELP);
     return 0;
@@ -42,7 +41,7 @@ export async function replay(args: string[]): Promise<number> {
   const { identityManagementType } = parseStepId(step);
   const base = targetConfig(spec, values);
   if (base.identityManagementType && base.identityManagementType !== identityManagementType) throw new UsageError(`--step ${step} is a step of ${identityManagementType}, not of --identity-management ${base.identityManagementType}`);
-  const maxRequests = integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000);
+  const maxRequests = values['max-requests'] === undefined ? undefined : asFlags(() => wholeNumber('maxRequests', values['max-requests'] as string));
   const results = await runConformance({
     ...base,
     identityManagementType,

@@ -1,42 +1,40 @@
-// Flags, a config file and the environment into a RunConfig, checked: every mistake is one line naming the flag,
-// exit 2. A config file (--config FILE, YAML) holds the same settings as the flags, under the flags' names
-// (`allow-instance: [ID, ...]`, `instance-id: ID`, `max-requests: 200`); a flag given on the command line wins, and
-// allow-instance lists add up.
+// Flags, a config file and the environment into a RunConfig: every mistake is one line naming the flag, exit 2. A
+// config file (--config FILE, YAML) holds the same settings as the flags, under the flags' names (`allow-instance:
+// [ID, ...]`, `instance-id: ID`, `max-requests: 200`); a flag given on the command line wins, and allow-instance lists
+// add up. This file only parses: the flags are made from the engine's one table of settings (engine/options.ts
+// OPTIONS), the defaults are the engine's (defaultConfig), and every rule about the values (ranges, what a target
+// needs, the allowlist, the rate ceiling against AWS) is the engine's policy (engine/policy.ts), which runConformance
+// enforces for every front end; runConfig calls it too, to refuse before anything is printed or written.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
-import { checkProfile, checkRegion, checkTargetOptions, DEFAULT_READ_BACK_WINDOW_MS, DEFAULT_RUNS, flagNaming, OPTIONS, SANDBOX_DEFAULTS, seedOf, type RunConfig } from '../engine/options.ts';
+import { checkProfile, checkRegion, checkTargetOptions, DEFAULT_READ_BACK_WINDOW_MS, defaultConfig, flagNaming, given, isSandbox, OPTIONS, SANDBOX_DEFAULTS, seedOf, type RunConfig } from '../engine/options.ts';
+import { enforcePolicy, rateOf, wholeNumber } from '../engine/policy.ts';
 import { isUserError } from '../core/errors.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, resolveEndpoint } from '../targets/aws/index.ts';
 import { inShard, parseShard, shardSkipReason, shardText } from '../reports/merge.ts';
-import { didYouMean, integerFlag, parseFlags, UsageError, writableDir, type Options } from './usage.ts';
+import { didYouMean, parseFlags, UsageError, writableDir, type Options } from './usage.ts';
 import { selectRequirements } from './list.ts';
 
+/** The CLI's flags of these settings, from the one table of settings (engine/options.ts OPTIONS). */
+export function flagsOf(options: readonly string[]): Options {
+  return Object.fromEntries(
+    options.map((option) => {
+      const { flag, kind } = OPTIONS[option]!;
+      return [flag!.slice(2), kind === 'boolean' ? { type: 'boolean' } : kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' }];
+    }),
+  ) as Options;
+}
+
+/** The settings of a run that `run` takes besides the target's (`replay` takes seed, step and path its own way). */
+const RUN_SETTINGS = ['runs', 'seed', 'only', 'shard', 'rate', 'burst', 'record', 'step', 'replayPath'];
+
+/** The flags of the target and its fixtures (run and replay): every setting with a flag but the run's own. */
 export const TARGET_FLAGS = {
-  target: { type: 'string' },
-  'endpoint-url': { type: 'string' },
-  module: { type: 'string' },
-  region: { type: 'string' },
-  'instance-id': { type: 'string' },
-  'user-id': { type: 'string' },
-  'second-user-id': { type: 'string' },
-  'second-instance-id': { type: 'string' },
-  'identity-management': { type: 'string' },
-  provision: { type: 'boolean' },
-  'security-profile-id': { type: 'string' },
-  'routing-profile-id': { type: 'string' },
-  'expect-auth': { type: 'boolean' },
-  'read-back-window': { type: 'string' },
-  'rejection-batch': { type: 'string' },
-  'allow-instance': { type: 'string', multiple: true },
-  profile: { type: 'string' },
-  cassette: { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'max-requests': { type: 'string' },
-  'max-seconds': { type: 'string' },
+  ...flagsOf(Object.keys(OPTIONS).filter((o) => OPTIONS[o]!.flag && !RUN_SETTINGS.includes(o))),
   config: { type: 'string' },
   help: { type: 'boolean' },
 } as const satisfies Options;
@@ -70,11 +68,12 @@ A real sandbox (--target aws; see the README's "Running against a real sandbox")
   --cassette FILE             for --target replay: a cassette recorded with run --record FILE
 Limits (every target):
   --request-timeout MS        how long one request may take before it counts as unanswered (default ${DEFAULT_REQUEST_TIMEOUT_MS})
-  --max-requests N            stop sending after N requests, restore included (default: none; 300 with --target aws);
+  --max-requests N            stop sending after N requests, restore included (default: none; ${SANDBOX_DEFAULTS.maxRequests} with --target aws);
                               what did not run is reported skip
   --max-seconds N             stop starting new checks after N seconds (default: none); the fixtures are restored`;
 
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+/** Parsed flag values, by flag (without the dashes). */
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /**
  * The values of a --config file under the flags, for the keys `options` knows: a flag given on the command line
@@ -118,17 +117,8 @@ function withConfigFile(values: Values, options: Options): Values {
   return merged;
 }
 
-/** The aws target's allowlist rule: nothing is sent unless every instance the run names is allowlisted. */
-function checkAllowlist(allow: string[], instances: (string | undefined)[]): void {
-  for (const [flag, id] of [['--instance-id', instances[0]], ['--second-instance-id', instances[1]]] as const) {
-    if (id !== undefined && !allow.includes(id)) {
-      throw new UsageError(`--target aws: ${flag} ${id} is not allowlisted; name it with --allow-instance ${id} (or allow-instance in --config FILE) to let the run send to it; nothing was sent`);
-    }
-  }
-}
-
 /** A check of the library's (engine/options.ts), its message naming the flags. */
-function asFlags<T>(check: () => T): T {
+export function asFlags<T>(check: () => T): T {
   try {
     return check();
   } catch (e) {
@@ -139,26 +129,30 @@ function asFlags<T>(check: () => T): T {
 
 /** The options (engine/options.ts OPTIONS) whose flags are given. */
 function optionsOfFlags(values: Values): string[] {
-  const given = (v: unknown) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
   return Object.entries(OPTIONS)
     .filter(([, o]) => o.flag && given(values[o.flag.slice(2)]))
     .map(([option]) => option);
 }
 
-/** The endpoint variables of the environment that a run without --target does not use. */
-const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL'] as const;
-
 /**
- * Why a run without --target tests the embedded reference although the environment names an endpoint (for the
- * first line of its output), or undefined.
+ * Why a run without --target tests the embedded reference although the environment (or the AWS profile) names an
+ * endpoint, found as the SDKs find it (targets/aws/endpoint.ts), for the first line of its output; or undefined.
  */
 function targetNote(values: Values, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (values.target !== undefined) return undefined;
-  const set = ENDPOINT_VARIABLES.filter((v) => env[v]);
-  if (!set.length) return undefined;
-  return `${set.map((v) => `${v}=${env[v]}`).join(' and ')} ${set.length > 1 ? 'are' : 'is'} not used: only --target endpoint or aws send to an endpoint; add --target endpoint to test it`;
+  const configured = resolveEndpoint({ env });
+  if (!configured) return undefined;
+  const shown = /^AWS_\w+$/.test(configured.source) ? `${configured.source}=${configured.url}` : `${configured.url} (${configured.source})`;
+  return `${shown} is not used: only ${flagNaming('target', OPTIONS.endpointUrl!.targets!)} send to an endpoint; add --target endpoint to test it`;
 }
 
+/** A whole-number flag's value (engine/policy.ts wholeNumber: its range is the engine's), when given. */
+const numberFlag = (option: string, value: unknown): number | undefined => (value === undefined ? undefined : asFlags(() => wholeNumber(option, value as string)));
+
+/**
+ * The target and fixture settings of the flags (and --config FILE, and the environment): parsed, with the engine's
+ * defaults for what is not given. The rules about them are the engine's policy (runConfig, runConformance).
+ */
 export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.ProcessEnv = process.env): Omit<RunConfig, 'seed' | 'runs' | 'only'> {
   const values = withConfigFile(flagValues, RUN_FLAGS);
   const kind = (values.target as string | undefined) ?? 'reference';
@@ -166,39 +160,31 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
     const near = didYouMean(kind, TARGET_KINDS);
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')} (got ${kind}${near ? `; did you mean ${near}?` : ''})`);
   }
+  const target = kind as TargetKind;
   // A flag for another target is a mistake, never ignored (a forgotten --target would test the embedded reference).
-  asFlags(() => checkTargetOptions(kind as TargetKind, optionsOfFlags(values), values.target !== undefined));
+  asFlags(() => checkTargetOptions(target, optionsOfFlags(values), values.target !== undefined));
   const type = values['identity-management'] as string | undefined;
   if (type !== undefined && !spec.identityManagementTypes.includes(type)) {
     throw new UsageError(`--identity-management must be one of ${spec.identityManagementTypes.join(', ')} (got ${type})`);
   }
-  const allowInstances = (values['allow-instance'] as string[] | undefined) ?? [];
-  const sandbox = kind === 'aws' || kind === 'replay';
-  const signs = kind === 'endpoint' || kind === 'aws';
-  if (kind === 'replay' && values.cassette === undefined) throw new UsageError('--target replay needs --cassette FILE (recorded with run --target aws --record FILE)');
-  if (sandbox) {
-    const instanceId = values['instance-id'] as string | undefined;
-    if (!instanceId) throw new UsageError(`--target ${kind} needs --instance-id ID (and --user-id ID, or --provision)`);
-    if (!values['user-id'] && values.provision !== true) throw new UsageError('name the fixture user with --user-id (its identity info is restored at the end), or let the run create its own with --provision');
-    if (kind === 'aws') checkAllowlist(allowInstances, [instanceId, values['second-instance-id'] as string | undefined]);
-  }
-  const region = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const { seed: _seed, runs: _runs, only: _only, ...defaults } = defaultConfig(target);
+  const region = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? defaults.region;
   if (values.region !== undefined) asFlags(() => checkRegion(region));
   else {
     const from = env.AWS_REGION !== undefined ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
     asFlags(() => checkRegion(region, from));
   }
   // A profile that does not exist is one line naming it, before the SDK looks for credentials (and warns).
-  asFlags(() => checkProfile(kind as TargetKind, values.profile as string | undefined, env));
-  const maxRequests = integerFlag('max-requests', values['max-requests'] as string | undefined, 1, 1_000_000);
-  const maxSeconds = integerFlag('max-seconds', values['max-seconds'] as string | undefined, 1, 7 * 24 * 3600);
+  asFlags(() => checkProfile(target, values.profile as string | undefined, env));
+  const maxRequests = numberFlag('maxRequests', values['max-requests']);
+  const maxSeconds = numberFlag('maxSeconds', values['max-seconds']);
+  // The targets that sign send over the network: their endpoint is resolved as the SDKs do (flag, environment, profile).
+  const signs = OPTIONS.profile!.targets!.includes(target);
   const endpointUrl = signs ? resolveEndpoint({ endpointUrl: values['endpoint-url'] as string | undefined, profile: values.profile as string | undefined, env })?.url : (values['endpoint-url'] as string | undefined);
-  if (kind === 'endpoint' && !endpointUrl) throw new UsageError('--target endpoint needs --endpoint-url URL (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)');
-  const rejectionBatch = integerFlag('rejection-batch', values['rejection-batch'] as string | undefined, 1, 10_000) ?? (sandbox ? SANDBOX_DEFAULTS.rejectionBatch : 1);
+  const allowInstances = values['allow-instance'] as string[] | undefined;
   return {
-    target: kind as TargetKind,
+    ...defaults,
     region,
-    // The targets that send over the network resolve the endpoint as the SDKs do (flag, environment, profile).
     endpointUrl,
     modulePath: values.module as string | undefined,
     fixtures: {
@@ -212,29 +198,23 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
     securityProfileId: values['security-profile-id'] as string | undefined,
     routingProfileId: values['routing-profile-id'] as string | undefined,
     expectAuth: values['expect-auth'] === true,
-    readBackWindowMs: integerFlag('read-back-window', values['read-back-window'] as string | undefined, 0, 600_000) ?? DEFAULT_READ_BACK_WINDOW_MS,
-    rejectionBatch,
-    requestTimeoutMs: integerFlag('request-timeout', values['request-timeout'] as string | undefined, 1, 600_000),
+    rejectionBatch: numberFlag('rejectionBatch', values['rejection-batch']) ?? defaults.rejectionBatch,
+    readBackWindowMs: numberFlag('readBackWindowMs', values['read-back-window']) ?? defaults.readBackWindowMs,
+    requestTimeoutMs: numberFlag('requestTimeoutMs', values['request-timeout']),
     ...(maxRequests !== undefined ? { maxRequests } : {}),
-    ...(maxSeconds !== undefined ? ({ maxSeconds } as Partial<RunConfig>) : {}),
+    ...(maxSeconds !== undefined ? { maxSeconds } : {}),
     ...(signs && values.profile !== undefined ? { profile: values.profile as string } : {}),
-    ...(sandbox ? { allowInstances, cassette: values.cassette as string | undefined } : {}),
+    ...(isSandbox(target) ? { allowInstances: allowInstances ?? [], cassette: values.cassette as string | undefined } : {}),
   };
 }
 
 export const RUN_FLAGS = {
   ...TARGET_FLAGS,
-  runs: { type: 'string' },
-  seed: { type: 'string' },
-  only: { type: 'string' },
+  ...flagsOf(['runs', 'seed', 'only', 'shard', 'rate', 'burst', 'record']),
   'report-dir': { type: 'string' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
-  shard: { type: 'string' },
-  rate: { type: 'string' },
-  burst: { type: 'string' },
   'dry-run': { type: 'boolean' },
-  record: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const satisfies Options;
 
@@ -265,17 +245,11 @@ export function seedFlag(value: string | undefined): { seed: number; seedGiven?:
 export function runConfig(spec: Spec, args: string[]): RunRequest {
   const values = withConfigFile(parseFlags('run', args, RUN_FLAGS).values, RUN_FLAGS);
   const base = targetConfig(spec, values);
-  const sandbox = base.target === 'aws' || base.target === 'replay';
   // (--rate, --burst, --record and every target flag: targetConfig, from engine/options.ts OPTIONS.)
   if (values['dry-run'] && base.target !== 'aws') throw new UsageError(`--dry-run plans a --target aws run${values.target === undefined ? '; did you mean --target aws?' : ''}`);
-  const rate = values.rate === undefined ? undefined : Number(values.rate);
-  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0 && rate <= 1000)) throw new UsageError(`--rate must be a number of requests per second above 0, at most 1000 (got ${String(values.rate)})`);
-  const burst = integerFlag('burst', values.burst as string | undefined, 1, 1000);
-  // Against AWS itself the run never goes above the documented default quota (it must never provoke throttling);
-  // a test double or a private endpoint (--endpoint-url) may be driven faster.
-  if (base.target === 'aws' && !base.endpointUrl && ((rate ?? 0) > SANDBOX_DEFAULTS.rate || (burst ?? 0) > SANDBOX_DEFAULTS.burst)) {
-    throw new UsageError(`--target aws: --rate and --burst may only be lowered against AWS itself (at most ${SANDBOX_DEFAULTS.rate}/s, burst ${SANDBOX_DEFAULTS.burst}: the documented default quota, shared by the whole account)`);
-  }
+  const rate = values.rate === undefined ? undefined : asFlags(() => rateOf(values.rate as string));
+  const burst = numberFlag('burst', values.burst);
+  const runs = numberFlag('runs', values.runs);
   const only = values.only === undefined ? [] : selectRequirements(spec, values.only as string);
   if (values.only !== undefined && !only.length) throw new UsageError('--only names no requirement (connect-conformance list shows the IDs)');
   if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file it writes)');
@@ -283,25 +257,24 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
   const shardIds = shard ? spec.requirements.map((r) => r.id).filter((_, i) => inShard(i, shard)) : undefined;
   const selected = shardIds ? (only.length ? only.filter((id) => shardIds.includes(id)) : shardIds) : only;
   const reportDir = resolve((values['report-dir'] as string | undefined) ?? 'reports/out');
+  const config: RunConfig = {
+    ...base,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(burst !== undefined ? { burst } : {}),
+    ...(values.record !== undefined ? { record: values.record as string } : {}),
+    runs: runs ?? defaultConfig(base.target).runs,
+    ...seedFlag(values.seed as string | undefined),
+    only: selected,
+    ...(shard && shardIds ? { shard: { text: shardText(shard), ids: shardIds, skipReason: shardSkipReason(shard) } } : {}),
+    ...(base.target === 'aws' ? { journalDir: reportDir } : {}),
+  };
+  // The engine's policy (what the target needs, the allowlist, the ranges, the rate ceiling against AWS itself), now:
+  // the run refuses before it prints, plans or writes anything; runConformance enforces it again for every front end.
+  if (values.help !== true) asFlags(() => enforcePolicy(config));
   // A report folder that cannot be written is one line and exit 2 now, not a stack trace after the run.
   if (values.help !== true && values['dry-run'] !== true) writableDir('--report-dir', reportDir);
   return {
-    config: {
-      ...base,
-      ...(sandbox ? { maxRequests: base.maxRequests ?? SANDBOX_DEFAULTS.maxRequests } : {}),
-      ...(sandbox
-        ? {
-            rate: rate ?? SANDBOX_DEFAULTS.rate,
-            burst: burst ?? SANDBOX_DEFAULTS.burst,
-            record: values.record as string | undefined,
-          }
-        : {}),
-      runs: integerFlag('runs', values.runs as string | undefined, 1, 100_000) ?? (sandbox ? SANDBOX_DEFAULTS.runs : DEFAULT_RUNS),
-      ...seedFlag(values.seed as string | undefined),
-      only: selected,
-      ...(shard && shardIds ? { shard: { text: shardText(shard), ids: shardIds, skipReason: shardSkipReason(shard) } } : {}),
-      ...(base.target === 'aws' ? { journalDir: reportDir } : {}),
-    },
+    config,
     reportDir,
     help: values.help === true,
     baseline: values.baseline as string | undefined,

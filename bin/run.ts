@@ -3,7 +3,7 @@
 // (not conformant, incomplete, nothing checked, a fixture not restored), 2 for a usage or configuration error.
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isSandbox, seedShown } from '../engine/options.ts';
+import { DEFAULT_RUNS, isSandbox, SANDBOX_DEFAULTS, seedShown } from '../engine/options.ts';
 import { runConformance } from '../api/run.ts';
 import type { Results } from '../engine/results.ts';
 import { readBaseline } from '../reports/baseline.ts';
@@ -23,7 +23,7 @@ error or an unreachable target.
 
 ${TARGET_HELP}
 Run:
-  --runs N                    random-phase examples per property (default 25; 3 with --target aws)
+  --runs N                    random-phase examples per property (default ${DEFAULT_RUNS}; ${SANDBOX_DEFAULTS.runs} with --target aws)
   --seed SEED                 the seed of the random phase: any whole number (a CI run id) or word, kept as given;
                               fast-check gets a 32-bit seed derived from it (default: random, printed)
   --only ID,...               check only these requirements (the others are reported skip)

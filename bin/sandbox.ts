@@ -3,7 +3,7 @@
 // a run, and what `cleanup` undid. The safety envelope itself is the engine's (engine/sandbox.ts).
 import { DEFAULT_BINDING } from '../operations/index.ts';
 import { planCount, type PlanCount } from '../engine/dry-run.ts';
-import { seedShown, type RunConfig } from '../engine/options.ts';
+import { SANDBOX_DEFAULTS, seedShown, type RunConfig } from '../engine/options.ts';
 import type { Results } from '../engine/results.ts';
 import { pollScheduleOf } from '../engine/run.ts';
 import { reserveFor } from '../engine/sandbox.ts';
@@ -13,9 +13,9 @@ import type { RestoreNote } from '../targets/aws/restore.ts';
 import { cassetteRun } from '../engine/replay-command.ts';
 
 export const SANDBOX_HELP = `Budget, rate and record (--target aws):
-  --max-requests N            every request of the run counts, restore included (default 300); the checks stop when
+  --max-requests N            every request of the run counts, restore included (default ${SANDBOX_DEFAULTS.maxRequests}); the checks stop when
                               only the reserve kept for restoring is left, and what did not run is reported skip
-  --rate R, --burst B         one token bucket for every request of the run (default 2 per second, burst 5; against
+  --rate R, --burst B         one token bucket for every request of the run (default ${SANDBOX_DEFAULTS.rate} per second, burst ${SANDBOX_DEFAULTS.burst}; against
                               AWS itself, without --endpoint-url, they may only be lowered)
   --dry-run                   print the plan (requirements, requests for each, total, time at the rate); send nothing
   --record FILE               store the run's exchanges, redacted, as nock definitions with the settings they were

@@ -8,7 +8,7 @@ import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, EXAMPLE_CREDENTIALS, type Fixtures } from '../targets/reference/index.ts';
 import type { Spec } from '../spec/index.ts';
 import { MemoryJournal } from './fixtures.ts';
-import type { RunConfig } from './options.ts';
+import { SANDBOX_DEFAULTS, type RunConfig } from './options.ts';
 import type { StepCount } from './results-types.ts';
 import { pollScheduleOf, runConformance } from './run.ts';
 import { reserveFor, type SandboxTarget } from './sandbox.ts';
@@ -50,7 +50,7 @@ export async function planCount(spec: Spec, binding: OperationBinding, config: R
   // The same read-back window as the run: the snapshot's settling and the hold read along it (a few seconds here).
   const dryConfig: RunConfig = { ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined };
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
-  const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? 300, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
+  const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? SANDBOX_DEFAULTS.maxRequests, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
   const target = envelopedHandlerTarget(config.region, envelope, service.handle, 'the embedded reference (dry run)');
   const sandbox: SandboxTarget = { target, envelope, journal, finish: () => {} };
   const results = await runConformance({ ...dryConfig, spec, binding, target: 'aws' }, { target: { target, sandbox, journal } });

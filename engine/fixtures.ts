@@ -33,6 +33,7 @@ import { deleteCreated, restoreSnapshot, type RestoreNote } from '../targets/aws
 import { OWNER_TAG, USERNAME_PREFIX } from '../targets/guard/guard.ts';
 import { SendStopped, type Target } from '../targets/index.ts';
 import type { RunConfig } from './options.ts';
+import { checkFixtureNeeds } from './policy.ts';
 
 export type { RestoreNote };
 
@@ -299,13 +300,9 @@ async function resolveFixtureSets(spec: Spec, config: RunConfig, target: Target,
       };
     });
   }
-  if (!f.instanceId) throw new TargetConfigError((name) => `${name('target', config.target)} needs ${name('fixtures.instanceId')} (and ${name('fixtures.userId')}, or ${name('provision')})`);
-  if (!f.userId && !config.provision) throw new TargetConfigError((name) => `name the fixture user with ${name('fixtures.userId')} (its identity info is restored at the end), or let the run create its own with ${name('provision')}`);
-  if (config.provision && (!config.securityProfileId || !config.routingProfileId)) {
-    throw new TargetConfigError((name) => `${name('provision')} needs ${name('securityProfileId')} and ${name('routingProfileId')} for the users it creates`);
-  }
-  const type = await identityManagementTypeOf(spec, target, config, f.instanceId, poll);
-  return [{ identityManagementType: type, instanceId: f.instanceId, userId: f.userId ?? '', secondUserId: f.secondUserId, secondInstanceId: f.secondInstanceId, provisioned: [] }];
+  const instanceId = checkFixtureNeeds(config);
+  const type = await identityManagementTypeOf(spec, target, config, instanceId, poll);
+  return [{ identityManagementType: type, instanceId, userId: f.userId ?? '', secondUserId: f.secondUserId, secondInstanceId: f.secondInstanceId, provisioned: [] }];
 }
 
 /**

@@ -143,11 +143,20 @@ export function defaultConfig(target: TargetKind = 'reference'): RunConfig {
 }
 
 /**
- * The settings of a run, by option (as RunOptions spells them; a fixture ID under `fixtures.`): the CLI's flag of each,
- * and the targets that use it (none listed: every target). A setting given to a target that does not use it is a
- * mistake (checkTargetOptions): a forgotten --target must never silently test another target.
+ * The settings of a run, by option (as RunOptions spells them; a fixture ID under `fixtures.`): the CLI's flag of each
+ * (`kind`: a flag without a value, or one that may be repeated; else a flag with one value), the targets that use it
+ * (none listed: every target), and the range of a whole number (engine/policy.ts checks it, for every front end). A
+ * setting given to a target that does not use it is a mistake (checkTargetOptions): a forgotten --target must never
+ * silently test another target. The CLI's flags of these settings are made from this table (bin/run-config.ts).
  */
-export const OPTIONS: Readonly<Record<string, { flag?: string; targets?: readonly TargetKind[] }>> = {
+export interface OptionInfo {
+  flag?: string;
+  kind?: 'boolean' | 'list';
+  targets?: readonly TargetKind[];
+  range?: { min: number; max: number };
+}
+
+export const OPTIONS: Readonly<Record<string, OptionInfo>> = {
   target: { flag: '--target' },
   endpointUrl: { flag: '--endpoint-url', targets: ['endpoint', 'aws'] },
   modulePath: { flag: '--module', targets: ['module'] },
@@ -156,26 +165,26 @@ export const OPTIONS: Readonly<Record<string, { flag?: string; targets?: readonl
   region: { flag: '--region' },
   profile: { flag: '--profile', targets: ['endpoint', 'aws'] },
   cassette: { flag: '--cassette', targets: ['replay'] },
-  allowInstances: { flag: '--allow-instance', targets: ['aws', 'replay'] },
+  allowInstances: { flag: '--allow-instance', kind: 'list', targets: ['aws', 'replay'] },
   record: { flag: '--record', targets: ['aws'] },
   rate: { flag: '--rate', targets: ['aws', 'replay'] },
-  burst: { flag: '--burst', targets: ['aws', 'replay'] },
+  burst: { flag: '--burst', targets: ['aws', 'replay'], range: { min: 1, max: 1000 } },
   journalDir: { targets: ['aws'] },
   'fixtures.instanceId': { flag: '--instance-id' },
   'fixtures.userId': { flag: '--user-id' },
   'fixtures.secondUserId': { flag: '--second-user-id' },
   'fixtures.secondInstanceId': { flag: '--second-instance-id' },
   identityManagementType: { flag: '--identity-management' },
-  provision: { flag: '--provision' },
+  provision: { flag: '--provision', kind: 'boolean' },
   securityProfileId: { flag: '--security-profile-id' },
   routingProfileId: { flag: '--routing-profile-id' },
-  expectAuth: { flag: '--expect-auth' },
-  readBackWindowMs: { flag: '--read-back-window' },
-  rejectionBatch: { flag: '--rejection-batch' },
-  requestTimeoutMs: { flag: '--request-timeout' },
-  maxRequests: { flag: '--max-requests' },
-  maxSeconds: { flag: '--max-seconds' },
-  runs: { flag: '--runs' },
+  expectAuth: { flag: '--expect-auth', kind: 'boolean' },
+  readBackWindowMs: { flag: '--read-back-window', range: { min: 0, max: 600_000 } },
+  rejectionBatch: { flag: '--rejection-batch', range: { min: 1, max: 10_000 } },
+  requestTimeoutMs: { flag: '--request-timeout', range: { min: 1, max: 600_000 } },
+  maxRequests: { flag: '--max-requests', range: { min: 1, max: 1_000_000 } },
+  maxSeconds: { flag: '--max-seconds', range: { min: 1, max: 7 * 24 * 3600 } },
+  runs: { flag: '--runs', range: { min: 1, max: 100_000 } },
   seed: { flag: '--seed' },
   only: { flag: '--only' },
   shard: { flag: '--shard' },
@@ -183,17 +192,22 @@ export const OPTIONS: Readonly<Record<string, { flag?: string; targets?: readonl
   replayPath: { flag: '--path' },
 };
 
+/** A word as a POSIX shell reads it back unchanged. */
+export const quoted = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 /** The CLI's naming of a setting: its flag, with its value as a shell takes it (`--target endpoint`, `--region 'US East'`). */
 export const flagNaming: Naming = (option, value) => {
   const flag = OPTIONS[option]?.flag ?? option;
   if (value === undefined) return flag;
-  const word = (v: string | number) => (typeof v === 'number' || /^[\w@%+=:,./-]+$/.test(v) ? String(v) : `'${v.replace(/'/g, `'\\''`)}'`);
+  const word = (v: string | number) => (typeof v === 'number' ? String(v) : quoted(v));
   return `${flag} ${Array.isArray(value) ? value.map(word).join(' or ') : word(value as string | number)}`;
 };
 
-/** The options of `options` that are given (not undefined, not false, not an empty list), by OPTIONS' names. */
+/** A setting is given when it is not undefined, not false and not an empty list. */
+export const given = (v: unknown) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+
+/** The options of `options` that are given, by OPTIONS' names. */
 function givenOptions(options: RunOptions): string[] {
-  const given = (v: unknown) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
   const top = Object.entries(options).filter(([k, v]) => k !== 'fixtures' && given(v)).map(([k]) => k);
   const fixtures = Object.entries(options.fixtures ?? {}).filter(([, v]) => given(v)).map(([k]) => `fixtures.${k}`);
   return [...top, ...fixtures];

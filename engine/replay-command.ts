@@ -1,12 +1,13 @@
 // The one command line that re-runs a single failing case against the same target (or, with other target flags,
 // against any target). Secrets never appear in it: credentials come from the environment. Flags are named by
 // options.ts's table (OPTIONS), the one mapping of settings to flags.
-import { defaultConfig, OPTIONS, recordedSettings, seedArgument, type RunConfig } from './options.ts';
+//
+// This is a pure formatter of a RunConfig and parses nothing: it stays in the engine because the command is part of
+// the results (each failure's `replay` in results.json, the vitest adapter's replay line, the library's Results), and
+// a library or adapter run has no bin/ to ask. It reads the flags from OPTIONS, so a flag renamed there is renamed here.
+import { defaultConfig, OPTIONS, quoted, recordedSettings, seedArgument, type RunConfig } from './options.ts';
 import type { ShownEvidence } from './ledger.ts';
 import { ALL_SETS } from './plan.ts';
-
-/** A word as a POSIX shell reads it back unchanged. */
-export const quoted = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The settings that name the target and its fixtures, in the order a replay command gives them. */
 const TARGET_OPTIONS = ['target', 'endpointUrl', 'modulePath', 'region', 'fixtures.instanceId', 'fixtures.userId', 'fixtures.secondUserId', 'fixtures.secondInstanceId', 'securityProfileId', 'routingProfileId', 'profile', 'cassette'] as const;

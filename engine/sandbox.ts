@@ -1,7 +1,8 @@
 // The safety envelope of a run against a real account (--target aws), or a recording of one (--target replay), and
 // the sandbox policy's aiming of cases. Every request of such a run passes one envelope (targets/aws/envelope.ts):
 //
-//   1. nothing is sent unless the instances are allowlisted (checked by the CLI before anything exists, and here);
+//   1. nothing is sent unless the instances are allowlisted (engine/policy.ts, at the start of every run, before
+//      anything exists; the guard refuses any request to another instance);
 //   2. a journal left unfinished in the journal directory by an earlier run is undone first (its snapshots restored,
 //      its users deleted); then a new journal records every snapshot and every created user before the first write;
 //   3. the guard refuses locally any request outside the five operations, the allowlisted instances and the run's own
@@ -21,7 +22,7 @@ import { createTarget, SendStopped, type Target } from '../targets/index.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
 import { pollWaits, type PollSchedule } from '../core/poll.ts';
 import { MemoryJournal, RESTORE_ATTEMPTS, type FixtureJournal } from './fixtures.ts';
-import { checkCassetteSettings, recordedSettings, type RunConfig } from './options.ts';
+import { checkCassetteSettings, recordedSettings, SANDBOX_DEFAULTS, type RunConfig } from './options.ts';
 import { toolInfo } from './tool-info.ts';
 import type { RunEvent } from './events.ts';
 import type { RequestLabels } from './request-labels.ts';
@@ -120,12 +121,10 @@ export interface SandboxTarget {
 /** Opens the envelope of an aws or replay run; on aws, finishes an earlier run's journal first. */
 export async function openSandbox(spec: Spec, binding: OperationBinding, config: RunConfig, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void = () => {}): Promise<SandboxTarget> {
   const isAws = config.target === 'aws';
+  // (Every instance the run names is allowlisted: engine/policy.ts, at the start of the run; the guard holds each request to it.)
   const allow = isAws ? (config.allowInstances ?? []) : [config.fixtures.instanceId, config.fixtures.secondInstanceId].filter((x): x is string => !!x);
-  for (const id of [config.fixtures.instanceId, config.fixtures.secondInstanceId]) {
-    if (isAws && id !== undefined && !allow.includes(id)) throw new TargetConfigError((name) => `${name('target', 'aws')}: instance ${id} is not allowlisted; name it with ${name('allowInstances', id)} to let the run send to it; nothing was sent`);
-  }
-  const budget = new Budget(config.maxRequests ?? 300, reserveFor(config, poll));
-  const bucket = isAws ? new TokenBucket(config.rate ?? 2, config.burst ?? 5) : new TokenBucket(Number.POSITIVE_INFINITY, 1);
+  const budget = new Budget(config.maxRequests ?? SANDBOX_DEFAULTS.maxRequests, reserveFor(config, poll));
+  const bucket = isAws ? new TokenBucket(config.rate ?? SANDBOX_DEFAULTS.rate, config.burst ?? SANDBOX_DEFAULTS.burst) : new TokenBucket(Number.POSITIVE_INFINITY, 1);
   const dir = config.journalDir;
   let undone: UndoneEarlier | undefined;
   const previous = isAws && dir ? readJournal(dir) : undefined;

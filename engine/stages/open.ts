@@ -19,6 +19,7 @@ import { FlowControl, LOCAL_FLOW, SANDBOX_FLOW } from '../flow-control.ts';
 import { Ledger } from '../ledger.ts';
 import { clientOf, configOf, LOCAL_LIMITS, type RunConfig, type RunOptions } from '../options.ts';
 import { channelsOf, sendableBy } from '../plan.ts';
+import { enforcePolicy } from '../policy.ts';
 import { openSandbox, sandboxGenerators, type SandboxTarget } from '../sandbox.ts';
 import { RequestLabels } from '../request-labels.ts';
 import { counted, RunBounds } from './bounds.ts';
@@ -82,6 +83,7 @@ export async function openRun(options: RunOptions & { binding: OperationBinding 
   const spec = options.spec ?? (await specOf(binding));
   if (spec.operation.name !== binding.name) throw new UsageError(`the spec's operation under test is ${spec.operation.name}, not ${binding.name} (the binding given)`);
   const config = configOf(options);
+  enforcePolicy(config);
   checkConfig(spec, config);
   const traits = traitsOf(config);
   const emit = (e: Parameters<RunState['emit']>[0]) => options.onEvent?.(e);
