@@ -8,7 +8,23 @@
 // it is handed and knows only its type.
 //
 // variants (the suite's power tests), bench and test sit above everything; nothing below them imports them.
-const FOLDERS = ['core', 'operations', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'api', 'bin', 'suites', 'variants', 'bench', 'test', 'examples'];
+const FOLDERS = [
+  'core',
+  'operations',
+  'spec',
+  'generators',
+  'targets',
+  'checks',
+  'engine',
+  'reports',
+  'api',
+  'bin',
+  'suites',
+  'variants',
+  'bench',
+  'test',
+  'examples',
+];
 
 const layer = (name, mayImport) => ({
   name: `${name}-imports-downwards`,

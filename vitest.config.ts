@@ -38,7 +38,16 @@ export default defineConfig({
     // one core idle: one worker on a 2-core machine). `npx vitest run --project waiting` (or computing) runs one.
     projects: [
       { extends: true, test: { name: 'waiting', include: WAITING, maxWorkers: 3 * CORES, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'computing', include: ALL, exclude: [...configDefaults.exclude, ...WAITING], maxWorkers: CORES, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: {
+          name: 'computing',
+          include: ALL,
+          exclude: [...configDefaults.exclude, ...WAITING],
+          maxWorkers: CORES,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

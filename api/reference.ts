@@ -10,9 +10,22 @@
 import type { OperationBinding } from '../core/binding.ts';
 import { DEFAULT_BINDING } from '../operations/index.ts';
 import { specOf, type Spec } from '../spec/index.ts';
-import { createReferenceService as createBoundService, defaultFixtures, type Fixtures, type ReferenceOptions as BoundReferenceOptions, type ReferenceService } from '../targets/reference/index.ts';
+import {
+  createReferenceService as createBoundService,
+  defaultFixtures,
+  type Fixtures,
+  type ReferenceOptions as BoundReferenceOptions,
+  type ReferenceService,
+} from '../targets/reference/index.ts';
 
-export { defaultFixtures, readFixtures, EXAMPLE_CREDENTIALS, FixturesError, inMemoryRequestHandler, startHttpServer } from '../targets/reference/index.ts';
+export {
+  defaultFixtures,
+  readFixtures,
+  EXAMPLE_CREDENTIALS,
+  FixturesError,
+  inMemoryRequestHandler,
+  startHttpServer,
+} from '../targets/reference/index.ts';
 export type { Fixtures, FixtureInstance, FixtureUser, ReferenceService, RunningServer } from '../targets/reference/index.ts';
 
 /** The reference's options; the operation under test is the default one's unless a binding is given. */
@@ -41,5 +54,10 @@ export interface CreateReferenceOptions {
 export async function createReference(options: CreateReferenceOptions = {}): Promise<ReferenceService> {
   const binding = options.binding ?? DEFAULT_BINDING;
   const spec = options.spec ?? (await specOf(binding));
-  return createBoundService(spec, { fixtures: options.fixtures ?? defaultFixtures(), auth: options.auth, maxBodyBytes: options.maxBodyBytes, binding });
+  return createBoundService(spec, {
+    fixtures: options.fixtures ?? defaultFixtures(),
+    auth: options.auth,
+    maxBodyBytes: options.maxBodyBytes,
+    binding,
+  });
 }

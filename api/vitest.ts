@@ -57,7 +57,8 @@ function replayOf(suite: string, env: NodeJS.ProcessEnv = process.env): Replay |
   const requirement = q.get('requirement');
   const seed = q.get('seed');
   if (q.get('suite') !== suite) return undefined;
-  if (!requirement || seed === null) throw new Error(`${REPLAY_VARIABLE}=${text}: needs suite, requirement and seed (copy the replay line of a failed test)`);
+  if (!requirement || seed === null)
+    throw new Error(`${REPLAY_VARIABLE}=${text}: needs suite, requirement and seed (copy the replay line of a failed test)`);
   return { suite, requirement, seed, step: q.get('step') ?? undefined, path: q.get('path') ?? undefined };
 }
 
@@ -77,7 +78,13 @@ function replayOptions(options: RunOptions, replay: Replay): RunOptions {
 function replayLine(suite: string, file: string, results: Results, r: RequirementResult, f: ResultFailure): string {
   const whole = !f.stepId || f.stepId.startsWith(`${ALL_SETS}/`);
   const seed = f.seed !== undefined && f.seed !== results.seed ? String(f.seed) : seedArgument(results);
-  const q = new URLSearchParams({ suite, requirement: r.id, ...(whole ? {} : { step: f.stepId! }), seed, ...(!whole && f.path ? { path: f.path } : {}) });
+  const q = new URLSearchParams({
+    suite,
+    requirement: r.id,
+    ...(whole ? {} : { step: f.stepId! }),
+    seed,
+    ...(!whole && f.path ? { path: f.path } : {}),
+  });
   return `${REPLAY_VARIABLE}=${quoted(q.toString())} npx vitest run ${quoted(relative(process.cwd(), file) || file)} -t ${quoted(`${r.id} `)}`;
 }
 
@@ -118,7 +125,8 @@ export function describeConformance(name: string, options: ConformanceTestOption
         const r = resultOf(requirement.id);
         if (r.status === 'error') throw new Error(`${r.id} was not checked: ${r.reason ?? 'a step did not finish'}`);
         if (r.status === 'skip' || r.status === 'n/a') return ctx.skip(`${r.status}: ${r.reason ?? ''}`);
-        if (r.status === 'fail' && failOn.has(r.level as 'MUST' | 'SHOULD')) throw new Error(failureText(r, (f) => replayLine(name, ctx.task.file.filepath, results!, r, f)));
+        if (r.status === 'fail' && failOn.has(r.level as 'MUST' | 'SHOULD'))
+          throw new Error(failureText(r, (f) => replayLine(name, ctx.task.file.filepath, results!, r, f)));
         if (r.observed?.length) ctx.annotate(`observed: ${r.observed.join(' | ')}`);
       });
     }
@@ -130,7 +138,8 @@ export function describeConformance(name: string, options: ConformanceTestOption
 
     it('the run checked something', () => {
       if (!results) throw new Error('the run did not finish');
-      if (results.summary.verdict === 'nothing checked' || results.summary.verdict === 'incomplete') throw new Error(`${results.summary.verdict.toUpperCase()}: ${verdictReason(results.summary, results.fixtures)}`);
+      if (results.summary.verdict === 'nothing checked' || results.summary.verdict === 'incomplete')
+        throw new Error(`${results.summary.verdict.toUpperCase()}: ${verdictReason(results.summary, results.fixtures)}`);
     });
   });
 }

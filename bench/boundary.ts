@@ -41,10 +41,12 @@ export class RequestCounter {
     ops[op] = (ops[op] ?? 0) + 1;
   }
 
-  wrap = (handler: WireHandler): WireHandler => async (request) => {
-    this.count(request);
-    return handler(request);
-  };
+  wrap =
+    (handler: WireHandler): WireHandler =>
+    async (request) => {
+      this.count(request);
+      return handler(request);
+    };
 
   total(phase?: Phase): number {
     const phases = phase ? [phase] : Object.keys(this.byPhase);

@@ -25,7 +25,8 @@ export function fixtureUser(identityManagementType = BENCH_TYPE): { InstanceId: 
 }
 
 /** What sendCase sends for an SDK-channel case. */
-export const sdkInput = (c: Case): UpdateUserIdentityInfoCommandInput => ({ ...(c.body as object), ...c.labels }) as unknown as UpdateUserIdentityInfoCommandInput;
+export const sdkInput = (c: Case): UpdateUserIdentityInfoCommandInput =>
+  ({ ...(c.body as object), ...c.labels }) as unknown as UpdateUserIdentityInfoCommandInput;
 
 /** Interleaves lists (a, b, a, b, ...), so that valid and invalid random cases alternate. */
 export function interleave<T>(...lists: T[][]): T[] {
@@ -50,6 +51,12 @@ export function benchCases(spec: Spec, options: { seed: number; randomRuns: numb
     cases,
     inputs: cases.map(sdkInput),
     user,
-    mix: { boundary: boundary.length, random: random.length, accepted: count('accepted'), rejected: count('rejected'), observed: count('observed') },
+    mix: {
+      boundary: boundary.length,
+      random: random.length,
+      accepted: count('accepted'),
+      rejected: count('rejected'),
+      observed: count('observed'),
+    },
   };
 }

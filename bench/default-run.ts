@@ -51,7 +51,14 @@ export async function measureTree(cwd: string, args: string[], timeoutMs: number
   clearTimeout(timer);
   const wallSeconds = (performance.now() - start) / 1000;
   const peak = watch.stop();
-  return { wallSeconds, peakRssMb: mb(peak.peakRssBytes), peakProcessRssMb: mb(peak.peakLargestBytes), peakProcesses: peak.peakProcesses, exitCode, output };
+  return {
+    wallSeconds,
+    peakRssMb: mb(peak.peakRssBytes),
+    peakProcessRssMb: mb(peak.peakLargestBytes),
+    peakProcesses: peak.peakProcesses,
+    exitCode,
+    output,
+  };
 }
 
 export interface DefaultRunResult extends Omit<TreeRun, 'output'> {
@@ -70,12 +77,17 @@ export interface DefaultRunResult extends Omit<TreeRun, 'output'> {
 export async function measureDefaultRun(root: string, options: { timeoutMs?: number } = {}): Promise<DefaultRunResult> {
   const reportDir = mkdtempSync(join(tmpdir(), 'connect-conformance-bench-'));
   try {
-    const { output, ...run } = await measureTree(root, [join(root, 'bin', 'connect-conformance.js'), 'run', '--report-dir', reportDir], options.timeoutMs ?? 300_000);
+    const { output, ...run } = await measureTree(
+      root,
+      [join(root, 'bin', 'connect-conformance.js'), 'run', '--report-dir', reportDir],
+      options.timeoutMs ?? 300_000,
+    );
     if (run.exitCode !== 0) throw new Error(`the default run exited ${run.exitCode}:\n${output.slice(-2000)}`);
     const seed = /seed (-?\d+);/.exec(output)?.[1];
     let execution: { requests?: number; ms?: number } | undefined;
     try {
-      execution = (JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as { execution?: { requests?: number; ms?: number } }).execution;
+      execution = (JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as { execution?: { requests?: number; ms?: number } })
+        .execution;
     } catch {
       // no results.json: the counts stay unknown
     }
@@ -97,7 +109,11 @@ export interface InProcessResult extends Omit<TreeRun, 'output'> {
 
 /** The same suites, in one process, without vitest (comparison only: not what `npm run conformance` does). */
 export async function measureInProcessRun(root: string, options: { seed: number; timeoutMs?: number }): Promise<InProcessResult> {
-  const { output, ...run } = await measureTree(root, ['--import', 'tsx', join('bench', 'suites-child.ts'), String(options.seed)], options.timeoutMs ?? 300_000);
+  const { output, ...run } = await measureTree(
+    root,
+    ['--import', 'tsx', join('bench', 'suites-child.ts'), String(options.seed)],
+    options.timeoutMs ?? 300_000,
+  );
   if (run.exitCode !== 0) throw new Error(`bench/suites-child.ts exited ${run.exitCode}:\n${output.slice(-2000)}`);
   const line = output.trim().split('\n').at(-1) ?? '{}';
   return { ...run, requirements: (JSON.parse(line) as { requirements?: { pass: number; fail: number } }).requirements };

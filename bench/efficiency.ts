@@ -14,7 +14,10 @@ export interface FloorRate {
 }
 
 /** The in-memory floor's requests per second: `warmup` cases, then `rounds` rounds of `perRound` cases. */
-export async function measureFloorRate(spec: Spec, options: { seed: number; perRound?: number; rounds?: number; warmup?: number }): Promise<FloorRate> {
+export async function measureFloorRate(
+  spec: Spec,
+  options: { seed: number; perRound?: number; rounds?: number; warmup?: number },
+): Promise<FloorRate> {
   const { inputs } = benchCases(spec, { seed: options.seed, randomRuns: 200 });
   const floor = openFloor();
   try {

@@ -34,7 +34,12 @@ export async function measureHeap(root: string, options: { seed: number; randomR
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', join('bench', 'heap-child.ts'), String(options.seed), String(options.randomRuns), '1000', '10000'],
-    { cwd: root, timeout: options.timeoutMs ?? 180_000, maxBuffer: 1 << 20, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+    {
+      cwd: root,
+      timeout: options.timeoutMs ?? 180_000,
+      maxBuffer: 1 << 20,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
   );
   const line = stdout.trim().split('\n').at(-1) ?? '';
   const { checkpoints } = JSON.parse(line) as { checkpoints: { cases: number; heapUsed: number; spaces: Record<string, number> }[] };
@@ -46,7 +51,11 @@ export async function measureHeap(root: string, options: { seed: number; randomR
   const at = (cases: number) => mb(find(cases).heapUsed);
   const first = find(1000).spaces;
   const last = find(10_000).spaces;
-  const spaceGrowthMb = Object.fromEntries(Object.keys(last).map((name) => [name, mb((last[name] ?? 0) - (first[name] ?? 0))]).filter(([, v]) => Math.abs(v as number) >= 0.01));
+  const spaceGrowthMb = Object.fromEntries(
+    Object.keys(last)
+      .map((name) => [name, mb((last[name] ?? 0) - (first[name] ?? 0))])
+      .filter(([, v]) => Math.abs(v as number) >= 0.01),
+  );
   const series = checkpoints.filter((c) => c.cases >= 1000).map((c) => ({ x: c.cases / 1000, y: mb(c.heapUsed) }));
   return {
     mbAt1k: at(1000),

@@ -25,9 +25,16 @@ export interface HelpTime {
 /** Compiles the package into `dir` as an installed copy; returns the path of its bin. */
 export function buildInstalled(root: string, dir: string): string {
   const tsc = join(dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (const name of readdirSync(join(root, 'spec'))) if (/\.(ya?ml|json)$/.test(name)) copyFileSync(join(root, 'spec', name), join(dir, 'dist', 'spec', name));
-  writeFileSync(join(dir, 'dist', 'build-info.json'), `${JSON.stringify({ name: 'connect-conformance', commit: null, builtAt: new Date().toISOString() })}\n`);
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (const name of readdirSync(join(root, 'spec')))
+    if (/\.(ya?ml|json)$/.test(name)) copyFileSync(join(root, 'spec', name), join(dir, 'dist', 'spec', name));
+  writeFileSync(
+    join(dir, 'dist', 'build-info.json'),
+    `${JSON.stringify({ name: 'connect-conformance', commit: null, builtAt: new Date().toISOString() })}\n`,
+  );
   copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
   mkdirSync(join(dir, 'bin'));
   copyFileSync(join(root, 'bin', 'connect-conformance.js'), join(dir, 'bin', 'connect-conformance.js'));
@@ -53,7 +60,8 @@ export function measureHelpTime(root: string, options: { rounds?: number } = {})
     const node = ['-e', '0'];
     wallMs(node);
     const out = spawnSync(process.execPath, help, { encoding: 'utf8' });
-    if (out.status !== 0 || !out.stdout.includes('Usage: connect-conformance')) throw new Error(`the installed bin's --help failed: ${out.stderr.slice(0, 500)}`);
+    if (out.status !== 0 || !out.stdout.includes('Usage: connect-conformance'))
+      throw new Error(`the installed bin's --help failed: ${out.stderr.slice(0, 500)}`);
     const nodeRounds: number[] = [];
     const helpRounds: number[] = [];
     for (let i = 0; i < (options.rounds ?? 10); i++) {

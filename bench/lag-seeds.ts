@@ -14,14 +14,27 @@ import { defaultSpec } from '../spec/index.ts';
 import { runTimeTarget, TIME_TARGETS, type TimeRun } from './time-variants.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ args: process.argv.slice(2), options: { target: { type: 'string' }, seeds: { type: 'string' }, first: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    target: { type: 'string' },
+    seeds: { type: 'string' },
+    first: { type: 'string' },
+    runs: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
 const seeds = Number(values.seeds ?? 10);
 const first = Number(values.first ?? 1);
 const runs = values.runs ? Number(values.runs) : undefined;
 const wanted = values.target ?? 'reads-lag-writes';
 const lagging = TIME_TARGETS.find((t) => t.kind === 'correct' && t.name.startsWith(wanted));
 if (!lagging) {
-  console.error(`--target ${wanted}: no correct time target of that name (${TIME_TARGETS.filter((t) => t.kind === 'correct').map((t) => t.name).join(', ')})`);
+  console.error(
+    `--target ${wanted}: no correct time target of that name (${TIME_TARGETS.filter((t) => t.kind === 'correct')
+      .map((t) => t.name)
+      .join(', ')})`,
+  );
   process.exit(2);
 }
 const spec = await defaultSpec();
@@ -31,9 +44,19 @@ for (let seed = first; seed < first + seeds; seed++) {
   const r = await runTimeTarget(ROOT, spec, lagging, { seed, runs });
   out.push({ ...r, seed });
   const ok = r.caught && r.fixturesAsBefore === true;
-  console.log(`seed ${seed}: exit ${r.exitCode}, ${r.requests} requests, ${r.wallSeconds.toFixed(1)} s, fixtures ${r.fixturesAsBefore ? 'as before' : 'CHANGED'}${r.failed.length ? `, failed ${r.failed.join(' ')}` : ''}${ok ? '' : '  <-- NOT PASSED'}`);
+  console.log(
+    `seed ${seed}: exit ${r.exitCode}, ${r.requests} requests, ${r.wallSeconds.toFixed(1)} s, fixtures ${r.fixturesAsBefore ? 'as before' : 'CHANGED'}${r.failed.length ? `, failed ${r.failed.join(' ')}` : ''}${ok ? '' : '  <-- NOT PASSED'}`,
+  );
 }
 const passed = out.filter((r) => r.caught && r.fixturesAsBefore === true).length;
-console.log(`${lagging.name}: ${passed}/${out.length} seeds passed in a row${passed === out.length ? '' : ' — NOT all'}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-if (values.out) writeFileSync(values.out, `${JSON.stringify({ target: lagging.name, runs: runs ?? 'default', loadBefore, loadAfter: loadavg(), seeds: out }, null, 1)}\n`);
+console.log(
+  `${lagging.name}: ${passed}/${out.length} seeds passed in a row${passed === out.length ? '' : ' — NOT all'}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+if (values.out)
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ target: lagging.name, runs: runs ?? 'default', loadBefore, loadAfter: loadavg(), seeds: out }, null, 1)}\n`,
+  );
 process.exitCode = passed === out.length ? 0 : 1;

@@ -74,7 +74,11 @@ const httpResponse = (r: WireResponse) => new HttpResponse({ statusCode: r.statu
 
 /** An SDK client whose requestHandler answers with `respond` (maxAttempts 1, the reference's example key pair). */
 const clientAnswering = (respond: (request: HttpRequest) => Promise<HttpResponse>) =>
-  connectClient({ region: REGION, credentials: EXAMPLE_CREDENTIALS, requestHandler: { handle: async (request: HttpRequest) => ({ response: await respond(request) }) } });
+  connectClient({
+    region: REGION,
+    credentials: EXAMPLE_CREDENTIALS,
+    requestHandler: { handle: async (request: HttpRequest) => ({ response: await respond(request) }) },
+  });
 
 export function openFloor(): OpenPath {
   const client = clientAnswering(async () => canned());
@@ -173,7 +177,12 @@ async function record(spec: Spec, inputs: Input[]): Promise<Recording> {
   return recording;
 }
 
-async function openTarget(name: PathName, spec: Spec, config: Parameters<typeof createTarget>[1], after: () => Promise<void> = async () => {}): Promise<OpenPath> {
+async function openTarget(
+  name: PathName,
+  spec: Spec,
+  config: Parameters<typeof createTarget>[1],
+  after: () => Promise<void> = async () => {},
+): Promise<OpenPath> {
   const target = await createTarget(spec, config);
   return {
     name,
@@ -221,7 +230,11 @@ async function openServe(spec: Spec): Promise<OpenPath> {
  */
 function openUnverified(spec: Spec): OpenPath {
   const service = referenceService(spec, { auth: false });
-  const client = connectClient({ region: REGION, credentials: service.fixtures.credentials, requestHandler: inMemoryRequestHandler(service.handle) });
+  const client = connectClient({
+    region: REGION,
+    credentials: service.fixtures.credentials,
+    requestHandler: inMemoryRequestHandler(service.handle),
+  });
   return {
     name: 'unverified',
     async send(input) {

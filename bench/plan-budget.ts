@@ -37,7 +37,26 @@ export interface PlanBudget {
 function sandboxConfig(spec: Spec, seed: number): RunConfig {
   const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
   const [a, b] = managed;
-  const args = ['--target', 'aws', '--endpoint-url', 'http://127.0.0.1:9', '--allow-instance', a!.id, '--allow-instance', b!.id, '--instance-id', a!.id, '--second-instance-id', b!.id, '--user-id', a!.users[0]!.id, '--second-user-id', a!.users[1]!.id, '--seed', String(seed)];
+  const args = [
+    '--target',
+    'aws',
+    '--endpoint-url',
+    'http://127.0.0.1:9',
+    '--allow-instance',
+    a!.id,
+    '--allow-instance',
+    b!.id,
+    '--instance-id',
+    a!.id,
+    '--second-instance-id',
+    b!.id,
+    '--user-id',
+    a!.users[0]!.id,
+    '--second-user-id',
+    a!.users[1]!.id,
+    '--seed',
+    String(seed),
+  ];
   return runConfig(spec, args).config;
 }
 
@@ -52,18 +71,46 @@ async function playedResults(spec: Spec, config: RunConfig, type: string) {
     accountId: '111122223333',
     credentials: { ...EXAMPLE_CREDENTIALS },
     instances: [
-      { id: f.instanceId!, identityManagementType: type, users: [f.userId, f.secondUserId].filter((u): u is string => !!u).map((id, i) => ({ id, username: `fixture-${i + 1}`, identityInfo })) },
+      {
+        id: f.instanceId!,
+        identityManagementType: type,
+        users: [f.userId, f.secondUserId]
+          .filter((u): u is string => !!u)
+          .map((id, i) => ({ id, username: `fixture-${i + 1}`, identityInfo })),
+      },
       ...(f.secondInstanceId ? [{ id: f.secondInstanceId, identityManagementType: 'CONNECT_MANAGED', users: [] }] : []),
     ],
   };
   const service = createReferenceService(spec, { fixtures });
   const journal = new MemoryJournal();
-  const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [f.userId, f.secondUserId].filter((u): u is string => !!u), journal, binding: DEFAULT_BINDING });
+  const guard = new Guard({
+    allowInstances: config.allowInstances ?? [],
+    fixtureUsers: [f.userId, f.secondUserId].filter((u): u is string => !!u),
+    journal,
+    binding: DEFAULT_BINDING,
+  });
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
-  const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? 300, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
+  const envelope = new Envelope({
+    guard,
+    budget: new Budget(config.maxRequests ?? 300, reserve),
+    bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1),
+    clock: instantClock,
+  });
   const target = envelopedHandlerTarget(config.region, envelope, service.handle, 'the embedded reference (bench)');
   const sandbox: SandboxTarget = { target, envelope, journal, finish: () => {} };
-  const results = await runConformance({ ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined, spec, binding: DEFAULT_BINDING, target: 'aws' }, { target: { target, sandbox, journal } });
+  const results = await runConformance(
+    {
+      ...config,
+      identityManagementType: type,
+      expectAuth: true,
+      journalDir: undefined,
+      record: undefined,
+      spec,
+      binding: DEFAULT_BINDING,
+      target: 'aws',
+    },
+    { target: { target, sandbox, journal } },
+  );
   return { results, sent: envelope.budget.sent };
 }
 

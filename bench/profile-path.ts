@@ -27,7 +27,9 @@ try {
   for (let i = 0; i < n; i++) await path.send(inputs[i % inputs.length]!);
   const wallMs = performance.now() - start;
   const { user, system } = process.cpuUsage(cpu);
-  console.log(`${name}: ${Math.round((n * 1000) / wallMs)} cases/s over ${n} cases; ${Math.round((n * 1e6) / (user + system))} cases per CPU second`);
+  console.log(
+    `${name}: ${Math.round((n * 1000) / wallMs)} cases/s over ${n} cases; ${Math.round((n * 1e6) / (user + system))} cases per CPU second`,
+  );
 } finally {
   await path.close();
 }

@@ -44,22 +44,54 @@ export function throughputTable(t: ThroughputRun): string {
     rows,
   );
   const targets = speedTargets(t);
-  return targets.length ? `${main}\n\n${table('Targets (issue 13: ratios in this run)', ['target', 'measured', 'met'], targets.map((x) => [x.target, x.measured, x.met ? 'yes' : 'NO']))}` : main;
+  return targets.length
+    ? `${main}\n\n${table(
+        'Targets (issue 13: ratios in this run)',
+        ['target', 'measured', 'met'],
+        targets.map((x) => [x.target, x.measured, x.met ? 'yes' : 'NO']),
+      )}`
+    : main;
 }
 
 export function breakdownTable(t: ThroughputRun): string {
   const parts = diagnosticBreakdown(t);
   if (!parts.length) return '';
-  return table("Where the reference path spends its time (diagnostic group; µs per case = the floor's median / each path's ratio)", ['part', 'µs/case'], parts.map((p) => [p.part, num(p.microsecondsPerCase, 1)]));
+  return table(
+    "Where the reference path spends its time (diagnostic group; µs per case = the floor's median / each path's ratio)",
+    ['part', 'µs/case'],
+    parts.map((p) => [p.part, num(p.microsecondsPerCase, 1)]),
+  );
 }
 
 export function defaultRunTable(r: DefaultRunResult, inProcess?: InProcessResult): string {
-  const rows: (string | number)[][] = [['node bin/connect-conformance.js run', num(r.wallSeconds, 1), r.requests ?? '', num(r.peakRssMb, 1), num(r.peakProcessRssMb, 1), r.peakProcesses, r.verdict ?? '']];
+  const rows: (string | number)[][] = [
+    [
+      'node bin/connect-conformance.js run',
+      num(r.wallSeconds, 1),
+      r.requests ?? '',
+      num(r.peakRssMb, 1),
+      num(r.peakProcessRssMb, 1),
+      r.peakProcesses,
+      r.verdict ?? '',
+    ],
+  ];
   if (inProcess) {
     const q = inProcess.requirements;
-    rows.push(['· the engine alone (runConformance, no CLI, no reports)', num(inProcess.wallSeconds, 1), '', num(inProcess.peakRssMb, 1), num(inProcess.peakProcessRssMb, 1), inProcess.peakProcesses, q ? `${q.pass} pass, ${q.fail} fail` : '']);
+    rows.push([
+      '· the engine alone (runConformance, no CLI, no reports)',
+      num(inProcess.wallSeconds, 1),
+      '',
+      num(inProcess.peakRssMb, 1),
+      num(inProcess.peakProcessRssMb, 1),
+      inProcess.peakProcesses,
+      q ? `${q.pass} pass, ${q.fail} fail` : '',
+    ]);
   }
-  return table(`Default run (seed ${r.seed ?? '?'}; · = comparison)`, ['run', 'wall s', 'requests', 'peak RSS MB (tree)', 'largest process MB', 'processes', 'verdict'], rows);
+  return table(
+    `Default run (seed ${r.seed ?? '?'}; · = comparison)`,
+    ['run', 'wall s', 'requests', 'peak RSS MB (tree)', 'largest process MB', 'processes', 'verdict'],
+    rows,
+  );
 }
 
 export function efficiencyTable(m: Measurements): string {
@@ -73,13 +105,22 @@ export function efficiencyTable(m: Measurements): string {
   return table(
     "Default run efficiency (issue 13: (requests ÷ the in-memory floor's requests/s) ÷ wall time; floor measured right before and after the runs; engine s = the engine's own time, the rest is start-up, reports and exit)",
     ['run', 'requests', 'floor req/s', 'at the floor s', 'wall s', 'engine s', 'efficiency', 'peak RSS MB'],
-    rows.map(([name, e]) => [name, num(e!.requests), num(e!.floorRequestsPerSecond), e!.idealSeconds.toFixed(2), e!.wallSeconds.toFixed(2), e!.engineSeconds?.toFixed(2) ?? '', e!.efficiency.toFixed(3), num(e!.peakRssMb, 1)]),
+    rows.map(([name, e]) => [
+      name,
+      num(e!.requests),
+      num(e!.floorRequestsPerSecond),
+      e!.idealSeconds.toFixed(2),
+      e!.wallSeconds.toFixed(2),
+      e!.engineSeconds?.toFixed(2) ?? '',
+      e!.efficiency.toFixed(3),
+      num(e!.peakRssMb, 1),
+    ]),
   );
 }
 
 export function timeTable(runs: TimeRun[]): string {
   return table(
-    'Time and requests to a verdict (connect-conformance run --target endpoint, default settings, a server on 127.0.0.1; × = wall time ÷ the correct run\'s)',
+    "Time and requests to a verdict (connect-conformance run --target endpoint, default settings, a server on 127.0.0.1; × = wall time ÷ the correct run's)",
     ['target', 'kind', 'wall s', '× correct', 'requests', 'exit', 'as expected', 'failed (caught by)'],
     runs.map((r) => [
       r.name,
@@ -107,10 +148,26 @@ export function helpTable(h: HelpTime): string {
 }
 
 export function planTable(p: PlanBudget): string {
-  const rows = [[p.type, p.requests, p.overhead, `${p.requirements}/${p.applicable}`, p.requestsPerRequirement.toFixed(2), p.replayedRequests === p.requests ? 'same' : `differs: ${p.replayedRequests}`]];
-  const heavy = [...p.byStep].sort((a, b) => b.requests - a.requests).slice(0, 6).map((s) => `${s.step} ${s.requests}`);
+  const rows = [
+    [
+      p.type,
+      p.requests,
+      p.overhead,
+      `${p.requirements}/${p.applicable}`,
+      p.requestsPerRequirement.toFixed(2),
+      p.replayedRequests === p.requests ? 'same' : `differs: ${p.replayedRequests}`,
+    ],
+  ];
+  const heavy = [...p.byStep]
+    .sort((a, b) => b.requests - a.requests)
+    .slice(0, 6)
+    .map((s) => `${s.step} ${s.requests}`);
   return [
-    table('Budget-aware plan (--target aws defaults, dry run: engine/dry-run.ts planCount; preflight, snapshot and restore included)', ['type', 'requests', 'without requirement', 'reached', 'per req.', 'second play'], rows),
+    table(
+      'Budget-aware plan (--target aws defaults, dry run: engine/dry-run.ts planCount; preflight, snapshot and restore included)',
+      ['type', 'requests', 'without requirement', 'reached', 'per req.', 'second play'],
+      rows,
+    ),
     `largest steps: ${heavy.join('; ')}`,
     p.unreached.length ? `applicable but not reached: ${p.unreached.join(', ')}` : '',
     p.failures.length ? `failures on the reference (the suite's own problem): ${p.failures.join('; ')}` : '',
@@ -123,17 +180,21 @@ export function heapTable(h: HeapResult): string {
   const spaces = Object.entries(h.spaceGrowthMb)
     .map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(2)}`)
     .join(', ');
-  return table('Heap after gc, in-memory reference path', ['MB at 1k', 'MB at 10k', 'growth MB', 'bytes/case', 'MB per 1k, 1k-10k', 'MB per 1k, 5k-10k', 'growth by space (MB)'], [
+  return table(
+    'Heap after gc, in-memory reference path',
+    ['MB at 1k', 'MB at 10k', 'growth MB', 'bytes/case', 'MB per 1k, 1k-10k', 'MB per 1k, 5k-10k', 'growth by space (MB)'],
     [
-      num(h.mbAt1k, 2),
-      num(h.mbAt10k, 2),
-      `${h.growthMb >= 0 ? '+' : ''}${h.growthMb.toFixed(2)}`,
-      num((h.growthMb * 1024 * 1024) / 9000, 0),
-      h.slopeMbPer1k.toFixed(3),
-      h.lateSlopeMbPer1k.toFixed(3),
-      spaces,
+      [
+        num(h.mbAt1k, 2),
+        num(h.mbAt10k, 2),
+        `${h.growthMb >= 0 ? '+' : ''}${h.growthMb.toFixed(2)}`,
+        num((h.growthMb * 1024 * 1024) / 9000, 0),
+        h.slopeMbPer1k.toFixed(3),
+        h.lateSlopeMbPer1k.toFixed(3),
+        spaces,
+      ],
     ],
-  ]);
+  );
 }
 
 const sum = (ops: Record<string, number> | undefined) => Object.values(ops ?? {}).reduce((a, b) => a + b, 0);
@@ -159,17 +220,11 @@ export function boundaryTable(scenarios: ScenarioResult[]): string {
     return `${id} (${where.length === scenarios.length ? 'every scenario' : where.join('; ')})`;
   });
   return [
-    table('Requests to reach every requirement (CONNECT_MANAGED, embedded reference; boundary + existence + authentication + stateful minimum)', [
-      'scenario',
-      'requests',
-      'reached',
-      'per req.',
-      'boundary: cases + reads',
-      'existence',
-      'auth',
-      'stateful',
-      'open+close',
-    ], rows),
+    table(
+      'Requests to reach every requirement (CONNECT_MANAGED, embedded reference; boundary + existence + authentication + stateful minimum)',
+      ['scenario', 'requests', 'reached', 'per req.', 'boundary: cases + reads', 'existence', 'auth', 'stateful', 'open+close'],
+      rows,
+    ),
     unreached.length ? `applicable but not reached: ${unreached.join(', ')}` : '',
   ]
     .filter(Boolean)
@@ -177,5 +232,9 @@ export function boundaryTable(scenarios: ScenarioResult[]): string {
 }
 
 export function targetsTable(targets: TargetCheck[]): string {
-  return table('Targets (issue 7 item 3; issue 13 item 3; issue 11 item 4)', ['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']));
+  return table(
+    'Targets (issue 7 item 3; issue 13 item 3; issue 11 item 4)',
+    ['target', 'measured', 'met'],
+    targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']),
+  );
 }

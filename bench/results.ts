@@ -69,7 +69,11 @@ export function timeToVerdict(runs: TimeRun[]) {
   const worst = broken.reduce<TimeRun | undefined>((w, r) => (!w || r.ratioToCorrect! > w.ratioToCorrect! ? r : w), undefined);
   return {
     correctWallSeconds: round(runs[0]?.wallSeconds ?? 0, 2),
-    runs: runs.map((r) => ({ ...r, wallSeconds: round(r.wallSeconds, 2), ratioToCorrect: r.ratioToCorrect === undefined ? undefined : round(r.ratioToCorrect, 2) })),
+    runs: runs.map((r) => ({
+      ...r,
+      wallSeconds: round(r.wallSeconds, 2),
+      ratioToCorrect: r.ratioToCorrect === undefined ? undefined : round(r.ratioToCorrect, 2),
+    })),
     worst: worst ? { name: worst.name, ratio: round(worst.ratioToCorrect!, 2) } : undefined,
     allAsExpected: runs.every((r) => r.caught && (r.kind === 'broken' || r.fixturesAsBefore !== false)),
   };
@@ -81,7 +85,17 @@ function realTargetSections(m: Measurements) {
     ...(efficiencyOf(m) && { efficiency: efficiencyOf(m) }),
     ...(efficiencyOf(m, m.installedRun) && { installedEfficiency: efficiencyOf(m, m.installedRun) }),
     ...(m.time && { timeToVerdict: timeToVerdict(m.time) }),
-    ...(m.help && { helpTime: { ...m.help, nodeMs: round(m.help.nodeMs, 1), helpMs: round(m.help.helpMs, 1), ratio: round(m.help.ratio, 2), nodeRounds: m.help.nodeRounds.map((v) => round(v, 1)), helpRounds: m.help.helpRounds.map((v) => round(v, 1)), buildSeconds: round(m.help.buildSeconds, 1) } }),
+    ...(m.help && {
+      helpTime: {
+        ...m.help,
+        nodeMs: round(m.help.nodeMs, 1),
+        helpMs: round(m.help.helpMs, 1),
+        ratio: round(m.help.ratio, 2),
+        nodeRounds: m.help.nodeRounds.map((v) => round(v, 1)),
+        helpRounds: m.help.helpRounds.map((v) => round(v, 1)),
+        buildSeconds: round(m.help.buildSeconds, 1),
+      },
+    }),
     ...(m.plan && { budgetPlan: { ...m.plan, requestsPerRequirement: round(m.plan.requestsPerRequirement, 3) } }),
   };
 }
@@ -110,7 +124,14 @@ export function breakdown(floor: PathResult, byName: ReadonlyMap<PathName, PathR
     { part: '+ in-memory hosting and reference handler', microsecondsPerCase: us('reference') - us('replayed') },
     { part: '= reference path', microsecondsPerCase: us('reference') },
     { part: '(reference handler alone, signed wire requests)', microsecondsPerCase: us('handler') },
-    ...(byName.has('unverified') ? [{ part: '(of the reference path: SigV4 verification = reference − unverified)', microsecondsPerCase: us('reference') - us('unverified') }] : []),
+    ...(byName.has('unverified')
+      ? [
+          {
+            part: '(of the reference path: SigV4 verification = reference − unverified)',
+            microsecondsPerCase: us('reference') - us('unverified'),
+          },
+        ]
+      : []),
   ];
 }
 
@@ -131,16 +152,29 @@ export function speedTargets(run: ThroughputRun): TargetCheck[] {
   const serve = paths.find((p) => p.name === 'serve');
   const out: TargetCheck[] = [];
   if (reference) {
-    out.push({ target: `embedded reference ≥ ${MIN_REFERENCE_TO_FLOOR} × in-memory floor`, measured: `${reference.ratioToFloor.toFixed(2)} × floor`, met: reference.ratioToFloor >= MIN_REFERENCE_TO_FLOOR });
+    out.push({
+      target: `embedded reference ≥ ${MIN_REFERENCE_TO_FLOOR} × in-memory floor`,
+      measured: `${reference.ratioToFloor.toFixed(2)} × floor`,
+      met: reference.ratioToFloor >= MIN_REFERENCE_TO_FLOOR,
+    });
   }
   if (serve?.ratioToLoopback !== undefined) {
-    out.push({ target: `serve ≥ ${MIN_SERVE_TO_LOOPBACK} × loopback floor`, measured: `${serve.ratioToLoopback.toFixed(2)} × loopback floor`, met: serve.ratioToLoopback >= MIN_SERVE_TO_LOOPBACK });
+    out.push({
+      target: `serve ≥ ${MIN_SERVE_TO_LOOPBACK} × loopback floor`,
+      measured: `${serve.ratioToLoopback.toFixed(2)} × loopback floor`,
+      met: serve.ratioToLoopback >= MIN_SERVE_TO_LOOPBACK,
+    });
   }
   return out;
 }
 
-const machine = () => ({ cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, platform: process.platform, loadavg: loadavg().map((l) => round(l, 2)) });
-
+const machine = () => ({
+  cores: cpus().length,
+  cpu: cpus()[0]?.model,
+  node: process.version,
+  platform: process.platform,
+  loadavg: loadavg().map((l) => round(l, 2)),
+});
 
 /** The issue's paths, in its order (reference, nock, serve), each with its ratio to the floor of its own group. */
 export function headlinePaths(run: ThroughputRun): PathResult[] {
@@ -161,7 +195,10 @@ const pathDetail = (p: PathResult) => ({
   rounds: p.rounds.map((v) => round(v)),
   roundRatios: p.roundRatios.map((v) => round(v, 3)),
   spread: round(p.spread, 2),
-  ...(p.ratioToLoopback !== undefined && { ratioToLoopback: round(p.ratioToLoopback, 3), loopbackRoundRatios: p.loopbackRoundRatios!.map((v) => round(v, 3)) }),
+  ...(p.ratioToLoopback !== undefined && {
+    ratioToLoopback: round(p.ratioToLoopback, 3),
+    loopbackRoundRatios: p.loopbackRoundRatios!.map((v) => round(v, 3)),
+  }),
 });
 
 /** The loopback floor beside the in-memory one, and the serve path's ratio to it. */
@@ -178,7 +215,8 @@ function loopbackDetail(run: ThroughputRun) {
 }
 
 export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefore: number[] }): BenchResults {
-  if (!m.throughput || !m.defaultRun || !m.heap || !m.boundary) throw new Error('results.json needs every section (paths, default run, heap, boundary)');
+  if (!m.throughput || !m.defaultRun || !m.heap || !m.boundary)
+    throw new Error('results.json needs every section (paths, default run, heap, boundary)');
   const t = m.throughput;
   const main = group(t, 'paths');
   const [standard] = m.boundary;
@@ -193,7 +231,8 @@ export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefor
     loopbackFloor: loopbackDetail(t),
     speedTargets: speedTargets(t),
     throughputDetail: {
-      method: 'paths of a group open together, taking turns in blocks of a tenth of a round, a full gc before each block; ratio = median over rounds of (path / floor of the same round and group)',
+      method:
+        'paths of a group open together, taking turns in blocks of a tenth of a round, a full gc before each block; ratio = median over rounds of (path / floor of the same round and group)',
       rounds: t.rounds,
       cases: t.cases,
       groups: t.groups.map((g) => ({ name: g.name, floor: pathDetail(g.floor), paths: g.paths.map(pathDetail) })),
@@ -204,7 +243,12 @@ export function buildResults(m: Measurements, meta: { startedAt: Date; loadBefor
       wallSeconds: round(m.defaultRun.wallSeconds, 2),
       peakRssMb: round(m.defaultRun.peakRssMb, 1),
       peakProcessRssMb: round(m.defaultRun.peakProcessRssMb, 1),
-      installed: m.installedRun && { ...m.installedRun, wallSeconds: round(m.installedRun.wallSeconds, 2), peakRssMb: round(m.installedRun.peakRssMb, 1), peakProcessRssMb: round(m.installedRun.peakProcessRssMb, 1) },
+      installed: m.installedRun && {
+        ...m.installedRun,
+        wallSeconds: round(m.installedRun.wallSeconds, 2),
+        peakRssMb: round(m.installedRun.peakRssMb, 1),
+        peakProcessRssMb: round(m.installedRun.peakProcessRssMb, 1),
+      },
       inProcessWithoutVitest: m.inProcessRun && {
         wallSeconds: round(m.inProcessRun.wallSeconds, 2),
         peakRssMb: round(m.inProcessRun.peakRssMb, 1),
@@ -235,14 +279,26 @@ export function partialResults(m: Measurements): Record<string, unknown> {
   return {
     partial: true,
     ...(m.throughput && {
-      paths: headlinePaths(m.throughput).map((p) => ({ name: p.name, casesPerSecond: round(p.casesPerSecond), ratioToFloor: round(p.ratioToFloor, 3) })),
+      paths: headlinePaths(m.throughput).map((p) => ({
+        name: p.name,
+        casesPerSecond: round(p.casesPerSecond),
+        ratioToFloor: round(p.ratioToFloor, 3),
+      })),
       loopbackFloor: loopbackDetail(m.throughput),
       speedTargets: speedTargets(m.throughput),
       throughput: m.throughput,
     }),
-    ...(m.defaultRun && { defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) }, defaultRunDetail: m.defaultRun, installedRun: m.installedRun, inProcessRun: m.inProcessRun }),
+    ...(m.defaultRun && {
+      defaultRun: { wallSeconds: round(m.defaultRun.wallSeconds, 1), peakRssMb: round(m.defaultRun.peakRssMb, 1) },
+      defaultRunDetail: m.defaultRun,
+      installedRun: m.installedRun,
+      inProcessRun: m.inProcessRun,
+    }),
     ...(m.heap && { heap: { mbAt1k: round(m.heap.mbAt1k, 2), mbAt10k: round(m.heap.mbAt10k, 2) }, heapDetail: m.heap }),
-    ...(m.boundary?.[0] && { boundaryPhase: { requests: m.boundary[0].requests, requirements: m.boundary[0].requirements }, boundaryScenarios: m.boundary }),
+    ...(m.boundary?.[0] && {
+      boundaryPhase: { requests: m.boundary[0].requests, requirements: m.boundary[0].requirements },
+      boundaryScenarios: m.boundary,
+    }),
     ...realTargetSections(m),
     targets: m.targets,
   };

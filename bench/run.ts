@@ -24,7 +24,18 @@ import { measurePlanBudget } from './plan-budget.ts';
 import { measureTimeTargets } from './time-variants.ts';
 import { measureHeap } from './heap.ts';
 import { useExampleCredentials } from './paths.ts';
-import { boundaryTable, breakdownTable, defaultRunTable, efficiencyTable, heapTable, helpTable, planTable, targetsTable, throughputTable, timeTable } from './render.ts';
+import {
+  boundaryTable,
+  breakdownTable,
+  defaultRunTable,
+  efficiencyTable,
+  heapTable,
+  helpTable,
+  planTable,
+  targetsTable,
+  throughputTable,
+  timeTable,
+} from './render.ts';
 import { buildResults, efficiencyOf, headlinePaths, partialResults, timeToVerdict, type Measurements } from './results.ts';
 import { checkRealTargets, checkTargets } from './targets.ts';
 import { measureThroughputInChild } from './throughput.ts';
@@ -155,7 +166,10 @@ async function main(argv: string[]): Promise<void> {
       peakRssMb: m.defaultRun?.peakRssMb,
       planRequestsPerRequirement: m.plan?.requestsPerRequirement,
       worstTimeRatio: time?.worst,
-      timeVerdicts: m.time && { ok: time!.allAsExpected, wrong: m.time.filter((r) => !r.caught || r.fixturesAsBefore === false).map((r) => r.name) },
+      timeVerdicts: m.time && {
+        ok: time!.allAsExpected,
+        wrong: m.time.filter((r) => !r.caught || r.fixturesAsBefore === false).map((r) => r.name),
+      },
     }),
   );
   show(targetsTable(m.targets));

@@ -8,4 +8,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const seed = Number(process.argv[2] ?? 7);
 const results = await runConformance({ seed });
 const statuses = results.requirements.map((r) => r.status);
-console.log(JSON.stringify({ requirements: { pass: statuses.filter((s) => s === 'pass').length, fail: statuses.filter((s) => s === 'fail' || s === 'error').length } }));
+console.log(
+  JSON.stringify({
+    requirements: { pass: statuses.filter((s) => s === 'pass').length, fail: statuses.filter((s) => s === 'fail' || s === 'error').length },
+  }),
+);

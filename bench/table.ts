@@ -5,7 +5,8 @@ export type Cell = string | number;
 const isNumeric = (c: Cell) => typeof c === 'number' || /^[-+]?[\d.,]+( ?[×%a-zA-Zµ/]+)?$/.test(c);
 
 /** Formats a number with `digits` decimals and thousands separators. */
-export const num = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const num = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function table(title: string, headers: string[], rows: Cell[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];

@@ -33,13 +33,25 @@ const fixed = (n: number, digits: number) => n.toFixed(digits);
 export function checkTargets(m: Measured): TargetCheck[] {
   const out: TargetCheck[] = [];
   if (m.referenceRatio !== undefined) {
-    out.push({ target: `embedded reference ≥ ${MIN_REFERENCE_RATIO} × floor`, measured: `${fixed(m.referenceRatio, 2)} × floor`, met: m.referenceRatio >= MIN_REFERENCE_RATIO });
+    out.push({
+      target: `embedded reference ≥ ${MIN_REFERENCE_RATIO} × floor`,
+      measured: `${fixed(m.referenceRatio, 2)} × floor`,
+      met: m.referenceRatio >= MIN_REFERENCE_RATIO,
+    });
   }
   if (m.wallSeconds !== undefined) {
-    out.push({ target: `default run ≤ ${MAX_DEFAULT_RUN_SECONDS} s (well under a minute)`, measured: `${fixed(m.wallSeconds, 1)} s`, met: m.wallSeconds <= MAX_DEFAULT_RUN_SECONDS });
+    out.push({
+      target: `default run ≤ ${MAX_DEFAULT_RUN_SECONDS} s (well under a minute)`,
+      measured: `${fixed(m.wallSeconds, 1)} s`,
+      met: m.wallSeconds <= MAX_DEFAULT_RUN_SECONDS,
+    });
   }
   if (m.heapGrowthMb !== undefined) {
-    out.push({ target: `heap flat 1k→10k cases (≤ ${MAX_HEAP_GROWTH_MB} MB)`, measured: `${m.heapGrowthMb >= 0 ? '+' : ''}${fixed(m.heapGrowthMb, 2)} MB`, met: m.heapGrowthMb <= MAX_HEAP_GROWTH_MB });
+    out.push({
+      target: `heap flat 1k→10k cases (≤ ${MAX_HEAP_GROWTH_MB} MB)`,
+      measured: `${m.heapGrowthMb >= 0 ? '+' : ''}${fixed(m.heapGrowthMb, 2)} MB`,
+      met: m.heapGrowthMb <= MAX_HEAP_GROWTH_MB,
+    });
   }
   if (m.requestsPerRequirement !== undefined) {
     out.push({
@@ -72,10 +84,18 @@ export interface RealMeasured {
 export function checkRealTargets(m: RealMeasured): TargetCheck[] {
   const out: TargetCheck[] = [];
   if (m.efficiency !== undefined) {
-    out.push({ target: `default run efficiency ≥ ${MIN_DEFAULT_RUN_EFFICIENCY}`, measured: fixed(m.efficiency, 3), met: m.efficiency >= MIN_DEFAULT_RUN_EFFICIENCY });
+    out.push({
+      target: `default run efficiency ≥ ${MIN_DEFAULT_RUN_EFFICIENCY}`,
+      measured: fixed(m.efficiency, 3),
+      met: m.efficiency >= MIN_DEFAULT_RUN_EFFICIENCY,
+    });
   }
   if (m.peakRssMb !== undefined) {
-    out.push({ target: `default run peak RSS ≤ ${MAX_DEFAULT_RUN_RSS_MB} MB`, measured: `${fixed(m.peakRssMb, 1)} MB`, met: m.peakRssMb <= MAX_DEFAULT_RUN_RSS_MB });
+    out.push({
+      target: `default run peak RSS ≤ ${MAX_DEFAULT_RUN_RSS_MB} MB`,
+      measured: `${fixed(m.peakRssMb, 1)} MB`,
+      met: m.peakRssMb <= MAX_DEFAULT_RUN_RSS_MB,
+    });
   }
   if (m.planRequestsPerRequirement !== undefined) {
     out.push({
@@ -92,7 +112,11 @@ export function checkRealTargets(m: RealMeasured): TargetCheck[] {
     });
   }
   if (m.timeVerdicts !== undefined) {
-    out.push({ target: 'time variants: each broken one caught (exit 1, or 2 when nothing answers), each correct one passes', measured: m.timeVerdicts.ok ? 'all' : `wrong: ${m.timeVerdicts.wrong.join(', ')}`, met: m.timeVerdicts.ok });
+    out.push({
+      target: 'time variants: each broken one caught (exit 1, or 2 when nothing answers), each correct one passes',
+      measured: m.timeVerdicts.ok ? 'all' : `wrong: ${m.timeVerdicts.wrong.join(', ')}`,
+      met: m.timeVerdicts.ok,
+    });
   }
   return out;
 }

@@ -99,7 +99,12 @@ export const rates = (sent: Record<string, number>, ms: Record<string, number>):
 const collect = (globalThis as { gc?: () => void }).gc;
 
 /** One round of a group: BLOCKS turns, each path sending its block; returns cases per second by path. */
-async function round(open: Map<PathName, OpenPath>, plans: PathPlan[], inputs: PathContext['inputs'], order: number): Promise<Record<string, number>> {
+async function round(
+  open: Map<PathName, OpenPath>,
+  plans: PathPlan[],
+  inputs: PathContext['inputs'],
+  order: number,
+): Promise<Record<string, number>> {
   const sent: Record<string, number> = {};
   const ms: Record<string, number> = {};
   const next: Record<string, number> = {};
@@ -127,7 +132,14 @@ export function summarize(names: PathName[], perRound: Record<string, number>[])
   return names.map((name) => {
     const rounds = perRound.map((r) => r[name]!);
     const roundRatios = rounds.map((v, i) => ratio(v, floorRounds[i]!));
-    const result: PathResult = { name, casesPerSecond: median(rounds), ratioToFloor: median(roundRatios), rounds, spread: spread(rounds), roundRatios };
+    const result: PathResult = {
+      name,
+      casesPerSecond: median(rounds),
+      ratioToFloor: median(roundRatios),
+      rounds,
+      spread: spread(rounds),
+      roundRatios,
+    };
     if (loopbackRounds) {
       result.loopbackRoundRatios = rounds.map((v, i) => ratio(v, loopbackRounds[i]!));
       result.ratioToLoopback = median(result.loopbackRoundRatios);
@@ -163,7 +175,10 @@ export interface GroupResult {
   paths: PathResult[];
 }
 
-export async function measureThroughput(ctx: PathContext, options: { rounds: number; groups?: Group[]; log?: (line: string) => void }): Promise<GroupResult[]> {
+export async function measureThroughput(
+  ctx: PathContext,
+  options: { rounds: number; groups?: Group[]; log?: (line: string) => void },
+): Promise<GroupResult[]> {
   const out: GroupResult[] = [];
   for (const group of options.groups ?? DEFAULT_GROUPS) {
     options.log?.(`group ${group.name}: ${group.plans.map((p) => p.name).join(', ')}`);
@@ -180,11 +195,23 @@ export interface ThroughputRun {
 }
 
 /** The throughput groups in a child `node --expose-gc --import tsx bench/throughput-child.ts` (progress on stderr). */
-export async function measureThroughputInChild(root: string, options: { seed: number; randomRuns: number; rounds: number; scale: number; timeoutMs?: number }): Promise<ThroughputRun> {
+export async function measureThroughputInChild(
+  root: string,
+  options: { seed: number; randomRuns: number; rounds: number; scale: number; timeoutMs?: number },
+): Promise<ThroughputRun> {
   const { spawn } = await import('node:child_process');
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'bench/throughput-child.ts', String(options.seed), String(options.randomRuns), String(options.rounds), String(options.scale)],
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      'bench/throughput-child.ts',
+      String(options.seed),
+      String(options.randomRuns),
+      String(options.rounds),
+      String(options.scale),
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
   );
   let stdout = '';

@@ -9,7 +9,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Spec } from '../spec/index.ts';
-import { endpointEnv, endpointFlags, fullFixtures, SOCKET_BROKEN, startVariantServer, TIME_BROKEN, TIME_CORRECT, type SocketFault } from '../variants/time.ts';
+import {
+  endpointEnv,
+  endpointFlags,
+  fullFixtures,
+  SOCKET_BROKEN,
+  startVariantServer,
+  TIME_BROKEN,
+  TIME_CORRECT,
+  type SocketFault,
+} from '../variants/time.ts';
 import type { Wrap } from '../variants/variant.ts';
 import { measureTree } from './default-run.ts';
 
@@ -32,7 +41,16 @@ export const TIME_TARGETS: TimeTarget[] = [
   { name: 'reference (correct)', kind: 'correct', caughtBy: [], expectedExit: 0 },
   ...TIME_CORRECT.map((v): TimeTarget => ({ name: `${v.name} (correct)`, kind: 'correct', wrap: v.wrap, caughtBy: [], expectedExit: 0 })),
   ...TIME_BROKEN.map((v): TimeTarget => ({ name: v.name, kind: 'broken', wrap: v.wrap, caughtBy: v.caughtBy ?? [], expectedExit: 1 })),
-  ...SOCKET_BROKEN.map((v): TimeTarget => ({ name: v.name, kind: 'broken', socket: v.socket, caughtBy: v.caughtBy, expectedExit: v.exitCode, flags: v.socket.kind === 'silent' ? ['--request-timeout', '1000'] : [] })),
+  ...SOCKET_BROKEN.map(
+    (v): TimeTarget => ({
+      name: v.name,
+      kind: 'broken',
+      socket: v.socket,
+      caughtBy: v.caughtBy,
+      expectedExit: v.exitCode,
+      flags: v.socket.kind === 'silent' ? ['--request-timeout', '1000'] : [],
+    }),
+  ),
 ];
 
 export interface TimeRun {
@@ -55,20 +73,40 @@ export interface TimeRun {
 
 const MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobile'];
 const modelled = (snapshot: Record<string, Record<string, Record<string, unknown>>>) =>
-  JSON.stringify(Object.entries(snapshot).map(([i, users]) => [i, Object.entries(users).map(([u, info]) => [u, MEMBERS.map((m) => info[m])])]));
+  JSON.stringify(
+    Object.entries(snapshot).map(([i, users]) => [i, Object.entries(users).map(([u, info]) => [u, MEMBERS.map((m) => info[m])])]),
+  );
 
 /** One run of the command against one target; the server is closed, the report folder removed. */
-export async function runTimeTarget(root: string, spec: Spec, t: TimeTarget, options: { seed: number; runs?: number; timeoutMs?: number }): Promise<TimeRun> {
+export async function runTimeTarget(
+  root: string,
+  spec: Spec,
+  t: TimeTarget,
+  options: { seed: number; runs?: number; timeoutMs?: number },
+): Promise<TimeRun> {
   const server = await startVariantServer(spec, { wrap: t.wrap, socket: t.socket, fixtures: fullFixtures() });
   const reportDir = mkdtempSync(join(tmpdir(), 'connect-conformance-time-'));
   const before = modelled(server.service.store.snapshot());
   try {
-    const args = ['bin/connect-conformance.js', 'run', ...endpointFlags(server), '--seed', String(options.seed), ...(options.runs ? ['--runs', String(options.runs)] : []), ...(t.flags ?? []), '--quiet', '--report-dir', reportDir];
+    const args = [
+      'bin/connect-conformance.js',
+      'run',
+      ...endpointFlags(server),
+      '--seed',
+      String(options.seed),
+      ...(options.runs ? ['--runs', String(options.runs)] : []),
+      ...(t.flags ?? []),
+      '--quiet',
+      '--report-dir',
+      reportDir,
+    ];
     const run = await measureTree(root, args, options.timeoutMs ?? 600_000, endpointEnv(process.env, server.fixtures));
     let failed: string[] = [];
     let line: string | undefined;
     try {
-      const results = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as { requirements: { id: string; status: string }[] };
+      const results = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as {
+        requirements: { id: string; status: string }[];
+      };
       failed = results.requirements.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id);
     } catch {
       line = run.output.trim().split('\n').at(-1);
@@ -77,7 +115,9 @@ export async function runTimeTarget(root: string, spec: Spec, t: TimeTarget, opt
     const caught =
       t.kind === 'correct'
         ? run.exitCode === 0 && failed.length === 0
-        : run.exitCode === t.expectedExit && requests < MAX_REQUESTS_TO_VERDICT && (t.caughtBy.length === 0 || t.caughtBy.some((id) => failed.includes(id)));
+        : run.exitCode === t.expectedExit &&
+          requests < MAX_REQUESTS_TO_VERDICT &&
+          (t.caughtBy.length === 0 || t.caughtBy.some((id) => failed.includes(id)));
     return {
       name: t.name,
       kind: t.kind,
@@ -97,7 +137,11 @@ export async function runTimeTarget(root: string, spec: Spec, t: TimeTarget, opt
 }
 
 /** Every target in turn; each run's wall time as a ratio to the unlagged correct run's. */
-export async function measureTimeTargets(root: string, spec: Spec, options: { seed: number; runs?: number; log?: (line: string) => void }): Promise<TimeRun[]> {
+export async function measureTimeTargets(
+  root: string,
+  spec: Spec,
+  options: { seed: number; runs?: number; log?: (line: string) => void },
+): Promise<TimeRun[]> {
   const out: TimeRun[] = [];
   for (const t of TIME_TARGETS) {
     options.log?.(`time to verdict: ${t.name}`);

@@ -15,21 +15,34 @@ const BROKEN_CHECK_LIMIT_MS = 2_000;
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { seeds: { type: 'string' }, first: { type: 'string' }, runs: { type: 'string' }, variant: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    seeds: { type: 'string' },
+    first: { type: 'string' },
+    runs: { type: 'string' },
+    variant: { type: 'string' },
+    out: { type: 'string' },
+  },
 });
 const seeds = Number(values.seeds ?? 20);
 const first = Number(values.first ?? 1);
 const runs = Number(values.runs ?? 25);
 const names = values.variant?.split(',').map((s) => s.trim());
 const variants = COVERAGE_BROKEN.filter((v) => !names || names.includes(v.name));
-if (names && variants.length !== names.length) throw new Error(`--variant: no such variant among ${COVERAGE_BROKEN.map((v) => v.name).join(', ')}`);
+if (names && variants.length !== names.length)
+  throw new Error(`--variant: no such variant among ${COVERAGE_BROKEN.map((v) => v.name).join(', ')}`);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const loadBefore = loadavg();
 const rows: { variant: string; caught: number[]; missed: { seed: number; summary: string }[]; requests: number[]; seconds: number }[] = [];
 for (const v of variants) {
   const started = Date.now();
-  const row = { variant: v.name, caught: [] as number[], missed: [] as { seed: number; summary: string }[], requests: [] as number[], seconds: 0 };
+  const row = {
+    variant: v.name,
+    caught: [] as number[],
+    missed: [] as { seed: number; summary: string }[],
+    requests: [] as number[],
+    seconds: 0,
+  };
   for (let seed = first; seed < first + seeds; seed++) {
     const run = await runVariant(v, { seed, runs, checkTimeLimitMs: BROKEN_CHECK_LIMIT_MS });
     const judgement = await judgeVariant(v, run);
@@ -45,6 +58,14 @@ for (const v of variants) {
   );
 }
 const missed = rows.filter((r) => r.missed.length);
-console.log(`${rows.length - missed.length}/${rows.length} variants caught on every seed; ${runs} random examples per property; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-if (values.out) writeFileSync(values.out, `${JSON.stringify({ seeds: { first, count: seeds }, runs, loadBefore, loadAfter: loadavg(), variants: rows }, null, 1)}\n`);
+console.log(
+  `${rows.length - missed.length}/${rows.length} variants caught on every seed; ${runs} random examples per property; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+if (values.out)
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ seeds: { first, count: seeds }, runs, loadBefore, loadAfter: loadavg(), variants: rows }, null, 1)}\n`,
+  );
 process.exitCode = missed.length ? 1 : 0;

@@ -44,7 +44,10 @@ export async function cleanup(args: string[]): Promise<number> {
   } catch {
     isDir = false;
   }
-  if (!isDir) throw new UsageError(`connect-conformance cleanup: --report-dir ${dir} is not a folder (give the --report-dir of the run to clean up after)`);
+  if (!isDir)
+    throw new UsageError(
+      `connect-conformance cleanup: --report-dir ${dir} is not a folder (give the --report-dir of the run to clean up after)`,
+    );
   const data = readJournal(resolve(dir));
   if (!data) {
     console.log(`connect-conformance cleanup: no journal in ${dir}: nothing to clean up`);
@@ -56,19 +59,27 @@ export async function cleanup(args: string[]): Promise<number> {
     return 0;
   }
   const flag = (name: string) => values[name] as string | undefined;
-  const where = { region: flag('region') ?? data.target.region, endpointUrl: flag('endpoint-url') ?? data.target.endpointUrl, profile: flag('profile') ?? data.target.profile };
+  const where = {
+    region: flag('region') ?? data.target.region,
+    endpointUrl: flag('endpoint-url') ?? data.target.endpointUrl,
+    profile: flag('profile') ?? data.target.profile,
+  };
   // The engine's policy (engine/policy.ts), as for a run: the ranges, and the rate ceiling against AWS itself.
   const rate = flag('rate') === undefined ? SANDBOX_DEFAULTS.rate : asFlags(() => rateOf(flag('rate')!));
   const burst = flag('burst') === undefined ? SANDBOX_DEFAULTS.burst : asFlags(() => wholeNumber('burst', flag('burst')!));
   asFlags(() => checkRateCeiling(rate, burst, againstAws('aws', where)));
-  const budget = new Budget(flag('max-requests') === undefined ? SANDBOX_DEFAULTS.maxRequests : asFlags(() => wholeNumber('maxRequests', flag('max-requests')!)));
+  const budget = new Budget(
+    flag('max-requests') === undefined ? SANDBOX_DEFAULTS.maxRequests : asFlags(() => wholeNumber('maxRequests', flag('max-requests')!)),
+  );
   const bucket = new TokenBucket(rate, burst);
   const journal = Journal.resume(resolve(dir), data);
   const spec = await defaultSpec();
   const envelope = journalEnvelope(DEFAULT_BINDING, data, journal, budget, bucket);
   envelope.beginRestore();
   const target = await createTarget(spec, { kind: 'aws', ...where, envelope });
-  console.log(`connect-conformance cleanup: ${pending.snapshots.length} user(s) to restore, ${pending.created.length} to delete, at ${target.endpoint}`);
+  console.log(
+    `connect-conformance cleanup: ${pending.snapshots.length} user(s) to restore, ${pending.created.length} to delete, at ${target.endpoint}`,
+  );
   let report;
   try {
     report = await undoJournal(spec, DEFAULT_BINDING, target, journal);

@@ -103,7 +103,13 @@ export function versionLine(): string {
   const { name, version } = suitePackage();
   const { commit } = toolInfo();
   const sdk = resolvedVersion('@aws-sdk/client-connect');
-  return [`${name}/${version}`, commit ? `commit/${commit}` : undefined, sdk ? `aws-sdk-client-connect/${sdk}` : undefined, `node/${process.version}`, `${process.platform}/${process.arch}`]
+  return [
+    `${name}/${version}`,
+    commit ? `commit/${commit}` : undefined,
+    sdk ? `aws-sdk-client-connect/${sdk}` : undefined,
+    `node/${process.version}`,
+    `${process.platform}/${process.arch}`,
+  ]
     .filter(Boolean)
     .join(' ');
 }
@@ -144,7 +150,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const about = COMMANDS[args[0]!];
-    if (!about || args.length > 1) throw new UsageError(`connect-conformance help: unknown command ${args.join(' ')} (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    if (!about || args.length > 1)
+      throw new UsageError(`connect-conformance help: unknown command ${args.join(' ')} (commands: ${Object.keys(COMMANDS).join(', ')})`);
     console.log((await about.load()).help);
     return 0;
   }
@@ -152,7 +159,9 @@ export async function main(argv: string[]): Promise<number> {
   if (!entry) {
     const hint = command.startsWith('-') ? 'flags go after a command' : 'commands';
     const near = command.startsWith('-') ? undefined : didYouMean(command, Object.keys(COMMANDS));
-    throw new UsageError(`connect-conformance: unknown command ${command}${near ? `; did you mean ${near}?` : ''} (${hint}: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
+    throw new UsageError(
+      `connect-conformance: unknown command ${command}${near ? `; did you mean ${near}?` : ''} (${hint}: ${Object.keys(COMMANDS).join(', ')}; see --help)`,
+    );
   }
   const loaded = await entry.load();
   if (asksHelp(args)) {
@@ -173,7 +182,9 @@ export function exitCodeOf(e: unknown, print: (line: string) => void = (line) =>
   }
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err === 'object' && typeof err.code === 'string' && typeof err.path === 'string' && USER_FS_ERRORS.has(err.code)) {
-    print(`connect-conformance: cannot ${err.syscall === 'open' || err.syscall === 'mkdir' || err.syscall === 'rename' ? 'write' : (err.syscall ?? 'use')} ${err.path} (${fsReason(err)})`);
+    print(
+      `connect-conformance: cannot ${err.syscall === 'open' || err.syscall === 'mkdir' || err.syscall === 'rename' ? 'write' : (err.syscall ?? 'use')} ${err.path} (${fsReason(err)})`,
+    );
     return 2;
   }
   console.error(e);

@@ -49,12 +49,17 @@ function labels(files: string[]): string[] {
 }
 
 export async function compare(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('compare', args, {
-    out: { type: 'string' },
-    merge: { type: 'boolean' },
-    baseline: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, { positionals: true });
+  const { values, positionals } = parseFlags(
+    'compare',
+    args,
+    {
+      out: { type: 'string' },
+      merge: { type: 'boolean' },
+      baseline: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    { positionals: true },
+  );
   if (values.help) {
     console.log(COMPARE_HELP);
     return 0;
@@ -65,12 +70,22 @@ export async function compare(args: string[]): Promise<number> {
 
   if (values.merge) {
     const merged = mergeResults(list);
-    const baseline = values.baseline ? { ...readBaseline(values.baseline, merged.requirements.map((r) => r.id)), today: new Date() } : shardsBaseline(list);
+    const baseline = values.baseline
+      ? {
+          ...readBaseline(
+            values.baseline,
+            merged.requirements.map((r) => r.id),
+          ),
+          today: new Date(),
+        }
+      : shardsBaseline(list);
     const final = judged(merged, baseline ?? null);
     const out = writableDir('--out', resolve(values.out ?? 'reports/out'));
     const written = writeReports(out, final);
     const { must, should } = final.summary;
-    console.log(`connect-conformance compare --merge: ${list.length} results joined; MUST ${scoreText(must)}, SHOULD ${scoreText(should)}${final.baseline ? `; baseline ${final.baseline.file}${values.baseline ? '' : ' (the one the shards were judged against)'}` : ''}`);
+    console.log(
+      `connect-conformance compare --merge: ${list.length} results joined; MUST ${scoreText(must)}, SHOULD ${scoreText(should)}${final.baseline ? `; baseline ${final.baseline.file}${values.baseline ? '' : ' (the one the shards were judged against)'}` : ''}`,
+    );
     console.log(`wrote ${written.results}, ${written.html} and ${written.junit}`);
     console.log(verdictLine(final));
     for (const r of final.summary.reasons) console.log(`  ${r}`);
@@ -91,8 +106,13 @@ export async function compare(args: string[]): Promise<number> {
   writeFileSync(file, renderCompare(comparison, { secrets: envSecrets() }));
   const failing = comparison.changes.filter((c) => c.change === 'newly-failing').length;
   const passing = comparison.changes.length - failing;
-  console.log(`connect-conformance compare: ${list.length} runs, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`);
+  console.log(
+    `connect-conformance compare: ${list.length} runs, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`,
+  );
   for (const [i, c] of comparison.columns.entries()) console.log(`  ${i + 1}. ${c.label}: ${c.results.summary.headline}`);
-  for (const c of comparison.changes) console.log(`  ${c.change === 'newly-failing' ? 'newly failing' : 'newly passing'} ${c.id} in ${comparison.columns[c.column]!.label} (after ${comparison.columns[c.previous]!.label})`);
+  for (const c of comparison.changes)
+    console.log(
+      `  ${c.change === 'newly-failing' ? 'newly failing' : 'newly passing'} ${c.id} in ${comparison.columns[c.column]!.label} (after ${comparison.columns[c.previous]!.label})`,
+    );
   return 0;
 }

@@ -20,7 +20,10 @@ Exit 0, or 2 for a usage error.`;
  */
 export function selectRequirements(spec: Spec, selection: string): string[] {
   const ids = spec.requirements.map((r) => r.id);
-  const words = selection.split(',').map((s) => s.trim()).filter(Boolean);
+  const words = selection
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const selected = new Set<string>();
   const unknown: string[] = [];
   for (const word of words) {
@@ -30,7 +33,10 @@ export function selectRequirements(spec: Spec, selection: string): string[] {
     if (!matched.length) unknown.push(word);
     for (const id of matched) selected.add(id);
   }
-  if (unknown.length) throw new UsageError(`--only names unknown requirement(s) ${unknown.join(', ')} (connect-conformance list shows the IDs; a prefix such as IN- selects a group)`);
+  if (unknown.length)
+    throw new UsageError(
+      `--only names unknown requirement(s) ${unknown.join(', ')} (connect-conformance list shows the IDs; a prefix such as IN- selects a group)`,
+    );
   return ids.filter((id) => selected.has(id));
 }
 
@@ -48,14 +54,23 @@ export async function list(args: string[]): Promise<number> {
   }
   const spec = await defaultSpec();
   const level = values.level?.toUpperCase();
-  if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')} (got ${values.level})`);
+  if (level !== undefined && !(LEVELS as readonly string[]).includes(level))
+    throw new UsageError(`--level must be one of ${LEVELS.join(', ')} (got ${values.level})`);
   const areas = [...new Set(spec.requirements.map((r) => r.area))];
   const area = values.area === undefined ? undefined : areas.find((a) => a.toLowerCase() === values.area!.toLowerCase());
   if (values.area !== undefined && !area) throw new UsageError(`--area must be one of ${areas.join(', ')} (got ${values.area})`);
   const only = values.only === undefined ? undefined : new Set(selectRequirements(spec, values.only));
-  const rows = spec.requirements.filter((r) => (!only || only.has(r.id)) && (!level || r.level === (level as Level)) && (!area || r.area === area));
+  const rows = spec.requirements.filter(
+    (r) => (!only || only.has(r.id)) && (!level || r.level === (level as Level)) && (!area || r.area === area),
+  );
   if (values.json) {
-    console.log(JSON.stringify(rows.map((r) => ({ id: r.id, level: r.level, area: r.area, title: r.title, text: r.text, source: r.source })), null, 1));
+    console.log(
+      JSON.stringify(
+        rows.map((r) => ({ id: r.id, level: r.level, area: r.area, title: r.title, text: r.text, source: r.source })),
+        null,
+        1,
+      ),
+    );
     return 0;
   }
   const idWidth = Math.max(2, ...rows.map((r) => r.id.length));

@@ -72,4 +72,5 @@ export function progress(mode: 'tty' | 'lines' | 'quiet', out: NodeJS.WriteStrea
   };
 }
 
-export const progressMode = (quiet: boolean, stream: NodeJS.WriteStream = process.stderr): 'tty' | 'lines' | 'quiet' => (quiet ? 'quiet' : stream.isTTY ? 'tty' : 'lines');
+export const progressMode = (quiet: boolean, stream: NodeJS.WriteStream = process.stderr): 'tty' | 'lines' | 'quiet' =>
+  quiet ? 'quiet' : stream.isTTY ? 'tty' : 'lines';

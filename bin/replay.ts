@@ -36,12 +36,18 @@ export async function replay(args: string[]): Promise<number> {
   const spec = await defaultSpec();
   const requirement = values.requirement as string | undefined;
   const step = values.step as string | undefined;
-  if (!requirement || !step) throw new UsageError('connect-conformance replay needs --requirement ID and --step STEP (copy them from results.json)');
-  if (!spec.requirements.some((r) => r.id === requirement)) throw new UsageError(`--requirement ${requirement} is not in spec/requirements.yaml`);
+  if (!requirement || !step)
+    throw new UsageError('connect-conformance replay needs --requirement ID and --step STEP (copy them from results.json)');
+  if (!spec.requirements.some((r) => r.id === requirement))
+    throw new UsageError(`--requirement ${requirement} is not in spec/requirements.yaml`);
   const { identityManagementType } = parseStepId(step);
   const base = targetConfig(spec, values);
-  if (base.identityManagementType && base.identityManagementType !== identityManagementType) throw new UsageError(`--step ${step} is a step of ${identityManagementType}, not of --identity-management ${base.identityManagementType}`);
-  const maxRequests = values['max-requests'] === undefined ? undefined : asFlags(() => wholeNumber('maxRequests', values['max-requests'] as string));
+  if (base.identityManagementType && base.identityManagementType !== identityManagementType)
+    throw new UsageError(
+      `--step ${step} is a step of ${identityManagementType}, not of --identity-management ${base.identityManagementType}`,
+    );
+  const maxRequests =
+    values['max-requests'] === undefined ? undefined : asFlags(() => wholeNumber('maxRequests', values['max-requests'] as string));
   const results = await runConformance({
     ...base,
     identityManagementType,
@@ -69,7 +75,8 @@ export async function replay(args: string[]): Promise<number> {
   for (const e of r.failures) {
     console.log(`FAIL ${requirement} (${e.caseId}): ${e.problem}\n  expected: ${e.expected.summary}`);
     if (e.request) console.log(`  request:  ${e.request.method} ${e.request.path}\n            ${e.request.body.slice(0, 400)}`);
-    if (e.response) console.log(`  response: ${e.response.status} ${JSON.stringify(e.response.headers)}\n            ${e.response.body.slice(0, 400)}`);
+    if (e.response)
+      console.log(`  response: ${e.response.status} ${JSON.stringify(e.response.headers)}\n            ${e.response.body.slice(0, 400)}`);
   }
   return 1;
 }

@@ -29,18 +29,34 @@ function resultsPath(arg: string): string {
 }
 
 export async function report(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('report', args, { out: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, { positionals: true });
+  const { values, positionals } = parseFlags(
+    'report',
+    args,
+    { out: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { positionals: true },
+  );
   if (values.help) {
     console.log(REPORT_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`connect-conformance report: give one results.json (got ${positionals.length}; see --help)`);
+  if (positionals.length !== 1)
+    throw new UsageError(`connect-conformance report: give one results.json (got ${positionals.length}; see --help)`);
   const file = resultsPath(positionals[0]!);
   const read = readResults(file);
-  const results = values.baseline ? judged(read, { ...readBaseline(values.baseline, read.requirements.map((r) => r.id)), today: new Date() }) : read;
+  const results = values.baseline
+    ? judged(read, {
+        ...readBaseline(
+          values.baseline,
+          read.requirements.map((r) => r.id),
+        ),
+        today: new Date(),
+      })
+    : read;
   const out = values.out ? writableDir('--out', resolve(values.out)) : resolve(dirname(file));
   const written = writeReports(out, results);
-  console.log(`connect-conformance report: wrote ${written.html} and ${written.junit}${results.baseline ? ` (baseline ${results.baseline.file}, judged on ${results.baseline.today})` : ''}`);
+  console.log(
+    `connect-conformance report: wrote ${written.html} and ${written.junit}${results.baseline ? ` (baseline ${results.baseline.file}, judged on ${results.baseline.today})` : ''}`,
+  );
   console.log(verdictLine(results));
   for (const r of results.summary.reasons) console.log(`  ${r}`);
   return 0;

@@ -10,7 +10,20 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
-import { checkProfile, checkRegion, checkTargetOptions, DEFAULT_READ_BACK_WINDOW_MS, defaultConfig, flagNaming, given, isSandbox, OPTIONS, SANDBOX_DEFAULTS, seedOf, type RunConfig } from '../engine/options.ts';
+import {
+  checkProfile,
+  checkRegion,
+  checkTargetOptions,
+  DEFAULT_READ_BACK_WINDOW_MS,
+  defaultConfig,
+  flagNaming,
+  given,
+  isSandbox,
+  OPTIONS,
+  SANDBOX_DEFAULTS,
+  seedOf,
+  type RunConfig,
+} from '../engine/options.ts';
 import { enforcePolicy, rateOf, wholeNumber } from '../engine/policy.ts';
 import { isUserError } from '../core/errors.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/index.ts';
@@ -24,7 +37,10 @@ export function flagsOf(options: readonly string[]): Options {
   return Object.fromEntries(
     options.map((option) => {
       const { flag, kind } = OPTIONS[option]!;
-      return [flag!.slice(2), kind === 'boolean' ? { type: 'boolean' } : kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' }];
+      return [
+        flag!.slice(2),
+        kind === 'boolean' ? { type: 'boolean' } : kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' },
+      ];
     }),
   ) as Options;
 }
@@ -86,10 +102,13 @@ function withConfigFile(values: Values, options: Options): Values {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`--config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not YAML (${(e as Error).message.split('\n')[0]})`}`);
+    throw new UsageError(
+      `--config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not YAML (${(e as Error).message.split('\n')[0]})`}`,
+    );
   }
   if (raw === null || raw === undefined) raw = {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--config ${file}: needs a mapping of settings named like the flags (allow-instance: [ID], instance-id: ID, ...)`);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`--config ${file}: needs a mapping of settings named like the flags (allow-instance: [ID], instance-id: ID, ...)`);
   const merged: Values = { ...values };
   delete merged.config;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -97,7 +116,9 @@ function withConfigFile(values: Values, options: Options): Values {
     if (!option || key === 'config' || key === 'help') {
       const settings = Object.keys(options).filter((k) => k !== 'config' && k !== 'help');
       const near = didYouMean(key, settings);
-      throw new UsageError(`--config ${file}: unknown setting ${key}${near ? `; did you mean ${near}?` : ''} (settings are named like the flags: ${settings.join(', ')})`);
+      throw new UsageError(
+        `--config ${file}: unknown setting ${key}${near ? `; did you mean ${near}?` : ''} (settings are named like the flags: ${settings.join(', ')})`,
+      );
     }
     const scalar = (v: unknown): string | boolean => {
       if (option.type === 'boolean') {
@@ -147,13 +168,18 @@ function targetNote(values: Values, env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /** A whole-number flag's value (engine/policy.ts wholeNumber: its range is the engine's), when given. */
-const numberFlag = (option: string, value: unknown): number | undefined => (value === undefined ? undefined : asFlags(() => wholeNumber(option, value as string)));
+const numberFlag = (option: string, value: unknown): number | undefined =>
+  value === undefined ? undefined : asFlags(() => wholeNumber(option, value as string));
 
 /**
  * The target and fixture settings of the flags (and --config FILE, and the environment): parsed, with the engine's
  * defaults for what is not given. The rules about them are the engine's policy (runConfig, runConformance).
  */
-export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.ProcessEnv = process.env): Omit<RunConfig, 'seed' | 'runs' | 'only'> {
+export function targetConfig(
+  spec: Spec,
+  flagValues: Values,
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<RunConfig, 'seed' | 'runs' | 'only'> {
   const values = withConfigFile(flagValues, RUN_FLAGS);
   const kind = (values.target as string | undefined) ?? 'reference';
   if (!(TARGET_KINDS as readonly string[]).includes(kind)) {
@@ -180,7 +206,10 @@ export function targetConfig(spec: Spec, flagValues: Values, env: NodeJS.Process
   const maxSeconds = numberFlag('maxSeconds', values['max-seconds']);
   // The targets that sign send over the network: their endpoint is resolved as the SDKs do (flag, environment, profile).
   const signs = OPTIONS.profile!.targets!.includes(target);
-  const endpointUrl = signs ? resolveEndpoint({ endpointUrl: values['endpoint-url'] as string | undefined, profile: values.profile as string | undefined, env })?.url : (values['endpoint-url'] as string | undefined);
+  const endpointUrl = signs
+    ? resolveEndpoint({ endpointUrl: values['endpoint-url'] as string | undefined, profile: values.profile as string | undefined, env })
+        ?.url
+    : (values['endpoint-url'] as string | undefined);
   const allowInstances = values['allow-instance'] as string[] | undefined;
   return {
     ...defaults,
@@ -246,12 +275,14 @@ export function runConfig(spec: Spec, args: string[]): RunRequest {
   const values = withConfigFile(parseFlags('run', args, RUN_FLAGS).values, RUN_FLAGS);
   const base = targetConfig(spec, values);
   // (--rate, --burst, --record and every target flag: targetConfig, from engine/options.ts OPTIONS.)
-  if (values['dry-run'] && base.target !== 'aws') throw new UsageError(`--dry-run plans a --target aws run${values.target === undefined ? '; did you mean --target aws?' : ''}`);
+  if (values['dry-run'] && base.target !== 'aws')
+    throw new UsageError(`--dry-run plans a --target aws run${values.target === undefined ? '; did you mean --target aws?' : ''}`);
   const rate = values.rate === undefined ? undefined : asFlags(() => rateOf(values.rate as string));
   const burst = numberFlag('burst', values.burst);
   const runs = numberFlag('runs', values.runs);
   const only = values.only === undefined ? [] : selectRequirements(spec, values.only as string);
-  if (values.only !== undefined && !only.length) throw new UsageError('--only names no requirement (connect-conformance list shows the IDs)');
+  if (values.only !== undefined && !only.length)
+    throw new UsageError('--only names no requirement (connect-conformance list shows the IDs)');
   if (values['update-baseline'] && !values.baseline) throw new UsageError('--update-baseline needs --baseline FILE (the file it writes)');
   const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
   const shardIds = shard ? spec.requirements.map((r) => r.id).filter((_, i) => inShard(i, shard)) : undefined;

@@ -30,8 +30,19 @@ export interface Concluded {
 /** The baseline to judge the run against: FILE as read before the run, or with --update-baseline as written from it. */
 function baselineOf(spec: Spec, results: Results, request: BaselineRequest): Baseline | undefined {
   if (!request.file) return undefined;
-  if (!request.update) return request.data ?? readBaseline(request.file, spec.requirements.map((r) => r.id));
-  const written = updateBaselineFile(request.file, results, spec.requirements.map((r) => r.id));
+  if (!request.update)
+    return (
+      request.data ??
+      readBaseline(
+        request.file,
+        spec.requirements.map((r) => r.id),
+      )
+    );
+  const written = updateBaselineFile(
+    request.file,
+    results,
+    spec.requirements.map((r) => r.id),
+  );
   console.log(`baseline written: ${request.file}`);
   return written;
 }
@@ -57,7 +68,9 @@ function printSummary(results: Results, file: string): void {
     if (r.status === 'fail' && m?.state === 'expected-failure') {
       console.log(`${head('XFAIL')}\n      ${m.note} (baseline ${baselineFile})\n      ${r.failures[0]?.problem ?? ''}`);
     } else if (r.status === 'fail') {
-      console.log(`${head('FAIL')}\n      ${r.failures[0]?.problem ?? ''}\n      replay: ${r.failures[0]?.replay ?? ''}${m ? `\n      baseline ${baselineFile}: ${m.note}` : ''}`);
+      console.log(
+        `${head('FAIL')}\n      ${r.failures[0]?.problem ?? ''}\n      replay: ${r.failures[0]?.replay ?? ''}${m ? `\n      baseline ${baselineFile}: ${m.note}` : ''}`,
+      );
     } else if (m?.state === 'stale') {
       console.log(`${head('STALE')}\n      ${m.note}`);
     }
@@ -68,10 +81,13 @@ function printSummary(results: Results, file: string): void {
     const reason = r.reason ?? 'a step did not finish';
     unchecked.set(reason, [...(unchecked.get(reason) ?? []), `${r.id} (${r.level})`]);
   }
-  for (const [reason, ids] of unchecked) console.log(`${'ERROR'.padEnd(5)} ${ids.length === 1 ? ids[0] : `${ids.length} requirements: ${ids.join(', ')}`}\n      ${reason}`);
+  for (const [reason, ids] of unchecked)
+    console.log(`${'ERROR'.padEnd(5)} ${ids.length === 1 ? ids[0] : `${ids.length} requirements: ${ids.join(', ')}`}\n      ${reason}`);
   const flow = results.execution?.flow;
   if (flow?.throttled) {
-    console.log(`\nthrottled: ${flow.throttled} answer(s) (429 or 503), each backed off and sent again (${Math.round(flow.waitedMs)} ms waited); send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)}/s`}`);
+    console.log(
+      `\nthrottled: ${flow.throttled} answer(s) (429 or 503), each backed off and sent again (${Math.round(flow.waitedMs)} ms waited); send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)}/s`}`,
+    );
   }
   const line = verdictLine(results);
   const headline = results.summary.headline;

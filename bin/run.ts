@@ -49,7 +49,13 @@ export async function run(args: string[]): Promise<number> {
   }
   if (request.dryRun) return dryRun(spec, config);
   // Read the baseline before anything is sent: a malformed file is a usage error.
-  const baselineData = request.baseline && !request.updateBaseline ? readBaseline(request.baseline, spec.requirements.map((r) => r.id)) : undefined;
+  const baselineData =
+    request.baseline && !request.updateBaseline
+      ? readBaseline(
+          request.baseline,
+          spec.requirements.map((r) => r.id),
+        )
+      : undefined;
   // The folder --update-baseline writes into is created now: one that cannot be is a usage error before the run.
   if (request.baseline && request.updateBaseline) writableDir('--baseline', dirname(resolve(request.baseline)));
 
@@ -58,7 +64,9 @@ export async function run(args: string[]): Promise<number> {
   let signals = 0;
   const onSignal = (signal: string) => {
     if (++signals > 1) process.exit(130);
-    console.error(`\n${signal}: stopping after the current request; restoring the fixtures (again to quit at once${isSandbox(config.target) ? '; the journal keeps what to undo' : ''})`);
+    console.error(
+      `\n${signal}: stopping after the current request; restoring the fixtures (again to quit at once${isSandbox(config.target) ? '; the journal keeps what to undo' : ''})`,
+    );
     abort.abort(signal);
   };
   const onInt = () => onSignal('SIGINT');
@@ -66,7 +74,9 @@ export async function run(args: string[]): Promise<number> {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   // The first line says which target runs (and, when the environment names an endpoint, why it is not used).
-  console.log(`connect-conformance: ${config.target} target${request.note ? ` (${request.note})` : ''}; seed ${seedShown(config)}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`);
+  console.log(
+    `connect-conformance: ${config.target} target${request.note ? ` (${request.note})` : ''}; seed ${seedShown(config)}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`,
+  );
   let results: Results;
   try {
     results = await runConformance({
@@ -91,7 +101,10 @@ export async function run(args: string[]): Promise<number> {
   if (results.execution?.envelope) writeFileSync(join(reportDir, 'sandbox.json'), `${JSON.stringify(sandboxStats(results), null, 1)}\n`);
   if (results.execution?.envelope) printSandboxSummary(results, config);
   const unrestored = results.fixtures.filter((n) => !n.restored);
-  for (const n of unrestored) console.error(`fixture user ${n.userId} was NOT restored: ${n.note ?? ''}${config.target === 'aws' ? ` (connect-conformance cleanup --report-dir ${reportDir} tries again)` : ''}`);
+  for (const n of unrestored)
+    console.error(
+      `fixture user ${n.userId} was NOT restored: ${n.note ?? ''}${config.target === 'aws' ? ` (connect-conformance cleanup --report-dir ${reportDir} tries again)` : ''}`,
+    );
   return code;
 }
 
@@ -113,7 +126,9 @@ function sandboxStats(results: Results) {
     stopped: e.stopped ?? null,
     ended: e.ended,
     // The requirements the cassette's misses left unchecked.
-    cassetteMisses: [...new Set(misses.flatMap((m) => m.requirementIds))].filter((id) => results.requirements.find((r) => r.id === id)?.status === 'skip'),
+    cassetteMisses: [...new Set(misses.flatMap((m) => m.requirementIds))].filter(
+      (id) => results.requirements.find((r) => r.id === id)?.status === 'skip',
+    ),
     steps: envelope.steps,
     ...(envelope.recorded !== undefined ? { recorded: envelope.recorded } : {}),
   };

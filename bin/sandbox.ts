@@ -37,10 +37,14 @@ export async function dryRun(spec: Spec, config: RunConfig): Promise<number> {
     for (const step of p.steps.values()) for (const id of step.requirementIds) out.set(id, (out.get(id) ?? 0) + step.requests);
     return out;
   };
-  const overhead = (p: PlanCount) => [...p.steps.entries()].filter(([, s]) => s.requirementIds.length === 0).reduce((n, [, s]) => n + s.requests, 0);
-  console.log(`connect-conformance run --dry-run: nothing is sent. The plan of this run (seed ${seedShown(config)}, ${config.runs} random cases per generator,`);
+  const overhead = (p: PlanCount) =>
+    [...p.steps.entries()].filter(([, s]) => s.requirementIds.length === 0).reduce((n, [, s]) => n + s.requests, 0);
+  console.log(
+    `connect-conformance run --dry-run: nothing is sent. The plan of this run (seed ${seedShown(config)}, ${config.runs} random cases per generator,`,
+  );
   console.log(`read back once per ${config.rejectionBatch} rejections), played on the embedded reference in memory and counted:`);
-  if (!config.identityManagementType) console.log("(the run reads the instance's identity management type with DescribeInstance: one column per type)");
+  if (!config.identityManagementType)
+    console.log("(the run reads the instance's identity management type with DescribeInstance: one column per type)");
   console.log('');
   const width = Math.max(...spec.requirements.map((r) => r.id.length)) + 2;
   console.log(`${'requirement'.padEnd(width)}${types.map((t) => t.padStart(20)).join('')}    requests that reach it`);
@@ -56,12 +60,16 @@ export async function dryRun(spec: Spec, config: RunConfig): Promise<number> {
   console.log('');
   for (const p of plans) {
     const time = TokenBucket.timeFor(p.total, config.rate!, config.burst!);
-    console.log(`${p.type}: ${p.total} requests of the budget of ${config.maxRequests} (${reserveFor(config, pollScheduleOf(config, 'sandbox'))} kept for restore); about ${duration(time)} at ${config.rate} requests/s (burst ${config.burst}), plus the target's own time`);
+    console.log(
+      `${p.type}: ${p.total} requests of the budget of ${config.maxRequests} (${reserveFor(config, pollScheduleOf(config, 'sandbox'))} kept for restore); about ${duration(time)} at ${config.rate} requests/s (burst ${config.burst}), plus the target's own time`,
+    );
     if (p.stopped) console.log(`  the budget runs out first: ${p.stopped}; what did not run is reported skip`);
     for (const e of p.ended) console.log(`  ${e.stepId} would end early: ${e.message}`);
     for (const f of p.failures) console.log(`  on the reference (the suite's own problem): ${f}`);
   }
-  console.log("\nEach requirement's count is the requests of the steps that check it (a step may check several); the envelope judges every response too.");
+  console.log(
+    "\nEach requirement's count is the requests of the steps that check it (a step may check several); the envelope judges every response too.",
+  );
   return 0;
 }
 
@@ -69,11 +77,16 @@ export async function dryRun(spec: Spec, config: RunConfig): Promise<number> {
 export function printSandboxSummary(results: Results, config: RunConfig): void {
   const e = results.execution!;
   const env = e.envelope!;
-  console.log(`requests: ${env.sent} sent of ${env.maxRequests} (reserve ${env.reserve}); 429s: ${env.throttled} (retried with backoff); unanswered and retried: ${env.transportRetries}; refused by the guard: ${env.refusals.length}`);
+  console.log(
+    `requests: ${env.sent} sent of ${env.maxRequests} (reserve ${env.reserve}); 429s: ${env.throttled} (retried with backoff); unanswered and retried: ${env.transportRetries}; refused by the guard: ${env.refusals.length}`,
+  );
   if (e.stopped) console.log(`stopped early: ${e.stopped}`);
   const misses = e.ended.filter((x) => x.kind === 'cassette');
   for (const x of e.ended.filter((y) => y.kind !== 'cassette')) console.log(`step ${x.stepId} ended early (${x.kind}): ${x.message}`);
-  if (misses.length) console.log(`the cassette could not answer ${misses.length} step(s): ${[...new Set(misses.flatMap((m) => m.requirementIds))].join(', ')} reported skip`);
+  if (misses.length)
+    console.log(
+      `the cassette could not answer ${misses.length} step(s): ${[...new Set(misses.flatMap((m) => m.requirementIds))].join(', ')} reported skip`,
+    );
   if (config.record && env.recorded !== undefined) {
     console.log(`recorded ${env.recorded} exchanges to ${config.record}; replay them offline with:`);
     console.log(`  ${cassetteRun({ ...config, target: 'replay', endpointUrl: undefined, cassette: config.record, record: undefined })}`);
@@ -81,6 +94,10 @@ export function printSandboxSummary(results: Results, config: RunConfig): void {
 }
 
 export function printUndo(report: { notes: RestoreNote[]; unknown: { instanceId: string; username: string }[] }): void {
-  for (const n of report.notes) console.log(`  ${n.restored ? 'done' : 'FAILED'}: user ${n.userId}${n.note ? ` (${n.note})` : ' restored'}`);
-  for (const u of report.unknown) console.log(`  unknown: user ${u.username} of instance ${u.instanceId} may exist (the run died before CreateUser answered); find it by its tag conformance=true and delete it`);
+  for (const n of report.notes)
+    console.log(`  ${n.restored ? 'done' : 'FAILED'}: user ${n.userId}${n.note ? ` (${n.note})` : ' restored'}`);
+  for (const u of report.unknown)
+    console.log(
+      `  unknown: user ${u.username} of instance ${u.instanceId} may exist (the run died before CreateUser answered); find it by its tag conformance=true and delete it`,
+    );
 }

@@ -37,8 +37,14 @@ export async function serve(args: string[]): Promise<void> {
     running = await startHttpServer(service.handle, { port, maxBodyBytes });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: 127.0.0.1:${port} is in use by another program (choose another port, or --port 0 for a free one)`);
-    if (code === 'EACCES') throw new UsageError(`--port ${port}: not allowed to listen on 127.0.0.1:${port} (ports below 1024 need privileges; choose another, or --port 0)`);
+    if (code === 'EADDRINUSE')
+      throw new UsageError(
+        `--port ${port}: 127.0.0.1:${port} is in use by another program (choose another port, or --port 0 for a free one)`,
+      );
+    if (code === 'EACCES')
+      throw new UsageError(
+        `--port ${port}: not allowed to listen on 127.0.0.1:${port} (ports below 1024 need privileges; choose another, or --port 0)`,
+      );
     throw e;
   }
   console.log(

@@ -61,7 +61,15 @@ export async function classesCovered(): Promise<ClassesCovered> {
       byType: Object.fromEntries(
         types.map((t) => {
           const forbidden = spec.typeRules[t]!.forbidden.includes(m.name);
-          return [t, forbidden ? undefined : byType.get(t)!.valueClasses.filter((c) => c.members.some((x) => x.member === m.name)).map((c) => c.name)];
+          return [
+            t,
+            forbidden
+              ? undefined
+              : byType
+                  .get(t)!
+                  .valueClasses.filter((c) => c.members.some((x) => x.member === m.name))
+                  .map((c) => c.name),
+          ];
         }),
       ),
     })),
@@ -84,7 +92,10 @@ export async function strength(args: string[]): Promise<number> {
   }
   const seed = integerFlag('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? 42;
   const runs = integerFlag('runs', values.runs, 1, 10_000) ?? 10;
-  const names = values.variant?.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = values.variant
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = (names ?? []).filter((n) => !ALL.some((v) => v.name === n));
   if (unknown.length) throw new UsageError(`--variant: no variant named ${unknown.join(', ')} (see variants/)`);
   const variants = names ? ALL.filter((v) => names.includes(v.name)) : ALL;
@@ -97,7 +108,9 @@ export async function strength(args: string[]): Promise<number> {
     const verdict = strengthVerdict(row);
     const shown = strengthOk(row) ? verdict : verdict.toUpperCase();
     const by = verdict === 'finding missed' ? `not reported: ${row.missed.join(', ')}` : row.by.join(', ') || row.summary;
-    console.log(`${pad(row.name, 40)} ${pad(row.kind, 8)} ${pad(shown, 14)} ${pad(String(row.requests), 9)} ${pad((row.ms / 1000).toFixed(1), 8)} ${by}`);
+    console.log(
+      `${pad(row.name, 40)} ${pad(row.kind, 8)} ${pad(shown, 14)} ${pad(String(row.requests), 9)} ${pad((row.ms / 1000).toFixed(1), 8)} ${by}`,
+    );
   }
   const broken = rows.filter((r) => r.kind === 'broken');
   const correct = rows.filter((r) => r.kind === 'correct');
@@ -116,7 +129,16 @@ export async function strength(args: string[]): Promise<number> {
     correctTotal: correct.length,
     missedFindings: notReported,
     note: `seed ${seed}, ${runs} random examples per property`,
-    variants: rows.map(({ name, kind, caught: c, missed, by, requests, ms, summary }) => ({ name, kind, caught: c, ...(missed.length ? { missed } : {}), by, requests, ms, summary })),
+    variants: rows.map(({ name, kind, caught: c, missed, by, requests, ms, summary }) => ({
+      name,
+      kind,
+      caught: c,
+      ...(missed.length ? { missed } : {}),
+      by,
+      requests,
+      ms,
+      summary,
+    })),
     classes: await classesCovered(),
   };
   const dir = resolve(values['report-dir'] ?? 'reports/strength');

@@ -53,14 +53,18 @@ export function parseFlags<T extends Options>(command: string, args: string[], o
     throw new UsageError(`connect-conformance ${command}: ${first}${near ? `; did you mean --${near}?` : ''} (see --help)`);
   }
   if (!how.positionals && parsed.positionals.length && !(parsed.values as { help?: boolean }).help) {
-    throw new UsageError(`connect-conformance ${command}: unexpected argument ${parsed.positionals[0]} (flags start with --; see connect-conformance ${command} --help)`);
+    throw new UsageError(
+      `connect-conformance ${command}: unexpected argument ${parsed.positionals[0]} (flags start with --; see connect-conformance ${command} --help)`,
+    );
   }
   return parsed as unknown as Parsed<T>;
 }
 
 /** The number of single-character edits (insert, delete, replace, swap of neighbours) from `a` to `b`. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -86,7 +90,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 export function integerFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${value})`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${value})`);
   return n;
 }
 

@@ -30,11 +30,24 @@ const UNTYPED = new Set(['Error', '']);
 /** The answer an observation holds; undefined when there is none (the transport failed, or the send never settled). */
 export function answerOf(spec: Spec, obs: Observation): Answer | undefined {
   const r = obs.response;
-  if (r) return { status: r.statusCode, succeeded: r.statusCode >= 200 && r.statusCode < 300, error: r.statusCode >= 400, type: errorTypeOf(spec, r)?.type };
+  if (r)
+    return {
+      status: r.statusCode,
+      succeeded: r.statusCode >= 200 && r.statusCode < 300,
+      error: r.statusCode >= 400,
+      type: errorTypeOf(spec, r)?.type,
+    };
   if (!obs.sdkOnly || obs.transportError !== undefined || !obs.sdk) return undefined;
   const sdk = obs.sdk;
   if (sdk.ok) return { status: sdk.status, succeeded: true, error: false };
-  return { status: sdk.status, succeeded: false, error: true, type: UNTYPED.has(sdk.name) ? undefined : sdk.name, fault: sdk.fault, message: sdk.message };
+  return {
+    status: sdk.status,
+    succeeded: false,
+    error: true,
+    type: UNTYPED.has(sdk.name) ? undefined : sdk.name,
+    fault: sdk.fault,
+    message: sdk.message,
+  };
 }
 
 /**

@@ -65,13 +65,28 @@ async function refusedAndUnchanged(ctx: CheckContext, f: Fixture, requirementId:
     if (obs.response.statusCode !== status) {
       // Not refused: what the request changed is its own doing, named here and never blamed on a late write later.
       const changed = accepted(ctx, obs) ? await learnChange(ctx.failed(requirementId) ? withoutWaiting(ctx) : ctx, f.user) : '';
-      verdicts.push(fail(requirementId, { ...evidenceOf(c, obs, `${attempt.what} got ${describeResponse(ctx.spec, obs.response)}${changed ? ` and changed the user: ${changed}` : ''}`), expected }));
+      verdicts.push(
+        fail(requirementId, {
+          ...evidenceOf(
+            c,
+            obs,
+            `${attempt.what} got ${describeResponse(ctx.spec, obs.response)}${changed ? ` and changed the user: ${changed}` : ''}`,
+          ),
+          expected,
+        }),
+      );
       continue;
     }
     const read = await readState(ctx, f.user);
     // Refused: a read that proves nothing (no response) leaves the refusal itself to judge.
     if (!read.state) verdicts.push(pass(requirementId, c.id));
-    else verdicts.push(...unchangedVerdicts(ctx, f.user, read, [requirementId], (problem) => ({ ...evidenceOf(c, read.observation, problem ? `${attempt.what} was refused, but ${problem}` : ''), expected })));
+    else
+      verdicts.push(
+        ...unchangedVerdicts(ctx, f.user, read, [requirementId], (problem) => ({
+          ...evidenceOf(c, read.observation, problem ? `${attempt.what} was refused, but ${problem}` : ''),
+          expected,
+        })),
+      );
   }
   return verdicts;
 }
@@ -80,14 +95,20 @@ const unsignedRequestRefused = (ctx: CheckContext, f: Fixture) =>
   refusedAndUnchanged(ctx, f, 'AUTH-UNSIGNED', [{ signing: 'unsigned', what: 'an unsigned request', id: 'unsigned' }]);
 
 const wrongSignatureRefused = (ctx: CheckContext, f: Fixture) =>
-  refusedAndUnchanged(ctx, f, 'AUTH-BAD-SIGNATURE', [{ signing: 'wrong-signature', what: 'a request with a wrong signature', id: 'wrong-signature' }]);
+  refusedAndUnchanged(ctx, f, 'AUTH-BAD-SIGNATURE', [
+    { signing: 'wrong-signature', what: 'a request with a wrong signature', id: 'wrong-signature' },
+  ]);
 
 /** AUTH-WRONG-SCOPE: signed with the right key for another region, then for another service. */
 function wrongScopeRefused(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
   const region = OTHER_REGIONS.find((r) => r !== ctx.target.region)!;
   return refusedAndUnchanged(ctx, f, 'AUTH-WRONG-SCOPE', [
     { signing: { region }, what: `a request signed for region ${region} (the target's is ${ctx.target.region})`, id: 'scope-region' },
-    { signing: { service: OTHER_SERVICE }, what: `a request signed for service ${OTHER_SERVICE} (the operation's is ${ctx.spec.model.signingName})`, id: 'scope-service' },
+    {
+      signing: { service: OTHER_SERVICE },
+      what: `a request signed for service ${OTHER_SERVICE} (the operation's is ${ctx.spec.model.signingName})`,
+      id: 'scope-service',
+    },
   ]);
 }
 
@@ -109,13 +130,19 @@ const bothWays = (skewMs: number, id: string): Attempt[] => [
 ];
 
 /** AUTH-STALE-SIGNATURE: signed correctly at a clock beyond the window, either way. */
-const staleSignatureRefused = (ctx: CheckContext, f: Fixture) => refusedAndUnchanged(ctx, f, 'AUTH-STALE-SIGNATURE', bothWays(signatureSkews(ctx).refused, 'stale'));
+const staleSignatureRefused = (ctx: CheckContext, f: Fixture) =>
+  refusedAndUnchanged(ctx, f, 'AUTH-STALE-SIGNATURE', bothWays(signatureSkews(ctx).refused, 'stale'));
 
 /**
  * Sends a valid update of the fixture user at each skew and gives each answer to `verdictOf`; afterwards the suite
  * knows the user's state again (the update may have been served). Earlier rejections are read back first.
  */
-async function skewedUpdates(ctx: CheckContext, f: Fixture, attempts: Attempt[], verdictOf: (c: Case, obs: Observation, attempt: Attempt) => Verdict): Promise<Verdict[]> {
+async function skewedUpdates(
+  ctx: CheckContext,
+  f: Fixture,
+  attempts: Attempt[],
+  verdictOf: (c: Case, obs: Observation, attempt: Attempt) => Verdict,
+): Promise<Verdict[]> {
   const verdicts = await flushRejections(ctx, f.user);
   let served: Case | undefined;
   for (const attempt of attempts) {
@@ -138,8 +165,16 @@ function skewWithinWindowAccepted(ctx: CheckContext, f: Fixture): Promise<Verdic
   const status = ctx.spec.operation.successStatus;
   return skewedUpdates(ctx, f, bothWays(signatureSkews(ctx).tolerated, 'skew-tolerated'), (c, obs, attempt) => {
     const type = errorTypeOf(ctx.spec, obs.response!)?.type;
-    const problem = obs.response!.statusCode !== status ? `${attempt.what} was not accepted: got ${describeResponse(ctx.spec, obs.response)}` : type ? `an accepted request carries the error type ${type}` : '';
-    return judge('AUTH-SKEW-TOLERATED', !problem, { ...evidenceOf(c, obs, problem), expected: { summary: `${status} with no error type`, status: [status] } });
+    const problem =
+      obs.response!.statusCode !== status
+        ? `${attempt.what} was not accepted: got ${describeResponse(ctx.spec, obs.response)}`
+        : type
+          ? `an accepted request carries the error type ${type}`
+          : '';
+    return judge('AUTH-SKEW-TOLERATED', !problem, {
+      ...evidenceOf(c, obs, problem),
+      expected: { summary: `${status} with no error type`, status: [status] },
+    });
   });
 }
 

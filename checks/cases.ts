@@ -44,7 +44,10 @@ function expectedOf(c: Case): Expected {
 function sensitiveValuesOf(ctx: CheckContext, c: Case): string[] {
   const info = (c.body as Record<string, unknown> | undefined)?.[ctx.binding.member];
   if (typeof info !== 'object' || info === null) return [];
-  return ctx.spec.members.filter((m) => m.sensitive).map((m) => (info as Record<string, unknown>)[m.name]).filter((v): v is string => typeof v === 'string');
+  return ctx.spec.members
+    .filter((m) => m.sensitive)
+    .map((m) => (info as Record<string, unknown>)[m.name])
+    .filter((v): v is string => typeof v === 'string');
 }
 
 export const evidenceOf = (c: Case, observation: Observation | undefined, problem: string): Evidence => ({
@@ -76,7 +79,12 @@ export function outcomeProblem(ctx: CheckContext, c: Case, obs: Observation): st
     return undefined;
   }
   const status = a.status;
-  const statusOk = status === undefined ? a.error && !isServerFault(ctx.spec, a) : e.status === '4xx' ? status >= 400 && status < 500 : e.status.includes(status);
+  const statusOk =
+    status === undefined
+      ? a.error && !isServerFault(ctx.spec, a)
+      : e.status === '4xx'
+        ? status >= 400 && status < 500
+        : e.status.includes(status);
   if (!statusOk) return `expected ${expectedOf(c).summary}, got ${got}`;
   if (!a.type) return `the rejection carries no error type (${status !== undefined ? `status ${status}` : got})`;
   if (e.types !== 'any' && !e.types.includes(a.type)) return `expected ${expectedOf(c).summary}, got ${got}`;
@@ -90,7 +98,9 @@ function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation): Verd
   const problem = outcomeProblem(ctx, c, obs);
   // A case's requirements come from the loaded catalogue (the constraints they claim), not from code.
   return (c.requirementIds as RequirementId[]).map((id) =>
-    c.expected.outcome === 'observed' ? pass(id, c.id, describeObservation(ctx.spec, obs)) : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
+    c.expected.outcome === 'observed'
+      ? pass(id, c.id, describeObservation(ctx.spec, obs))
+      : judge(id, !problem, evidenceOf(c, obs, problem ?? '')),
   );
 }
 
@@ -99,7 +109,8 @@ function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[
   const r = obs.response;
   if (!r || r.statusCode < 200 || r.statusCode >= 300) return [];
   const body = jsonOf(r);
-  const emptyBody = r.body.length === 0 || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
+  const emptyBody =
+    r.body.length === 0 || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
   const type = errorTypeOf(ctx.spec, r);
   const problem = !emptyBody ? 'the success body is neither empty nor {}' : type ? `a 2xx carries the error type ${type.type}` : '';
   return [judge('OK-SUCCESS-ENVELOPE', !problem, evidenceOf(c, obs, problem))];
@@ -123,11 +134,20 @@ async function readBackAfterAccept(ctx: CheckContext, c: Case, state: UserState)
   // requirement no answer reached is an error).
   if (!read.ok && !hasAnswer(read.observation)) return verdicts;
   const wrong = differingMembers(sent, read.info);
-  const why = read.info ? `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms` : `the read-back failed: DescribeUser answered ${describeObservation(ctx.spec, read.observation)}`;
-  verdicts.push(judge('RB-READBACK', read.ok, { ...evidenceOf(c, read.observation, why), expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` } }));
+  const why = read.info
+    ? `DescribeUser did not return ${wrong.join(', ')} as sent within ${ctx.settings.poll.windowMs} ms`
+    : `the read-back failed: DescribeUser answered ${describeObservation(ctx.spec, read.observation)}`;
+  verdicts.push(
+    judge('RB-READBACK', read.ok, {
+      ...evidenceOf(c, read.observation, why),
+      expected: { summary: `DescribeUser returns ${JSON.stringify(sent)}` },
+    }),
+  );
   const omitted = Object.keys(state.info).filter((k) => !(k in sent));
   for (const member of omitted) {
-    verdicts.push(pass('OBS-OMITTED-MEMBERS', c.id, read.info && member in read.info ? `${member} omitted: kept` : `${member} omitted: cleared`));
+    verdicts.push(
+      pass('OBS-OMITTED-MEMBERS', c.id, read.info && member in read.info ? `${member} omitted: kept` : `${member} omitted: cleared`),
+    );
   }
   if (read.info) advance(state, read.info);
   return verdicts;
@@ -149,7 +169,11 @@ export async function flushRejections(ctx: CheckContext, state: UserState): Prom
   // A rejected update that was throttled first: the same read shows whether a throttled attempt was applied.
   const ids: RequirementId[] = throttled ? ['NL-REJECTED-UNCHANGED', 'THR-WRITE-UNCHANGED'] : ['NL-REJECTED-UNCHANGED'];
   return unchangedVerdicts(ctx, state, read, ids, (problem, expected) => ({
-    ...evidenceOf(batch.at(-1)!, read.observation, problem ? `after ${named}${throttled ? ' (throttled before its rejection)' : ''}: ${problem}` : ''),
+    ...evidenceOf(
+      batch.at(-1)!,
+      read.observation,
+      problem ? `after ${named}${throttled ? ' (throttled before its rejection)' : ''}: ${problem}` : '',
+    ),
     expected: { summary: expected },
   }));
 }
@@ -208,7 +232,12 @@ export async function runCase(ctx: CheckContext, c: Case, state: UserState, othe
 async function refresh(ctx: CheckContext, c: Case, state: UserState): Promise<Verdict[]> {
   const sent = sentIdentity(ctx, c);
   // A target whose read-back already failed would cost the whole window here on every observed case: read once.
-  const read = await pollIdentity(ctx.failed('RB-READBACK') ? withoutWaiting(ctx) : ctx, state.instanceId, state.userId, (info) => differingMembers(sent, info).length === 0);
+  const read = await pollIdentity(
+    ctx.failed('RB-READBACK') ? withoutWaiting(ctx) : ctx,
+    state.instanceId,
+    state.userId,
+    (info) => differingMembers(sent, info).length === 0,
+  );
   if (read.info) advance(state, read.info);
   return [];
 }

@@ -33,7 +33,12 @@ export type ReadState = 'newest' | 'earlier' | 'stale-too-long' | 'foreign';
 export const staleWindowMs = (ctx: CheckContext): number => (ctx.target.consistent ? 0 : ctx.settings.poll.windowMs);
 
 /** Which kind of state `info` is for this user, now. */
-export function stateOf(ctx: CheckContext, user: UserState, info: EffectMembers, now = Date.now()): { state: ReadState; supersededMsAgo?: number } {
+export function stateOf(
+  ctx: CheckContext,
+  user: UserState,
+  info: EffectMembers,
+  now = Date.now(),
+): { state: ReadState; supersededMsAgo?: number } {
   if (sameInfo(user.info, info)) return { state: 'newest' };
   const version = (user.earlier ?? []).findLast((v) => sameInfo(v.info, info));
   if (!version) return { state: 'foreign' };
@@ -56,5 +61,7 @@ export function advance(user: UserState, info: EffectMembers, now = Date.now()):
 /** The members by which `info` differs from the newest version, as a person reads them. */
 export function describeDifference(newest: EffectMembers, info: EffectMembers): string {
   const names = [...new Set([...Object.keys(newest), ...Object.keys(info)])].filter((m) => newest[m] !== info[m]);
-  return names.map((m) => `${m} ${m in info ? JSON.stringify(info[m]) : 'absent'} (was ${m in newest ? JSON.stringify(newest[m]) : 'absent'})`).join(', ');
+  return names
+    .map((m) => `${m} ${m in info ? JSON.stringify(info[m]) : 'absent'} (was ${m in newest ? JSON.stringify(newest[m]) : 'absent'})`)
+    .join(', ');
 }

@@ -97,7 +97,10 @@ export interface CheckContext {
  * cases of the same property) reads once instead of polling, so that a broken target costs no more than a correct
  * one (bounded failure cost). A correct target never gets here: it has no failure to shrink.
  */
-export const withoutWaiting = (ctx: CheckContext): CheckContext => ({ ...ctx, settings: { ...ctx.settings, poll: { ...ctx.settings.poll, windowMs: 0 } } });
+export const withoutWaiting = (ctx: CheckContext): CheckContext => ({
+  ...ctx,
+  settings: { ...ctx.settings, poll: { ...ctx.settings.poll, windowMs: 0 } },
+});
 
 /** The structure a case sends in the binding's member (`{}` when it sends none), as sent. */
 export const sentStructure = (binding: OperationBinding, c: Case): Record<string, unknown> =>

@@ -46,24 +46,45 @@ const evidence = (spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, expec
 
 function notAServerError(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (!a) return [];
-  return [judge('SRV-NO-5XX', !isServerFault(spec, a), evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error'))];
+  return [
+    judge('SRV-NO-5XX', !isServerFault(spec, a), evidence(spec, obs, ctx, 'a status below 500', 'a client request got a server error')),
+  ];
 }
 
 /** SRV-AVAILABLE: a request that got no response (refused, reset, timed out) is a failure with the request as evidence. */
 export function answered(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (a) return [pass('SRV-AVAILABLE', ctx.caseId)];
-  return [fail('SRV-AVAILABLE', { ...evidence(spec, obs, ctx, 'an HTTP response within the request timeout', `no response: ${obs.transportError ?? 'the transport failed'}`), problem: `no response: ${obs.transportError ?? 'the transport failed'}` })];
+  return [
+    fail('SRV-AVAILABLE', {
+      ...evidence(
+        spec,
+        obs,
+        ctx,
+        'an HTTP response within the request timeout',
+        `no response: ${obs.transportError ?? 'the transport failed'}`,
+      ),
+      problem: `no response: ${obs.transportError ?? 'the transport failed'}`,
+    }),
+  ];
 }
 
 export function throttledAsDeclared(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a = answerOf(spec, obs)): Verdict[] {
   if (a?.status !== 429) return [];
   const ok = !!a.type && spec.protocol.throttlingErrors.includes(a.type);
-  return [judge('THR-429-TYPE', ok, evidence(spec, obs, ctx, `429 with ${spec.protocol.throttlingErrors.join(' or ')}`, 'a 429 without a throttling error type'))];
+  return [
+    judge(
+      'THR-429-TYPE',
+      ok,
+      evidence(spec, obs, ctx, `429 with ${spec.protocol.throttlingErrors.join(' or ')}`, 'a 429 without a throttling error type'),
+    ),
+  ];
 }
 
 function errorTypePresent(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
   const where = obs.response ? [spec.protocol.errorTypeHeader, ...spec.protocol.errorTypeBodyFields].join(', ') : "the error's name";
-  return [judge('ERR-TYPE-PRESENT', !!a.type, evidence(spec, obs, ctx, `an error type in ${where}`, 'an error response without an error type'))];
+  return [
+    judge('ERR-TYPE-PRESENT', !!a.type, evidence(spec, obs, ctx, `an error type in ${where}`, 'an error response without an error type')),
+  ];
 }
 
 function errorTypeDeclared(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext, a: Answer): Verdict[] {
@@ -71,7 +92,13 @@ function errorTypeDeclared(spec: Spec, obs: Observation, ctx: ErrorEnvelopeConte
   if (!type || ctx.protocolLevel) return [];
   const declared = spec.operation.errors.map((e) => e.type);
   const ok = declared.includes(type) || (a.status === 429 && spec.protocol.throttlingErrors.includes(type));
-  return [judge('ERR-TYPE-DECLARED', ok, evidence(spec, obs, ctx, `one of ${declared.join(', ')}`, `${type} is not an error of ${spec.operation.name}`))];
+  return [
+    judge(
+      'ERR-TYPE-DECLARED',
+      ok,
+      evidence(spec, obs, ctx, `one of ${declared.join(', ')}`, `${type} is not an error of ${spec.operation.name}`),
+    ),
+  ];
 }
 
 /** Judged on an answer with a status (an SDK outcome has one when the client reports $metadata.httpStatusCode). */
@@ -79,7 +106,13 @@ function statusMatchesType(spec: Spec, obs: Observation, ctx: ErrorEnvelopeConte
   const modelled = a.type ? spec.errors[a.type] : undefined;
   if (!modelled || a.status === undefined) return [];
   const ok = modelled.status === a.status;
-  return [judge('ERR-STATUS-MATCHES-TYPE', ok, evidence(spec, obs, ctx, `${a.type} with status ${modelled.status}`, `${a.type} came with status ${a.status}`))];
+  return [
+    judge(
+      'ERR-STATUS-MATCHES-TYPE',
+      ok,
+      evidence(spec, obs, ctx, `${a.type} with status ${modelled.status}`, `${a.type} came with status ${a.status}`),
+    ),
+  ];
 }
 
 /** The fault of the status class; for an SDK outcome without a status, the error's own `$fault` (none: no verdict). */
@@ -90,23 +123,47 @@ function faultMatchesStatus(spec: Spec, obs: Observation, ctx: ErrorEnvelopeCont
   const statusFault = status === undefined ? a.fault : status >= 500 ? 'server' : status >= 400 ? 'client' : 'none';
   if (statusFault === undefined) return [];
   if (!modelled) {
-    return [judge('ERR-FAULT', statusFault !== 'none', evidence(spec, obs, ctx, 'an error status (4xx or 5xx)', 'an error type on a non-error status'))];
+    return [
+      judge(
+        'ERR-FAULT',
+        statusFault !== 'none',
+        evidence(spec, obs, ctx, 'an error status (4xx or 5xx)', 'an error type on a non-error status'),
+      ),
+    ];
   }
-  return [judge('ERR-FAULT', modelled.fault === statusFault, evidence(spec, obs, ctx, `a ${modelled.fault} fault status for ${type}`, `${type} is a ${modelled.fault} fault`))];
+  return [
+    judge(
+      'ERR-FAULT',
+      modelled.fault === statusFault,
+      evidence(spec, obs, ctx, `a ${modelled.fault} fault status for ${type}`, `${type} is a ${modelled.fault} fault`),
+    ),
+  ];
 }
 
 /** Judged on the HTTP body: an SDK outcome has none (n/a for a target without the wire). */
 function messagePresent(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
   if (!obs.response) return [];
   const ok = messageOf(spec, obs.response) !== undefined;
-  return [judge('ERR-MESSAGE', ok, evidence(spec, obs, ctx, `a JSON body with ${spec.protocol.messageFields.join(' or ')}`, 'the error body has no message string'))];
+  return [
+    judge(
+      'ERR-MESSAGE',
+      ok,
+      evidence(spec, obs, ctx, `a JSON body with ${spec.protocol.messageFields.join(' or ')}`, 'the error body has no message string'),
+    ),
+  ];
 }
 
 /** Judged on the HTTP header: an SDK outcome has none (n/a for a target without the wire). */
 function typeInHeader(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {
   const found = obs.response && errorTypeOf(spec, obs.response);
   if (!found) return [];
-  return [judge('ERR-HEADER-FORM', found.where === 'header', evidence(spec, obs, ctx, `the ${spec.protocol.errorTypeHeader} header`, 'the error type is only in the body'))];
+  return [
+    judge(
+      'ERR-HEADER-FORM',
+      found.where === 'header',
+      evidence(spec, obs, ctx, `the ${spec.protocol.errorTypeHeader} header`, 'the error type is only in the body'),
+    ),
+  ];
 }
 
 /** In the body and headers of a response; in the message of an SDK outcome's error. */
@@ -117,7 +174,12 @@ function noSensitiveEcho(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext
   const haystack = response ? `${text(response.body)}\n${Object.values(response.headers).join('\n')}` : (a.message ?? '');
   const echoed = values.find((v) => haystack.includes(v));
   if (echoed === undefined) return [pass('SENS-NO-ECHO', ctx.caseId)];
-  return [fail('SENS-NO-ECHO', evidence(spec, obs, ctx, 'no sensitive value in the response', 'the error response echoes a sensitive value that was sent'))];
+  return [
+    fail(
+      'SENS-NO-ECHO',
+      evidence(spec, obs, ctx, 'no sensitive value in the response', 'the error response echoes a sensitive value that was sent'),
+    ),
+  ];
 }
 
 /**
@@ -133,19 +195,36 @@ export const ENVELOPE_RULES: readonly ResponseRule[] = [
   {
     proves: 'ERR-STATUS-MATCHES-TYPE',
     judges: 'operation',
-    sdkOutcome: { skippedUnlessJudged: 'no error of the client carried its HTTP status ($metadata.httpStatusCode), which this requirement judges' },
+    sdkOutcome: {
+      skippedUnlessJudged: 'no error of the client carried its HTTP status ($metadata.httpStatusCode), which this requirement judges',
+    },
   },
   {
     proves: 'ERR-FAULT',
     judges: 'operation',
-    sdkOutcome: { skippedUnlessJudged: 'no error of the client carried an HTTP status ($metadata.httpStatusCode) or a $fault, which this requirement judges' },
+    sdkOutcome: {
+      skippedUnlessJudged:
+        'no error of the client carried an HTTP status ($metadata.httpStatusCode) or a $fault, which this requirement judges',
+    },
   },
   { proves: 'ERR-MESSAGE', judges: 'operation', sdkOutcome: { notApplicable: 'the JSON body of an error response' } },
-  { proves: 'ERR-HEADER-FORM', judges: 'operation', sdkOutcome: { notApplicable: 'whether the error type came in the header or the body' } },
+  {
+    proves: 'ERR-HEADER-FORM',
+    judges: 'operation',
+    sdkOutcome: { notApplicable: 'whether the error type came in the header or the body' },
+  },
   { proves: 'SENS-NO-ECHO', judges: 'operation' },
 ];
 
-const ERROR_LAYERS = [errorTypePresent, errorTypeDeclared, statusMatchesType, faultMatchesStatus, messagePresent, typeInHeader, noSensitiveEcho];
+const ERROR_LAYERS = [
+  errorTypePresent,
+  errorTypeDeclared,
+  statusMatchesType,
+  faultMatchesStatus,
+  messagePresent,
+  typeInHeader,
+  noSensitiveEcho,
+];
 
 /** Every envelope verdict one observation gives. */
 export function errorEnvelopeVerdicts(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext): Verdict[] {

@@ -22,8 +22,12 @@ import { answerOf, describeObservation } from './answer.ts';
 export function universallyValidCase(ctx: CheckContext, f: Fixture): Case {
   const valid = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk');
   const validEverywhere = (c: Case) =>
-    ctx.spec.identityManagementTypes.every((t) => ctx.validator.validate(ctx.spec.operation.name, { labels: c.labels, body: c.body }, t).violations.length === 0);
-  const best = valid.filter(validEverywhere).sort((a, b) => Object.keys(sentStructure(ctx.binding, b)).length - Object.keys(sentStructure(ctx.binding, a)).length)[0];
+    ctx.spec.identityManagementTypes.every(
+      (t) => ctx.validator.validate(ctx.spec.operation.name, { labels: c.labels, body: c.body }, t).violations.length === 0,
+    );
+  const best = valid
+    .filter(validEverywhere)
+    .sort((a, b) => Object.keys(sentStructure(ctx.binding, b)).length - Object.keys(sentStructure(ctx.binding, a)).length)[0];
   const chosen = best ?? valid[0];
   if (!chosen) throw new Error(`the generators gave no valid boundary case for ${f.set.identityManagementType}`);
   return chosen;
@@ -31,12 +35,12 @@ export function universallyValidCase(ctx: CheckContext, f: Fixture): Case {
 
 /** The valid case with the most members for an identity management type: what an instance of that type accepts. */
 function fullestValidCase(ctx: CheckContext, type: string): Case | undefined {
-  return ctx.generatorsFor(type)
+  return ctx
+    .generatorsFor(type)
     .boundaryCases()
     .filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk')
     .sort((a, b) => Object.keys(sentStructure(ctx.binding, b)).length - Object.keys(sentStructure(ctx.binding, a)).length)[0];
 }
-
 
 const notFoundTypes = (ctx: CheckContext) => ctx.spec.operation.errors.filter((e) => e.status === 404).map((e) => e.type);
 
@@ -54,23 +58,49 @@ async function expectNotFound(ctx: CheckContext, f: Fixture, requirementId: Requ
   if (a.succeeded) {
     // Accepted where it must be refused: what it changed of the fixture user is its own doing, named here.
     const changed = await learnChange(ctx.failed(requirementId) ? withoutWaiting(ctx) : ctx, f.user);
-    return [judge(requirementId, false, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}${changed ? `, and the fixture user changed: ${changed}` : ''}`), expected })];
+    return [
+      judge(requirementId, false, {
+        ...evidenceOf(
+          c,
+          obs,
+          `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}${changed ? `, and the fixture user changed: ${changed}` : ''}`,
+        ),
+        expected,
+      }),
+    ];
   }
-  const verdicts = [judge(requirementId, ok, { ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}`), expected })];
+  const verdicts = [
+    judge(requirementId, ok, {
+      ...evidenceOf(c, obs, `${what}: expected 404 ${types.join(' or ')}, got ${describeObservation(ctx.spec, obs)}`),
+      expected,
+    }),
+  ];
   const read = await readState(ctx, f.user);
-  verdicts.push(...unchangedVerdicts(ctx, f.user, read, ['NL-REJECTED-UNCHANGED'], (problem) => evidenceOf(c, read.observation, problem ? `after ${what}: ${problem}` : '')));
+  verdicts.push(
+    ...unchangedVerdicts(ctx, f.user, read, ['NL-REJECTED-UNCHANGED'], (problem) =>
+      evidenceOf(c, read.observation, problem ? `after ${what}: ${problem}` : ''),
+    ),
+  );
   return verdicts;
 }
 
 const aimed = (c: Case, labels: Record<string, string>, id: string): Case => ({ ...c, id, labels, channel: 'sdk', replay: undefined });
 
 async function unknownInstanceIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
-  const c = aimed(universallyValidCase(ctx, f), { InstanceId: madeUpId(ctx.settings.seed, 'instance'), UserId: f.set.userId }, 'existence:unknown-instance');
+  const c = aimed(
+    universallyValidCase(ctx, f),
+    { InstanceId: madeUpId(ctx.settings.seed, 'instance'), UserId: f.set.userId },
+    'existence:unknown-instance',
+  );
   return expectNotFound(ctx, f, 'EX-UNKNOWN-INSTANCE', c, 'an update naming an unknown instance');
 }
 
 async function unknownUserIsNotFound(ctx: CheckContext, f: Fixture): Promise<Verdict[]> {
-  const c = aimed(universallyValidCase(ctx, f), { InstanceId: f.set.instanceId, UserId: madeUpId(ctx.settings.seed, 'user') }, 'existence:unknown-user');
+  const c = aimed(
+    universallyValidCase(ctx, f),
+    { InstanceId: f.set.instanceId, UserId: madeUpId(ctx.settings.seed, 'user') },
+    'existence:unknown-user',
+  );
   return expectNotFound(ctx, f, 'EX-UNKNOWN-USER', c, 'an update naming an unknown user');
 }
 
@@ -100,7 +130,9 @@ async function validationBeforeExistence(ctx: CheckContext, f: Fixture): Promise
     ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
     if (!answerOf(ctx.spec, obs)) continue;
     const problem = outcomeProblem(ctx, c, obs);
-    verdicts.push(judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)));
+    verdicts.push(
+      judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)),
+    );
   }
   return verdicts;
 }
@@ -122,10 +154,21 @@ export function labelInjectionChecks(set: { secondUserId?: string }, labels: rea
     const notFound = NOT_FOUND_BY_LABEL[label];
     if (!notFound) continue;
     for (const kind of LABEL_INJECTIONS) {
-      checks.push({ ...injection, name: `label-injection:${label}:${kind}`, proves: [notFound, ...state], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, kind, 'own') });
+      checks.push({
+        ...injection,
+        name: `label-injection:${label}:${kind}`,
+        proves: [notFound, ...state],
+        run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, kind, 'own'),
+      });
     }
     if (label === 'UserId' && set.secondUserId) {
-      checks.push({ ...injection, name: `label-injection:${label}:other-user`, proves: [notFound, ...state], needs: [...injection.needs, 'secondUser'], run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, 'dot-segments', 'other') });
+      checks.push({
+        ...injection,
+        name: `label-injection:${label}:other-user`,
+        proves: [notFound, ...state],
+        needs: [...injection.needs, 'secondUser'],
+        run: (ctx, f) => injectedLabelIsNotFound(ctx, f, label, 'dot-segments', 'other'),
+      });
     }
   }
   return checks;
@@ -137,8 +180,11 @@ export function labelInjectionChecks(set: { secondUserId?: string }, labels: rea
  * members would change both fixture users if it were applied to either: so that a write is seen.
  */
 function changingCase(ctx: CheckContext, f: Fixture): Case {
-  const differs = (c: Case, info: Record<string, string> | undefined) => !info || Object.entries(sentStructure(ctx.binding, c)).some(([k, v]) => info[k] !== v);
-  const candidates = f.generators.boundaryCases().filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk' && Object.keys(sentStructure(ctx.binding, c)).length > 0);
+  const differs = (c: Case, info: Record<string, string> | undefined) =>
+    !info || Object.entries(sentStructure(ctx.binding, c)).some(([k, v]) => info[k] !== v);
+  const candidates = f.generators
+    .boundaryCases()
+    .filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk' && Object.keys(sentStructure(ctx.binding, c)).length > 0);
   return candidates.find((c) => differs(c, f.user.info) && differs(c, f.other?.info)) ?? universallyValidCase(ctx, f);
 }
 
@@ -147,7 +193,13 @@ function changingCase(ctx: CheckContext, f: Fixture): Case {
  * instance label, EX-UNKNOWN-USER for the user label), and no fixture user changes (the one its decoded path reaches
  * included). `reach`: `own` aims the decoded path at the fixture's own instance or user, `other` at the second user.
  */
-async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: string, kind: LabelInjection, reach: 'own' | 'other'): Promise<Verdict[]> {
+async function injectedLabelIsNotFound(
+  ctx: CheckContext,
+  f: Fixture,
+  label: string,
+  kind: LabelInjection,
+  reach: 'own' | 'other',
+): Promise<Verdict[]> {
   const requirementId = NOT_FOUND_BY_LABEL[label]!;
   const fixtureLabels = { InstanceId: f.set.instanceId, UserId: f.set.userId };
   const target = reach === 'other' ? f.set.secondUserId! : fixtureLabels[label as keyof typeof fixtureLabels];
@@ -156,7 +208,13 @@ async function injectedLabelIsNotFound(ctx: CheckContext, f: Fixture, label: str
   const unknown = reach === 'other' ? f.set.userId : madeUpId(ctx.settings.seed, `injection:${label}`);
   const raw = f.generators.withInjectedLabel(changingCase(ctx, f), fixtureLabels, label, kind, unknown, target);
   const c = reach === 'other' ? { ...raw, id: `existence:label-injection:${label}:other-user` } : raw;
-  const verdicts = await expectNotFound(ctx, f, requirementId, c, `an update through the ${label} ${JSON.stringify(c.wire.encodedLabels[label])} (${kind}), which names nothing`);
+  const verdicts = await expectNotFound(
+    ctx,
+    f,
+    requirementId,
+    c,
+    `an update through the ${label} ${JSON.stringify(c.wire.encodedLabels[label])} (${kind}), which names nothing`,
+  );
   if (!f.other) return verdicts;
   const read = await readState(ctx, f.other);
   return [
@@ -172,10 +230,35 @@ const EXISTENCE = { phase: 'existence', suite: 'existence' } as const;
 
 /** The existence steps, in the order they run (the label injections go between them and precedence). */
 export const EXISTENCE_CHECKS: readonly CheckDefinition[] = [
-  { ...EXISTENCE, name: 'unknown-instance', proves: ['EX-UNKNOWN-INSTANCE', 'NL-REJECTED-UNCHANGED'], needs: ['readBack'], run: unknownInstanceIsNotFound },
-  { ...EXISTENCE, name: 'unknown-user', proves: ['EX-UNKNOWN-USER', 'NL-REJECTED-UNCHANGED'], needs: ['readBack'], run: unknownUserIsNotFound },
-  { ...EXISTENCE, name: 'user-of-another-instance', proves: ['EX-FOREIGN-USER', 'NL-REJECTED-UNCHANGED'], needs: ['secondInstance', 'readBack'], run: foreignUserIsNotFound },
+  {
+    ...EXISTENCE,
+    name: 'unknown-instance',
+    proves: ['EX-UNKNOWN-INSTANCE', 'NL-REJECTED-UNCHANGED'],
+    needs: ['readBack'],
+    run: unknownInstanceIsNotFound,
+  },
+  {
+    ...EXISTENCE,
+    name: 'unknown-user',
+    proves: ['EX-UNKNOWN-USER', 'NL-REJECTED-UNCHANGED'],
+    needs: ['readBack'],
+    run: unknownUserIsNotFound,
+  },
+  {
+    ...EXISTENCE,
+    name: 'user-of-another-instance',
+    proves: ['EX-FOREIGN-USER', 'NL-REJECTED-UNCHANGED'],
+    needs: ['secondInstance', 'readBack'],
+    run: foreignUserIsNotFound,
+  },
 ];
 
 /** Precedence: validation before existence. */
-export const PRECEDENCE_CHECK: CheckDefinition = { phase: 'precedence', name: 'validation-first', suite: 'existence', proves: ['PREC-VALIDATION-FIRST'], needs: [], run: validationBeforeExistence };
+export const PRECEDENCE_CHECK: CheckDefinition = {
+  phase: 'precedence',
+  name: 'validation-first',
+  suite: 'existence',
+  proves: ['PREC-VALIDATION-FIRST'],
+  needs: [],
+  run: validationBeforeExistence,
+};

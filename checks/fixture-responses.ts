@@ -15,12 +15,14 @@ import type { ResponseRule, SdkOutcome } from './response-rule.ts';
 import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
 
 /** The HTTP details these rules read, which an SDK outcome does not have: n/a for a target without the wire. */
-const HTTP_ANSWERS: SdkOutcome = { notApplicable: 'the HTTP answers of the fixture operations (status, content type, JSON body and its types)' };
+const HTTP_ANSWERS: SdkOutcome = {
+  notApplicable: 'the HTTP answers of the fixture operations (status, content type, JSON body and its types)',
+};
 
 /** The requirements every answer of a fixture operation is judged by. */
-export const FIXTURE_RULES: readonly ResponseRule[] = (['FX-STATUS', 'FX-CONTENT-TYPE', 'FX-JSON-BODY', 'FX-MEMBERS', 'FX-BODY-TYPES', 'FX-ERROR-ENVELOPE'] as const).map(
-  (proves) => ({ proves, judges: 'fixture-operation', sdkOutcome: HTTP_ANSWERS }),
-);
+export const FIXTURE_RULES: readonly ResponseRule[] = (
+  ['FX-STATUS', 'FX-CONTENT-TYPE', 'FX-JSON-BODY', 'FX-MEMBERS', 'FX-BODY-TYPES', 'FX-ERROR-ENVELOPE'] as const
+).map((proves) => ({ proves, judges: 'fixture-operation', sdkOutcome: HTTP_ANSWERS }));
 
 type Json = Record<string, unknown>;
 type Schema = OpenAPIV3_1.SchemaObject & Json;
@@ -57,7 +59,10 @@ function operationObject(spec: Spec, op: OperationSpec): OpenAPIV3_1.OperationOb
 /** Every member of a schema, depth first, with its path (properties only; the first levels are enough for a body). */
 function membersOf(schema: Schema, path: string[] = [], depth = 3): { path: string[]; schema: Schema }[] {
   if (depth === 0) return [];
-  return Object.entries(schema.properties ?? {}).flatMap(([name, s]) => [{ path: [...path, name], schema: s as Schema }, ...membersOf(s as Schema, [...path, name], depth - 1)]);
+  return Object.entries(schema.properties ?? {}).flatMap(([name, s]) => [
+    { path: [...path, name], schema: s as Schema },
+    ...membersOf(s as Schema, [...path, name], depth - 1),
+  ]);
 }
 
 function needsOf(spec: Spec, op: OperationSpec, schema: Schema | undefined, all: OperationSpec[]): Need[] {
@@ -69,8 +74,10 @@ function needsOf(spec: Spec, op: OperationSpec, schema: Schema | undefined, all:
   const needs: Need[] = [];
   for (const m of membersOf(schema)) {
     if ('x-identity-management-rules' in m.schema) needs.push({ kind: 'identity-info', ...m });
-    else if (Array.isArray(m.schema.enum) && [...m.schema.enum].map(String).sort().join(',') === types) needs.push({ kind: 'identity-management-type', ...m });
-    else if (m.path.length === 1 && laterLabels.has(m.path[0]!) && m.schema.type === 'string') needs.push({ kind: 'created-user-id', ...m });
+    else if (Array.isArray(m.schema.enum) && [...m.schema.enum].map(String).sort().join(',') === types)
+      needs.push({ kind: 'identity-management-type', ...m });
+    else if (m.path.length === 1 && laterLabels.has(m.path[0]!) && m.schema.type === 'string')
+      needs.push({ kind: 'created-user-id', ...m });
   }
   return needs;
 }
@@ -117,7 +124,8 @@ export function needOf(spec: Spec, operation: string, kind: NeedKind): Need {
 
 // ---------------------------------------------------------------- reading an answer
 
-const mediaTypeOf = (response: WireResponse): string | undefined => response.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() || undefined;
+const mediaTypeOf = (response: WireResponse): string | undefined =>
+  response.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() || undefined;
 
 /** A value as it reads in a message: JSON, shortened. */
 function shown(value: unknown, max = 60): string {
@@ -135,7 +143,8 @@ export function describeAnswer(spec: Spec, response: WireResponse | undefined): 
   return `${response.statusCode}${type ? ` ${type}` : ''} ${mediaTypeOf(response) ?? 'without a content type'}, ${response.body.length} bytes`;
 }
 
-const jsonTypeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+const jsonTypeOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
 
 const typeFits = (type: string, v: unknown) => {
   const actual = jsonTypeOf(v);
@@ -155,13 +164,18 @@ function typeProblems(schema: Schema, value: unknown, path: string[] = []): stri
   const type = typeof schema.type === 'string' ? schema.type : undefined;
   if (type && !typeFits(type, value)) {
     const where = path.join('.') || 'the body';
-    return [`${where} is ${shown(value)} (a JSON ${jsonTypeOf(value)}) where the model has a ${type}${schema.description ? ` (${schema.description})` : ''}`];
+    return [
+      `${where} is ${shown(value)} (a JSON ${jsonTypeOf(value)}) where the model has a ${type}${schema.description ? ` (${schema.description})` : ''}`,
+    ];
   }
-  if (Array.isArray(value) && schema.items) return value.flatMap((v, i) => typeProblems(schema.items as Schema, v, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`]));
+  if (Array.isArray(value) && schema.items)
+    return value.flatMap((v, i) => typeProblems(schema.items as Schema, v, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`]));
   if (!isObject(value)) return [];
   const props = (schema.properties ?? {}) as Record<string, Schema>;
   const extra = isObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined;
-  return Object.entries(value).flatMap(([k, v]) => (props[k] ? typeProblems(props[k]!, v, [...path, k]) : extra ? typeProblems(extra, v, [...path, k]) : []));
+  return Object.entries(value).flatMap(([k, v]) =>
+    props[k] ? typeProblems(props[k]!, v, [...path, k]) : extra ? typeProblems(extra, v, [...path, k]) : [],
+  );
 }
 
 /** Why a member the suite reads cannot be used as it is (undefined: it can). */
@@ -172,7 +186,9 @@ export function needProblem(spec: Spec, need: Need, value: unknown): string | un
     case 'identity-info':
       return isObject(value) ? undefined : `${where} is ${shown(value)}, not an object`;
     case 'identity-management-type':
-      return typeof value === 'string' && spec.identityManagementTypes.includes(value) ? undefined : `${where} is ${shown(value)}, not one of ${spec.identityManagementTypes.join(', ')}`;
+      return typeof value === 'string' && spec.identityManagementTypes.includes(value)
+        ? undefined
+        : `${where} is ${shown(value)}, not one of ${spec.identityManagementTypes.join(', ')}`;
     case 'created-user-id':
       return typeof value === 'string' && value.length > 0 ? undefined : `${where} is ${shown(value)}, not a non-empty string`;
   }
@@ -186,7 +202,14 @@ export interface FixtureResponseContext {
   input: unknown;
 }
 
-const evidence = (spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext, expected: string, problem: string): Evidence => ({
+const evidence = (
+  spec: Spec,
+  f: FixtureOperation,
+  obs: Observation,
+  ctx: FixtureResponseContext,
+  expected: string,
+  problem: string,
+): Evidence => ({
   caseId: ctx.caseId,
   input: ctx.input,
   observation: obs,
@@ -205,8 +228,14 @@ const isSuccess = (r: WireResponse) => r.statusCode >= 200 && r.statusCode < 300
 function statusIsDeclared(spec: Spec, f: FixtureOperation, obs: Observation, ctx: FixtureResponseContext): Verdict[] {
   const status = obs.response!.statusCode;
   const throttling = spec.protocol.throttlingErrors.map((t) => spec.errors[t]?.status).filter((s): s is number => s !== undefined);
-  const declared = [...new Set([f.op.successStatus, ...f.op.errors.map((e) => e.status), spec.protocol.authenticationErrors.status, ...throttling])].sort();
-  return [judged('FX-STATUS', declared.includes(status), ctx, () => evidence(spec, f, obs, ctx, `a status of ${declared.join(', ')}`, `${status} is not a status the model declares`))];
+  const declared = [
+    ...new Set([f.op.successStatus, ...f.op.errors.map((e) => e.status), spec.protocol.authenticationErrors.status, ...throttling]),
+  ].sort();
+  return [
+    judged('FX-STATUS', declared.includes(status), ctx, () =>
+      evidence(spec, f, obs, ctx, `a status of ${declared.join(', ')}`, `${status} is not a status the model declares`),
+    ),
+  ];
 }
 
 /** A body comes with a media type the model declares for it. */
@@ -215,7 +244,11 @@ function bodyHasDeclaredMediaType(spec: Spec, f: FixtureOperation, obs: Observat
   if (response.body.length === 0) return [];
   const declared = f.mediaTypes[String(response.statusCode)]?.length ? f.mediaTypes[String(response.statusCode)]! : f.mediaTypes['*']!;
   const media = mediaTypeOf(response);
-  return [judged('FX-CONTENT-TYPE', !!media && declared.includes(media), ctx, () => evidence(spec, f, obs, ctx, `Content-Type ${declared.join(' or ')}`, `the body came as ${media ?? 'no content type at all'}`))];
+  return [
+    judged('FX-CONTENT-TYPE', !!media && declared.includes(media), ctx, () =>
+      evidence(spec, f, obs, ctx, `Content-Type ${declared.join(' or ')}`, `the body came as ${media ?? 'no content type at all'}`),
+    ),
+  ];
 }
 
 /** A success body is a JSON object (empty where the model gives the success no body). */
@@ -224,8 +257,17 @@ function successBodyIsJsonObject(spec: Spec, f: FixtureOperation, obs: Observati
   if (!isSuccess(response)) return [];
   const body = jsonOf(response);
   const ok = isObject(body) || (!f.successSchema && response.body.length === 0);
-  const problem = response.body.length === 0 ? 'the body is empty' : body === undefined ? `the body is not JSON (${bodyStart(response)})` : `the body is a JSON ${jsonTypeOf(body)}, not an object`;
-  return [judged('FX-JSON-BODY', ok, ctx, () => evidence(spec, f, obs, ctx, f.successSchema ? 'a JSON object' : 'an empty body or a JSON object', problem))];
+  const problem =
+    response.body.length === 0
+      ? 'the body is empty'
+      : body === undefined
+        ? `the body is not JSON (${bodyStart(response)})`
+        : `the body is a JSON ${jsonTypeOf(body)}, not an object`;
+  return [
+    judged('FX-JSON-BODY', ok, ctx, () =>
+      evidence(spec, f, obs, ctx, f.successSchema ? 'a JSON object' : 'an empty body or a JSON object', problem),
+    ),
+  ];
 }
 
 /** The members the suite reads are there and usable (identity info an object, a known type, a created ID). */
@@ -235,7 +277,9 @@ function readMembersPresent(spec: Spec, f: FixtureOperation, obs: Observation, c
   if (!isSuccess(response) || !isObject(body) || !f.needs.length) return [];
   const problems = f.needs.map((n) => needProblem(spec, n, memberAt(body, n.path))).filter((p): p is string => !!p);
   const expected = f.needs.map((n) => n.path.join('.')).join(', ');
-  return [judged('FX-MEMBERS', problems.length === 0, ctx, () => evidence(spec, f, obs, ctx, `a body with ${expected}`, problems.join('; ')))];
+  return [
+    judged('FX-MEMBERS', problems.length === 0, ctx, () => evidence(spec, f, obs, ctx, `a body with ${expected}`, problems.join('; '))),
+  ];
 }
 
 /** Every member of a success body has its schema's JSON type (a timestamp is epoch seconds, a JSON number). */
@@ -245,7 +289,11 @@ function membersHaveModelledTypes(spec: Spec, f: FixtureOperation, obs: Observat
   if (!isSuccess(response) || !isObject(body) || !f.successSchema) return [];
   const problems = typeProblems(f.successSchema, body);
   const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-  return [judged('FX-BODY-TYPES', problems.length === 0, ctx, () => evidence(spec, f, obs, ctx, 'every member of its modelled JSON type', `${problems.slice(0, 3).join('; ')}${more}`))];
+  return [
+    judged('FX-BODY-TYPES', problems.length === 0, ctx, () =>
+      evidence(spec, f, obs, ctx, 'every member of its modelled JSON type', `${problems.slice(0, 3).join('; ')}${more}`),
+    ),
+  ];
 }
 
 /** An error is a JSON body with a type the operation declares at that status (protocol-level types included). */
@@ -271,7 +319,14 @@ function errorEnvelopeDeclared(spec: Spec, f: FixtureOperation, obs: Observation
   return [judged('FX-ERROR-ENVELOPE', !problem, ctx, () => evidence(spec, f, obs, ctx, expected, problem ?? ''))];
 }
 
-const CHECKS = [statusIsDeclared, bodyHasDeclaredMediaType, successBodyIsJsonObject, readMembersPresent, membersHaveModelledTypes, errorEnvelopeDeclared];
+const CHECKS = [
+  statusIsDeclared,
+  bodyHasDeclaredMediaType,
+  successBodyIsJsonObject,
+  readMembersPresent,
+  membersHaveModelledTypes,
+  errorEnvelopeDeclared,
+];
 
 /** Every verdict one answer of a fixture operation gives; none for other requests, or when nothing answered. */
 export function fixtureResponseVerdicts(spec: Spec, obs: Observation, ctx?: FixtureResponseContext): Verdict[] {
@@ -281,4 +336,3 @@ export function fixtureResponseVerdicts(spec: Spec, obs: Observation, ctx?: Fixt
   const context = ctx ?? { caseId: `fixture:${f.op.name}`, input: { method: obs.request.method, path: obs.request.path } };
   return CHECKS.flatMap((check) => check(spec, f, obs, context));
 }
-

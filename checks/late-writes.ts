@@ -12,7 +12,6 @@ import { readState, unchangedVerdicts, type StateRead } from './read-back.ts';
 import type { CheckDefinition } from './definition.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 
-
 interface Watched {
   f: Fixture;
   state: UserState;
@@ -62,7 +61,11 @@ async function noLateWrites(ctx: CheckContext, fixtures: Fixture[]): Promise<Ver
       continue;
     }
     if (wrong.state === 'foreign') {
-      verdicts.push(...unchangedVerdicts(ctx, w.state, wrong, [w.requirementId], (problem, expected) => evidence(w, wrong, problem, expected)).filter((v) => !v.pass));
+      verdicts.push(
+        ...unchangedVerdicts(ctx, w.state, wrong, [w.requirementId], (problem, expected) => evidence(w, wrong, problem, expected)).filter(
+          (v) => !v.pass,
+        ),
+      );
       continue;
     }
     // A version an earlier accepted update produced, a whole window after the last update: the update that replaced it
@@ -71,7 +74,12 @@ async function noLateWrites(ctx: CheckContext, fixtures: Fixture[]): Promise<Ver
     verdicts.push(
       fail(
         'RB-READBACK',
-        evidence(w, wrong, `user ${w.state.userId} ${settled ? 'settled on' : 'still read'} ${JSON.stringify(wrong.info)}, the version from before an accepted update, a whole read-back window (${windowMs} ms) after the last update: the update was lost${settled ? '' : ', or the reads do not settle'}`, `DescribeUser returns ${JSON.stringify(w.state.info)}`),
+        evidence(
+          w,
+          wrong,
+          `user ${w.state.userId} ${settled ? 'settled on' : 'still read'} ${JSON.stringify(wrong.info)}, the version from before an accepted update, a whole read-back window (${windowMs} ms) after the last update: the update was lost${settled ? '' : ', or the reads do not settle'}`,
+          `DescribeUser returns ${JSON.stringify(w.state.info)}`,
+        ),
       ),
     );
   }

@@ -61,14 +61,19 @@ export async function randomPhase(ctx: CheckContext, f: Fixture, generator: stri
   const path = ctx.settings.replayPath;
   // A replay sends the one case its path names, once (fast-check, given a path, would go on shrinking from it on a
   // failure, and on to the next shrink candidates on a pass: requests the recorded run never sent).
-  const result = path === undefined ? await fc.check(property, { seed: ctx.settings.seed, numRuns: ctx.settings.runs }) : await replayOnce(property, arbitrary, ctx.settings.seed, path);
+  const result =
+    path === undefined
+      ? await fc.check(property, { seed: ctx.settings.seed, numRuns: ctx.settings.runs })
+      : await replayOnce(property, arbitrary, ctx.settings.seed, path);
   const flushed = await flushRejections(ctx, f.user);
   // A property that threw is the suite's own failure (a case that is not what its label says, a bug): fail closed.
   if (ownError) throw ownError;
   if (!result.failed) return flushed;
   return [
     ...flushed,
-    ...lastFailing.map((v) => (v.evidence ? { ...v, evidence: { ...v.evidence, seed: result.seed, path: result.counterexamplePath ?? undefined, generator } } : v)),
+    ...lastFailing.map((v) =>
+      v.evidence ? { ...v, evidence: { ...v.evidence, seed: result.seed, path: result.counterexamplePath ?? undefined, generator } } : v,
+    ),
   ];
 }
 
@@ -80,7 +85,12 @@ interface Outcome {
 }
 
 /** Runs the property on the one value at `path` under `seed` (the value fc.check met there), and nothing else. */
-async function replayOnce<T>(property: fc.IAsyncPropertyWithHooks<[T]>, arbitrary: fc.Arbitrary<T>, seed: number, path: string): Promise<Outcome> {
+async function replayOnce<T>(
+  property: fc.IAsyncPropertyWithHooks<[T]>,
+  arbitrary: fc.Arbitrary<T>,
+  seed: number,
+  path: string,
+): Promise<Outcome> {
   // fc.sample of the arbitrary walks the generation and shrink tree fc.check walks for a property of it (replayCase in
   // generators/random.ts re-creates cases the same way). A property handed to fc.sample would be read as an arbitrary
   // and biased twice: other values.

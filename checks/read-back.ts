@@ -19,8 +19,17 @@ export function differingMembers(expected: EffectMembers, actual: EffectMembers 
 }
 
 /** Polls DescribeUser until `matches` holds or the window closes; returns the last reading. */
-export async function pollIdentity(ctx: CheckContext, instanceId: string, userId: string, matches: (info: EffectMembers) => boolean): Promise<ReadBack> {
-  const { ok, value } = await pollUntil(ctx.settings.poll, () => ctx.readIdentity(instanceId, userId), (r) => !!r.info && matches(r.info));
+export async function pollIdentity(
+  ctx: CheckContext,
+  instanceId: string,
+  userId: string,
+  matches: (info: EffectMembers) => boolean,
+): Promise<ReadBack> {
+  const { ok, value } = await pollUntil(
+    ctx.settings.poll,
+    () => ctx.readIdentity(instanceId, userId),
+    (r) => !!r.info && matches(r.info),
+  );
   return { ok, ...value };
 }
 
@@ -50,7 +59,13 @@ export async function readState(ctx: CheckContext, user: UserState): Promise<Sta
  * from what the target holds, and a change is blamed once, on the request after which it was seen). So does an earlier
  * version superseded longer ago than the window: the request after which it shows wrote those values back.
  */
-export function unchangedVerdicts(_ctx: CheckContext, user: UserState, read: StateRead, requirementIds: readonly RequirementId[], evidence: (problem: string, expected: string) => Evidence): Verdict[] {
+export function unchangedVerdicts(
+  _ctx: CheckContext,
+  user: UserState,
+  read: StateRead,
+  requirementIds: readonly RequirementId[],
+  evidence: (problem: string, expected: string) => Evidence,
+): Verdict[] {
   if (!read.info || !read.state) return [];
   const before = user.info;
   const expected = `DescribeUser returns ${JSON.stringify(before)}${user.earlier?.length ? ' (or, within the read-back window, a version an earlier accepted update produced)' : ''}`;

@@ -74,7 +74,6 @@ function blame(user: ModelUser, members: string[]): RequirementId {
   return 'RB-READBACK';
 }
 
-
 function applyAccepted(model: Model, index: number, c: Case, member: string): void {
   const user = model.users[index]!;
   const sent = sentOf(member, c);
@@ -90,7 +89,8 @@ function aimAt(real: Real, user: ModelUser, c: Case): Case {
 }
 
 /** The members a case sends in the operation's member. */
-const sentOf = (member: string, c: Case): EffectMembers => ((c.body as Record<string, EffectMembers> | undefined)?.[member] ?? {}) as EffectMembers;
+const sentOf = (member: string, c: Case): EffectMembers =>
+  ((c.body as Record<string, EffectMembers> | undefined)?.[member] ?? {}) as EffectMembers;
 
 class UpdateValid implements fc.AsyncCommand<Model, Real> {
   constructor(
@@ -106,7 +106,8 @@ class UpdateValid implements fc.AsyncCommand<Model, Real> {
     const problem = outcomeProblem(real.ctx, c, obs);
     if (problem) throw new ModelViolation('OK-ACCEPT-VALID', problem, obs);
     // A case the contract only observes (names omitted) may be refused: then it is a rejection, not an update.
-    if (c.expected.outcome === 'observed' && !answerOf(real.ctx.spec, obs)?.succeeded) model.users[this.index]!.events.push({ kind: 'rejected' });
+    if (c.expected.outcome === 'observed' && !answerOf(real.ctx.spec, obs)?.succeeded)
+      model.users[this.index]!.events.push({ kind: 'rejected' });
     else applyAccepted(model, this.index, c, this.member);
   }
   toString = () => `UpdateValid(user ${this.index}, ${JSON.stringify(sentOf(this.member, this.valid))})`;
@@ -127,7 +128,8 @@ class UpdateInvalid implements fc.AsyncCommand<Model, Real> {
     if (problem) throw new ModelViolation(c.requirementIds[0]! as RequirementId, problem, obs);
     user.events.push({ kind: 'rejected' });
   }
-  toString = () => `UpdateInvalid(user ${this.index}, ${this.invalid.id}: ${JSON.stringify(this.invalid.body ?? this.invalid.wire.body).slice(0, 120)})`;
+  toString = () =>
+    `UpdateInvalid(user ${this.index}, ${this.invalid.id}: ${JSON.stringify(this.invalid.body ?? this.invalid.wire.body).slice(0, 120)})`;
 }
 
 class RepeatLast implements fc.AsyncCommand<Model, Real> {
@@ -139,8 +141,18 @@ class RepeatLast implements fc.AsyncCommand<Model, Real> {
     const obs = await sendCase(real.ctx, user.lastAccepted!);
     const problem = outcomeProblem(real.ctx, user.lastAccepted!, obs);
     if (problem) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update was not accepted: ${problem}`, obs);
-    const after = await pollIdentity(real.ctx, user.instanceId, user.userId, (info) => JSON.stringify(sorted(info)) === JSON.stringify(sorted(before)));
-    if (!after.ok) throw new ModelViolation('NL-REPEAT-IDEMPOTENT', `the repeated update changed ${JSON.stringify(before)} into ${JSON.stringify(after.info)}`, after.observation);
+    const after = await pollIdentity(
+      real.ctx,
+      user.instanceId,
+      user.userId,
+      (info) => JSON.stringify(sorted(info)) === JSON.stringify(sorted(before)),
+    );
+    if (!after.ok)
+      throw new ModelViolation(
+        'NL-REPEAT-IDEMPOTENT',
+        `the repeated update changed ${JSON.stringify(before)} into ${JSON.stringify(after.info)}`,
+        after.observation,
+      );
     user.events = [];
   }
   toString = () => `RepeatLast(user ${this.index})`;
@@ -161,10 +173,16 @@ const sorted = (info: EffectMembers) => Object.fromEntries(Object.entries(info).
 async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
   const { ctx } = real;
   const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
-  if (!read.info) throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeObservation(ctx.spec, read.observation)})`, read.observation);
+  if (!read.info)
+    throw new ModelViolation('RB-READBACK', `DescribeUser failed (${describeObservation(ctx.spec, read.observation)})`, read.observation);
   const wrong = mismatches(user, read.info);
   if (wrong.length) {
-    const expected = wrong.map((m) => `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`).join('; ');
+    const expected = wrong
+      .map(
+        (m) =>
+          `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`,
+      )
+      .join('; ');
     throw new ModelViolation(blame(user, wrong), `read back ${JSON.stringify(read.info)}; the model allows ${expected}`, read.observation);
   }
   user.members = exactly(read.info);
@@ -175,7 +193,12 @@ async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
   return read.info;
 }
 
-const STATEFUL_REQUIREMENTS: readonly RequirementId[] = ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'NL-REPEAT-IDEMPOTENT'];
+const STATEFUL_REQUIREMENTS: readonly RequirementId[] = [
+  'RB-READBACK',
+  'NL-REJECTED-UNCHANGED',
+  'NL-OTHER-USERS-UNCHANGED',
+  'NL-REPEAT-IDEMPOTENT',
+];
 
 /** Runs the model-based test on the fixture users; returns its verdicts (the shrunk sequence as evidence). */
 async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): Promise<Verdict[]> {
@@ -241,7 +264,9 @@ async function modelBasedSequences(ctx: CheckContext, fixture: Fixture): Promise
   const result = await fc.check(property, { seed: ctx.settings.seed, numRuns: runs, path: ctx.settings.replayPath });
   for (const u of users) advance(u, known.get(u.userId)!);
   if (ownError) throw ownError;
-  const verdicts = STATEFUL_REQUIREMENTS.filter((id) => id !== 'NL-OTHER-USERS-UNCHANGED' || users.length > 1).map((id) => pass(id, `stateful:${sequences} sequence(s)`));
+  const verdicts = STATEFUL_REQUIREMENTS.filter((id) => id !== 'NL-OTHER-USERS-UNCHANGED' || users.length > 1).map((id) =>
+    pass(id, `stateful:${sequences} sequence(s)`),
+  );
   if (!result.failed) return verdicts;
   // The violation of the last failing execution is the shrunk sequence's: the fixture users' state has moved on
   // since, so it is reported as it was seen rather than run again.

@@ -41,6 +41,17 @@ export interface Verdict {
   observed?: string;
 }
 
-export const pass = (requirementId: RequirementId, caseId: string, observed?: string): Verdict => ({ requirementId, pass: true, caseId, observed });
-export const fail = (requirementId: RequirementId, evidence: Evidence): Verdict => ({ requirementId, pass: false, caseId: evidence.caseId, evidence });
-export const judge = (requirementId: RequirementId, ok: boolean, evidence: Evidence): Verdict => (ok ? pass(requirementId, evidence.caseId) : fail(requirementId, evidence));
+export const pass = (requirementId: RequirementId, caseId: string, observed?: string): Verdict => ({
+  requirementId,
+  pass: true,
+  caseId,
+  observed,
+});
+export const fail = (requirementId: RequirementId, evidence: Evidence): Verdict => ({
+  requirementId,
+  pass: false,
+  caseId: evidence.caseId,
+  evidence,
+});
+export const judge = (requirementId: RequirementId, ok: boolean, evidence: Evidence): Verdict =>
+  ok ? pass(requirementId, evidence.caseId) : fail(requirementId, evidence);

@@ -10,7 +10,8 @@ export const encodeLabel = (value: string): string =>
 export function decodeLabel(encoded: string): { strict?: string; lenient: string } {
   // Nothing escaped, nothing a UTF-8 encoder replaces (a lone surrogate) and no leading byte order mark (which the
   // decoder drops): the text is its own decoding.
-  if (!encoded.includes('%') && !LONE_SURROGATE.test(encoded) && encoded.charCodeAt(0) !== 0xfeff) return { strict: encoded, lenient: encoded };
+  if (!encoded.includes('%') && !LONE_SURROGATE.test(encoded) && encoded.charCodeAt(0) !== 0xfeff)
+    return { strict: encoded, lenient: encoded };
   const bytes: number[] = [];
   let literal = '';
   const flush = () => {

@@ -29,7 +29,9 @@ export interface Observation {
 }
 
 /** Whether the target answered: an HTTP response, or, for an `sdkOnly` observation, a send that settled with an outcome. */
-export const hasAnswer = (o: Observation): boolean => o.response !== undefined || (o.sdkOnly === true && o.sdk !== undefined && o.transportError === undefined);
+export const hasAnswer = (o: Observation): boolean =>
+  o.response !== undefined || (o.sdkOnly === true && o.sdk !== undefined && o.transportError === undefined);
 
 /** The HTTP status of an answer: the response's, or the status the SDK read when only its reading is kept. */
-export const statusOf = (obs: Observation): number | undefined => obs.response?.statusCode ?? (obs.sdk && !obs.sdk.ok ? obs.sdk.status : obs.sdk?.ok ? 200 : undefined);
+export const statusOf = (obs: Observation): number | undefined =>
+  obs.response?.statusCode ?? (obs.sdk && !obs.sdk.ok ? obs.sdk.status : obs.sdk?.ok ? 200 : undefined);

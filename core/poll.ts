@@ -26,7 +26,11 @@ export function* pollWaits(schedule: PollSchedule): Generator<number> {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Calls `read` until `done` holds of what it returns or the window closes; returns the last reading and whether it held. */
-export async function pollUntil<T>(schedule: PollSchedule, read: () => Promise<T>, done: (value: T) => boolean): Promise<{ ok: boolean; value: T }> {
+export async function pollUntil<T>(
+  schedule: PollSchedule,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+): Promise<{ ok: boolean; value: T }> {
   let value = await read();
   if (done(value)) return { ok: true, value };
   for (const wait of pollWaits(schedule)) {

@@ -26,7 +26,9 @@ export function scrub(value: string, secrets: readonly string[]): string {
 }
 
 function headersShown(headers: Record<string, string>, secrets: readonly string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? REDACTED : scrub(v, secrets)]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? REDACTED : scrub(v, secrets)]),
+  );
 }
 
 const MAX_BODY_SHOWN = 4096;
@@ -35,15 +37,33 @@ const bodyShown = (bytes: Uint8Array, secrets: readonly string[]) => {
   return t.length > MAX_BODY_SHOWN ? `${t.slice(0, MAX_BODY_SHOWN)}… (${bytes.length} bytes in all)` : t;
 };
 
-const showRequest = (r: WireRequest, secrets: readonly string[]): ShownRequest => ({ method: r.method, path: r.path, headers: headersShown(r.headers, secrets), body: bodyShown(r.body, secrets) });
-const showResponse = (r: WireResponse, secrets: readonly string[]): ShownResponse => ({ status: r.statusCode, headers: headersShown(r.headers, secrets), body: bodyShown(r.body, secrets) });
+const showRequest = (r: WireRequest, secrets: readonly string[]): ShownRequest => ({
+  method: r.method,
+  path: r.path,
+  headers: headersShown(r.headers, secrets),
+  body: bodyShown(r.body, secrets),
+});
+const showResponse = (r: WireResponse, secrets: readonly string[]): ShownResponse => ({
+  status: r.statusCode,
+  headers: headersShown(r.headers, secrets),
+  body: bodyShown(r.body, secrets),
+});
 
-export function showObservation(o: Observation | undefined, secrets: readonly string[]): { request?: ShownRequest; response?: ShownResponse; transportError?: string } {
+export function showObservation(
+  o: Observation | undefined,
+  secrets: readonly string[],
+): { request?: ShownRequest; response?: ShownResponse; transportError?: string } {
   if (!o) return {};
-  return { request: o.request.method ? showRequest(o.request, secrets) : undefined, response: o.response ? showResponse(o.response, secrets) : undefined, transportError: o.transportError };
+  return {
+    request: o.request.method ? showRequest(o.request, secrets) : undefined,
+    response: o.response ? showResponse(o.response, secrets) : undefined,
+    transportError: o.transportError,
+  };
 }
 
 /** Secret values the environment of this process knows (a secret key, a session token): never written. */
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
-  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'].map((k) => env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
+  return ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN']
+    .map((k) => env[k])
+    .filter((v): v is string => typeof v === 'string' && v.length >= 8);
 }

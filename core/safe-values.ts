@@ -46,7 +46,11 @@ function digitValue(c: string): number {
   return (start - cp) % 10;
 }
 
-const digitsOf = (run: string) => [...run].filter((c) => DIGIT.test(c)).map(digitValue).join('');
+const digitsOf = (run: string) =>
+  [...run]
+    .filter((c) => DIGIT.test(c))
+    .map(digitValue)
+    .join('');
 
 /** True when a run of digits cannot ring anyone. */
 export const isFictionalDigits = (digits: string): boolean => digits.length <= 6 || digits.length > 15 || FICTIONAL.test(digits);
@@ -64,10 +68,14 @@ function fictionalNumber(digits: string): string {
 }
 
 /** `s` with every run of digits that could be a real number replaced by a fictional one. */
-export const phoneSafe = (s: string): string => s.replace(RUN, (run) => (isFictionalDigits(digitsOf(run)) ? run : fictionalNumber(digitsOf(run))));
+export const phoneSafe = (s: string): string =>
+  s.replace(RUN, (run) => (isFictionalDigits(digitsOf(run)) ? run : fictionalNumber(digitsOf(run))));
 
 /** Both rules on one string. */
-export const valueProblems = (s: string): string[] => [...mailProblems(s).map((d) => `an address on ${d}, which can receive mail`), ...phoneProblems(s).map((r) => `the number ${r}, which is not reserved for fiction`)];
+export const valueProblems = (s: string): string[] => [
+  ...mailProblems(s).map((d) => `an address on ${d}, which can receive mail`),
+  ...phoneProblems(s).map((r) => `the number ${r}, which is not reserved for fiction`),
+];
 
 const STRING_LITERAL = /"((?:[^"\\]|\\.)*)"/g;
 const NUMBER = /-?\d[\d.eE+-]*/g;
@@ -88,7 +96,8 @@ export function bodyProblems(text: string): string[] {
     problems.push(...valueProblems(value));
     return ' ';
   });
-  for (const [n] of leftover.matchAll(NUMBER)) problems.push(...phoneProblems(n).map((r) => `the number ${r}, which is not reserved for fiction`));
+  for (const [n] of leftover.matchAll(NUMBER))
+    problems.push(...phoneProblems(n).map((r) => `the number ${r}, which is not reserved for fiction`));
   problems.push(...mailProblems(leftover).map((d) => `an address on ${d}, which can receive mail`));
   return [...new Set(problems)];
 }

@@ -30,7 +30,9 @@ function dryRunFixtures(spec: Spec, config: RunConfig, type: string): Fixtures {
   const forbidden = new Set(spec.typeRules[type]?.forbidden ?? []);
   const info = { FirstName: 'Dry', LastName: 'Run', Email: 'dry-run@example.com', Mobile: '+12025550100' };
   const identityInfo = Object.fromEntries(Object.entries(info).filter(([k]) => !forbidden.has(k)));
-  const users = config.provision ? [] : [f.userId, f.secondUserId].filter((u): u is string => !!u).map((id, i) => ({ id, username: `fixture-${i + 1}`, identityInfo }));
+  const users = config.provision
+    ? []
+    : [f.userId, f.secondUserId].filter((u): u is string => !!u).map((id, i) => ({ id, username: `fixture-${i + 1}`, identityInfo }));
   return {
     region: config.region,
     accountId: '111122223333',
@@ -46,16 +48,39 @@ function dryRunFixtures(spec: Spec, config: RunConfig, type: string): Fixtures {
 export async function planCount(spec: Spec, binding: OperationBinding, config: RunConfig, type: string): Promise<PlanCount> {
   const service = createReferenceService(spec, { fixtures: dryRunFixtures(spec, config, type), binding });
   const journal = new MemoryJournal();
-  const guard = new Guard({ allowInstances: config.allowInstances ?? [], fixtureUsers: [config.fixtures.userId, config.fixtures.secondUserId].filter((u): u is string => !!u), journal, binding });
+  const guard = new Guard({
+    allowInstances: config.allowInstances ?? [],
+    fixtureUsers: [config.fixtures.userId, config.fixtures.secondUserId].filter((u): u is string => !!u),
+    journal,
+    binding,
+  });
   // The same read-back window as the run: the snapshot's settling and the hold read along it (a few seconds here).
   const dryConfig: RunConfig = { ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined };
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
-  const envelope = new Envelope({ guard, budget: new Budget(config.maxRequests ?? SANDBOX_DEFAULTS.maxRequests, reserve), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock });
+  const envelope = new Envelope({
+    guard,
+    budget: new Budget(config.maxRequests ?? SANDBOX_DEFAULTS.maxRequests, reserve),
+    bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1),
+    clock: instantClock,
+  });
   const target = envelopedHandlerTarget(config.region, envelope, service.handle, 'the embedded reference (dry run)');
   const sandbox: SandboxTarget = { target, envelope, journal, finish: () => {} };
   const results = await runConformance({ ...dryConfig, spec, binding, target: 'aws' }, { target: { target, sandbox, journal } });
-  const failures = results.requirements.filter((r) => r.status === 'fail' || r.status === 'error').flatMap((r) => [...r.failures.map((f) => `${r.id} ${f.caseId}: ${f.problem}`), ...(r.errors ?? []).map((e) => `${r.id} ${e.stepId}: ${e.message}`)]);
+  const failures = results.requirements
+    .filter((r) => r.status === 'fail' || r.status === 'error')
+    .flatMap((r) => [
+      ...r.failures.map((f) => `${r.id} ${f.caseId}: ${f.problem}`),
+      ...(r.errors ?? []).map((e) => `${r.id} ${e.stepId}: ${e.message}`),
+    ]);
   // The requests per step, with the requirements each checks, as the engine counted them behind the envelope.
   const steps = new Map(Object.entries(results.execution?.envelope?.steps ?? {}));
-  return { type, total: envelope.budget.sent, reserve, steps, stopped: results.execution?.stopped, ended: results.execution?.ended ?? [], failures };
+  return {
+    type,
+    total: envelope.budget.sent,
+    reserve,
+    steps,
+    stopped: results.execution?.stopped,
+    ended: results.execution?.ended ?? [],
+    failures,
+  };
 }

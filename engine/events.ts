@@ -6,7 +6,17 @@ export type RunEvent =
   /** The plan is known: how many steps will run. */
   | { type: 'plan'; steps: number; identityManagementTypes: string[] }
   | { type: 'step-started'; stepId: string; suite: string; index: number; steps: number }
-  | { type: 'step-finished'; stepId: string; index: number; steps: number; outcome: 'done' | 'error' | 'ended'; message?: string; requests: number; failures: number; elapsedMs: number }
+  | {
+      type: 'step-finished';
+      stepId: string;
+      index: number;
+      steps: number;
+      outcome: 'done' | 'error' | 'ended';
+      message?: string;
+      requests: number;
+      failures: number;
+      elapsedMs: number;
+    }
   /** A failing verdict (`first`: the requirement's first failure in the run). */
   | { type: 'verdict'; requirementId: string; status: Extract<Status, 'fail'>; first: boolean; stepId?: string; problem: string }
   | { type: 'request'; requests: number }
@@ -14,4 +24,9 @@ export type RunEvent =
   | { type: 'stopped'; reason: string }
   | { type: 'restored'; userId: string; restored: boolean; note?: string }
   /** An earlier run against the same account left work in its journal: it was undone before this run started. */
-  | { type: 'journal-undone'; journalDir: string; notes: { userId: string; restored: boolean; note?: string }[]; unknown: { instanceId: string; username: string }[] };
+  | {
+      type: 'journal-undone';
+      journalDir: string;
+      notes: { userId: string; restored: boolean; note?: string }[];
+      unknown: { instanceId: string; username: string }[];
+    };

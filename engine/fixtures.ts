@@ -20,7 +20,17 @@ import { CreateUserCommand, DescribeInstanceCommand } from '@aws-sdk/client-conn
 import type { EffectMembers, FixtureSet, PollSchedule } from '../checks/context.ts';
 import type { OperationBinding } from '../core/binding.ts';
 import { answered } from '../checks/envelope.ts';
-import { bodyStart, describeAnswer, fixtureOperation, fixtureOperationOf, fixtureResponseVerdicts, memberAt, needOf, needProblem, type NeedKind } from '../checks/fixture-responses.ts';
+import {
+  bodyStart,
+  describeAnswer,
+  fixtureOperation,
+  fixtureOperationOf,
+  fixtureResponseVerdicts,
+  memberAt,
+  needOf,
+  needProblem,
+  type NeedKind,
+} from '../checks/fixture-responses.ts';
 import { errorTypeOf, jsonOf, messageOf } from '../checks/response-reading.ts';
 import { answerOf, describeObservation } from '../checks/answer.ts';
 import type { Verdict } from '../checks/verdict.ts';
@@ -86,7 +96,12 @@ function judgement(spec: Spec, observation: Observation): Verdict[] {
   if (observation.response) return fixtureResponseVerdicts(spec, observation);
   const { method, path } = observation.request;
   const operation = fixtureOperationOf(spec, observation.request)?.op.name ?? `${method} ${path}`;
-  return answered(spec, observation, { caseId: `fixture:${operation}`, input: { method, path }, sensitiveValues: [], protocolLevel: false });
+  return answered(spec, observation, {
+    caseId: `fixture:${operation}`,
+    input: { method, path },
+    sensitiveValues: [],
+    protocolLevel: false,
+  });
 }
 
 /** Behind each judging target: the target it wraps and where its verdicts go (sendRead judges its attempts itself). */
@@ -122,18 +137,30 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * HTML page) comes from something in front of the target (a proxy, a firewall or WAF), not from the target's check of
  * the signature; the error types of the signature check name which part of the credentials is wrong.
  */
-function refusedCause(spec: Spec, operation: string, response: NonNullable<Observation['response']>, type: string | undefined, message: string | undefined, name: Naming): string {
+function refusedCause(
+  spec: Spec,
+  operation: string,
+  response: NonNullable<Observation['response']>,
+  type: string | undefined,
+  message: string | undefined,
+  name: Naming,
+): string {
   const auth = spec.protocol.authenticationErrors;
   if (jsonOf(response) === undefined && response.body.length) {
     return `the body is not JSON (${bodyStart(response)}): this refusal comes from something in front of a Connect endpoint (a proxy, a firewall or WAF, a gateway), not from its check of the signature; check ${name('endpointUrl')} and what sits between this machine and the target`;
   }
-  if (type === auth.unknownKey) return 'the target does not know the access key: check the AWS credentials (the access key ID, and the session token of temporary ones)';
+  if (type === auth.unknownKey)
+    return 'the target does not know the access key: check the AWS credentials (the access key ID, and the session token of temporary ones)';
   if (type === auth.badSignature) {
-    return /expired|clock|time/i.test(message ?? '') ? "the signature's time is outside the target's window: check this machine's clock" : 'the signature does not match: check the secret access key';
+    return /expired|clock|time/i.test(message ?? '')
+      ? "the signature's time is outside the target's window: check this machine's clock"
+      : 'the signature does not match: check the secret access key';
   }
-  if (type === auth.unsigned) return `the target says the request carries no signature, which gateways also answer for a path they do not route: check ${name('endpointUrl')}`;
+  if (type === auth.unsigned)
+    return `the target says the request carries no signature, which gateways also answer for a path they do not route: check ${name('endpointUrl')}`;
   if (type && /ExpiredToken/i.test(type)) return 'the session token has expired: refresh the credentials';
-  if (type && /AccessDenied/i.test(type)) return `the credentials are valid but may not call ${operation}: the identity's IAM policy must allow connect:${operation}`;
+  if (type && /AccessDenied/i.test(type))
+    return `the credentials are valid but may not call ${operation}: the identity's IAM policy must allow connect:${operation}`;
   return "the target refused the credentials or the signature: check the AWS credentials (and this machine's clock)";
 }
 
@@ -141,7 +168,15 @@ function refusedCause(spec: Spec, operation: string, response: NonNullable<Obser
  * Why an answer gives the suite nothing to read, in one line: the operation, the status, what in the body was wrong,
  * and advice only from the cause (a setting only when the setting is the cause).
  */
-function unreadable(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice, name: Naming = optionNaming): string {
+function unreadable(
+  spec: Spec,
+  operation: string,
+  subject: string,
+  obs: Observation,
+  what: string | undefined,
+  advice: Advice,
+  name: Naming = optionNaming,
+): string {
   if (!obs.response) return unreadableOutcome(spec, operation, subject, obs, what, advice);
   const response = obs.response;
   const status = response.statusCode;
@@ -156,7 +191,8 @@ function unreadable(spec: Spec, operation: string, subject: string, obs: Observa
     let cause: string;
     if (status === auth.status) cause = refusedCause(spec, operation, response, type, message, name);
     else if (status === 404 && declared) cause = advice.notFound?.(name) ?? 'it says the resource does not exist';
-    else if (status === 404) cause = `a 404 that is not a Connect error (${jsonOf(response) === undefined && response.body.length ? `the body is not JSON: ${bodyStart(response)}` : 'no error type'}): the target does not implement ${operation}${without}`;
+    else if (status === 404)
+      cause = `a 404 that is not a Connect error (${jsonOf(response) === undefined && response.body.length ? `the body is not JSON: ${bodyStart(response)}` : 'no error type'}): the target does not implement ${operation}${without}`;
     else if (status >= 500) cause = 'the target failed';
     else cause = type ? `${type} is not an answer the suite can read` : 'an error without a type';
     return `${head}${said}: ${cause}`;
@@ -166,7 +202,14 @@ function unreadable(spec: Spec, operation: string, subject: string, obs: Observa
 }
 
 /** unreadable() for an SDK outcome alone (a ConnectClient handed in): the error's name and message, or what is missing. */
-function unreadableOutcome(spec: Spec, operation: string, subject: string, obs: Observation, what: string | undefined, advice: Advice): string {
+function unreadableOutcome(
+  spec: Spec,
+  operation: string,
+  subject: string,
+  obs: Observation,
+  what: string | undefined,
+  advice: Advice,
+): string {
   const a = answerOf(spec, obs);
   const head = `${operation} of ${subject} answered ${describeObservation(spec, obs)}`;
   if (!a?.error) return `${head}: ${what}${advice.without ? `; ${advice.without}` : ''}`;
@@ -188,7 +231,8 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
   for (const body of sources) {
     const value = memberAt(body, need.path);
     if (!needProblem(spec, need, value)) return { value };
-    if (kind === 'identity-info' && (value === undefined || value === null) && isObject(memberAt(body, need.path.slice(0, -1)))) return { value: {} };
+    if (kind === 'identity-info' && (value === undefined || value === null) && isObject(memberAt(body, need.path.slice(0, -1))))
+      return { value: {} };
   }
   const raw = response ? jsonOf(response) : sources[0];
   return { missing: needProblem(spec, need, memberAt(raw, need.path)) ?? `${need.path.join('.')} cannot be read` };
@@ -200,7 +244,9 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
  */
 function identityOf(spec: Spec, binding: OperationBinding, value: unknown): EffectMembers {
   const defined = new Set(Object.keys(needOf(spec, binding.readBack.operation, 'identity-info').schema.properties ?? {}));
-  return Object.fromEntries(Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => defined.has(e[0]) && typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => defined.has(e[0]) && typeof e[1] === 'string'),
+  );
 }
 
 /**
@@ -214,7 +260,11 @@ function identityOf(spec: Spec, binding: OperationBinding, value: unknown): Effe
  * stop an attempt, the last unanswered one is the outcome. `command` makes a new command for each attempt (the SDK
  * channel adds its observer to each).
  */
-async function sendRead(target: Target, command: () => Parameters<Target['send']>[0], poll: PollSchedule): Promise<{ observation: Observation; attempts: number }> {
+async function sendRead(
+  target: Target,
+  command: () => Parameters<Target['send']>[0],
+  poll: PollSchedule,
+): Promise<{ observation: Observation; attempts: number }> {
   const via = judging.get(target);
   const plain = via?.plain ?? target;
   const retries = Math.max(0, UNANSWERED_READ_RETRIES - (target.envelope?.retries.transport ?? 0));
@@ -241,14 +291,19 @@ async function sendRead(target: Target, command: () => Parameters<Target['send']
 function unansweredAdvice(error: string, name: Naming): string {
   if (/ENOTFOUND|EAI_AGAIN/.test(error)) return `its host name does not resolve: check ${name('endpointUrl')}`;
   if (/ECONNREFUSED/.test(error)) return `nothing listens there: start it, or check ${name('endpointUrl')}`;
-  if (/timed? ?out|ETIMEDOUT|timeout/i.test(error)) return `start it, check ${name('endpointUrl')}, or give it more time with ${name('requestTimeoutMs')}`;
+  if (/timed? ?out|ETIMEDOUT|timeout/i.test(error))
+    return `start it, check ${name('endpointUrl')}, or give it more time with ${name('requestTimeoutMs')}`;
   if (/\bregion\b/i.test(error)) return `check ${name('region')}`;
   return `start it, or check ${name('endpointUrl')}`;
 }
 
 function reachable(obs: Observation, endpoint: string, attempts = 1): void {
   const error = obs.transportError;
-  if (error && !obs.response) throw new TargetUnreachable((name) => `the target at ${endpoint} does not answer (${error}${attempts > 1 ? `; ${attempts} attempts` : ''}); ${unansweredAdvice(error, name)}`);
+  if (error && !obs.response)
+    throw new TargetUnreachable(
+      (name) =>
+        `the target at ${endpoint} does not answer (${error}${attempts > 1 ? `; ${attempts} attempts` : ''}); ${unansweredAdvice(error, name)}`,
+    );
 }
 
 /**
@@ -266,15 +321,23 @@ function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, 
   }
 }
 
-async function identityManagementTypeOf(spec: Spec, target: Target, config: RunConfig, instanceId: string, poll: PollSchedule): Promise<string> {
+async function identityManagementTypeOf(
+  spec: Spec,
+  target: Target,
+  config: RunConfig,
+  instanceId: string,
+  poll: PollSchedule,
+): Promise<string> {
   if (config.identityManagementType) return config.identityManagementType;
   const { observation: obs, attempts } = await sendRead(target, () => new DescribeInstanceCommand({ InstanceId: instanceId }), poll);
   reachable(obs, target.endpoint, attempts);
   const { value, missing } = readNeeded(spec, 'DescribeInstance', 'identity-management-type', obs);
   if (typeof value === 'string') return value;
-  const without = (name: Naming) => `the run needs the instance's identity management type: give it with ${name('identityManagementType', spec.identityManagementTypes)}`;
+  const without = (name: Naming) =>
+    `the run needs the instance's identity management type: give it with ${name('identityManagementType', spec.identityManagementTypes)}`;
   throw new TargetConfigError(
-    (name) => `cannot read the identity management type: ${unreadable(spec, 'DescribeInstance', `instance ${instanceId}`, obs, missing, { notFound: (n) => `no such instance: check ${n('fixtures.instanceId')}`, without }, name)}`,
+    (name) =>
+      `cannot read the identity management type: ${unreadable(spec, 'DescribeInstance', `instance ${instanceId}`, obs, missing, { notFound: (n) => `no such instance: check ${n('fixtures.instanceId')}`, without }, name)}`,
   );
 }
 
@@ -302,7 +365,16 @@ async function resolveFixtureSets(spec: Spec, config: RunConfig, target: Target,
   }
   const instanceId = checkFixtureNeeds(config);
   const type = await identityManagementTypeOf(spec, target, config, instanceId, poll);
-  return [{ identityManagementType: type, instanceId, userId: f.userId ?? '', secondUserId: f.secondUserId, secondInstanceId: f.secondInstanceId, provisioned: [] }];
+  return [
+    {
+      identityManagementType: type,
+      instanceId,
+      userId: f.userId ?? '',
+      secondUserId: f.secondUserId,
+      secondInstanceId: f.secondInstanceId,
+      provisioned: [],
+    },
+  ];
 }
 
 /**
@@ -318,12 +390,16 @@ async function readUser(
   retry?: PollSchedule,
 ): Promise<{ info?: EffectMembers; observation: Observation; problem?: string; problemFor?: (name: Naming) => string; attempts: number }> {
   const command = () => binding.readBack.command({ InstanceId: instanceId, UserId: userId });
-  const { observation, attempts } = retry ? await sendRead(target, command, retry) : { observation: await target.send(command()), attempts: 1 };
+  const { observation, attempts } = retry
+    ? await sendRead(target, command, retry)
+    : { observation: await target.send(command()), attempts: 1 };
   if (!hasAnswer(observation)) return { observation, problem: observation.transportError, attempts };
   const { value, missing } = readNeeded(spec, binding.readBack.operation, 'identity-info', observation);
   if (value !== undefined) return { info: identityOf(spec, binding, value), observation, attempts };
-  const notFound = (name: Naming) => `no such user in that instance: check ${name('fixtures.userId')} (or ${name('fixtures.secondUserId')}) and ${name('fixtures.instanceId')}`;
-  const problemFor = (name: Naming) => unreadable(spec, binding.readBack.operation, `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }, name);
+  const notFound = (name: Naming) =>
+    `no such user in that instance: check ${name('fixtures.userId')} (or ${name('fixtures.secondUserId')}) and ${name('fixtures.instanceId')}`;
+  const problemFor = (name: Naming) =>
+    unreadable(spec, binding.readBack.operation, `user ${userId} of instance ${instanceId}`, observation, missing, { notFound }, name);
   return { observation, problem: problemFor(optionNaming), problemFor, attempts };
 }
 
@@ -331,7 +407,14 @@ async function readUser(
  * Reads a user's identity info with DescribeUser (leniently: through what the SDK refuses); `info` is undefined when
  * the read fails, and `problem` names why. The answer is judged (FX-) when a sink is given.
  */
-export function readIdentity(spec: Spec, binding: OperationBinding, target: Target, instanceId: string, userId: string, sink?: FindingSink): Promise<{ info?: EffectMembers; observation: Observation; problem?: string }> {
+export function readIdentity(
+  spec: Spec,
+  binding: OperationBinding,
+  target: Target,
+  instanceId: string,
+  userId: string,
+  sink?: FindingSink,
+): Promise<{ info?: EffectMembers; observation: Observation; problem?: string }> {
   return readUser(spec, binding, judgingFixtures(spec, target, sink), instanceId, userId);
 }
 
@@ -341,11 +424,14 @@ export function readIdentity(spec: Spec, binding: OperationBinding, target: Targ
  */
 function credentialsProblem(why: string, profile: string | undefined, env: NodeJS.ProcessEnv = process.env): (name: Naming) => string {
   return (name) => {
-    if (profile !== undefined) return `${name('profile', profile)} gives no AWS credentials (${why}): check that profile (aws configure list --profile ${profile})`;
-    if (env.AWS_PROFILE) return `AWS_PROFILE=${env.AWS_PROFILE} gives no AWS credentials (${why}): check that profile (aws configure list --profile ${env.AWS_PROFILE})`;
+    if (profile !== undefined)
+      return `${name('profile', profile)} gives no AWS credentials (${why}): check that profile (aws configure list --profile ${profile})`;
+    if (env.AWS_PROFILE)
+      return `AWS_PROFILE=${env.AWS_PROFILE} gives no AWS credentials (${why}): check that profile (aws configure list --profile ${env.AWS_PROFILE})`;
     const key = !!env.AWS_ACCESS_KEY_ID;
     const secret = !!env.AWS_SECRET_ACCESS_KEY;
-    if (key !== secret) return `${key ? 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not' : 'AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not'}: set both (${why})`;
+    if (key !== secret)
+      return `${key ? 'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not' : 'AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not'}: set both (${why})`;
     if (key) return `the AWS credentials of the environment cannot be used (${why})`;
     return `no AWS credentials for the target (${why}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile with ${name('profile')} (or AWS_PROFILE)`;
   };
@@ -355,7 +441,13 @@ function credentialsProblem(why: string, profile: string | undefined, env: NodeJ
  * What is checked before anything is written: credentials can be had, the target answers, the fixture instance and
  * users exist and are safe to restore. Every problem is a TargetConfigError or TargetUnreachable: one line, exit 2.
  */
-export async function preflight(spec: Spec, config: RunConfig, plainTarget: Target, sink?: FindingSink, poll: PollSchedule = DEFAULT_POLL): Promise<FixtureSet[]> {
+export async function preflight(
+  spec: Spec,
+  config: RunConfig,
+  plainTarget: Target,
+  sink?: FindingSink,
+  poll: PollSchedule = DEFAULT_POLL,
+): Promise<FixtureSet[]> {
   const target = judgingFixtures(spec, plainTarget, sink);
   await target.sdk?.config.credentials().catch((e: Error) => {
     throw new TargetConfigError(credentialsProblem(e.message.split('\n')[0]!, config.profile));
@@ -364,14 +456,25 @@ export async function preflight(spec: Spec, config: RunConfig, plainTarget: Targ
   // Reading the identity management type already reached the instance; otherwise one request shows the target answers.
   const typeWasRead = !config.identityManagementType && !target.builtinFixtures;
   for (const set of typeWasRead ? [] : sets) {
-    const { observation: probe, attempts } = await sendRead(target, () => new DescribeInstanceCommand({ InstanceId: set.instanceId }), poll);
+    const { observation: probe, attempts } = await sendRead(
+      target,
+      () => new DescribeInstanceCommand({ InstanceId: set.instanceId }),
+      poll,
+    );
     reachable(probe, target.endpoint, attempts);
   }
   return sets;
 }
 
 /** A user this run creates: a conformance- name, a tag, and the binding's fixture values (reserved domains only). */
-async function provisionUser(spec: Spec, binding: OperationBinding, target: Target, config: RunConfig, journal: FixtureJournal, set: FixtureSet): Promise<string> {
+async function provisionUser(
+  spec: Spec,
+  binding: OperationBinding,
+  target: Target,
+  config: RunConfig,
+  journal: FixtureJournal,
+  set: FixtureSet,
+): Promise<string> {
   // Letters only: no run of digits that could read as a phone number (the guard refuses those in identity info).
   const name = `${USERNAME_PREFIX}${Array.from({ length: 8 }, () => String.fromCharCode(97 + randomInt(26))).join('')}`;
   journal.creating(set.instanceId, name);
@@ -392,8 +495,11 @@ async function provisionUser(spec: Spec, binding: OperationBinding, target: Targ
   reachable(obs, target.endpoint);
   const { value, missing } = readNeeded(spec, 'CreateUser', 'created-user-id', obs);
   if (typeof value !== 'string') {
-    const notFound = (name: Naming) => `no such instance, security profile or routing profile: check ${name('fixtures.instanceId')}, ${name('securityProfileId')} and ${name('routingProfileId')}`;
-    throw new TargetConfigError((name) => `${name('provision')}: ${unreadable(spec, 'CreateUser', `instance ${set.instanceId}`, obs, missing, { notFound }, name)}`);
+    const notFound = (name: Naming) =>
+      `no such instance, security profile or routing profile: check ${name('fixtures.instanceId')}, ${name('securityProfileId')} and ${name('routingProfileId')}`;
+    throw new TargetConfigError(
+      (name) => `${name('provision')}: ${unreadable(spec, 'CreateUser', `instance ${set.instanceId}`, obs, missing, { notFound }, name)}`,
+    );
   }
   const id = value;
   journal.created(set.instanceId, id, name);
@@ -435,7 +541,16 @@ export class FixtureLifecycle {
    * Snapshots every fixture user (each in the journal before anything is written), then creates --provision's users
    * and reads them. Every answer of a fixture operation, here and when restoring, is judged into `sink`.
    */
-  static async open(spec: Spec, binding: OperationBinding, config: RunConfig, plainTarget: Target, sets: FixtureSet[], journal: FixtureJournal, poll: PollSchedule, sink?: FindingSink): Promise<FixtureLifecycle> {
+  static async open(
+    spec: Spec,
+    binding: OperationBinding,
+    config: RunConfig,
+    plainTarget: Target,
+    sets: FixtureSet[],
+    journal: FixtureJournal,
+    poll: PollSchedule,
+    sink?: FindingSink,
+  ): Promise<FixtureLifecycle> {
     const target = judgingFixtures(spec, plainTarget, sink);
     const snapshots: Snapshot[] = [];
     for (const set of sets) {
@@ -450,7 +565,8 @@ export class FixtureLifecycle {
     }
     // A target that may still be applying an earlier write (an earlier run's restore, say) is read again after a
     // read-back window, and the later reading is the snapshot; a consistent target has nothing in flight.
-    if (!plainTarget.consistent) await settle(snapshots, (s) => readUser(spec, binding, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
+    if (!plainTarget.consistent)
+      await settle(snapshots, (s) => readUser(spec, binding, target, s.set.instanceId, s.userId).then((r) => r.info), poll);
     for (const { set, userId, info } of snapshots) journal.snapshot(set.instanceId, userId, set.identityManagementType, info);
     // The lifecycle keeps the judging target: the restore's answers are judged too.
     const lifecycle = new FixtureLifecycle(spec, binding, target, journal, poll, sets, snapshots);
@@ -464,7 +580,8 @@ export class FixtureLifecycle {
         for (const userId of set.provisioned) {
           const { info, observation, problem, problemFor } = await readUser(spec, binding, target, set.instanceId, userId);
           reachable(observation, target.endpoint);
-          if (!info) throw new TargetConfigError((name) => `cannot read the user ${userId} the run created: ${problemFor?.(name) ?? problem}`);
+          if (!info)
+            throw new TargetConfigError((name) => `cannot read the user ${userId} the run created: ${problemFor?.(name) ?? problem}`);
           lifecycle.created.set(userId, info);
         }
       }
@@ -487,7 +604,17 @@ export class FixtureLifecycle {
     this.target.envelope?.beginRestore();
     const notes: RestoreNote[] = [];
     for (const { set, userId, info } of this.snapshots) {
-      const note = await restoreSnapshot(this.spec, this.binding, this.target, { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, state: info }, { attempts: RESTORE_ATTEMPTS, poll: this.poll, read: async (instanceId, user) => (await readUser(this.spec, this.binding, this.target, instanceId, user)).info }).catch(
+      const note = await restoreSnapshot(
+        this.spec,
+        this.binding,
+        this.target,
+        { instanceId: set.instanceId, userId, identityManagementType: set.identityManagementType, state: info },
+        {
+          attempts: RESTORE_ATTEMPTS,
+          poll: this.poll,
+          read: async (instanceId, user) => (await readUser(this.spec, this.binding, this.target, instanceId, user)).info,
+        },
+      ).catch(
         // Restoring never throws: a target that breaks here leaves the user not restored, which is a verdict.
         (e: unknown): RestoreNote => ({ userId, restored: false, note: `not restored: ${e instanceof Error ? e.message : String(e)}` }),
       );

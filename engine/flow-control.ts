@@ -37,8 +37,20 @@ export interface FlowSettings {
 // Locally the rate climbs back fast (an emulator's limit is tens or hundreds of requests a second, and one that throttles
 // now and then whatever the rate must not slow the whole run to a crawl); against a real account slowly (its limit is a
 // few requests a second: from 1 back to 2 takes ten answers).
-export const LOCAL_FLOW: FlowSettings = { backoffMs: 50, maxWaitMs: 20_000, maxThrottledAttempts: 6, maxUnansweredInRow: 3, increasePerAnswer: 1 };
-export const SANDBOX_FLOW: FlowSettings = { backoffMs: 500, maxWaitMs: 20_000, maxThrottledAttempts: 6, maxUnansweredInRow: 3, increasePerAnswer: 0.1 };
+export const LOCAL_FLOW: FlowSettings = {
+  backoffMs: 50,
+  maxWaitMs: 20_000,
+  maxThrottledAttempts: 6,
+  maxUnansweredInRow: 3,
+  increasePerAnswer: 1,
+};
+export const SANDBOX_FLOW: FlowSettings = {
+  backoffMs: 500,
+  maxWaitMs: 20_000,
+  maxThrottledAttempts: 6,
+  maxUnansweredInRow: 3,
+  increasePerAnswer: 0.1,
+};
 
 /** The lowest send rate the decrease goes to, requests a second. */
 const MIN_RATE = 0.5;
@@ -126,7 +138,15 @@ const operationOfCommand = (command: object): string => command.constructor.name
 
 export class FlowControl {
   readonly rate: AdaptiveRate;
-  readonly stats: FlowStats = { throttled: 0, throttledBySteps: {}, waitedMs: 0, rate: null, unanswered: 0, stoppedOperations: [], probes: { sent: 0, answered: 0 } };
+  readonly stats: FlowStats = {
+    throttled: 0,
+    throttledBySteps: {},
+    waitedMs: 0,
+    rate: null,
+    unanswered: 0,
+    stoppedOperations: [],
+    probes: { sent: 0, answered: 0 },
+  };
   /** The step the next requests belong to (for counts and messages). */
   step = 'fixtures';
   private readonly inRow = new Map<string, number>();
@@ -147,7 +167,10 @@ export class FlowControl {
     return {
       ...target,
       send: (command) => this.attempts(operationOfCommand(command), () => target.send(command)),
-      raw: (request, signing?: Signing) => this.attempts(operationOfRequest(this.options.spec, request) ?? `${request.method} ${request.path.split('?', 1)[0]}`, () => target.raw(request, signing)),
+      raw: (request, signing?: Signing) =>
+        this.attempts(operationOfRequest(this.options.spec, request) ?? `${request.method} ${request.path.split('?', 1)[0]}`, () =>
+          target.raw(request, signing),
+        ),
     };
   }
 
@@ -181,7 +204,10 @@ export class FlowControl {
         this.rate.decrease();
         this.stats.rate = this.rate.rate;
         if (throttled >= settings.maxThrottledAttempts) {
-          throw new SendStopped('throttled', `the target throttled every one of ${throttled} attempts of ${operation} at step ${this.step} (${status}): it throttles too much for the plan to finish; run again later, or lower its load`);
+          throw new SendStopped(
+            'throttled',
+            `the target throttled every one of ${throttled} attempts of ${operation} at step ${this.step} (${status}): it throttles too much for the plan to finish; run again later, or lower its load`,
+          );
         }
         await this.wait(this.backoff(throttled, observation), operation);
         continue;
@@ -235,7 +261,10 @@ export class FlowControl {
   private async wait(ms: number, operation: string): Promise<void> {
     const { deadline } = this.options;
     if (deadline !== undefined && Date.now() + ms > deadline) {
-      throw new SendStopped('throttled', `the time budget ran out while the target throttled ${operation} at step ${this.step} (the next attempt was due in ${Math.round(ms)} ms)`);
+      throw new SendStopped(
+        'throttled',
+        `the time budget ran out while the target throttled ${operation} at step ${this.step} (the next attempt was due in ${Math.round(ms)} ms)`,
+      );
     }
     this.stats.waitedMs += ms;
     await this.clock.sleep(ms);

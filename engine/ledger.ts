@@ -100,7 +100,10 @@ export class Ledger {
     if (e.failures > 0) return { status: 'fail' };
     if (e.errors?.length) {
       const first = e.errors[0]!;
-      return { status: 'error', reason: first.stepId === RUN_STOPPED ? `not checked: ${first.message}` : `step ${first.stepId} did not finish: ${first.message}` };
+      return {
+        status: 'error',
+        reason: first.stepId === RUN_STOPPED ? `not checked: ${first.message}` : `step ${first.stepId} did not finish: ${first.message}`,
+      };
     }
     if (e.cases > 0) return { status: 'pass' };
     if (e.skip) return { status: 'skip', reason: e.skip };

@@ -208,8 +208,12 @@ export const given = (v: unknown) => v !== undefined && v !== false && !(Array.i
 
 /** The options of `options` that are given, by OPTIONS' names. */
 function givenOptions(options: RunOptions): string[] {
-  const top = Object.entries(options).filter(([k, v]) => k !== 'fixtures' && given(v)).map(([k]) => k);
-  const fixtures = Object.entries(options.fixtures ?? {}).filter(([, v]) => given(v)).map(([k]) => `fixtures.${k}`);
+  const top = Object.entries(options)
+    .filter(([k, v]) => k !== 'fixtures' && given(v))
+    .map(([k]) => k);
+  const fixtures = Object.entries(options.fixtures ?? {})
+    .filter(([, v]) => given(v))
+    .map(([k]) => `fixtures.${k}`);
   return [...top, ...fixtures];
 }
 
@@ -235,7 +239,10 @@ const REGION_SYNTAX = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `from`: the environment variable the region came from, when no option gave it. */
 export function checkRegion(region: string, from?: string): void {
   if (!REGION_SYNTAX.test(region) || region.length > 63) {
-    throw new UsageError((name) => `${from ? `${from}=${JSON.stringify(region)}` : name('region', region)} is not a region name: lower-case letters, digits and hyphens, as us-east-1`);
+    throw new UsageError(
+      (name) =>
+        `${from ? `${from}=${JSON.stringify(region)}` : name('region', region)} is not a region name: lower-case letters, digits and hyphens, as us-east-1`,
+    );
   }
 }
 
@@ -249,7 +256,9 @@ export function checkProfile(target: TargetKind, profile: string | undefined, en
   if (!name) return;
   const missing = missingProfile(name, env);
   if (!missing) return;
-  throw new UsageError((n) => `${profile !== undefined ? n('profile', name) : `AWS_PROFILE=${name}`}: no such profile in ${missing.searched.join(' or ')}`);
+  throw new UsageError(
+    (n) => `${profile !== undefined ? n('profile', name) : `AWS_PROFILE=${name}`}: no such profile in ${missing.searched.join(' or ')}`,
+  );
 }
 
 const SEED_RANGE = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
@@ -263,7 +272,9 @@ const SEED_RANGE = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
  */
 export function seedOf(value: number | string): { seed: number; given?: string } {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-    throw new UsageError((name) => `${name('seed')} must be a whole number or a string (got ${value}; give a number beyond 2^53 as a string)`);
+    throw new UsageError(
+      (name) => `${name('seed')} must be a whole number or a string (got ${value}; give a number beyond 2^53 as a string)`,
+    );
   }
   const text = String(value).trim();
   if (!text) throw new UsageError((name) => `${name('seed')} is empty: give a whole number or a word`);
@@ -274,7 +285,8 @@ export function seedOf(value: number | string): { seed: number; given?: string }
 }
 
 /** The seed as a person reads it: as given, with the 32-bit seed fast-check uses beside it when they differ. */
-export const seedShown = (r: { seed: number; seedGiven?: string }): string => (r.seedGiven !== undefined ? `${r.seedGiven} (fast-check seed ${r.seed})` : String(r.seed));
+export const seedShown = (r: { seed: number; seedGiven?: string }): string =>
+  r.seedGiven !== undefined ? `${r.seedGiven} (fast-check seed ${r.seed})` : String(r.seed);
 
 /** The seed to give back to the tool to run again (--seed): as given. */
 export const seedArgument = (r: { seed: number; seedGiven?: string }): string => r.seedGiven ?? String(r.seed);
@@ -332,7 +344,8 @@ export function checkCassetteSettings(config: RunConfig): void {
 }
 
 /** The client of `target: { client }`, if that is the target. */
-export const clientOf = (options: RunOptions) => (typeof options.target === 'object' && options.target !== null ? options.target.client : undefined);
+export const clientOf = (options: RunOptions) =>
+  typeof options.target === 'object' && options.target !== null ? options.target.client : undefined;
 
 /** The configuration of a run from the library's options: every setting not given takes its default. */
 export function configOf(options: RunOptions): RunConfig {
@@ -342,12 +355,25 @@ export function configOf(options: RunOptions): RunConfig {
   checkTargetOptions(target, givenOptions(options), options.target !== undefined);
   const base = defaultConfig(target);
   const given = Object.fromEntries(
-    Object.entries(options).filter(([k, v]) => v !== undefined && !['spec', 'binding', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target', 'seed', 'seedGiven'].includes(k)),
+    Object.entries(options).filter(
+      ([k, v]) =>
+        v !== undefined &&
+        !['spec', 'binding', 'handler', 'wrapHandler', 'onEvent', 'signal', 'secrets', 'fixtures', 'target', 'seed', 'seedGiven'].includes(
+          k,
+        ),
+    ),
   ) as Partial<RunConfig>;
   // A RunConfig handed back (the CLI's) keeps its seed as given.
   const asGiven = (options as { seedGiven?: string }).seedGiven ?? options.seed;
   const seed = asGiven === undefined ? { seed: base.seed } : seedOf(asGiven);
-  const config: RunConfig = { ...base, ...given, target, fixtures: { ...(options.fixtures ?? {}) }, seed: seed.seed, ...(seed.given !== undefined ? { seedGiven: seed.given } : {}) };
+  const config: RunConfig = {
+    ...base,
+    ...given,
+    target,
+    fixtures: { ...(options.fixtures ?? {}) },
+    seed: seed.seed,
+    ...(seed.given !== undefined ? { seedGiven: seed.given } : {}),
+  };
   checkRegion(config.region);
   checkProfile(target, config.profile);
   return config;

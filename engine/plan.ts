@@ -41,7 +41,13 @@ export const RESPONSE_REQUIREMENTS: readonly string[] = RESPONSE_RULES.map((r) =
 
 /** The checks that are steps of every fixture set's plan, in the order they run (the generated cases and the label
  * injections are placed among them by planFor). */
-export const SET_CHECKS: readonly CheckDefinition[] = [READ_BACK_REJECTIONS, ...EXISTENCE_CHECKS, PRECEDENCE_CHECK, ...AUTHENTICATION_CHECKS, MODEL_BASED_SEQUENCES];
+export const SET_CHECKS: readonly CheckDefinition[] = [
+  READ_BACK_REJECTIONS,
+  ...EXISTENCE_CHECKS,
+  PRECEDENCE_CHECK,
+  ...AUTHENTICATION_CHECKS,
+  MODEL_BASED_SEQUENCES,
+];
 
 /** The checks that are one step of the whole run: the hold, after every set's steps but the stateful ones. */
 export const RUN_CHECKS: readonly CheckDefinition[] = [LATE_WRITES];
@@ -66,7 +72,9 @@ export function parseStepId(text: string): StepId {
   const [type, phase, ...rest] = text.split('/');
   const name = rest.join('/');
   if (!type || !phase || !name || !(PHASES as readonly string[]).includes(phase)) {
-    throw new UsageError((name) => `${name('step', text)} is not a step ID (TYPE/phase/name, phase one of ${PHASES.join(', ')}; copy it from results.json)`);
+    throw new UsageError(
+      (name) => `${name('step', text)} is not a step ID (TYPE/phase/name, phase one of ${PHASES.join(', ')}; copy it from results.json)`,
+    );
   }
   return { identityManagementType: type, phase: phase as Phase, name };
 }
@@ -93,7 +101,14 @@ export const ALL_SETS = 'all';
 /** A check's step on one fixture set (`type`), or on the whole run (ALL_SETS). */
 function stepOf(type: string, check: CheckDefinition): Step {
   const id: StepId = { identityManagementType: type, phase: check.phase, name: check.name };
-  return { id, key: formatStepId(id), requirementIds: unique([...check.proves]), suite: check.suite, tags: check.covering === false ? [] : ['covering'], run: check.run };
+  return {
+    id,
+    key: formatStepId(id),
+    requirementIds: unique([...check.proves]),
+    suite: check.suite,
+    tags: check.covering === false ? [] : ['covering'],
+    run: check.run,
+  };
 }
 
 /** Whether a check can be sent through `channels`: one that needs the raw channel, only with it. */
@@ -109,7 +124,12 @@ export function holdStep(): Step {
 
 /** What one case can prove besides its own requirements: the success envelope, read-back, nothing lost. */
 function caseRequirements(c: Case): string[] {
-  const state = c.expected.outcome === 'accepted' ? CASE_STATE_REQUIREMENTS.accepted : c.expected.outcome === 'rejected' ? CASE_STATE_REQUIREMENTS.rejected : [...CASE_STATE_REQUIREMENTS.accepted, ...CASE_STATE_REQUIREMENTS.rejected];
+  const state =
+    c.expected.outcome === 'accepted'
+      ? CASE_STATE_REQUIREMENTS.accepted
+      : c.expected.outcome === 'rejected'
+        ? CASE_STATE_REQUIREMENTS.rejected
+        : [...CASE_STATE_REQUIREMENTS.accepted, ...CASE_STATE_REQUIREMENTS.rejected];
   return unique([...c.requirementIds, ...state]);
 }
 
@@ -145,14 +165,30 @@ const RANDOM_GENERATORS: { generator: string; suite: Suite }[] = [
 export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHANNELS): Step[] {
   const type = fixture.set.identityManagementType;
   const g = fixture.generators;
-  const step = (phase: Phase, name: string, suite: Suite, requirementIds: string[], run: Step['run'], tags: string[] = ['covering'], c?: Case): Step => {
+  const step = (
+    phase: Phase,
+    name: string,
+    suite: Suite,
+    requirementIds: string[],
+    run: Step['run'],
+    tags: string[] = ['covering'],
+    c?: Case,
+  ): Step => {
     const id = { identityManagementType: type, phase, name };
     return { id, key: formatStepId(id), requirementIds: unique(requirementIds), suite, tags, run, ...(c ? { case: c } : {}) };
   };
   const boundary = g.boundaryCases().filter((c) => channels.includes(c.channel));
   const covering = coveringCases(boundary);
   const steps: Step[] = boundary.map((c) =>
-    step('boundary', c.id, c.expected.outcome === 'accepted' ? 'acceptance' : 'validation', caseRequirements(c), (ctx, f) => boundaryCase(ctx, f, c), covering.has(c.id) ? ['covering'] : [], c),
+    step(
+      'boundary',
+      c.id,
+      c.expected.outcome === 'accepted' ? 'acceptance' : 'validation',
+      caseRequirements(c),
+      (ctx, f) => boundaryCase(ctx, f, c),
+      covering.has(c.id) ? ['covering'] : [],
+      c,
+    ),
   );
   const checks = SET_CHECKS.filter((check) => sendable(check, channels)).map((check) => stepOf(type, check));
   const inPhase = (phase: Phase) => checks.filter((s) => s.id.phase === phase);
@@ -163,7 +199,10 @@ export function planFor(fixture: Fixture, channels: readonly Channel[] = ALL_CHA
     if (ids.length) steps.push(step('random', generator, suite, ids, (ctx, f) => randomPhase(ctx, f, generator)));
   }
   // The label injections (raw-channel checks made for the set's labels) run after the other existence checks.
-  const injections = labelInjectionChecks(fixture.set, g.spec.operation.labels.map((l) => l.name))
+  const injections = labelInjectionChecks(
+    fixture.set,
+    g.spec.operation.labels.map((l) => l.name),
+  )
     .filter((check) => sendable(check, channels))
     .map((check) => stepOf(type, check));
   steps.push(...inPhase('existence'), ...injections, ...inPhase('precedence'), ...inPhase('authentication'), ...inPhase('stateful'));
@@ -252,17 +291,42 @@ export function catalogueDisagreements(spec: Spec, generatorsFor: (identityManag
   const uncovered: string[] = [];
   const checks = new Map<string, CheckDefinition>();
   for (const type of spec.identityManagementTypes) {
-    const fixture: Fixture = { set: { ...everything, identityManagementType: type }, generators: generatorsFor(type), user: user('u'), other: user('v') };
-    const covered = new Set([...planFor(fixture).flatMap((s) => s.requirementIds), ...RUN_CHECKS.flatMap((c) => c.proves), ...RESPONSE_REQUIREMENTS]);
+    const fixture: Fixture = {
+      set: { ...everything, identityManagementType: type },
+      generators: generatorsFor(type),
+      user: user('u'),
+      other: user('v'),
+    };
+    const covered = new Set([
+      ...planFor(fixture).flatMap((s) => s.requirementIds),
+      ...RUN_CHECKS.flatMap((c) => c.proves),
+      ...RESPONSE_REQUIREMENTS,
+    ]);
     for (const r of spec.requirements) if (r.appliesTo.includes(type) && !covered.has(r.id)) uncovered.push(`${r.id} (${type})`);
-    for (const c of [...SET_CHECKS, ...RUN_CHECKS, ...labelInjectionChecks(fixture.set, fixture.generators.spec.operation.labels.map((l) => l.name))]) checks.set(`${c.phase}/${c.name}`, c);
+    for (const c of [
+      ...SET_CHECKS,
+      ...RUN_CHECKS,
+      ...labelInjectionChecks(
+        fixture.set,
+        fixture.generators.spec.operation.labels.map((l) => l.name),
+      ),
+    ])
+      checks.set(`${c.phase}/${c.name}`, c);
   }
-  const named = [...[...checks.values()].flatMap((c) => c.proves), ...RESPONSE_RULES.map((r) => r.proves), ...Object.keys(SUCCESS_WIRE_DETAIL), ...CASE_STATE_REQUIREMENTS.accepted, ...CASE_STATE_REQUIREMENTS.rejected];
+  const named = [
+    ...[...checks.values()].flatMap((c) => c.proves),
+    ...RESPONSE_RULES.map((r) => r.proves),
+    ...Object.keys(SUCCESS_WIRE_DETAIL),
+    ...CASE_STATE_REQUIREMENTS.accepted,
+    ...CASE_STATE_REQUIREMENTS.rejected,
+  ];
   const unknown = [...new Set(named)].filter((id) => !known.has(id));
   const undeclaredNeeds: string[] = [];
   for (const r of spec.requirements) {
     for (const need of r.needs.filter((n) => DECLARED_NEEDS.includes(n))) {
-      for (const c of checks.values()) if ((c.proves as readonly string[]).includes(r.id) && !(c.needs as readonly string[]).includes(need)) undeclaredNeeds.push(`${r.id}: ${need} (${c.phase}/${c.name})`);
+      for (const c of checks.values())
+        if ((c.proves as readonly string[]).includes(r.id) && !(c.needs as readonly string[]).includes(need))
+          undeclaredNeeds.push(`${r.id}: ${need} (${c.phase}/${c.name})`);
     }
   }
   return { uncovered, unknown: unknown.sort(), undeclaredNeeds };

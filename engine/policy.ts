@@ -25,7 +25,8 @@ export function wholeNumber(option: string, value: number | string): number {
   const range = OPTIONS[option]?.range;
   if (!range) throw new Error(`${option} is not a numeric setting`);
   const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < range.min || n > range.max) throw new UsageError((name) => `${name(option)} must be a whole number from ${range.min} to ${range.max} (got ${value})`);
+  if (!Number.isInteger(n) || n < range.min || n > range.max)
+    throw new UsageError((name) => `${name(option)} must be a whole number from ${range.min} to ${range.max} (got ${value})`);
   return n;
 }
 
@@ -35,12 +36,17 @@ const MAX_RATE = 1000;
 /** The rate of the run's token bucket, from a number or the text of --rate: above 0, at most MAX_RATE. */
 export function rateOf(value: number | string): number {
   const n = Number(value);
-  if (!(Number.isFinite(n) && n > 0 && n <= MAX_RATE)) throw new UsageError((name) => `${name('rate')} must be a number of requests per second above 0, at most ${MAX_RATE} (got ${value})`);
+  if (!(Number.isFinite(n) && n > 0 && n <= MAX_RATE))
+    throw new UsageError((name) => `${name('rate')} must be a number of requests per second above 0, at most ${MAX_RATE} (got ${value})`);
   return n;
 }
 
 /** True when a run sends to Amazon Connect itself: --target aws with no endpoint given or configured (flag, environment, profile). */
-export function againstAws(target: RunConfig['target'], endpoint: { endpointUrl?: string; profile?: string }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function againstAws(
+  target: RunConfig['target'],
+  endpoint: { endpointUrl?: string; profile?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   return target === 'aws' && resolveEndpoint({ endpointUrl: endpoint.endpointUrl, profile: endpoint.profile, env }) === undefined;
 }
 
@@ -60,12 +66,24 @@ export function checkRateCeiling(rate: number | undefined, burst: number | undef
  * The fixtures a target without its own needs: an instance, and a user the run may write to (whose identity info it
  * restores), or `provision` (the run's own users, which need a security and a routing profile). Returns the instance.
  */
-export function checkFixtureNeeds(config: Pick<RunConfig, 'target' | 'fixtures' | 'provision' | 'securityProfileId' | 'routingProfileId'>): string {
+export function checkFixtureNeeds(
+  config: Pick<RunConfig, 'target' | 'fixtures' | 'provision' | 'securityProfileId' | 'routingProfileId'>,
+): string {
   const f = config.fixtures;
-  if (!f.instanceId) throw new UsageError((name) => `${name('target', config.target)} needs ${name('fixtures.instanceId')} (and ${name('fixtures.userId')}, or ${name('provision')})`);
-  if (!f.userId && !config.provision) throw new UsageError((name) => `name the fixture user with ${name('fixtures.userId')} (its identity info is restored at the end), or let the run create its own with ${name('provision')}`);
+  if (!f.instanceId)
+    throw new UsageError(
+      (name) =>
+        `${name('target', config.target)} needs ${name('fixtures.instanceId')} (and ${name('fixtures.userId')}, or ${name('provision')})`,
+    );
+  if (!f.userId && !config.provision)
+    throw new UsageError(
+      (name) =>
+        `name the fixture user with ${name('fixtures.userId')} (its identity info is restored at the end), or let the run create its own with ${name('provision')}`,
+    );
   if (config.provision && (!config.securityProfileId || !config.routingProfileId)) {
-    throw new UsageError((name) => `${name('provision')} needs ${name('securityProfileId')} and ${name('routingProfileId')} for the users it creates`);
+    throw new UsageError(
+      (name) => `${name('provision')} needs ${name('securityProfileId')} and ${name('routingProfileId')} for the users it creates`,
+    );
   }
   return f.instanceId;
 }
@@ -77,17 +95,29 @@ function checkAllowlist(config: Pick<RunConfig, 'target' | 'fixtures' | 'allowIn
   for (const option of ['fixtures.instanceId', 'fixtures.secondInstanceId'] as const) {
     const id = config.fixtures[option === 'fixtures.instanceId' ? 'instanceId' : 'secondInstanceId'];
     if (id !== undefined && !allow.includes(id)) {
-      throw new UsageError((name) => `${name('target', 'aws')}: ${name(option, id)} is not allowlisted; name it with ${name('allowInstances', id)} to let the run send to it; nothing was sent`);
+      throw new UsageError(
+        (name) =>
+          `${name('target', 'aws')}: ${name(option, id)} is not allowlisted; name it with ${name('allowInstances', id)} to let the run send to it; nothing was sent`,
+      );
     }
   }
 }
 
 /** What a target needs to be sent to at all: an endpoint (endpoint), a cassette (replay). */
-function checkTargetNeeds(config: Pick<RunConfig, 'target' | 'endpointUrl' | 'profile' | 'cassette'>, env: NodeJS.ProcessEnv = process.env): void {
+function checkTargetNeeds(
+  config: Pick<RunConfig, 'target' | 'endpointUrl' | 'profile' | 'cassette'>,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   if (config.target === 'endpoint' && !resolveEndpoint({ endpointUrl: config.endpointUrl, profile: config.profile, env })) {
-    throw new UsageError((name) => `${name('target', 'endpoint')} needs ${name('endpointUrl')} (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)`);
+    throw new UsageError(
+      (name) =>
+        `${name('target', 'endpoint')} needs ${name('endpointUrl')} (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)`,
+    );
   }
-  if (config.target === 'replay' && !config.cassette) throw new UsageError((name) => `${name('target', 'replay')} needs ${name('cassette')} (recorded with ${name('target', 'aws')} ${name('record')})`);
+  if (config.target === 'replay' && !config.cassette)
+    throw new UsageError(
+      (name) => `${name('target', 'replay')} needs ${name('cassette')} (recorded with ${name('target', 'aws')} ${name('record')})`,
+    );
 }
 
 /**
@@ -106,6 +136,7 @@ export function enforcePolicy(config: RunConfig, env: NodeJS.ProcessEnv = proces
     if (value !== undefined) wholeNumber(option, value);
   }
   if (config.rate !== undefined) rateOf(config.rate);
-  if (isSandbox(config.target) && config.maxRequests === undefined) throw new Error('a run against a real account has a request budget (SANDBOX_DEFAULTS.maxRequests unless given)');
+  if (isSandbox(config.target) && config.maxRequests === undefined)
+    throw new Error('a run against a real account has a request budget (SANDBOX_DEFAULTS.maxRequests unless given)');
   checkRateCeiling(config.rate, config.burst, againstAws(config.target, config, env));
 }

@@ -10,9 +10,25 @@ import type { ShownEvidence } from './ledger.ts';
 import { ALL_SETS } from './plan.ts';
 
 /** The settings that name the target and its fixtures, in the order a replay command gives them. */
-const TARGET_OPTIONS = ['target', 'endpointUrl', 'modulePath', 'region', 'fixtures.instanceId', 'fixtures.userId', 'fixtures.secondUserId', 'fixtures.secondInstanceId', 'securityProfileId', 'routingProfileId', 'profile', 'cassette'] as const;
+const TARGET_OPTIONS = [
+  'target',
+  'endpointUrl',
+  'modulePath',
+  'region',
+  'fixtures.instanceId',
+  'fixtures.userId',
+  'fixtures.secondUserId',
+  'fixtures.secondInstanceId',
+  'securityProfileId',
+  'routingProfileId',
+  'profile',
+  'cassette',
+] as const;
 
-const valueAt = (config: RunConfig, option: string): unknown => (option.startsWith('fixtures.') ? config.fixtures[option.slice('fixtures.'.length) as keyof RunConfig['fixtures']] : (config as unknown as Record<string, unknown>)[option]);
+const valueAt = (config: RunConfig, option: string): unknown =>
+  option.startsWith('fixtures.')
+    ? config.fixtures[option.slice('fixtures.'.length) as keyof RunConfig['fixtures']]
+    : (config as unknown as Record<string, unknown>)[option];
 
 const flag = (option: string) => OPTIONS[option]!.flag!;
 
@@ -35,7 +51,12 @@ function targetFlags(config: RunConfig): string[] {
  */
 function libraryCall(config: RunConfig, requirementId: string, e: ShownEvidence, whole: boolean): string {
   const seed = e.seed !== undefined && e.seed !== config.seed ? e.seed : (config.seedGiven ?? config.seed);
-  const parts = [`only: ['${requirementId}']`, ...(whole || !e.stepId ? [] : [`step: '${e.stepId}'`]), `seed: ${JSON.stringify(seed)}`, ...(!whole && e.path ? [`replayPath: '${e.path}'`] : [])];
+  const parts = [
+    `only: ['${requirementId}']`,
+    ...(whole || !e.stepId ? [] : [`step: '${e.stepId}'`]),
+    `seed: ${JSON.stringify(seed)}`,
+    ...(!whole && e.path ? [`replayPath: '${e.path}'`] : []),
+  ];
   return `runConformance({ ${config.target === 'client' ? 'target: { client }' : 'handler'}, ...sameOptions, ${parts.join(', ')} })`;
 }
 
@@ -50,10 +71,19 @@ export function cassetteRun(config: RunConfig): string {
   const parts = ['npx', 'connect-conformance', 'run', ...targetFlags(config)];
   for (const [option, value] of Object.entries(settings)) {
     if (option.startsWith('fixtures.') || option === 'provision' || option === 'expectAuth' || !OPTIONS[option]?.flag) continue;
-    if (value === null || value === false || (Array.isArray(value) && !value.length) || JSON.stringify(value) === JSON.stringify(defaults[option])) continue;
+    if (
+      value === null ||
+      value === false ||
+      (Array.isArray(value) && !value.length) ||
+      JSON.stringify(value) === JSON.stringify(defaults[option])
+    )
+      continue;
     // A shard's selection is its --shard.
     if (option === 'only' && config.shard && JSON.stringify(value) === JSON.stringify(config.shard.ids)) continue;
-    parts.push(flag(option), option === 'seed' ? quoted(seedArgument(config)) : quoted(Array.isArray(value) ? value.join(',') : String(value)));
+    parts.push(
+      flag(option),
+      option === 'seed' ? quoted(seedArgument(config)) : quoted(Array.isArray(value) ? value.join(',') : String(value)),
+    );
   }
   return parts.join(' ');
 }
@@ -67,10 +97,21 @@ export function replayCommand(config: RunConfig, requirementId: string, e: Shown
   // A step of the whole run (the hold) depends on every step before it, and a finding on the fixture operations
   // belongs to no step: the requirement is re-checked by a run restricted to it.
   const whole = !e.stepId || e.stepId.startsWith(`${ALL_SETS}/`);
-  if ((config.target === 'module' && config.modulePath === undefined) || config.target === 'client') return libraryCall(config, requirementId, e, whole);
+  if ((config.target === 'module' && config.modulePath === undefined) || config.target === 'client')
+    return libraryCall(config, requirementId, e, whole);
   if (config.target === 'replay') return cassetteRun(config);
   const seed = e.seed !== undefined && e.seed !== config.seed ? String(e.seed) : seedArgument(config);
-  if (whole) return ['npx', 'connect-conformance', 'run', ...targetFlags(config), '--only', requirementId, '--seed', quoted(seedArgument(config))].join(' ');
+  if (whole)
+    return [
+      'npx',
+      'connect-conformance',
+      'run',
+      ...targetFlags(config),
+      '--only',
+      requirementId,
+      '--seed',
+      quoted(seedArgument(config)),
+    ].join(' ');
   const parts = ['npx', 'connect-conformance', 'replay', ...targetFlags(config), '--requirement', requirementId];
   parts.push('--step', quoted(e.stepId!));
   parts.push('--seed', quoted(seed));

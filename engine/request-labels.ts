@@ -9,7 +9,11 @@ import type { StepCount } from './results-types.ts';
 export class RequestLabels {
   /** The requirements of each label that sent a request, in the order they were first named. */
   private readonly requirements = new Map<string, string[]>();
-  private current: { label: string; requirementIds: readonly string[]; sentBefore: number } = { label: 'session', requirementIds: [], sentBefore: 0 };
+  private current: { label: string; requirementIds: readonly string[]; sentBefore: number } = {
+    label: 'session',
+    requirementIds: [],
+    sentBefore: 0,
+  };
 
   constructor(readonly envelope: Envelope) {}
 
@@ -28,7 +32,12 @@ export class RequestLabels {
   /** Requests per label, with the requirements of the steps that sent them under it. */
   counts(): Map<string, StepCount> {
     this.settle();
-    return new Map([...this.envelope.requestsByLabel].map(([label, requests]) => [label, { requirementIds: [...(this.requirements.get(label) ?? [])], requests }]));
+    return new Map(
+      [...this.envelope.requestsByLabel].map(([label, requests]) => [
+        label,
+        { requirementIds: [...(this.requirements.get(label) ?? [])], requests },
+      ]),
+    );
   }
 
   private sent(label: string): number {

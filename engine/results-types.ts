@@ -43,7 +43,13 @@ export interface LevelSummary {
  * `conformant`. `baseline out of date`: nothing failed that the baseline does not list, but a listed requirement
  * passes now (stale) or an entry has expired.
  */
-export type RunVerdict = 'conformant' | 'not conformant' | 'incomplete' | 'nothing checked' | 'fixtures not restored' | 'baseline out of date';
+export type RunVerdict =
+  | 'conformant'
+  | 'not conformant'
+  | 'incomplete'
+  | 'nothing checked'
+  | 'fixtures not restored'
+  | 'baseline out of date';
 
 /** The version of results.json's shape (reports/results-schema.ts); 1 is every file written before it was recorded. */
 export const RESULTS_SCHEMA_VERSION = 2;

@@ -8,7 +8,17 @@ import type { Ledger, ShownEvidence } from './ledger.ts';
 import { RESULTS_SCHEMA_VERSION, type Execution, type RequirementResult, type Results } from './results-types.ts';
 import { summarize } from './summary.ts';
 
-export type { BaselineEntry, BaselineMark, BaselineView, Execution, LevelSummary, RequirementResult, ResultFailure, Results, RunVerdict } from './results-types.ts';
+export type {
+  BaselineEntry,
+  BaselineMark,
+  BaselineView,
+  Execution,
+  LevelSummary,
+  RequirementResult,
+  ResultFailure,
+  Results,
+  RunVerdict,
+} from './results-types.ts';
 export { RESULTS_SCHEMA_VERSION } from './results-types.ts';
 export type { Status } from '../checks/verdict.ts';
 
@@ -41,7 +51,8 @@ export function buildResults(input: ResultsInput): Results {
   for (const r of input.spec.requirements) {
     if (input.shard && !inShard.has(r.id)) ledger.skip(r.id, input.shard.skipReason);
     if (only.size && !only.has(r.id)) ledger.skip(r.id, 'not selected by --only');
-    if (!r.appliesTo.some((t) => types.includes(t))) ledger.notApplicable(r.id, `applies to ${r.appliesTo.join(', ')} instances only; the run tested ${types.join(', ')}`);
+    if (!r.appliesTo.some((t) => types.includes(t)))
+      ledger.notApplicable(r.id, `applies to ${r.appliesTo.join(', ')} instances only; the run tested ${types.join(', ')}`);
   }
 
   const requirements = input.spec.requirements.map((r): RequirementResult => {

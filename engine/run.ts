@@ -26,7 +26,10 @@ export { pollScheduleOf, type EngineOverrides } from './stages/open.ts';
 export { selectSteps } from './stages/steps.ts';
 
 /** A run of the operation `options.binding` names (the front ends give the default one's: api/run.ts). */
-export async function runConformance(options: RunOptions & { binding: OperationBinding }, overrides: EngineOverrides = {}): Promise<Results> {
+export async function runConformance(
+  options: RunOptions & { binding: OperationBinding },
+  overrides: EngineOverrides = {},
+): Promise<Results> {
   const run = await openRun(options, overrides);
   try {
     if (await preflightRun(run)) {

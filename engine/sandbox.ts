@@ -15,7 +15,19 @@ import { CaseMismatchError, createGenerators, type Case } from '../generators/in
 import { encodeLabel } from '../core/label-encoding.ts';
 import { TargetConfigError } from '../core/errors.ts';
 import type { Spec } from '../spec/index.ts';
-import { Budget, Envelope, instantClock, isFinished, Journal, pendingOf, readJournal, Recorder, TokenBucket, undoJournal, type JournalData } from '../targets/aws/index.ts';
+import {
+  Budget,
+  Envelope,
+  instantClock,
+  isFinished,
+  Journal,
+  pendingOf,
+  readJournal,
+  Recorder,
+  TokenBucket,
+  undoJournal,
+  type JournalData,
+} from '../targets/aws/index.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { uuidsIn, uuidsInLabel } from '../targets/guard/ids.ts';
 import { createTarget, SendStopped, type Target } from '../targets/index.ts';
@@ -61,7 +73,10 @@ export function aimSafely(g: Generators, c: Case, fixtureLabels: Record<string, 
       labels[name] = fixtureLabels[name]!;
       encoded[name] = encodeLabel(labels[name]!);
     } else {
-      const mask = (s: string) => s.replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, (run) => (known(run.toLowerCase().replaceAll('-', '')) ? run : MASK(run)));
+      const mask = (s: string) =>
+        s.replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, (run) =>
+          known(run.toLowerCase().replaceAll('-', '')) ? run : MASK(run),
+        );
       labels[name] = mask(value);
       encoded[name] = mask(encoded[name]!);
     }
@@ -71,13 +86,22 @@ export function aimSafely(g: Generators, c: Case, fixtureLabels: Record<string, 
   try {
     return g.recheck({ ...c, labels, wire: { ...c.wire, encodedLabels: encoded, path } });
   } catch (e) {
-    if (e instanceof CaseMismatchError) throw new SendStopped('refused', `case ${c.id} names an ID the run does not own, and cannot be aimed at the run's own without changing what it tests`);
+    if (e instanceof CaseMismatchError)
+      throw new SendStopped(
+        'refused',
+        `case ${c.id} names an ID the run does not own, and cannot be aimed at the run's own without changing what it tests`,
+      );
     throw e;
   }
 }
 
 /** Safe generators whose relabelled cases name only what the run owns; each random case names its envelope context. */
-export function sandboxGenerators(spec: Spec, type: string, requestLabels: RequestLabels, fixtureLabels: () => Record<string, string>): Generators {
+export function sandboxGenerators(
+  spec: Spec,
+  type: string,
+  requestLabels: RequestLabels,
+  fixtureLabels: () => Record<string, string>,
+): Generators {
   const g = createGenerators(spec, type, SANDBOX_GENERATOR_OPTIONS);
   return {
     ...g,
@@ -92,13 +116,30 @@ export function sandboxGenerators(spec: Spec, type: string, requestLabels: Reque
 const basePathOf = (endpointUrl: string | undefined) => (endpointUrl ? new URL(endpointUrl).pathname.replace(/\/$/, '') : '');
 
 function journalTarget(config: RunConfig): JournalData['target'] {
-  return { kind: config.target, region: config.region, ...(config.endpointUrl ? { endpointUrl: config.endpointUrl } : {}), ...(config.profile ? { profile: config.profile } : {}) };
+  return {
+    kind: config.target,
+    region: config.region,
+    ...(config.endpointUrl ? { endpointUrl: config.endpointUrl } : {}),
+    ...(config.profile ? { profile: config.profile } : {}),
+  };
 }
 
 /** Guard and envelope for finishing a journal: its own instances and users, the run's budget and bucket. */
-export function journalEnvelope(binding: OperationBinding, data: JournalData, journal: Journal, budget: Budget, bucket: TokenBucket): Envelope {
+export function journalEnvelope(
+  binding: OperationBinding,
+  data: JournalData,
+  journal: Journal,
+  budget: Budget,
+  bucket: TokenBucket,
+): Envelope {
   const pending = pendingOf(data);
-  const guard = new Guard({ allowInstances: data.allowInstances, fixtureUsers: pending.snapshots.map((s) => s.userId), basePath: basePathOf(data.target.endpointUrl), journal, binding });
+  const guard = new Guard({
+    allowInstances: data.allowInstances,
+    fixtureUsers: pending.snapshots.map((s) => s.userId),
+    basePath: basePathOf(data.target.endpointUrl),
+    journal,
+    binding,
+  });
   for (const c of pending.created) guard.addCreated(c.userId);
   return new Envelope({ guard, budget, bucket });
 }
@@ -119,24 +160,48 @@ export interface SandboxTarget {
 }
 
 /** Opens the envelope of an aws or replay run; on aws, finishes an earlier run's journal first. */
-export async function openSandbox(spec: Spec, binding: OperationBinding, config: RunConfig, poll: PollSchedule, secrets: string[], emit: (e: RunEvent) => void = () => {}): Promise<SandboxTarget> {
+export async function openSandbox(
+  spec: Spec,
+  binding: OperationBinding,
+  config: RunConfig,
+  poll: PollSchedule,
+  secrets: string[],
+  emit: (e: RunEvent) => void = () => {},
+): Promise<SandboxTarget> {
   const isAws = config.target === 'aws';
   // (Every instance the run names is allowlisted: engine/policy.ts, at the start of the run; the guard holds each request to it.)
-  const allow = isAws ? (config.allowInstances ?? []) : [config.fixtures.instanceId, config.fixtures.secondInstanceId].filter((x): x is string => !!x);
+  const allow = isAws
+    ? (config.allowInstances ?? [])
+    : [config.fixtures.instanceId, config.fixtures.secondInstanceId].filter((x): x is string => !!x);
   const budget = new Budget(config.maxRequests ?? SANDBOX_DEFAULTS.maxRequests, reserveFor(config, poll));
-  const bucket = isAws ? new TokenBucket(config.rate ?? SANDBOX_DEFAULTS.rate, config.burst ?? SANDBOX_DEFAULTS.burst) : new TokenBucket(Number.POSITIVE_INFINITY, 1);
+  const bucket = isAws
+    ? new TokenBucket(config.rate ?? SANDBOX_DEFAULTS.rate, config.burst ?? SANDBOX_DEFAULTS.burst)
+    : new TokenBucket(Number.POSITIVE_INFINITY, 1);
   const dir = config.journalDir;
   let undone: UndoneEarlier | undefined;
   const previous = isAws && dir ? readJournal(dir) : undefined;
   if (previous && !isFinished(pendingOf(previous))) {
     const outside = previous.allowInstances.filter((i) => !allow.includes(i));
-    if (outside.length) throw new TargetConfigError(`${join(dir!, 'journal.json')} holds unfinished work of an earlier run on instance ${outside.join(', ')}, which this run does not allowlist; run connect-conformance cleanup --report-dir ${dir}`);
+    if (outside.length)
+      throw new TargetConfigError(
+        `${join(dir!, 'journal.json')} holds unfinished work of an earlier run on instance ${outside.join(', ')}, which this run does not allowlist; run connect-conformance cleanup --report-dir ${dir}`,
+      );
     const resumed = Journal.resume(dir!, previous);
-    const cleanupTarget = await createTarget(spec, { kind: 'aws', region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, envelope: journalEnvelope(binding, previous, resumed, budget, bucket), requestTimeoutMs: config.requestTimeoutMs });
+    const cleanupTarget = await createTarget(spec, {
+      kind: 'aws',
+      region: config.region,
+      endpointUrl: config.endpointUrl,
+      profile: config.profile,
+      envelope: journalEnvelope(binding, previous, resumed, budget, bucket),
+      requestTimeoutMs: config.requestTimeoutMs,
+    });
     try {
       undone = await undoJournal(spec, binding, cleanupTarget, resumed);
       emit({ type: 'journal-undone', journalDir: dir!, notes: undone.notes, unknown: undone.unknown });
-      if (!isFinished(resumed.pending)) throw new TargetConfigError(`could not undo the earlier run recorded in ${resumed.file}; run connect-conformance cleanup --report-dir ${dir} and check its users`);
+      if (!isFinished(resumed.pending))
+        throw new TargetConfigError(
+          `could not undo the earlier run recorded in ${resumed.file}; run connect-conformance cleanup --report-dir ${dir} and check its users`,
+        );
     } finally {
       await cleanupTarget.close();
     }
@@ -153,7 +218,15 @@ export async function openSandbox(spec: Spec, binding: OperationBinding, config:
   if (config.target === 'replay') checkCassetteSettings(config);
   const recorder = config.record ? new Recorder(secrets, recordedSettings(config), `${toolInfo().name}/${toolInfo().version}`) : undefined;
   const envelope = new Envelope({ guard, budget, bucket, recorder, ...(isAws ? {} : { clock: instantClock }) });
-  const target = await createTarget(spec, { kind: config.target, region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, cassette: config.cassette, envelope, requestTimeoutMs: config.requestTimeoutMs });
+  const target = await createTarget(spec, {
+    kind: config.target,
+    region: config.region,
+    endpointUrl: config.endpointUrl,
+    profile: config.profile,
+    cassette: config.cassette,
+    envelope,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
   return {
     target,
     envelope,

@@ -18,7 +18,9 @@ import type { RestoreNote } from '../targets/aws/restore.ts';
 const emptySummary = (): LevelSummary => ({ passed: 0, failed: 0, errors: 0, skipped: 0, notApplicable: 0 });
 
 /** What the verdict is computed from, per requirement. */
-export type RequirementFacts = Pick<RequirementResult, 'id' | 'level' | 'status' | 'reason'> & { failures?: readonly { problem: string }[] };
+export type RequirementFacts = Pick<RequirementResult, 'id' | 'level' | 'status' | 'reason'> & {
+  failures?: readonly { problem: string }[];
+};
 
 export interface SummaryContext {
   /** The fixture users the run restored (or could not). */
@@ -79,7 +81,9 @@ export function summarize(requirements: readonly RequirementFacts[], context: Su
     ].filter(Boolean);
     reasons.push(`the baseline lists failures only: ${unanswered.join(', ')}; the run is ${verdict.toUpperCase()} whatever ${file} lists`);
   }
-  for (const r of unexcused) if (!marks[r.id]) reasons.push(baseline ? `MUST ${r.id} fails and is not in ${file}: ${problem(r)}` : `MUST ${r.id} fails: ${problem(r)}`);
+  for (const r of unexcused)
+    if (!marks[r.id])
+      reasons.push(baseline ? `MUST ${r.id} fails and is not in ${file}: ${problem(r)}` : `MUST ${r.id} fails: ${problem(r)}`);
   for (const r of outOfDate) {
     const m = marks[r.id]!;
     reasons.push(`${m.state === 'stale' ? 'stale baseline' : 'expired baseline entry'}: ${r.level} ${r.id} ${m.note}`);
@@ -89,7 +93,10 @@ export function summarize(requirements: readonly RequirementFacts[], context: Su
   if (mustRun === 0) reasons.push('no MUST requirement was checked');
   for (const f of unrestored) reasons.push(`fixture user ${f.userId} was not restored${f.note ? `: ${f.note}` : ''}`);
 
-  const headline = verdict === 'conformant' && expectedFailures ? `CONFORMANT with ${plural(expectedFailures, 'expected failure')}` : verdict.toUpperCase();
+  const headline =
+    verdict === 'conformant' && expectedFailures
+      ? `CONFORMANT with ${plural(expectedFailures, 'expected failure')}`
+      : verdict.toUpperCase();
   return {
     verdict,
     headline,
@@ -119,6 +126,8 @@ export function verdictReason(summary: Summary, fixtures: readonly { restored: b
   if (summary.verdict === 'nothing checked') parts.push('no MUST requirement was checked');
   const unrestored = fixtures.filter((f) => !f.restored).map((f) => f.userId);
   if (unrestored.length) parts.push(`fixture user(s) ${unrestored.join(', ')} NOT restored`);
-  parts.push(`(${must.skipped} skipped, ${must.notApplicable} n/a); SHOULD ${should.passed}/${should.passed + should.failed}; OBSERVE ${observe.passed} recorded`);
+  parts.push(
+    `(${must.skipped} skipped, ${must.notApplicable} n/a); SHOULD ${should.passed}/${should.passed + should.failed}; OBSERVE ${observe.passed} recorded`,
+  );
   return parts.join('; ');
 }

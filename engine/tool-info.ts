@@ -76,7 +76,11 @@ function suiteCommit(root: string): string | undefined {
   // user's repository (node_modules/connect-conformance has no .git of its own).
   if (!existsSync(join(root, '.git'))) return undefined;
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined;
+    return (
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }

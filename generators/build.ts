@@ -48,7 +48,12 @@ function assemble(ctx: Context, id: string, kind: CaseKind, requirementIds: stri
     labels: d.labels,
     wire,
     // A label written otherwise than the SDK writes it (a wire case's bytes, an injection's encoding) needs the raw channel.
-    channel: kind !== 'wire' && sdkCanSend(ctx, d.body) && Object.entries(wire.encodedLabels).every(([name, raw]) => raw === encodeLabel(d.labels[name] ?? '')) ? 'sdk' : 'raw',
+    channel:
+      kind !== 'wire' &&
+      sdkCanSend(ctx, d.body) &&
+      Object.entries(wire.encodedLabels).every(([name, raw]) => raw === encodeLabel(d.labels[name] ?? ''))
+        ? 'sdk'
+        : 'raw',
   };
   if (d.body !== undefined) c.body = d.body;
   return recheck(ctx, c);
@@ -58,9 +63,19 @@ function assemble(ctx: Context, id: string, kind: CaseKind, requirementIds: stri
  * A valid case: what it proves follows from its identity structure. `encodedLabels` writes labels on the wire otherwise
  * than the SDK would (each must decode to its label): such a case is sent raw.
  */
-export function validCase(ctx: Context, id: string, labels: Record<string, string>, identity: Record<string, string>, encodedLabels?: Record<string, string>): Case {
+export function validCase(
+  ctx: Context,
+  id: string,
+  labels: Record<string, string>,
+  identity: Record<string, string>,
+  encodedLabels?: Record<string, string>,
+): Case {
   const { requirementIds, expected } = acceptanceOf(ctx, identity);
-  return assemble(ctx, id, 'valid', requirementIds, expected, { labels, body: { [ctx.identityMember]: identity }, ...(encodedLabels ? { encodedLabels } : {}) });
+  return assemble(ctx, id, 'valid', requirementIds, expected, {
+    labels,
+    body: { [ctx.identityMember]: identity },
+    ...(encodedLabels ? { encodedLabels } : {}),
+  });
 }
 
 /** True when the draft is a raw request: body text, headers or label bytes of its own. */

@@ -56,7 +56,10 @@ export function stretch(value: string, n: number, filler: string): string {
 function checkSafe(classes: ValueClass[]): void {
   for (const c of classes) {
     const unsafe = c.values.find((v) => !isMailSafe(v));
-    if (unsafe !== undefined) throw new Error(`x-value-classes ${c.name}: ${JSON.stringify(unsafe)} holds an address outside the reserved top-level domains (.invalid, .test, .example)`);
+    if (unsafe !== undefined)
+      throw new Error(
+        `x-value-classes ${c.name}: ${JSON.stringify(unsafe)} holds an address outside the reserved top-level domains (.invalid, .test, .example)`,
+      );
   }
 }
 
@@ -123,6 +126,11 @@ export function classCoverage(ctx: Context, values: Map<string, MemberValues>, l
 export function classGroup(ctx: Context, coverage: ClassCoverage[], base: Identity, labels: Record<string, string>): Group {
   const cases: Case[] = coverage
     .filter((c) => c.members.length > 0)
-    .map((c) => validCase(ctx, `boundary:valid:class:${c.name}`, labels, { ...base, ...Object.fromEntries(c.members.map((m) => [m.member, m.value])) }));
+    .map((c) =>
+      validCase(ctx, `boundary:valid:class:${c.name}`, labels, {
+        ...base,
+        ...Object.fromEntries(c.members.map((m) => [m.member, m.value])),
+      }),
+    );
   return { name: 'valid:class', cases };
 }

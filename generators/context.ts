@@ -60,13 +60,20 @@ export interface Context {
   options: Required<GeneratorOptions>;
 }
 
-const DEFAULTS: Required<GeneratorOptions> = { unboundedLength: 64, oversizedBodyBytes: 1024 * 1024 + 1, searchLimit: 2048, fictionalMobiles: false, strictMail: false };
+const DEFAULTS: Required<GeneratorOptions> = {
+  unboundedLength: 64,
+  oversizedBodyBytes: 1024 * 1024 + 1,
+  searchLimit: 2048,
+  fictionalMobiles: false,
+  strictMail: false,
+};
 
 export function createContext(spec: Spec, type: string, options: GeneratorOptions = {}): Context {
   if (!spec.identityManagementTypes.includes(type)) {
     throw new Error(`unknown identity management type ${type} (the spec has ${spec.identityManagementTypes.join(', ')})`);
   }
-  if (spec.lengthUnit !== 'code-point') throw new Error(`the generators count lengths in code points; the spec counts in ${String(spec.lengthUnit)}`);
+  if (spec.lengthUnit !== 'code-point')
+    throw new Error(`the generators count lengths in code points; the spec counts in ${String(spec.lengthUnit)}`);
   const cat = catalogue(spec);
   checkNamedRequirements(cat);
   const identityMember = identityMemberOf(spec);
@@ -109,7 +116,9 @@ function identityMemberOf(spec: Spec): string {
 
 function mediaTypeOf(spec: Spec): string {
   const op = spec.operation;
-  const item = spec.document.paths?.[op.pathTemplate] as Record<string, { requestBody?: { content?: Record<string, unknown> } }> | undefined;
+  const item = spec.document.paths?.[op.pathTemplate] as
+    | Record<string, { requestBody?: { content?: Record<string, unknown> } }>
+    | undefined;
   const types = Object.keys(item?.[op.method.toLowerCase()]?.requestBody?.content ?? {});
   if (types.length !== 1) throw new Error(`${op.name} must declare exactly one request media type (found ${types.join(', ') || 'none'})`);
   return types[0]!;
@@ -136,11 +145,17 @@ export function isSafeBody(ctx: Context, text: string): boolean {
 
 /** How the model (no type rules) judges one member value on its own; a value outside the type's bounds, or holding an
  * address that can receive mail, is `other`. */
-export function judgeMember(ctx: Context, plan: MemberPlan, value: unknown, labels: Record<string, string>): 'valid' | 'violation' | 'ambiguous' | 'other' {
+export function judgeMember(
+  ctx: Context,
+  plan: MemberPlan,
+  value: unknown,
+  labels: Record<string, string>,
+): 'valid' | 'violation' | 'ambiguous' | 'other' {
   const verdict = ctx.validator.validate(ctx.spec.operation.name, { labels, body: { [ctx.identityMember]: { [plan.spec.name]: value } } });
   const patternAddress = `${plan.address}.${plan.spec.readingsKeyword}`;
   if (verdict.ambiguities.length) return 'ambiguous';
-  if (!verdict.violations.length) return typeof value === 'string' && !(within(ctx, plan.bounds, value) && isSafeValue(ctx, value)) ? 'other' : 'valid';
+  if (!verdict.violations.length)
+    return typeof value === 'string' && !(within(ctx, plan.bounds, value) && isSafeValue(ctx, value)) ? 'other' : 'valid';
   return verdict.violations.every((f) => f.address === patternAddress) ? 'violation' : 'other';
 }
 

@@ -118,7 +118,8 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
     const arb = byObserved.get(id);
     if (arb) return arb;
     const search = readings.searches.find((x) => x.requirementId === id);
-    if (search && !search.found) throw new Error(`no case observes ${id} for ${identityManagementType}: ${search.reason} (${search.tried} value(s) tried)`);
+    if (search && !search.found)
+      throw new Error(`no case observes ${id} for ${identityManagementType}: ${search.reason} (${search.tried} value(s) tried)`);
     throw new Error(`${id} is not an observed requirement the generators make cases of (${[...byObserved.keys()].join(', ')})`);
   };
 
@@ -131,7 +132,13 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
   const named: Record<string, fc.Arbitrary<Case>> = {
     valid: validCaseArbitrary(ctx, sources.values),
     invalid: fc.oneof(...inputs.map((r) => invalidCaseFor(r.id))),
-    wire: fc.oneof(...rawOnly(spec, inputs.map((r) => r.id)).map(invalidCaseFor), ...observed.flat().map((v) => randomObserved(ctx, v))),
+    wire: fc.oneof(
+      ...rawOnly(
+        spec,
+        inputs.map((r) => r.id),
+      ).map(invalidCaseFor),
+      ...observed.flat().map((v) => randomObserved(ctx, v)),
+    ),
   };
 
   const classes = classCoverage(ctx, sources.values, sources.labels);
@@ -159,7 +166,11 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
     arbitrary(name) {
       const found =
         named[name] ??
-        (name.startsWith('invalid:') ? invalidCaseFor(name.slice('invalid:'.length)) : name.startsWith('observed:') ? observedCaseFor(name.slice('observed:'.length)) : undefined);
+        (name.startsWith('invalid:')
+          ? invalidCaseFor(name.slice('invalid:'.length))
+          : name.startsWith('observed:')
+            ? observedCaseFor(name.slice('observed:'.length))
+            : undefined);
       if (!found) throw new Error(`no generator named ${name} (valid, invalid, wire, invalid:<REQUIREMENT-ID>, observed:<REQUIREMENT-ID>)`);
       return found;
     },
@@ -170,7 +181,13 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
       const injected = injectedLabel(kind, unknown, reach);
       const aimed = { ...labels, [label]: injected.value };
       const identity = (c.body as Record<string, Identity>)[ctx.identityMember]!;
-      return validCase(ctx, `existence:label-injection:${label}:${kind}`, aimed, identity, injected.encoded ? { [label]: injected.encoded } : undefined);
+      return validCase(
+        ctx,
+        `existence:label-injection:${label}:${kind}`,
+        aimed,
+        identity,
+        injected.encoded ? { [label]: injected.encoded } : undefined,
+      );
     },
     recheck: (c) => recheck(ctx, c),
   };
@@ -184,19 +201,26 @@ function subjectLabels(ctx: Context, c: Case): Set<string> {
   const addresses = c.requirementIds.flatMap((id) => ctx.catalogue.get(id).constrains);
   const constraints = addresses.map((a) => ctx.spec.constraints.find((x) => x.address === a));
   const members = constraints.filter((x) => x?.keyword !== 'encoding').map((x) => x?.member);
-  const broken = Object.entries(c.wire.encodedLabels).filter(([, raw]) => decodeLabel(raw).strict === undefined).map(([name]) => name);
+  const broken = Object.entries(c.wire.encodedLabels)
+    .filter(([, raw]) => decodeLabel(raw).strict === undefined)
+    .map(([name]) => name);
   return new Set([...members.filter((m): m is string => m !== undefined), ...broken]);
 }
 
 function relabel(ctx: Context, c: Case, labels: Record<string, string>): Case {
   const keep = subjectLabels(ctx, c);
   const merged = { ...c.labels, ...Object.fromEntries(Object.entries(labels).filter(([name]) => !keep.has(name))) };
-  const encodedLabels = Object.fromEntries(Object.entries(c.wire.encodedLabels).filter(([name, raw]) => keep.has(name) && decodeLabel(raw).strict === undefined));
-  if (c.kind === 'valid') return { ...validCase(ctx, c.id, merged, (c.body as Record<string, Identity>)[ctx.identityMember]!), ...replayOf(c) };
+  const encodedLabels = Object.fromEntries(
+    Object.entries(c.wire.encodedLabels).filter(([name, raw]) => keep.has(name) && decodeLabel(raw).strict === undefined),
+  );
+  if (c.kind === 'valid')
+    return { ...validCase(ctx, c.id, merged, (c.body as Record<string, Identity>)[ctx.identityMember]!), ...replayOf(c) };
   const d: Draft = { labels: merged, body: c.body, encodedLabels };
   if (c.kind === 'wire') Object.assign(d, { bodyText: c.wire.body, headers: c.wire.headers });
   const rebuilt =
-    c.expected.outcome === 'observed' ? observedCase(ctx, c.id, c.requirementIds, d, c.kind === 'observed' ? 'observed' : 'wire') : invalidCase(ctx, c.id, c.requirementIds, d);
+    c.expected.outcome === 'observed'
+      ? observedCase(ctx, c.id, c.requirementIds, d, c.kind === 'observed' ? 'observed' : 'wire')
+      : invalidCase(ctx, c.id, c.requirementIds, d);
   return { ...rebuilt, ...replayOf(c) };
 }
 

@@ -59,7 +59,11 @@ function labelDrafts(s: Sources, label: LabelSpec, v: ValueViolation): Pick<Inva
   return {
     boundary: { labels: { ...s.labels, [label.name]: v.sample as string }, body: bodyOf(s.ctx, s.base) },
     random: fc
-      .tuple(s.randomLabels, s.randomIdentity, v.random.filter((value) => !isDotSegment(value as string)))
+      .tuple(
+        s.randomLabels,
+        s.randomIdentity,
+        v.random.filter((value) => !isDotSegment(value as string)),
+      )
       .map(([labels, identity, value]) => ({ labels: { ...labels, [label.name]: value as string }, body: bodyOf(s.ctx, identity) })),
   };
 }
@@ -80,8 +84,22 @@ function overMax(plan: MemberPlan | undefined, bound: number, ceiling: number): 
   const top = Math.min(bound + OVERSHOOT, ceiling);
   const form = (s: string) => (plan ? normalized(plan, s) : s);
   return [
-    { name: 'over-max', sample: form(sampleText(n, 'plain')), random: fc.integer({ min: n, max: top }).chain((k) => mixedText(k)).map(form) },
-    { name: 'over-max:astral', sample: form(sampleText(n, 'astral')), random: fc.integer({ min: n, max: top }).chain((k) => randomText(k, 'astral')).map(form) },
+    {
+      name: 'over-max',
+      sample: form(sampleText(n, 'plain')),
+      random: fc
+        .integer({ min: n, max: top })
+        .chain((k) => mixedText(k))
+        .map(form),
+    },
+    {
+      name: 'over-max:astral',
+      sample: form(sampleText(n, 'astral')),
+      random: fc
+        .integer({ min: n, max: top })
+        .chain((k) => randomText(k, 'astral'))
+        .map(form),
+    },
   ];
 }
 
@@ -171,10 +189,15 @@ const AROUND = 4;
  * (U+FFFD for each bad sequence); the wire carries the bytes.
  */
 function encodingVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): InvalidVariant[] {
-  if (c.value !== 'utf-8') throw new Error(`no generator violates ${c.address}: only the encoding utf-8 is understood (found ${String(c.value)})`);
+  if (c.value !== 'utf-8')
+    throw new Error(`no generator violates ${c.address}: only the encoding utf-8 is understood (found ${String(c.value)})`);
   const draft = (labels: Record<string, string>, identity: Identity, raw: string): Draft => {
     if (decodeLabel(raw).strict !== undefined) throw new Error(`${raw} decodes as UTF-8: not a violation of ${c.address}`);
-    return { labels: { ...labels, [label.name]: decodeLabel(raw).lenient }, body: bodyOf(s.ctx, identity), encodedLabels: { [label.name]: raw } };
+    return {
+      labels: { ...labels, [label.name]: decodeLabel(raw).lenient },
+      body: bodyOf(s.ctx, identity),
+      encodedLabels: { [label.name]: raw },
+    };
   };
   return Object.entries(NOT_UTF8).map(([kind, bytes]) => ({
     name: kind,

@@ -58,7 +58,9 @@ const labelUnit = fc.oneof(fc.constantFrom(...RESERVED), fc.string({ unit: 'grap
 function labelValue(ctx: Context, label: LabelSpec): fc.Arbitrary<string> {
   const b = labelBounds(label);
   const max = b.max ?? b.min + ctx.options.unboundedLength;
-  return fc.oneof(realistic, fc.string({ unit: labelUnit, minLength: b.min, maxLength: max })).filter((s) => fitsLabel(ctx, { min: b.min, max }, s));
+  return fc
+    .oneof(realistic, fc.string({ unit: labelUnit, minLength: b.min, maxLength: max }))
+    .filter((s) => fitsLabel(ctx, { min: b.min, max }, s));
 }
 
 /** Random valid labels for every label of the operation. */
@@ -74,7 +76,14 @@ export function defaultLabels(ctx: Context): Record<string, string> {
 /** Deterministic valid values of one label, by variant: realistic, reserved and non-ASCII, and at its bounds. */
 export function labelSamples(ctx: Context, label: LabelSpec): Record<string, string> {
   const b = labelBounds(label);
-  const [uuid, instanceArn, userArn] = boundarySamples(fc.tuple(fc.uuid(), arn((i) => `instance/${i}`), arn((i, u) => `instance/${i}/agent/${u}`)), 1)[0]!;
+  const [uuid, instanceArn, userArn] = boundarySamples(
+    fc.tuple(
+      fc.uuid(),
+      arn((i) => `instance/${i}`),
+      arn((i, u) => `instance/${i}/agent/${u}`),
+    ),
+    1,
+  )[0]!;
   const clamp = (n: number) => Math.max(b.min, b.max === undefined ? n : Math.min(n, b.max));
   const candidates: Record<string, string> = {
     uuid,

@@ -10,7 +10,14 @@ const SAFE_SUFFIX = '.invalid';
 // skipped at the speed of indexOf; the pattern itself would backtrack at every position of a long run); a match
 // never crosses a run's end, so the matches are the ones the pattern finds in the whole text.
 const isAddressCharacter = (c: number) =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x40 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x25 || c === 0x2b || c === 0x2d;
+  (c >= 0x61 && c <= 0x7a) ||
+  (c >= 0x40 && c <= 0x5a) ||
+  (c >= 0x30 && c <= 0x39) ||
+  c === 0x2e ||
+  c === 0x5f ||
+  c === 0x25 ||
+  c === 0x2b ||
+  c === 0x2d;
 
 /** The [start, end) of every run of address characters that holds an '@', in order. */
 function runsWithAt(s: string): [number, number][] {
@@ -35,7 +42,8 @@ export function mailSafe(s: string): string {
   let out = '';
   let done = 0;
   for (const [start, end] of runsWithAt(s)) {
-    out += s.slice(done, start) + s.slice(start, end).replace(ADDRESS, (address) => (RESERVED.test(address) ? address : address + SAFE_SUFFIX));
+    out +=
+      s.slice(done, start) + s.slice(start, end).replace(ADDRESS, (address) => (RESERVED.test(address) ? address : address + SAFE_SUFFIX));
     done = end;
   }
   return done === 0 ? s : out + s.slice(done);

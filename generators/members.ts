@@ -27,7 +27,11 @@ const clamp = (n: number, min: number, max = Number.POSITIVE_INFINITY) => Math.m
 
 /** True for a member the spec constrains by nothing but its type. */
 export const isFreeText = (plan: MemberPlan) =>
-  !plan.spec.readings.length && plan.spec.pattern === undefined && !plan.spec.normalization && plan.bounds.min === 0 && plan.bounds.max === undefined;
+  !plan.spec.readings.length &&
+  plan.spec.pattern === undefined &&
+  !plan.spec.normalization &&
+  plan.bounds.min === 0 &&
+  plan.bounds.max === undefined;
 
 export function memberValues(ctx: Context, labels: Record<string, string>): Map<string, MemberValues> {
   const out = new Map<string, MemberValues>();
@@ -82,7 +86,11 @@ function unboundedValues(ctx: Context, plan: MemberPlan, shapes: MemberValues[])
   const samples: Record<string, string> = { [`len-${min}`]: sampleText(min, 'plain') };
   for (const texture of TEXTURES) samples[`len-${length}:${texture}`] = sampleText(length, texture);
   for (const shape of shapes) samples[`like-${shape.plan.spec.name}`] = shape.base;
-  const text = fc.oneof(textBetween(min, length, classPieces(ctx)), ...TEXTURES.map((t) => randomText(length, t)), ...shapes.map((s) => s.arbitrary));
+  const text = fc.oneof(
+    textBetween(min, length, classPieces(ctx)),
+    ...TEXTURES.map((t) => randomText(length, t)),
+    ...shapes.map((s) => s.arbitrary),
+  );
   return {
     plan,
     arbitrary: conforming(ctx, plan, text),

@@ -39,6 +39,7 @@ export function checkNamedRequirements(cat: Catalogue): void {
     const r = cat.all.find((x) => x.id === id);
     if (!r) throw new Error(`generators name the requirement ${id}, which the catalogue does not have`);
     if (r.outcome) throw new Error(`generators name ${id} as a non-input requirement, but the catalogue gives it an outcome`);
-    if (observed.includes(id) && r.level !== 'OBSERVE') throw new Error(`generators name ${id} as observed, but the catalogue gives it the level ${r.level}`);
+    if (observed.includes(id) && r.level !== 'OBSERVE')
+      throw new Error(`generators name ${id} as observed, but the catalogue gives it the level ${r.level}`);
   }
 }

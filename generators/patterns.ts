@@ -125,7 +125,8 @@ function mutations(judge: Judge, limit: number): Record<string, (s: string) => s
     'too-short': (s) => chars(shortest(s, judge)).slice(0, -1).join(''),
     'too-long': (s) => firstRejected(s, judge, limit),
     'letter-for-digit': (s) => (lastDigit(s) < 0 ? undefined : replaceAt(s, lastDigit(s), 'x')),
-    'non-ascii-digit': (s) => (lastDigit(s) < 0 ? undefined : replaceAt(s, lastDigit(s), String.fromCodePoint(0x660 + Number(chars(s)[lastDigit(s)])))),
+    'non-ascii-digit': (s) =>
+      lastDigit(s) < 0 ? undefined : replaceAt(s, lastDigit(s), String.fromCodePoint(0x660 + Number(chars(s)[lastDigit(s)]))),
     'non-ascii-letter': (s) => (chars(s).findIndex(isAsciiLetter) < 0 ? undefined : replaceAt(s, chars(s).findIndex(isAsciiLetter), 'é')),
     'drop-at': (s) => (s.includes('@') ? s.replaceAll('@', '') : undefined),
     'double-at': (s) => (s.includes('@') ? s.replace('@', '@@') : undefined),

@@ -13,7 +13,9 @@ const withReplay = (c: Case, replay: Replay): Case => ({ ...c, id: `${c.id}#${re
 /** The first `runs` cases of a generator under `seed`. */
 export function randomCases(generators: Generators, request: { generator: string; seed: number; runs: number }): Case[] {
   const { generator, seed, runs } = request;
-  return fc.sample(generators.arbitrary(generator), { seed, numRuns: runs }).map((c, i) => withReplay(c, { generator, seed, path: String(i) }));
+  return fc
+    .sample(generators.arbitrary(generator), { seed, numRuns: runs })
+    .map((c, i) => withReplay(c, { generator, seed, path: String(i) }));
 }
 
 /** Re-creates one random case from its replay (generator, seed and path). */

@@ -26,7 +26,11 @@ const EDITS: Record<string, (value: string, junk: string) => string> = {
 const JUNK = ['abc', ' ', ' trailing', '\t', '\u00a0', 'x', '0', '.', '-', '+', '@', '#', '/'];
 
 /** Random junk for the random phase: the same pieces, printable ASCII, and a little Unicode. */
-const randomJunk = fc.oneof(fc.constantFrom(...JUNK), fc.string({ minLength: 1, maxLength: 6 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }));
+const randomJunk = fc.oneof(
+  fc.constantFrom(...JUNK),
+  fc.string({ minLength: 1, maxLength: 6 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
+);
 
 /** What the bounded search found for one member with readings. */
 export type ReadingsSearch = {
@@ -69,7 +73,12 @@ function searchDisagreement(ctx: Context, plan: MemberPlan, starts: string[], la
       }
     }
   }
-  return { ...head, tried, found: false, reason: `the readings agree on every ${Object.keys(EDITS).join(', ')} edit of ${new Set(starts).size} valid value(s) with ${JUNK.length} pieces of junk` };
+  return {
+    ...head,
+    tried,
+    found: false,
+    reason: `the readings agree on every ${Object.keys(EDITS).join(', ')} edit of ${new Set(starts).size} valid value(s) with ${JUNK.length} pieces of junk`,
+  };
 }
 
 /**

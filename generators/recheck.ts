@@ -75,7 +75,10 @@ function bodyAnomalies(ctx: Context, body: unknown, problems: string[]): string[
   for (const [key, value] of Object.entries(identity)) {
     if (!has(members, key)) out.add(OBSERVED.unknownMember);
     else if (value === null && nullIsAbsent && !rules.required.includes(key)) {
-      if (rules.forbidden.includes(key)) problems.push(`${ctx.identityMember}.${key} is null, which counts as absent, but ${ctx.type} forbids it: the null hides a violation`);
+      if (rules.forbidden.includes(key))
+        problems.push(
+          `${ctx.identityMember}.${key} is null, which counts as absent, but ${ctx.type} forbids it: the null hides a violation`,
+        );
       out.add(OBSERVED.nullMember);
     }
   }
@@ -128,11 +131,15 @@ function inspectWire(ctx: Context, c: Case, problems: string[]): Findings {
       const id = encodingViolation(ctx, label.name, problems);
       if (id) badLabels.push(id);
     }
-    if ((decoded.strict ?? decoded.lenient) !== c.labels[label.name]) problems.push(`the wire label ${label.name} does not decode to the label`);
+    if ((decoded.strict ?? decoded.lenient) !== c.labels[label.name])
+      problems.push(`the wire label ${label.name} does not decode to the label`);
   }
   if (header(c, 'content-type') !== ctx.mediaType) anomalies.push(OBSERVED.contentType);
   if (Buffer.byteLength(c.wire.body) >= ctx.options.oversizedBodyBytes) anomalies.push(OBSERVED.bodySize);
-  const withLabels = (f: Pick<Findings, 'violated' | 'ambiguous'>): Pick<Findings, 'violated' | 'ambiguous'> => ({ ...f, violated: [...badLabels, ...f.violated] });
+  const withLabels = (f: Pick<Findings, 'violated' | 'ambiguous'>): Pick<Findings, 'violated' | 'ambiguous'> => ({
+    ...f,
+    violated: [...badLabels, ...f.violated],
+  });
 
   const parsed = ctx.validator.parseBody(c.wire.body);
   if (!parsed.ok) {
@@ -148,7 +155,9 @@ function inspectWire(ctx: Context, c: Case, problems: string[]): Findings {
     anomalies.push(OBSERVED.duplicateKeys, ...bodyAnomalies(ctx, both.first, problems));
     const first = judged(ctx, validate(ctx, c.labels, both.first));
     if (!same(first.violated, last.violated) || !same(first.ambiguous, last.ambiguous)) {
-      problems.push(`the duplicate keys resolve to requests judged differently (first wins: ${first.violated.join(', ') || 'valid'}; last wins: ${last.violated.join(', ') || 'valid'})`);
+      problems.push(
+        `the duplicate keys resolve to requests judged differently (first wins: ${first.violated.join(', ') || 'valid'}; last wins: ${last.violated.join(', ') || 'valid'})`,
+      );
     }
   }
   return { ...withLabels(last), anomalies: [...new Set(anomalies)] };
@@ -178,7 +187,8 @@ function expectation(ctx: Context, c: Case, f: Findings, problems: string[]): { 
     return { ids: a.requirementIds, expected: a.expected };
   }
   if (c.kind === 'invalid' && f.anomalies.length) problems.push(`an invalid case has wire anomalies (${f.anomalies.join(', ')})`);
-  if (c.kind === 'observed' && f.anomalies.length) problems.push(`an observed case has wire anomalies (${f.anomalies.join(', ')}): it is a wire case`);
+  if (c.kind === 'observed' && f.anomalies.length)
+    problems.push(`an observed case has wire anomalies (${f.anomalies.join(', ')}): it is a wire case`);
   if (f.violated.length) {
     if (c.kind === 'observed') problems.push(`an observed case violates ${f.violated.join(', ')}`);
     if (f.anomalies.length) problems.push('a case is both invalid and anomalous');
@@ -198,10 +208,14 @@ export function recheck(ctx: Context, c: Case): Case {
   const problems: string[] = [];
   if (c.identityManagementType !== ctx.type) problems.push(`it was made for ${c.identityManagementType}, not ${ctx.type}`);
   if (c.wire.method !== ctx.spec.operation.method) problems.push(`the method is not ${ctx.spec.operation.method}`);
-  if (!isSafeBody(ctx, c.wire.body)) problems.push('the body holds an address outside a reserved domain, or a number not reserved for fiction (docs/contract.md A9)');
+  if (!isSafeBody(ctx, c.wire.body))
+    problems.push('the body holds an address outside a reserved domain, or a number not reserved for fiction (docs/contract.md A9)');
   const findings = c.kind === 'wire' ? inspectWire(ctx, c, problems) : inspectValue(ctx, c, problems);
   const want = expectation(ctx, c, findings, problems);
-  if (!same(c.requirementIds, want.ids)) problems.push(`labelled ${sorted(c.requirementIds).join(', ') || 'nothing'} but the oracle finds ${sorted(want.ids).join(', ') || 'nothing'}`);
+  if (!same(c.requirementIds, want.ids))
+    problems.push(
+      `labelled ${sorted(c.requirementIds).join(', ') || 'nothing'} but the oracle finds ${sorted(want.ids).join(', ') || 'nothing'}`,
+    );
   if (json(c.expected) !== json(want.expected)) problems.push(`expects ${json(c.expected)} but its label calls for ${json(want.expected)}`);
   if (problems.length) throw new CaseMismatchError(c.id, problems);
   return c;

@@ -7,7 +7,11 @@ export const TEXTURES = ['plain', 'astral', 'combining', 'rtl', 'edges', 'escape
 export type Texture = (typeof TEXTURES)[number];
 
 /** One stable starter in [min, max]. */
-const starterIn = (min: number, max: number) => fc.integer({ min, max }).filter(isStableStarter).map((cp) => String.fromCodePoint(cp));
+const starterIn = (min: number, max: number) =>
+  fc
+    .integer({ min, max })
+    .filter(isStableStarter)
+    .map((cp) => String.fromCodePoint(cp));
 
 const WHITESPACE = [' ', '\t', '\n', '\u00a0', '\u2028', '\u3000'];
 const ESCAPES = ['"', "'", '\\', '/', '\u0000', '\b', '\u001f', '\u007f', '\u200b'];
@@ -61,8 +65,7 @@ export function randomText(n: number, texture: Texture): fc.Arbitrary<string> {
 }
 
 /** A random string of exactly `n` code points, mixing every texture. */
-export const mixedText = (n: number): fc.Arbitrary<string> =>
-  fc.oneof(exactly(mixedPiece, n), ...TEXTURES.map((t) => randomText(n, t)));
+export const mixedText = (n: number): fc.Arbitrary<string> => fc.oneof(exactly(mixedPiece, n), ...TEXTURES.map((t) => randomText(n, t)));
 
 /**
  * A random string whose length in code points is in [min, max]: pieces of every texture, and the `extra` pieces given
@@ -71,8 +74,11 @@ export const mixedText = (n: number): fc.Arbitrary<string> =>
  * would shrink by drawing new text). Lengths spread over the whole range: small arrays and arrays up to the bound.
  */
 export function textBetween(min: number, max: number, extra: readonly string[] = []): fc.Arbitrary<string> {
-  const piece = extra.length ? fc.oneof({ arbitrary: mixedPiece, weight: 3 }, { arbitrary: fc.constantFrom(...extra), weight: 1 }) : mixedPiece;
-  const pieces = (size: fc.SizeForArbitrary) => fc.array(piece, { minLength: min, maxLength: max, size }).map((p) => takeCodePoints(p.join(''), max));
+  const piece = extra.length
+    ? fc.oneof({ arbitrary: mixedPiece, weight: 3 }, { arbitrary: fc.constantFrom(...extra), weight: 1 })
+    : mixedPiece;
+  const pieces = (size: fc.SizeForArbitrary) =>
+    fc.array(piece, { minLength: min, maxLength: max, size }).map((p) => takeCodePoints(p.join(''), max));
   return fc.oneof(pieces('small'), pieces('max'));
 }
 

@@ -52,13 +52,17 @@ export function validBoundaryGroups(ctx: Context, values: Map<string, MemberValu
   const base = baseIdentity(ctx, values);
   const id = (subject: string, variant: string) => `boundary:valid:${subject}:${variant}`;
   const groups: Group[] = [
-    { name: 'valid:structure', cases: [validCase(ctx, id('structure', 'all-members'), labels, base), validCase(ctx, id('structure', 'no-members'), labels, {})] },
+    {
+      name: 'valid:structure',
+      cases: [validCase(ctx, id('structure', 'all-members'), labels, base), validCase(ctx, id('structure', 'no-members'), labels, {})],
+    },
   ];
   for (const plan of ctx.members.filter((p) => !p.forbidden)) {
     const name = plan.spec.name;
     const without = Object.fromEntries(Object.entries(base).filter(([k]) => k !== name));
     const cases = [validCase(ctx, id(name, 'absent'), labels, without)];
-    for (const [variant, value] of Object.entries(values.get(name)!.samples)) cases.push(validCase(ctx, id(name, variant), labels, { ...base, [name]: value }));
+    for (const [variant, value] of Object.entries(values.get(name)!.samples))
+      cases.push(validCase(ctx, id(name, variant), labels, { ...base, [name]: value }));
     groups.push({ name: `valid:${name}`, cases });
   }
   for (const label of ctx.labels) {

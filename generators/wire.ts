@@ -86,7 +86,14 @@ function duplicateKeyVariants(s: Sources): ObservedVariant[] {
       kind: 'wire',
       boundary: memberDuplicate(s.labels, s.base, name, second),
       random: fc
-        .tuple(s.randomLabels, present.chain((identity) => fc.constantFrom(...Object.keys(identity)).chain((m) => fc.tuple(fc.constant(identity), fc.constant(m), s.values.get(m)!.arbitrary))))
+        .tuple(
+          s.randomLabels,
+          present.chain((identity) =>
+            fc
+              .constantFrom(...Object.keys(identity))
+              .chain((m) => fc.tuple(fc.constant(identity), fc.constant(m), s.values.get(m)!.arbitrary)),
+          ),
+        )
         .map(([labels, [identity, m, value]]) => memberDuplicate(labels, identity, m, value)),
     },
     {
@@ -123,16 +130,21 @@ function nullMemberVariants(s: Sources): ObservedVariant[] {
   if (!ctx.spec.protocol.nullIsAbsent) return [];
   const rules = ctx.spec.typeRules[ctx.type]!;
   const { names, required } = bodyMembers(s);
-  const members = ctx.members.filter((p) => !p.forbidden && !p.omissionObserved && !rules.required.includes(p.spec.name)).map((p) => p.spec.name);
+  const members = ctx.members
+    .filter((p) => !p.forbidden && !p.omissionObserved && !rules.required.includes(p.spec.name))
+    .map((p) => p.spec.name);
   const siblings = names.filter((n) => n !== ctx.identityMember && !required.includes(n));
   const nulls = (list: string[]) => Object.fromEntries(list.map((n) => [n, null]));
   const draft = (labels: Record<string, string>, identity: Identity, nullMembers: string[], nullSiblings: string[]) =>
     rawDraft(labels, { [ctx.identityMember]: { ...identity, ...nulls(nullMembers) }, ...nulls(nullSiblings) });
   const some = (list: string[], minLength: number) => (list.length ? fc.subarray(list, { minLength }) : fc.constant<string[]>([]));
   const variants: ObservedVariant[] = [];
-  const add = (name: string, boundary: Draft, random: fc.Arbitrary<Draft>) => variants.push({ name, requirementId: OBSERVED.nullMember, kind: 'wire', boundary, random });
+  const add = (name: string, boundary: Draft, random: fc.Arbitrary<Draft>) =>
+    variants.push({ name, requirementId: OBSERVED.nullMember, kind: 'wire', boundary, random });
   if (members.length) {
-    const random = fc.tuple(s.randomLabels, s.randomIdentity, some(members, 1), some(siblings, 0)).map(([l, identity, m, sib]) => draft(l, identity, m, sib));
+    const random = fc
+      .tuple(s.randomLabels, s.randomIdentity, some(members, 1), some(siblings, 0))
+      .map(([l, identity, m, sib]) => draft(l, identity, m, sib));
     add('one-member', draft(s.labels, s.base, members.slice(0, 1), []), random);
     if (members.length > 1) add('every-member', draft(s.labels, s.base, members, []), random);
   }
@@ -140,7 +152,9 @@ function nullMemberVariants(s: Sources): ObservedVariant[] {
     add(
       'siblings',
       draft(s.labels, s.base, [], siblings),
-      fc.tuple(s.randomLabels, s.randomIdentity, some(members, 0), some(siblings, 1)).map(([l, identity, m, sib]) => draft(l, identity, m, sib)),
+      fc
+        .tuple(s.randomLabels, s.randomIdentity, some(members, 0), some(siblings, 1))
+        .map(([l, identity, m, sib]) => draft(l, identity, m, sib)),
     );
   }
   return variants;
@@ -167,11 +181,22 @@ function unknownMemberVariants(s: Sources): ObservedVariant[] {
     selector: ([key]) => key.toLowerCase(),
   });
   // JSON.parse, not a spread: an unknown name may be one an object literal treats specially.
-  const draft = (labels: Record<string, string>, identity: Identity, inIdentity: [string, unknown][], inBody: [string, unknown][]): Draft => {
+  const draft = (
+    labels: Record<string, string>,
+    identity: Identity,
+    inIdentity: [string, unknown][],
+    inBody: [string, unknown][],
+  ): Draft => {
     const text = objectText([[ctx.identityMember, JSON.parse(objectText([...Object.entries(identity), ...inIdentity]))], ...inBody]);
     return { labels, body: JSON.parse(text) as unknown, bodyText: text };
   };
-  const variant = (name: string, boundary: Draft, random: fc.Arbitrary<Draft>): ObservedVariant => ({ name, requirementId: OBSERVED.unknownMember, kind: 'wire', boundary, random });
+  const variant = (name: string, boundary: Draft, random: fc.Arbitrary<Draft>): ObservedVariant => ({
+    name,
+    requirementId: OBSERVED.unknownMember,
+    kind: 'wire',
+    boundary,
+    random,
+  });
   return [
     variant(
       'identity',
@@ -181,12 +206,16 @@ function unknownMemberVariants(s: Sources): ObservedVariant[] {
     variant(
       'body',
       draft(s.labels, s.base, [], [[sampleName, { [sampleName]: 'Zoë' }]]),
-      fc.tuple(s.randomLabels, s.randomIdentity, entries, fc.option(entries, { nil: undefined })).map(([l, identity, e, both]) => draft(l, identity, both ?? [], e)),
+      fc
+        .tuple(s.randomLabels, s.randomIdentity, entries, fc.option(entries, { nil: undefined }))
+        .map(([l, identity, e, both]) => draft(l, identity, both ?? [], e)),
     ),
   ];
 }
 
 /** Every observed wire variant, grouped by requirement (a requirement with no variant has no group). */
 export function observedVariants(s: Sources): ObservedVariant[][] {
-  return [contentTypeVariants(s), bodySizeVariants(s), duplicateKeyVariants(s), nullMemberVariants(s), unknownMemberVariants(s)].filter((list) => list.length > 0);
+  return [contentTypeVariants(s), bodySizeVariants(s), duplicateKeyVariants(s), nullMemberVariants(s), unknownMemberVariants(s)].filter(
+    (list) => list.length > 0,
+  );
 }

@@ -56,7 +56,10 @@ export function parseBaseline(text: string, file: string, known?: Iterable<strin
   }
   const root = doc.contents;
   if (root === null || (root && 'value' in root && root.value === null)) return { file, entries: [] };
-  if (!isSeq(root)) throw new UsageError(`baseline ${file}${at(root as Node)}: must be a list of entries (- id: REQUIREMENT-ID, reason: …, link: URL?, expires: YYYY-MM-DD?)`);
+  if (!isSeq(root))
+    throw new UsageError(
+      `baseline ${file}${at(root as Node)}: must be a list of entries (- id: REQUIREMENT-ID, reason: …, link: URL?, expires: YYYY-MM-DD?)`,
+    );
   const ids = known ? new Set(known) : undefined;
   const seen = new Map<string, number>();
   const entries = root.items.map((item, i): BaselineEntry => {
@@ -72,8 +75,10 @@ export function parseBaseline(text: string, file: string, known?: Iterable<strin
     if (seen.has(id)) throw new UsageError(`${named}: listed twice (entries ${seen.get(id)} and ${i + 1})`);
     seen.set(id, i + 1);
     if (typeof reason !== 'string' || !reason.trim()) throw new UsageError(`${named}: reason must be a non-empty text`);
-    if (link !== undefined && (typeof link !== 'string' || !isUrl(link))) throw new UsageError(`${named}: link must be an http or https URL`);
-    if (expires !== undefined && (typeof expires !== 'string' || !isDate(expires))) throw new UsageError(`${named}: expires must be a date YYYY-MM-DD (got ${JSON.stringify(expires)})`);
+    if (link !== undefined && (typeof link !== 'string' || !isUrl(link)))
+      throw new UsageError(`${named}: link must be an http or https URL`);
+    if (expires !== undefined && (typeof expires !== 'string' || !isDate(expires)))
+      throw new UsageError(`${named}: expires must be a date YYYY-MM-DD (got ${JSON.stringify(expires)})`);
     return { id, reason: reason.trim(), ...(link !== undefined ? { link } : {}), ...(expires !== undefined ? { expires } : {}) };
   });
   return { file, entries };
@@ -100,17 +105,33 @@ export function applyBaseline(results: Pick<Results, 'requirements'>, baseline: 
   const now = day(today);
   for (const entry of baseline.entries) {
     const r = byId.get(entry.id);
-    if (!r) throw new UsageError(`baseline ${file}: entry ${baseline.entries.indexOf(entry) + 1} (${entry.id}): no requirement has this ID`);
+    if (!r)
+      throw new UsageError(`baseline ${file}: entry ${baseline.entries.indexOf(entry) + 1} (${entry.id}): no requirement has this ID`);
     const expired = entry.expires !== undefined && now > entry.expires;
     let mark: BaselineMark;
     if (r.status === 'pass') {
       mark = { state: 'stale', entry, failsGate: true, note: `listed as an expected failure but passes now: remove it from ${file}` };
     } else if (expired) {
-      mark = { state: 'expired', entry, failsGate: true, note: `the entry expired on ${entry.expires}: fix the target, or renew the entry in ${file}` };
+      mark = {
+        state: 'expired',
+        entry,
+        failsGate: true,
+        note: `the entry expired on ${entry.expires}: fix the target, or renew the entry in ${file}`,
+      };
     } else if (r.status === 'fail') {
-      mark = { state: 'expected-failure', entry, failsGate: false, note: `expected failure${entry.expires ? ` until ${entry.expires}` : ''}: ${entry.reason}` };
+      mark = {
+        state: 'expected-failure',
+        entry,
+        failsGate: false,
+        note: `expected failure${entry.expires ? ` until ${entry.expires}` : ''}: ${entry.reason}`,
+      };
     } else {
-      mark = { state: 'not-run', entry, failsGate: false, note: `listed, but the run did not judge it (${r.status}${r.reason ? `: ${r.reason}` : ''})` };
+      mark = {
+        state: 'not-run',
+        entry,
+        failsGate: false,
+        note: `listed, but the run did not judge it (${r.status}${r.reason ? `: ${r.reason}` : ''})`,
+      };
     }
     marks[entry.id] = mark;
   }
@@ -118,7 +139,10 @@ export function applyBaseline(results: Pick<Results, 'requirements'>, baseline: 
 }
 
 /** The baseline a view was made from: its file and its entries, in order. */
-export const baselineOfView = (view: BaselineView): Baseline => ({ file: view.file, entries: Object.values(view.marks).map((m) => m.entry) });
+export const baselineOfView = (view: BaselineView): Baseline => ({
+  file: view.file,
+  entries: Object.values(view.marks).map((m) => m.entry),
+});
 
 /** A view's day (YYYY-MM-DD) as the Date applyBaseline takes. */
 export const dayOf = (today: string): Date => new Date(`${today}T00:00:00Z`);
@@ -140,7 +164,9 @@ export function baselineFrom(results: Results, previous?: Baseline): string {
   const entries: BaselineEntry[] = results.requirements.flatMap((r): BaselineEntry[] => {
     const old = kept.get(r.id);
     if (r.status === 'fail' && (r.level === 'MUST' || r.level === 'SHOULD')) {
-      return [old ?? { id: r.id, reason: `failing since ${since}: ${oneLine(r.failures[0]?.problem ?? `${r.failureCount} failing case(s)`)}` }];
+      return [
+        old ?? { id: r.id, reason: `failing since ${since}: ${oneLine(r.failures[0]?.problem ?? `${r.failureCount} failing case(s)`)}` },
+      ];
     }
     return old && (r.status === 'skip' || r.status === 'n/a' || r.status === 'error') ? [old] : [];
   });

@@ -58,7 +58,12 @@ const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`;
 /** The data of the comparison: columns in the order given, rows in catalogue order. */
 export function compareRuns(inputs: CompareInput[]): Comparison {
   // Each column states its run's verdict as the run's own reports do (with the baseline it was judged against).
-  const columns: Column[] = inputs.map((i) => ({ label: i.label, results: judged(i.results), target: targetKey(i.results), ...(i.href ? { href: i.href } : {}) }));
+  const columns: Column[] = inputs.map((i) => ({
+    label: i.label,
+    results: judged(i.results),
+    target: targetKey(i.results),
+    ...(i.href ? { href: i.href } : {}),
+  }));
   const byTarget = new Map<string, number[]>();
   for (const [i, c] of columns.entries()) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), i]);
   for (const idx of byTarget.values()) {
@@ -81,7 +86,12 @@ export function compareRuns(inputs: CompareInput[]): Comparison {
     const cells = columns.map((_, i): Cell => {
       const r = lookup[i]!.get(id);
       if (!r) return { status: 'missing', cases: 0, failureCount: 0 };
-      return { status: r.status, cases: r.cases, failureCount: r.failureCount, ...(r.failures[0] ? { problem: r.failures[0].problem } : {}) };
+      return {
+        status: r.status,
+        cases: r.cases,
+        failureCount: r.failureCount,
+        ...(r.failures[0] ? { problem: r.failures[0].problem } : {}),
+      };
     });
     cells.forEach((cell, i) => {
       const prev = columns[i]!.previous;
@@ -168,7 +178,13 @@ export function renderCompare(comparison: Comparison, extra: { secrets?: readonl
           const change = row.cells.some((c) => c.change) ? ' data-change="true"' : '';
           const cells = row.cells
             .map((cell) => {
-              const tip = [cell.status === 'missing' ? 'not in this run' : `${cell.cases} case(s)`, cell.failureCount ? `${cell.failureCount} failing` : '', cell.problem ?? ''].filter(Boolean).join(' — ');
+              const tip = [
+                cell.status === 'missing' ? 'not in this run' : `${cell.cases} case(s)`,
+                cell.failureCount ? `${cell.failureCount} failing` : '',
+                cell.problem ?? '',
+              ]
+                .filter(Boolean)
+                .join(' — ');
               return `<td class="c s-${slug(cell.status)}${cell.change ? ` ${cell.change}` : ''}" data-status="${esc(cell.status)}"${cell.change ? ` data-change="${cell.change}"` : ''} title="${esc(tip)}">${esc(cell.status === 'missing' ? '—' : cell.status)}${cell.change ? `<span class="chg">${esc(CHANGE_WORD[cell.change])}</span>` : ''}</td>`;
             })
             .join('');
@@ -179,7 +195,10 @@ export function renderCompare(comparison: Comparison, extra: { secrets?: readonl
     .join('\n');
   const changeList = comparison.changes.length
     ? `<ul class="changes" id="changes">${comparison.changes
-        .map((ch) => `<li><b class="${ch.change === 'newly-failing' ? 'v-bad' : 'v-ok'}">${esc(CHANGE_WORD[ch.change])}</b> <code>${esc(ch.id)}</code> in ${ch.column + 1}. ${esc(columns[ch.column]!.label)} (${esc(columns[ch.column]!.target)}), compared with ${ch.previous + 1}. ${esc(columns[ch.previous]!.label)}${ch.change === 'newly-failing' && comparison.rows.find((r) => r.id === ch.id)?.cells[ch.column]?.problem ? `: ${esc(comparison.rows.find((r) => r.id === ch.id)!.cells[ch.column]!.problem)}` : ''}</li>`)
+        .map(
+          (ch) =>
+            `<li><b class="${ch.change === 'newly-failing' ? 'v-bad' : 'v-ok'}">${esc(CHANGE_WORD[ch.change])}</b> <code>${esc(ch.id)}</code> in ${ch.column + 1}. ${esc(columns[ch.column]!.label)} (${esc(columns[ch.column]!.target)}), compared with ${ch.previous + 1}. ${esc(columns[ch.previous]!.label)}${ch.change === 'newly-failing' && comparison.rows.find((r) => r.id === ch.id)?.cells[ch.column]?.problem ? `: ${esc(comparison.rows.find((r) => r.id === ch.id)!.cells[ch.column]!.problem)}` : ''}</li>`,
+        )
         .join('')}</ul>`
     : `<p class="muted" id="changes">No requirement newly fails or newly passes between runs of the same target${columns.some((c) => c.previous !== undefined) ? '' : ' (no two runs share a target: kind and endpoint)'}.</p>`;
   const levels = [...new Set(comparison.rows.map((r) => r.level))];

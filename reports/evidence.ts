@@ -3,11 +3,12 @@
 import type { ShownRequest, ShownResponse } from '../core/redact.ts';
 import type { RequirementResult, ResultFailure } from '../engine/results.ts';
 
-export const inputText = (input: unknown): string => (input === undefined ? '(none)' : JSON.stringify(input, null, 2) ?? String(input));
+export const inputText = (input: unknown): string => (input === undefined ? '(none)' : (JSON.stringify(input, null, 2) ?? String(input)));
 
 const headerLines = (headers: Record<string, string>) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
 
-const clip = (s: string, max: number | undefined) => (max !== undefined && s.length > max ? `${s.slice(0, max)}… (${s.length} characters in all)` : s);
+const clip = (s: string, max: number | undefined) =>
+  max !== undefined && s.length > max ? `${s.slice(0, max)}… (${s.length} characters in all)` : s;
 
 export function requestText(r: ShownRequest | undefined, maxBody?: number): string {
   if (!r) return '(no request was sent)';
@@ -23,10 +24,16 @@ const expectedText = (f: ResultFailure): string => f.expected.summary;
 
 /** Where a random case came from: generator, seed, path. */
 export function originText(f: ResultFailure): string {
-  return [f.generator && `generator ${f.generator}`, f.seed !== undefined && `seed ${f.seed}`, f.path && `path ${f.path}`].filter(Boolean).join(', ');
+  return [f.generator && `generator ${f.generator}`, f.seed !== undefined && `seed ${f.seed}`, f.path && `path ${f.path}`]
+    .filter(Boolean)
+    .join(', ');
 }
 
-const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 /** The evidence of one requirement's failures, as the body of a JUnit <failure>. */
 export function failureBlock(r: RequirementResult, maxBody = 2000): string {

@@ -42,12 +42,18 @@ function visible(s: string): string {
 
 const pre = (s: string, cls = '') => `<pre${cls ? ` class="${cls}"` : ''}>${visible(s)}</pre>`;
 /** Only http(s) links are made clickable (a baseline read from a foreign results.json could say javascript:). */
-const link = (href: string | undefined) => (href && /^https?:\/\//i.test(href) ? ` <a href="${esc(href)}" rel="noreferrer noopener">link</a>` : '');
+const link = (href: string | undefined) =>
+  href && /^https?:\/\//i.test(href) ? ` <a href="${esc(href)}" rel="noreferrer noopener">link</a>` : '';
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 const STATUS_WORD: Record<string, string> = { pass: 'pass', fail: 'fail', error: 'error', skip: 'skip', 'n/a': 'n/a' };
 const statusBadge = (status: string) => `<span class="badge s-${slug(status)}">${esc(STATUS_WORD[status] ?? status)}</span>`;
-const STATE_WORD: Record<string, string> = { 'expected-failure': 'expected failure', stale: 'stale baseline', expired: 'expired baseline', 'not-run': 'baseline: not run' };
+const STATE_WORD: Record<string, string> = {
+  'expected-failure': 'expected failure',
+  stale: 'stale baseline',
+  expired: 'expired baseline',
+  'not-run': 'baseline: not run',
+};
 const stateBadge = (m: BaselineMark) => `<span class="badge b-${slug(m.state)}">${esc(STATE_WORD[m.state])}</span>`;
 
 function duration(from: string, to: string): string {
@@ -59,7 +65,12 @@ function duration(from: string, to: string): string {
 
 function levelTile(name: string, s: LevelSummary, observe = false): string {
   const main = observe ? `${s.passed} recorded` : `${scoreText(s)}`;
-  const parts = [observe ? '' : `${s.failed} failed`, s.errors ? `${s.errors} not checked` : '', `${s.skipped} skipped`, `${s.notApplicable} n/a`].filter(Boolean);
+  const parts = [
+    observe ? '' : `${s.failed} failed`,
+    s.errors ? `${s.errors} not checked` : '',
+    `${s.skipped} skipped`,
+    `${s.notApplicable} n/a`,
+  ].filter(Boolean);
   return `<div class="tile${!observe && (s.failed || s.errors) ? ' tile-fail' : ''}"><div class="tile-name">${esc(name)}</div><div class="tile-main">${esc(main)}${observe ? '' : ' passed'}</div><div class="muted">${esc(parts.join(' · '))}</div></div>`;
 }
 
@@ -75,7 +86,14 @@ function header(r: ReportResults): string {
   <div class="verdict-word">${esc(summary.headline)}</div>
   <div class="score" id="score"><b>${esc(score)}</b> conformance score: MUST ${esc(`${summary.must.passed}/${summary.must.passed + summary.must.failed}`)} passed</div>
   <div class="muted">${esc(plural(r.requirements.filter((q) => q.status === 'fail').length, 'requirement'))} failing of ${esc(r.requirements.length)}${errors.length ? `; ${esc(plural(errors.length, 'requirement'))} not checked (a step did not finish)` : ''}${summary.stopped ? `; stopped early: ${esc(summary.stopped)}` : ''}</div>
-  ${summary.reasons.length ? `<ul class="reasons" id="verdict-reasons">${summary.reasons.slice(0, 8).map((x) => `<li>${esc(x)}</li>`).join('')}${summary.reasons.length > 8 ? `<li class="muted">and ${esc(summary.reasons.length - 8)} more</li>` : ''}</ul>` : ''}
+  ${
+    summary.reasons.length
+      ? `<ul class="reasons" id="verdict-reasons">${summary.reasons
+          .slice(0, 8)
+          .map((x) => `<li>${esc(x)}</li>`)
+          .join('')}${summary.reasons.length > 8 ? `<li class="muted">and ${esc(summary.reasons.length - 8)} more</li>` : ''}</ul>`
+      : ''
+  }
 </div>
 <div class="tiles">
 ${levelTile('MUST', summary.must)}
@@ -98,13 +116,22 @@ function meta(r: ReportResults): string {
   const m = r.spec.model;
   const rows: [string, string][] = [
     ['Target', `<b>${esc(r.target.kind)}</b> at <code>${esc(r.target.endpoint)}</code>, region ${esc(r.target.region)}`],
-    ['Identity management', r.target.identityManagementTypes.map((t) => `<code>${esc(t)}</code>`).join(' ') || '<span class="muted">none</span>'],
+    [
+      'Identity management',
+      r.target.identityManagementTypes.map((t) => `<code>${esc(t)}</code>`).join(' ') || '<span class="muted">none</span>',
+    ],
     ['Operation', `<code>${esc(r.spec.operation)}</code> from <code>${esc(r.spec.document)}</code>`],
-    ['Model the spec encodes', `botocore ${esc(m.botocore)} (${esc(m.year)}), API ${esc(m.apiVersion)}, ${esc(m.protocol)}, ${esc(m.sdkId)}${m.notes ? `<div class="muted">${esc(m.notes)}</div>` : ''}`],
+    [
+      'Model the spec encodes',
+      `botocore ${esc(m.botocore)} (${esc(m.year)}), API ${esc(m.apiVersion)}, ${esc(m.protocol)}, ${esc(m.sdkId)}${m.notes ? `<div class="muted">${esc(m.notes)}</div>` : ''}`,
+    ],
     ['SDK', `@aws-sdk/client-connect ${esc(r.tool.sdk)}`],
     ['Suite', `${esc(r.tool.name)} ${esc(r.tool.version)}${r.tool.commit ? `, commit <code>${esc(r.tool.commit)}</code>` : ''}`],
     ['Seed', `<code>${esc(seedShown(r))}</code>, ${esc(r.runs)} random examples per property`],
-    ['Run', `${esc(r.startedAt)} → ${esc(r.finishedAt)}${duration(r.startedAt, r.finishedAt) ? ` (${esc(duration(r.startedAt, r.finishedAt))})` : ''}`],
+    [
+      'Run',
+      `${esc(r.startedAt)} → ${esc(r.finishedAt)}${duration(r.startedAt, r.finishedAt) ? ` (${esc(duration(r.startedAt, r.finishedAt))})` : ''}`,
+    ],
   ];
   if (r.shard) rows.push(['Shard', esc(r.shard)]);
   return `<dl class="meta" id="meta">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
@@ -134,7 +161,10 @@ function strengthSection(s: Strength): string {
       return `<tr class="${strengthOk(v) ? '' : 'warn'}"><td><code>${esc(v.name)}</code></td><td>${esc(v.kind ?? 'broken')}</td><td>${esc(verdict)}</td><td>${esc(by)}</td><td class="num">${esc(v.requests ?? '')}</td><td class="num">${v.ms === undefined ? '' : esc((v.ms / 1000).toFixed(1))}</td></tr>`;
     })
     .join('');
-  const alarms = s.correctTotal !== undefined ? ` False alarms: <b>${esc(s.falseAlarms ?? 0)}</b> of ${esc(s.correctTotal)} correct-but-different variants.` : '';
+  const alarms =
+    s.correctTotal !== undefined
+      ? ` False alarms: <b>${esc(s.falseAlarms ?? 0)}</b> of ${esc(s.correctTotal)} correct-but-different variants.`
+      : '';
   const missed = s.missedFindings ? ` Sibling findings not reported: <b>${esc(s.missedFindings)}</b>.` : '';
   return `<section id="strength"><h2>Suite strength</h2>
 <p>The suite caught <b>${esc(s.caught)}</b> of ${esc(s.total)} broken variants of the reference${s.total ? ` (${esc(((100 * s.caught) / s.total).toFixed(0))}%)` : ''}.${alarms}${missed}${s.note ? ` <span class="muted">${esc(s.note)}</span>` : ''}</p>
@@ -177,9 +207,15 @@ function requirementHtml(r: RequirementResult, view?: BaselineView): string {
     r.status === 'fail'
       ? `<details class="evidence"><summary>Evidence: ${esc(plural(r.failureCount, 'failing case'))} of ${esc(r.cases)}${esc(shownNote)} — ${visible(r.failures[0]?.problem ?? 'no evidence kept')}</summary>${r.failures.map((f, i) => failureHtml(f, i, r)).join('\n')}${r.failures.length ? '' : '<p class="muted">The run kept no evidence for this failure.</p>'}</details>`
       : '';
-  const reason = r.reason ? `<div class="note reason"><span class="muted">${r.status === 'n/a' ? 'Not applicable' : r.status === 'skip' ? 'Skipped' : r.status === 'error' ? 'Not checked' : 'Note'}:</span> ${visible(r.reason)}</div>` : '';
-  const errors = r.errors?.length ? `<div class="note errors"><span class="muted">Steps that did not finish:</span> <ul>${r.errors.map((e) => `<li><code>${esc(e.stepId)}</code>: ${visible(e.message)}</li>`).join('')}</ul></div>` : '';
-  const observed = r.observed?.length ? `<div class="note observed"><span class="muted">Observed:</span> <ul>${r.observed.map((o) => `<li><code>${visible(o)}</code></li>`).join('')}</ul></div>` : '';
+  const reason = r.reason
+    ? `<div class="note reason"><span class="muted">${r.status === 'n/a' ? 'Not applicable' : r.status === 'skip' ? 'Skipped' : r.status === 'error' ? 'Not checked' : 'Note'}:</span> ${visible(r.reason)}</div>`
+    : '';
+  const errors = r.errors?.length
+    ? `<div class="note errors"><span class="muted">Steps that did not finish:</span> <ul>${r.errors.map((e) => `<li><code>${esc(e.stepId)}</code>: ${visible(e.message)}</li>`).join('')}</ul></div>`
+    : '';
+  const observed = r.observed?.length
+    ? `<div class="note observed"><span class="muted">Observed:</span> <ul>${r.observed.map((o) => `<li><code>${visible(o)}</code></li>`).join('')}</ul></div>`
+    : '';
   const mark = m ? `<div class="note bl">${stateBadge(m)} ${esc(m.note)}${link(m.entry.link)}</div>` : '';
   return `<article class="req st-${slug(r.status)}${m ? ` bl-${slug(m.state)}` : ''}" id="req-${esc(r.id)}" data-requirement-id="${esc(r.id)}" data-status="${esc(r.status)}" data-level="${esc(r.level)}" data-area="${esc(r.area)}"${m ? ` data-baseline="${esc(m.state)}"` : ''} data-search="${esc(search)}">
 <div class="line"><a class="rid" href="#req-${esc(r.id)}">${esc(r.id)}</a><span class="title">${visible(r.title)}</span><span class="lvl">${esc(r.level)}</span><span class="st">${statusBadge(r.status)}${m ? ` ${stateBadge(m)}` : ''}</span><span class="cases">${esc(plural(r.cases, 'case'))}</span></div>
@@ -220,9 +256,15 @@ ${sections}
 
 function fixtures(results: ReportResults): string {
   const list = results.fixtures;
-  if (!list.length) return `<section id="fixtures"><h2>Fixtures</h2><p class="muted">The run restored no fixture user (none was changed, or the target keeps no state).</p></section>`;
+  if (!list.length)
+    return `<section id="fixtures"><h2>Fixtures</h2><p class="muted">The run restored no fixture user (none was changed, or the target keeps no state).</p></section>`;
   const bad = list.filter((f) => !f.restored).length;
-  const rows = list.map((f) => `<tr class="${f.restored ? '' : 'not-restored'}"><td><code>${esc(f.userId)}</code></td><td>${f.restored ? 'restored' : '<b>NOT restored</b>'}</td><td>${visible(f.note ?? '')}</td></tr>`).join('');
+  const rows = list
+    .map(
+      (f) =>
+        `<tr class="${f.restored ? '' : 'not-restored'}"><td><code>${esc(f.userId)}</code></td><td>${f.restored ? 'restored' : '<b>NOT restored</b>'}</td><td>${visible(f.note ?? '')}</td></tr>`,
+    )
+    .join('');
   return `<section id="fixtures"><h2>Fixtures</h2>
 <details${bad ? ' open' : ''}><summary>${esc(plural(list.length, 'restore'))} of fixture users after the suites, ${bad ? `<b>${esc(bad)} NOT restored</b>` : 'all restored'}; ${esc(list.filter((f) => f.note).length)} with notes</summary>
 <div class="scroll"><table class="plain"><thead><tr><th>User</th><th>Restored</th><th>Note</th></tr></thead><tbody>${rows}</tbody></table></div></details></section>`;
@@ -234,7 +276,10 @@ function executionSection(results: ReportResults): string {
   if (!e) return '';
   const flow = e.flow;
   const rows: [string, string][] = [
-    ['Requests', `${e.requests} sent; ${e.steps.done} of ${e.steps.planned} planned steps finished${e.steps.errors ? `, ${e.steps.errors} did not` : ''}${e.steps.notRun ? `, ${e.steps.notRun} not run` : ''}`],
+    [
+      'Requests',
+      `${e.requests} sent; ${e.steps.done} of ${e.steps.planned} planned steps finished${e.steps.errors ? `, ${e.steps.errors} did not` : ''}${e.steps.notRun ? `, ${e.steps.notRun} not run` : ''}`,
+    ],
     ...(e.stopped ? [['Stopped early', e.stopped] as [string, string]] : []),
   ];
   if (flow) {

@@ -43,15 +43,22 @@ function caseOf(suite: TestSuite, r: RequirementResult, view?: BaselineView): vo
   if (mark) notes.push(`baseline (${mark.state}): ${mark.note}${mark.entry.link ? ` ${mark.entry.link}` : ''}`);
 
   if (mark?.failsGate) {
-    const message = mark.state === 'stale' ? `stale baseline entry: ${r.id} passes now` : `expired baseline entry (${mark.entry.expires}): ${oneLine(r.failures[0]?.problem ?? r.id)}`;
-    tc.failure(message, `baseline-${mark.state}`).stacktrace(cdataSafe([mark.note, r.status === 'fail' ? failureBlock(r) : ''].filter(Boolean).join('\n\n')));
+    const message =
+      mark.state === 'stale'
+        ? `stale baseline entry: ${r.id} passes now`
+        : `expired baseline entry (${mark.entry.expires}): ${oneLine(r.failures[0]?.problem ?? r.id)}`;
+    tc.failure(message, `baseline-${mark.state}`).stacktrace(
+      cdataSafe([mark.note, r.status === 'fail' ? failureBlock(r) : ''].filter(Boolean).join('\n\n')),
+    );
   } else if (r.status === 'error') {
     // A step that was to check it did not finish: never a pass, and not a failure of the target either.
     const steps = (r.errors ?? []).map((e) => `${e.stepId}: ${e.message}`).join('\n');
     tc.error(oneLine(`not checked: ${r.reason ?? 'a step did not finish'}`), 'step-error', cdataSafe(steps || (r.reason ?? '')));
   } else if (r.status === 'fail' && r.level !== 'OBSERVE' && mark?.state !== 'expected-failure') {
     const first = r.failures[0]?.problem ?? 'failed (no evidence kept)';
-    tc.failure(oneLine(`${r.failureCount > 1 ? `${r.failureCount} failing cases; first: ` : ''}${first}`), r.level).stacktrace(cdataSafe(failureBlock(r)));
+    tc.failure(oneLine(`${r.failureCount > 1 ? `${r.failureCount} failing cases; first: ` : ''}${first}`), r.level).stacktrace(
+      cdataSafe(failureBlock(r)),
+    );
   } else if (r.status === 'fail') {
     // an expected failure of the baseline, or an OBSERVE requirement (never a failure)
     if (mark?.state === 'expected-failure') tc.skipped();
@@ -88,6 +95,7 @@ export function renderJunit(results: Results, extra: JunitExtra = {}): string {
   const run = builder.testSuite().name('run').property('verdict', summary.verdict).property('headline', summary.headline);
   if (view) run.property('baseline', view.file || '(in memory)');
   const tc = run.testCase().className('run').name(`verdict: ${summary.headline}`);
-  if (!summary.passed) tc.failure(oneLine(summary.reasons[0] ?? summary.headline), summary.verdict).stacktrace(cdataSafe(summary.reasons.join('\n')));
+  if (!summary.passed)
+    tc.failure(oneLine(summary.reasons[0] ?? summary.headline), summary.verdict).stacktrace(cdataSafe(summary.reasons.join('\n')));
   return `${builder.build()}\n`;
 }

@@ -27,7 +27,8 @@ export function parseShard(value: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || index < 1 || count < 1 || index > count || count > 256) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n ≤ 256, e.g. 2/4 (got ${value})`);
+  if (!m || index < 1 || count < 1 || index > count || count > 256)
+    throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n ≤ 256, e.g. 2/4 (got ${value})`);
   return { index, count };
 }
 
@@ -39,20 +40,26 @@ export const inShard = (position: number, shard: Shard) => position % shard.coun
 /** The skip reason a shard gives a requirement that another shard checks (merge ranks it below everything). */
 export const shardSkipReason = (shard: Shard) => `${SHARD_SKIP_PREFIX} ${shardText(shard)}: another shard checks it`;
 
-const isShardSkip = (r: Pick<RequirementResult, 'status' | 'reason'>) => r.status === 'skip' && (r.reason ?? '').startsWith(SHARD_SKIP_PREFIX);
+const isShardSkip = (r: Pick<RequirementResult, 'status' | 'reason'>) =>
+  r.status === 'skip' && (r.reason ?? '').startsWith(SHARD_SKIP_PREFIX);
 
-const rank = (r: RequirementResult) => (r.status === 'fail' ? 5 : r.status === 'error' ? 4 : r.status === 'pass' ? 3 : isShardSkip(r) ? 0 : r.status === 'skip' ? 2 : 1);
+const rank = (r: RequirementResult) =>
+  r.status === 'fail' ? 5 : r.status === 'error' ? 4 : r.status === 'pass' ? 3 : isShardSkip(r) ? 0 : r.status === 'skip' ? 2 : 1;
 
 function same(list: ShardResults[], what: string, pick: (r: ShardResults) => unknown): void {
   const first = pick(list[0]!);
   const other = list.findIndex((r) => !isDeepStrictEqual(pick(r), first));
-  if (other >= 0) throw new UsageError(`compare --merge: the results are not shards of one run: ${what} differs (${JSON.stringify(first)} in the first, ${JSON.stringify(pick(list[other]!))} in result ${other + 1})`);
+  if (other >= 0)
+    throw new UsageError(
+      `compare --merge: the results are not shards of one run: ${what} differs (${JSON.stringify(first)} in the first, ${JSON.stringify(pick(list[other]!))} in result ${other + 1})`,
+    );
 }
 
 function checkShards(list: ShardResults[]): void {
   const withShard = list.filter((r) => r.shard !== undefined);
   if (withShard.length === 0) return;
-  if (withShard.length !== list.length) throw new UsageError('compare --merge: some results carry a shard (i/n) and some do not; merge the shards of one sharded run');
+  if (withShard.length !== list.length)
+    throw new UsageError('compare --merge: some results carry a shard (i/n) and some do not; merge the shards of one sharded run');
   const shards = list.map((r) => {
     try {
       return parseShard(r.shard!);
@@ -61,14 +68,18 @@ function checkShards(list: ShardResults[]): void {
     }
   });
   const n = shards[0]!.count;
-  if (shards.some((s) => s.count !== n)) throw new UsageError(`compare --merge: the shards disagree on their count (${list.map((r) => r.shard).join(', ')})`);
+  if (shards.some((s) => s.count !== n))
+    throw new UsageError(`compare --merge: the shards disagree on their count (${list.map((r) => r.shard).join(', ')})`);
   const seen = new Set<number>();
   for (const s of shards) {
     if (seen.has(s.index)) throw new UsageError(`compare --merge: shard ${shardText(s)} is given twice`);
     seen.add(s.index);
   }
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length) throw new UsageError(`compare --merge: shard(s) ${missing.map((i) => `${i}/${n}`).join(', ')} missing; a merged report needs every shard`);
+  if (missing.length)
+    throw new UsageError(
+      `compare --merge: shard(s) ${missing.map((i) => `${i}/${n}`).join(', ')} missing; a merged report needs every shard`,
+    );
 }
 
 function mergeRequirement(parts: RequirementResult[]): RequirementResult {
@@ -107,7 +118,10 @@ export function mergeResults(list: ShardResults[]): Results {
     ...first,
     startedAt: times('startedAt')[0]!,
     finishedAt: times('finishedAt').at(-1)!,
-    summary: summarize(requirements, { fixtures: list.flatMap((r) => r.fixtures), stopped: list.map((r) => r.summary.stopped).find((s) => s) }),
+    summary: summarize(requirements, {
+      fixtures: list.flatMap((r) => r.fixtures),
+      stopped: list.map((r) => r.summary.stopped).find((s) => s),
+    }),
     requirements,
     fixtures: list.flatMap((r) => r.fixtures),
   };
@@ -129,6 +143,9 @@ export function shardsBaseline(list: readonly ShardResults[]): (Baseline & { tod
       `compare --merge: the results were judged against different baselines (${views.map((v) => (v ? v.file || 'one in memory' : 'none')).join(', ')}); give the baseline to judge the merged run against with --baseline FILE`,
     );
   }
-  const today = views.map((v) => v!.today).sort().at(-1)!;
+  const today = views
+    .map((v) => v!.today)
+    .sort()
+    .at(-1)!;
   return { ...base, today: dayOf(today) };
 }

@@ -15,7 +15,9 @@ export function readResults(file: string): Results {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file (connect-conformance run --report-dir DIR writes DIR/results.json)' : `cannot be read (${code ?? (e as Error).message})`}`);
+    throw new UsageError(
+      `${file}: ${code === 'ENOENT' ? 'no such file (connect-conformance run --report-dir DIR writes DIR/results.json)' : `cannot be read (${code ?? (e as Error).message})`}`,
+    );
   }
   let value: unknown;
   try {

@@ -32,8 +32,16 @@ const failure = {
     problem: string,
     replay: string,
     expected: { type: 'object', required: ['summary'], properties: { summary: string } },
-    request: { type: 'object', required: ['method', 'path', 'headers', 'body'], properties: { method: string, path: string, headers, body: string } },
-    response: { type: 'object', required: ['status', 'headers', 'body'], properties: { status: { type: 'integer' }, headers, body: string } },
+    request: {
+      type: 'object',
+      required: ['method', 'path', 'headers', 'body'],
+      properties: { method: string, path: string, headers, body: string },
+    },
+    response: {
+      type: 'object',
+      required: ['status', 'headers', 'body'],
+      properties: { status: { type: 'integer' }, headers, body: string },
+    },
     transportError: string,
     seed: { type: 'integer' },
     path: string,
@@ -44,7 +52,14 @@ const failure = {
 } as const;
 
 const STATUSES = ['pass', 'fail', 'error', 'skip', 'n/a'] as const;
-const VERDICTS = ['conformant', 'not conformant', 'incomplete', 'nothing checked', 'fixtures not restored', 'baseline out of date'] as const;
+const VERDICTS = [
+  'conformant',
+  'not conformant',
+  'incomplete',
+  'nothing checked',
+  'fixtures not restored',
+  'baseline out of date',
+] as const;
 const LEVELS = ['MUST', 'SHOULD', 'OBSERVE'] as const;
 
 const requirement = {
@@ -86,7 +101,12 @@ const baseline = {
         type: 'object',
         required: ['state', 'entry', 'note', 'failsGate'],
         additionalProperties: false,
-        properties: { state: { enum: ['expected-failure', 'stale', 'expired', 'not-run'] }, entry, note: string, failsGate: { type: 'boolean' } },
+        properties: {
+          state: { enum: ['expected-failure', 'stale', 'expired', 'not-run'] },
+          entry,
+          note: string,
+          failsGate: { type: 'boolean' },
+        },
       },
     },
     // Written before the verdict was recorded in the summary; ignored (the verdict is computed again).
@@ -119,10 +139,21 @@ const execution = {
     policy: { enum: ['local', 'sandbox'] },
     requestTimeoutMs: count,
     requests: count,
-    steps: { type: 'object', required: ['planned', 'done'], properties: { planned: count, done: count, errors: count, ended: count, notRun: count } },
+    steps: {
+      type: 'object',
+      required: ['planned', 'done'],
+      properties: { planned: count, done: count, errors: count, ended: count, notRun: count },
+    },
     stopped: string,
     stepErrors: { type: 'array', items: stepError },
-    ended: { type: 'array', items: { type: 'object', required: ['stepId', 'kind', 'requirementIds', 'message'], properties: { stepId: string, kind: string, requirementIds: strings, message: string } } },
+    ended: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['stepId', 'kind', 'requirementIds', 'message'],
+        properties: { stepId: string, kind: string, requirementIds: strings, message: string },
+      },
+    },
     ms: { type: 'number', minimum: 0 },
   },
 } as const;
@@ -135,7 +166,12 @@ const RESULTS_SCHEMA = {
   additionalProperties: false,
   properties: {
     schemaVersion: { type: 'integer', minimum: 2 },
-    tool: { type: 'object', required: ['name', 'version', 'sdk'], additionalProperties: false, properties: { name: string, version: string, commit: string, sdk: string } },
+    tool: {
+      type: 'object',
+      required: ['name', 'version', 'sdk'],
+      additionalProperties: false,
+      properties: { name: string, version: string, commit: string, sdk: string },
+    },
     target: {
       type: 'object',
       required: ['kind', 'endpoint', 'region', 'identityManagementTypes'],
@@ -146,7 +182,11 @@ const RESULTS_SCHEMA = {
       type: 'object',
       required: ['model', 'document', 'operation'],
       additionalProperties: false,
-      properties: { model: { type: 'object', required: ['botocore', 'apiVersion'], properties: { botocore: string, apiVersion: string } }, document: string, operation: string },
+      properties: {
+        model: { type: 'object', required: ['botocore', 'apiVersion'], properties: { botocore: string, apiVersion: string } },
+        document: string,
+        operation: string,
+      },
     },
     seed: { type: 'integer' },
     /** The seed as given, when it is not the 32-bit seed itself (a CI run id, a word). */
@@ -156,7 +196,14 @@ const RESULTS_SCHEMA = {
     finishedAt: string,
     summary,
     requirements: { type: 'array', items: requirement },
-    fixtures: { type: 'array', items: { type: 'object', required: ['userId', 'restored'], properties: { userId: string, restored: { type: 'boolean' }, note: string } } },
+    fixtures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['userId', 'restored'],
+        properties: { userId: string, restored: { type: 'boolean' }, note: string },
+      },
+    },
     shard: { type: 'string', pattern: '^\\d+/\\d+$' },
     execution,
     baseline,
@@ -167,7 +214,11 @@ const RESULTS_SCHEMA = {
   then: {
     type: 'object',
     properties: {
-      summary: { type: 'object', properties: { headline: true, passed: true, reasons: true, expectedFailures: true }, required: ['headline', 'passed', 'reasons', 'expectedFailures'] },
+      summary: {
+        type: 'object',
+        properties: { headline: true, passed: true, reasons: true, expectedFailures: true },
+        required: ['headline', 'passed', 'reasons', 'expectedFailures'],
+      },
     },
   },
 } as const;
@@ -187,11 +238,15 @@ function errorText(e: ErrorObject, value: unknown): string {
     const isIndex = /^\d+$/.test(part) && Array.isArray(node);
     where += isIndex ? `[${part}]` : where ? `.${part}` : part;
     node = (node as Record<string, unknown> | undefined)?.[part];
-    if (isIndex && where.startsWith('requirements[') && !where.includes('.') && node && typeof (node as { id?: unknown }).id === 'string') where += ` (${(node as { id: string }).id})`;
+    if (isIndex && where.startsWith('requirements[') && !where.includes('.') && node && typeof (node as { id?: unknown }).id === 'string')
+      where += ` (${(node as { id: string }).id})`;
   }
-  if (e.keyword === 'required') return `${where ? `${where}: ` : ''}"${(e.params as { missingProperty: string }).missingProperty}" is missing`;
-  if (e.keyword === 'additionalProperties') return `${where ? `${where}: ` : ''}unknown member "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-  if (e.keyword === 'enum') return `${where || 'the value'} is ${JSON.stringify(node)}, not one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'required')
+    return `${where ? `${where}: ` : ''}"${(e.params as { missingProperty: string }).missingProperty}" is missing`;
+  if (e.keyword === 'additionalProperties')
+    return `${where ? `${where}: ` : ''}unknown member "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+  if (e.keyword === 'enum')
+    return `${where || 'the value'} is ${JSON.stringify(node)}, not one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   return `${where || 'the document'} ${e.message ?? 'does not match the schema'}`;
 }
 
@@ -199,7 +254,8 @@ function errorText(e: ErrorObject, value: unknown): string {
 export function resultsProblem(value: unknown): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
-  if (typeof version === 'number' && version > RESULTS_SCHEMA_VERSION) return `written by a newer connect-conformance (schemaVersion ${version}; this one reads up to ${RESULTS_SCHEMA_VERSION}): upgrade it`;
+  if (typeof version === 'number' && version > RESULTS_SCHEMA_VERSION)
+    return `written by a newer connect-conformance (schemaVersion ${version}; this one reads up to ${RESULTS_SCHEMA_VERSION}): upgrade it`;
   const validate = validator();
   if (validate(value)) return undefined;
   return errorText(validate.errors![0]!, value);

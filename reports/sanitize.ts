@@ -9,7 +9,6 @@ import type { Results } from '../engine/results.ts';
 
 const SECRET_HEADERS = new Set(['authorization', 'x-amz-security-token']);
 
-
 const PATTERNS: [RegExp, string][] = [
   // a JSON member: "authorization": "…"
   [/("(?:authorization|x-amz-security-token)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi, `$1${REDACTED}$3`],
@@ -34,7 +33,9 @@ function walk(value: unknown, secrets: readonly string[], key?: string): unknown
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (key === 'headers') {
-      return Object.fromEntries(entries.map(([k, v]) => [redactText(k, secrets), SECRET_HEADERS.has(k.toLowerCase()) ? REDACTED : walk(v, secrets)]));
+      return Object.fromEntries(
+        entries.map(([k, v]) => [redactText(k, secrets), SECRET_HEADERS.has(k.toLowerCase()) ? REDACTED : walk(v, secrets)]),
+      );
     }
     return Object.fromEntries(entries.map(([k, v]) => [redactText(k, secrets), walk(v, secrets, k)]));
   }

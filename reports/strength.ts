@@ -65,7 +65,9 @@ export function classesSection(c: ClassesCovered): string {
     const refused = c.classes.filter((x) => !sent.includes(x.name)).map((x) => x.name);
     return `<td><b>${esc(sent.length)}</b> of ${esc(total)}${sent.length ? `: ${esc(sent.join(', '))}` : ''}${refused.length && sent.length ? `<br><span class="muted">not sent (its constraints refuse them): ${esc(refused.join(', '))}</span>` : ''}</td>`;
   };
-  const rows = c.members.map((m) => `<tr><td><code>${esc(m.member)}</code></td>${c.identityManagementTypes.map((t) => cell(m.byType[t])).join('')}</tr>`).join('');
+  const rows = c.members
+    .map((m) => `<tr><td><code>${esc(m.member)}</code></td>${c.identityManagementTypes.map((t) => cell(m.byType[t])).join('')}</tr>`)
+    .join('');
   const legend = c.classes.map((x) => `<code>${esc(x.name)}</code> ${esc(x.description)}`).join('; ');
   return `<h3>Kinds of valid value sent to each member</h3>
 <p>The boundary phase sends every kind of valid value of the spec (<code>x-value-classes</code>) to each member whose constraints accept it, one case per kind: ${legend}.</p>

@@ -19,7 +19,9 @@ const isView = (b: BaselineInput): b is BaselineView => 'marks' in b;
  */
 export function judged(results: Results, baseline?: BaselineInput | null): Results {
   const input = baseline === undefined ? results.baseline : (baseline ?? undefined);
-  const view = input ? applyBaseline(results, isView(input) ? baselineOfView(input) : input, isView(input) ? dayOf(input.today) : input.today) : undefined;
+  const view = input
+    ? applyBaseline(results, isView(input) ? baselineOfView(input) : input, isView(input) ? dayOf(input.today) : input.today)
+    : undefined;
   const { baseline: _old, schemaVersion: _version, ...facts } = results;
   const summary = summarize(results.requirements, { fixtures: results.fixtures, stopped: results.summary.stopped, baseline: view });
   return { schemaVersion: RESULTS_SCHEMA_VERSION, ...facts, summary, ...(view ? { baseline: view } : {}) };

@@ -33,7 +33,10 @@ export function writeReports(dir: string, results: Results, extra: WriteExtra = 
   // The verdict (with the baseline) is recorded in results.json, so that `connect-conformance report` re-renders it.
   const clean = redactResults(judged(results, extra.baseline), secrets);
   const problem = resultsProblem(clean);
-  if (problem) throw new Error(`connect-conformance: the results.json about to be written does not match its schema (reports/results-schema.ts): ${problem}. Nothing was written; this is a bug of the tool.`);
+  if (problem)
+    throw new Error(
+      `connect-conformance: the results.json about to be written does not match its schema (reports/results-schema.ts): ${problem}. Nothing was written; this is a bug of the tool.`,
+    );
   mkdirSync(out, { recursive: true });
   const files: Written = { results: join(out, 'results.json'), html: join(out, 'index.html'), junit: join(out, 'junit.xml') };
   writeFileSync(files.results, `${JSON.stringify(clean, null, 2)}\n`);

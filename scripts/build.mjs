@@ -35,13 +35,21 @@ for (const file of walk(dist).filter((f) => f.endsWith('.d.ts'))) {
 let commit = process.env.CONNECT_CONFORMANCE_COMMIT || null;
 if (!commit && existsSync(join(root, '.git'))) {
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit =
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || null;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     if (commit && dirty) commit += '-dirty';
   } catch {
     commit = null;
   }
 }
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-writeFileSync(join(dist, 'build-info.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, commit, builtAt: new Date().toISOString() }, null, 1)}\n`);
+writeFileSync(
+  join(dist, 'build-info.json'),
+  `${JSON.stringify({ name: pkg.name, version: pkg.version, commit, builtAt: new Date().toISOString() }, null, 1)}\n`,
+);
 console.log(`built ${pkg.name} ${pkg.version}${commit ? ` (${commit})` : ''} into dist/`);

@@ -49,7 +49,8 @@ function valueClassesCheck(v: unknown): string | undefined {
   if (!isObject(v)) return 'must be { filler, classes }';
   const unknown = Object.keys(v).filter((k) => k !== 'filler' && k !== 'classes');
   if (unknown.length) return `${unknown.join(', ')} not understood (filler, classes)`;
-  if (typeof v.filler !== 'string' || [...v.filler].length !== 1 || classValueProblem(v.filler)) return 'filler must be one character in NFC, safe to send';
+  if (typeof v.filler !== 'string' || [...v.filler].length !== 1 || classValueProblem(v.filler))
+    return 'filler must be one character in NFC, safe to send';
   if (!Array.isArray(v.classes) || !v.classes.length) return 'classes must be a non-empty list';
   const names = new Set<string>();
   for (const [i, c] of v.classes.entries()) {
@@ -98,7 +99,14 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
     check: (v) => {
       if (!isObject(v)) return 'must be an object';
       const m = v.methodNotAllowed;
-      if (!isObject(m) || !Number.isInteger(m.status) || (m.status as number) < 400 || (m.status as number) > 499 || typeof m.header !== 'string' || !m.header) {
+      if (
+        !isObject(m) ||
+        !Number.isInteger(m.status) ||
+        (m.status as number) < 400 ||
+        (m.status as number) > 499 ||
+        typeof m.header !== 'string' ||
+        !m.header
+      ) {
         return 'methodNotAllowed must be { status: a 4xx status, header: the header that names the allowed methods }';
       }
       return undefined;

@@ -98,7 +98,12 @@ export async function loadSpec(options: LoadOptions = {}): Promise<Spec> {
   // again (load-cache.ts); values given in memory always are.
   const key =
     doc.text !== undefined && req.text !== undefined
-      ? cacheKey([doc.text, req.text, readFileSync(CATALOGUE_SCHEMA, 'utf8'), ...LOADER_SOURCES.map((u) => readFileSync(fileURLToPath(u), 'utf8'))])
+      ? cacheKey([
+          doc.text,
+          req.text,
+          readFileSync(CATALOGUE_SCHEMA, 'utf8'),
+          ...LOADER_SOURCES.map((u) => readFileSync(fileURLToPath(u), 'utf8')),
+        ])
       : undefined;
   const cached = key === undefined ? undefined : readLoaded(key);
   const checked = cached ?? (await checkInputs(doc, req));
@@ -125,7 +130,13 @@ async function checkInputs(doc: Input, req: Input): Promise<LoadedInputs> {
 }
 
 /** The typed views of checked inputs; `checkCatalogue` is false when the cache says the catalogue schema passed. */
-function buildSpec(documentName: string, requirementsName: string, inputs: LoadedInputs, checkCatalogue: boolean, binding?: LoadOptions['binding']): Spec {
+function buildSpec(
+  documentName: string,
+  requirementsName: string,
+  inputs: LoadedInputs,
+  checkCatalogue: boolean,
+  binding?: LoadOptions['binding'],
+): Spec {
   const doc = { name: documentName, value: inputs.raw };
   const document = inputs.dereferenced as unknown as OpenAPIV3_1.Document;
   const at = (pointer: string) => `${doc.name}#${pointer}`;
@@ -151,7 +162,16 @@ function buildSpec(documentName: string, requirementsName: string, inputs: Loade
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
   const constraints = collectConstraints(operation, effectMember, members, typeRules);
-  const requirements = readRequirements(requirementsName, inputs.requirements, constraints, effectMember, members, identityManagementTypes, checkCatalogue, protocolPlaceholders(protocol));
+  const requirements = readRequirements(
+    requirementsName,
+    inputs.requirements,
+    constraints,
+    effectMember,
+    members,
+    identityManagementTypes,
+    checkCatalogue,
+    protocolPlaceholders(protocol),
+  );
 
   return {
     document,
@@ -199,7 +219,8 @@ function checkSchemas(file: string, document: Json): void {
   ajv.addVocabulary([...Object.keys(EXTENSIONS), 'example', 'discriminator', 'xml', 'externalDocs']);
   const components = (document.components ?? {}) as Json;
   const schemas: [string, unknown][] = Object.entries((components.schemas ?? {}) as Json).map(([n, v]) => [`/components/schemas/${n}`, v]);
-  for (const [n, p] of Object.entries((components.parameters ?? {}) as Json)) schemas.push([`/components/parameters/${n}/schema`, (p as Json).schema]);
+  for (const [n, p] of Object.entries((components.parameters ?? {}) as Json))
+    schemas.push([`/components/parameters/${n}/schema`, (p as Json).schema]);
   for (const [pointer, schema] of schemas) {
     if (schema === undefined) continue;
     // $refs point into the document; the meta-schema check needs no resolution.
@@ -249,11 +270,17 @@ function checkSignatureWindow(where: string, w: unknown): void {
     throw new SpecError(where, 'needs acceptedWithinMinutes, refusedBeyondMinutes and clockMarginSeconds, each a positive number');
   }
   const observed = w.observedMinutes;
-  if (!Array.isArray(observed) || observed.length !== 2 || !observed.every(minutes)) throw new SpecError(`${where}/observedMinutes`, 'must be [from, to], in minutes');
+  if (!Array.isArray(observed) || observed.length !== 2 || !observed.every(minutes))
+    throw new SpecError(`${where}/observedMinutes`, 'must be [from, to], in minutes');
   const [from, to] = observed as number[];
   const ordered = (w.acceptedWithinMinutes as number) <= from! && from! <= to! && to! <= (w.refusedBeyondMinutes as number);
-  if (!ordered) throw new SpecError(where, 'must hold acceptedWithinMinutes <= observedMinutes[0] <= observedMinutes[1] <= refusedBeyondMinutes');
-  if ((w.clockMarginSeconds as number) >= (w.acceptedWithinMinutes as number) * 60) throw new SpecError(`${where}/clockMarginSeconds`, 'must be shorter than acceptedWithinMinutes (the accepted skew the suite sends is the bound minus the margin)');
+  if (!ordered)
+    throw new SpecError(where, 'must hold acceptedWithinMinutes <= observedMinutes[0] <= observedMinutes[1] <= refusedBeyondMinutes');
+  if ((w.clockMarginSeconds as number) >= (w.acceptedWithinMinutes as number) * 60)
+    throw new SpecError(
+      `${where}/clockMarginSeconds`,
+      'must be shorter than acceptedWithinMinutes (the accepted skew the suite sends is the bound minus the margin)',
+    );
 }
 
 function protocolErrors(p: ProtocolSpec): ErrorSpec[] {
@@ -301,12 +328,23 @@ function readOperations(file: string, document: OpenAPIV3_1.Document, protocol: 
         const header = Object.entries(headers).find(([name]) => name.toLowerCase() === protocol.errorTypeHeader.toLowerCase());
         const types = ((header?.[1] as OpenAPIV3_1.HeaderObject | undefined)?.schema as OpenAPIV3_1.SchemaObject | undefined)?.enum;
         if (!Array.isArray(types) || types.length === 0) {
-          throw new SpecError(`${where}/responses/${code}`, `an error response needs a ${protocol.errorTypeHeader} header with an enum of error types`);
+          throw new SpecError(
+            `${where}/responses/${code}`,
+            `an error response needs a ${protocol.errorTypeHeader} header with an enum of error types`,
+          );
         }
         for (const type of types) errors.push({ type: String(type), status, fault: status >= 500 ? 'server' : 'client' });
       }
       if (successStatus === undefined) throw new SpecError(`${where}/responses`, 'needs a 2xx response');
-      operations[op.operationId] = { name: op.operationId, method: method.toUpperCase(), pathTemplate, labels, bodySchema, errors, successStatus };
+      operations[op.operationId] = {
+        name: op.operationId,
+        method: method.toUpperCase(),
+        pathTemplate,
+        labels,
+        bodySchema,
+        errors,
+        successStatus,
+      };
     }
   }
   return operations;
@@ -322,9 +360,13 @@ function readIdentityManagementTypes(file: string, document: OpenAPIV3_1.Documen
 
 /** The operation a binding names must be the document's operation under test, on the route the binding gives. */
 function checkBinding(where: string, operation: OperationSpec, binding: NonNullable<LoadOptions['binding']>): void {
-  if (operation.name !== binding.name) throw new SpecError(where, `the operation under test is ${operation.name}; the binding is of ${binding.name}`);
+  if (operation.name !== binding.name)
+    throw new SpecError(where, `the operation under test is ${operation.name}; the binding is of ${binding.name}`);
   if (operation.method !== binding.route.method.toUpperCase() || operation.pathTemplate !== binding.route.path) {
-    throw new SpecError(where, `${operation.name} is ${operation.method} ${operation.pathTemplate} here; its binding routes it as ${binding.route.method} ${binding.route.path}`);
+    throw new SpecError(
+      where,
+      `${operation.name} is ${operation.method} ${operation.pathTemplate} here; its binding routes it as ${binding.route.method} ${binding.route.path}`,
+    );
   }
 }
 
@@ -332,17 +374,30 @@ function checkBinding(where: string, operation: OperationSpec, binding: NonNulla
  * The structure member of the operation's body that carries the change: the one whose schema has
  * x-identity-management-rules. A binding names it (`member`); the document must agree.
  */
-function findIdentitySchema(file: string, operation: OperationSpec, raw: Json, member: string | undefined): { effectMember: string; identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
+function findIdentitySchema(
+  file: string,
+  operation: OperationSpec,
+  raw: Json,
+  member: string | undefined,
+): { effectMember: string; identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
   const properties = operation.bodySchema?.properties ?? {};
   const found = Object.entries(properties).filter(([, s]) => isObject(s) && 'x-identity-management-rules' in s);
   if (found.length !== 1) {
-    throw new SpecError(`${file}#/paths (${operation.name} request body)`, 'needs exactly one body member whose schema has x-identity-management-rules');
+    throw new SpecError(
+      `${file}#/paths (${operation.name} request body)`,
+      'needs exactly one body member whose schema has x-identity-management-rules',
+    );
   }
   const [name, schema] = found[0]!;
   if (member !== undefined && name !== member) {
-    throw new SpecError(`${file}#/paths (${operation.name} request body)`, `the member with x-identity-management-rules is ${name}; the operation's binding names ${member}`);
+    throw new SpecError(
+      `${file}#/paths (${operation.name} request body)`,
+      `the member with x-identity-management-rules is ${name}; the operation's binding names ${member}`,
+    );
   }
-  const named = Object.entries(((raw.components as Json | undefined)?.schemas ?? {}) as Json).find(([, v]) => isObject(v) && 'x-identity-management-rules' in v);
+  const named = Object.entries(((raw.components as Json | undefined)?.schemas ?? {}) as Json).find(
+    ([, v]) => isObject(v) && 'x-identity-management-rules' in v,
+  );
   const identityPointer = named ? `/components/schemas/${named[0]}` : `/paths (${operation.name} request body)/properties/${name}`;
   return { effectMember: name, identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer };
 }
@@ -374,7 +429,8 @@ function readMembers(where: string, schema: OpenAPIV3_1.SchemaObject): MemberSpe
       }
     }
     if (s['x-pattern-readings']) {
-      if (s.pattern === undefined) throw new SpecError(`${here}/x-pattern-readings`, 'readings of a pattern need the schema to have a pattern');
+      if (s.pattern === undefined)
+        throw new SpecError(`${here}/x-pattern-readings`, 'readings of a pattern need the schema to have a pattern');
       member.readings = readings(s['x-pattern-readings']);
       member.readingsKeyword = 'pattern';
       if (!member.readings.some((r) => r.pattern === s.pattern)) {
@@ -413,21 +469,35 @@ function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members:
       const member = byName.get(name);
       if (!member) throw new SpecError(`${where}/${type}/constraints/${name}`, 'is not a member');
       const unknown = Object.keys(c).filter((k) => k !== 'minLength' && k !== 'maxLength');
-      if (unknown.length) throw new SpecError(`${where}/${type}/constraints/${name}`, `${unknown.join(', ')} not understood (minLength, maxLength)`);
+      if (unknown.length)
+        throw new SpecError(`${where}/${type}/constraints/${name}`, `${unknown.join(', ')} not understood (minLength, maxLength)`);
       const { minLength, maxLength } = c as { minLength?: number; maxLength?: number };
       for (const [k, v] of Object.entries({ minLength, maxLength })) {
-        if (!isBound(v)) throw new SpecError(`${where}/${type}/constraints/${name}/${k}`, `must be a whole number of at least 0 (found ${JSON.stringify(v)})`);
+        if (!isBound(v))
+          throw new SpecError(
+            `${where}/${type}/constraints/${name}/${k}`,
+            `must be a whole number of at least 0 (found ${JSON.stringify(v)})`,
+          );
       }
       const effectiveMin = minLength ?? member.minLength ?? 0;
       const effectiveMax = maxLength ?? member.maxLength;
       if (effectiveMax !== undefined && effectiveMin > effectiveMax) {
-        throw new SpecError(`${where}/${type}/constraints/${name}`, `no value fits: minLength ${effectiveMin} is over maxLength ${effectiveMax}`);
+        throw new SpecError(
+          `${where}/${type}/constraints/${name}`,
+          `no value fits: minLength ${effectiveMin} is over maxLength ${effectiveMax}`,
+        );
       }
       if (minLength !== undefined && minLength <= (member.minLength ?? 0)) {
-        throw new SpecError(`${where}/${type}/constraints/${name}/minLength`, `must be stricter than the schema's minLength ${member.minLength ?? 0}`);
+        throw new SpecError(
+          `${where}/${type}/constraints/${name}/minLength`,
+          `must be stricter than the schema's minLength ${member.minLength ?? 0}`,
+        );
       }
       if (maxLength !== undefined && member.maxLength !== undefined && maxLength >= member.maxLength) {
-        throw new SpecError(`${where}/${type}/constraints/${name}/maxLength`, `must be stricter than the schema's maxLength ${member.maxLength}`);
+        throw new SpecError(
+          `${where}/${type}/constraints/${name}/maxLength`,
+          `must be stricter than the schema's maxLength ${member.maxLength}`,
+        );
       }
       target.constraints[name] = { minLength, maxLength };
     }
@@ -436,10 +506,21 @@ function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members:
 }
 
 /** Every constraint a request can violate, with its address. */
-function collectConstraints(operation: OperationSpec, identity: string, members: MemberSpec[], typeRules: Record<string, TypeRules>): Constraint[] {
+function collectConstraints(
+  operation: OperationSpec,
+  identity: string,
+  members: MemberSpec[],
+  typeRules: Record<string, TypeRules>,
+): Constraint[] {
   const out: Constraint[] = [];
   const add = (member: string, keyword: string, value: unknown, identityManagementType?: string) =>
-    out.push({ address: `${identityManagementType ? `${identityManagementType}:` : ''}${member}.${keyword}`, member, keyword, value, identityManagementType });
+    out.push({
+      address: `${identityManagementType ? `${identityManagementType}:` : ''}${member}.${keyword}`,
+      member,
+      keyword,
+      value,
+      identityManagementType,
+    });
   for (const label of operation.labels) {
     // A label travels percent-encoded; its bytes must decode as UTF-8 (Smithy httpLabel). Every label has this
     // constraint whatever its schema says, so a label that does not decode is a violation, not an anomaly.
@@ -459,7 +540,12 @@ function collectConstraints(operation: OperationSpec, identity: string, members:
     if (m.minLength) add(name, 'minLength', m.minLength);
     if (m.maxLength !== undefined) add(name, 'maxLength', m.maxLength);
     if (m.pattern !== undefined) add(name, 'pattern', m.pattern);
-    if (m.readingsKeyword === 'x-documented-pattern') add(name, 'x-documented-pattern', m.readings.map((r) => r.pattern));
+    if (m.readingsKeyword === 'x-documented-pattern')
+      add(
+        name,
+        'x-documented-pattern',
+        m.readings.map((r) => r.pattern),
+      );
     if (m.normalization) add(name, 'x-normalization', m.normalization);
   }
   for (const [type, rules] of Object.entries(typeRules)) {
@@ -477,17 +563,31 @@ let catalogueValidator: ReturnType<Ajv2020['compile']> | undefined;
 
 /** Protocol values a requirement's title or text may name as {x-protocol.KEY.MEMBER} (a range as FROM–TO). */
 function protocolPlaceholders(p: ProtocolSpec): Map<string, string> {
-  return new Map(Object.entries(p.signatureWindow).map(([k, v]) => [`x-protocol.signatureWindow.${k}`, Array.isArray(v) ? v.join('–') : String(v)]));
+  return new Map(
+    Object.entries(p.signatureWindow).map(([k, v]) => [`x-protocol.signatureWindow.${k}`, Array.isArray(v) ? v.join('–') : String(v)]),
+  );
 }
 
-function readRequirements(file: string, raw: Json, constraints: Constraint[], effectMember: string, members: MemberSpec[], types: string[], checkCatalogue: boolean, named: Map<string, string>): Requirement[] {
+function readRequirements(
+  file: string,
+  raw: Json,
+  constraints: Constraint[],
+  effectMember: string,
+  members: MemberSpec[],
+  types: string[],
+  checkCatalogue: boolean,
+  named: Map<string, string>,
+): Requirement[] {
   if (checkCatalogue) catalogueValidator ??= new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(CATALOGUE_SCHEMA, 'utf8')));
   if (checkCatalogue && !catalogueValidator!(raw)) {
     const e = catalogueValidator!.errors![0]!;
     const list = raw.requirements as Json[] | undefined;
     const index = /^\/requirements\/(\d+)/.exec(e.instancePath)?.[1];
     const id = index !== undefined ? list?.[Number(index)]?.id : undefined;
-    throw new SpecError(`${file}${id ? ` (${String(id)})` : ''} at ${e.instancePath || '/'}`, `${e.message ?? 'is not well formed'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    throw new SpecError(
+      `${file}${id ? ` (${String(id)})` : ''} at ${e.instancePath || '/'}`,
+      `${e.message ?? 'is not well formed'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
   }
   const byAddress = new Map(constraints.map((c) => [c.address, c]));
   const claimedBy = new Map<string, string>();
@@ -501,7 +601,11 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], ef
     seen.add(id);
     const constrains = (r.constrains as string[] | undefined) ?? [];
     for (const address of constrains) {
-      if (!byAddress.has(address)) throw new SpecError(where, `constrains ${address}, which is not a constraint of the schema (known: ${[...byAddress.keys()].join(', ')})`);
+      if (!byAddress.has(address))
+        throw new SpecError(
+          where,
+          `constrains ${address}, which is not a constraint of the schema (known: ${[...byAddress.keys()].join(', ')})`,
+        );
       const other = claimedBy.get(address);
       if (other) throw new SpecError(where, `constrains ${address}, already claimed by ${other}`);
       claimedBy.set(address, id);
@@ -509,7 +613,8 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], ef
     if (constrains.length && !r.outcome) throw new SpecError(where, 'an input requirement needs an outcome');
     if (!constrains.length && r.outcome) throw new SpecError(where, 'an outcome belongs to an input requirement (one with constrains)');
     const appliesTo = (r.appliesTo as string[] | undefined) ?? [...types];
-    for (const t of appliesTo) if (!types.includes(t)) throw new SpecError(where, `appliesTo ${t}, which is not an identity management type`);
+    for (const t of appliesTo)
+      if (!types.includes(t)) throw new SpecError(where, `appliesTo ${t}, which is not an identity management type`);
     const typed = [...new Set(constrains.map((a) => byAddress.get(a)!.identityManagementType).filter((t): t is string => !!t))];
     if (typed.length && (typed.length !== appliesTo.length || typed.some((t) => !appliesTo.includes(t)))) {
       throw new SpecError(where, `claims rules of ${typed.join(', ')}, so appliesTo must be exactly [${typed.join(', ')}]`);
@@ -545,7 +650,8 @@ function readRequirements(file: string, raw: Json, constraints: Constraint[], ef
   for (const m of members) {
     if (!m.readings.length) continue;
     const address = `${effectMember}.${m.name}.${m.readingsKeyword}`;
-    if (!ambiguityOf.has(address)) throw new SpecError(file, `no requirement records the disagreements of the readings of ${address} (ambiguityOf)`);
+    if (!ambiguityOf.has(address))
+      throw new SpecError(file, `no requirement records the disagreements of the readings of ${address} (ambiguityOf)`);
   }
   return requirements;
 }
@@ -554,7 +660,8 @@ function fillPlaceholders(where: string, text: string, byAddress: Map<string, Co
   return text.replace(/\{([^{}\s]+)\}/g, (whole, address: string) => {
     const c = byAddress.get(address);
     const value = c ? String(c.value) : named.get(address);
-    if (value === undefined) throw new SpecError(where, `the placeholder ${whole} names no constraint (nor a value of x-protocol.signatureWindow)`);
+    if (value === undefined)
+      throw new SpecError(where, `the placeholder ${whole} names no constraint (nor a value of x-protocol.signatureWindow)`);
     return value;
   });
 }

@@ -32,7 +32,11 @@ export interface SchemaExtensions {
   walks: WeakMap<object, Map<string, SchemaWalk>>;
 }
 
-export const schemaExtensions = (typeRules: Record<string, TypeRules>): SchemaExtensions => ({ typeRules, notes: new WeakMap(), walks: new WeakMap() });
+export const schemaExtensions = (typeRules: Record<string, TypeRules>): SchemaExtensions => ({
+  typeRules,
+  notes: new WeakMap(),
+  walks: new WeakMap(),
+});
 
 /** Length of a string in code points (x-length-unit is code-point: the loader accepts nothing else), as ajv counts
  * minLength and maxLength: UTF-16 units less one per surrogate pair (a lone surrogate counts as one, as for...of does). */
@@ -55,7 +59,8 @@ export function notesOf(x: SchemaExtensions, schema: Json): SchemaNotes {
   let n = x.notes.get(schema);
   if (n) return n;
   n = {};
-  const readingsOf = (key: 'x-pattern-readings' | 'x-documented-pattern') => (schema[key] as { reading: string; pattern: string }[]).map((r) => ({ ...r, regex: new RegExp(r.pattern, 'u') }));
+  const readingsOf = (key: 'x-pattern-readings' | 'x-documented-pattern') =>
+    (schema[key] as { reading: string; pattern: string }[]).map((r) => ({ ...r, regex: new RegExp(r.pattern, 'u') }));
   if (schema['x-pattern-readings']) n.readings = { keyword: 'pattern', list: readingsOf('x-pattern-readings') };
   if (schema['x-documented-pattern']) n.readings = { keyword: 'x-documented-pattern', list: readingsOf('x-documented-pattern') };
   if (schema['x-normalization']) n.normalization = schema['x-normalization'] as SchemaNotes['normalization'];
@@ -73,7 +78,11 @@ function walkOf(x: SchemaExtensions, schema: Json, member: string): SchemaWalk {
   let byMember = x.walks.get(schema);
   if (!byMember) x.walks.set(schema, (byMember = new Map()));
   let w = byMember.get(member);
-  if (!w) byMember.set(member, (w = { member, notes: notesOf(x, schema), properties: Object.entries((schema.properties ?? {}) as Record<string, Json>) }));
+  if (!w)
+    byMember.set(
+      member,
+      (w = { member, notes: notesOf(x, schema), properties: Object.entries((schema.properties ?? {}) as Record<string, Json>) }),
+    );
   return w;
 }
 
@@ -91,7 +100,9 @@ function walk(x: SchemaExtensions, w: SchemaWalk, value: unknown, type: string |
 /** x-normalization and the pattern's readings, on a string member. */
 function checkString({ member, notes }: SchemaWalk, value: string, verdict: Verdict): void {
   if (notes.normalization && value.normalize(notes.normalization) !== value) {
-    verdict.violations.push(finding(member, 'x-normalization', failed(member, `Member must be in Unicode Normalization Form ${notes.normalization}`)));
+    verdict.violations.push(
+      finding(member, 'x-normalization', failed(member, `Member must be in Unicode Normalization Form ${notes.normalization}`)),
+    );
   }
   if (!notes.readings) return;
   const list = notes.readings.list;
@@ -107,12 +118,26 @@ function checkString({ member, notes }: SchemaWalk, value: string, verdict: Verd
 function checkTypeRules(member: string, rules: TypeRules, type: string, value: Json, verdict: Verdict): void {
   for (const name of rules.forbidden) {
     if (name in value) {
-      verdict.violations.push(finding(`${member}.${name}`, 'forbidden', failed(`${member}.${name}`, `Member cannot be set for an instance whose identity management type is ${type}`), type));
+      verdict.violations.push(
+        finding(
+          `${member}.${name}`,
+          'forbidden',
+          failed(`${member}.${name}`, `Member cannot be set for an instance whose identity management type is ${type}`),
+          type,
+        ),
+      );
     }
   }
   for (const name of rules.required) {
     if (!(name in value)) {
-      verdict.violations.push(finding(`${member}.${name}`, 'required', failed(`${member}.${name}`, `Member must not be null for an instance whose identity management type is ${type}`), type));
+      verdict.violations.push(
+        finding(
+          `${member}.${name}`,
+          'required',
+          failed(`${member}.${name}`, `Member must not be null for an instance whose identity management type is ${type}`),
+          type,
+        ),
+      );
     }
   }
   for (const [name, c] of Object.entries(rules.constraints)) {

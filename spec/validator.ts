@@ -11,7 +11,15 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { EXTENSIONS } from './extensions.ts';
 import type { OperationSpec, Spec } from './types.ts';
-import { checkExtensions, isObject, lengthOf, notesOf, schemaExtensions, type Json, type SchemaExtensions } from './validator-extensions.ts';
+import {
+  checkExtensions,
+  isObject,
+  lengthOf,
+  notesOf,
+  schemaExtensions,
+  type Json,
+  type SchemaExtensions,
+} from './validator-extensions.ts';
 import { failed, finding, findingOfAjvError, type Finding, type Verdict } from './validator-findings.ts';
 
 export type { Finding, Verdict } from './validator-findings.ts';
@@ -75,13 +83,21 @@ function validate(state: ValidatorState, operation: string, input: RequestInput,
 function validateLabels(c: CompiledOperation, labels: Record<string, string>, verdict: Verdict): void {
   for (const label of c.labels) {
     const value = labels[label.name] ?? '';
-    if (label.required && value === '') verdict.violations.push(finding(label.name, 'required', failed(label.name, 'Member must not be null')));
+    if (label.required && value === '')
+      verdict.violations.push(finding(label.name, 'required', failed(label.name, 'Member must not be null')));
     if (label.check(value)) continue;
     for (const e of label.check.errors ?? []) verdict.violations.push(findingOfAjvError(e, [label.name]));
   }
 }
 
-function validateBody(state: ValidatorState, op: OperationSpec, check: ValidateFunction, input: unknown, type: string | undefined, verdict: Verdict): void {
+function validateBody(
+  state: ValidatorState,
+  op: OperationSpec,
+  check: ValidateFunction,
+  input: unknown,
+  type: string | undefined,
+  verdict: Verdict,
+): void {
   const body = state.spec.protocol.nullIsAbsent ? stripNulls(input) : input;
   const schema = op.bodySchema as Json;
   if (!check(body)) {
@@ -114,7 +130,10 @@ function compiledOperation(state: ValidatorState, name: string): CompiledOperati
 
 /** An ajv error of a body as a finding; none for a pattern with several readings (the extensions decide it). */
 function findingOfBodyError(state: ValidatorState, e: ErrorObject, schema: Json): Finding | undefined {
-  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (e.keyword === 'required') {
     const member = [...segments, String((e.params as { missingProperty: string }).missingProperty)].join('.');
     return finding(member, 'required', failed(member, 'Member must not be null'));

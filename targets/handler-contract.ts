@@ -11,10 +11,14 @@ const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an a
 function responseProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return `returned ${describe(value)}, not a response { statusCode, headers, body }`;
   const r = value as Partial<Record<keyof WireResponse, unknown>>;
-  if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return `returned a statusCode of ${JSON.stringify(r.statusCode)}, not an HTTP status (100..599)`;
-  if (typeof r.headers !== 'object' || r.headers === null || Array.isArray(r.headers)) return `returned headers that are ${describe(r.headers)}, not an object of lower-case names to string values`;
-  for (const [name, v] of Object.entries(r.headers)) if (typeof v !== 'string') return `returned the header ${name} as ${describe(v)}, not a string`;
-  if (!(r.body instanceof Uint8Array)) return `returned a body that is ${describe(r.body)}, not a Uint8Array (encode text with new TextEncoder().encode(...); an empty body is new Uint8Array())`;
+  if (typeof r.statusCode !== 'number' || !Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599)
+    return `returned a statusCode of ${JSON.stringify(r.statusCode)}, not an HTTP status (100..599)`;
+  if (typeof r.headers !== 'object' || r.headers === null || Array.isArray(r.headers))
+    return `returned headers that are ${describe(r.headers)}, not an object of lower-case names to string values`;
+  for (const [name, v] of Object.entries(r.headers))
+    if (typeof v !== 'string') return `returned the header ${name} as ${describe(v)}, not a string`;
+  if (!(r.body instanceof Uint8Array))
+    return `returned a body that is ${describe(r.body)}, not a Uint8Array (encode text with new TextEncoder().encode(...); an empty body is new Uint8Array())`;
   return undefined;
 }
 

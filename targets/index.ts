@@ -19,7 +19,16 @@ import {
   type Fixtures,
   type ReferenceService,
 } from './reference/index.ts';
-import { awsClient, awsOrigin, cassetteTransport, DEFAULT_REQUEST_TIMEOUT_MS, envelopeRequestHandler, readCassette, resolveEndpoint, type Envelope } from './aws/index.ts';
+import {
+  awsClient,
+  awsOrigin,
+  cassetteTransport,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  envelopeRequestHandler,
+  readCassette,
+  resolveEndpoint,
+  type Envelope,
+} from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
 import { checkedHandler, withDeadline } from './handler-contract.ts';
 import { checkedClient, observeClientCommand, type ConnectClientLike } from './sdk-client.ts';
@@ -61,7 +70,6 @@ export interface TargetConfig {
   /** For the reference kinds: the operation under test, whose binding's handler the reference answers it with. */
   binding?: OperationBinding;
 }
-
 
 export interface Target {
   kind: TargetKind;
@@ -108,7 +116,16 @@ function clientTarget(client: ConnectClientLike, region: string, timeoutMs: numb
   };
 }
 
-function assemble(kind: TargetKind, region: string, endpoint: string, sdk: ConnectClient, transport: Transport, host: string, close: () => Promise<void>, builtinFixtures?: Fixtures): Target {
+function assemble(
+  kind: TargetKind,
+  region: string,
+  endpoint: string,
+  sdk: ConnectClient,
+  transport: Transport,
+  host: string,
+  close: () => Promise<void>,
+  builtinFixtures?: Fixtures,
+): Target {
   const credentials = async (): Promise<Credentials> => {
     const c = await sdk.config.credentials();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
@@ -128,11 +145,20 @@ function assemble(kind: TargetKind, region: string, endpoint: string, sdk: Conne
 }
 
 /** An SDK-style requestHandler as a wire handler (for modules that export one). */
-function wireHandlerOf(requestHandler: { handle(request: HttpRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body?: unknown } }> }): WireHandler {
+function wireHandlerOf(requestHandler: {
+  handle(request: HttpRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body?: unknown } }>;
+}): WireHandler {
   return async (request) => {
     const [path, query = ''] = request.path.split('?', 2) as [string, string?];
     const { response } = await requestHandler.handle(
-      new HttpRequest({ method: request.method, hostname: request.headers.host, path, query: Object.fromEntries(new URLSearchParams(query)), headers: request.headers, body: request.body }),
+      new HttpRequest({
+        method: request.method,
+        hostname: request.headers.host,
+        path,
+        query: Object.fromEntries(new URLSearchParams(query)),
+        headers: request.headers,
+        body: request.body,
+      }),
     );
     const body = response.body;
     let bytes: Uint8Array;
@@ -157,22 +183,50 @@ async function withNetLocked(): Promise<() => void> {
 
 /** `timeoutMs` undefined: no deadline, for a handler that settles before any timer could fire (the unwrapped
  * embedded reference answers synchronously behind its promise). */
-function inMemory(kind: TargetKind, region: string, unbounded: WireHandler, credentials: Credentials, close: () => Promise<void>, fixtures: Fixtures | undefined, timeoutMs: number | undefined): Target {
+function inMemory(
+  kind: TargetKind,
+  region: string,
+  unbounded: WireHandler,
+  credentials: Credentials,
+  close: () => Promise<void>,
+  fixtures: Fixtures | undefined,
+  timeoutMs: number | undefined,
+): Target {
   const handler = timeoutMs === undefined ? unbounded : withDeadline(unbounded, timeoutMs);
   const host = new URL(connectOrigin(region)).host;
   const sdk = connectClient({ region, credentials, requestHandler: inMemoryRequestHandler(handler) });
   return assemble(kind, region, `in-memory (${kind})`, sdk, handlerTransport(handler), host, close, fixtures);
 }
 
-async function overNock(kind: TargetKind, region: string, install: () => Promise<() => void>, credentials: Credentials, fixtures?: Fixtures, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Target> {
+async function overNock(
+  kind: TargetKind,
+  region: string,
+  install: () => Promise<() => void>,
+  credentials: Credentials,
+  fixtures?: Fixtures,
+  timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+): Promise<Target> {
   const unlock = await withNetLocked();
   const uninstall = await install();
   const origin = connectOrigin(region);
-  const sdk = connectClient({ region, credentials, requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } });
-  return assemble(kind, region, `${origin} (nock)`, sdk, httpTransport(origin, timeoutMs), new URL(origin).host, async () => {
-    uninstall();
-    unlock();
-  }, fixtures);
+  const sdk = connectClient({
+    region,
+    credentials,
+    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
+  });
+  return assemble(
+    kind,
+    region,
+    `${origin} (nock)`,
+    sdk,
+    httpTransport(origin, timeoutMs),
+    new URL(origin).host,
+    async () => {
+      uninstall();
+      unlock();
+    },
+    fixtures,
+  );
 }
 
 const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
@@ -194,7 +248,10 @@ async function loadModule(path: string): Promise<Record<string, unknown>> {
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ERR_MODULE_NOT_FOUND' && (err.message ?? '').includes(resolve(path)) ? 'no such file' : (err.message ?? String(e)).split('\n')[0];
+    const why =
+      err.code === 'ERR_MODULE_NOT_FOUND' && (err.message ?? '').includes(resolve(path))
+        ? 'no such file'
+        : (err.message ?? String(e)).split('\n')[0];
     throw new TargetConfigError((name) => `${name('modulePath', path)}: cannot be loaded (${why})`);
   }
   const exported = ['handler', 'requestHandler', 'installNock'];
@@ -221,7 +278,8 @@ function checkedUrl(endpointUrl: string): URL {
   } catch {
     throw new TargetConfigError((name) => `${name('endpointUrl', endpointUrl)} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetConfigError((name) => `${name('endpointUrl')} must be http or https (got ${url.protocol})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TargetConfigError((name) => `${name('endpointUrl')} must be http or https (got ${url.protocol})`);
   return url;
 }
 
@@ -231,7 +289,13 @@ function checkedUrl(endpointUrl: string): URL {
  */
 export function envelopedHandlerTarget(region: string, envelope: Envelope, handler: WireHandler, label: string): Target {
   const scope = awsOrigin(region);
-  const sdk = new ConnectClient({ region, credentials: EXAMPLE_CREDENTIALS, endpoint: scope, maxAttempts: 1, requestHandler: envelopeRequestHandler(envelope, { timeoutMs: 0, transport: handler, scope }) });
+  const sdk = new ConnectClient({
+    region,
+    credentials: EXAMPLE_CREDENTIALS,
+    endpoint: scope,
+    maxAttempts: 1,
+    requestHandler: envelopeRequestHandler(envelope, { timeoutMs: 0, transport: handler, scope }),
+  });
   const transport: Transport = (request) => envelope.send(request, handler, scope);
   return { ...assemble('aws', region, label, sdk, transport, new URL(scope).host, async () => {}), enforcesAuth: true, envelope };
 }
@@ -248,42 +312,110 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       const service = createReferenceService(spec, { fixtures, binding: config.binding });
       // A variant of the reference is a handler like a user's mock: a throw or a result that is not a response is a
       // TargetFault, never a transport error.
-      const handler = config.wrapHandler ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler') : service.handle;
+      const handler = config.wrapHandler
+        ? checkedHandler(config.wrapHandler(service.handle, service), 'the wrapped reference handler')
+        : service.handle;
       const consistent = !config.wrapHandler;
       // The reference itself never waits: its answer is settled before a deadline's timer could fire (promise
       // callbacks run before timers), so only a wrapped handler gets one.
-      if (config.kind === 'reference') return { ...inMemory('reference', region, handler, fixtures.credentials, async () => {}, fixtures, config.wrapHandler ? timeoutMs : undefined), consistent };
-      return { ...(await overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures, timeoutMs)), consistent };
+      if (config.kind === 'reference')
+        return {
+          ...inMemory(
+            'reference',
+            region,
+            handler,
+            fixtures.credentials,
+            async () => {},
+            fixtures,
+            config.wrapHandler ? timeoutMs : undefined,
+          ),
+          consistent,
+        };
+      return {
+        ...(await overNock('nock', region, () => installNock(handler, region), fixtures.credentials, fixtures, timeoutMs)),
+        consistent,
+      };
     }
     case 'module': {
-      if (config.handler) return inMemory('module', region, checkedHandler(config.handler, 'the handler'), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
-      if (!config.modulePath) throw new TargetConfigError((name) => `${name('target', 'module')} needs ${name('modulePath')} (a module exporting handler, requestHandler or installNock)`);
+      if (config.handler)
+        return inMemory(
+          'module',
+          region,
+          checkedHandler(config.handler, 'the handler'),
+          EXAMPLE_CREDENTIALS,
+          async () => {},
+          undefined,
+          timeoutMs,
+        );
+      if (!config.modulePath)
+        throw new TargetConfigError(
+          (name) => `${name('target', 'module')} needs ${name('modulePath')} (a module exporting handler, requestHandler or installNock)`,
+        );
       const mod = await loadModule(config.modulePath);
       const who = `the handler of --module ${config.modulePath}`;
-      if (typeof mod.handler === 'function') return inMemory('module', region, checkedHandler(mod.handler as WireHandler, who), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
+      if (typeof mod.handler === 'function')
+        return inMemory(
+          'module',
+          region,
+          checkedHandler(mod.handler as WireHandler, who),
+          EXAMPLE_CREDENTIALS,
+          async () => {},
+          undefined,
+          timeoutMs,
+        );
       if (mod.requestHandler && typeof (mod.requestHandler as { handle?: unknown }).handle === 'function') {
-        return inMemory('module', region, checkedHandler(wireHandlerOf(mod.requestHandler as never), `the requestHandler of --module ${config.modulePath}`), EXAMPLE_CREDENTIALS, async () => {}, undefined, timeoutMs);
+        return inMemory(
+          'module',
+          region,
+          checkedHandler(wireHandlerOf(mod.requestHandler as never), `the requestHandler of --module ${config.modulePath}`),
+          EXAMPLE_CREDENTIALS,
+          async () => {},
+          undefined,
+          timeoutMs,
+        );
       }
       if (typeof mod.installNock === 'function') {
         const install = mod.installNock as (options: { region: string }) => unknown;
-        return overNock('module', region, async () => {
-          const undo = await install({ region });
-          return typeof undo === 'function' ? (undo as () => void) : () => {};
-        }, EXAMPLE_CREDENTIALS, undefined, timeoutMs);
+        return overNock(
+          'module',
+          region,
+          async () => {
+            const undo = await install({ region });
+            return typeof undo === 'function' ? (undo as () => void) : () => {};
+          },
+          EXAMPLE_CREDENTIALS,
+          undefined,
+          timeoutMs,
+        );
       }
-      throw new TargetConfigError((name) => `${name('modulePath', config.modulePath!)}: exports none of handler(request), requestHandler.handle(request) or installNock({ region })`);
+      throw new TargetConfigError(
+        (name) =>
+          `${name('modulePath', config.modulePath!)}: exports none of handler(request), requestHandler.handle(request) or installNock({ region })`,
+      );
     }
     case 'endpoint': {
       const endpointUrl = endpointOf(config);
-      if (!endpointUrl) throw new TargetConfigError((name) => `${name('target', 'endpoint')} needs ${name('endpointUrl')} (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)`);
+      if (!endpointUrl)
+        throw new TargetConfigError(
+          (name) =>
+            `${name('target', 'endpoint')} needs ${name('endpointUrl')} (or AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, or endpoint_url in the AWS profile)`,
+        );
       const url = checkedUrl(endpointUrl);
       // Credentials from the standard chain (environment, --profile, SSO, container and instance roles).
-      const sdk = connectClient({ region, endpoint: endpointUrl, ...(config.profile ? { profile: config.profile } : {}), requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } });
+      const sdk = connectClient({
+        region,
+        endpoint: endpointUrl,
+        ...(config.profile ? { profile: config.profile } : {}),
+        requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
+      });
       return assemble('endpoint', region, endpointUrl, sdk, httpTransport(endpointUrl, timeoutMs), url.host, async () => sdk.destroy());
     }
     case 'aws': {
       const envelope = config.envelope;
-      if (!envelope) throw new TargetConfigError('--target aws is not available yet here: it sends only through a safety envelope (allowlist, guard, budget, rate), which connect-conformance run and cleanup build');
+      if (!envelope)
+        throw new TargetConfigError(
+          '--target aws is not available yet here: it sends only through a safety envelope (allowlist, guard, budget, rate), which connect-conformance run and cleanup build',
+        );
       const endpointUrl = endpointOf(config);
       if (endpointUrl) checkedUrl(endpointUrl);
       const origin = endpointUrl ?? awsOrigin(region);
@@ -297,7 +429,8 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
       return clientTarget(checkedClient(config.client), region, timeoutMs);
     case 'replay': {
       const envelope = config.envelope;
-      if (!config.cassette) throw new TargetConfigError((name) => `${name('target', 'replay')} needs ${name('cassette')} (recorded with ${name('record')})`);
+      if (!config.cassette)
+        throw new TargetConfigError((name) => `${name('target', 'replay')} needs ${name('cassette')} (recorded with ${name('record')})`);
       if (!envelope) throw new TargetConfigError('--target replay answers only through its envelope: use connect-conformance run');
       let definitions;
       try {
@@ -315,7 +448,15 @@ export async function createTarget(spec: Spec, config: TargetConfig): Promise<Ta
         maxAttempts: 1,
         requestHandler: envelopeRequestHandler(envelope, { timeoutMs: 0, transport: answers.transport, scope }),
       });
-      const target = assemble('replay', region, `${config.cassette} (cassette of ${scope})`, sdk, transport, new URL(scope).host, async () => {});
+      const target = assemble(
+        'replay',
+        region,
+        `${config.cassette} (cassette of ${scope})`,
+        sdk,
+        transport,
+        new URL(scope).host,
+        async () => {},
+      );
       return { ...target, enforcesAuth: true, envelope };
     }
   }

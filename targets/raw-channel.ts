@@ -41,11 +41,25 @@ export function httpTransport(baseUrl: string, timeoutMs = 30_000): Transport {
   return (request) =>
     new Promise((resolve, reject) => {
       const req = send(
-        { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, method: request.method, path: `${prefix}${request.path}`, headers: request.headers, timeout: timeoutMs },
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port || undefined,
+          method: request.method,
+          path: `${prefix}${request.path}`,
+          headers: request.headers,
+          timeout: timeoutMs,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: lowerCaseHeaders(res.headers), body: new Uint8Array(Buffer.concat(chunks)) }));
+          res.on('end', () =>
+            resolve({
+              statusCode: res.statusCode ?? 0,
+              headers: lowerCaseHeaders(res.headers),
+              body: new Uint8Array(Buffer.concat(chunks)),
+            }),
+          );
           res.on('error', reject);
         },
       );
@@ -59,14 +73,18 @@ export interface RawChannel {
   send(request: WireRequest, signing?: Signing): Promise<Observation>;
 }
 
-export function rawChannel(transport: Transport, options: { host: string; region: string; credentials: () => Promise<Credentials> }): RawChannel {
+export function rawChannel(
+  transport: Transport,
+  options: { host: string; region: string; credentials: () => Promise<Credentials> },
+): RawChannel {
   return {
     async send(request, signing = 'signed') {
       const base: WireRequest = { ...request, headers: { ...request.headers, host: options.host } };
       let sent = base;
       if (signing !== 'unsigned') {
         const credentials = await options.credentials();
-        const key = signing === 'wrong-signature' ? { ...credentials, secretAccessKey: `${credentials.secretAccessKey}-wrong` } : credentials;
+        const key =
+          signing === 'wrong-signature' ? { ...credentials, secretAccessKey: `${credentials.secretAccessKey}-wrong` } : credentials;
         const variation = typeof signing === 'object' ? signing : {};
         sent = await signWireRequest(base, {
           credentials: key,

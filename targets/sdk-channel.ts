@@ -39,7 +39,10 @@ function wireOf(request: HttpRequest): WireRequest {
 }
 
 interface Sendable {
-  middlewareStack: { add: (mw: unknown, options: { step: 'deserialize'; priority: 'low'; name: string }) => void; remove: (name: string) => boolean };
+  middlewareStack: {
+    add: (mw: unknown, options: { step: 'deserialize'; priority: 'low'; name: string }) => void;
+    remove: (name: string) => boolean;
+  };
 }
 
 const OBSERVER = 'connectConformanceObserver';
@@ -72,9 +75,21 @@ export async function observeCommand(client: ConnectClient, command: Sendable): 
     if (e instanceof SendStopped || e instanceof TargetFault) throw e;
     const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
     if (!response) transportError = `${err.code ?? err.name ?? 'Error'}: ${err.message ?? String(e)}`;
-    sdk = { ok: false, name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, fault: err.$fault };
+    sdk = {
+      ok: false,
+      name: err.name ?? 'Error',
+      message: err.message ?? String(e),
+      status: err.$metadata?.httpStatusCode,
+      fault: err.$fault,
+    };
   } finally {
     command.middlewareStack.remove(OBSERVER);
   }
-  return { channel: 'sdk', request: request ?? { method: '', path: '', headers: {}, body: new Uint8Array() }, response, transportError, sdk };
+  return {
+    channel: 'sdk',
+    request: request ?? { method: '', path: '', headers: {}, body: new Uint8Array() },
+    response,
+    transportError,
+    sdk,
+  };
 }

@@ -32,18 +32,36 @@ const LANGUAGE_ERRORS = [TypeError, ReferenceError, SyntaxError, RangeError, Eva
 const isTransportError = (e: { code?: unknown; name?: unknown; $metadata?: { httpStatusCode?: number } }) =>
   e.$metadata?.httpStatusCode === undefined && ((typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code)) || e.name === 'TimeoutError');
 
-const describe = (v: unknown) => (v === null ? 'null' : v === undefined ? 'undefined' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+const describe = (v: unknown) =>
+  v === null
+    ? 'null'
+    : v === undefined
+      ? 'undefined'
+      : Array.isArray(v)
+        ? 'an array'
+        : typeof v === 'object'
+          ? 'an object'
+          : `a ${typeof v}`;
 
 const nameOf = (command: object) => command.constructor?.name || 'the command';
 
 /** The one line for a send that resolved with no output. */
 function noBehaviour(client: ConnectClientLike, command: string, value: unknown): string {
-  const copy = client instanceof ConnectClient ? '' : `; if it has one, the client may come from another copy of @aws-sdk/client-connect than connect-conformance's, whose ${command} it does not match (npm ls @aws-sdk/client-connect)`;
+  const copy =
+    client instanceof ConnectClient
+      ? ''
+      : `; if it has one, the client may come from another copy of @aws-sdk/client-connect than connect-conformance's, whose ${command} it does not match (npm ls @aws-sdk/client-connect)`;
   return `the client answered ${command} with ${describe(value)}, not an output: give the stub a behaviour for ${command} (aws-sdk-client-mock: mock.on(${command}).resolves({...}) or .callsFake((input) => ...))${copy}`;
 }
 
 function isError(e: unknown): e is Error & Record<string, unknown> {
-  return e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && typeof (e as { message?: unknown }).message === 'string');
+  return (
+    e instanceof Error ||
+    (typeof e === 'object' &&
+      e !== null &&
+      typeof (e as { name?: unknown }).name === 'string' &&
+      typeof (e as { message?: unknown }).message === 'string')
+  );
 }
 
 /**
@@ -59,11 +77,18 @@ export async function observeClientCommand(client: ConnectClientLike, command: o
   try {
     // A stub may throw synchronously; both are outcomes of the send.
     const sent = (async () => client.send(command))();
-    settled = await Promise.race([sent.then((value) => ({ value }), (error: unknown) => ({ error })), deadline]);
+    settled = await Promise.race([
+      sent.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }
-  if (settled === 'timeout') return { ...base, transportError: `no answer within ${timeoutMs} ms (the client's send of ${name} did not settle)` };
+  if (settled === 'timeout')
+    return { ...base, transportError: `no answer within ${timeoutMs} ms (the client's send of ${name} did not settle)` };
   if ('value' in settled) {
     const value = settled.value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TargetConfigError(noBehaviour(client, name, value));
@@ -74,11 +99,21 @@ export async function observeClientCommand(client: ConnectClientLike, command: o
   }
   const e = settled.error;
   if (e instanceof SendStopped || e instanceof TargetFault || e instanceof TargetConfigError) throw e;
-  if (!isError(e)) throw new TargetFault(`the client's send of ${name} rejected with ${describe(e)}, not an Error: a Connect client rejects with an error whose name is the error type`);
-  if (LANGUAGE_ERRORS.some((cls) => e instanceof cls)) throw new TargetFault(`the client's send of ${name} threw ${e.name}: ${e.message} (a bug in the stub?)`);
+  if (!isError(e))
+    throw new TargetFault(
+      `the client's send of ${name} rejected with ${describe(e)}, not an Error: a Connect client rejects with an error whose name is the error type`,
+    );
+  if (LANGUAGE_ERRORS.some((cls) => e instanceof cls))
+    throw new TargetFault(`the client's send of ${name} threw ${e.name}: ${e.message} (a bug in the stub?)`);
   const meta = e.$metadata as { httpStatusCode?: unknown } | undefined;
   const status = typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
-  const sdk: SdkOutcome = { ok: false, name: e.name, message: e.message, ...(status !== undefined ? { status } : {}), ...(typeof e.$fault === 'string' ? { fault: e.$fault } : {}) };
+  const sdk: SdkOutcome = {
+    ok: false,
+    name: e.name,
+    message: e.message,
+    ...(status !== undefined ? { status } : {}),
+    ...(typeof e.$fault === 'string' ? { fault: e.$fault } : {}),
+  };
   if (isTransportError(e as never)) return { ...base, sdk, transportError: `${(e.code as string | undefined) ?? e.name}: ${e.message}` };
   return { ...base, sdk };
 }

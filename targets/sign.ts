@@ -18,7 +18,12 @@ export interface SigningConfig {
 
 export async function signWireRequest(request: WireRequest, config: SigningConfig): Promise<WireRequest> {
   const [pathname, query = ''] = request.path.split('?', 2) as [string, string?];
-  const signer = new SignatureV4({ credentials: config.credentials, region: config.region, service: config.service ?? 'connect', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials: config.credentials,
+    region: config.region,
+    service: config.service ?? 'connect',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signed = await signer.sign(
     new HttpRequest({
       method: request.method,

@@ -25,7 +25,8 @@ export class SendStopped extends Error {
 }
 
 /** True for the stops that end the whole run (the others end one case). */
-export const endsRun = (e: SendStopped) => e.kind === 'budget' || e.kind === 'interrupted' || e.kind === 'throttled' || e.kind === 'unanswered';
+export const endsRun = (e: SendStopped) =>
+  e.kind === 'budget' || e.kind === 'interrupted' || e.kind === 'throttled' || e.kind === 'unanswered';
 
 /** True for the stops the target caused (it throttled too much, or stopped answering): what they leave unchecked is an
  * error of the run, never a skip. */

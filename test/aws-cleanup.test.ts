@@ -10,7 +10,15 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../bin/run.ts';
 import type { Results } from '../engine/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
-import { fixtureFlags, IDS, sandboxFlags, startCountingServer, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
+import {
+  fixtureFlags,
+  IDS,
+  sandboxFlags,
+  startCountingServer,
+  useExampleCredentials,
+  writesOutside,
+  type CountingServer,
+} from './aws-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'connect-conformance.js');
@@ -24,14 +32,17 @@ beforeAll(async () => {
 interface Journal {
   entries: { kind: string; userId?: string; username?: string }[];
 }
-const journalOf = (dir: string): Journal | undefined => (existsSync(join(dir, 'journal.json')) ? (JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as Journal) : undefined);
+const journalOf = (dir: string): Journal | undefined =>
+  existsSync(join(dir, 'journal.json')) ? (JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as Journal) : undefined;
 
 function cli(args: string[]): { child: ChildProcess; exit: Promise<{ code: number | null; signal: string | null; out: string }> } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out })));
+  const exit = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, out })),
+  );
   return { child, exit };
 }
 
@@ -49,7 +60,10 @@ const identityWrites = (server: CountingServer) => server.handled.filter((h) => 
 /** Starts a run in a child process and kills it once its journal holds `entries` entries and it has written `writes` times. */
 async function killMidway(server: CountingServer, dir: string, fixture: string[], signal: NodeJS.Signals, entries: number, writes: number) {
   const { child, exit } = cli(['run', ...sandboxFlags(server, fixture), '--seed', '3', '--rate', '10', '--report-dir', dir]);
-  await until('the run has journaled and written', () => (journalOf(dir)?.entries.length ?? 0) >= entries && identityWrites(server) >= writes);
+  await until(
+    'the run has journaled and written',
+    () => (journalOf(dir)?.entries.length ?? 0) >= entries && identityWrites(server) >= writes,
+  );
   child.kill(signal);
   return exit;
 }
@@ -93,7 +107,9 @@ describe('a run killed in the middle', () => {
     const dir = join(tmp, 'killed-provision');
     try {
       await killMidway(server, dir, ['--provision', '--security-profile-id', 'agent', '--routing-profile-id', 'basic'], 'SIGKILL', 4, 3);
-      const created = journalOf(dir)!.entries.filter((e) => e.kind === 'created').map((e) => e.userId!);
+      const created = journalOf(dir)!
+        .entries.filter((e) => e.kind === 'created')
+        .map((e) => e.userId!);
       expect(created).toHaveLength(2);
       for (const id of created) expect(server.service.store.instances.get(IDS.instance)!.users.has(id)).toBe(true);
 
@@ -101,7 +117,17 @@ describe('a run killed in the middle', () => {
       const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
       let code: number;
       try {
-        code = await run([...sandboxFlags(server, fixtureFlags), '--seed', '4', '--rate', '25', '--max-requests', '40', '--report-dir', dir]);
+        code = await run([
+          ...sandboxFlags(server, fixtureFlags),
+          '--seed',
+          '4',
+          '--rate',
+          '25',
+          '--max-requests',
+          '40',
+          '--report-dir',
+          dir,
+        ]);
       } finally {
         log.mockRestore();
       }

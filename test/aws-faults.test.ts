@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../engine/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
-import { fixtureFlags, IDS, rateExcess, sandboxFlags, startCountingServer, unsafeValues, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
+import {
+  fixtureFlags,
+  IDS,
+  rateExcess,
+  sandboxFlags,
+  startCountingServer,
+  unsafeValues,
+  useExampleCredentials,
+  writesOutside,
+  type CountingServer,
+} from './aws-server.ts';
 import { readJson, runQuietly } from './aws-server.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cc-aws-faults-'));
@@ -33,7 +43,9 @@ function expectFixturesRestored(server: CountingServer, before: ReturnType<Count
 }
 
 describe('the budget and the rate', () => {
-  it('at the default rate, a budget of 24 holds: the run stops cleanly, restores, and reports the rest as skip', { timeout: 60_000 }, async () => {
+  it('at the default rate, a budget of 24 holds: the run stops cleanly, restores, and reports the rest as skip', {
+    timeout: 60_000,
+  }, async () => {
     const server = await startCountingServer(spec);
     const before = server.service.store.snapshot();
     const dir = join(tmp, 'budget');
@@ -66,7 +78,9 @@ describe('the budget and the rate', () => {
 });
 
 describe('faults', () => {
-  it('429 bursts, a 500, slow responses and dropped connections: budget, rate, own users and restore all hold', { timeout: 120_000 }, async () => {
+  it('429 bursts, a 500, slow responses and dropped connections: budget, rate, own users and restore all hold', {
+    timeout: 120_000,
+  }, async () => {
     let failed = 0;
     const server = await startCountingServer(spec, {
       faults: {
@@ -81,7 +95,17 @@ describe('faults', () => {
     const dir = join(tmp, 'faults');
     const RATE = 25;
     try {
-      const r = await runQuietly([...sandboxFlags(server, fixtureFlags), '--seed', '7', '--rate', String(RATE), '--request-timeout', '300', '--report-dir', dir]);
+      const r = await runQuietly([
+        ...sandboxFlags(server, fixtureFlags),
+        '--seed',
+        '7',
+        '--rate',
+        String(RATE),
+        '--request-timeout',
+        '300',
+        '--report-dir',
+        dir,
+      ]);
       const stats = read<{ requests: number; throttled: number; transportRetries: number; refusals: string[] }>(join(dir, 'sandbox.json'));
       // Every attempt, retries included, is counted against the budget and arrives at the server.
       expect(server.arrivals.length).toBe(stats.requests);
@@ -109,8 +133,12 @@ describe('faults', () => {
     }
   });
 
-  it('a request throttled five times in a row: the run backs off and its sixth attempt is the answer; nothing ends early', { timeout: 120_000 }, async () => {
-    const server: CountingServer = await startCountingServer(spec, { faults: { throttle: (n) => (n >= 30 && n <= 34 ? { retryAfter: '0' } : undefined) } });
+  it('a request throttled five times in a row: the run backs off and its sixth attempt is the answer; nothing ends early', {
+    timeout: 120_000,
+  }, async () => {
+    const server: CountingServer = await startCountingServer(spec, {
+      faults: { throttle: (n) => (n >= 30 && n <= 34 ? { retryAfter: '0' } : undefined) },
+    });
     const dir = join(tmp, 'throttled');
     try {
       const r = await runQuietly([...sandboxFlags(server, fixtureFlags), '--seed', '7', '--rate', '25', '--report-dir', dir]);
@@ -128,9 +156,13 @@ describe('faults', () => {
     }
   });
 
-  it('a target that throttles every attempt of a request: the run stops INCOMPLETE with one line saying so, never NOT CONFORMANT; fixtures restored', { timeout: 120_000 }, async () => {
+  it('a target that throttles every attempt of a request: the run stops INCOMPLETE with one line saying so, never NOT CONFORMANT; fixtures restored', {
+    timeout: 120_000,
+  }, async () => {
     // Six answers in a row throttled (every attempt of one request), then the restore gets through.
-    const server: CountingServer = await startCountingServer(spec, { faults: { throttle: (n) => (n >= 30 && n <= 35 ? { retryAfter: '0' } : undefined) } });
+    const server: CountingServer = await startCountingServer(spec, {
+      faults: { throttle: (n) => (n >= 30 && n <= 35 ? { retryAfter: '0' } : undefined) },
+    });
     const before = server.service.store.snapshot();
     const dir = join(tmp, 'throttled-out');
     try {

@@ -20,7 +20,20 @@ import { Budget, Envelope, TokenBucket, type NockDefinition } from '../targets/a
 import { Guard } from '../targets/guard/guard.ts';
 import { createTarget, SendStopped, TargetConfigError } from '../targets/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
-import { filesHolding, fixtureFlags, IDS, rateExcess, SECRET_KEY, SESSION_TOKEN, sandboxFlags, startCountingServer, unsafeValues, useExampleCredentials, writesOutside, type CountingServer } from './aws-server.ts';
+import {
+  filesHolding,
+  fixtureFlags,
+  IDS,
+  rateExcess,
+  SECRET_KEY,
+  SESSION_TOKEN,
+  sandboxFlags,
+  startCountingServer,
+  unsafeValues,
+  useExampleCredentials,
+  writesOutside,
+  type CountingServer,
+} from './aws-server.ts';
 import { readJson, runQuietly } from './aws-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -54,7 +67,19 @@ describe('the allowlist', () => {
 
   it('exits 2 with one line and sends nothing when the instance is not allowlisted', { timeout: 60_000 }, async () => {
     const bin = join(ROOT, 'bin', 'connect-conformance.js');
-    const args = ['run', '--target', 'aws', '--endpoint-url', server.endpoint, '--instance-id', IDS.instance, '--user-id', IDS.user, '--report-dir', join(tmp, 'refused')];
+    const args = [
+      'run',
+      '--target',
+      'aws',
+      '--endpoint-url',
+      server.endpoint,
+      '--instance-id',
+      IDS.instance,
+      '--user-id',
+      IDS.user,
+      '--report-dir',
+      join(tmp, 'refused'),
+    ];
     const r = await exec(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
@@ -69,7 +94,20 @@ describe('the allowlist', () => {
     const config = join(tmp, 'other.yaml');
     writeFileSync(config, 'allow-instance:\n  - c0a1b2c3-0000-4000-8000-00000000ffff\n');
     for (const args of [
-      ['--target', 'aws', '--endpoint-url', server.endpoint, '--allow-instance', IDS.instance, '--instance-id', IDS.instance, '--user-id', IDS.user, '--second-instance-id', IDS.secondInstance],
+      [
+        '--target',
+        'aws',
+        '--endpoint-url',
+        server.endpoint,
+        '--allow-instance',
+        IDS.instance,
+        '--instance-id',
+        IDS.instance,
+        '--user-id',
+        IDS.user,
+        '--second-instance-id',
+        IDS.secondInstance,
+      ],
       ['--target', 'aws', '--endpoint-url', server.endpoint, '--config', config, '--instance-id', IDS.instance, '--user-id', IDS.user],
     ]) {
       await expect(run(args)).rejects.toThrow(UsageError);
@@ -80,7 +118,10 @@ describe('the allowlist', () => {
 
   it('a config file (YAML, keys named like the flags) allowlists too', async () => {
     const config = join(tmp, 'sandbox.yaml');
-    writeFileSync(config, `allow-instance: [${IDS.instance}]\ninstance-id: ${IDS.instance}\nuser-id: ${IDS.user}\nmax-requests: 120\nidentity-management: CONNECT_MANAGED\n`);
+    writeFileSync(
+      config,
+      `allow-instance: [${IDS.instance}]\ninstance-id: ${IDS.instance}\nuser-id: ${IDS.user}\nmax-requests: 120\nidentity-management: CONNECT_MANAGED\n`,
+    );
     const r = await runQuietly(['--target', 'aws', '--endpoint-url', server.endpoint, '--config', config, '--dry-run', '--seed', '5']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/of the budget of 120/);
@@ -121,7 +162,9 @@ describe('a run against the sandbox double', () => {
     expect(stats.requests).toBeLessThanOrEqual(300);
     expect(rateExcess(server.arrivals, RATE, 5)).toBeLessThan(0.5);
     // The deterministic boundary phase is a small part of the default budget (69 requests for CONNECT_MANAGED).
-    const boundary = Object.entries(stats.steps).filter(([k]) => k.includes('/boundary/')).reduce((n, [, s]) => n + s.requests, 0);
+    const boundary = Object.entries(stats.steps)
+      .filter(([k]) => k.includes('/boundary/'))
+      .reduce((n, [, s]) => n + s.requests, 0);
     expect(boundary).toBeGreaterThan(30);
     expect(boundary).toBeLessThanOrEqual(100);
   });
@@ -163,7 +206,7 @@ describe('a run against the sandbox double', () => {
     expect(JSON.stringify(recorded)).not.toMatch(/authorization|x-amz-security-token|AKIDEXAMPLE/i);
   });
 
-  it('the dry run predicts the run\'s request count exactly, and sends nothing', async () => {
+  it("the dry run predicts the run's request count exactly, and sends nothing", async () => {
     const arrived = server.arrivals.length;
     const r = await runQuietly([...args(server), '--dry-run']);
     expect(r.code).toBe(0);
@@ -198,7 +241,21 @@ describe('a run against the sandbox double', () => {
     // Written as an earlier version wrote cassettes (a bare list of exchanges): still read, replayed as it is.
     writeFileSync(tampered, JSON.stringify(cut));
     const replayDir = join(tmp, 'replay-tampered');
-    const r = await runQuietly(['--target', 'replay', '--cassette', tampered, ...fixtureFlags, '--instance-id', IDS.instance, '--second-instance-id', IDS.secondInstance, '--seed', '7', '--report-dir', replayDir]);
+    const r = await runQuietly([
+      '--target',
+      'replay',
+      '--cassette',
+      tampered,
+      ...fixtureFlags,
+      '--instance-id',
+      IDS.instance,
+      '--second-instance-id',
+      IDS.secondInstance,
+      '--seed',
+      '7',
+      '--report-dir',
+      replayDir,
+    ]);
     const replayed = read<Results>(join(replayDir, 'results.json'));
     const unknownInstance = replayed.requirements.find((x) => x.id === 'EX-UNKNOWN-INSTANCE')!;
     expect(unknownInstance.status).toBe('skip');
@@ -208,22 +265,57 @@ describe('a run against the sandbox double', () => {
     expect(r.code).toBe(0);
   });
 
-  it('stores the settings it was recorded with; a replay with another seed, runs or plan is one line, exit 2, naming what differs', { timeout: 120_000 }, async () => {
+  it('stores the settings it was recorded with; a replay with another seed, runs or plan is one line, exit 2, naming what differs', {
+    timeout: 120_000,
+  }, async () => {
     const stored = read<{ 'connect-conformance': string; tool: string; recordedWith: Record<string, unknown> }>(cassette);
     expect(stored['connect-conformance']).toBe('cassette/1');
     expect(stored.tool).toMatch(/^connect-conformance\//);
-    expect(stored.recordedWith).toMatchObject({ seed: 7, runs: 3, only: [], 'fixtures.userId': IDS.user, 'fixtures.secondUserId': IDS.secondUser, maxRequests: 300 });
+    expect(stored.recordedWith).toMatchObject({
+      seed: 7,
+      runs: 3,
+      only: [],
+      'fixtures.userId': IDS.user,
+      'fixtures.secondUserId': IDS.secondUser,
+      maxRequests: 300,
+    });
     const bin = join(ROOT, 'bin', 'connect-conformance.js');
     const replay = (extra: string[]) =>
-      exec(process.execPath, [bin, 'run', '--target', 'replay', '--cassette', cassette, ...fixtureFlags, '--instance-id', IDS.instance, '--second-instance-id', IDS.secondInstance, '--report-dir', join(tmp, 'replay-mismatch'), '--quiet', ...extra], { cwd: ROOT, env: { ...process.env, ...env } }).then(
+      exec(
+        process.execPath,
+        [
+          bin,
+          'run',
+          '--target',
+          'replay',
+          '--cassette',
+          cassette,
+          ...fixtureFlags,
+          '--instance-id',
+          IDS.instance,
+          '--second-instance-id',
+          IDS.secondInstance,
+          '--report-dir',
+          join(tmp, 'replay-mismatch'),
+          '--quiet',
+          ...extra,
+        ],
+        { cwd: ROOT, env: { ...process.env, ...env } },
+      ).then(
         () => ({ code: 0, stderr: '' }),
         (e: { code: number; stderr: string }) => e,
       );
     for (const [extra, message] of [
-      [['--seed', '8'], /^--cassette \S+ was recorded with --seed 7; this run has --seed 8: a cassette answers only the run it recorded, replay it with the same settings$/],
+      [
+        ['--seed', '8'],
+        /^--cassette \S+ was recorded with --seed 7; this run has --seed 8: a cassette answers only the run it recorded, replay it with the same settings$/,
+      ],
       [['--seed', '7', '--runs', '5'], /was recorded with --runs 3; this run has --runs 5:/],
       [['--seed', '7', '--only', 'EX-UNKNOWN-USER'], /was recorded with no --only; this run has --only EX-UNKNOWN-USER:/],
-      [['--seed', '7', '--identity-management', 'CONNECT_MANAGED'], /was recorded with no --identity-management; this run has --identity-management CONNECT_MANAGED:/],
+      [
+        ['--seed', '7', '--identity-management', 'CONNECT_MANAGED'],
+        /was recorded with no --identity-management; this run has --identity-management CONNECT_MANAGED:/,
+      ],
       [['--seed', '12345678901234', '--runs', '4'], /was recorded with --seed 7, --runs 3; this run has --seed 12345678901234, --runs 4:/],
     ] as const) {
       const r = await replay([...extra]);
@@ -240,7 +332,15 @@ describe('--provision', () => {
     const before = server.service.store.snapshot();
     const dir = join(tmp, 'provision');
     try {
-      const r = await runQuietly([...sandboxFlags(server, ['--provision', '--security-profile-id', 'agent', '--routing-profile-id', 'basic']), '--seed', '3', '--rate', '25', '--report-dir', dir]);
+      const r = await runQuietly([
+        ...sandboxFlags(server, ['--provision', '--security-profile-id', 'agent', '--routing-profile-id', 'basic']),
+        '--seed',
+        '3',
+        '--rate',
+        '25',
+        '--report-dir',
+        dir,
+      ]);
       expect(r.code, r.out).toBe(0);
       const creates = server.writes().filter((w) => w.method === 'PUT');
       expect(creates).toHaveLength(2);
@@ -254,7 +354,13 @@ describe('--provision', () => {
       for (const e of journal.entries) if (e.kind === 'created') created.push(e.userId!);
       expect(created).toHaveLength(2);
       expect(writesOutside(server, [IDS.instance, IDS.secondInstance, ...created])).toEqual([]);
-      expect(server.writes().filter((w) => w.method === 'DELETE').map((w) => w.path.split('/').at(-1)).sort()).toEqual([...created].sort());
+      expect(
+        server
+          .writes()
+          .filter((w) => w.method === 'DELETE')
+          .map((w) => w.path.split('/').at(-1))
+          .sort(),
+      ).toEqual([...created].sort());
       expect(server.service.store.snapshot()).toEqual(before);
       expect(journal.entries.map((e) => e.kind)).toEqual(['creating', 'created', 'creating', 'created', 'deleted', 'deleted', 'finished']);
       expect(unsafeValues(server)).toEqual([]);
@@ -270,8 +376,12 @@ describe('fixtures and credentials', () => {
     fixtures.instances[0]!.users[0]!.identityInfo = { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@gmail.com' };
     const server = await startCountingServer(spec, { fixtures });
     try {
-      await expect(run([...sandboxFlags(server, ['--user-id', IDS.user]), '--report-dir', join(tmp, 'unsafe-fixture')])).rejects.toThrow(TargetConfigError);
-      await expect(run([...sandboxFlags(server, ['--user-id', IDS.user]), '--report-dir', join(tmp, 'unsafe-fixture')])).rejects.toThrow(/can receive mail.*dedicated test user/);
+      await expect(run([...sandboxFlags(server, ['--user-id', IDS.user]), '--report-dir', join(tmp, 'unsafe-fixture')])).rejects.toThrow(
+        TargetConfigError,
+      );
+      await expect(run([...sandboxFlags(server, ['--user-id', IDS.user]), '--report-dir', join(tmp, 'unsafe-fixture')])).rejects.toThrow(
+        /can receive mail.*dedicated test user/,
+      );
       expect(server.arrivals.length).toBeGreaterThan(0);
       expect(server.writes()).toEqual([]);
     } finally {
@@ -279,18 +389,25 @@ describe('fixtures and credentials', () => {
     }
   });
 
-  it('--profile takes the key of that profile (the SDK chain: ConnectClient\'s profile option)', async () => {
+  it("--profile takes the key of that profile (the SDK chain: ConnectClient's profile option)", async () => {
     const server = await startCountingServer(spec);
     const saved = { ...process.env };
     const credentials = join(tmp, 'credentials');
-    writeFileSync(credentials, `[sandbox]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = ${SECRET_KEY}\n\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = not-the-key-0123456789\n`);
+    writeFileSync(
+      credentials,
+      `[sandbox]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = ${SECRET_KEY}\n\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = not-the-key-0123456789\n`,
+    );
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
     delete process.env.AWS_SESSION_TOKEN;
     process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
     try {
       const statusWith = async (profile: string) => {
-        const envelope = new Envelope({ guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [], binding: DEFAULT_BINDING }), budget: new Budget(5), bucket: new TokenBucket(100, 5) });
+        const envelope = new Envelope({
+          guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [], binding: DEFAULT_BINDING }),
+          budget: new Budget(5),
+          bucket: new TokenBucket(100, 5),
+        });
         const target = await createTarget(spec, { kind: 'aws', region: 'us-east-1', endpointUrl: server.endpoint, profile, envelope });
         try {
           return (await target.send(new DescribeInstanceCommand({ InstanceId: IDS.instance }))).response?.statusCode;
@@ -309,15 +426,35 @@ describe('fixtures and credentials', () => {
 
   it('both channels of the aws target go through the guard: a refused request never reaches the server', async () => {
     const server = await startCountingServer(spec);
-    const envelope = new Envelope({ guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [IDS.user], binding: DEFAULT_BINDING }), budget: new Budget(5), bucket: new TokenBucket(100, 5) });
+    const envelope = new Envelope({
+      guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [IDS.user], binding: DEFAULT_BINDING }),
+      budget: new Budget(5),
+      bucket: new TokenBucket(100, 5),
+    });
     const target = await createTarget(spec, { kind: 'aws', region: 'us-east-1', endpointUrl: server.endpoint, envelope });
     const foreign = IDS.secondUser;
     const { UpdateUserIdentityInfoCommand } = await import('@aws-sdk/client-connect');
     try {
-      await expect(target.send(new UpdateUserIdentityInfoCommand({ InstanceId: IDS.instance, UserId: foreign, IdentityInfo: { FirstName: 'X' } }))).rejects.toBeInstanceOf(SendStopped);
+      await expect(
+        target.send(new UpdateUserIdentityInfoCommand({ InstanceId: IDS.instance, UserId: foreign, IdentityInfo: { FirstName: 'X' } })),
+      ).rejects.toBeInstanceOf(SendStopped);
       const body = new TextEncoder().encode('{"IdentityInfo":{"FirstName":"X"}}');
-      await expect(target.raw({ method: 'POST', path: `/users/${IDS.instance}/${foreign}/identity-info`, headers: { 'content-type': 'application/json' }, body }, 'unsigned')).rejects.toMatchObject({ kind: 'refused' });
-      await expect(target.send(new UpdateUserIdentityInfoCommand({ InstanceId: IDS.instance, UserId: IDS.user, IdentityInfo: { Email: 'ada@gmail.com' } }))).rejects.toMatchObject({ kind: 'refused' });
+      await expect(
+        target.raw(
+          {
+            method: 'POST',
+            path: `/users/${IDS.instance}/${foreign}/identity-info`,
+            headers: { 'content-type': 'application/json' },
+            body,
+          },
+          'unsigned',
+        ),
+      ).rejects.toMatchObject({ kind: 'refused' });
+      await expect(
+        target.send(
+          new UpdateUserIdentityInfoCommand({ InstanceId: IDS.instance, UserId: IDS.user, IdentityInfo: { Email: 'ada@gmail.com' } }),
+        ),
+      ).rejects.toMatchObject({ kind: 'refused' });
       expect(server.arrivals).toHaveLength(0);
       expect(envelope.guard.refusals).toHaveLength(3);
     } finally {

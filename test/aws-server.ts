@@ -57,7 +57,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function error(status: number, type: string, message: string, extra: Record<string, string> = {}): WireResponse {
   const body = utf8(JSON.stringify({ message }));
-  return { statusCode: status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, 'content-length': String(body.length), ...extra }, body };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, 'content-length': String(body.length), ...extra },
+    body,
+  };
 }
 
 export async function startCountingServer(spec: Spec, options: { fixtures?: Fixtures; faults?: Faults } = {}): Promise<CountingServer> {
@@ -166,9 +170,18 @@ export const IDS = {
 
 /** The flags of a run against the counting server, with its fixtures allowlisted. */
 export const sandboxFlags = (server: CountingServer, extra: string[] = []) => [
-  '--target', 'aws', '--endpoint-url', server.endpoint,
-  '--allow-instance', IDS.instance, '--allow-instance', IDS.secondInstance,
-  '--instance-id', IDS.instance, '--second-instance-id', IDS.secondInstance,
+  '--target',
+  'aws',
+  '--endpoint-url',
+  server.endpoint,
+  '--allow-instance',
+  IDS.instance,
+  '--allow-instance',
+  IDS.secondInstance,
+  '--instance-id',
+  IDS.instance,
+  '--second-instance-id',
+  IDS.secondInstance,
   ...extra,
 ];
 export const fixtureFlags = ['--user-id', IDS.user, '--second-user-id', IDS.secondUser];
@@ -206,8 +219,12 @@ export function unsafeValues(server: CountingServer): string[] {
         value = raw!;
       }
       if (member === 'Mobile') {
-        const digits = [...value].filter((c) => /\p{Nd}/u.test(c)).map((c) => (/\d/.test(c) ? c : String(c.codePointAt(0)! % 16))).join('');
-        if (digits.length >= 7 && digits.length <= 15 && !/^[01]?\d{3}5(?:5(?:5(?:0(?:1|$)|$)|$)|$)/.test(digits)) out.push(`${member}=${value}`);
+        const digits = [...value]
+          .filter((c) => /\p{Nd}/u.test(c))
+          .map((c) => (/\d/.test(c) ? c : String(c.codePointAt(0)! % 16)))
+          .join('');
+        if (digits.length >= 7 && digits.length <= 15 && !/^[01]?\d{3}5(?:5(?:5(?:0(?:1|$)|$)|$)|$)/.test(digits))
+          out.push(`${member}=${value}`);
       } else {
         for (const [, domain] of value.matchAll(/@([^\s@]*)/g)) {
           const d = domain!.replace(/[^\p{L}\p{N}]+$/u, '');

@@ -30,7 +30,13 @@ describe('stats', () => {
     expect(round(1.23456, 2)).toBe(1.23);
   });
   it('least-squares slope', () => {
-    expect(slope([{ x: 1, y: 2 }, { x: 2, y: 4 }, { x: 3, y: 6 }])).toBeCloseTo(2);
+    expect(
+      slope([
+        { x: 1, y: 2 },
+        { x: 2, y: 4 },
+        { x: 3, y: 6 },
+      ]),
+    ).toBeCloseTo(2);
     expect(slope([{ x: 1, y: 5 }])).toBe(0);
   });
 });
@@ -49,15 +55,22 @@ describe('throughput plans', () => {
     expect(DEFAULT_GROUPS.some((g) => g.plans.some((p) => p.name === 'nock') && g.plans.some((p) => p.name === 'serve'))).toBe(false);
     const timed = (n: string) => plans.find((p) => p.name === n)!.timed;
     expect(timed('nock')).toBeLessThan(timed('reference'));
-    expect(scaleGroups(DEFAULT_GROUPS, 0.001).flatMap((g) => g.plans).every((p) => p.timed >= BLOCKS)).toBe(true);
+    expect(
+      scaleGroups(DEFAULT_GROUPS, 0.001)
+        .flatMap((g) => g.plans)
+        .every((p) => p.timed >= BLOCKS),
+    ).toBe(true);
   });
   it('rates and per-round ratios to the floor of the same round', () => {
     expect(rates({ a: 100 }, { a: 50 })).toEqual({ a: 2000 });
-    const [floor, ref] = summarize(['floor', 'reference'], [
-      { floor: 4000, reference: 2000 },
-      { floor: 2000, reference: 1400 },
-      { floor: 3000, reference: 1800 },
-    ]);
+    const [floor, ref] = summarize(
+      ['floor', 'reference'],
+      [
+        { floor: 4000, reference: 2000 },
+        { floor: 2000, reference: 1400 },
+        { floor: 3000, reference: 1800 },
+      ],
+    );
     expect(floor!.ratioToFloor).toBe(1);
     expect(ref!.casesPerSecond).toBe(1800);
     expect(ref!.roundRatios).toEqual([0.5, 0.7, 0.6]);
@@ -128,7 +141,19 @@ describe('request counter', () => {
 
 /** bench/results.json from a throughput run and a default run, with the other measurements fixed. */
 function resultsOf(throughput: Measurements['throughput'], defaultRun: Measurements['defaultRun']) {
-  const scenario = { name: 'default', rejectionBatch: 1, selection: 'all' as const, requests: 300, requirements: 50, applicable: 51, requestsPerRequirement: 6, boundaryCases: 100, byPhase: {}, unreached: [], failed: [] };
+  const scenario = {
+    name: 'default',
+    rejectionBatch: 1,
+    selection: 'all' as const,
+    requests: 300,
+    requirements: 50,
+    applicable: 51,
+    requestsPerRequirement: 6,
+    boundaryCases: 100,
+    byPhase: {},
+    unreached: [],
+    failed: [],
+  };
   return buildResults(
     {
       throughput,
@@ -142,11 +167,20 @@ function resultsOf(throughput: Measurements['throughput'], defaultRun: Measureme
 }
 
 describe('report', () => {
-  const result = (name: PathResult['name'], cps: number): PathResult => ({ name, casesPerSecond: cps, ratioToFloor: cps / 4000, rounds: [cps], spread: 0, roundRatios: [cps / 4000] });
+  const result = (name: PathResult['name'], cps: number): PathResult => ({
+    name,
+    casesPerSecond: cps,
+    ratioToFloor: cps / 4000,
+    rounds: [cps],
+    spread: 0,
+    roundRatios: [cps / 4000],
+  });
 
   it('splits the reference path into additive parts, from the floor and each path ratio', () => {
     const floor = result('floor', 4000);
-    const byName = new Map([result('observed', 2000), result('replayed', 1000), result('reference', 500), result('handler', 10000)].map((p) => [p.name, p]));
+    const byName = new Map(
+      [result('observed', 2000), result('replayed', 1000), result('reference', 500), result('handler', 10000)].map((p) => [p.name, p]),
+    );
     const parts = breakdown(floor, byName);
     const us = (i: number) => parts[i]!.microsecondsPerCase;
     expect(us(0)).toBe(250);
@@ -159,7 +193,10 @@ describe('report', () => {
       { name: 'paths' as const, floor: result('floor', 4000), paths: [result('reference', 2400), result('serve', 1200)] },
       { name: 'nock' as const, floor: result('floor', 4000), paths: [result('nock', 300)] },
     ];
-    const r = resultsOf({ groups, rounds: 1, cases: { count: 10, mix: {}, seed: 1 } }, { wallSeconds: 20.04, peakRssMb: 700.123, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 });
+    const r = resultsOf(
+      { groups, rounds: 1, cases: { count: 10, mix: {}, seed: 1 } },
+      { wallSeconds: 20.04, peakRssMb: 700.123, peakProcessRssMb: 400, peakProcesses: 3, exitCode: 0 },
+    );
     expect(r.paths.map((p) => Object.keys(p).sort())).toEqual([0, 1, 2].map(() => ['casesPerSecond', 'name', 'ratioToFloor']));
     expect(r.paths.map((p) => p.name)).toEqual(['reference', 'nock', 'serve']);
     expect(r.paths[0]!.ratioToFloor).toBe(0.6);
@@ -170,8 +207,21 @@ describe('report', () => {
   });
   it("computes the default runs' efficiency, the checkout's and the installed package's, against the floor beside them", () => {
     const floor = (rps: number) => ({ requestsPerSecond: rps, rounds: [rps] });
-    const run = (wallSeconds: number, engineSeconds: number) => ({ wallSeconds, engineSeconds, requests: 1500, peakRssMb: 190, peakProcessRssMb: 190, peakProcesses: 1, exitCode: 0 });
-    const m: Measurements = { targets: [], floorBeside: { before: floor(2000), after: floor(4000) }, defaultRun: run(5, 3), installedRun: run(2.5, 2) };
+    const run = (wallSeconds: number, engineSeconds: number) => ({
+      wallSeconds,
+      engineSeconds,
+      requests: 1500,
+      peakRssMb: 190,
+      peakProcessRssMb: 190,
+      peakProcesses: 1,
+      exitCode: 0,
+    });
+    const m: Measurements = {
+      targets: [],
+      floorBeside: { before: floor(2000), after: floor(4000) },
+      defaultRun: run(5, 3),
+      installedRun: run(2.5, 2),
+    };
     expect(efficiencyOf(m)).toMatchObject({ floorRequestsPerSecond: 3000, idealSeconds: 0.5, efficiency: 0.1, engineSeconds: 3 });
     expect(efficiencyOf(m, m.installedRun)).toMatchObject({ efficiency: 0.2, engineSeconds: 2 });
     const shown = efficiencyTable(m);
@@ -183,14 +233,23 @@ describe('report', () => {
   it('checks each measured target', () => {
     const t = checkTargets({ referenceRatio: 0.6, wallSeconds: 45, heapGrowthMb: 0.5, requestsPerRequirement: 6.8 });
     expect(t.map((x) => x.met)).toEqual([true, false, true, false]);
-    expect(checkTargets({ referenceRatio: 0.4, wallSeconds: 12, heapGrowthMb: 9, requestsPerRequirement: 2 }).map((x) => x.met)).toEqual([false, true, false, true]);
+    expect(checkTargets({ referenceRatio: 0.4, wallSeconds: 12, heapGrowthMb: 9, requestsPerRequirement: 2 }).map((x) => x.met)).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
     expect(checkTargets({})).toEqual([]);
   });
   it('pads table columns and right-aligns numbers', () => {
-    const text = table('T', ['name', 'n'], [
-      ['a', num(1234)],
-      ['bbb', '5×'],
-    ]);
+    const text = table(
+      'T',
+      ['name', 'n'],
+      [
+        ['a', num(1234)],
+        ['bbb', '5×'],
+      ],
+    );
     const lines = text.split('\n');
     expect(lines[0]).toBe('T');
     expect(lines[1]).toBe('name      n');
@@ -201,7 +260,14 @@ describe('report', () => {
 });
 
 describe('loopback floor', () => {
-  const result = (name: PathResult['name'], cps: number): PathResult => ({ name, casesPerSecond: cps, ratioToFloor: cps / 4000, rounds: [cps], spread: 0, roundRatios: [cps / 4000] });
+  const result = (name: PathResult['name'], cps: number): PathResult => ({
+    name,
+    casesPerSecond: cps,
+    ratioToFloor: cps / 4000,
+    rounds: [cps],
+    spread: 0,
+    roundRatios: [cps / 4000],
+  });
 
   it('is timed in the group of the serve path, never beside nock', () => {
     const paths = DEFAULT_GROUPS.find((g) => g.name === 'paths')!.plans.map((p) => p.name);
@@ -209,11 +275,14 @@ describe('loopback floor', () => {
     expect(DEFAULT_GROUPS.some((g) => g.plans.some((p) => p.name === 'nock') && g.plans.some((p) => p.name === 'loopback'))).toBe(false);
   });
   it('gives every path of its group a per-round ratio to it, beside the ratio to the in-memory floor', () => {
-    const [floor, loopback, serve] = summarize(['floor', 'loopback', 'serve'], [
-      { floor: 4000, loopback: 2000, serve: 1600 },
-      { floor: 2000, loopback: 1000, serve: 700 },
-      { floor: 3000, loopback: 1500, serve: 1200 },
-    ]);
+    const [floor, loopback, serve] = summarize(
+      ['floor', 'loopback', 'serve'],
+      [
+        { floor: 4000, loopback: 2000, serve: 1600 },
+        { floor: 2000, loopback: 1000, serve: 700 },
+        { floor: 3000, loopback: 1500, serve: 1200 },
+      ],
+    );
     expect(loopback!.ratioToLoopback).toBe(1);
     expect(serve!.loopbackRoundRatios).toEqual([0.8, 0.7, 0.8]);
     expect(serve!.ratioToLoopback).toBe(0.8);
@@ -262,11 +331,28 @@ describe('loopback floor', () => {
 });
 
 describe('verification in the reference path', () => {
-  const result = (name: PathResult['name'], cps: number): PathResult => ({ name, casesPerSecond: cps, ratioToFloor: cps / 4000, rounds: [cps], spread: 0, roundRatios: [cps / 4000] });
+  const result = (name: PathResult['name'], cps: number): PathResult => ({
+    name,
+    casesPerSecond: cps,
+    ratioToFloor: cps / 4000,
+    rounds: [cps],
+    spread: 0,
+    roundRatios: [cps / 4000],
+  });
 
   it('is timed as the reference path with verification off, in the diagnostic group, and split out of the breakdown', () => {
-    expect(DEFAULT_GROUPS.find((g) => g.name === 'diagnostic')!.plans.map((p) => p.name)).toEqual(expect.arrayContaining(['reference', 'unverified']));
-    const byName = new Map([result('observed', 2000), result('replayed', 1000), result('reference', 500), result('unverified', 800), result('handler', 10000)].map((p) => [p.name, p]));
+    expect(DEFAULT_GROUPS.find((g) => g.name === 'diagnostic')!.plans.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['reference', 'unverified']),
+    );
+    const byName = new Map(
+      [
+        result('observed', 2000),
+        result('replayed', 1000),
+        result('reference', 500),
+        result('unverified', 800),
+        result('handler', 10000),
+      ].map((p) => [p.name, p]),
+    );
     const parts = breakdown(result('floor', 4000), byName);
     expect(parts.at(-1)!.part).toContain('SigV4 verification');
     expect(parts.at(-1)!.microsecondsPerCase).toBeCloseTo(microseconds(500) - microseconds(800));

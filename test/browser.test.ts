@@ -71,7 +71,16 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1200, height: 900 },
     });
     await context.route('**/*', (route) => {
@@ -98,10 +107,14 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
 
   it('renders with one row per requirement of results.json, no console error, no request, no injected script', async () => {
     expect(await page.locator('#matrix [data-requirement-id]').count()).toBe(results.requirements.length);
-    const ids = await page.locator('#matrix [data-requirement-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-requirement-id')));
+    const ids = await page
+      .locator('#matrix [data-requirement-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-requirement-id')));
     expect(ids).toEqual(results.requirements.map((r) => r.id));
     expect(await page.locator('#verdict').textContent()).toContain('NOT CONFORMANT');
-    expect(await page.locator('#score').textContent()).toContain(`MUST ${results.summary.must.passed}/${results.summary.must.passed + results.summary.must.failed}`);
+    expect(await page.locator('#score').textContent()).toContain(
+      `MUST ${results.summary.must.passed}/${results.summary.must.passed + results.summary.must.failed}`,
+    );
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.locator('img').count()).toBe(0);
     expect(consoleErrors).toEqual([]);
@@ -120,7 +133,11 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
     expect(await row.locator('pre.input').first().textContent()).toContain(ATTACK);
     expect(await row.locator('pre.response').first().textContent()).toContain('HTTP 400');
     await row.locator('button.copy').first().click();
-    await row.locator('.copied').first().filter({ hasText: /copied|selected/ }).waitFor({ timeout: 5000 });
+    await row
+      .locator('.copied')
+      .first()
+      .filter({ hasText: /copied|selected/ })
+      .waitFor({ timeout: 5000 });
     expect(consoleErrors).toEqual([]);
     expect(dialogs).toEqual([]);
   });
@@ -147,7 +164,8 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
   it('reads in a narrow window without sideways scrolling', async () => {
     await page.setViewportSize({ width: 380, height: 800 });
     const overflow = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+        .documentElement;
       return root.scrollWidth - root.clientWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);
@@ -161,7 +179,8 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
         getAttribute(name: string): string | null;
         getElementsByTagName(name: string): ArrayLike<XmlElement>;
       }
-      const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(text: string, type: string): XmlElement } }).DOMParser;
+      const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(text: string, type: string): XmlElement } })
+        .DOMParser;
       const doc = new Parser().parseFromString(text, 'application/xml');
       const cases = Array.from(doc.getElementsByTagName('testcase'));
       return {
@@ -179,25 +198,42 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
   });
 
   it('the comparison page renders a cell per run and requirement and marks what newly fails', async () => {
-    const html = renderCompare(compareRuns([{ label: 'passing', results: load('module-passing.json') }, { label: 'failing', results }]), { secrets: [SECRET_KEY, SESSION_TOKEN] });
+    const html = renderCompare(
+      compareRuns([
+        { label: 'passing', results: load('module-passing.json') },
+        { label: 'failing', results },
+      ]),
+      { secrets: [SECRET_KEY, SESSION_TOKEN] },
+    );
     const file = join(dir, 'compare.html');
     writeFileSync(file, html);
     await page.goto(pathToFileURL(file).href);
     expect(await page.locator('#compare-matrix tr[data-requirement-id]').count()).toBe(results.requirements.length);
     expect(await page.locator('#compare-matrix td.c').count()).toBe(2 * results.requirements.length);
-    expect(await page.locator('td[data-change="newly-failing"]').count()).toBe(results.requirements.filter((r) => r.status === 'fail').length);
+    expect(await page.locator('td[data-change="newly-failing"]').count()).toBe(
+      results.requirements.filter((r) => r.status === 'fail').length,
+    );
     await page.check('#filter-changed');
-    expect(await page.locator('#compare-matrix tr[data-requirement-id]:visible').count()).toBe(results.requirements.filter((r) => r.status === 'fail').length);
+    expect(await page.locator('#compare-matrix tr[data-requirement-id]:visible').count()).toBe(
+      results.requirements.filter((r) => r.status === 'fail').length,
+    );
     expect(consoleErrors).toEqual([]);
     expect(requests).toEqual([]);
   });
 
   it('no secret of the run appears anywhere under the report directory', () => {
     const files = filesUnder(dir);
-    expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(['compare.html', 'index.html', 'junit.xml', 'report.png', 'results.json']);
+    expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual([
+      'compare.html',
+      'index.html',
+      'junit.xml',
+      'report.png',
+      'results.json',
+    ]);
     for (const file of files) {
       const bytes = readFileSync(file);
-      for (const secret of [SECRET_KEY, SESSION_TOKEN, SIGNATURE]) expect(bytes.includes(Buffer.from(secret)), `${secret} in ${file}`).toBe(false);
+      for (const secret of [SECRET_KEY, SESSION_TOKEN, SIGNATURE])
+        expect(bytes.includes(Buffer.from(secret)), `${secret} in ${file}`).toBe(false);
     }
   });
 });

@@ -31,21 +31,38 @@ let definitions: NockDefinition[];
 beforeAll(async () => {
   spec = await defaultSpec();
   const service = createReferenceService(spec, { fixtures: defaultFixtures() });
-  const recorder = new Recorder(['a-secret-value-1234'], recordedSettings(configOf({ target: 'replay', cassette: 'x.json', seed: 'run-42', fixtures: { instanceId: instance, userId: user } })), 'connect-conformance/0.0.0');
+  const recorder = new Recorder(
+    ['a-secret-value-1234'],
+    recordedSettings(configOf({ target: 'replay', cassette: 'x.json', seed: 'run-42', fixtures: { instanceId: instance, userId: user } })),
+    'connect-conformance/0.0.0',
+  );
   const journal = { covers: () => true, coversCreate: () => true };
-  const envelope = new Envelope({ guard: new Guard({ allowInstances: [instance], fixtureUsers: [user], journal, binding: DEFAULT_BINDING }), budget: new Budget(20), bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1), clock: instantClock, recorder });
+  const envelope = new Envelope({
+    guard: new Guard({ allowInstances: [instance], fixtureUsers: [user], journal, binding: DEFAULT_BINDING }),
+    budget: new Budget(20),
+    bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1),
+    clock: instantClock,
+    recorder,
+  });
   const target = envelopedHandlerTarget('us-east-1', envelope, service.handle, 'recording');
   await target.send(new DescribeUserCommand({ InstanceId: instance, UserId: user }));
   await target.send(new UpdateUserIdentityInfoCommand({ InstanceId: instance, UserId: user, IdentityInfo: { FirstName: 'Zoë' } }));
   await target.send(new DescribeUserCommand({ InstanceId: instance, UserId: user }));
   await target.send(
-    new CreateUserCommand({ InstanceId: instance, Username: 'conformance-0a1b2c3d', Password: 'Cc-a-secret-value-1234', SecurityProfileIds: ['agent'], RoutingProfileId: 'basic', Tags: { conformance: 'true' } }),
+    new CreateUserCommand({
+      InstanceId: instance,
+      Username: 'conformance-0a1b2c3d',
+      Password: 'Cc-a-secret-value-1234',
+      SecurityProfileIds: ['agent'],
+      RoutingProfileId: 'basic',
+      Tags: { conformance: 'true' },
+    }),
   );
   definitions = recorder.definitions;
 });
 
 describe('what --record writes', () => {
-  it('is nock\'s recording format, as nock.recorder itself writes it', async () => {
+  it("is nock's recording format, as nock.recorder itself writes it", async () => {
     const service = createReferenceService(spec, { fixtures: defaultFixtures(), auth: false });
     const server: RunningServer = await startHttpServer(service.handle, { maxBodyBytes: 1 << 20 });
     nock.recorder.rec({ output_objects: true, dont_print: true });
@@ -64,7 +81,12 @@ describe('what --record writes', () => {
     }
     const [own] = nock.recorder.play() as unknown as Record<string, unknown>[];
     nock.recorder.clear();
-    for (const d of definitions) expect(Object.keys(d).sort()).toEqual(Object.keys(own!).filter((k) => k !== 'reqheaders').sort());
+    for (const d of definitions)
+      expect(Object.keys(d).sort()).toEqual(
+        Object.keys(own!)
+          .filter((k) => k !== 'reqheaders')
+          .sort(),
+      );
     expect(definitions.map((d) => [d.method, d.status])).toEqual([
       ['GET', 200],
       ['POST', 200],
@@ -104,7 +126,8 @@ describe('what --record writes', () => {
   });
 });
 
-const https = (scope: string, path: string, cb: (res: http.IncomingMessage) => void) => httpsModule.request(`${scope}${path}`, { method: 'GET' }, cb);
+const https = (scope: string, path: string, cb: (res: http.IncomingMessage) => void) =>
+  httpsModule.request(`${scope}${path}`, { method: 'GET' }, cb);
 
 describe('replay', () => {
   const request = (method: string, path: string, body = '') => ({ method, path, headers: {}, body: utf8(body) });
@@ -117,10 +140,16 @@ describe('replay', () => {
     expect((JSON.parse(text(first.body)) as { User: { IdentityInfo: { FirstName: string } } }).User.IdentityInfo.FirstName).toBe('Ada');
     expect((JSON.parse(text(second.body)) as { User: { IdentityInfo: { FirstName: string } } }).User.IdentityInfo.FirstName).toBe('Zoë');
     await expect(transport(request('GET', describePath))).rejects.toMatchObject({ kind: 'cassette' });
-    await expect(transport(request('POST', `/users/${instance}/${user}/identity-info`, '{"IdentityInfo":{"FirstName":"Other"}}'))).rejects.toMatchObject({ kind: 'cassette' });
+    await expect(
+      transport(request('POST', `/users/${instance}/${user}/identity-info`, '{"IdentityInfo":{"FirstName":"Other"}}')),
+    ).rejects.toMatchObject({ kind: 'cassette' });
     // whitespace is part of the body: a padded body is another request
-    await expect(transport(request('POST', `/users/${instance}/${user}/identity-info`, '{ "IdentityInfo":{"FirstName":"Zoë"}}'))).rejects.toMatchObject({ kind: 'cassette' });
-    expect((await transport(request('POST', `/users/${instance}/${user}/identity-info`, '{"IdentityInfo":{"FirstName":"Zoë"}}'))).statusCode).toBe(200);
+    await expect(
+      transport(request('POST', `/users/${instance}/${user}/identity-info`, '{ "IdentityInfo":{"FirstName":"Zoë"}}')),
+    ).rejects.toMatchObject({ kind: 'cassette' });
+    expect(
+      (await transport(request('POST', `/users/${instance}/${user}/identity-info`, '{"IdentityInfo":{"FirstName":"Zoë"}}'))).statusCode,
+    ).toBe(200);
     expect(unused()).toBe(1);
   });
 
@@ -142,11 +171,24 @@ describe('the cassette file', () => {
     const recorder = new Recorder([], { seed: 7, runs: 3 }, 'connect-conformance/9.9.9');
     recorder.definitions.push(...definitions);
     recorder.write(file);
-    const written = JSON.parse(readFileSync(file, 'utf8')) as { 'connect-conformance': string; tool: string; recordedWith: unknown; exchanges: NockDefinition[] };
+    const written = JSON.parse(readFileSync(file, 'utf8')) as {
+      'connect-conformance': string;
+      tool: string;
+      recordedWith: unknown;
+      exchanges: NockDefinition[];
+    };
     expect(Object.keys(written)).toEqual(['connect-conformance', 'tool', 'recordedWith', 'exchanges']);
-    expect(written).toMatchObject({ 'connect-conformance': 'cassette/1', tool: 'connect-conformance/9.9.9', recordedWith: { seed: 7, runs: 3 } });
+    expect(written).toMatchObject({
+      'connect-conformance': 'cassette/1',
+      tool: 'connect-conformance/9.9.9',
+      recordedWith: { seed: 7, runs: 3 },
+    });
     expect(written.exchanges).toEqual(definitions);
-    expect(readCassetteFile(file)).toEqual({ exchanges: definitions, recordedWith: { seed: 7, runs: 3 }, tool: 'connect-conformance/9.9.9' });
+    expect(readCassetteFile(file)).toEqual({
+      exchanges: definitions,
+      recordedWith: { seed: 7, runs: 3 },
+      tool: 'connect-conformance/9.9.9',
+    });
     if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     try {
@@ -165,7 +207,9 @@ describe('the cassette file', () => {
     const future = join(dir, 'future.json');
     writeFileSync(future, JSON.stringify({ 'connect-conformance': 'cassette/2', exchanges: [] }));
     expect(() => readCassetteFile(future)).toThrow(UserError);
-    expect(() => readCassetteFile(future)).toThrow(/future\.json: not a cassette of this version of connect-conformance \(its format is "cassette\/2", this version reads cassette\/1\); record it again/);
+    expect(() => readCassetteFile(future)).toThrow(
+      /future\.json: not a cassette of this version of connect-conformance \(its format is "cassette\/2", this version reads cassette\/1\); record it again/,
+    );
   });
 
   it('names each setting a replay differs in, both ways, as options for the library and as flags for the command', () => {
@@ -179,10 +223,23 @@ describe('the cassette file', () => {
     new Recorder([], recordedSettings(recorded), 'connect-conformance/9.9.9').write(file);
     expect(() => checkCassetteSettings(recorded)).not.toThrow();
     // The same seed as given in another spelling is the same run.
-    expect(() => checkCassetteSettings(configOf({ target: 'replay', cassette: file, seed: 12345678901234, fixtures: { instanceId: 'i', userId: 'u' } }))).not.toThrow();
+    expect(() =>
+      checkCassetteSettings(
+        configOf({ target: 'replay', cassette: file, seed: 12345678901234, fixtures: { instanceId: 'i', userId: 'u' } }),
+      ),
+    ).not.toThrow();
     let error: unknown;
     try {
-      checkCassetteSettings(configOf({ target: 'replay', cassette: file, seed: 5, runs: 9, only: ['EX-UNKNOWN-USER'], fixtures: { instanceId: 'i', userId: 'u', secondUserId: 'v' } }));
+      checkCassetteSettings(
+        configOf({
+          target: 'replay',
+          cassette: file,
+          seed: 5,
+          runs: 9,
+          only: ['EX-UNKNOWN-USER'],
+          fixtures: { instanceId: 'i', userId: 'u', secondUserId: 'v' },
+        }),
+      );
     } catch (e) {
       error = e;
     }

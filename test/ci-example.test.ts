@@ -55,15 +55,29 @@ const filled = (command: string, matrix: Record<string, string> = {}) =>
     .replaceAll('4599', String(port));
 
 function env(): NodeJS.ProcessEnv {
-  const own = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('VITEST') && k !== 'TEST' && k !== 'NODE_OPTIONS'));
+  const own = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('VITEST') && k !== 'TEST' && k !== 'NODE_OPTIONS'),
+  );
   const emptyFile = join(work, '.no-aws-config');
   const workflowEnv = Object.fromEntries(Object.entries(workflow.env).map(([k, v]) => [k, String(v).replaceAll('4599', String(port))]));
-  return { ...own, AWS_CONFIG_FILE: emptyFile, AWS_SHARED_CREDENTIALS_FILE: emptyFile, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', ...workflowEnv };
+  return {
+    ...own,
+    AWS_CONFIG_FILE: emptyFile,
+    AWS_SHARED_CREDENTIALS_FILE: emptyFile,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NO_COLOR: '1',
+    ...workflowEnv,
+  };
 }
 
 async function bash(command: string): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await exec('bash', ['-c', command], { cwd: work, env: env(), timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec('bash', ['-c', command], {
+      cwd: work,
+      env: env(),
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, out: stdout + stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -80,7 +94,12 @@ beforeAll(async () => {
   port = await freePort();
   // "Start the emulator": its script leaves the server running in the background. Its own process group, so that
   // afterAll stops the server and nothing else.
-  const start = spawn('bash', ['-c', filled(step('shard', /^Start the emulator$/))], { cwd: work, env: env(), detached: true, stdio: 'ignore' });
+  const start = spawn('bash', ['-c', filled(step('shard', /^Start the emulator$/))], {
+    cwd: work,
+    env: env(),
+    detached: true,
+    stdio: 'ignore',
+  });
   emulator = start;
   const code = await new Promise<number | null>((resolve) => start.once('exit', resolve));
   expect(code).toBe(0);
@@ -127,7 +146,11 @@ describe('the CI example, run as written against the embedded reference', () => 
     for (const shard of shards) {
       const r = await bash(filled(command, { shard }));
       expect(r.code, r.out.slice(-3000)).toBe(0);
-      const results = JSON.parse(readFileSync(join(work, 'reports', `shard-${shard}`, 'results.json'), 'utf8')) as { seed: number; seedGiven?: string; shard?: string };
+      const results = JSON.parse(readFileSync(join(work, 'reports', `shard-${shard}`, 'results.json'), 'utf8')) as {
+        seed: number;
+        seedGiven?: string;
+        shard?: string;
+      };
       expect(results).toMatchObject({ seed: seedOf(RUN_ID).seed, seedGiven: RUN_ID, shard: `${shard}/3` });
       // upload-artifact shard-N, then download-artifact pattern shard-* into shards/
       cpSync(join(work, 'reports', `shard-${shard}`), join(work, 'shards', `shard-${shard}`), { recursive: true });

@@ -23,7 +23,11 @@ const pkg = (await import('../package.json', { with: { type: 'json' } })).defaul
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -42,22 +46,28 @@ describe('version and help', () => {
     const r = await cli([flag]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(new RegExp(`^connect-conformance/${pkg.version.replace(/\./g, '\\.')} .*aws-sdk-client-connect/\\S+ node/v\\d+`));
+    expect(r.stdout).toMatch(
+      new RegExp(`^connect-conformance/${pkg.version.replace(/\./g, '\\.')} .*aws-sdk-client-connect/\\S+ node/v\\d+`),
+    );
   });
 
   it('--help lists every command', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['run', 'list', 'replay', 'report', 'compare', 'serve', 'spec', 'strength', 'cleanup']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['run', 'list', 'replay', 'report', 'compare', 'serve', 'spec', 'strength', 'cleanup'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 
-  it.each(['run', 'list', 'replay', 'report', 'compare', 'serve', 'spec', 'strength', 'cleanup'])('%s -h and --help print its help, exit 0', async (command) => {
-    for (const flag of ['-h', '--help']) {
-      const r = await cli([command, flag]);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/^Usage: /);
-    }
-  });
+  it.each(['run', 'list', 'replay', 'report', 'compare', 'serve', 'spec', 'strength', 'cleanup'])(
+    '%s -h and --help print its help, exit 0',
+    async (command) => {
+      for (const flag of ['-h', '--help']) {
+        const r = await cli([command, flag]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/^Usage: /);
+      }
+    },
+  );
 });
 
 describe('every user mistake is one line and exit 2', () => {
@@ -144,23 +154,42 @@ describe('run flags', () => {
   it('--only takes any case and prefixes; an exact ID selects only itself', async () => {
     const spec = await defaultSpec();
     const ids = spec.requirements.map((r) => r.id);
-    expect(runConfig(spec, ['--only', 'ex-unknown-user', '--report-dir', mkdtempSync(join(tmpdir(), 'cc-conv-'))]).config.only).toEqual(['EX-UNKNOWN-USER']);
-    expect(runConfig(spec, ['--only', 'In-', '--report-dir', mkdtempSync(join(tmpdir(), 'cc-conv-'))]).config.only).toEqual(ids.filter((id) => id.startsWith('IN-')));
+    expect(runConfig(spec, ['--only', 'ex-unknown-user', '--report-dir', mkdtempSync(join(tmpdir(), 'cc-conv-'))]).config.only).toEqual([
+      'EX-UNKNOWN-USER',
+    ]);
+    expect(runConfig(spec, ['--only', 'In-', '--report-dir', mkdtempSync(join(tmpdir(), 'cc-conv-'))]).config.only).toEqual(
+      ids.filter((id) => id.startsWith('IN-')),
+    );
     expect(() => runConfig(spec, ['--only', 'zz'])).toThrow(UsageError);
   });
 
-  it.each(['reference', 'module', 'endpoint'])('--request-timeout, --max-requests and --max-seconds are accepted for --target %s', async (target) => {
-    const spec = await defaultSpec();
-    const args = ['--target', target, '--request-timeout', '5000', '--max-requests', '40', '--max-seconds', '60', '--report-dir', mkdtempSync(join(tmpdir(), 'cc-conv-'))];
-    if (target === 'module') args.push('--module', 'test/fixtures/module-handler.ts');
-    if (target === 'endpoint') args.push('--endpoint-url', 'http://127.0.0.1:9', '--instance-id', 'i', '--user-id', 'u');
-    const { config } = runConfig(spec, args);
-    expect(config).toMatchObject({ requestTimeoutMs: 5000, maxRequests: 40, maxSeconds: 60 });
-  });
+  it.each(['reference', 'module', 'endpoint'])(
+    '--request-timeout, --max-requests and --max-seconds are accepted for --target %s',
+    async (target) => {
+      const spec = await defaultSpec();
+      const args = [
+        '--target',
+        target,
+        '--request-timeout',
+        '5000',
+        '--max-requests',
+        '40',
+        '--max-seconds',
+        '60',
+        '--report-dir',
+        mkdtempSync(join(tmpdir(), 'cc-conv-')),
+      ];
+      if (target === 'module') args.push('--module', 'test/fixtures/module-handler.ts');
+      if (target === 'endpoint') args.push('--endpoint-url', 'http://127.0.0.1:9', '--instance-id', 'i', '--user-id', 'u');
+      const { config } = runConfig(spec, args);
+      expect(config).toMatchObject({ requestTimeoutMs: 5000, maxRequests: 40, maxSeconds: 60 });
+    },
+  );
 
   it('--rate, --burst, --dry-run and --record stay with --target aws', async () => {
     const spec = await defaultSpec();
-    for (const args of [['--rate', '1'], ['--burst', '1'], ['--dry-run'], ['--record', 'x.json']]) expect(() => runConfig(spec, args)).toThrow(UsageError);
+    for (const args of [['--rate', '1'], ['--burst', '1'], ['--dry-run'], ['--record', 'x.json']])
+      expect(() => runConfig(spec, args)).toThrow(UsageError);
   });
 
   it('--profile goes with endpoint and aws', async () => {
@@ -170,13 +199,28 @@ describe('run flags', () => {
     process.env.AWS_CONFIG_FILE = join(dir, 'config');
     writeFileSync(process.env.AWS_CONFIG_FILE, '[profile dev]\nregion = us-east-1\n');
     try {
-      const { config } = runConfig(spec, ['--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', '--profile', 'dev', '--instance-id', 'i', '--user-id', 'u', '--report-dir', dir]);
+      const { config } = runConfig(spec, [
+        '--target',
+        'endpoint',
+        '--endpoint-url',
+        'http://127.0.0.1:9',
+        '--profile',
+        'dev',
+        '--instance-id',
+        'i',
+        '--user-id',
+        'u',
+        '--report-dir',
+        dir,
+      ]);
       expect(config.profile).toBe('dev');
     } finally {
       if (before === undefined) delete process.env.AWS_CONFIG_FILE;
       else process.env.AWS_CONFIG_FILE = before;
     }
-    expect(() => runConfig(spec, ['--target', 'module', '--profile', 'dev'])).toThrow(/^--profile is for --target endpoint or aws, not --target module$/);
+    expect(() => runConfig(spec, ['--target', 'module', '--profile', 'dev'])).toThrow(
+      /^--profile is for --target endpoint or aws, not --target module$/,
+    );
   });
 });
 
@@ -205,14 +249,34 @@ describe('the endpoint, in the SDKs order', () => {
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ AWS_CONFIG_FILE: file, ...extra });
 
   it.each([
-    ['the flag first', { endpointUrl: 'http://127.0.0.1:1', profile: 'plain' }, env({ AWS_ENDPOINT_URL_CONNECT: 'http://127.0.0.1:2', AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }), 'http://127.0.0.1:1'],
-    ['then AWS_ENDPOINT_URL_CONNECT', { profile: 'plain' }, env({ AWS_ENDPOINT_URL_CONNECT: 'http://127.0.0.1:2', AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }), 'http://127.0.0.1:2'],
+    [
+      'the flag first',
+      { endpointUrl: 'http://127.0.0.1:1', profile: 'plain' },
+      env({ AWS_ENDPOINT_URL_CONNECT: 'http://127.0.0.1:2', AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }),
+      'http://127.0.0.1:1',
+    ],
+    [
+      'then AWS_ENDPOINT_URL_CONNECT',
+      { profile: 'plain' },
+      env({ AWS_ENDPOINT_URL_CONNECT: 'http://127.0.0.1:2', AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }),
+      'http://127.0.0.1:2',
+    ],
     ['then AWS_ENDPOINT_URL', { profile: 'plain' }, env({ AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }), 'http://127.0.0.1:3'],
     ["then the profile's services section", { profile: 'sectioned' }, env(), 'http://127.0.0.1:1003'],
     ["then the profile's endpoint_url", { profile: 'plain' }, env(), 'http://127.0.0.1:1001'],
     ['AWS_PROFILE names the profile when --profile does not', {}, env({ AWS_PROFILE: 'plain' }), 'http://127.0.0.1:1001'],
-    ['none when the profile ignores configured endpoints', { profile: 'ignoring' }, env({ AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }), undefined],
-    ['none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true', { profile: 'plain' }, env({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }), undefined],
+    [
+      'none when the profile ignores configured endpoints',
+      { profile: 'ignoring' },
+      env({ AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }),
+      undefined,
+    ],
+    [
+      'none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true',
+      { profile: 'plain' },
+      env({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL: 'http://127.0.0.1:3' }),
+      undefined,
+    ],
     ['none for the default profile without one', {}, env(), undefined],
   ])('%s', (_name, options, environment, expected) => {
     expect(resolveEndpoint({ ...options, env: environment })?.url).toBe(expected);
@@ -223,7 +287,18 @@ describe('the endpoint, in the SDKs order', () => {
     const before = process.env.AWS_CONFIG_FILE;
     process.env.AWS_CONFIG_FILE = file;
     try {
-      const { config } = runConfig(spec, ['--target', 'endpoint', '--profile', 'plain', '--instance-id', 'i', '--user-id', 'u', '--report-dir', mkdtempSync(join(tmpdir(), 'cc-conv-'))]);
+      const { config } = runConfig(spec, [
+        '--target',
+        'endpoint',
+        '--profile',
+        'plain',
+        '--instance-id',
+        'i',
+        '--user-id',
+        'u',
+        '--report-dir',
+        mkdtempSync(join(tmpdir(), 'cc-conv-')),
+      ]);
       expect(config.endpointUrl).toBe('http://127.0.0.1:1001');
     } finally {
       if (before === undefined) delete process.env.AWS_CONFIG_FILE;
@@ -232,7 +307,9 @@ describe('the endpoint, in the SDKs order', () => {
   });
 
   it('parses nested keys of the shared config file', () => {
-    expect(parseSharedConfig('[services x]\nconnect =\n  endpoint_url = http://h\n').get('services x')).toEqual({ 'connect.endpoint_url': 'http://h' });
+    expect(parseSharedConfig('[services x]\nconnect =\n  endpoint_url = http://h\n').get('services x')).toEqual({
+      'connect.endpoint_url': 'http://h',
+    });
   });
 });
 

@@ -26,13 +26,20 @@ const FIXTURES = ['--instance-id', managed[0]!.id, '--user-id', managed[0]!.user
 
 /** The environment of a user with no AWS settings but what `extra` sets (and no configuration files). */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('VITEST') && k !== 'TEST'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('VITEST') && k !== 'TEST'),
+  );
   return { ...env, AWS_CONFIG_FILE: emptyFile, AWS_SHARED_CREDENTIALS_FILE: emptyFile, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env,
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -60,10 +67,19 @@ describe('flags mean what they say', () => {
     [['--allow-instance', 'i'], /^--allow-instance is for --target aws or replay; did you mean --target aws\?$/],
     [['--record', 'run.json'], /^--record is for --target aws; did you mean --target aws\?$/],
     [['--rate', '1'], /^--rate is for --target aws or replay; did you mean --target aws\?$/],
-    [['--target', 'module', '--module', './m.ts', '--endpoint-url', 'http://x'], /^--endpoint-url is for --target endpoint or aws, not --target module$/],
-    [['--target', 'endpoint', '--endpoint-url', 'http://x', '--module', './m.ts'], /^--module is for --target module, not --target endpoint$/],
+    [
+      ['--target', 'module', '--module', './m.ts', '--endpoint-url', 'http://x'],
+      /^--endpoint-url is for --target endpoint or aws, not --target module$/,
+    ],
+    [
+      ['--target', 'endpoint', '--endpoint-url', 'http://x', '--module', './m.ts'],
+      /^--module is for --target module, not --target endpoint$/,
+    ],
     [['--target', 'aws', '--cassette', 'c.json'], /^--cassette is for --target replay, not --target aws$/],
-    [['--target', 'replay', '--cassette', 'c.json', '--endpoint-url', 'http://x'], /^--endpoint-url is for --target endpoint or aws, not --target replay$/],
+    [
+      ['--target', 'replay', '--cassette', 'c.json', '--endpoint-url', 'http://x'],
+      /^--endpoint-url is for --target endpoint or aws, not --target replay$/,
+    ],
   ])('run %j is one line', async (args, message) => {
     const spec = await defaultSpec();
     expect(() => runConfig(spec, [...args, '--report-dir', join(tmp, 'x')])).toThrow(UsageError);
@@ -74,40 +90,91 @@ describe('flags mean what they say', () => {
     const spec = await defaultSpec();
     const config = join(tmp, 'forgot-target.yaml');
     writeFileSync(config, 'endpoint-url: http://127.0.0.1:40999\ninstance-id: i\nuser-id: u\n');
-    expect(() => runConfig(spec, ['--config', config, '--report-dir', join(tmp, 'x')])).toThrow(/^--endpoint-url is for --target endpoint or aws; did you mean --target endpoint\?$/);
+    expect(() => runConfig(spec, ['--config', config, '--report-dir', join(tmp, 'x')])).toThrow(
+      /^--endpoint-url is for --target endpoint or aws; did you mean --target endpoint\?$/,
+    );
   });
 
-  it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CONNECT'])('with %s set and no --target, the first line says the reference runs and why the variable is not used', { timeout: 120_000 }, async (variable) => {
-    const r = await cli(['run', '--only', 'EX-UNKNOWN-USER', '--runs', '1', '--quiet', '--report-dir', join(tmp, variable)], cleanEnv({ [variable]: 'http://127.0.0.1:40999' }));
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^connect-conformance: reference target \\(${variable}=http://127\\.0\\.0\\.1:40999 is not used: only --target endpoint or aws send to an endpoint; add --target endpoint to test it\\); seed `));
-    const plain = await cli(['run', '--only', 'EX-UNKNOWN-USER', '--runs', '1', '--quiet', '--report-dir', join(tmp, `${variable}-not-set`)]);
-    expect(plain.stdout.split('\n')[0]).toMatch(/^connect-conformance: reference target; seed /);
-  });
+  it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CONNECT'])(
+    'with %s set and no --target, the first line says the reference runs and why the variable is not used',
+    { timeout: 120_000 },
+    async (variable) => {
+      const r = await cli(
+        ['run', '--only', 'EX-UNKNOWN-USER', '--runs', '1', '--quiet', '--report-dir', join(tmp, variable)],
+        cleanEnv({ [variable]: 'http://127.0.0.1:40999' }),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(
+        new RegExp(
+          `^connect-conformance: reference target \\(${variable}=http://127\\.0\\.0\\.1:40999 is not used: only --target endpoint or aws send to an endpoint; add --target endpoint to test it\\); seed `,
+        ),
+      );
+      const plain = await cli([
+        'run',
+        '--only',
+        'EX-UNKNOWN-USER',
+        '--runs',
+        '1',
+        '--quiet',
+        '--report-dir',
+        join(tmp, `${variable}-not-set`),
+      ]);
+      expect(plain.stdout.split('\n')[0]).toMatch(/^connect-conformance: reference target; seed /);
+    },
+  );
 });
 
 describe('advice from the cause', () => {
   it('--region "US East" is a region syntax error, not an unreachable target', async () => {
-    oneLine(await cli(['run', '--region', 'US East', '--report-dir', join(tmp, 'region')]), /^--region 'US East' is not a region name: lower-case letters, digits and hyphens, as us-east-1$/);
-    oneLine(await cli(['run', '--report-dir', join(tmp, 'region')], cleanEnv({ AWS_REGION: 'US East' })), /^AWS_REGION="US East" is not a region name/);
+    oneLine(
+      await cli(['run', '--region', 'US East', '--report-dir', join(tmp, 'region')]),
+      /^--region 'US East' is not a region name: lower-case letters, digits and hyphens, as us-east-1$/,
+    );
+    oneLine(
+      await cli(['run', '--report-dir', join(tmp, 'region')], cleanEnv({ AWS_REGION: 'US East' })),
+      /^AWS_REGION="US East" is not a region name/,
+    );
   });
 
   it('--profile nosuch names the missing profile in one line, without the SDK warning or advice about keys that are set', async () => {
-    const r = await cli(['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', '--profile', 'nosuch', ...FIXTURES, '--report-dir', join(tmp, 'profile')], cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret-key' }));
+    const r = await cli(
+      [
+        'run',
+        '--target',
+        'endpoint',
+        '--endpoint-url',
+        'http://127.0.0.1:9',
+        '--profile',
+        'nosuch',
+        ...FIXTURES,
+        '--report-dir',
+        join(tmp, 'profile'),
+      ],
+      cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret-key' }),
+    );
     oneLine(r, new RegExp(`^--profile nosuch: no such profile in ${emptyFile} or ${emptyFile}$`));
     expect(r.stdout).toBe('');
-    const viaEnv = await cli(['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', ...FIXTURES, '--report-dir', join(tmp, 'profile')], cleanEnv({ AWS_PROFILE: 'nosuch', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret-key' }));
+    const viaEnv = await cli(
+      ['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', ...FIXTURES, '--report-dir', join(tmp, 'profile')],
+      cleanEnv({ AWS_PROFILE: 'nosuch', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret-key' }),
+    );
     oneLine(viaEnv, /^AWS_PROFILE=nosuch: no such profile in /);
   });
 
   it('half a key pair is named as such', { timeout: 60_000 }, async () => {
-    const r = await cli(['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', ...FIXTURES, '--report-dir', join(tmp, 'half')], cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' }));
+    const r = await cli(
+      ['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', ...FIXTURES, '--report-dir', join(tmp, 'half')],
+      cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' }),
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both/);
   });
 
   it('nothing listening at the endpoint: start it, or check --endpoint-url', { timeout: 60_000 }, async () => {
-    const r = await cli(['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', ...FIXTURES, '--quiet', '--report-dir', join(tmp, 'refused')], cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret-key' }));
+    const r = await cli(
+      ['run', '--target', 'endpoint', '--endpoint-url', 'http://127.0.0.1:9', ...FIXTURES, '--quiet', '--report-dir', join(tmp, 'refused')],
+      cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret-key' }),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/does not answer \(.*ECONNREFUSED.*\); nothing listens there: start it, or check --endpoint-url$/);
   });
@@ -124,22 +191,36 @@ describe('advice from the cause', () => {
 });
 
 describe('what a run prints without a terminal', () => {
-  it('a line per phase, not per step; no AWS SDK Node-version warning; --quiet prints only the first line and the verdict', { timeout: 120_000 }, async () => {
+  it('a line per phase, not per step; no AWS SDK Node-version warning; --quiet prints only the first line and the verdict', {
+    timeout: 120_000,
+  }, async () => {
     const r = await cli(['run', '--runs', '3', '--seed', '12345678901234', '--report-dir', join(tmp, 'lines')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^connect-conformance: reference target; seed 12345678901234 \(fast-check seed -?\d+\); 3 random cases per property$/);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^connect-conformance: reference target; seed 12345678901234 \(fast-check seed -?\d+\); 3 random cases per property$/,
+    );
     const progress = r.stderr.trim().split('\n');
     expect(progress[0]).toMatch(/^plan: \d+ steps/);
     expect(progress.filter((l) => / CONNECT_MANAGED\/boundary$/.test(l))).toHaveLength(1);
     expect(progress.length).toBeLessThan(30);
     expect(r.stderr).not.toMatch(/NodeVersionSupportWarning/);
-    const quiet = await cli(['run', '--runs', '1', '--only', 'EX-UNKNOWN-USER', '--quiet', '--report-dir', join(tmp, 'quiet')], cleanEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }));
+    const quiet = await cli(
+      ['run', '--runs', '1', '--only', 'EX-UNKNOWN-USER', '--quiet', '--report-dir', join(tmp, 'quiet')],
+      cleanEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }),
+    );
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
   });
 
-  it.runIf(Number(process.versions.node.split('.')[0]) < 22)('the SDK warning is shown when the variable says so (=false) and the run is not --quiet (the SDK warns only on Node below 22)', { timeout: 120_000 }, async () => {
-    const r = await cli(['run', '--runs', '1', '--only', 'EX-UNKNOWN-USER', '--report-dir', join(tmp, 'warning')], cleanEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }));
-    expect(r.stderr).toMatch(/NodeVersionSupportWarning/);
-  });
+  it.runIf(Number(process.versions.node.split('.')[0]) < 22)(
+    'the SDK warning is shown when the variable says so (=false) and the run is not --quiet (the SDK warns only on Node below 22)',
+    { timeout: 120_000 },
+    async () => {
+      const r = await cli(
+        ['run', '--runs', '1', '--only', 'EX-UNKNOWN-USER', '--report-dir', join(tmp, 'warning')],
+        cleanEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }),
+      );
+      expect(r.stderr).toMatch(/NodeVersionSupportWarning/);
+    },
+  );
 });

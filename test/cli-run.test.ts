@@ -20,7 +20,12 @@ const exec = promisify(execFile);
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -30,7 +35,16 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 
 const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
 const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
-const fixtureFlags = ['--instance-id', managed[0]!.id, '--user-id', managed[0]!.users[0]!.id, '--second-user-id', managed[0]!.users[1]!.id, '--second-instance-id', managed[1]!.id];
+const fixtureFlags = [
+  '--instance-id',
+  managed[0]!.id,
+  '--user-id',
+  managed[0]!.users[0]!.id,
+  '--second-user-id',
+  managed[0]!.users[1]!.id,
+  '--second-instance-id',
+  managed[1]!.id,
+];
 
 describe('connect-conformance run', () => {
   it('passes on the embedded reference and reports every requirement of the catalogue', { timeout: 240_000 }, async () => {
@@ -52,7 +66,9 @@ describe('connect-conformance run', () => {
     expect(res.fixtures.every((f) => f.restored)).toBe(true);
   });
 
-  it('exits 1 for a broken mock and names the requirement that caught it, with a replay command that fails too', { timeout: 240_000 }, async () => {
+  it('exits 1 for a broken mock and names the requirement that caught it, with a replay command that fails too', {
+    timeout: 240_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-run-'));
     const env = { BROKEN: 'unknown-user-400' };
     const moduleFlags = ['--target', 'module', '--module', 'test/fixtures/module-handler.ts', ...fixtureFlags];
@@ -62,9 +78,14 @@ describe('connect-conformance run', () => {
     const caught = res.requirements.find((x) => x.id === 'EX-UNKNOWN-USER')!;
     expect(caught.status).toBe('fail');
     expect(caught.failures[0]!.response?.status).toBe(400);
-    expect(res.requirements.find((x) => x.id === 'IN-FIRSTNAME-MAXLEN')).toMatchObject({ status: 'skip', reason: 'not selected by --only' });
+    expect(res.requirements.find((x) => x.id === 'IN-FIRSTNAME-MAXLEN')).toMatchObject({
+      status: 'skip',
+      reason: 'not selected by --only',
+    });
     const replay = caught.failures[0]!.replay;
-    expect(replay).toMatch(/^npx connect-conformance replay .*--requirement EX-UNKNOWN-USER --step CONNECT_MANAGED\/existence\/unknown-user --seed \d+/);
+    expect(replay).toMatch(
+      /^npx connect-conformance replay .*--requirement EX-UNKNOWN-USER --step CONNECT_MANAGED\/existence\/unknown-user --seed \d+/,
+    );
     const again = await cli(replay.split(' ').slice(2), env);
     expect(again.code, again.stdout + again.stderr).toBe(1);
     expect(again.stdout).toContain('FAIL EX-UNKNOWN-USER');
@@ -72,10 +93,25 @@ describe('connect-conformance run', () => {
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
   });
 
-  it('a baseline of the current failures passes the gate; once they are fixed, the stale baseline fails it', { timeout: 240_000 }, async () => {
+  it('a baseline of the current failures passes the gate; once they are fixed, the stale baseline fails it', {
+    timeout: 240_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-run-'));
     const baseline = join(dir, 'baseline.yaml');
-    const flags = ['run', '--target', 'module', '--module', 'test/fixtures/module-handler.ts', ...fixtureFlags, '--only', 'EX-UNKNOWN-USER', '--runs', '2', '--baseline', baseline];
+    const flags = [
+      'run',
+      '--target',
+      'module',
+      '--module',
+      'test/fixtures/module-handler.ts',
+      ...fixtureFlags,
+      '--only',
+      'EX-UNKNOWN-USER',
+      '--runs',
+      '2',
+      '--baseline',
+      baseline,
+    ];
     const broken = await cli([...flags, '--update-baseline', '--report-dir', join(dir, 'a')], { BROKEN: 'unknown-user-400' });
     expect(broken.code, broken.stdout + broken.stderr).toBe(0);
     expect(readFileSync(baseline, 'utf8')).toMatch(/- id: EX-UNKNOWN-USER/);
@@ -87,10 +123,24 @@ describe('connect-conformance run', () => {
 
   it('runs against a nock-based mock given as a module', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-run-'));
-    const r = await cli(['run', '--target', 'module', '--module', 'test/fixtures/module-nock.ts', ...fixtureFlags, '--only', 'EX-FOREIGN-USER,OK-ACCEPT-VALID,RB-READBACK', '--runs', '3', '--report-dir', dir]);
+    const r = await cli([
+      'run',
+      '--target',
+      'module',
+      '--module',
+      'test/fixtures/module-nock.ts',
+      ...fixtureFlags,
+      '--only',
+      'EX-FOREIGN-USER,OK-ACCEPT-VALID,RB-READBACK',
+      '--runs',
+      '3',
+      '--report-dir',
+      dir,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const res = results(dir);
-    for (const id of ['EX-FOREIGN-USER', 'OK-ACCEPT-VALID', 'RB-READBACK']) expect(res.requirements.find((x) => x.id === id)?.status, id).toBe('pass');
+    for (const id of ['EX-FOREIGN-USER', 'OK-ACCEPT-VALID', 'RB-READBACK'])
+      expect(res.requirements.find((x) => x.id === id)?.status, id).toBe('pass');
   });
 
   it.each([

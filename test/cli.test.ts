@@ -110,17 +110,15 @@ describe('connect-conformance serve', () => {
 });
 
 describe('bad input is one line and exit 2', () => {
-  it.each([
-    [['serve', '--port', 'eighty']],
-    [['serve', '--bogus']],
-    [['run', '--bogus']],
-    [['frobnicate']],
-  ])('connect-conformance %j', async (args) => {
-    const r = await cli(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-  });
+  it.each([[['serve', '--port', 'eighty']], [['serve', '--bogus']], [['run', '--bogus']], [['frobnicate']]])(
+    'connect-conformance %j',
+    async (args) => {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    },
+  );
 
   it('a fixtures file that is not JSON, or that names an unknown identity management type', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-fixtures-'));
@@ -141,7 +139,10 @@ describe('bad input is one line and exit 2', () => {
   it('serve --fixtures FILE serves the instances of the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-fixtures-'));
     const file = join(dir, 'one.json');
-    writeFileSync(file, JSON.stringify({ instances: [{ id: 'only', identityManagementType: 'SAML', users: [{ id: 'u1', username: 'one' }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ instances: [{ id: 'only', identityManagementType: 'SAML', users: [{ id: 'u1', username: 'one' }] }] }),
+    );
     const { child, served } = await startServe(['--fixtures', file, '--no-auth']);
     try {
       expect(served.instances).toEqual([{ id: 'only', identityManagementType: 'SAML', users: [{ id: 'u1', username: 'one' }] }]);

@@ -8,11 +8,19 @@ import type { CheckContext, UserState } from '../checks/context.ts';
 import { unchangedVerdicts, type StateRead } from '../checks/read-back.ts';
 import type { Observation } from '../core/observation.ts';
 
-const ctxWith = (windowMs: number, consistent = false) => ({ target: { consistent }, settings: { poll: { windowMs, firstMs: 25, factor: 2, maxMs: 800 } } }) as unknown as CheckContext;
+const ctxWith = (windowMs: number, consistent = false) =>
+  ({ target: { consistent }, settings: { poll: { windowMs, firstMs: 25, factor: 2, maxMs: 800 } } }) as unknown as CheckContext;
 const user = (): UserState => ({ instanceId: 'i-1', userId: 'u-1', info: { FirstName: 'Ada' } });
-const observation = { channel: 'sdk', request: { method: 'GET', path: '/users/i-1/u-1', headers: {}, body: new Uint8Array() } } as Observation;
+const observation = {
+  channel: 'sdk',
+  request: { method: 'GET', path: '/users/i-1/u-1', headers: {}, body: new Uint8Array() },
+} as Observation;
 const evidence = (problem: string, expected: string) => ({ caseId: 'case-1', input: undefined, expected: { summary: expected }, problem });
-const read = (ctx: CheckContext, u: UserState, info: Record<string, string>, now?: number): StateRead => ({ info, observation, ...stateOf(ctx, u, info, now) });
+const read = (ctx: CheckContext, u: UserState, info: Record<string, string>, now?: number): StateRead => ({
+  info,
+  observation,
+  ...stateOf(ctx, u, info, now),
+});
 
 describe('what a read may show', () => {
   it('the newest version; an earlier one within the window, in any order; nothing else', () => {
@@ -51,8 +59,14 @@ describe('a request that must change nothing', () => {
     const ctx = ctxWith(3000);
     const u = user();
     advance(u, { FirstName: 'Bea' });
-    expect(unchangedVerdicts(ctx, u, read(ctx, u, { FirstName: 'Bea' }), ['NL-REJECTED-UNCHANGED'], evidence).map((v) => v.pass)).toEqual([true]);
-    expect(unchangedVerdicts(ctx, u, read(ctx, u, { FirstName: 'Ada' }), ['NL-REJECTED-UNCHANGED', 'THR-WRITE-UNCHANGED'], evidence).map((v) => v.pass)).toEqual([true, true]);
+    expect(unchangedVerdicts(ctx, u, read(ctx, u, { FirstName: 'Bea' }), ['NL-REJECTED-UNCHANGED'], evidence).map((v) => v.pass)).toEqual([
+      true,
+    ]);
+    expect(
+      unchangedVerdicts(ctx, u, read(ctx, u, { FirstName: 'Ada' }), ['NL-REJECTED-UNCHANGED', 'THR-WRITE-UNCHANGED'], evidence).map(
+        (v) => v.pass,
+      ),
+    ).toEqual([true, true]);
     // A stale read never becomes the known state.
     expect(u.info).toEqual({ FirstName: 'Bea' });
   });
@@ -64,7 +78,9 @@ describe('a request that must change nothing', () => {
     expect(v!.pass).toBe(false);
     expect(v!.evidence!.problem).toMatch(/FirstName "Mallory" \(was "Ada"\), a state no accepted update produced/);
     expect(u.info).toEqual({ FirstName: 'Mallory' });
-    expect(unchangedVerdicts(ctx, u, read(ctx, u, { FirstName: 'Mallory' }), ['NL-REJECTED-UNCHANGED'], evidence).map((x) => x.pass)).toEqual([true]);
+    expect(
+      unchangedVerdicts(ctx, u, read(ctx, u, { FirstName: 'Mallory' }), ['NL-REJECTED-UNCHANGED'], evidence).map((x) => x.pass),
+    ).toEqual([true]);
   });
 
   it('fails on an earlier version superseded longer ago than the window', () => {
@@ -78,6 +94,14 @@ describe('a request that must change nothing', () => {
 
   it('gives no verdict on a read without identity info (no response proves nothing)', () => {
     const ctx = ctxWith(1000);
-    expect(unchangedVerdicts(ctx, user(), { observation: { ...observation, transportError: 'ECONNREFUSED' } }, ['NL-REJECTED-UNCHANGED'], evidence)).toEqual([]);
+    expect(
+      unchangedVerdicts(
+        ctx,
+        user(),
+        { observation: { ...observation, transportError: 'ECONNREFUSED' } },
+        ['NL-REJECTED-UNCHANGED'],
+        evidence,
+      ),
+    ).toEqual([]);
   });
 });

@@ -27,7 +27,14 @@ describe('the counterexample of an over-strict validator (FirstName without digi
   // Seeds on which the random phase meets a FirstName with a digit (it does on most; the boundary phase on every one).
   // On seed 3 the replay used to shrink on from the recorded case (fast-check given a path) and send more requests.
   it.each([1, 3])('is minimal, and its replay sends the recorded request (seed %i)', async (seed) => {
-    const results = await runConformance({ target: 'module', modulePath: MODULE, fixtures: FIXTURES, identityManagementType: 'CONNECT_MANAGED', seed, only: ['OK-ACCEPT-VALID'] });
+    const results = await runConformance({
+      target: 'module',
+      modulePath: MODULE,
+      fixtures: FIXTURES,
+      identityManagementType: 'CONNECT_MANAGED',
+      seed,
+      only: ['OK-ACCEPT-VALID'],
+    });
     const r = results.requirements.find((x) => x.id === 'OK-ACCEPT-VALID')!;
     expect(r.status).toBe('fail');
     expect(r.failures.map((f) => f.caseId)).toContain('boundary:valid:class:digits');
@@ -44,13 +51,17 @@ describe('the counterexample of an over-strict validator (FirstName without digi
     // The printed command, run as printed (in process): it sends the recorded request, byte for byte, and no other case.
     const command = words(shrunk!.replay!);
     expect(command.slice(0, 3)).toEqual(['npx', 'connect-conformance', 'replay']);
-    expect(command).toEqual(expect.arrayContaining(['--step', 'CONNECT_MANAGED/random/valid', '--path', shrunk!.path!, '--seed', String(seed)]));
+    expect(command).toEqual(
+      expect.arrayContaining(['--step', 'CONNECT_MANAGED/random/valid', '--path', shrunk!.path!, '--seed', String(seed)]),
+    );
     const before = updates().length;
     expect(await replay(command.slice(3))).toBe(1);
     const sent = updates().slice(before);
     const recorded = shrunk!.request!;
     const restore = JSON.stringify({ IdentityInfo: managed.users[0]!.identityInfo ?? {} });
     const cases = sent.filter((u) => text(u.body) !== restore);
-    expect(cases.map((u) => ({ method: u.method, path: u.path, body: text(u.body) }))).toEqual([{ method: recorded.method, path: recorded.path, body: recorded.body }]);
+    expect(cases.map((u) => ({ method: u.method, path: u.path, body: text(u.body) }))).toEqual([
+      { method: recorded.method, path: recorded.path, body: recorded.body },
+    ]);
   });
 });

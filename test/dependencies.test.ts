@@ -25,7 +25,10 @@ interface Manifest {
 }
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { lockfileVersion: number; packages: Record<string, LockEntry> };
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  lockfileVersion: number;
+  packages: Record<string, LockEntry>;
+};
 const declared = manifest.engines.node;
 const declaredForDevelopment = manifest.devEngines.runtime.version;
 
@@ -53,7 +56,8 @@ describe('dependency engines', () => {
     expect(manifest.devEngines.runtime.onFail ?? 'error').toBe('error');
     expect(semver.validRange(declaredForDevelopment), declaredForDevelopment).not.toBeNull();
     expect(semver.subset(declaredForDevelopment, declared), `${declaredForDevelopment} within ${declared}`).toBe(true);
-    for (const version of ['20.19.0', '20.20.2', '22.13.0', '22.22.0']) expect(semver.satisfies(version, declaredForDevelopment), version).toBe(true);
+    for (const version of ['20.19.0', '20.20.2', '22.13.0', '22.22.0'])
+      expect(semver.satisfies(version, declaredForDevelopment), version).toBe(true);
     expect(semver.satisfies(process.versions.node, declaredForDevelopment), process.versions.node).toBe(true);
   });
 
@@ -65,7 +69,9 @@ describe('dependency engines', () => {
   });
 
   it('every package a user installs admits every Node the package declares', () => {
-    const refused = withNodeEngines.filter(([, , range, dev]) => !dev && !admitsAll(declared, range)).map(([path, version, range]) => `${path.replace(/^.*node_modules\//, '')}@${version} wants node ${range}`);
+    const refused = withNodeEngines
+      .filter(([, , range, dev]) => !dev && !admitsAll(declared, range))
+      .map(([path, version, range]) => `${path.replace(/^.*node_modules\//, '')}@${version} wants node ${range}`);
     expect(refused, `the package declares node ${declared}; these do not admit all of it:\n${refused.join('\n')}`).toEqual([]);
   });
 
@@ -73,7 +79,9 @@ describe('dependency engines', () => {
     const refused = withNodeEngines
       .filter(([, , range, dev]) => dev && !admitsAll(declaredForDevelopment, range))
       .map(([path, version, range]) => `${path.replace(/^.*node_modules\//, '')}@${version} wants node ${range}`);
-    expect(refused, `development declares node ${declaredForDevelopment}; these do not admit all of it:\n${refused.join('\n')}`).toEqual([]);
+    expect(refused, `development declares node ${declaredForDevelopment}; these do not admit all of it:\n${refused.join('\n')}`).toEqual(
+      [],
+    );
   });
 
   it('the check rejects a range that leaves out part of what the package declares', () => {

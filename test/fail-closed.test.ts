@@ -19,7 +19,12 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'cli.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
       timeout: 120_000,
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -68,7 +73,19 @@ describe('a module whose handler does not answer with a response', () => {
     ['returns-undefined.mjs', /returned undefined, not a response/],
   ])('%s: NOTHING CHECKED, exit 1, in console, results.json, HTML and JUnit', { timeout: 120_000 }, async (file, problem) => {
     const dir = join(tmp, file);
-    const r = await cli(['run', '--target', 'module', '--module', `test/fixtures/broken-modules/${file}`, ...fixtureFlags, '--identity-management', 'CONNECT_MANAGED', '--quiet', '--report-dir', dir]);
+    const r = await cli([
+      'run',
+      '--target',
+      'module',
+      '--module',
+      `test/fixtures/broken-modules/${file}`,
+      ...fixtureFlags,
+      '--identity-management',
+      'CONNECT_MANAGED',
+      '--quiet',
+      '--report-dir',
+      dir,
+    ]);
     expect(r.code, r.out).toBe(1);
     const w = written(dir);
     expectAllSay(r.out, w, 'nothing checked', /fixtures/);
@@ -79,7 +96,19 @@ describe('a module whose handler does not answer with a response', () => {
 
   it('a string body on the operation under test: the steps that send it do not finish, and say which', { timeout: 120_000 }, async () => {
     const dir = join(tmp, 'string-body');
-    const r = await cli(['run', '--target', 'module', '--module', 'test/fixtures/broken-modules/string-body.ts', ...fixtureFlags, '--quiet', '--runs', '2', '--report-dir', dir]);
+    const r = await cli([
+      'run',
+      '--target',
+      'module',
+      '--module',
+      'test/fixtures/broken-modules/string-body.ts',
+      ...fixtureFlags,
+      '--quiet',
+      '--runs',
+      '2',
+      '--report-dir',
+      dir,
+    ]);
     expect(r.code, r.out).toBe(1);
     const w = written(dir);
     expect(['nothing checked', 'incomplete']).toContain(w.results.summary.verdict);
@@ -103,7 +132,10 @@ describe('a step that throws', () => {
     });
     const unsigned = results.requirements.find((r) => r.id === 'AUTH-UNSIGNED')!;
     expect(unsigned.status).toBe('error');
-    expect(unsigned.errors?.[0]).toEqual({ stepId: 'CONNECT_MANAGED/authentication/unsigned', message: expect.stringMatching(/threw on POST .*: the handler crashed/) });
+    expect(unsigned.errors?.[0]).toEqual({
+      stepId: 'CONNECT_MANAGED/authentication/unsigned',
+      message: expect.stringMatching(/threw on POST .*: the handler crashed/),
+    });
     expect(results.summary.verdict).toBe('incomplete');
     expect(results.execution?.steps.errors).toBe(1);
     expect(results.requirements.find((r) => r.id === 'AUTH-BAD-SIGNATURE')!.status).toBe('pass');

@@ -30,7 +30,11 @@ function fakeClock(): Clock & { t: number; sleeps: number[] } {
   return c;
 }
 
-const response = (statusCode: number, headers: Record<string, string> = {}, body = ''): WireResponse => ({ statusCode, headers, body: utf8(body) });
+const response = (statusCode: number, headers: Record<string, string> = {}, body = ''): WireResponse => ({
+  statusCode,
+  headers,
+  body: utf8(body),
+});
 const update: WireRequest = { method: 'POST', path: '/users/i-1/u-1/identity-info', headers: {}, body: utf8('{}') };
 const describeUser: WireRequest = { method: 'GET', path: '/users/i-1/u-1', headers: {}, body: new Uint8Array() };
 
@@ -47,7 +51,14 @@ function scripted(answers: (WireResponse | undefined)[]): Target & { sent: numbe
       const request = command instanceof DescribeUserCommand ? describeUser : update;
       t.sent++;
       const r = answers.shift();
-      return r ? { channel: 'sdk', request, response: r, sdk: r.statusCode < 300 ? { ok: true, output: {} } : { ok: false, name: 'E', message: '', status: r.statusCode } } : { channel: 'sdk', request, transportError: 'ETIMEDOUT: no response' };
+      return r
+        ? {
+            channel: 'sdk',
+            request,
+            response: r,
+            sdk: r.statusCode < 300 ? { ok: true, output: {} } : { ok: false, name: 'E', message: '', status: r.statusCode },
+          }
+        : { channel: 'sdk', request, transportError: 'ETIMEDOUT: no response' };
     },
   };
   return t as unknown as Target & { sent: number };
@@ -63,7 +74,11 @@ function flowOf(settings: Partial<FlowSettings> = {}, extra: { deadline?: number
 describe('throttled answers are flow control', () => {
   it('a 429 and a 503 are sent again; the request is answered by the first answer that is not throttling', async () => {
     const { flow, clock, throttled } = flowOf();
-    const target = scripted([response(429, { 'x-amzn-errortype': 'ThrottlingException' }), response(503), response(400, { 'x-amzn-errortype': 'InvalidParameterException' })]);
+    const target = scripted([
+      response(429, { 'x-amzn-errortype': 'ThrottlingException' }),
+      response(503),
+      response(400, { 'x-amzn-errortype': 'InvalidParameterException' }),
+    ]);
     const obs = await flow.wrap(target).raw(update);
     expect(obs.response!.statusCode).toBe(400);
     expect(obs.throttled).toBe(2);
@@ -99,13 +114,19 @@ describe('throttled answers are flow control', () => {
     const { flow } = flowOf({ maxThrottledAttempts: 4 });
     flow.step = 'CONNECT_MANAGED/boundary/x';
     const target = scripted(Array.from({ length: 10 }, () => response(429)));
-    await expect(flow.wrap(target).raw(update)).rejects.toMatchObject({ kind: 'throttled', message: expect.stringMatching(/every one of 4 attempts of UpdateUserIdentityInfo at step CONNECT_MANAGED\/boundary\/x/) });
+    await expect(flow.wrap(target).raw(update)).rejects.toMatchObject({
+      kind: 'throttled',
+      message: expect.stringMatching(/every one of 4 attempts of UpdateUserIdentityInfo at step CONNECT_MANAGED\/boundary\/x/),
+    });
     expect(target.sent).toBe(4);
   });
 
   it('a wait that would pass the time budget stops the run instead of waiting', async () => {
     const { flow, clock } = flowOf({}, { deadline: Date.now() + 1000 });
-    await expect(flow.wrap(scripted([response(429, { 'retry-after': '10' })])).raw(update)).rejects.toMatchObject({ kind: 'throttled', message: expect.stringMatching(/time budget/) });
+    await expect(flow.wrap(scripted([response(429, { 'retry-after': '10' })])).raw(update)).rejects.toMatchObject({
+      kind: 'throttled',
+      message: expect.stringMatching(/time budget/),
+    });
     expect(clock.sleeps.filter((ms) => ms >= 1000)).toEqual([]);
   });
 });
@@ -150,7 +171,10 @@ describe('half-dead targets end fast', () => {
     await t.raw(update); // 2
     const third = await t.raw(update); // 3: the operation stops here
     expect(third.response).toBeUndefined();
-    await expect(t.raw(update)).rejects.toMatchObject({ kind: 'unanswered', message: expect.stringMatching(/stopped answering UpdateUserIdentityInfo at step STEP-7 \(3 requests in a row/) });
+    await expect(t.raw(update)).rejects.toMatchObject({
+      kind: 'unanswered',
+      message: expect.stringMatching(/stopped answering UpdateUserIdentityInfo at step STEP-7 \(3 requests in a row/),
+    });
     expect(target.sent).toBe(4);
     // DescribeUser was answered: it goes on (its next answer is unanswered, one in a row).
     expect((await t.raw(describeUser)).response).toBeUndefined();
@@ -179,7 +203,10 @@ describe('half-dead targets end fast', () => {
     for (let i = 0; i < 4; i++) await t.raw(update);
     expect(flow.stats.probes).toEqual({ sent: 1, answered: 0 });
     expect(flow.stats.unanswered).toBe(4);
-    await expect(t.raw(update)).rejects.toMatchObject({ kind: 'unanswered', message: expect.stringMatching(/no answer to a request it had answered before/) });
+    await expect(t.raw(update)).rejects.toMatchObject({
+      kind: 'unanswered',
+      message: expect.stringMatching(/no answer to a request it had answered before/),
+    });
   });
 
   it('the one more attempt after a stop is not probed again: unanswered, the operation stops at once', async () => {

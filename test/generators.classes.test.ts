@@ -25,23 +25,80 @@ describe('the kinds of valid value of the spec', () => {
   it('are read from x-value-classes, in order, each with a description and values', () => {
     expect(spec.valueClasses.filler).toBe('a');
     expect(spec.valueClasses.classes.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['digits', 'apostrophe', 'hyphen', 'period', 'comma', 'plus', 'underscore', 'percent', 'inner-space', 'edge-space', 'capitals', 'latin-1', 'bmp-letters', 'combining', 'astral', 'rtl']),
+      expect.arrayContaining([
+        'digits',
+        'apostrophe',
+        'hyphen',
+        'period',
+        'comma',
+        'plus',
+        'underscore',
+        'percent',
+        'inner-space',
+        'edge-space',
+        'capitals',
+        'latin-1',
+        'bmp-letters',
+        'combining',
+        'astral',
+        'rtl',
+      ]),
     );
-    expect(spec.valueClasses.classes.map((c) => c.name)).toEqual(expect.arrayContaining(['plus-addressing', 'address-capitals', 'multi-label-domain', 'long-domain', 'long-local-part', 'quoted-local-part']));
+    expect(spec.valueClasses.classes.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'plus-addressing',
+        'address-capitals',
+        'multi-label-domain',
+        'long-domain',
+        'long-local-part',
+        'quoted-local-part',
+      ]),
+    );
   });
 
   it('each reach some member of some identity management type (a class no member accepts would be dead data)', () => {
-    const anywhere = new Set(TYPES.flatMap((t) => coverage(spec, t).filter((c) => c.members.length).map((c) => c.name)));
+    const anywhere = new Set(
+      TYPES.flatMap((t) =>
+        coverage(spec, t)
+          .filter((c) => c.members.length)
+          .map((c) => c.name),
+      ),
+    );
     expect(spec.valueClasses.classes.map((c) => c.name).filter((n) => !anywhere.has(n))).toEqual([]);
   });
 
   it('reach a member exactly when its constraints accept them: names and Email take every class; SecondaryEmail only what its pattern allows; Mobile digits', () => {
     const cm = coverage(spec, 'CONNECT_MANAGED');
     for (const c of cm) expect(reached(cm, c.name), c.name).toEqual(expect.arrayContaining(['FirstName', 'LastName', 'Email']));
-    for (const name of ['digits', 'hyphen', 'period', 'plus', 'underscore', 'percent', 'capitals', 'plus-addressing', 'address-capitals', 'multi-label-domain', 'long-domain', 'long-local-part']) {
+    for (const name of [
+      'digits',
+      'hyphen',
+      'period',
+      'plus',
+      'underscore',
+      'percent',
+      'capitals',
+      'plus-addressing',
+      'address-capitals',
+      'multi-label-domain',
+      'long-domain',
+      'long-local-part',
+    ]) {
       expect(reached(cm, name), name).toContain('SecondaryEmail');
     }
-    for (const name of ['apostrophe', 'comma', 'inner-space', 'edge-space', 'latin-1', 'bmp-letters', 'combining', 'astral', 'rtl', 'quoted-local-part', 'unusual-local-part']) {
+    for (const name of [
+      'apostrophe',
+      'comma',
+      'inner-space',
+      'edge-space',
+      'latin-1',
+      'bmp-letters',
+      'combining',
+      'astral',
+      'rtl',
+      'quoted-local-part',
+      'unusual-local-part',
+    ]) {
       expect(reached(cm, name), name).not.toContain('SecondaryEmail');
     }
     expect(cm.filter((c) => reached(cm, c.name).includes('Mobile')).map((c) => c.name)).toEqual(['digits']);
@@ -78,9 +135,17 @@ describe('the kinds of valid value of the spec', () => {
           const where = `${type} ${c.name} ${m.member} ${m.form}`;
           if (m.form === 'alone') expect(values, where).toContain(m.value);
           if (m.form === 'at-bound') expect([codePoints(m.value), m.value], where).toEqual([bound, stretch(values.at(-1)!, bound!, 'a')]);
-          if (m.form === 'inside') expect(values.some((v) => m.value.includes(v)), where).toBe(true);
+          if (m.form === 'inside')
+            expect(
+              values.some((v) => m.value.includes(v)),
+              where,
+            ).toBe(true);
           // Valid for the member on this type under every reading, and safe to send.
-          const verdict = validator.validate(spec.operation.name, { labels: { InstanceId: 'i', UserId: 'u' }, body: { IdentityInfo: { [m.member]: m.value } } }, type);
+          const verdict = validator.validate(
+            spec.operation.name,
+            { labels: { InstanceId: 'i', UserId: 'u' }, body: { IdentityInfo: { [m.member]: m.value } } },
+            type,
+          );
           expect([verdict.violations, verdict.ambiguities, isMailSafe(m.value)], where).toEqual([[], [], true]);
         }
       }
@@ -89,14 +154,20 @@ describe('the kinds of valid value of the spec', () => {
 
   it('give every member with an upper bound both forms across the types: the class alone and at the bound', () => {
     for (const member of ['FirstName', 'LastName']) {
-      const forms = new Set(TYPES.flatMap((t) => coverage(spec, t).flatMap((c) => c.members.filter((m) => m.member === member).map((m) => m.form))));
+      const forms = new Set(
+        TYPES.flatMap((t) => coverage(spec, t).flatMap((c) => c.members.filter((m) => m.member === member).map((m) => m.form))),
+      );
       expect([...forms].sort(), member).toEqual(['alone', 'at-bound']);
     }
     // The class alone is the shortest value: one digit is a whole FirstName.
-    expect(coverage(spec, 'CONNECT_MANAGED').find((c) => c.name === 'digits')!.members.find((m) => m.member === 'FirstName')).toEqual({ member: 'FirstName', form: 'alone', value: '0' });
+    expect(
+      coverage(spec, 'CONNECT_MANAGED')
+        .find((c) => c.name === 'digits')!
+        .members.find((m) => m.member === 'FirstName'),
+    ).toEqual({ member: 'FirstName', form: 'alone', value: '0' });
   });
 
-  it('stay safe for a real account: under the safe-values options every class case passes the guard\'s body rules', () => {
+  it("stay safe for a real account: under the safe-values options every class case passes the guard's body rules", () => {
     for (const type of TYPES) {
       const g = createGenerators(spec, type, { strictMail: true, fictionalMobiles: true });
       const cases = g.boundaryCases().filter((c) => c.id.startsWith('boundary:valid:class:'));
@@ -120,14 +191,27 @@ describe('what a member gets follows from the spec alone', () => {
     const withTilde = await loadSpec({ document: doc });
     const cm = coverage(withTilde, 'CONNECT_MANAGED');
     expect(reached(cm, 'tilde')).toEqual(['FirstName', 'LastName', 'Email']);
-    expect(createGenerators(withTilde, 'CONNECT_MANAGED').boundaryCases().some((c) => c.id === 'boundary:valid:class:tilde')).toBe(true);
+    expect(
+      createGenerators(withTilde, 'CONNECT_MANAGED')
+        .boundaryCases()
+        .some((c) => c.id === 'boundary:valid:class:tilde'),
+    ).toBe(true);
   });
 
   it('a new member gets the classes its constraints allow (a short NFC name takes no 249-character address)', async () => {
     const doc = readYaml(DEFAULT_DOCUMENT);
     doc.components.schemas.UserIdentityInfo.properties.MiddleName = { type: 'string', maxLength: 40, 'x-normalization': 'NFC' };
     const requirements = readYaml(DEFAULT_REQUIREMENTS);
-    const claim = (id: string, constrains: string[], outcome: string) => ({ id, level: 'MUST', area: 'validation', title: 'A test rule', text: 'A test rule.', source: 'test', constrains, outcome });
+    const claim = (id: string, constrains: string[], outcome: string) => ({
+      id,
+      level: 'MUST',
+      area: 'validation',
+      title: 'A test rule',
+      text: 'A test rule.',
+      source: 'test',
+      constrains,
+      outcome,
+    });
     requirements.requirements.push(
       claim('IN-MIDDLENAME-TYPE', ['IdentityInfo.MiddleName.type'], 'deserialization'),
       claim('IN-MIDDLENAME-RULES', ['IdentityInfo.MiddleName.maxLength', 'IdentityInfo.MiddleName.x-normalization'], 'constraint'),
@@ -144,6 +228,8 @@ describe('what a member gets follows from the spec alone', () => {
     // example.com is reserved (the guard allows it), but the generators keep addresses under .invalid, .test, .example.
     doc['x-value-classes'].classes.push({ name: 'dot-com', description: 'an address on example.com', values: ['ada@example.com'] });
     const strange = await loadSpec({ document: doc });
-    expect(() => createGenerators(strange, 'SAML')).toThrow(/x-value-classes dot-com: "ada@example.com" holds an address outside the reserved top-level domains/);
+    expect(() => createGenerators(strange, 'SAML')).toThrow(
+      /x-value-classes dot-com: "ada@example.com" holds an address outside the reserved top-level domains/,
+    );
   });
 });

@@ -27,10 +27,15 @@ async function modifiedSpec(): Promise<Spec> {
 
 const identityOf = (c: Case) => ((c.body ?? {}) as Record<string, Record<string, unknown>>).IdentityInfo ?? {};
 const firstNameLengths = (cases: Case[], pick: (c: Case) => boolean) =>
-  [...new Set(cases.filter((c) => pick(c) && typeof identityOf(c).FirstName === 'string').map((c) => [...(identityOf(c).FirstName as string)].length))].sort(
-    (a, b) => a - b,
-  );
-const mobiles = (cases: Case[], pick: (c: Case) => boolean) => cases.filter((c) => pick(c) && typeof identityOf(c).Mobile === 'string').map((c) => identityOf(c).Mobile as string);
+  [
+    ...new Set(
+      cases
+        .filter((c) => pick(c) && typeof identityOf(c).FirstName === 'string')
+        .map((c) => [...(identityOf(c).FirstName as string)].length),
+    ),
+  ].sort((a, b) => a - b);
+const mobiles = (cases: Case[], pick: (c: Case) => boolean) =>
+  cases.filter((c) => pick(c) && typeof identityOf(c).Mobile === 'string').map((c) => identityOf(c).Mobile as string);
 
 const spec = await defaultSpec();
 const modified = await modifiedSpec();
@@ -102,7 +107,9 @@ describe('observations found from the spec', () => {
       expect(g.boundaryCases().filter((c) => c.requirementIds.includes('OBS-MOBILE-READINGS'))).toEqual([]);
       expect(g.boundaryCases().filter((c) => c.requirementIds.includes('OBS-SECONDARYEMAIL-READINGS'))).toHaveLength(1);
       expect(g.observedRequirementIds).not.toContain('OBS-MOBILE-READINGS');
-      expect(() => g.arbitrary('observed:OBS-MOBILE-READINGS')).toThrow(/no case observes OBS-MOBILE-READINGS for .*: the readings agree .*value\(s\) tried/);
+      expect(() => g.arbitrary('observed:OBS-MOBILE-READINGS')).toThrow(
+        /no case observes OBS-MOBILE-READINGS for .*: the readings agree .*value\(s\) tried/,
+      );
       expect(fc.sample(g.wireCase, { seed: 9, numRuns: 60 }).some((c) => c.requirementIds.includes('OBS-MOBILE-READINGS'))).toBe(false);
     }
     // The same search on the real spec finds the contract's example shape for Mobile.
@@ -115,7 +122,9 @@ describe('observations found from the spec', () => {
     const search = g.readingSearches.find((x) => x.requirementId === 'OBS-SECONDARYEMAIL-READINGS')!;
     expect(search).toMatchObject({ found: false, tried: 5, reason: 'no disagreement within the search limit of 5 values' });
     expect(g.boundaryCases().some((c) => c.requirementIds.includes('OBS-SECONDARYEMAIL-READINGS'))).toBe(false);
-    expect(createGenerators(spec, 'CONNECT_MANAGED').readingSearches.find((x) => x.requirementId === 'OBS-SECONDARYEMAIL-READINGS')!.tried).toBeGreaterThan(5);
+    expect(
+      createGenerators(spec, 'CONNECT_MANAGED').readingSearches.find((x) => x.requirementId === 'OBS-SECONDARYEMAIL-READINGS')!.tried,
+    ).toBeGreaterThan(5);
   });
 
   it('sends a defined sibling of the identity structure as null, and picks unknown names the schema does not define at any level', async () => {
@@ -130,7 +139,9 @@ describe('observations found from the spec', () => {
     expect(Object.keys(identityOf(unknown[0]!))).toContain('MiddleName');
     expect(Object.keys(unknown[1]!.body as Json)).toEqual(['IdentityInfo', 'MiddleName']);
     // The real spec has no sibling: no such variant, and the first name on the list.
-    const real = boundaryCases(spec, 'CONNECT_MANAGED').filter((c) => c.requirementIds.includes('OBS-UNKNOWN-MEMBER') || c.requirementIds.includes('OBS-NULL-MEMBER'));
+    const real = boundaryCases(spec, 'CONNECT_MANAGED').filter(
+      (c) => c.requirementIds.includes('OBS-UNKNOWN-MEMBER') || c.requirementIds.includes('OBS-NULL-MEMBER'),
+    );
     expect(real.map((c) => c.id.split(':').at(-1))).toEqual(['one-member', 'identity', 'every-member', 'body']);
     expect(Object.keys(identityOf(real[1]!))).toContain('Nickname');
   });
@@ -166,18 +177,25 @@ describe('a spec the generators cannot honour', () => {
     expect(createGenerators(strange, 'CONNECT_MANAGED').boundaryCases().length).toBeGreaterThan(0);
   });
 
-  it.each(['OK-EMAIL-ANY', 'OBS-NULL-MEMBER', 'OBS-UNKNOWN-MEMBER'])('refuses a catalogue without %s, a requirement the generators name', async (id) => {
-    const requirements = readYaml(DEFAULT_REQUIREMENTS);
-    requirements.requirements = requirements.requirements.filter((r: Json) => r.id !== id);
-    const without = await loadSpec({ requirements });
-    expect(() => createGenerators(without, 'CONNECT_MANAGED')).toThrow(new RegExp(`generators name the requirement ${id}, which the catalogue does not have`));
-  });
+  it.each(['OK-EMAIL-ANY', 'OBS-NULL-MEMBER', 'OBS-UNKNOWN-MEMBER'])(
+    'refuses a catalogue without %s, a requirement the generators name',
+    async (id) => {
+      const requirements = readYaml(DEFAULT_REQUIREMENTS);
+      requirements.requirements = requirements.requirements.filter((r: Json) => r.id !== id);
+      const without = await loadSpec({ requirements });
+      expect(() => createGenerators(without, 'CONNECT_MANAGED')).toThrow(
+        new RegExp(`generators name the requirement ${id}, which the catalogue does not have`),
+      );
+    },
+  );
 
   it('refuses a catalogue that judges what the generators only observe', async () => {
     const requirements = readYaml(DEFAULT_REQUIREMENTS);
     requirements.requirements.find((r: Json) => r.id === 'OBS-UNKNOWN-MEMBER').level = 'MUST';
     const judged = await loadSpec({ requirements });
-    expect(() => createGenerators(judged, 'SAML')).toThrow(/generators name OBS-UNKNOWN-MEMBER as observed, but the catalogue gives it the level MUST/);
+    expect(() => createGenerators(judged, 'SAML')).toThrow(
+      /generators name OBS-UNKNOWN-MEMBER as observed, but the catalogue gives it the level MUST/,
+    );
   });
 
   it('refuses a pattern whose readings accept nothing it can generate', async () => {

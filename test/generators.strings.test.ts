@@ -6,7 +6,16 @@ import { resolutions } from '../generators/json-resolutions.ts';
 import { decodeLabel, encodeLabel } from '../generators/labels.ts';
 import { isMailSafe, mailSafe } from '../generators/mail-safe.ts';
 import { generationRegex } from '../generators/patterns.ts';
-import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomText, sampleText, textBetween, TEXTURES } from '../generators/text.ts';
+import {
+  mixedText,
+  NON_NFC_PIECES,
+  NON_NFC_SAMPLES,
+  NON_NFC_VARIANTS,
+  randomText,
+  sampleText,
+  textBetween,
+  TEXTURES,
+} from '../generators/text.ts';
 import { isStableStarter } from '../generators/unicode.ts';
 
 const codePoints = (s: string) => [...s].length;
@@ -26,7 +35,9 @@ describe('text', () => {
   });
 
   it('gives random text of exactly n code points, in NFC and without lone surrogates, for every texture', () => {
-    const sized = fc.integer({ min: 0, max: 60 }).chain((n) => fc.tuple(fc.constant(n), fc.oneof(mixedText(n), ...TEXTURES.map((t) => randomText(n, t)))));
+    const sized = fc
+      .integer({ min: 0, max: 60 })
+      .chain((n) => fc.tuple(fc.constant(n), fc.oneof(mixedText(n), ...TEXTURES.map((t) => randomText(n, t)))));
     fc.assert(
       fc.property(sized, ([n, s]) => {
         expect([codePoints(s), isNfc(s), hasLoneSurrogate(s)]).toEqual([n, true, false]);
@@ -50,7 +61,10 @@ describe('text', () => {
     // A validator that refuses any digit: the counterexample is the digit and at most one other code point, whatever
     // the seed (a length drawn first and text drawn for it shrank by drawing new text: 194 code points in issue 20).
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const r = fc.check(fc.property(between, (s) => !/[0-9]/.test(s)), { seed, numRuns: 25 });
+      const r = fc.check(
+        fc.property(between, (s) => !/[0-9]/.test(s)),
+        { seed, numRuns: 25 },
+      );
       expect(r.failed, `seed ${seed}`).toBe(true);
       const [value] = r.counterexample!;
       expect([codePoints(value) <= 2, value.startsWith('0')], `seed ${seed}: ${JSON.stringify(value)}`).toEqual([true, true]);
@@ -60,9 +74,12 @@ describe('text', () => {
   it('gives non-NFC pieces of every variant, deterministic and random', () => {
     for (const v of NON_NFC_VARIANTS) expect(isNfc(NON_NFC_SAMPLES[v]), v).toBe(false);
     fc.assert(
-      fc.property(fc.constantFrom(...NON_NFC_VARIANTS).chain((v) => NON_NFC_PIECES[v]), (s) => {
-        expect(isNfc(s)).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom(...NON_NFC_VARIANTS).chain((v) => NON_NFC_PIECES[v]),
+        (s) => {
+          expect(isNfc(s)).toBe(false);
+        },
+      ),
       { seed: 1, numRuns: 100 },
     );
   });
@@ -70,7 +87,14 @@ describe('text', () => {
 
 describe('stable starters', () => {
   it('are assigned characters that never compose with or reorder against what precedes them', () => {
-    expect(['a', 'é', '中', '😀', '\u0000', ' '].map((c) => isStableStarter(c.codePointAt(0)!))).toEqual([true, true, true, true, true, true]);
+    expect(['a', 'é', '中', '😀', '\u0000', ' '].map((c) => isStableStarter(c.codePointAt(0)!))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     // a combining mark, a Hangul vowel jamo, the Angstrom sign (NFC is U+00C5), a lone surrogate, an unassigned code point
     expect([0x301, 0x1161, 0x212b, 0xd800, 0x378].map(isStableStarter)).toEqual([false, false, false, false, false]);
     fc.assert(
@@ -84,7 +108,9 @@ describe('stable starters', () => {
 
 describe('generationRegex', () => {
   it('removes lookarounds and end anchors, and anchors the rest', () => {
-    expect(generationRegex('(?=^.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,63}').source).toBe('^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,63})$');
+    expect(generationRegex('(?=^.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,63}').source).toBe(
+      '^(?:[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,63})$',
+    );
     expect(generationRegex('\\+[1-9]\\d{1,14}$').source).toBe('^(?:\\+[1-9]\\d{1,14})$');
     expect(generationRegex('^a\\$').source).toBe('^(?:a\\$)$');
     expect(generationRegex('^[(?=]x(?!y)$').source).toBe('^(?:[(?=]x)$');
@@ -94,7 +120,11 @@ describe('generationRegex', () => {
 describe('duplicate JSON keys', () => {
   it('parse both ways: the first value wins, or the last', () => {
     expect(resolutions('{"a":{"b":1,"b":2},"a":{"b":3}}')).toEqual({ first: { a: { b: 1 } }, last: { a: { b: 3 } }, duplicated: true });
-    expect(resolutions(' [ {"b": 1} , "x", 2e3, true, null ] ')).toEqual({ first: [{ b: 1 }, 'x', 2000, true, null], last: [{ b: 1 }, 'x', 2000, true, null], duplicated: false });
+    expect(resolutions(' [ {"b": 1} , "x", 2e3, true, null ] ')).toEqual({
+      first: [{ b: 1 }, 'x', 2000, true, null],
+      last: [{ b: 1 }, 'x', 2000, true, null],
+      duplicated: false,
+    });
     const proto = resolutions('{"__proto__":{"polluted":1}}').last as object;
     expect([Object.hasOwn(proto, '__proto__'), Object.getPrototypeOf(proto) === Object.prototype]).toEqual([true, true]);
     for (const bad of ['', '{', '{"a":1}x', '[1,]', '{"a" 1}', "'a'"]) expect(() => resolutions(bad), bad).toThrow(SyntaxError);
@@ -129,12 +159,34 @@ describe('mail safety', () => {
     expect(mailSafe('a@b.com@c.org')).toBe(oracle('a@b.com@c.org'));
     expect(isMailSafe(`${long}@b.example ${long}`)).toBe(true);
     expect(isMailSafe(`${long}@b.example,c@d.io`)).toBe(false);
-    const piece = fc.constantFrom('@', '.', 'a', 'Z9', 'b.cc', '.test', '.invalid', '.Example', '%', '-', '+', '_', 'x@y.com', ' ', '"', 'é', '@@', '\u{1F600}');
+    const piece = fc.constantFrom(
+      '@',
+      '.',
+      'a',
+      'Z9',
+      'b.cc',
+      '.test',
+      '.invalid',
+      '.Example',
+      '%',
+      '-',
+      '+',
+      '_',
+      'x@y.com',
+      ' ',
+      '"',
+      'é',
+      '@@',
+      '\u{1F600}',
+    );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 16 }).map((a) => a.join('')), (s) => {
-        expect(mailSafe(s)).toBe(oracle(s));
-        expect(isMailSafe(s)).toBe(oracle(s) === s);
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 16 }).map((a) => a.join('')),
+        (s) => {
+          expect(mailSafe(s)).toBe(oracle(s));
+          expect(isMailSafe(s)).toBe(oracle(s) === s);
+        },
+      ),
       { seed: 3, numRuns: 3000 },
     );
   });
@@ -186,12 +238,30 @@ describe('label encoding', () => {
     expect(decodeLabel('é%C3%A9%C3é')).toEqual(oracle('é%C3%A9%C3é'));
     const piece = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 4 }),
-      fc.constantFrom('%', '%2', '%zz', '%C3', '%A9', '%EF%BB%BF', '\ufeff', '\ud800', '\udc00', '\ud83d\ude00', '%F0%9F', '%ED%A0%80', 'é', '%41'),
+      fc.constantFrom(
+        '%',
+        '%2',
+        '%zz',
+        '%C3',
+        '%A9',
+        '%EF%BB%BF',
+        '\ufeff',
+        '\ud800',
+        '\udc00',
+        '\ud83d\ude00',
+        '%F0%9F',
+        '%ED%A0%80',
+        'é',
+        '%41',
+      ),
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 8 }).map((a) => a.join('')), (s) => {
-        expect(decodeLabel(s)).toEqual(oracle(s));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 8 }).map((a) => a.join('')),
+        (s) => {
+          expect(decodeLabel(s)).toEqual(oracle(s));
+        },
+      ),
       { seed: 5, numRuns: 3000 },
     );
   });

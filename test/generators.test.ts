@@ -51,7 +51,10 @@ function judge(type: string, c: Case): { violated: string[]; ambiguous: string[]
 function outcomeOf(id: string) {
   const o = spec.protocol.outcomes[cat.get(id).outcome!];
   const statusOk = (s: number) => (o.status === '4xx' ? s >= 400 && s < 500 : o.status.includes(s));
-  return { status: o.status, types: o.types === 'any' ? 'any' : sorted(spec.operation.errors.filter((e) => statusOk(e.status)).map((e) => e.type)) };
+  return {
+    status: o.status,
+    types: o.types === 'any' ? 'any' : sorted(spec.operation.errors.filter((e) => statusOk(e.status)).map((e) => e.type)),
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -93,7 +96,8 @@ const CLEAN_OF = ['OBS-NULL-MEMBER', 'OBS-UNKNOWN-MEMBER'];
 function expectHonest(type: string, c: Case): void {
   const found = judge(type, c);
   expect(c.identityManagementType, c.id).toBe(type);
-  if (c.kind === 'wire') for (const id of CLEAN_OF.filter((x) => !c.requirementIds.includes(x))) expect(ANOMALY[id]!(c), `${c.id} ${id}`).toBe(false);
+  if (c.kind === 'wire')
+    for (const id of CLEAN_OF.filter((x) => !c.requirementIds.includes(x))) expect(ANOMALY[id]!(c), `${c.id} ${id}`).toBe(false);
   if (c.kind === 'observed') {
     // The only finding is that the readings of one member's pattern disagree; the SDK can send it.
     expect([c.requirementIds.length, READINGS.has(c.requirementIds[0]!)], c.id).toEqual([1, true]);
@@ -130,8 +134,14 @@ function expectHonest(type: string, c: Case): void {
 function expectChannel(c: Case): void {
   if (c.channel === 'raw') return;
   expect(c.kind, c.id).not.toBe('wire');
-  expect(Object.keys(c.body as object).every((k) => k === 'IdentityInfo'), c.id).toBe(true);
-  expect(Object.values(identityOf(c)).every((v) => typeof v === 'string'), c.id).toBe(true);
+  expect(
+    Object.keys(c.body as object).every((k) => k === 'IdentityInfo'),
+    c.id,
+  ).toBe(true);
+  expect(
+    Object.values(identityOf(c)).every((v) => typeof v === 'string'),
+    c.id,
+  ).toBe(true);
 }
 
 const applicable = (type: string) => cat.inputs.filter((r) => r.appliesTo.includes(type)).map((r) => r.id);
@@ -162,15 +172,25 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
     // Null counts as absent: never a member the type forbids (it would hide that violation), never a name (its
     // omission is itself observed, OBS-OMITTED-NAMES).
     const nullable = MEMBER_NAMES.filter((m) => !['FirstName', 'LastName', ...spec.typeRules[type]!.forbidden].includes(m));
-    const nulled = (c: Case) => Object.entries(levels(c).identity).filter(([, v]) => v === null).map(([k]) => k);
+    const nulled = (c: Case) =>
+      Object.entries(levels(c).identity)
+        .filter(([, v]) => v === null)
+        .map(([k]) => k);
     expect(nulls.map((c) => [c.id.split(':').at(-1), nulled(c)])).toEqual([
       ['one-member', nullable.slice(0, 1)],
       ['every-member', nullable],
     ]);
     for (const c of nulls) {
       const rest = Object.fromEntries(Object.entries(levels(c).identity).filter(([, v]) => v !== null));
-      expect(cat.requirementsOf(validator.validate(spec.operation.name, { labels: c.labels, body: { IdentityInfo: rest } }, type)), c.id).toEqual({ violated: [], ambiguous: [] });
-      expect(Object.keys(rest), c.id).toEqual(expect.arrayContaining(MEMBER_NAMES.filter((m) => ['FirstName', 'LastName'].includes(m) && !spec.typeRules[type]!.forbidden.includes(m))));
+      expect(
+        cat.requirementsOf(validator.validate(spec.operation.name, { labels: c.labels, body: { IdentityInfo: rest } }, type)),
+        c.id,
+      ).toEqual({ violated: [], ambiguous: [] });
+      expect(Object.keys(rest), c.id).toEqual(
+        expect.arrayContaining(
+          MEMBER_NAMES.filter((m) => ['FirstName', 'LastName'].includes(m) && !spec.typeRules[type]!.forbidden.includes(m)),
+        ),
+      );
     }
   });
 
@@ -188,14 +208,18 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
     const base = identityOf(cases.find((c) => c.id === 'boundary:valid:structure:all-members')!);
     for (const [id, member] of READINGS) {
       const found = cases.filter((c) => c.requirementIds.includes(id));
-      expect(found.map((c) => c.kind), id).toEqual(['observed']);
+      expect(
+        found.map((c) => c.kind),
+        id,
+      ).toEqual(['observed']);
       const value = String(identityOf(found[0]!)[member]);
       const verdicts = spec.members.find((m) => m.name === member)!.readings.map((r) => r.regex.test(value));
       expect(verdicts, `${id} ${JSON.stringify(value)}`).toEqual(expect.arrayContaining([true, false]));
       expect({ ...identityOf(found[0]!), [member]: base[member] }).toEqual(base);
       expect(value).not.toBe(base[member]);
       // Mail-safe (docs/contract.md A9): every address-shaped part is in a reserved domain.
-      for (const [address] of value.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)) expect(address).toMatch(/\.(invalid|test|example)$/);
+      for (const [address] of value.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g))
+        expect(address).toMatch(/\.(invalid|test|example)$/);
       expect(gen(type).readingSearches.find((x) => x.requirementId === id)).toMatchObject({ found: true, member, value });
     }
     // The contract's own examples are of these shapes: text before a clean Mobile, text after a clean SecondaryEmail.
@@ -207,20 +231,29 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
   // Mobile has the most ways to break: six edits of a clean number and four ways of writing it with separators.
   it('keeps each requirement to a handful of boundary cases (at most 10)', () => {
     const perRequirement = new Map<string, number>();
-    for (const c of cases.filter((x) => x.kind !== 'valid')) perRequirement.set(c.requirementIds[0]!, (perRequirement.get(c.requirementIds[0]!) ?? 0) + 1);
+    for (const c of cases.filter((x) => x.kind !== 'valid'))
+      perRequirement.set(c.requirementIds[0]!, (perRequirement.get(c.requirementIds[0]!) ?? 0) + 1);
     expect(Math.max(...perRequirement.values())).toBeLessThanOrEqual(10);
   });
 
   it('never uses a forbidden member in a valid case', () => {
     const forbidden = spec.typeRules[type]!.forbidden;
-    for (const c of cases.filter((x) => x.kind === 'valid')) expect(Object.keys(identityOf(c)).filter((m) => forbidden.includes(m)), c.id).toEqual([]);
+    for (const c of cases.filter((x) => x.kind === 'valid'))
+      expect(
+        Object.keys(identityOf(c)).filter((m) => forbidden.includes(m)),
+        c.id,
+      ).toEqual([]);
   });
 
   it('proves code-point lengths with names of the maximum length in astral characters', () => {
     for (const m of spec.members.filter((x) => x.maxLength !== undefined && !spec.typeRules[type]!.forbidden.includes(x.name))) {
       const max = spec.typeRules[type]!.constraints[m.name]?.maxLength ?? m.maxLength!;
-      const astral = cases.find((c) => c.kind === 'valid' && memberLength(c, m.name) === max && String(identityOf(c)[m.name]).length === 2 * max);
-      expect(astral?.requirementIds, `${type} ${m.name}`).toEqual(expect.arrayContaining(['OK-ACCEPT-VALID', 'OK-MODEL-BOUNDS', 'OK-LENGTH-CODEPOINTS']));
+      const astral = cases.find(
+        (c) => c.kind === 'valid' && memberLength(c, m.name) === max && String(identityOf(c)[m.name]).length === 2 * max,
+      );
+      expect(astral?.requirementIds, `${type} ${m.name}`).toEqual(
+        expect.arrayContaining(['OK-ACCEPT-VALID', 'OK-MODEL-BOUNDS', 'OK-LENGTH-CODEPOINTS']),
+      );
       const over = cases.filter((c) => c.requirementIds[0] === cat.claiming(`IdentityInfo.${m.name}.maxLength`).id);
       expect(over.map((c) => memberLength(c, m.name))).toEqual([m.maxLength! + 1, m.maxLength! + 1]);
       expect(over.some((c) => String(identityOf(c)[m.name]).length === 2 * (m.maxLength! + 1))).toBe(true);
@@ -241,9 +274,12 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
     expect(written('periods-between-digits')).toMatch(/^\+\d(\.\d{1,4})+$/);
     expect(written('parentheses-around-digits')).toMatch(/^\+\d \(\d{1,3}\) \d+(-\d+)*$/);
     for (const edit of ['spaces-between-digits', 'hyphens-between-digits', 'periods-between-digits', 'parentheses-around-digits']) {
-      expect(written(edit).replace(/[ ().-]/g, ''), edit).toBe(String(identityOf(cases.find((c) => c.id === 'boundary:valid:structure:all-members')!).Mobile));
+      expect(written(edit).replace(/[ ().-]/g, ''), edit).toBe(
+        String(identityOf(cases.find((c) => c.id === 'boundary:valid:structure:all-members')!).Mobile),
+      );
     }
-    for (const c of violations) for (const r of mobile.readings) expect(r.regex.test(String(identityOf(c).Mobile)), `${c.id} ${r.reading}`).toBe(false);
+    for (const c of violations)
+      for (const r of mobile.readings) expect(r.regex.test(String(identityOf(c).Mobile)), `${c.id} ${r.reading}`).toBe(false);
     for (const c of cases.filter((x) => x.kind === 'valid' && 'Mobile' in identityOf(x))) {
       for (const r of mobile.readings) expect(r.regex.test(String(identityOf(c).Mobile)), c.id).toBe(true);
     }
@@ -258,7 +294,10 @@ describe.each(TYPES)('boundary phase for %s', (type) => {
 });
 
 describe('boundary phase, per type rules', () => {
-  const find = (type: string, id: string) => gen(type).boundaryCases().filter((c) => c.requirementIds.includes(id));
+  const find = (type: string, id: string) =>
+    gen(type)
+      .boundaryCases()
+      .filter((c) => c.requirementIds.includes(id));
 
   it('sends Email on SAML, names and Email on EXISTING_DIRECTORY, each violating only the per-type rule', () => {
     expect(find('SAML', 'IN-SAML-EMAIL-FORBIDDEN').filter((c) => c.requirementIds.length === 1).length).toBeGreaterThan(0);
@@ -285,9 +324,14 @@ describe('boundary phase, per type rules', () => {
 
   it('sends an InstanceId one over its maximum, empty labels, and label bytes that are not UTF-8', () => {
     const cases = gen('SAML').boundaryCases();
-    expect(cases.filter((c) => c.requirementIds[0] === 'IN-INSTANCEID-MAXLEN').map((c) => codePoints(c.labels.InstanceId!))).toEqual([101, 101]);
+    expect(cases.filter((c) => c.requirementIds[0] === 'IN-INSTANCEID-MAXLEN').map((c) => codePoints(c.labels.InstanceId!))).toEqual([
+      101, 101,
+    ]);
     expect(cases.filter((c) => c.requirementIds[0] === 'IN-LABEL-EMPTY').map((c) => c.wire.path)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^\/users\/\/[^/]+\/identity-info$/), expect.stringMatching(/^\/users\/[^/]+\/\/identity-info$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^\/users\/\/[^/]+\/identity-info$/),
+        expect.stringMatching(/^\/users\/[^/]+\/\/identity-info$/),
+      ]),
     );
   });
 
@@ -304,7 +348,10 @@ describe('boundary phase, per type rules', () => {
       expect(c.expected, c.id).toEqual({ outcome: 'rejected', status: '4xx', types: 'any' });
       // Otherwise valid: the body is the structure every other case starts from, the decoded label is the lenient reading.
       expect(c.wire.body, c.id).toBe(cases.find((x) => x.id === 'boundary:valid:structure:all-members')!.wire.body);
-      expect(Object.values(c.labels).some((l) => l.includes('\uFFFD')), c.id).toBe(true);
+      expect(
+        Object.values(c.labels).some((l) => l.includes('\uFFFD')),
+        c.id,
+      ).toBe(true);
     }
     expect(cases.some((c) => c.requirementIds.includes('SRV-NO-5XX'))).toBe(false);
   });
@@ -339,7 +386,11 @@ describe.each(TYPES)('random phase for %s', (type) => {
     const allowedNames = ['FirstName', 'LastName'].filter((m) => !spec.typeRules[type]!.forbidden.includes(m));
     fc.assert(
       fc.property(g.validStructure, (identity) => {
-        expect(cat.requirementsOf(validator.validate(spec.operation.name, { labels: { InstanceId: 'i', UserId: 'u' }, body: { IdentityInfo: identity } }, type))).toEqual({ violated: [], ambiguous: [] });
+        expect(
+          cat.requirementsOf(
+            validator.validate(spec.operation.name, { labels: { InstanceId: 'i', UserId: 'u' }, body: { IdentityInfo: identity } }, type),
+          ),
+        ).toEqual({ violated: [], ambiguous: [] });
         for (const m of allowedNames) expect(identity).toHaveProperty(m);
       }),
       { seed, numRuns: 40 },
@@ -429,11 +480,18 @@ describe('reproducibility', () => {
   it('re-creates a random case from its seed and path, including a shrunk counterexample', () => {
     const cases = randomCases(g, { generator: 'invalid:IN-FIRSTNAME-MAXLEN', seed: 11, runs: 10 });
     expect(replayCase(spec, 'CONNECT_MANAGED', cases[6]!.replay!)).toEqual(cases[6]);
-    const run = fc.check(fc.property(g.arbitrary('invalid:IN-FIRSTNAME-MAXLEN'), (c) => memberLength(c, 'FirstName') < 257), { seed: 11, numRuns: 100 });
+    const run = fc.check(
+      fc.property(g.arbitrary('invalid:IN-FIRSTNAME-MAXLEN'), (c) => memberLength(c, 'FirstName') < 257),
+      { seed: 11, numRuns: 100 },
+    );
     expect(run.failed).toBe(true);
     const shrunk = run.counterexample![0];
     expect(memberLength(shrunk, 'FirstName')).toBe(257);
-    const replayed = replayCase(spec, 'CONNECT_MANAGED', { generator: 'invalid:IN-FIRSTNAME-MAXLEN', seed: 11, path: run.counterexamplePath! });
+    const replayed = replayCase(spec, 'CONNECT_MANAGED', {
+      generator: 'invalid:IN-FIRSTNAME-MAXLEN',
+      seed: 11,
+      path: run.counterexamplePath!,
+    });
     expect({ ...replayed, id: shrunk.id, replay: undefined }).toEqual({ ...shrunk, replay: undefined });
   });
 
@@ -460,7 +518,9 @@ describe('the oracle fails closed', () => {
     const tooLong = { ...valid, body: { IdentityInfo: { ...identityOf(valid), FirstName: 'x'.repeat(256) } } };
     expect(() => g.recheck({ ...tooLong, wire: { ...valid.wire, body: JSON.stringify(tooLong.body) } })).toThrow(/IN-FIRSTNAME-MAXLEN/);
     const contentType = one('boundary:OBS-CONTENT-TYPE:');
-    expect(() => g.recheck({ ...contentType, wire: { ...contentType.wire, headers: { 'content-type': 'application/json' } } })).toThrow(/violates nothing/);
+    expect(() => g.recheck({ ...contentType, wire: { ...contentType.wire, headers: { 'content-type': 'application/json' } } })).toThrow(
+      /violates nothing/,
+    );
     expect(() => g.recheck({ ...invalid, expected: { outcome: 'rejected', status: [404], types: 'any' } })).toThrow(/expects/);
     expect(() => createGenerators(spec, 'NOT_A_TYPE')).toThrow(/unknown identity management type/);
   });
@@ -470,18 +530,32 @@ describe('the oracle fails closed', () => {
 
   it('judges label bytes that are not UTF-8 as a violation of the label encoding, not an anomaly', () => {
     const bad = one('boundary:IN-LABEL-ENCODING:UserId:overlong');
-    expect(() => g.recheck({ ...bad, requirementIds: ['SRV-NO-5XX'], expected: { outcome: 'observed' } })).toThrow(/labelled SRV-NO-5XX but the oracle finds IN-LABEL-ENCODING/);
-    expect(() => g.recheck({ ...bad, expected: { outcome: 'rejected', status: [400], types: ['InvalidParameterException'] } })).toThrow(/expects/);
+    expect(() => g.recheck({ ...bad, requirementIds: ['SRV-NO-5XX'], expected: { outcome: 'observed' } })).toThrow(
+      /labelled SRV-NO-5XX but the oracle finds IN-LABEL-ENCODING/,
+    );
+    expect(() => g.recheck({ ...bad, expected: { outcome: 'rejected', status: [400], types: ['InvalidParameterException'] } })).toThrow(
+      /expects/,
+    );
     // The same request with a label that decodes violates nothing.
     const fixed = { ...bad.wire.encodedLabels, UserId: 'user-1' };
-    expect(() => g.recheck({ ...bad, labels: { ...bad.labels, UserId: 'user-1' }, wire: { ...bad.wire, encodedLabels: fixed, path: bad.wire.path.replace('%C0%AF', 'user-1') } })).toThrow(/violates nothing/);
+    expect(() =>
+      g.recheck({
+        ...bad,
+        labels: { ...bad.labels, UserId: 'user-1' },
+        wire: { ...bad.wire, encodedLabels: fixed, path: bad.wire.path.replace('%C0%AF', 'user-1') },
+      }),
+    ).toThrow(/violates nothing/);
   });
 
   it('accepts an observed case only when the readings that disagree on it are exactly its label', () => {
     const mobile = one('boundary:OBS-MOBILE-READINGS:');
     expect(g.recheck(mobile)).toBe(mobile);
-    expect(() => g.recheck({ ...mobile, requirementIds: ['OBS-SECONDARYEMAIL-READINGS'] })).toThrow(/labelled OBS-SECONDARYEMAIL-READINGS but the oracle finds OBS-MOBILE-READINGS/);
-    const both = { IdentityInfo: { ...identityOf(mobile), SecondaryEmail: identityOf(one('boundary:OBS-SECONDARYEMAIL-READINGS:')).SecondaryEmail } };
+    expect(() => g.recheck({ ...mobile, requirementIds: ['OBS-SECONDARYEMAIL-READINGS'] })).toThrow(
+      /labelled OBS-SECONDARYEMAIL-READINGS but the oracle finds OBS-MOBILE-READINGS/,
+    );
+    const both = {
+      IdentityInfo: { ...identityOf(mobile), SecondaryEmail: identityOf(one('boundary:OBS-SECONDARYEMAIL-READINGS:')).SecondaryEmail },
+    };
     expect(() => g.recheck(withBody(mobile, both))).toThrow(/but the oracle finds OBS-MOBILE-READINGS, OBS-SECONDARYEMAIL-READINGS/);
     const agreed = { IdentityInfo: { ...identityOf(mobile), Mobile: identityOf(one('boundary:valid:structure:all-members')).Mobile } };
     expect(() => g.recheck(withBody(mobile, agreed))).toThrow(/the readings agree on it/);
@@ -489,7 +563,9 @@ describe('the oracle fails closed', () => {
     expect(() => g.recheck(withBody(mobile, alsoInvalid))).toThrow(/an observed case violates IN-CM-FIRSTNAME-MINLEN/);
     // A valid case is still refused where the readings disagree.
     const valid = one('boundary:valid:structure:all-members');
-    expect(() => g.recheck(withBody(valid, { IdentityInfo: identityOf(mobile) }))).toThrow(/readings disagree on it \(OBS-MOBILE-READINGS\)/);
+    expect(() => g.recheck(withBody(valid, { IdentityInfo: identityOf(mobile) }))).toThrow(
+      /readings disagree on it \(OBS-MOBILE-READINGS\)/,
+    );
   });
 
   it('reads null and unknown members from the raw body, where the validator cannot see them', () => {
@@ -500,12 +576,18 @@ describe('the oracle fails closed', () => {
     const both = { IdentityInfo: { ...identityOf(unknown), Mobile: null } };
     expect(() => g.recheck(withBody(unknown, both))).toThrow(/but the oracle finds OBS-NULL-MEMBER, OBS-UNKNOWN-MEMBER/);
     // A null name is also an omitted name: the null does not hide that observation.
-    expect(() => g.recheck(withBody(nulls, { IdentityInfo: { ...identityOf(nulls), FirstName: null } }))).toThrow(/the oracle finds OBS-NULL-MEMBER, OBS-OMITTED-NAMES/);
+    expect(() => g.recheck(withBody(nulls, { IdentityInfo: { ...identityOf(nulls), FirstName: null } }))).toThrow(
+      /the oracle finds OBS-NULL-MEMBER, OBS-OMITTED-NAMES/,
+    );
     // A valid case or an invalid one must not carry either.
     const valid = one('boundary:valid:structure:all-members');
-    expect(() => g.recheck({ ...valid, body: { ...(valid.body as object), Extra: 1 } })).toThrow(/a valid case violates OBS-UNKNOWN-MEMBER/);
+    expect(() => g.recheck({ ...valid, body: { ...(valid.body as object), Extra: 1 } })).toThrow(
+      /a valid case violates OBS-UNKNOWN-MEMBER/,
+    );
     const invalid = one('boundary:IN-FIRSTNAME-MAXLEN:over-max');
-    expect(() => g.recheck({ ...invalid, body: { IdentityInfo: { ...identityOf(invalid), Mobile: null } } })).toThrow(/an invalid case has wire anomalies \(OBS-NULL-MEMBER\)/);
+    expect(() => g.recheck({ ...invalid, body: { IdentityInfo: { ...identityOf(invalid), Mobile: null } } })).toThrow(
+      /an invalid case has wire anomalies \(OBS-NULL-MEMBER\)/,
+    );
   });
 
   it('refuses a null that would hide a violation: a member the type forbids', () => {
@@ -545,7 +627,8 @@ describe('label injections', () => {
   const valid = g.boundaryCases().find((c) => c.id === 'boundary:valid:structure:all-members')!;
 
   it('aim a valid case through a label that names nothing but reads, decoded and resolved, as the path of another ID', () => {
-    const wire = (kind: (typeof LABEL_INJECTIONS)[number]) => g.withInjectedLabel(valid, fixture, 'UserId', kind, 'missing', fixture.UserId);
+    const wire = (kind: (typeof LABEL_INJECTIONS)[number]) =>
+      g.withInjectedLabel(valid, fixture, 'UserId', kind, 'missing', fixture.UserId);
     expect(LABEL_INJECTIONS.map((k) => [k, wire(k).labels.UserId, wire(k).wire.encodedLabels.UserId, wire(k).channel])).toEqual([
       ['encoded-slash', `missing/${fixture.UserId}`, `missing%2F${fixture.UserId}`, 'sdk'],
       ['dot-segments', `missing/../${fixture.UserId}`, `missing%2F..%2F${fixture.UserId}`, 'sdk'],
@@ -560,7 +643,9 @@ describe('label injections', () => {
   });
 
   it('are re-checked: an injected InstanceId past its maximum length is refused, as any case that is not what it says', () => {
-    expect(() => g.withInjectedLabel(valid, fixture, 'InstanceId', 'dot-segments', 'x'.repeat(100), fixture.InstanceId)).toThrow(CaseMismatchError);
+    expect(() => g.withInjectedLabel(valid, fixture, 'InstanceId', 'dot-segments', 'x'.repeat(100), fixture.InstanceId)).toThrow(
+      CaseMismatchError,
+    );
     expect(() => g.withInjectedLabel(valid, fixture, 'Nowhere', 'dot-segments', 'x', 'y')).toThrow(/Nowhere is not a label/);
   });
 });

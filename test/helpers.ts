@@ -59,7 +59,9 @@ export async function raw(
     headers: { 'content-type': 'application/json', host: `connect.${REGION}.amazonaws.com`, ...request.headers },
     body: typeof request.body === 'string' ? utf8(request.body) : (request.body ?? new Uint8Array()),
   };
-  const sent = request.unsigned ? wire : await signWireRequest(wire, { credentials: fixtures.credentials, region: REGION, host: wire.headers.host! });
+  const sent = request.unsigned
+    ? wire
+    : await signWireRequest(wire, { credentials: fixtures.credentials, region: REGION, host: wire.headers.host! });
   const response = await handler(sent);
   let json: unknown;
   try {
@@ -92,7 +94,12 @@ export interface BinRun {
 export async function runBin(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<BinRun> {
   const root = join(import.meta.dirname, '..');
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'connect-conformance.js'), ...args], { cwd: root, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, 'bin', 'connect-conformance.js'), ...args], {
+      cwd: root,
+      env,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -107,7 +114,15 @@ const MODEL_MEMBERS = ['FirstName', 'LastName', 'Email', 'SecondaryEmail', 'Mobi
 /** A reference store's snapshot cut to the members of the model, to compare fixture users before and after a run. */
 export const modelledMembers = (snapshot: Record<string, Record<string, Record<string, unknown>>>) =>
   Object.fromEntries(
-    Object.entries(snapshot).map(([instance, users]) => [instance, Object.fromEntries(Object.entries(users).map(([user, info]) => [user, Object.fromEntries(Object.entries(info).filter(([k]) => MODEL_MEMBERS.includes(k)))]))]),
+    Object.entries(snapshot).map(([instance, users]) => [
+      instance,
+      Object.fromEntries(
+        Object.entries(users).map(([user, info]) => [
+          user,
+          Object.fromEntries(Object.entries(info).filter(([k]) => MODEL_MEMBERS.includes(k))),
+        ]),
+      ),
+    ]),
   );
 
 /** The part of vitest's JSON report these tests read. */
@@ -119,19 +134,38 @@ export interface VitestReport {
 }
 
 /** This process's environment for a child vitest, without vitest's own markers (a nested vitest starts afresh). */
-export const childEnv = (extra: Record<string, string>) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST')), NO_COLOR: '1', ...extra });
+export const childEnv = (extra: Record<string, string>) => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST')),
+  NO_COLOR: '1',
+  ...extra,
+});
 
 /** `vitest run` in a child process (in `cwd`, with `args`), bounded in time; its exit code and JSON report. */
-export async function vitestChild(options: { cwd: string; args?: string[]; env: Record<string, string>; report: string }): Promise<{ code: number; report: VitestReport }> {
+export async function vitestChild(options: {
+  cwd: string;
+  args?: string[];
+  env: Record<string, string>;
+  report: string;
+}): Promise<{ code: number; report: VitestReport }> {
   const root = join(import.meta.dirname, '..');
   let code = 0;
   try {
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...(options.args ?? []), '--reporter=json', `--outputFile=${options.report}`], {
-      cwd: options.cwd,
-      env: childEnv(options.env),
-      timeout: 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        ...(options.args ?? []),
+        '--reporter=json',
+        `--outputFile=${options.report}`,
+      ],
+      {
+        cwd: options.cwd,
+        env: childEnv(options.env),
+        timeout: 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
   } catch (e) {
     code = (e as { code: number }).code;
   }

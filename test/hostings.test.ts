@@ -2,12 +2,7 @@
 // requests identically: same status, same error type, same body (but for request IDs and timestamps).
 import http from 'node:http';
 import https from 'node:https';
-import {
-  ConnectClient,
-  DescribeInstanceCommand,
-  DescribeUserCommand,
-  UpdateUserIdentityInfoCommand,
-} from '@aws-sdk/client-connect';
+import { ConnectClient, DescribeInstanceCommand, DescribeUserCommand, UpdateUserIdentityInfoCommand } from '@aws-sdk/client-connect';
 import { HttpRequest } from '@smithy/protocol-http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runConformance } from '../api/run.ts';
@@ -80,7 +75,13 @@ async function sendRaw(h: Hosting, wire: WireRequest): Promise<WireResponse> {
     const req = send(`${url}${signed.path}`, { method: signed.method, headers: signed.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: new Uint8Array(Buffer.concat(chunks)) }));
+      res.on('end', () =>
+        resolve({
+          statusCode: res.statusCode ?? 0,
+          headers: res.headers as Record<string, string>,
+          body: new Uint8Array(Buffer.concat(chunks)),
+        }),
+      );
     });
     req.on('error', reject);
     req.end(Buffer.from(signed.body));
@@ -114,12 +115,31 @@ async function sdkEssence(h: Hosting, send: (c: ConnectClient) => Promise<{ $met
 
 describe('the three hostings answer identically', () => {
   const sdkCalls: [string, (c: ConnectClient) => Promise<{ $metadata: object }>][] = [
-    ['a valid update', (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: user.id, IdentityInfo: { FirstName: 'Zoë 😀', Mobile: '+15555550100' } }))],
+    [
+      'a valid update',
+      (c) =>
+        c.send(
+          new UpdateUserIdentityInfoCommand({
+            InstanceId: first!.id,
+            UserId: user.id,
+            IdentityInfo: { FirstName: 'Zoë 😀', Mobile: '+15555550100' },
+          }),
+        ),
+    ],
     ['the read-back', (c) => c.send(new DescribeUserCommand({ InstanceId: first!.id, UserId: user.id }))],
-    ['a bad Mobile', (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: user.id, IdentityInfo: { Mobile: '555' } }))],
+    [
+      'a bad Mobile',
+      (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: user.id, IdentityInfo: { Mobile: '555' } })),
+    ],
     ['an unknown user', (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: 'nobody', IdentityInfo: {} }))],
-    ['a user of another instance', (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: second!.users[0]!.id, IdentityInfo: {} }))],
-    ['a label with reserved characters', (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: 'a/b?c#d é', UserId: user.id, IdentityInfo: {} }))],
+    [
+      'a user of another instance',
+      (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: second!.users[0]!.id, IdentityInfo: {} })),
+    ],
+    [
+      'a label with reserved characters',
+      (c) => c.send(new UpdateUserIdentityInfoCommand({ InstanceId: 'a/b?c#d é', UserId: user.id, IdentityInfo: {} })),
+    ],
     ['DescribeInstance', (c) => c.send(new DescribeInstanceCommand({ InstanceId: second!.id }))],
   ];
 
@@ -141,7 +161,13 @@ describe('the three hostings answer identically', () => {
   ];
 
   it.each(rawCases)('as raw signed bytes: %s', async (_name, c) => {
-    const wire: WireRequest = { method: 'POST', path, headers: { 'content-type': 'application/json', ...c.headers }, body: c.body ?? new Uint8Array(), ...(c.path ? { path: c.path } : {}) };
+    const wire: WireRequest = {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', ...c.headers },
+      body: c.body ?? new Uint8Array(),
+      ...(c.path ? { path: c.path } : {}),
+    };
     const [memory, nock, http] = await Promise.all(HOSTINGS.map(async (h) => essence(await sendRaw(h, wire))));
     expect(memory!.status).toBeGreaterThanOrEqual(400);
     expect(memory!.status).toBeLessThan(500);
@@ -166,26 +192,47 @@ describe('the credential scope, in every hosting', () => {
     return new ConnectClient({ ...base, endpoint: h === 'http' ? server.endpoint : connectOrigin(REGION) });
   }
 
-  it.each(HOSTINGS)('%s: a request signed for another region than the reference\'s is 403 InvalidSignatureException and changes nothing', async (h) => {
-    const before = services[h].store.snapshot();
-    const answer = await sdkEssence(h, () => clientFor(h, OTHER_REGION).send(new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: user.id, IdentityInfo: { FirstName: 'Mallory' } })));
-    expect(answer).toEqual({ error: 'InvalidSignatureException', status: 403, message: `Credential should be scoped to a valid region, not '${OTHER_REGION}'.` });
-    expect(services[h].store.snapshot()).toEqual(before);
-  });
+  it.each(HOSTINGS)(
+    "%s: a request signed for another region than the reference's is 403 InvalidSignatureException and changes nothing",
+    async (h) => {
+      const before = services[h].store.snapshot();
+      const answer = await sdkEssence(h, () =>
+        clientFor(h, OTHER_REGION).send(
+          new UpdateUserIdentityInfoCommand({ InstanceId: first!.id, UserId: user.id, IdentityInfo: { FirstName: 'Mallory' } }),
+        ),
+      );
+      expect(answer).toEqual({
+        error: 'InvalidSignatureException',
+        status: 403,
+        message: `Credential should be scoped to a valid region, not '${OTHER_REGION}'.`,
+      });
+      expect(services[h].store.snapshot()).toEqual(before);
+    },
+  );
 
-  it('a run with another --region than the HTTP hosting\'s stops with the reference\'s reason; with its region, AUTH-WRONG-SCOPE passes', async () => {
+  it("a run with another --region than the HTTP hosting's stops with the reference's reason; with its region, AUTH-WRONG-SCOPE passes", async () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', fixtures.credentials.accessKeyId);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', fixtures.credentials.secretAccessKey);
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
     try {
-      const options = { target: 'endpoint' as const, endpointUrl: server.endpoint, fixtures: { instanceId: first!.id, userId: user.id }, seed: 1, runs: 1, expectAuth: true, only: ['AUTH-WRONG-SCOPE'] };
+      const options = {
+        target: 'endpoint' as const,
+        endpointUrl: server.endpoint,
+        fixtures: { instanceId: first!.id, userId: user.id },
+        seed: 1,
+        runs: 1,
+        expectAuth: true,
+        only: ['AUTH-WRONG-SCOPE'],
+      };
       const stopped = await runConformance({ ...options, region: OTHER_REGION }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(stopped).toBeInstanceOf(TargetConfigError);
-      expect((stopped as Error).message).toMatch(new RegExp(`403 InvalidSignatureException .*Credential should be scoped to a valid region, not '${OTHER_REGION}'`));
+      expect((stopped as Error).message).toMatch(
+        new RegExp(`403 InvalidSignatureException .*Credential should be scoped to a valid region, not '${OTHER_REGION}'`),
+      );
       const results = await runConformance({ ...options, region: REGION });
       expect(results.requirements.find((r) => r.id === 'AUTH-WRONG-SCOPE')!.status).toBe('pass');
     } finally {

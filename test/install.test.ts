@@ -19,10 +19,17 @@ const exec = promisify(execFile);
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const LONG = 600_000;
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const suiteCommit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -30,26 +37,44 @@ const suiteCommit = (() => {
 
 /** The environment of a child: this process's, without vitest's own markers (a nested vitest must start afresh). */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST' && k !== 'npm_config_prefix'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST' && k !== 'npm_config_prefix',
+    ),
+  );
   return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', ...extra };
 }
 
-async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = childEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
+async function sh(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = childEnv(),
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(cmd, args, { cwd, env, timeout: LONG, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number | string; stdout: string; stderr: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: `${err.stderr ?? ''}${typeof err.code === 'string' ? ` (${err.code})` : ''}` };
+    return {
+      code: typeof err.code === 'number' ? err.code : -1,
+      stdout: err.stdout ?? '',
+      stderr: `${err.stderr ?? ''}${typeof err.code === 'string' ? ` (${err.code})` : ''}`,
+    };
   }
 }
 
 const FIXTURES = [
-  '--instance-id', 'c0a1b2c3-0000-4000-8000-000000000001',
-  '--user-id', 'a0000000-0000-4000-8000-000000000001',
-  '--second-user-id', 'a0000000-0000-4000-8000-000000000002',
-  '--second-instance-id', 'c0a1b2c3-0000-4000-8000-000000000002',
-  '--identity-management', 'CONNECT_MANAGED',
+  '--instance-id',
+  'c0a1b2c3-0000-4000-8000-000000000001',
+  '--user-id',
+  'a0000000-0000-4000-8000-000000000001',
+  '--second-user-id',
+  'a0000000-0000-4000-8000-000000000002',
+  '--second-instance-id',
+  'c0a1b2c3-0000-4000-8000-000000000002',
+  '--identity-management',
+  'CONNECT_MANAGED',
 ];
 
 // A mock author's TypeScript mock: the package's reference, imported as a user imports it.
@@ -115,7 +140,16 @@ const README_EXAMPLE = (() => {
 
 /** A TypeScript project's compiler settings, as `tsc --init` and vitest's guide give them for Node (nodenext). */
 const TSCONFIG = {
-  compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true, types: [] },
+  compilerOptions: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    target: 'es2022',
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    skipLibCheck: true,
+    types: [],
+  },
   files: ['readme-example.ts', 'conformance.test.ts', 'mock.ts', 'my-connect-mock.ts'],
 };
 
@@ -127,7 +161,25 @@ beforeAll(async () => {
   // A copy of what the package is built from, with this repository's node_modules (tsc, the dependencies' types).
   const src = join(work, 'src');
   mkdirSync(src);
-  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'scripts', 'api', 'core', 'operations', 'spec', 'generators', 'targets', 'checks', 'engine', 'reports', 'bin', 'variants']) {
+  for (const entry of [
+    'package.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'README.md',
+    'LICENSE',
+    'scripts',
+    'api',
+    'core',
+    'operations',
+    'spec',
+    'generators',
+    'targets',
+    'checks',
+    'engine',
+    'reports',
+    'bin',
+    'variants',
+  ]) {
     if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
@@ -142,10 +194,28 @@ afterAll(() => {
 });
 
 describe('the tarball', () => {
-  it('holds the compiled code, its declarations, the spec files and the bin; no sources, tests or benchmarks', { timeout: LONG }, async () => {
+  it('holds the compiled code, its declarations, the spec files and the bin; no sources, tests or benchmarks', {
+    timeout: LONG,
+  }, async () => {
     const listed = await sh('tar', ['tzf', tarball], work);
-    const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/connect-conformance.js', 'dist/bin/cli.js', 'dist/api/index.js', 'dist/api/index.d.ts', 'dist/api/vitest.js', 'dist/api/reference.js', 'dist/spec/connect.openapi.yaml', 'dist/spec/requirements.yaml', 'dist/build-info.json']) {
+    const files = listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/connect-conformance.js',
+      'dist/bin/cli.js',
+      'dist/api/index.js',
+      'dist/api/index.d.ts',
+      'dist/api/vitest.js',
+      'dist/api/reference.js',
+      'dist/spec/connect.openapi.yaml',
+      'dist/spec/requirements.yaml',
+      'dist/build-info.json',
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(test|bench|suites|\.ci|examples)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
@@ -169,12 +239,19 @@ describe.concurrent.each(['commonjs', 'module'] as const)('installed into a fres
   beforeAll(async () => {
     project = join(work, `project-${type}`);
     mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: `user-project-${type}`, version: '1.0.0', private: true, type }, null, 2)}\n`);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: `user-project-${type}`, version: '1.0.0', private: true, type }, null, 2)}\n`,
+    );
     // The user's own repository: its commit must never be reported as the suite's.
     await sh('git', ['init', '-q'], project);
     await sh('git', ['-c', 'user.email=u@example.com', '-c', 'user.name=u', 'commit', '-q', '--allow-empty', '-m', 'user'], project);
     userCommit = (await sh('git', ['rev-parse', '--short', 'HEAD'], project)).stdout.trim();
-    const installed = await sh(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `vitest@${pkg.devDependencies.vitest}`], project);
+    const installed = await sh(
+      NPM,
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `vitest@${pkg.devDependencies.vitest}`],
+      project,
+    );
     if (installed.code !== 0) throw new Error(`npm install failed (${installed.code}):\n${installed.stderr}`);
     writeFileSync(join(project, 'mock.ts'), TS_MOCK);
     writeFileSync(join(project, 'mock.js'), JS_MOCK[type]);
@@ -186,7 +263,11 @@ describe.concurrent.each(['commonjs', 'module'] as const)('installed into a fres
 
   const cli = (args: string[]) => sh(join(project, 'node_modules', '.bin', 'connect-conformance'), args, project);
   const reports = (dir: string) => ['results.json', 'index.html', 'junit.xml'].filter((f) => existsSync(join(project, dir, f)));
-  const results = (dir: string) => JSON.parse(readFileSync(join(project, dir, 'results.json'), 'utf8')) as { tool: { name: string; version: string; commit?: string; sdk: string }; summary: { verdict: string } };
+  const results = (dir: string) =>
+    JSON.parse(readFileSync(join(project, dir, 'results.json'), 'utf8')) as {
+      tool: { name: string; version: string; commit?: string; sdk: string };
+      summary: { verdict: string };
+    };
 
   it('connect-conformance --version', { timeout: LONG }, async () => {
     const r = await cli(['--version']);
@@ -205,19 +286,53 @@ describe.concurrent.each(['commonjs', 'module'] as const)('installed into a fres
     if (suiteCommit !== 'unknown') expect(tool.commit).toBe(suiteCommit);
   });
 
-  it.each([['mock.ts'], ['mock.js']])('a run against the project\'s %s exits 0 and writes the three reports', { timeout: LONG }, async (file) => {
-    const dir = `out-${file}`;
-    const r = await cli(['run', '--target', 'module', '--module', `./${file}`, ...FIXTURES, '--runs', '2', '--seed', '7', '--quiet', '--report-dir', dir]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(reports(dir)).toEqual(['results.json', 'index.html', 'junit.xml']);
-    expect(results(dir).summary.verdict).toBe('conformant');
-  });
+  it.each([['mock.ts'], ['mock.js']])(
+    "a run against the project's %s exits 0 and writes the three reports",
+    { timeout: LONG },
+    async (file) => {
+      const dir = `out-${file}`;
+      const r = await cli([
+        'run',
+        '--target',
+        'module',
+        '--module',
+        `./${file}`,
+        ...FIXTURES,
+        '--runs',
+        '2',
+        '--seed',
+        '7',
+        '--quiet',
+        '--report-dir',
+        dir,
+      ]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(reports(dir)).toEqual(['results.json', 'index.html', 'junit.xml']);
+      expect(results(dir).summary.verdict).toBe('conformant');
+    },
+  );
 
-  it('a TypeScript mock in a folder with no package.json loads, and is judged (exit 1: it is not conformant)', { timeout: LONG }, async () => {
+  it('a TypeScript mock in a folder with no package.json loads, and is judged (exit 1: it is not conformant)', {
+    timeout: LONG,
+  }, async () => {
     const lone = mkdtempSync(join(tmpdir(), 'cc-lone-'));
     try {
       writeFileSync(join(lone, 'mock.ts'), LONE_TS_MOCK);
-      const r = await cli(['run', '--target', 'module', '--module', join(lone, 'mock.ts'), ...FIXTURES, '--only', 'EX-UNKNOWN-USER', '--runs', '1', '--quiet', '--report-dir', 'out-lone']);
+      const r = await cli([
+        'run',
+        '--target',
+        'module',
+        '--module',
+        join(lone, 'mock.ts'),
+        ...FIXTURES,
+        '--only',
+        'EX-UNKNOWN-USER',
+        '--runs',
+        '1',
+        '--quiet',
+        '--report-dir',
+        'out-lone',
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(reports('out-lone')).toEqual(['results.json', 'index.html', 'junit.xml']);
     } finally {
@@ -225,14 +340,20 @@ describe.concurrent.each(['commonjs', 'module'] as const)('installed into a fres
     }
   });
 
-  it('tsc compiles the README\'s vitest example and the project\'s vitest file (no top-level await, TS1309 in CommonJS)', { timeout: LONG }, async () => {
-    const r = await sh(process.execPath, [join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc'), '-p', 'tsconfig.json'], project);
+  it("tsc compiles the README's vitest example and the project's vitest file (no top-level await, TS1309 in CommonJS)", {
+    timeout: LONG,
+  }, async () => {
+    const r = await sh(
+      process.execPath,
+      [join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      project,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(README_EXAMPLE).toMatch(/^describeConformance\(/m);
     expect(README_EXAMPLE).not.toMatch(/^\s*await /m);
   });
 
-  it('the project\'s vitest file gates its mock with connect-conformance/vitest', { timeout: LONG }, async () => {
+  it("the project's vitest file gates its mock with connect-conformance/vitest", { timeout: LONG }, async () => {
     const out = join(project, 'vitest.json');
     const r = await sh(join(project, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=json', `--outputFile=${out}`], project);
     expect(r.code, r.stdout.slice(-2000) + r.stderr.slice(-2000)).toBe(0);

@@ -31,11 +31,23 @@ export const fixtures = defaultFixtures();
 function fixtureFlags(type: string): string[] {
   const instance = fixtures.instances.find((i) => i.identityManagementType === type)!;
   const [user, second] = instance.users;
-  return ['--instance-id', instance.id, '--user-id', user!.id, ...(second ? ['--second-user-id', second.id] : []), '--identity-management', type];
+  return [
+    '--instance-id',
+    instance.id,
+    '--user-id',
+    user!.id,
+    ...(second ? ['--second-user-id', second.id] : []),
+    '--identity-management',
+    type,
+  ];
 }
 
 /** `connect-conformance run --target endpoint` against an endpoint, on the fixtures of a type, with seed 1. */
-export async function runSuite(endpoint: string, type: string, runArgs: string[]): Promise<{ code: number; output: string; results?: Results }> {
+export async function runSuite(
+  endpoint: string,
+  type: string,
+  runArgs: string[],
+): Promise<{ code: number; output: string; results?: Results }> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-interop-'));
   const args = ['--import', 'tsx', 'bin/cli.ts', 'run', '--target', 'endpoint', '--endpoint-url', endpoint, ...fixtureFlags(type)];
   args.push('--report-dir', dir, '--seed', '1', ...runArgs);
@@ -68,8 +80,15 @@ export async function otherMethods(type: string, endpoint: string): Promise<void
   for (const method of ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']) {
     const body = method === 'PUT' || method === 'PATCH' ? utf8('{"IdentityInfo":{}}') : new Uint8Array();
     const headers: Record<string, string> = { host, ...(body.length ? { 'content-type': 'application/json' } : {}) };
-    const signed = await signWireRequest({ method, path, headers, body }, { credentials: fixtures.credentials, region: fixtures.region, host });
-    await fetch(`${endpoint}${path}`, { method, headers: Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'host')), body: body.length ? body : undefined });
+    const signed = await signWireRequest(
+      { method, path, headers, body },
+      { credentials: fixtures.credentials, region: fixtures.region, host },
+    );
+    await fetch(`${endpoint}${path}`, {
+      method,
+      headers: Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'host')),
+      body: body.length ? body : undefined,
+    });
   }
 }
 

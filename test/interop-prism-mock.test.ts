@@ -17,7 +17,8 @@ const STATELESS_AREAS = new Set(['existence', 'precedence', 'read-back', 'nothin
 /** Constraint keywords the documents list as beyond JSON Schema (their description says so). */
 const BEYOND_SCHEMA = ['x-normalization', 'encoding'];
 
-const isJsonRequest = (f: ResultFailure) => /json/i.test(Object.entries(f.request?.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '');
+const isJsonRequest = (f: ResultFailure) =>
+  /json/i.test(Object.entries(f.request?.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '');
 const parses = (body: string) => {
   try {
     JSON.parse(body);
@@ -30,9 +31,12 @@ const parses = (body: string) => {
 /** Why a failure the suite reports against Prism's mock is not the document's, or undefined when nothing explains it. */
 function notTheDocument(requirement: Requirement, failure: ResultFailure): string | undefined {
   if (STATELESS_AREAS.has(requirement.area)) return `${requirement.area}: a stateless mock knows no users and keeps nothing`;
-  if (requirement.constrains.some((c) => BEYOND_SCHEMA.some((k) => c.endsWith(`.${k}`)))) return 'a rule the document lists as beyond JSON Schema';
-  if (!failure.response && failure.request && undecodablePath(failure.request.path)) return 'Prism never answers a label that is not percent-encoded UTF-8';
-  if (failure.request && isJsonRequest(failure) && !parses(failure.request.body)) return "Prism's HTTP server answers a JSON body it cannot parse itself, before it reads the document";
+  if (requirement.constrains.some((c) => BEYOND_SCHEMA.some((k) => c.endsWith(`.${k}`))))
+    return 'a rule the document lists as beyond JSON Schema';
+  if (!failure.response && failure.request && undecodablePath(failure.request.path))
+    return 'Prism never answers a label that is not percent-encoded UTF-8';
+  if (failure.request && isJsonRequest(failure) && !parses(failure.request.body))
+    return "Prism's HTTP server answers a JSON body it cannot parse itself, before it reads the document";
   return undefined;
 }
 
@@ -45,15 +49,21 @@ function documentFailures(results: Results, exchanges: PrismExchange[]): string[
     if (r.status === 'error') {
       // A requirement whose only cases got no response is not checked (never a skip): explained only when every
       // request Prism left unanswered was one with an undecodable label.
-      const onlyUnansweredLabels = (r.errors ?? []).every((e) => /request\(s\) of this step got no response/.test(e.message)) && unanswered.length > 0 && unanswered.every((x) => undecodablePath(x.path));
+      const onlyUnansweredLabels =
+        (r.errors ?? []).every((e) => /request\(s\) of this step got no response/.test(e.message)) &&
+        unanswered.length > 0 &&
+        unanswered.every((x) => undecodablePath(x.path));
       if (!onlyUnansweredLabels) out.push(`${r.id}: a step did not finish (${JSON.stringify(r.errors)})`);
       continue;
     }
-    for (const f of r.failures) if (!notTheDocument(requirement, f)) out.push(`${r.id}: ${f.problem} (${f.request?.method} ${f.request?.path} → ${f.response?.status ?? 'no answer'})`);
+    for (const f of r.failures)
+      if (!notTheDocument(requirement, f))
+        out.push(`${r.id}: ${f.problem} (${f.request?.method} ${f.request?.path} → ${f.response?.status ?? 'no answer'})`);
     // results.json lists the first failures; the others of a requirement failed only for unanswered labels are
     // the recorder's unanswered exchanges.
     if (r.failureCount > r.failures.length && !STATELESS_AREAS.has(requirement.area)) {
-      const onlyUnanswered = r.failures.every((f) => !f.response) && unanswered.length === r.failureCount && unanswered.every((x) => undecodablePath(x.path));
+      const onlyUnanswered =
+        r.failures.every((f) => !f.response) && unanswered.length === r.failureCount && unanswered.every((x) => undecodablePath(x.path));
       if (!onlyUnanswered) out.push(`${r.id}: ${r.failureCount - r.failures.length} failure(s) not listed and not explained`);
     }
   }
@@ -72,7 +82,9 @@ describe('the exported documents seen by Prism 5.14 (@stoplight/prism-cli), a se
     'the suite against its mock of the %s document (%s): failures only for what a stateless mock cannot do',
     { timeout: 300_000 },
     async (type, mode) => {
-      const prism = started(await startPrism(['mock', files[type]!, '--cors=false', ...(mode === 'dynamic' ? ['--dynamic', '--seed', '1'] : [])]));
+      const prism = started(
+        await startPrism(['mock', files[type]!, '--cors=false', ...(mode === 'dynamic' ? ['--dynamic', '--seed', '1'] : [])]),
+      );
       const recorder = started(await startRecorder(prism.endpoint, { unanswered: { when: undecodablePath, afterMs: 500 } }));
       const run = await runSuite(recorder.endpoint, type, ['--runs', '3', '--read-back-window', '200']);
       expect(run.results, run.output).toBeDefined();
@@ -84,7 +96,15 @@ describe('the exported documents seen by Prism 5.14 (@stoplight/prism-cli), a se
       expect(failures, failures.join('\n')).toEqual([]);
       // Not vacuous: what the document decides, a mock of it gets right — the success envelope (no error type, no
       // body), declared error types with a message, the per-type rules, and DescribeUser read as a user.
-      const decided = ['OK-SUCCESS-ENVELOPE', 'OK-ACCEPT-VALID', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'FX-MEMBERS', 'FX-BODY-TYPES', 'FX-JSON-BODY'];
+      const decided = [
+        'OK-SUCCESS-ENVELOPE',
+        'OK-ACCEPT-VALID',
+        'ERR-TYPE-DECLARED',
+        'ERR-STATUS-MATCHES-TYPE',
+        'FX-MEMBERS',
+        'FX-BODY-TYPES',
+        'FX-JSON-BODY',
+      ];
       const perType = spec.requirements.filter((r) => r.constrains.some((c) => c.startsWith(`${type}:`))).map((r) => r.id);
       expect(perType.length).toBeGreaterThan(0);
       for (const id of [...decided, ...perType]) expect(statusOf(results, id), id).toBe('pass');

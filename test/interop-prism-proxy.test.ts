@@ -54,11 +54,15 @@ describe('the exported documents seen by Prism 5.14 (@stoplight/prism-cli), a se
     files = await exportedFiles();
   });
 
-  it('its validation proxy with the CONNECT_MANAGED document in front of `serve --no-auth`, over a full run: no response violation', { timeout: 300_000 }, async () => {
+  it('its validation proxy with the CONNECT_MANAGED document in front of `serve --no-auth`, over a full run: no response violation', {
+    timeout: 300_000,
+  }, async () => {
     const served = started(await serveNoAuth());
     // Request validation is off: the suite sends invalid requests on purpose, and what is judged here is the
     // responses. (Prism's request validator also leaves undecodable labels unanswered, test/prism.ts.)
-    const prism = started(await startPrism(['proxy', files.CONNECT_MANAGED!, served.endpoint, '--validate-request=false', '--cors=false', '--errors=false']));
+    const prism = started(
+      await startPrism(['proxy', files.CONNECT_MANAGED!, served.endpoint, '--validate-request=false', '--cors=false', '--errors=false']),
+    );
     const recorder = started(await startRecorder(prism.endpoint));
     const run = await runSuite(recorder.endpoint, 'CONNECT_MANAGED', ['--runs', '3']);
     await otherMethods('CONNECT_MANAGED', recorder.endpoint);
@@ -67,24 +71,37 @@ describe('the exported documents seen by Prism 5.14 (@stoplight/prism-cli), a se
     expect(violations, JSON.stringify(violations.slice(0, 5), null, 2)).toEqual([]);
     // Not vacuous: Prism saw the whole run — accepted updates (the empty 200 the issue was about), rejections,
     // unknown users, read-backs, and the other methods of the path, HEAD included — and answered each one.
-    const seen = (method: string, path: RegExp, status: number) => recorder.exchanges.filter((x) => x.method === method && path.test(x.path) && x.status === status).length;
+    const seen = (method: string, path: RegExp, status: number) =>
+      recorder.exchanges.filter((x) => x.method === method && path.test(x.path) && x.status === status).length;
     expect(seen('POST', /\/identity-info$/, 200)).toBeGreaterThan(20);
-    expect(recorder.exchanges.some((x) => x.method === 'POST' && x.status === 200 && x.body === '' && x.headers['content-type'] === undefined)).toBe(true);
+    expect(
+      recorder.exchanges.some((x) => x.method === 'POST' && x.status === 200 && x.body === '' && x.headers['content-type'] === undefined),
+    ).toBe(true);
     expect(seen('POST', /\/identity-info$/, 400)).toBeGreaterThan(20);
     expect(seen('POST', /\/identity-info$/, 404)).toBeGreaterThan(0);
     expect(seen('GET', /^\/users\/[^/]+\/[^/]+$/, 200)).toBeGreaterThan(20);
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH', 'HEAD']) {
-      expect(recorder.exchanges.find((x) => x.method === method && x.path.endsWith('/identity-info'))?.status, method).toBeGreaterThanOrEqual(400);
+      expect(
+        recorder.exchanges.find((x) => x.method === method && x.path.endsWith('/identity-info'))?.status,
+        method,
+      ).toBeGreaterThanOrEqual(400);
     }
-    expect(run.results!.fixtures.every((f) => f.restored), JSON.stringify(run.results!.fixtures)).toBe(true);
+    expect(
+      run.results!.fixtures.every((f) => f.restored),
+      JSON.stringify(run.results!.fixtures),
+    ).toBe(true);
   });
 
-  it('its validation proxy reports a response that breaks the document (a control: ValidationException on a 400)', { timeout: 300_000 }, async () => {
+  it('its validation proxy reports a response that breaks the document (a control: ValidationException on a 400)', {
+    timeout: 300_000,
+  }, async () => {
     const broken = BROKEN.find((v) => v.name === 'undeclared-validation-exception')!;
     const service = createReferenceService(spec, { fixtures: defaultFixtures(), auth: false });
     const server = await startHttpServer(broken.wrap(service.handle, service), { maxBodyBytes: 1024 * 1024 });
     started({ stop: () => server.close() });
-    const prism = started(await startPrism(['proxy', files.CONNECT_MANAGED!, server.endpoint, '--validate-request=false', '--cors=false', '--errors=false']));
+    const prism = started(
+      await startPrism(['proxy', files.CONNECT_MANAGED!, server.endpoint, '--validate-request=false', '--cors=false', '--errors=false']),
+    );
     const recorder = started(await startRecorder(prism.endpoint));
     await runSuite(recorder.endpoint, 'CONNECT_MANAGED', ['--runs', '2', '--only', 'IN-FIRSTNAME-MAXLEN']);
     const violations = responseViolations(recorder.exchanges);

@@ -148,7 +148,8 @@ function check(tool: Tool, { request, response }: Exchange): Violation[] {
       return undefined;
     }
   })();
-  if (!operation) return [{ kind: 'unrouted', status: response.statusCode, detail: 'no operation of the document matches', request: summary }];
+  if (!operation)
+    return [{ kind: 'unrouted', status: response.statusCode, detail: 'no operation of the document matches', request: summary }];
   const id = operation.operationId!;
   const add = (kind: string, detail: string) => out.push({ kind, operation: id, status: response.statusCode, detail, request: summary });
   const status = response.statusCode;
@@ -157,7 +158,10 @@ function check(tool: Tool, { request, response }: Exchange): Violation[] {
   const requestErrors = requestProblems(tool, request);
   if (!requestErrors.length && status === 400) {
     const body = json({ headers: request.headers, body: request.body });
-    const explained = [...unnormalized(operation as unknown as Json, body), ...undecodableSegments(request.path).map((s) => `label ${s} is not percent-encoded UTF-8`)];
+    const explained = [
+      ...unnormalized(operation as unknown as Json, body),
+      ...undecodableSegments(request.path).map((s) => `label ${s} is not percent-encoded UTF-8`),
+    ];
     if (!explained.length) add('valid-request-rejected', 'the document calls the request valid');
   }
   if (requestErrors.length && status >= 200 && status < 300) add('invalid-request-accepted', requestErrors.join('; '));
@@ -170,7 +174,8 @@ function check(tool: Tool, { request, response }: Exchange): Violation[] {
   }
   const documented = responses[key]!;
   for (const [name, header] of Object.entries(documented.headers ?? {})) {
-    if ((header as OpenAPIV3_1.HeaderObject).required && response.headers[name.toLowerCase()] === undefined) add('header-missing', `required header ${name} is missing`);
+    if ((header as OpenAPIV3_1.HeaderObject).required && response.headers[name.toLowerCase()] === undefined)
+      add('header-missing', `required header ${name} is missing`);
   }
   const headers = tool.validator.validateResponseHeaders(response.headers, operation, { statusCode: status, setMatchType: 'any' as never });
   for (const e of headers.errors ?? []) add('header-schema', `${e.instancePath} ${e.message ?? ''}`);
@@ -185,15 +190,20 @@ function check(tool: Tool, { request, response }: Exchange): Violation[] {
     const media = (contentType ?? '').split(';')[0]!.trim();
     const optional = !documented.content ? ((documented as Json)[OPTIONAL_CONTENT] as Record<string, unknown> | undefined) : undefined;
     const documentedMedia = Object.keys(documented.content ?? optional ?? {});
-    if (!documentedMedia.includes(media)) add('content-type-undocumented', `${media || 'no Content-Type'} is not documented (${documentedMedia.join(', ') || 'no content'})`);
+    if (!documentedMedia.includes(media))
+      add('content-type-undocumented', `${media || 'no Content-Type'} is not documented (${documentedMedia.join(', ') || 'no content'})`);
     else if (media === 'application/json') {
       const body = json(response);
       if (body === undefined) add('body-not-json', 'the body is not JSON');
       else if (optional) {
-        const pointer = ['paths', operation.path, operation.method, 'responses', key, OPTIONAL_CONTENT, media, 'schema'].map((p) => pointerSegment(String(p))).join('/');
+        const pointer = ['paths', operation.path, operation.method, 'responses', key, OPTIONAL_CONTENT, media, 'schema']
+          .map((p) => pointerSegment(String(p)))
+          .join('/');
         const validate = tool.optionalBody(`/${pointer}`);
         if (!validate(body)) for (const e of validate.errors ?? []) add('body-schema', `${e.instancePath} ${e.message ?? ''}`);
-      } else for (const e of tool.validator.validateResponse(body, operation, status).errors ?? []) add('body-schema', `${e.instancePath} ${e.message ?? ''}`);
+      } else
+        for (const e of tool.validator.validateResponse(body, operation, status).errors ?? [])
+          add('body-schema', `${e.instancePath} ${e.message ?? ''}`);
     }
   }
   return out;
@@ -219,33 +229,48 @@ const variant = (list: { name: string; wrap: Wrap }[], name: string): Wrap => {
 };
 
 describe('the exported documents seen by a general-purpose validator (openapi-backend)', () => {
-  it.each(spec.identityManagementTypes)('a full run against the reference on a %s instance: no violation at all', { timeout: 300_000 }, async (type) => {
-    const run = await recordRun(type, { extra: (endpoint) => otherMethods(type, endpoint) });
-    expect(run.code, run.output).toBe(0);
-    const tool = await toolFor(documents[type]!);
-    const violations = run.exchanges.flatMap((x) => check(tool, x));
-    expect(real(violations), JSON.stringify(real(violations).slice(0, 5), null, 2)).toEqual([]);
-    // Requests outside the document (an empty label: `//`) got the routing outcome, a 4xx.
-    for (const v of violations) expect(v.status, v.request).toBeGreaterThanOrEqual(400);
-    expect(violations.length).toBeLessThan(10);
-    // Not vacuous: the run reached the document's request schemas, its error statuses and the other methods.
-    const statuses = new Set(run.exchanges.map((x) => x.response.statusCode));
-    for (const s of [200, 400, 403, 404]) expect(statuses, `status ${s}`).toContain(s);
-    const invalid = run.exchanges.filter((x) => x.request.method === spec.operation.method && requestProblems(tool, x.request).length);
-    expect(invalid.length).toBeGreaterThan(20);
-    const others = run.exchanges.filter((x) => x.request.method !== 'POST' && x.request.path.endsWith('/identity-info'));
-    expect(others.length).toBeGreaterThanOrEqual(6);
-  });
+  it.each(spec.identityManagementTypes)(
+    'a full run against the reference on a %s instance: no violation at all',
+    { timeout: 300_000 },
+    async (type) => {
+      const run = await recordRun(type, { extra: (endpoint) => otherMethods(type, endpoint) });
+      expect(run.code, run.output).toBe(0);
+      const tool = await toolFor(documents[type]!);
+      const violations = run.exchanges.flatMap((x) => check(tool, x));
+      expect(real(violations), JSON.stringify(real(violations).slice(0, 5), null, 2)).toEqual([]);
+      // Requests outside the document (an empty label: `//`) got the routing outcome, a 4xx.
+      for (const v of violations) expect(v.status, v.request).toBeGreaterThanOrEqual(400);
+      expect(violations.length).toBeLessThan(10);
+      // Not vacuous: the run reached the document's request schemas, its error statuses and the other methods.
+      const statuses = new Set(run.exchanges.map((x) => x.response.statusCode));
+      for (const s of [200, 400, 403, 404]) expect(statuses, `status ${s}`).toContain(s);
+      const invalid = run.exchanges.filter((x) => x.request.method === spec.operation.method && requestProblems(tool, x.request).length);
+      expect(invalid.length).toBeGreaterThan(20);
+      const others = run.exchanges.filter((x) => x.request.method !== 'POST' && x.request.path.endsWith('/identity-info'));
+      expect(others.length).toBeGreaterThanOrEqual(6);
+    },
+  );
 
-  it('a correct implementation that differs where the contract allows it (all four differences at once): no violation', { timeout: 300_000 }, async () => {
-    const names = ['invalid-request-for-constraints', 'capitalized-message-member', 'empty-object-success-body', 'error-type-in-body-with-namespace'];
+  it('a correct implementation that differs where the contract allows it (all four differences at once): no violation', {
+    timeout: 300_000,
+  }, async () => {
+    const names = [
+      'invalid-request-for-constraints',
+      'capitalized-message-member',
+      'empty-object-success-body',
+      'error-type-in-body-with-namespace',
+    ];
     const wrap: Wrap = (handler, service) => names.reduce((h, name) => variant(CORRECT, name)(h, service), handler);
     const run = await recordRun('CONNECT_MANAGED', { wrap, extra: (endpoint) => otherMethods('CONNECT_MANAGED', endpoint) });
     expect(run.code, run.output).toBe(0);
     const violations = real(await violationsOf('CONNECT_MANAGED', run.exchanges));
     expect(violations, JSON.stringify(violations.slice(0, 5), null, 2)).toEqual([]);
     // The differences were on the wire: the type only in the body, with a namespace; {} on success.
-    expect(run.exchanges.some((x) => x.response.statusCode === 400 && !x.response.headers['x-amzn-errortype'] && /#/.test(text(x.response.body)))).toBe(true);
+    expect(
+      run.exchanges.some(
+        (x) => x.response.statusCode === 400 && !x.response.headers['x-amzn-errortype'] && /#/.test(text(x.response.body)),
+      ),
+    ).toBe(true);
     expect(run.exchanges.some((x) => x.response.statusCode === 200 && text(x.response.body) === '{}')).toBe(true);
   });
 
@@ -257,22 +282,31 @@ describe('the exported documents seen by a general-purpose validator (openapi-ba
     ['connect-managed-empty-names-accepted', 'CONNECT_MANAGED', ['invalid-request-accepted'], []],
     ['saml-email-not-forbidden', 'SAML', ['invalid-request-accepted'], []],
     ['success-returns-identity', 'CONNECT_MANAGED', ['body-schema'], []],
-  ] as const)('the broken variant %s on %s gets exactly the violations expected of it', { timeout: 300_000 }, async (name, type, kinds, more) => {
-    const broken = BROKEN.find((v) => v.name === name)!;
-    const run = await recordRun(type, { wrap: broken.wrap, runArgs: ['--only', [...broken.caughtBy!, ...more].join(',')] });
-    expect(run.exchanges.length).toBeGreaterThan(0);
-    expect([0, 1], run.output).toContain(run.code);
-    const violations = real(await violationsOf(type, run.exchanges));
-    expect(Object.keys(byKind(violations)).sort(), JSON.stringify(violations.slice(0, 3), null, 2)).toEqual([...kinds].sort());
-    expect(violations.every((v) => v.operation === spec.operation.name)).toBe(true);
-  });
+  ] as const)(
+    'the broken variant %s on %s gets exactly the violations expected of it',
+    { timeout: 300_000 },
+    async (name, type, kinds, more) => {
+      const broken = BROKEN.find((v) => v.name === name)!;
+      const run = await recordRun(type, { wrap: broken.wrap, runArgs: ['--only', [...broken.caughtBy!, ...more].join(',')] });
+      expect(run.exchanges.length).toBeGreaterThan(0);
+      expect([0, 1], run.output).toContain(run.code);
+      const violations = real(await violationsOf(type, run.exchanges));
+      expect(Object.keys(byKind(violations)).sort(), JSON.stringify(violations.slice(0, 3), null, 2)).toEqual([...kinds].sort());
+      expect(violations.every((v) => v.operation === spec.operation.name)).toBe(true);
+    },
+  );
 
   it('reads the two x- extensions a success carries: an error type on a 200 and a body other than {} are violations', async () => {
     const tool = await toolFor(documents.CONNECT_MANAGED!);
     const instance = fixtures.instances.find((i) => i.identityManagementType === 'CONNECT_MANAGED')!;
     const path = spec.operation.pathTemplate.replace('{InstanceId}', instance.id).replace('{UserId}', instance.users[0]!.id);
     const exchange = (headers: Record<string, string>, body: string): Exchange => ({
-      request: { method: 'POST', path, headers: { 'content-type': 'application/json', authorization: 'x' }, body: utf8('{"IdentityInfo":{}}') },
+      request: {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', authorization: 'x' },
+        body: utf8('{"IdentityInfo":{}}'),
+      },
       response: { statusCode: 200, headers, body: utf8(body) },
     });
     const kinds = (x: Exchange) => check(tool, x).map((v) => v.kind);

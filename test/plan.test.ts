@@ -38,9 +38,19 @@ describe('the plan', () => {
   it('runs the signature checks under every policy, the refused ones before the accepted skews (which write the same update)', () => {
     const names = (steps: Step[]) => steps.filter((s) => s.id.phase === 'authentication').map((s) => s.id.name);
     const expected = ['unsigned', 'wrong-signature', 'wrong-scope', 'stale-signature', 'skew-tolerated', 'skew-observed'];
-    for (const policy of ['local', 'sandbox'] as const) expect(names(selectSteps(planOf('CONNECT_MANAGED'), defaultConfig(), policy)), policy).toEqual(expected);
-    const checked = planOf('SAML').filter((s) => s.id.phase === 'authentication').flatMap((s) => s.requirementIds);
-    expect(checked).toEqual(['AUTH-UNSIGNED', 'AUTH-BAD-SIGNATURE', 'AUTH-WRONG-SCOPE', 'AUTH-STALE-SIGNATURE', 'AUTH-SKEW-TOLERATED', 'OBS-SIGNATURE-SKEW']);
+    for (const policy of ['local', 'sandbox'] as const)
+      expect(names(selectSteps(planOf('CONNECT_MANAGED'), defaultConfig(), policy)), policy).toEqual(expected);
+    const checked = planOf('SAML')
+      .filter((s) => s.id.phase === 'authentication')
+      .flatMap((s) => s.requirementIds);
+    expect(checked).toEqual([
+      'AUTH-UNSIGNED',
+      'AUTH-BAD-SIGNATURE',
+      'AUTH-WRONG-SCOPE',
+      'AUTH-STALE-SIGNATURE',
+      'AUTH-SKEW-TOLERATED',
+      'OBS-SIGNATURE-SKEW',
+    ]);
   });
 
   it('the sandbox policy runs fewer steps than the local one, and every step it runs is one of the plan', () => {
@@ -66,7 +76,9 @@ describe('the plan', () => {
     // read as a fixture's path).
     expect(only.map((s) => s.key)).toEqual([
       'CONNECT_MANAGED/existence/unknown-user',
-      ...['encoded-slash', 'dot-segments', 'encoded-dot-segments', 'double-encoded', 'other-user'].map((k) => `CONNECT_MANAGED/existence/label-injection:UserId:${k}`),
+      ...['encoded-slash', 'dot-segments', 'encoded-dot-segments', 'double-encoded', 'other-user'].map(
+        (k) => `CONNECT_MANAGED/existence/label-injection:UserId:${k}`,
+      ),
     ]);
     const step = plan.find((s) => s.id.phase === 'boundary')!;
     expect(selectSteps(plan, { ...defaultConfig(), only: ['ERR-MESSAGE'], step: step.key }, 'local')).toEqual([step]);

@@ -45,7 +45,20 @@ afterAll(async () => {
 const I = IDS.instance;
 const OTHER = 'c0a1b2c3-0000-4000-8000-00000000ffff';
 const awsRun: RunOptions = { target: 'aws', allowInstances: [I], fixtures: { instanceId: I, userId: IDS.user }, seed: 1 };
-const awsFlags = ['--target', 'aws', '--allow-instance', I, '--instance-id', I, '--user-id', IDS.user, '--seed', '1', '--report-dir', join(tmp, 'cli')];
+const awsFlags = [
+  '--target',
+  'aws',
+  '--allow-instance',
+  I,
+  '--instance-id',
+  I,
+  '--user-id',
+  IDS.user,
+  '--seed',
+  '1',
+  '--report-dir',
+  join(tmp, 'cli'),
+];
 
 /** The library's refusal of a run: its error, and the message as the CLI names the settings. */
 async function libraryRefusal(options: RunOptions): Promise<{ error: UserError; asFlags: string }> {
@@ -72,17 +85,76 @@ function cliLine(args: string[]): string {
 
 describe('the library is held to the CLI’s policy against a real account', () => {
   const U = IDS.user;
-  const flags = (allow: string, ...rest: string[]) => ['--target', 'aws', '--allow-instance', allow, '--instance-id', I, '--seed', '1', '--report-dir', join(tmp, 'cli'), ...rest];
+  const flags = (allow: string, ...rest: string[]) => [
+    '--target',
+    'aws',
+    '--allow-instance',
+    allow,
+    '--instance-id',
+    I,
+    '--seed',
+    '1',
+    '--report-dir',
+    join(tmp, 'cli'),
+    ...rest,
+  ];
   it.each<[string, RunOptions, string[], RegExp]>([
-    ['a rate above the ceiling against AWS itself', { ...awsRun, rate: 50 }, flags(I, '--user-id', U, '--rate', '50'), /^target: 'aws': rate and burst may only be lowered against AWS itself \(at most 2\/s, burst 5/],
-    ['a burst above the ceiling against AWS itself', { ...awsRun, burst: SANDBOX_DEFAULTS.burst + 1 }, flags(I, '--user-id', U, '--burst', String(SANDBOX_DEFAULTS.burst + 1)), /may only be lowered against AWS itself/],
-    ['a budget above the ceiling', { ...awsRun, maxRequests: 2_000_000 }, flags(I, '--user-id', U, '--max-requests', '2000000'), /^maxRequests must be a whole number from 1 to 1000000 \(got 2000000\)$/],
-    ['a budget of nothing', { ...awsRun, maxRequests: 0 }, flags(I, '--user-id', U, '--max-requests', '0'), /^maxRequests must be a whole number from 1 to 1000000 \(got 0\)$/],
-    ['a rate that is no rate', { ...awsRun, rate: -1 }, flags(I, '--user-id', U, '--rate', '-1'), /^rate must be a number of requests per second above 0, at most 1000 \(got -1\)$/],
-    ['an instance outside the allowlist', { ...awsRun, allowInstances: [OTHER] }, flags(OTHER, '--user-id', U), new RegExp(`^target: 'aws': fixtures.instanceId: '${I}' is not allowlisted; name it with allowInstances: '${I}' to let the run send to it; nothing was sent$`)],
-    ['a second instance outside the allowlist', { ...awsRun, fixtures: { ...awsRun.fixtures, secondInstanceId: OTHER } }, flags(I, '--user-id', U, '--second-instance-id', OTHER), /fixtures.secondInstanceId: '.*' is not allowlisted/],
-    ['no fixture user (the run writes only to users it owns)', { ...awsRun, fixtures: { instanceId: I } }, flags(I), /^name the fixture user with fixtures.userId .* or let the run create its own with provision$/],
-    ['provision without the profiles of the users it creates', { ...awsRun, fixtures: { instanceId: I }, provision: true }, flags(I, '--provision'), /^provision needs securityProfileId and routingProfileId/],
+    [
+      'a rate above the ceiling against AWS itself',
+      { ...awsRun, rate: 50 },
+      flags(I, '--user-id', U, '--rate', '50'),
+      /^target: 'aws': rate and burst may only be lowered against AWS itself \(at most 2\/s, burst 5/,
+    ],
+    [
+      'a burst above the ceiling against AWS itself',
+      { ...awsRun, burst: SANDBOX_DEFAULTS.burst + 1 },
+      flags(I, '--user-id', U, '--burst', String(SANDBOX_DEFAULTS.burst + 1)),
+      /may only be lowered against AWS itself/,
+    ],
+    [
+      'a budget above the ceiling',
+      { ...awsRun, maxRequests: 2_000_000 },
+      flags(I, '--user-id', U, '--max-requests', '2000000'),
+      /^maxRequests must be a whole number from 1 to 1000000 \(got 2000000\)$/,
+    ],
+    [
+      'a budget of nothing',
+      { ...awsRun, maxRequests: 0 },
+      flags(I, '--user-id', U, '--max-requests', '0'),
+      /^maxRequests must be a whole number from 1 to 1000000 \(got 0\)$/,
+    ],
+    [
+      'a rate that is no rate',
+      { ...awsRun, rate: -1 },
+      flags(I, '--user-id', U, '--rate', '-1'),
+      /^rate must be a number of requests per second above 0, at most 1000 \(got -1\)$/,
+    ],
+    [
+      'an instance outside the allowlist',
+      { ...awsRun, allowInstances: [OTHER] },
+      flags(OTHER, '--user-id', U),
+      new RegExp(
+        `^target: 'aws': fixtures.instanceId: '${I}' is not allowlisted; name it with allowInstances: '${I}' to let the run send to it; nothing was sent$`,
+      ),
+    ],
+    [
+      'a second instance outside the allowlist',
+      { ...awsRun, fixtures: { ...awsRun.fixtures, secondInstanceId: OTHER } },
+      flags(I, '--user-id', U, '--second-instance-id', OTHER),
+      /fixtures.secondInstanceId: '.*' is not allowlisted/,
+    ],
+    [
+      'no fixture user (the run writes only to users it owns)',
+      { ...awsRun, fixtures: { instanceId: I } },
+      flags(I),
+      /^name the fixture user with fixtures.userId .* or let the run create its own with provision$/,
+    ],
+    [
+      'provision without the profiles of the users it creates',
+      { ...awsRun, fixtures: { instanceId: I }, provision: true },
+      flags(I, '--provision'),
+      /^provision needs securityProfileId and routingProfileId/,
+    ],
   ])('%s: the same one-line refusal as the CLI, nothing sent', async (_, options, cliFlags, libraryMessage) => {
     const { error, asFlags } = await libraryRefusal(options);
     expect(error.message).toMatch(libraryMessage);
@@ -92,7 +164,10 @@ describe('the library is held to the CLI’s policy against a real account', () 
 
   it('the CLI prints that line and exits 2; the library refuses the same run before anything exists', { timeout: 60_000 }, async () => {
     const bin = join(ROOT, 'bin', 'connect-conformance.js');
-    const r = await promisify(execFile)(process.execPath, [bin, 'run', ...awsFlags, '--rate', '50'], { cwd: ROOT, env: { ...process.env, ...env } }).then(
+    const r = await promisify(execFile)(process.execPath, [bin, 'run', ...awsFlags, '--rate', '50'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
@@ -110,9 +185,21 @@ describe('the library is held to the CLI’s policy against a real account', () 
 
   it('the budget and the rate default to the sandbox policy, as on the CLI', () => {
     const config = configOf(awsRun);
-    expect([config.maxRequests, config.rate, config.burst, config.runs, config.rejectionBatch]).toEqual([SANDBOX_DEFAULTS.maxRequests, SANDBOX_DEFAULTS.rate, SANDBOX_DEFAULTS.burst, SANDBOX_DEFAULTS.runs, SANDBOX_DEFAULTS.rejectionBatch]);
+    expect([config.maxRequests, config.rate, config.burst, config.runs, config.rejectionBatch]).toEqual([
+      SANDBOX_DEFAULTS.maxRequests,
+      SANDBOX_DEFAULTS.rate,
+      SANDBOX_DEFAULTS.burst,
+      SANDBOX_DEFAULTS.runs,
+      SANDBOX_DEFAULTS.rejectionBatch,
+    ]);
     const cli = runConfig(spec, awsFlags).config;
-    expect([cli.maxRequests, cli.rate, cli.burst, cli.runs, cli.rejectionBatch]).toEqual([config.maxRequests, config.rate, config.burst, config.runs, config.rejectionBatch]);
+    expect([cli.maxRequests, cli.rate, cli.burst, cli.runs, cli.rejectionBatch]).toEqual([
+      config.maxRequests,
+      config.rate,
+      config.burst,
+      config.runs,
+      config.rejectionBatch,
+    ]);
   });
 
   it('an endpoint of one’s own (flag, or as the SDKs configure it) is not AWS itself: it may be driven faster', () => {
@@ -122,13 +209,25 @@ describe('the library is held to the CLI’s policy against a real account', () 
     const profiled = join(tmp, 'config');
     writeFileSync(profiled, `[profile double]\nendpoint_url = ${server.endpoint}\n`);
     expect(againstAws('aws', { profile: 'double' }, { AWS_CONFIG_FILE: profiled })).toBe(false);
-    expect(() => enforcePolicy(configOf({ ...awsRun, rate: 50 }), { AWS_CONFIG_FILE: join(tmp, 'none'), AWS_ENDPOINT_URL: server.endpoint })).not.toThrow();
+    expect(() =>
+      enforcePolicy(configOf({ ...awsRun, rate: 50 }), { AWS_CONFIG_FILE: join(tmp, 'none'), AWS_ENDPOINT_URL: server.endpoint }),
+    ).not.toThrow();
     expect(() => enforcePolicy(configOf({ ...awsRun, rate: 50 }), { AWS_CONFIG_FILE: join(tmp, 'none') })).toThrow(UsageError);
   });
 
-  it('against the loopback sandbox double the library runs at 50 requests a second, inside the envelope', { timeout: 120_000 }, async () => {
+  it('against the loopback sandbox double the library runs at 50 requests a second, inside the envelope', {
+    timeout: 120_000,
+  }, async () => {
     const before = server.arrivals.length;
-    const results = await runConformance({ ...awsRun, endpointUrl: server.endpoint, rate: 50, burst: 10, identityManagementType: 'CONNECT_MANAGED', only: ['EX-UNKNOWN-USER'], journalDir: join(tmp, 'fast') });
+    const results = await runConformance({
+      ...awsRun,
+      endpointUrl: server.endpoint,
+      rate: 50,
+      burst: 10,
+      identityManagementType: 'CONNECT_MANAGED',
+      only: ['EX-UNKNOWN-USER'],
+      journalDir: join(tmp, 'fast'),
+    });
     expect(results.requirements.find((r) => r.id === 'EX-UNKNOWN-USER')!.status).toBe('pass');
     expect(results.execution?.envelope?.rate).toBe(50);
     expect(server.arrivals.length).toBeGreaterThan(before);
@@ -139,11 +238,24 @@ describe('the library is held to the CLI’s policy against a real account', () 
 describe('the vitest adapter is held to it too', () => {
   it('describeConformance with a rate above the ceiling against AWS fails its tests with the same line', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-policy-adapter-'));
-    const options = JSON.stringify({ target: 'aws', rate: 50, allowInstances: [I], fixtures: { instanceId: I, userId: IDS.user }, journalDir: join(dir, 'journal') });
-    writeFileSync(join(dir, 'refused.test.ts'), `import { describeConformance } from ${JSON.stringify(join(ROOT, 'api', 'vitest.ts'))};\ndescribeConformance('against AWS', ${options});\n`);
+    const options = JSON.stringify({
+      target: 'aws',
+      rate: 50,
+      allowInstances: [I],
+      fixtures: { instanceId: I, userId: IDS.user },
+      journalDir: join(dir, 'journal'),
+    });
+    writeFileSync(
+      join(dir, 'refused.test.ts'),
+      `import { describeConformance } from ${JSON.stringify(join(ROOT, 'api', 'vitest.ts'))};\ndescribeConformance('against AWS', ${options});\n`,
+    );
     const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
     const childEnvironment = childEnv({ ...env, AWS_CONFIG_FILE: join(dir, 'none'), AWS_ENDPOINT_URL: '', AWS_ENDPOINT_URL_CONNECT: '' });
-    const r = await promisify(execFile)(process.execPath, [vitest, 'run', '--reporter=default'], { cwd: dir, env: childEnvironment, timeout: 240_000 }).then(
+    const r = await promisify(execFile)(process.execPath, [vitest, 'run', '--reporter=default'], {
+      cwd: dir,
+      env: childEnvironment,
+      timeout: 240_000,
+    }).then(
       (o) => ({ code: 0, out: o.stdout + o.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
     );

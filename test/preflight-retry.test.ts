@@ -36,7 +36,25 @@ async function serve(options: Parameters<typeof startVariantServer>[1]): Promise
 /** One whole run against a server; its results.json. */
 async function run(server: VariantServer, extra: string[] = []): Promise<{ code: number; output: string; results: Results }> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-retry-'));
-  const r = await cli(['run', ...endpointFlags(server), '--seed', String(SEED), '--runs', '2', '--read-back-window', '1000', '--max-requests', String(MAX_REQUESTS), '--quiet', '--report-dir', dir, ...extra], endpointEnv(process.env, server.fixtures));
+  const r = await cli(
+    [
+      'run',
+      ...endpointFlags(server),
+      '--seed',
+      String(SEED),
+      '--runs',
+      '2',
+      '--read-back-window',
+      '1000',
+      '--max-requests',
+      String(MAX_REQUESTS),
+      '--quiet',
+      '--report-dir',
+      dir,
+      ...extra,
+    ],
+    endpointEnv(process.env, server.fixtures),
+  );
   return { code: r.code, output: r.stdout + r.stderr, results: JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results };
 }
 
@@ -45,9 +63,14 @@ const without = (s: Record<string, string>, id: string) => Object.fromEntries(Ob
 const srv = (r: Results) => r.requirements.find((x) => x.id === 'SRV-AVAILABLE')!;
 
 describe('a connection dropped on the reads before the first write', () => {
-  it('the first connection reset: the run ends with a verdict (SRV-AVAILABLE fails on that request, exit 1), everything else as on a clean run, fixtures restored', { timeout: 240_000 }, async () => {
+  it('the first connection reset: the run ends with a verdict (SRV-AVAILABLE fails on that request, exit 1), everything else as on a clean run, fixtures restored', {
+    timeout: 240_000,
+  }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'drops-first-connection')!;
-    const [clean, faulty] = await Promise.all([serve({ fixtures: fullFixtures() }), serve({ socket: variant.socket, fixtures: fullFixtures() })]);
+    const [clean, faulty] = await Promise.all([
+      serve({ fixtures: fullFixtures() }),
+      serve({ socket: variant.socket, fixtures: fullFixtures() }),
+    ]);
     const before = modelled(faulty);
     const [a, b] = await Promise.all([run(clean), run(faulty)]);
     expect(a.code, a.output).toBe(0);
@@ -65,11 +88,16 @@ describe('a connection dropped on the reads before the first write', () => {
     // Exactly one request more than the clean run: the dropped read, sent again (nothing else is).
     expect(faulty.arrivals()).toBe(clean.arrivals() + 1);
     expect(faulty.arrivals()).toBeLessThan(MAX_REQUESTS);
-    expect(b.results.fixtures.every((f) => f.restored), JSON.stringify(b.results.fixtures)).toBe(true);
+    expect(
+      b.results.fixtures.every((f) => f.restored),
+      JSON.stringify(b.results.fixtures),
+    ).toBe(true);
     expect(modelled(faulty)).toEqual(before);
   });
 
-  it('the first two snapshot DescribeUser reads reset: the third attempt reads the user, two SRV-AVAILABLE failures, exit 1, fixtures restored', { timeout: 240_000 }, async () => {
+  it('the first two snapshot DescribeUser reads reset: the third attempt reads the user, two SRV-AVAILABLE failures, exit 1, fixtures restored', {
+    timeout: 240_000,
+  }, async () => {
     const faulty = await serve({ socket: { kind: 'reset-first', count: 2, describeUserOnly: true }, fixtures: fullFixtures() });
     const before = modelled(faulty);
     const b = await run(faulty);
@@ -82,15 +110,21 @@ describe('a connection dropped on the reads before the first write', () => {
     for (const f of srv(b.results).failures) expect(f.request).toMatchObject({ method: 'GET', path: expect.stringContaining(`/${user}`) });
     expect(b.results.execution!.stepErrors).toEqual([]);
     expect(faulty.arrivals()).toBeLessThan(MAX_REQUESTS);
-    expect(b.results.fixtures.every((f) => f.restored), JSON.stringify(b.results.fixtures)).toBe(true);
+    expect(
+      b.results.fixtures.every((f) => f.restored),
+      JSON.stringify(b.results.fixtures),
+    ).toBe(true);
     expect(modelled(faulty)).toEqual(before);
   });
 
-  it('a read that got an answer is never sent again: a 500 to the first DescribeUser ends the run with its one line, after one attempt', { timeout: 60_000 }, async () => {
+  it('a read that got an answer is never sent again: a 500 to the first DescribeUser ends the run with its one line, after one attempt', {
+    timeout: 60_000,
+  }, async () => {
     let describes = 0;
     const server = await serve({
       fixtures: fullFixtures(),
-      wrap: (handler) => async (request) => (request.method === 'GET' && request.path.startsWith('/users/') && ++describes === 1 ? internalError() : handler(request)),
+      wrap: (handler) => async (request) =>
+        request.method === 'GET' && request.path.startsWith('/users/') && ++describes === 1 ? internalError() : handler(request),
     });
     const dir = mkdtempSync(join(tmpdir(), 'cc-retry-500-'));
     const r = await cli(['run', ...endpointFlags(server), '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
@@ -127,11 +161,16 @@ async function silentServer(): Promise<{ endpoint: string; arrived: string[] }> 
 }
 
 describe('a server that never answers', () => {
-  it('one line on stderr (progress on), exit 2, after at most three attempts of the first read and nothing else', { timeout: 60_000 }, async () => {
+  it('one line on stderr (progress on), exit 2, after at most three attempts of the first read and nothing else', {
+    timeout: 60_000,
+  }, async () => {
     const { endpoint, arrived } = await silentServer();
     const fixtures = fullFixtures();
     const dir = mkdtempSync(join(tmpdir(), 'cc-retry-silent-'));
-    const r = await cli(['run', ...endpointFlags({ endpoint, fixtures }), '--request-timeout', '500', '--report-dir', dir], endpointEnv(process.env, fixtures));
+    const r = await cli(
+      ['run', ...endpointFlags({ endpoint, fixtures }), '--request-timeout', '500', '--report-dir', dir],
+      endpointEnv(process.env, fixtures),
+    );
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/does not answer .*3 attempts/);
@@ -146,7 +185,10 @@ describe('a server that never answers', () => {
     const { endpoint, arrived } = await silentServer();
     const fixtures = fullFixtures();
     const dir = mkdtempSync(join(tmpdir(), 'cc-retry-bound-'));
-    const r = await cli(['run', ...endpointFlags({ endpoint, fixtures }), '--request-timeout', '500', '--max-requests', '2', '--quiet', '--report-dir', dir], endpointEnv(process.env, fixtures));
+    const r = await cli(
+      ['run', ...endpointFlags({ endpoint, fixtures }), '--request-timeout', '500', '--max-requests', '2', '--quiet', '--report-dir', dir],
+      endpointEnv(process.env, fixtures),
+    );
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/does not answer .*2 attempts/);

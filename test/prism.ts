@@ -160,7 +160,8 @@ export async function startRecorder(
       const headers = { ...req.headers };
       delete headers['content-length'];
       delete headers['transfer-encoding'];
-      if (requestBody.length || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) headers['content-length'] = String(requestBody.length);
+      if (requestBody.length || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined)
+        headers['content-length'] = String(requestBody.length);
       let recorded = false;
       const record = (status: number, answerHeaders: IncomingHttpHeaders, payload: Buffer) => {
         if (recorded) return;
@@ -221,4 +222,6 @@ export async function startRecorder(
 
 /** The violations Prism found in responses (not in requests: the suite sends invalid requests on purpose). */
 export const responseViolations = (exchanges: PrismExchange[]) =>
-  exchanges.flatMap((x) => x.violations.filter((v) => v.location[0] === 'response').map((v) => ({ ...v, exchange: `${x.method} ${x.path} → ${x.status}` })));
+  exchanges.flatMap((x) =>
+    x.violations.filter((v) => v.location[0] === 'response').map((v) => ({ ...v, exchange: `${x.method} ${x.path} → ${x.status}` })),
+  );

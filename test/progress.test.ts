@@ -14,17 +14,57 @@ const events: RunEvent[] = [
   { type: 'plan', steps: 2, identityManagementTypes: ['CONNECT_MANAGED'] },
   { type: 'step-started', stepId: 'CONNECT_MANAGED/existence/unknown-user', suite: 'existence', index: 1, steps: 2 },
   { type: 'request', requests: 1 },
-  { type: 'verdict', requirementId: 'EX-UNKNOWN-USER', status: 'fail', first: true, stepId: 'CONNECT_MANAGED/existence/unknown-user', problem: 'expected 404, got 400' },
-  { type: 'verdict', requirementId: 'EX-UNKNOWN-USER', status: 'fail', first: false, stepId: 'CONNECT_MANAGED/existence/unknown-user', problem: 'again' },
-  { type: 'step-finished', stepId: 'CONNECT_MANAGED/existence/unknown-user', index: 1, steps: 2, outcome: 'done', requests: 2, failures: 1, elapsedMs: 12 },
+  {
+    type: 'verdict',
+    requirementId: 'EX-UNKNOWN-USER',
+    status: 'fail',
+    first: true,
+    stepId: 'CONNECT_MANAGED/existence/unknown-user',
+    problem: 'expected 404, got 400',
+  },
+  {
+    type: 'verdict',
+    requirementId: 'EX-UNKNOWN-USER',
+    status: 'fail',
+    first: false,
+    stepId: 'CONNECT_MANAGED/existence/unknown-user',
+    problem: 'again',
+  },
+  {
+    type: 'step-finished',
+    stepId: 'CONNECT_MANAGED/existence/unknown-user',
+    index: 1,
+    steps: 2,
+    outcome: 'done',
+    requests: 2,
+    failures: 1,
+    elapsedMs: 12,
+  },
   { type: 'step-started', stepId: 'CONNECT_MANAGED/stateful/sequences', suite: 'statefulModel', index: 2, steps: 2 },
-  { type: 'step-finished', stepId: 'CONNECT_MANAGED/stateful/sequences', index: 2, steps: 2, outcome: 'error', message: 'the handler threw', requests: 0, failures: 0, elapsedMs: 3 },
+  {
+    type: 'step-finished',
+    stepId: 'CONNECT_MANAGED/stateful/sequences',
+    index: 2,
+    steps: 2,
+    outcome: 'error',
+    message: 'the handler threw',
+    requests: 0,
+    failures: 0,
+    elapsedMs: 3,
+  },
 ];
 
 /** A plan as a default run has it: 3 types, their phases, about 400 steps in all. */
 function bigPlan(): RunEvent[] {
   const phases: [string, number][] = [];
-  for (const type of ['SAML', 'CONNECT_MANAGED', 'EXISTING_DIRECTORY']) phases.push([`${type}/boundary`, 120], [`${type}/random`, 4], [`${type}/existence`, 3], [`${type}/precedence`, 2], [`${type}/authentication`, 2]);
+  for (const type of ['SAML', 'CONNECT_MANAGED', 'EXISTING_DIRECTORY'])
+    phases.push(
+      [`${type}/boundary`, 120],
+      [`${type}/random`, 4],
+      [`${type}/existence`, 3],
+      [`${type}/precedence`, 2],
+      [`${type}/authentication`, 2],
+    );
   phases.push(['all/hold', 1]);
   for (const type of ['SAML', 'CONNECT_MANAGED', 'EXISTING_DIRECTORY']) phases.push([`${type}/stateful`, 1]);
   const total = phases.reduce((n, [, count]) => n + count, 0);
@@ -34,7 +74,11 @@ function bigPlan(): RunEvent[] {
     for (let i = 0; i < count; i++) {
       index++;
       const stepId = `${phase}/step-${i}`;
-      out.push({ type: 'step-started', stepId, suite: 'validation', index, steps: total }, { type: 'request', requests: index * 3 }, { type: 'step-finished', stepId, index, steps: total, outcome: 'done', requests: 3, failures: 0, elapsedMs: 5 });
+      out.push(
+        { type: 'step-started', stepId, suite: 'validation', index, steps: total },
+        { type: 'request', requests: index * 3 },
+        { type: 'step-finished', stepId, index, steps: total, outcome: 'done', requests: 3, failures: 0, elapsedMs: 5 },
+      );
     }
   }
   return out;

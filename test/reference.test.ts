@@ -32,7 +32,13 @@ const managed = () => b.users.CONNECT_MANAGED!;
 
 describe('UpdateUserIdentityInfo through the SDK', () => {
   it('accepts a valid update with 200 and an empty body, and DescribeUser reads it back byte for byte', async () => {
-    const info = { FirstName: 'Zoë 😀 عربي', LastName: ' O\'Brien "\\" ', Email: 'anything at all', SecondaryEmail: 'zoe@example.org', Mobile: '+15555550100' };
+    const info = {
+      FirstName: 'Zoë 😀 عربي',
+      LastName: ' O\'Brien "\\" ',
+      Email: 'anything at all',
+      SecondaryEmail: 'zoe@example.org',
+      Mobile: '+15555550100',
+    };
     const response = await update(managed(), info);
     expect(response.$metadata.httpStatusCode).toBe(200);
     expect((await describeUser(managed())).IdentityInfo).toEqual(info);
@@ -73,11 +79,17 @@ describe('UpdateUserIdentityInfo through the SDK', () => {
     const saml = b.users.SAML!;
     const directory = b.users.EXISTING_DIRECTORY!;
     expect(await outcome(update(saml, { Email: 'x@example.com' }))).toEqual({ name: 'InvalidParameterException', status: 400 });
-    expect(await outcome(update(saml, { FirstName: '', LastName: 'x'.repeat(member('LastName').maxLength!) }))).toEqual({ name: 'ok', status: 200 });
+    expect(await outcome(update(saml, { FirstName: '', LastName: 'x'.repeat(member('LastName').maxLength!) }))).toEqual({
+      name: 'ok',
+      status: 200,
+    });
     for (const info of [{ FirstName: 'A' }, { LastName: 'B' }, { Email: 'c@example.com' }]) {
       expect(await outcome(update(directory, info))).toEqual({ name: 'InvalidParameterException', status: 400 });
     }
-    expect(await outcome(update(directory, { Mobile: '+15555550111', SecondaryEmail: 'd@example.net' }))).toEqual({ name: 'ok', status: 200 });
+    expect(await outcome(update(directory, { Mobile: '+15555550111', SecondaryEmail: 'd@example.net' }))).toEqual({
+      name: 'ok',
+      status: 200,
+    });
   });
 
   it('answers 404 ResourceNotFoundException for an unknown instance, an unknown user and a user of another instance', async () => {
@@ -145,7 +157,10 @@ describe('input the SDK cannot express, as raw signed requests', () => {
   });
 
   it('treats a null member as absent and ignores members the model does not define', async () => {
-    const r = await raw(b.service.handle, b.fixtures, { path: path(), body: '{"IdentityInfo": {"FirstName": null, "Nickname": "x"}, "Extra": 1}' });
+    const r = await raw(b.service.handle, b.fixtures, {
+      path: path(),
+      body: '{"IdentityInfo": {"FirstName": null, "Nickname": "x"}, "Extra": 1}',
+    });
     expect(r.statusCode).toBe(200);
     expect((await describeUser(managed())).IdentityInfo).not.toHaveProperty('Nickname');
     // Not stored either (the SDK would drop it from DescribeUser anyway): a raw read shows what the store holds.
@@ -154,10 +169,17 @@ describe('input the SDK cannot express, as raw signed requests', () => {
   });
 
   it('refuses a content type other than JSON with 415, and an oversized body with 413', async () => {
-    const wrongType = await raw(b.service.handle, b.fixtures, { path: path(), body: '{"IdentityInfo": {}}', headers: { 'content-type': 'text/plain' } });
+    const wrongType = await raw(b.service.handle, b.fixtures, {
+      path: path(),
+      body: '{"IdentityInfo": {}}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect([wrongType.statusCode, wrongType.type]).toEqual([415, b.spec.protocol.unsupportedMediaTypeError.type]);
     const small = await bench({ maxBodyBytes: 64 });
-    const big = await raw(small.service.handle, small.fixtures, { path: path(), body: JSON.stringify({ IdentityInfo: { Email: 'x'.repeat(100) } }) });
+    const big = await raw(small.service.handle, small.fixtures, {
+      path: path(),
+      body: JSON.stringify({ IdentityInfo: { Email: 'x'.repeat(100) } }),
+    });
     expect([big.statusCode, big.type]).toEqual([413, b.spec.protocol.requestTooLargeError.type]);
   });
 
@@ -180,7 +202,10 @@ describe('input the SDK cannot express, as raw signed requests', () => {
   });
 
   it('decodes percent-encoded labels as UTF-8', async () => {
-    const weird = await raw(b.service.handle, b.fixtures, { path: `/users/%E2%9C%93/${managed().userId}/identity-info`, body: '{"IdentityInfo": {}}' });
+    const weird = await raw(b.service.handle, b.fixtures, {
+      path: `/users/%E2%9C%93/${managed().userId}/identity-info`,
+      body: '{"IdentityInfo": {}}',
+    });
     expect([weird.statusCode, weird.type]).toEqual([404, 'ResourceNotFoundException']);
   });
 });
@@ -197,7 +222,10 @@ describe('authentication', () => {
 
   it('tells an unknown key from a wrong signature', async () => {
     const unknown = sdkClient(b.service.handle, b.fixtures, { accessKeyId: 'AKIDNOSUCHKEY', secretAccessKey: 'x' });
-    const wrong = sdkClient(b.service.handle, b.fixtures, { accessKeyId: b.fixtures.credentials.accessKeyId, secretAccessKey: 'not-the-secret' });
+    const wrong = sdkClient(b.service.handle, b.fixtures, {
+      accessKeyId: b.fixtures.credentials.accessKeyId,
+      secretAccessKey: 'not-the-secret',
+    });
     const cmd = () => new DescribeUserCommand({ InstanceId: managed().instanceId, UserId: managed().userId });
     expect(await outcome(unknown.send(cmd()))).toEqual({ name: b.spec.protocol.authenticationErrors.unknownKey, status: 403 });
     expect(await outcome(wrong.send(cmd()))).toEqual({ name: b.spec.protocol.authenticationErrors.badSignature, status: 403 });
@@ -212,7 +240,10 @@ describe('authentication', () => {
     );
     const tampered = utf8('{"IdentityInfo": {"FirstName": "Mallory"}}');
     const before = b.service.store.snapshot();
-    for (const headers of [signed.headers, Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'x-amz-content-sha256'))]) {
+    for (const headers of [
+      signed.headers,
+      Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'x-amz-content-sha256')),
+    ]) {
       const r = await b.service.handle({ ...signed, headers, body: tampered });
       expect([r.statusCode, r.headers['x-amzn-errortype']]).toEqual([403, b.spec.protocol.authenticationErrors.badSignature]);
     }
@@ -229,54 +260,110 @@ describe('authentication', () => {
     const limit = b.spec.protocol.signatureWindow.refusedBeyondMinutes * 60_000;
     const signedAt = (ms: number) =>
       signWireRequest(
-        { method: 'POST', path: path(), headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}') },
+        {
+          method: 'POST',
+          path: path(),
+          headers: { 'content-type': 'application/json' },
+          body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}'),
+        },
         { credentials: b.fixtures.credentials, region: 'us-east-1', host: 'connect.us-east-1.amazonaws.com', signingDate: new Date(ms) },
       );
     const answer = async (ms: number) => {
       const r = await service.handle(await signedAt(ms));
-      return [r.statusCode, r.headers['x-amzn-errortype'], r.statusCode === 200 ? '' : (JSON.parse(Buffer.from(r.body).toString()) as { message: string }).message];
+      return [
+        r.statusCode,
+        r.headers['x-amzn-errortype'],
+        r.statusCode === 200 ? '' : (JSON.parse(Buffer.from(r.body).toString()) as { message: string }).message,
+      ];
     };
     const before = service.store.snapshot();
-    expect(await answer(now - limit - 1000)).toEqual([403, 'InvalidSignatureException', 'Signature expired: 20260115T114459Z is now earlier than 20260115T114500Z (20260115T120000Z - 15 min.)']);
-    expect(await answer(now + limit + 1000)).toEqual([403, 'InvalidSignatureException', 'Signature not yet current: 20260115T121501Z is still later than 20260115T121500Z (20260115T120000Z + 15 min.)']);
-    expect(await answer(now - 24 * 3600_000)).toEqual([403, 'InvalidSignatureException', expect.stringMatching(/^Signature expired: 20260114T120000Z/)]);
+    expect(await answer(now - limit - 1000)).toEqual([
+      403,
+      'InvalidSignatureException',
+      'Signature expired: 20260115T114459Z is now earlier than 20260115T114500Z (20260115T120000Z - 15 min.)',
+    ]);
+    expect(await answer(now + limit + 1000)).toEqual([
+      403,
+      'InvalidSignatureException',
+      'Signature not yet current: 20260115T121501Z is still later than 20260115T121500Z (20260115T120000Z + 15 min.)',
+    ]);
+    expect(await answer(now - 24 * 3600_000)).toEqual([
+      403,
+      'InvalidSignatureException',
+      expect.stringMatching(/^Signature expired: 20260114T120000Z/),
+    ]);
     expect(service.store.snapshot()).toEqual(before);
     // At the bound, either way, the request is served.
     expect(await answer(now - limit)).toEqual([200, undefined, '']);
     expect(await answer(now + limit)).toEqual([200, undefined, '']);
   });
 
-  it('verifies the credential scope: another region, another service, or a date that is not X-Amz-Date\'s is 403 InvalidSignatureException', async () => {
+  it("verifies the credential scope: another region, another service, or a date that is not X-Amz-Date's is 403 InvalidSignatureException", async () => {
     const { ConnectClient } = await import('@aws-sdk/client-connect');
     const { createReferenceService, defaultFixtures, inMemoryRequestHandler } = await import('../api/reference.ts');
     const { signWireRequest } = await import('../targets/sign.ts');
     const { utf8 } = await import('../core/wire.ts');
     const before = b.service.store.snapshot();
-    const clientFor = (handler: typeof b.service.handle, region: string) => new ConnectClient({ region, credentials: b.fixtures.credentials, maxAttempts: 1, requestHandler: inMemoryRequestHandler(handler) });
+    const clientFor = (handler: typeof b.service.handle, region: string) =>
+      new ConnectClient({ region, credentials: b.fixtures.credentials, maxAttempts: 1, requestHandler: inMemoryRequestHandler(handler) });
     const updateThrough = (client: InstanceType<typeof ConnectClient>) =>
-      client.send(new UpdateUserIdentityInfoCommand({ InstanceId: managed().instanceId, UserId: managed().userId, IdentityInfo: { FirstName: 'Mallory' } }));
+      client.send(
+        new UpdateUserIdentityInfoCommand({
+          InstanceId: managed().instanceId,
+          UserId: managed().userId,
+          IdentityInfo: { FirstName: 'Mallory' },
+        }),
+      );
     const refused = (await updateThrough(clientFor(b.service.handle, 'eu-west-2')).then(
       () => undefined,
       (e: unknown) => e,
     )) as ConnectServiceException;
-    expect([refused.name, refused.$metadata.httpStatusCode, refused.message]).toEqual(['InvalidSignatureException', 403, "Credential should be scoped to a valid region, not 'eu-west-2'."]);
+    expect([refused.name, refused.$metadata.httpStatusCode, refused.message]).toEqual([
+      'InvalidSignatureException',
+      403,
+      "Credential should be scoped to a valid region, not 'eu-west-2'.",
+    ]);
 
-    const wire: import('../core/wire.ts').WireRequest = { method: 'POST', path: path(), headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}') };
+    const wire: import('../core/wire.ts').WireRequest = {
+      method: 'POST',
+      path: path(),
+      headers: { 'content-type': 'application/json' },
+      body: utf8('{"IdentityInfo": {"FirstName": "Mallory"}}'),
+    };
     const host = 'connect.us-east-1.amazonaws.com';
-    const otherService = await signWireRequest(wire, { credentials: b.fixtures.credentials, region: 'us-east-1', service: 'execute-api', host });
-    const signed = await signWireRequest(wire, { credentials: b.fixtures.credentials, region: 'us-east-1', host, signingDate: new Date(Date.UTC(2026, 0, 15, 0, 0, 30)) });
-    const otherDay = { ...signed, headers: { ...signed.headers, authorization: signed.headers.authorization!.replace('/20260115/', '/20260114/') } };
+    const otherService = await signWireRequest(wire, {
+      credentials: b.fixtures.credentials,
+      region: 'us-east-1',
+      service: 'execute-api',
+      host,
+    });
+    const signed = await signWireRequest(wire, {
+      credentials: b.fixtures.credentials,
+      region: 'us-east-1',
+      host,
+      signingDate: new Date(Date.UTC(2026, 0, 15, 0, 0, 30)),
+    });
+    const otherDay = {
+      ...signed,
+      headers: { ...signed.headers, authorization: signed.headers.authorization!.replace('/20260115/', '/20260114/') },
+    };
     const messageOf = async (request: typeof wire) => {
       const r = await b.service.handle(request);
       return [r.statusCode, r.headers['x-amzn-errortype'], (JSON.parse(Buffer.from(r.body).toString()) as { message: string }).message];
     };
-    expect(await messageOf(otherService)).toEqual([403, 'InvalidSignatureException', "Credential should be scoped to correct service: 'connect'."]);
+    expect(await messageOf(otherService)).toEqual([
+      403,
+      'InvalidSignatureException',
+      "Credential should be scoped to correct service: 'connect'.",
+    ]);
     const sameDayService = createReferenceService(b.spec, { fixtures: defaultFixtures(), now: () => Date.UTC(2026, 0, 15, 0, 1, 0) });
     const r = await sameDayService.handle(otherDay);
     expect([r.statusCode, r.headers['x-amzn-errortype'], Buffer.from(r.body).toString()]).toEqual([
       403,
       'InvalidSignatureException',
-      expect.stringContaining("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260114' != '20260115', from '20260115T000030Z'."),
+      expect.stringContaining(
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260114' != '20260115', from '20260115T000030Z'.",
+      ),
     ]);
     expect(b.service.store.snapshot()).toEqual(before);
 
@@ -300,35 +387,58 @@ describe('the sibling operations', () => {
       const r = await b.client.send(new DescribeInstanceCommand({ InstanceId: i.id }));
       expect(r.Instance?.IdentityManagementType).toBe(i.identityManagementType);
     }
-    expect(await outcome(b.client.send(new DescribeInstanceCommand({ InstanceId: 'c0a1b2c3-ffff-4fff-8fff-ffffffffffff' })))).toEqual({ name: 'ResourceNotFoundException', status: 404 });
+    expect(await outcome(b.client.send(new DescribeInstanceCommand({ InstanceId: 'c0a1b2c3-ffff-4fff-8fff-ffffffffffff' })))).toEqual({
+      name: 'ResourceNotFoundException',
+      status: 404,
+    });
   });
 
   it('CreateUser and DeleteUser manage users; a duplicate username is 409; a missing required member is 400', async () => {
     const instanceId = managed().instanceId;
     const create = (Username: string) =>
-      b.client.send(new CreateUserCommand({ InstanceId: instanceId, Username, SecurityProfileIds: ['p'], RoutingProfileId: 'r', PhoneConfig: { PhoneType: 'SOFT_PHONE' }, IdentityInfo: { FirstName: 'C', LastName: 'U' } }));
+      b.client.send(
+        new CreateUserCommand({
+          InstanceId: instanceId,
+          Username,
+          SecurityProfileIds: ['p'],
+          RoutingProfileId: 'r',
+          PhoneConfig: { PhoneType: 'SOFT_PHONE' },
+          IdentityInfo: { FirstName: 'C', LastName: 'U' },
+        }),
+      );
     const created = await create('conformance-test');
     expect(created.UserId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await describeUser({ instanceId, userId: created.UserId! })).Username).toBe('conformance-test');
     expect(await outcome(create('conformance-test'))).toEqual({ name: 'DuplicateResourceException', status: 409 });
-    const missing = await b.client.send(new CreateUserCommand({ InstanceId: instanceId, Username: 'x', SecurityProfileIds: [], RoutingProfileId: 'r' } as never)).catch((e: unknown) => e);
+    const missing = await b.client
+      .send(new CreateUserCommand({ InstanceId: instanceId, Username: 'x', SecurityProfileIds: [], RoutingProfileId: 'r' } as never))
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ConnectServiceException);
     expect((missing as ConnectServiceException).$metadata.httpStatusCode).toBe(400);
     await b.client.send(new DeleteUserCommand({ InstanceId: instanceId, UserId: created.UserId! }));
-    expect(await outcome(b.client.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: created.UserId! })))).toEqual({ name: 'ResourceNotFoundException', status: 404 });
+    expect(await outcome(b.client.send(new DescribeUserCommand({ InstanceId: instanceId, UserId: created.UserId! })))).toEqual({
+      name: 'ResourceNotFoundException',
+      status: 404,
+    });
   });
 });
 
 describe('SigV4 verification with cached signers', () => {
   /** The verifier as it was first written: a new SignatureV4 re-signs every request (the oracle for the cached one). */
-  async function resignedVerdict(request: import('../core/wire.ts').WireRequest, credentials: { accessKeyId: string; secretAccessKey: string }[]) {
+  async function resignedVerdict(
+    request: import('../core/wire.ts').WireRequest,
+    credentials: { accessKeyId: string; secretAccessKey: string }[],
+  ) {
     const { createHash } = await import('node:crypto');
     const { Hash } = await import('@smithy/hash-node');
     const { HttpRequest } = await import('@smithy/protocol-http');
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const header = request.headers.authorization;
     if (!header) return 'unsigned';
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/.exec(header.trim());
+    const m =
+      /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/.exec(
+        header.trim(),
+      );
     if (!m) return 'badSignature';
     const [, keyId, , region, service, signedHeaders, signature] = m as unknown as string[];
     const key = credentials.find((c) => c.accessKeyId === keyId);
@@ -345,9 +455,23 @@ describe('SigV4 verification with cached signers', () => {
       headers[name] = request.headers[name]!;
     }
     const [pathname, query = ''] = request.path.split('?', 2) as [string, string?];
-    const signer = new SignatureV4({ credentials: key, region: region!, service: service!, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
+    const signer = new SignatureV4({
+      credentials: key,
+      region: region!,
+      service: service!,
+      sha256: Hash.bind(null, 'sha256'),
+      applyChecksum: false,
+    });
     const resigned = await signer.sign(
-      new HttpRequest({ method: request.method, protocol: 'https:', hostname: 'localhost', path: pathname, query: Object.fromEntries(new URLSearchParams(query)), headers, body: request.body }),
+      new HttpRequest({
+        method: request.method,
+        protocol: 'https:',
+        hostname: 'localhost',
+        path: pathname,
+        query: Object.fromEntries(new URLSearchParams(query)),
+        headers,
+        body: request.body,
+      }),
       { signingDate, signableHeaders: new Set(names) },
     );
     return /Signature=([0-9a-f]{64})/.exec(String(resigned.headers.authorization))?.[1] === signature ? 'ok' : 'badSignature';
@@ -360,9 +484,24 @@ describe('SigV4 verification with cached signers', () => {
     const credentials = [b.fixtures.credentials];
     const host = 'connect.us-east-1.amazonaws.com';
     const bases: import('../core/wire.ts').WireRequest[] = [
-      { method: 'POST', path: `/users/${managed().instanceId}/${managed().userId}/identity-info`, headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {}}') },
-      { method: 'POST', path: '/users/a/./b/../c/identity-info?x=1&y=%20z&x=2', headers: { 'content-type': 'application/json', 'x-custom': '  a   b \t c  ' }, body: utf8('{}') },
-      { method: 'GET', path: '/users/%E2%82%AC/%2F/identity-info', headers: { date: 'Mon, 01 Jan 2024 00:00:00 GMT' }, body: new Uint8Array() },
+      {
+        method: 'POST',
+        path: `/users/${managed().instanceId}/${managed().userId}/identity-info`,
+        headers: { 'content-type': 'application/json' },
+        body: utf8('{"IdentityInfo": {}}'),
+      },
+      {
+        method: 'POST',
+        path: '/users/a/./b/../c/identity-info?x=1&y=%20z&x=2',
+        headers: { 'content-type': 'application/json', 'x-custom': '  a   b \t c  ' },
+        body: utf8('{}'),
+      },
+      {
+        method: 'GET',
+        path: '/users/%E2%82%AC/%2F/identity-info',
+        headers: { date: 'Mon, 01 Jan 2024 00:00:00 GMT' },
+        body: new Uint8Array(),
+      },
       { method: 'POST', path: 'relative/path', headers: { 'x-a': 'ü' }, body: utf8('ü') },
       { method: '', path: '', headers: {}, body: new Uint8Array() },
     ];
@@ -388,7 +527,10 @@ describe('SigV4 verification with cached signers', () => {
           { ...s, headers: { ...s.headers, 'x-custom': 'a b c' } },
           { ...s, headers: { ...s.headers, authorization: s.headers.authorization!.replace(/;?x-amz-date/, '') } },
           { ...s, headers: { ...s.headers, authorization: s.headers.authorization!.replace('SignedHeaders=', 'SignedHeaders=date;') } },
-          { ...s, headers: { ...s.headers, authorization: s.headers.authorization!.replace('SignedHeaders=', 'SignedHeaders=x-missing;') } },
+          {
+            ...s,
+            headers: { ...s.headers, authorization: s.headers.authorization!.replace('SignedHeaders=', 'SignedHeaders=x-missing;') },
+          },
           { ...s, headers: { ...s.headers, authorization: `${s.headers.authorization!.slice(0, -1)}0` } },
           { ...s, path: `${s.path}x` },
         );
@@ -421,7 +563,11 @@ describe('SigV4 verification with cached signers', () => {
     expect((await auth.verifySignature(signedWithSecond, [first])).ok).toBe(false);
 
     // Regions and dates chosen by whoever sends the request: each is cached, none beyond its bound.
-    const limits = { signers: auth.SIGNER_CACHE_LIMIT, signingKeys: auth.SIGNING_KEY_CACHE_LIMIT, signingDates: auth.SIGNING_DATE_CACHE_LIMIT };
+    const limits = {
+      signers: auth.SIGNER_CACHE_LIMIT,
+      signingKeys: auth.SIGNING_KEY_CACHE_LIMIT,
+      signingDates: auth.SIGNING_DATE_CACHE_LIMIT,
+    };
     const n = Math.max(...Object.values(limits)) + 10;
     for (let i = 0; i < n; i++) {
       const signed = await signWireRequest(request, { credentials: first, region: `region-${i}`, host: 'h' });
@@ -447,7 +593,11 @@ describe('the reference answers rejections without capturing stacks', () => {
     const e = new HttpError(404, 'ResourceNotFoundException', 'The specified user was not found in the instance.');
     expect(e).toBeInstanceOf(Error);
     expect([e.status, e.type, e.message]).toEqual([404, 'ResourceNotFoundException', 'The specified user was not found in the instance.']);
-    expect(String(e.stack).split('\n').filter((line) => line.trim().startsWith('at '))).toEqual([]);
+    expect(
+      String(e.stack)
+        .split('\n')
+        .filter((line) => line.trim().startsWith('at ')),
+    ).toEqual([]);
     expect(Error.stackTraceLimit).toBe(limit);
     expect(String(new Error('x').stack)).toContain('\n    at ');
   });

@@ -61,10 +61,12 @@ function decode(s: string): string {
 function parseXml(xml: string): El {
   let i = 0;
   const stack: El[] = [{ name: '#document', attrs: {}, children: [], text: '' }];
-  const isName = (c: string | undefined) => c !== undefined && c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r' && c !== '/' && c !== '>' && c !== '=';
+  const isName = (c: string | undefined) =>
+    c !== undefined && c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r' && c !== '/' && c !== '>' && c !== '=';
   for (const c of xml) {
     const code = c.codePointAt(0)!;
-    if ((code < 0x20 && c !== '\n' && c !== '\r' && c !== '\t') || code === 0xfffe || code === 0xffff || (code >= 0xd800 && code <= 0xdfff)) throw new Error(`character U+${code.toString(16)} is not allowed in XML`);
+    if ((code < 0x20 && c !== '\n' && c !== '\r' && c !== '\t') || code === 0xfffe || code === 0xffff || (code >= 0xd800 && code <= 0xdfff))
+      throw new Error(`character U+${code.toString(16)} is not allowed in XML`);
   }
   while (i < xml.length) {
     const top = stack.at(-1)!;
@@ -204,7 +206,11 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b/);
     expect(html).not.toMatch(/<[a-z]+[^>]*\ssrc=/i);
     // a baseline verdict carried in a foreign results.json cannot bring a javascript: link
-    const view = applyBaseline(r, { file: 'b.yaml', entries: [{ id: 'EX-UNKNOWN-USER', reason: 'x', link: 'javascript:alert(5)' }] }, new Date());
+    const view = applyBaseline(
+      r,
+      { file: 'b.yaml', entries: [{ id: 'EX-UNKNOWN-USER', reason: 'x', link: 'javascript:alert(5)' }] },
+      new Date(),
+    );
     expect(renderHtml({ ...r, baseline: view } as Results)).not.toContain('javascript:');
   });
 
@@ -219,7 +225,15 @@ describe('HTML report', () => {
     const html = renderHtml(r, { secrets: ['my-secret-value-123'] });
     const xml = renderJunit(r, { secrets: ['my-secret-value-123'] });
     for (const out of [html, xml]) {
-      for (const secret of [sig, 'SESSION-TOKEN-abcdefgh12345', 'my-secret-value-123', 'Bearer zzzzzzzzzz', 'TOKENTOKEN', '0123456789abcdef']) expect(out).not.toContain(secret);
+      for (const secret of [
+        sig,
+        'SESSION-TOKEN-abcdefgh12345',
+        'my-secret-value-123',
+        'Bearer zzzzzzzzzz',
+        'TOKENTOKEN',
+        '0123456789abcdef',
+      ])
+        expect(out).not.toContain(secret);
       expect(out).toContain('[redacted]');
     }
     expect(redactText('authorization: Bearer abc def\nhost: x')).toBe('authorization: [redacted]\nhost: x');
@@ -338,7 +352,13 @@ describe('baselines and the gate', () => {
     const all4: Baseline = { file, entries: FAILING_IDS.map((id) => ({ id, reason: 'known' })) };
     const view = applyBaseline(r, all4, today);
     for (const id of FAILING_IDS) expect(view.marks[id]!.state).toBe('expected-failure');
-    expect(judged(r, view).summary).toMatchObject({ verdict: 'conformant', headline: 'CONFORMANT with 4 expected failures', passed: true, reasons: [], expectedFailures: 4 });
+    expect(judged(r, view).summary).toMatchObject({
+      verdict: 'conformant',
+      headline: 'CONFORMANT with 4 expected failures',
+      passed: true,
+      reasons: [],
+      expectedFailures: 4,
+    });
     // the facts stay as they were: four MUST failures
     expect(judged(r, view).summary.must.failed).toBe(4);
     expect(judged(r, view).requirements).toEqual(r.requirements);
@@ -371,7 +391,9 @@ describe('baselines and the gate', () => {
     // with the expired entry renewed, only the stale one is left: BASELINE OUT OF DATE
     const renewed = judged(r, { ...b, entries: b.entries.map((e) => ({ ...e, expires: undefined })), today });
     expect(renewed.summary).toMatchObject({ verdict: 'baseline out of date', headline: 'BASELINE OUT OF DATE', passed: false });
-    expect(renewed.summary.reasons).toEqual([expect.stringMatching(/^stale baseline: MUST IN-BODY-JSON listed as an expected failure but passes now/)]);
+    expect(renewed.summary.reasons).toEqual([
+      expect.stringMatching(/^stale baseline: MUST IN-BODY-JSON listed as an expected failure but passes now/),
+    ]);
     // the last day of an entry still holds
     expect(applyBaseline(r, b, new Date('2026-11-30T23:59:59Z')).marks['EX-UNKNOWN-INSTANCE']!.state).toBe('expected-failure');
 
@@ -399,7 +421,13 @@ describe('baselines and the gate', () => {
     expect(e.reason).toBe(`failing since ${r.startedAt.slice(0, 10)}: ${req(r, 'EX-UNKNOWN-USER').failures[0]!.problem}`);
     expect(text).not.toMatch(/TODO|FIXME|<reason>|\?\?\?/);
     expect(judged(r, { ...b, today }).summary.passed).toBe(true);
-    const previous: Baseline = { file: 'old.yaml', entries: [{ id: 'EX-UNKNOWN-USER', reason: 'tracked upstream', link: 'https://example.org/1', expires: '2027-06-30' }, { id: 'IN-BODY-JSON', reason: 'fixed since' }] };
+    const previous: Baseline = {
+      file: 'old.yaml',
+      entries: [
+        { id: 'EX-UNKNOWN-USER', reason: 'tracked upstream', link: 'https://example.org/1', expires: '2027-06-30' },
+        { id: 'IN-BODY-JSON', reason: 'fixed since' },
+      ],
+    };
     const again = parseBaseline(baselineFrom(r, previous), 'new.yaml', ids());
     expect(again.entries.find((x) => x.id === 'EX-UNKNOWN-USER')).toEqual(previous.entries[0]);
     expect(again.entries.some((x) => x.id === 'IN-BODY-JSON')).toBe(false);
@@ -440,7 +468,12 @@ describe('comparison of runs', () => {
       { label: 'emulator', results: other },
     ]);
     expect(c.columns.map((x) => x.previous)).toEqual([1, undefined, undefined]);
-    expect(c.changes.filter((x) => x.change === 'newly-failing').map((x) => x.id).sort()).toEqual([...FAILING_IDS].sort());
+    expect(
+      c.changes
+        .filter((x) => x.change === 'newly-failing')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([...FAILING_IDS].sort());
     expect(c.changes.every((x) => x.column === 0 && x.previous === 1)).toBe(true);
     const row = c.rows.find((x) => x.id === 'EX-UNKNOWN-USER')!;
     expect(row.cells.map((x) => x.status)).toEqual(['fail', 'pass', 'fail']);
@@ -471,7 +504,11 @@ describe('merging shards', () => {
       const shard = { index: k + 1, count: n };
       const s = structuredClone(r) as Results & { shard: string };
       s.shard = `${k + 1}/${n}`;
-      s.requirements = s.requirements.map((q, pos) => (inShard(pos, shard) ? q : { ...q, status: 'skip', reason: shardSkipReason(shard), cases: 0, failureCount: 0, failures: [], observed: undefined }));
+      s.requirements = s.requirements.map((q, pos) =>
+        inShard(pos, shard)
+          ? q
+          : { ...q, status: 'skip', reason: shardSkipReason(shard), cases: 0, failureCount: 0, failures: [], observed: undefined },
+      );
       s.summary = summarize(s.requirements);
       s.fixtures = k === 0 ? r.fixtures : [];
       return s;
@@ -559,7 +596,8 @@ describe('the report and compare commands, and writeReports', () => {
     expect(readdirSync(dir).sort()).toEqual(['index.html', 'junit.xml', 'results.json']);
     for (const file of Object.values(written)) {
       const text = readFileSync(file, 'utf8');
-      for (const secret of [process.env.AWS_SECRET_ACCESS_KEY!, process.env.AWS_SESSION_TOKEN!, 'a'.repeat(64)]) expect(text, file).not.toContain(secret);
+      for (const secret of [process.env.AWS_SECRET_ACCESS_KEY!, process.env.AWS_SESSION_TOKEN!, 'a'.repeat(64)])
+        expect(text, file).not.toContain(secret);
     }
     expect(JSON.parse(readFileSync(written.results, 'utf8')).requirements).toHaveLength(r.requirements.length);
   });
@@ -578,12 +616,16 @@ describe('the report and compare commands, and writeReports', () => {
     writeFileSync(join(dir, 'bad.json'), '{"tool":');
     await expect(report([join(dir, 'bad.json')])).rejects.toThrow(/bad\.json: not JSON/);
     writeFileSync(join(dir, 'foreign.json'), '{"hello":"world"}');
-    await expect(report([join(dir, 'foreign.json')])).rejects.toThrow(/foreign\.json: not a results\.json of connect-conformance: "tool" is missing/);
+    await expect(report([join(dir, 'foreign.json')])).rejects.toThrow(
+      /foreign\.json: not a results\.json of connect-conformance: "tool" is missing/,
+    );
     await expect(report([])).rejects.toThrow(UsageError);
     const broken = failing();
     delete (broken.requirements.find((q) => q.status === 'fail')!.failures[0] as Partial<ResultFailure>).replay;
     writeFileSync(join(dir, 'broken.json'), JSON.stringify(broken));
-    await expect(report([join(dir, 'broken.json')])).rejects.toThrow(/: not a results\.json of connect-conformance: requirements\[\d+\] \(EX-UNKNOWN-INSTANCE\)\.failures\[0\]: "replay" is missing$/);
+    await expect(report([join(dir, 'broken.json')])).rejects.toThrow(
+      /: not a results\.json of connect-conformance: requirements\[\d+\] \(EX-UNKNOWN-INSTANCE\)\.failures\[0\]: "replay" is missing$/,
+    );
     for (const p of [report([join(dir, 'nope.json')]), report(['--what'])]) {
       const e = await p.catch((x: Error) => x);
       expect(e).toBeInstanceOf(UsageError);
@@ -643,7 +685,8 @@ describe('suite strength (connect-conformance strength)', () => {
 
   it('shows the same verdicts in the HTML report, with the findings that were not reported', () => {
     const html = renderHtml(passing(), { strength: { caught: 1, total: 2, falseAlarms: 1, correctTotal: 3, missedFindings: 1, variants } });
-    const row = (name: string) => new RegExp(`<tr class="[^"]*"><td><code>${name}</code></td><td>[a-z]+</td><td>([^<]+)</td><td>([^<]*)</td>`).exec(html)?.slice(1);
+    const row = (name: string) =>
+      new RegExp(`<tr class="[^"]*"><td><code>${name}</code></td><td>[a-z]+</td><td>([^<]+)</td><td>([^<]*)</td>`).exec(html)?.slice(1);
     expect(row('iso-timestamps-unreported')).toEqual(['finding missed', 'not reported: FX-BODY-TYPES']);
     expect(row('wrongly-failed')).toEqual(['false alarm', 'OK-ACCEPT-VALID']);
     expect(row('other-error-type')?.[0]).toBe('passed');

@@ -39,8 +39,14 @@ function guard(journal: JournalCoverage = everything): Guard {
   return g;
 }
 
-const req = (method: string, path: string, body: unknown = ''): WireRequest => ({ method, path, headers: {}, body: utf8(typeof body === 'string' ? body : JSON.stringify(body)) });
-const update = (instance: string, user: string, info: Record<string, unknown> = { FirstName: 'Zoë' }) => req('POST', `/users/${instance}/${user}/identity-info`, { IdentityInfo: info });
+const req = (method: string, path: string, body: unknown = ''): WireRequest => ({
+  method,
+  path,
+  headers: {},
+  body: utf8(typeof body === 'string' ? body : JSON.stringify(body)),
+});
+const update = (instance: string, user: string, info: Record<string, unknown> = { FirstName: 'Zoë' }) =>
+  req('POST', `/users/${instance}/${user}/identity-info`, { IdentityInfo: info });
 const refused = (g: Guard, r: WireRequest) => {
   try {
     g.check(r);
@@ -54,13 +60,22 @@ const refused = (g: Guard, r: WireRequest) => {
 
 describe('which labels can name an instance or a user', () => {
   it('a label names something only if it holds a UUID, however it is spelled', () => {
-    for (const nothing of ['', '%FF', '%C0%AF', 'Zo%C3%AB%20%C3%85ngstr%C3%B6m'.repeat(5), madeUpId(7, 'user'), 'conformance-missing-0123456789abcdef']) {
+    for (const nothing of [
+      '',
+      '%FF',
+      '%C0%AF',
+      'Zo%C3%AB%20%C3%85ngstr%C3%B6m'.repeat(5),
+      madeUpId(7, 'user'),
+      'conformance-missing-0123456789abcdef',
+    ]) {
       expect(uuidsInLabel(nothing), nothing).toEqual([]);
     }
     expect(uuidsInLabel(FOREIGN_USER)).toHaveLength(1);
     expect(uuidsInLabel(FOREIGN_USER.replaceAll('-', ''))).toHaveLength(1);
     expect(uuidsInLabel(FOREIGN_USER.toUpperCase())).toHaveLength(1);
-    expect(uuidsInLabel(encodeURIComponent(`arn:aws:connect:us-east-1:111122223333:instance/${INSTANCE}/agent/${FOREIGN_USER}`))).toHaveLength(2);
+    expect(
+      uuidsInLabel(encodeURIComponent(`arn:aws:connect:us-east-1:111122223333:instance/${INSTANCE}/agent/${FOREIGN_USER}`)),
+    ).toHaveLength(2);
     // percent-encoding every character does not hide it
     const hidden = [...FOREIGN_USER].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
     expect(uuidsInLabel(hidden)).toEqual([FOREIGN_USER.replaceAll('-', '')]);
@@ -76,19 +91,57 @@ describe('which labels can name an instance or a user', () => {
 
 describe('no real mailboxes, no real phones', () => {
   it('an address is allowed only on reserved names, however it is hidden', () => {
-    for (const ok of ['zoe@example.com', 'a@sub.example.org', 'x@example.net>', '402@valueOf.uJJobWO.invalid', 'a@b.test', 'a@b.example', 'no address', 'a@', 'Zoë <z@example.com>', 'trailing@x.invalid ']) {
+    for (const ok of [
+      'zoe@example.com',
+      'a@sub.example.org',
+      'x@example.net>',
+      '402@valueOf.uJJobWO.invalid',
+      'a@b.test',
+      'a@b.example',
+      'no address',
+      'a@',
+      'Zoë <z@example.com>',
+      'trailing@x.invalid ',
+    ]) {
       expect(mailProblems(ok), ok).toEqual([]);
     }
-    for (const bad of ['zoe@gmail.com', 'x@example.com,y@gmail.com', 'a@example.com\u0000.gmail.com', 'a@example.com.evil.org', 'a@examp1e.com', 'a@ｅｘａｍｐｌｅ.com', 'a@b']) {
+    for (const bad of [
+      'zoe@gmail.com',
+      'x@example.com,y@gmail.com',
+      'a@example.com\u0000.gmail.com',
+      'a@example.com.evil.org',
+      'a@examp1e.com',
+      'a@ｅｘａｍｐｌｅ.com',
+      'a@b',
+    ]) {
       expect(mailProblems(bad), bad).not.toEqual([]);
     }
   });
 
   it('a number of 7 to 15 digits is allowed only in the fictional range 555-01xx', () => {
-    for (const ok of ['+12025550142', '12025550142', '+02025550142', '+1202555014x', '+1202555014\u0662', '+120255501422222', '+1 (202) 555-0142', '+94', '+9440', '+12345678901234567', 'abc+12885550157']) {
+    for (const ok of [
+      '+12025550142',
+      '12025550142',
+      '+02025550142',
+      '+1202555014x',
+      '+1202555014\u0662',
+      '+120255501422222',
+      '+1 (202) 555-0142',
+      '+94',
+      '+9440',
+      '+12345678901234567',
+      'abc+12885550157',
+    ]) {
       expect(phoneProblems(ok), ok).toEqual([]);
     }
-    for (const bad of ['+442071234567', '+44 20 7123 4567', '+14155552671', '+9440897', '0033 1 23 45 67 89', '+\u0664\u0664\u0662\u0660\u0667\u0661\u0662\u0663\u0664\u0665\u0666\u0667']) {
+    for (const bad of [
+      '+442071234567',
+      '+44 20 7123 4567',
+      '+14155552671',
+      '+9440897',
+      '0033 1 23 45 67 89',
+      '+\u0664\u0664\u0662\u0660\u0667\u0661\u0662\u0663\u0664\u0665\u0666\u0667',
+    ]) {
       expect(phoneProblems(bad), bad).not.toEqual([]);
     }
     fc.assert(fc.property(fc.stringMatching(/^\+[1-9]\d{1,14}$/), (v) => phoneProblems(phoneSafe(v)).length === 0));
@@ -122,7 +175,11 @@ describe('the guard', () => {
       req('GET', `/users/${INSTANCE}/${FIXTURE}`),
       req('GET', `/instance/${INSTANCE}`),
       req('DELETE', `/users/${INSTANCE}/${CREATED}`),
-      req('PUT', `/users/${INSTANCE}`, { Username: 'conformance-0a1b2c3d', Tags: { conformance: 'true' }, IdentityInfo: { Email: 'conformance-0a1b2c3d@example.com' } }),
+      req('PUT', `/users/${INSTANCE}`, {
+        Username: 'conformance-0a1b2c3d',
+        Tags: { conformance: 'true' },
+        IdentityInfo: { Email: 'conformance-0a1b2c3d@example.com' },
+      }),
     ]) {
       expect(refused(g, r), `${r.method} ${r.path}`).toBeUndefined();
     }
@@ -131,16 +188,40 @@ describe('the guard', () => {
   it.each([
     ['an instance that is not allowlisted', update(FOREIGN_INSTANCE, FIXTURE), /not an allowlisted instance/],
     ['a user the run does not own', update(INSTANCE, FOREIGN_USER), /not a user this run owns/],
-    ['a foreign user hidden in an ARN', update(INSTANCE, encodeURIComponent(`arn:aws:connect:us-east-1:111122223333:instance/${INSTANCE}/agent/${FOREIGN_USER}`)), /not a user this run owns/],
-    ['a foreign user percent-encoded', update(INSTANCE, [...FOREIGN_USER].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')), /not a user this run owns/],
+    [
+      'a foreign user hidden in an ARN',
+      update(INSTANCE, encodeURIComponent(`arn:aws:connect:us-east-1:111122223333:instance/${INSTANCE}/agent/${FOREIGN_USER}`)),
+      /not a user this run owns/,
+    ],
+    [
+      'a foreign user percent-encoded',
+      update(INSTANCE, [...FOREIGN_USER].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')),
+      /not a user this run owns/,
+    ],
     ['a foreign user next to an empty instance', update('', FOREIGN_USER), /not a user this run owns/],
     ['a read of a user the run does not own', req('GET', `/users/${INSTANCE}/${FOREIGN_USER}`), /not a user this run owns/],
     ['a read of an instance that is not allowlisted', req('GET', `/instance/${FOREIGN_INSTANCE}`), /not an allowlisted instance/],
     ['deleting a fixture user', req('DELETE', `/users/${INSTANCE}/${FIXTURE}`), /only delete a user this run created/],
-    ['deleting in an instance that is not allowlisted', req('DELETE', `/users/${FOREIGN_INSTANCE}/${CREATED}`), /not an allowlisted instance/],
-    ['creating a user without the prefix', req('PUT', `/users/${INSTANCE}`, { Username: 'agent-1', Tags: { conformance: 'true' } }), /Username starting conformance-/],
+    [
+      'deleting in an instance that is not allowlisted',
+      req('DELETE', `/users/${FOREIGN_INSTANCE}/${CREATED}`),
+      /not an allowlisted instance/,
+    ],
+    [
+      'creating a user without the prefix',
+      req('PUT', `/users/${INSTANCE}`, { Username: 'agent-1', Tags: { conformance: 'true' } }),
+      /Username starting conformance-/,
+    ],
     ['creating a user without the tag', req('PUT', `/users/${INSTANCE}`, { Username: 'conformance-1', Tags: {} }), /tag conformance=true/],
-    ['creating a user with a real address', req('PUT', `/users/${INSTANCE}`, { Username: 'conformance-1', Tags: { conformance: 'true' }, IdentityInfo: { Email: 'a@gmail.com' } }), /can receive mail/],
+    [
+      'creating a user with a real address',
+      req('PUT', `/users/${INSTANCE}`, {
+        Username: 'conformance-1',
+        Tags: { conformance: 'true' },
+        IdentityInfo: { Email: 'a@gmail.com' },
+      }),
+      /can receive mail/,
+    ],
     ['an Email that can receive mail', update(INSTANCE, FIXTURE, { Email: 'someone@gmail.com' }), /can receive mail/],
     ['a SecondaryEmail that can receive mail', update(INSTANCE, FIXTURE, { SecondaryEmail: 'x@corp.example.co.uk' }), /can receive mail/],
     ['a Mobile that is a real number', update(INSTANCE, FIXTURE, { Mobile: '+442071234567' }), /not reserved for fiction/],
@@ -154,13 +235,30 @@ describe('the guard', () => {
     const { rawChannel } = await import('../targets/raw-channel.ts');
     const g = guard();
     // The guard sees each request as the raw channel sends it (signed), as the envelope hands it over.
-    const channel = rawChannel(async (r) => {
-      g.check(r);
-      return { statusCode: 403, headers: {}, body: new Uint8Array() };
-    }, { host: 'connect.us-east-1.amazonaws.com', region: 'us-east-1', credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }) });
-    const signings = ['unsigned', 'wrong-signature', { region: 'eu-west-2' }, { service: 'execute-api' }, { skewMs: -16 * 60_000 }, { skewMs: 16 * 60_000 }, { skewMs: 3 * 60_000 }] as const;
+    const channel = rawChannel(
+      async (r) => {
+        g.check(r);
+        return { statusCode: 403, headers: {}, body: new Uint8Array() };
+      },
+      {
+        host: 'connect.us-east-1.amazonaws.com',
+        region: 'us-east-1',
+        credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+      },
+    );
+    const signings = [
+      'unsigned',
+      'wrong-signature',
+      { region: 'eu-west-2' },
+      { service: 'execute-api' },
+      { skewMs: -16 * 60_000 },
+      { skewMs: 16 * 60_000 },
+      { skewMs: 3 * 60_000 },
+    ] as const;
     for (const signing of signings) {
-      await expect(channel.send(update(INSTANCE, FIXTURE), signing), JSON.stringify(signing)).resolves.toMatchObject({ response: { statusCode: 403 } });
+      await expect(channel.send(update(INSTANCE, FIXTURE), signing), JSON.stringify(signing)).resolves.toMatchObject({
+        response: { statusCode: 403 },
+      });
       await expect(channel.send(update(INSTANCE, FOREIGN_USER), signing)).rejects.toThrow(/not a user this run owns/);
     }
     expect(g.refusals).toHaveLength(signings.length);
@@ -184,22 +282,28 @@ describe('the guard', () => {
       `${unknown}%2F%2e%2e%2F${FIXTURE}`,
       `${unknown}%252F..%252F${FIXTURE}`,
     ]);
-    for (const label of [...reachable(FIXTURE), ...reachable(CREATED), encodeLabel(`${FIXTURE}/../${CREATED}`)]) expect(refused(g, update(INSTANCE, label)), label).toBeUndefined();
+    for (const label of [...reachable(FIXTURE), ...reachable(CREATED), encodeLabel(`${FIXTURE}/../${CREATED}`)])
+      expect(refused(g, update(INSTANCE, label)), label).toBeUndefined();
     expect(refused(g, update(encodeLabel(`${unknownInstance}/../${INSTANCE}`), FIXTURE))).toBeUndefined();
-    for (const label of [...reachable(FOREIGN_USER), encodeLabel(`${FIXTURE}/../${FOREIGN_USER}`)]) expect(refused(g, update(INSTANCE, label)), label).toMatch(/not a user this run owns/);
+    for (const label of [...reachable(FOREIGN_USER), encodeLabel(`${FIXTURE}/../${FOREIGN_USER}`)])
+      expect(refused(g, update(INSTANCE, label)), label).toMatch(/not a user this run owns/);
     expect(refused(g, update(encodeLabel(`${unknownInstance}/../${FOREIGN_INSTANCE}`), FIXTURE))).toMatch(/not an allowlisted instance/);
   });
 
   it('refuses a label injection that names an owned user the journal does not hold yet, even after one it holds', () => {
     const g = guard({ covers: (id) => id === FIXTURE, coversCreate: () => true });
-    expect(refused(g, update(INSTANCE, encodeLabel(`${FIXTURE}/../${CREATED}`)))).toMatch(new RegExp(`user ${CREATED} is not in the run's journal`));
+    expect(refused(g, update(INSTANCE, encodeLabel(`${FIXTURE}/../${CREATED}`)))).toMatch(
+      new RegExp(`user ${CREATED} is not in the run's journal`),
+    );
     expect(refused(g, update(INSTANCE, encodeLabel(`${madeUpId(1, 'x')}/../${FIXTURE}`)))).toBeUndefined();
   });
 
   it('refuses a write to an owned user, or a creation, the journal does not hold yet', () => {
     const g = guard({ covers: () => false, coversCreate: () => false });
     expect(refused(g, update(INSTANCE, FIXTURE))).toMatch(/not in the run's journal/);
-    expect(refused(g, req('PUT', `/users/${INSTANCE}`, { Username: 'conformance-1', Tags: { conformance: 'true' } }))).toMatch(/not in the run's journal/);
+    expect(refused(g, req('PUT', `/users/${INSTANCE}`, { Username: 'conformance-1', Tags: { conformance: 'true' } }))).toMatch(
+      /not in the run's journal/,
+    );
     expect(refused(g, update(INSTANCE, madeUpId(1, 'user')))).toBeUndefined();
     expect(g.refusals).toHaveLength(2);
   });
@@ -247,13 +351,25 @@ describe('token bucket, budget, retries', () => {
     }
     expect(times.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
     expect(times.at(-1)).toBe(10_000);
-    for (let i = 0; i < times.length; i++) for (let j = i; j < times.length; j++) expect(j - i + 1).toBeLessThanOrEqual(5 + (2 * (times[j]! - times[i]!)) / 1000 + 1e-9);
+    for (let i = 0; i < times.length; i++)
+      for (let j = i; j < times.length; j++) expect(j - i + 1).toBeLessThanOrEqual(5 + (2 * (times[j]! - times[i]!)) / 1000 + 1e-9);
     expect(TokenBucket.timeFor(300, 2, 5)).toBe(147_500);
   });
 
   const ok: WireResponse = { statusCode: 200, headers: {}, body: new Uint8Array() };
-  const throttled = (retryAfter?: string): WireResponse => ({ statusCode: 429, headers: retryAfter ? { 'retry-after': retryAfter } : {}, body: utf8('{"message":"Rate exceeded"}') });
-  const envelope = (max: number, reserve = 0, clock = fakeClock()) => new Envelope({ guard: guard(), budget: new Budget(max, reserve), bucket: new TokenBucket(1000, 1000, clock), clock, retries: { transport: 1 } });
+  const throttled = (retryAfter?: string): WireResponse => ({
+    statusCode: 429,
+    headers: retryAfter ? { 'retry-after': retryAfter } : {},
+    body: utf8('{"message":"Rate exceeded"}'),
+  });
+  const envelope = (max: number, reserve = 0, clock = fakeClock()) =>
+    new Envelope({
+      guard: guard(),
+      budget: new Budget(max, reserve),
+      bucket: new TokenBucket(1000, 1000, clock),
+      clock,
+      retries: { transport: 1 },
+    });
 
   it('the budget stops the run phase at max - reserve and lets restore use the reserve', async () => {
     const e = envelope(5, 2);
@@ -270,15 +386,21 @@ describe('token bucket, budget, retries', () => {
   it('a refused request costs nothing and is never handed to the transport', async () => {
     const e = envelope(5);
     let sent = 0;
-    await expect(e.send(update(INSTANCE, FOREIGN_USER), async () => {
-      sent++;
-      return ok;
-    }, 'https://x')).rejects.toMatchObject({ kind: 'refused' });
+    await expect(
+      e.send(
+        update(INSTANCE, FOREIGN_USER),
+        async () => {
+          sent++;
+          return ok;
+        },
+        'https://x',
+      ),
+    ).rejects.toMatchObject({ kind: 'refused' });
     expect(sent).toBe(0);
     expect(e.budget.sent).toBe(0);
   });
 
-  it('a 429 is counted and handed up, never retried by the envelope (the run\'s flow control sends it again)', async () => {
+  it("a 429 is counted and handed up, never retried by the envelope (the run's flow control sends it again)", async () => {
     const e = envelope(10);
     const answers = [throttled('2'), ok];
     const r = await e.send(update(INSTANCE, FIXTURE), async () => answers.shift()!, 'https://x');
@@ -305,10 +427,14 @@ describe('token bucket, budget, retries', () => {
     expect(calls).toBe(1);
   });
 
-  it('learns the users it creates from CreateUser\'s answer', async () => {
+  it("learns the users it creates from CreateUser's answer", async () => {
     const e = envelope(10);
     const create = req('PUT', `/users/${INSTANCE}`, { Username: 'conformance-1', Tags: { conformance: 'true' } });
-    await e.send(create, async () => ({ statusCode: 200, headers: {}, body: utf8(JSON.stringify({ UserId: FOREIGN_USER, UserArn: 'arn' })) }), 'https://x');
+    await e.send(
+      create,
+      async () => ({ statusCode: 200, headers: {}, body: utf8(JSON.stringify({ UserId: FOREIGN_USER, UserArn: 'arn' })) }),
+      'https://x',
+    );
     expect(refused(e.guard, req('DELETE', `/users/${INSTANCE}/${FOREIGN_USER}`))).toBeUndefined();
   });
 });
@@ -316,7 +442,7 @@ describe('token bucket, budget, retries', () => {
 describe('generated values under the safe-values options', () => {
   const safe = (c: Case) => bodyProblems(c.wire.body);
 
-  it('every boundary and random case of every type passes the guard\'s body rules, and reaches the same requirements', () => {
+  it("every boundary and random case of every type passes the guard's body rules, and reaches the same requirements", () => {
     for (const type of spec.identityManagementTypes) {
       const plain = createGenerators(spec, type);
       const g = createGenerators(spec, type, SANDBOX_GENERATOR_OPTIONS);
@@ -346,8 +472,8 @@ describe('generated values under the safe-values options', () => {
   });
 });
 
-describe('aiming cases at the run\'s own users', () => {
-  it('a case keeps the label it tests; a label that only carries a generated UUID becomes the fixture\'s', () => {
+describe("aiming cases at the run's own users", () => {
+  it("a case keeps the label it tests; a label that only carries a generated UUID becomes the fixture's", () => {
     const g = createGenerators(spec, 'CONNECT_MANAGED', SANDBOX_GENERATOR_OPTIONS);
     const labels = { InstanceId: INSTANCE, UserId: FIXTURE };
     const gd = guard();

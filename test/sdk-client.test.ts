@@ -86,7 +86,9 @@ const notApplicableByTheTarget = (r: Results) =>
 const failingMusts = (r: Results) => r.requirements.filter((q) => q.status === 'fail' && q.level === 'MUST').map((q) => q.id);
 
 describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library (target: { client })', () => {
-  it('a stub that behaves like the reference is CONFORMANT; the wire-only requirements are n/a with the reason; everything goes through its send', { timeout: 120_000 }, async () => {
+  it('a stub that behaves like the reference is CONFORMANT; the wire-only requirements are n/a with the reason; everything goes through its send', {
+    timeout: 120_000,
+  }, async () => {
     const { client, connectMock, fixtures } = await exampleStub();
     const results = await runConformance({ target: { client }, fixtures, identityManagementType: 'CONNECT_MANAGED', seed: 1, runs: 5 });
     expect(results.summary.verdict).toBe('conformant');
@@ -97,7 +99,22 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
     expect(results.requirements.filter((q) => q.status === 'error')).toEqual([]);
     // Judged on the SDK's outcome: the input rules the SDK can express, existence, read-back, the error envelope's
     // type and status (the stub behind it reports $metadata.httpStatusCode).
-    for (const id of ['IN-CM-FIRSTNAME-MINLEN', 'IN-FIRSTNAME-NFC', 'IN-IDENTITYINFO-REQUIRED', 'EX-UNKNOWN-USER', 'EX-FOREIGN-USER', 'PREC-VALIDATION-FIRST', 'RB-READBACK', 'NL-REJECTED-UNCHANGED', 'NL-OTHER-USERS-UNCHANGED', 'ERR-TYPE-DECLARED', 'ERR-STATUS-MATCHES-TYPE', 'ERR-FAULT', 'SENS-NO-ECHO', 'SRV-AVAILABLE']) {
+    for (const id of [
+      'IN-CM-FIRSTNAME-MINLEN',
+      'IN-FIRSTNAME-NFC',
+      'IN-IDENTITYINFO-REQUIRED',
+      'EX-UNKNOWN-USER',
+      'EX-FOREIGN-USER',
+      'PREC-VALIDATION-FIRST',
+      'RB-READBACK',
+      'NL-REJECTED-UNCHANGED',
+      'NL-OTHER-USERS-UNCHANGED',
+      'ERR-TYPE-DECLARED',
+      'ERR-STATUS-MATCHES-TYPE',
+      'ERR-FAULT',
+      'SENS-NO-ECHO',
+      'SRV-AVAILABLE',
+    ]) {
       expect(status(results, id).status, id).toBe('pass');
       expect(status(results, id).cases, id).toBeGreaterThan(0);
     }
@@ -108,7 +125,9 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
     expect(updates.length).toBeGreaterThan(50);
     for (const input of updates) {
       const info = input.IdentityInfo as unknown;
-      expect(info === undefined || (typeof info === 'object' && info !== null && Object.values(info).every((v) => typeof v === 'string'))).toBe(true);
+      expect(
+        info === undefined || (typeof info === 'object' && info !== null && Object.values(info).every((v) => typeof v === 'string')),
+      ).toBe(true);
     }
     expect(results.fixtures.every((f) => f.restored)).toBe(true);
     const restored = await client.send(new DescribeUserCommand({ InstanceId: fixtures.instanceId, UserId: fixtures.userId }));
@@ -116,7 +135,9 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
     expect(restored.User?.IdentityInfo).toMatchObject({ FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' });
   });
 
-  it('a stub that accepts an empty FirstName on CONNECT_MANAGED fails IN-CM-FIRSTNAME-MINLEN, with the SDK outcome as evidence', { timeout: 120_000 }, async () => {
+  it('a stub that accepts an empty FirstName on CONNECT_MANAGED fails IN-CM-FIRSTNAME-MINLEN, with the SDK outcome as evidence', {
+    timeout: 120_000,
+  }, async () => {
     const { client, fixtures } = await exampleStub('empty-first-name');
     const results = await runConformance({ target: { client }, fixtures, identityManagementType: 'CONNECT_MANAGED', seed: 1, runs: 5 });
     expect(results.summary.verdict).toBe('not conformant');
@@ -125,13 +146,17 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
     expect(failure.problem).toBe('expected 400 with InvalidParameterException or InvalidRequestException, got a resolved send');
     expect(JSON.stringify(failure.input)).toContain('"FirstName":""');
     // No command line reaches a client in code: the replay is the library call, with the same client.
-    expect(failure.replay).toMatch(/^runConformance\(\{ target: \{ client \}, \.\.\.sameOptions, only: \['IN-CM-FIRSTNAME-MINLEN'\], step: 'CONNECT_MANAGED\/boundary\/[^']+', seed: 1 \}\)$/);
+    expect(failure.replay).toMatch(
+      /^runConformance\(\{ target: \{ client \}, \.\.\.sameOptions, only: \['IN-CM-FIRSTNAME-MINLEN'\], step: 'CONNECT_MANAGED\/boundary\/[^']+', seed: 1 \}\)$/,
+    );
     // Not validating first shows in precedence too: the unknown user is found missing before the FirstName is refused.
     expect(status(results, 'PREC-VALIDATION-FIRST').status).toBe('fail');
     expect(notApplicableByTheTarget(results)).toEqual(WITHOUT_WIRE);
   });
 
-  it('a hand-written stub of the ConnectClient class (mockClient(ConnectClient)) is judged on error names where it reports no status', { timeout: 120_000 }, async () => {
+  it('a hand-written stub of the ConnectClient class (mockClient(ConnectClient)) is judged on error names where it reports no status', {
+    timeout: 120_000,
+  }, async () => {
     const instanceId = 'i-1';
     const users = new Map<string, Record<string, string>>([['u-1', { FirstName: 'Ada', LastName: 'Lovelace' }]]);
     const notFound = () => new ResourceNotFoundException({ message: 'not found', $metadata: {} });
@@ -150,19 +175,28 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
       connectMock.on(UpdateUserIdentityInfoCommand).callsFake((input) => {
         const info = input.InstanceId === instanceId ? users.get(input.UserId) : undefined;
         const sent = input.IdentityInfo ?? {};
-        if ([sent.FirstName, sent.LastName].some((v) => v !== undefined && [...v].length > 100)) throw new InvalidParameterException({ message: 'too long', $metadata: {} });
+        if ([sent.FirstName, sent.LastName].some((v) => v !== undefined && [...v].length > 100))
+          throw new InvalidParameterException({ message: 'too long', $metadata: {} });
         if (!info) throw notFound();
         Object.assign(info, sent);
         return {};
       });
-      const results = await runConformance({ target: { client: new ConnectClient({ region: 'us-east-1' }) }, fixtures: { instanceId, userId: 'u-1' }, seed: 1, runs: 3 });
+      const results = await runConformance({
+        target: { client: new ConnectClient({ region: 'us-east-1' }) },
+        fixtures: { instanceId, userId: 'u-1' },
+        seed: 1,
+        runs: 3,
+      });
       expect(results.target.identityManagementTypes).toEqual(['CONNECT_MANAGED']);
       expect(status(results, 'IN-CM-FIRSTNAME-MINLEN').status).toBe('fail');
       expect(status(results, 'IN-FIRSTNAME-MAXLEN').status).toBe('pass');
       // A 404 type without a status is judged on its name; the status rule waits for a status the stub never gives.
       expect(status(results, 'EX-UNKNOWN-USER').status).toBe('pass');
       expect(status(results, 'ERR-FAULT').status).toBe('pass');
-      expect(status(results, 'ERR-STATUS-MATCHES-TYPE')).toMatchObject({ status: 'skip', reason: expect.stringMatching(/\$metadata\.httpStatusCode/) });
+      expect(status(results, 'ERR-STATUS-MATCHES-TYPE')).toMatchObject({
+        status: 'skip',
+        reason: expect.stringMatching(/\$metadata\.httpStatusCode/),
+      });
       expect(notApplicableByTheTarget(results)).toEqual(WITHOUT_WIRE);
       expect(results.fixtures).toMatchObject([{ userId: 'u-1', restored: true }]);
       expect(users.get('u-1')).toMatchObject({ FirstName: 'Ada', LastName: 'Lovelace' });
@@ -174,14 +208,23 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
   it('a stub with no behaviour for DescribeUser (or DescribeInstance) is one line naming what to stub', async () => {
     const connectMock = mockClient(ConnectClient);
     try {
-      const run = () => runConformance({ target: { client: new ConnectClient({ region: 'us-east-1' }) }, fixtures: { instanceId: 'i-1', userId: 'u-1' }, identityManagementType: 'CONNECT_MANAGED' });
+      const run = () =>
+        runConformance({
+          target: { client: new ConnectClient({ region: 'us-east-1' }) },
+          fixtures: { instanceId: 'i-1', userId: 'u-1' },
+          identityManagementType: 'CONNECT_MANAGED',
+        });
       const none = (await run().catch((e: unknown) => e)) as Error;
       expect(none).toBeInstanceOf(TargetConfigError);
-      expect(none.message).toMatch(/^the client answered DescribeInstanceCommand with undefined, not an output: give the stub a behaviour for DescribeInstanceCommand \(aws-sdk-client-mock: mock\.on\(DescribeInstanceCommand\)/);
+      expect(none.message).toMatch(
+        /^the client answered DescribeInstanceCommand with undefined, not an output: give the stub a behaviour for DescribeInstanceCommand \(aws-sdk-client-mock: mock\.on\(DescribeInstanceCommand\)/,
+      );
       connectMock.on(DescribeInstanceCommand).resolves({ Instance: { Id: 'i-1', IdentityManagementType: 'CONNECT_MANAGED' } });
       const error = (await run().catch((e: unknown) => e)) as Error;
       expect(error).toBeInstanceOf(TargetConfigError);
-      expect(error.message).toMatch(/^the client answered DescribeUserCommand with undefined, not an output: give the stub a behaviour for DescribeUserCommand \(aws-sdk-client-mock: mock\.on\(DescribeUserCommand\)\.resolves/);
+      expect(error.message).toMatch(
+        /^the client answered DescribeUserCommand with undefined, not an output: give the stub a behaviour for DescribeUserCommand \(aws-sdk-client-mock: mock\.on\(DescribeUserCommand\)\.resolves/,
+      );
       expect(error.message).not.toContain('\n');
       expect(connectMock.commandCalls(UpdateUserIdentityInfoCommand)).toEqual([]);
     } finally {
@@ -190,8 +233,15 @@ describe('a ConnectClient stubbed with aws-sdk-client-mock, through the library 
   });
 
   it('refuses a client that is not one, and a client with a handler', async () => {
-    await expect(runConformance({ target: { client: {} as never }, fixtures: { instanceId: 'i', userId: 'u' } })).rejects.toThrow(/^target: \{ client \} needs a ConnectClient \(an object with send\(command\)\); got an object$/);
-    expect(() => configOf({ target: { client: new ConnectClient({}) }, handler: async () => ({ statusCode: 200, headers: {}, body: new Uint8Array() }) })).toThrow(UsageError);
+    await expect(runConformance({ target: { client: {} as never }, fixtures: { instanceId: 'i', userId: 'u' } })).rejects.toThrow(
+      /^target: \{ client \} needs a ConnectClient \(an object with send\(command\)\); got an object$/,
+    );
+    expect(() =>
+      configOf({
+        target: { client: new ConnectClient({}) },
+        handler: async () => ({ statusCode: 200, headers: {}, body: new Uint8Array() }),
+      }),
+    ).toThrow(UsageError);
     expect(configOf({ target: { client: new ConnectClient({}) } }).target).toBe('client');
   });
 });
@@ -200,7 +250,8 @@ describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judg
   const command = () => new UpdateUserIdentityInfoCommand({ InstanceId: 'i', UserId: 'u', IdentityInfo: { FirstName: 'Ada Lovelace' } });
   const ctx: ErrorEnvelopeContext = { caseId: 'c', input: {}, sensitiveValues: ['Ada Lovelace'], protocolLevel: false };
   const send = (answer: () => unknown, timeoutMs = 5_000) => observeClientCommand({ send: answer }, command(), timeoutMs);
-  const verdicts = async (answer: () => unknown) => Object.fromEntries(errorEnvelopeVerdicts(spec, await send(answer), ctx).map((v) => [v.requirementId, v.pass]));
+  const verdicts = async (answer: () => unknown) =>
+    Object.fromEntries(errorEnvelopeVerdicts(spec, await send(answer), ctx).map((v) => [v.requirementId, v.pass]));
 
   it('reads the output, the error name, $fault and $metadata.httpStatusCode, and makes up nothing else', async () => {
     const ok = await send(async () => ({ $metadata: { httpStatusCode: 200 } }));
@@ -210,7 +261,14 @@ describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judg
       throw new InvalidParameterException({ message: 'bad', $metadata: { httpStatusCode: 400 } });
     });
     expect(rejected.sdk).toEqual({ ok: false, name: 'InvalidParameterException', message: 'bad', status: 400, fault: 'client' });
-    expect(answerOf(spec, rejected)).toEqual({ status: 400, succeeded: false, error: true, type: 'InvalidParameterException', fault: 'client', message: 'bad' });
+    expect(answerOf(spec, rejected)).toEqual({
+      status: 400,
+      succeeded: false,
+      error: true,
+      type: 'InvalidParameterException',
+      fault: 'client',
+      message: 'bad',
+    });
     expect(rejected.response).toBeUndefined();
   });
 
@@ -218,22 +276,46 @@ describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judg
     const typed = await verdicts(async () => {
       throw new InvalidParameterException({ message: 'bad', $metadata: { httpStatusCode: 400 } });
     });
-    expect(typed).toEqual({ 'SRV-AVAILABLE': true, 'SRV-NO-5XX': true, 'ERR-TYPE-PRESENT': true, 'ERR-TYPE-DECLARED': true, 'ERR-STATUS-MATCHES-TYPE': true, 'ERR-FAULT': true, 'SENS-NO-ECHO': true });
+    expect(typed).toEqual({
+      'SRV-AVAILABLE': true,
+      'SRV-NO-5XX': true,
+      'ERR-TYPE-PRESENT': true,
+      'ERR-TYPE-DECLARED': true,
+      'ERR-STATUS-MATCHES-TYPE': true,
+      'ERR-FAULT': true,
+      'SENS-NO-ECHO': true,
+    });
     // aws-sdk-client-mock's .rejects('text'): an Error with no type.
     expect((await verdicts(async () => Promise.reject(new Error('mocked rejection'))))['ERR-TYPE-PRESENT']).toBe(false);
     // The status is judged only when reported.
-    expect((await verdicts(async () => Promise.reject(new InvalidParameterException({ message: 'x', $metadata: { httpStatusCode: 404 } }))))['ERR-STATUS-MATCHES-TYPE']).toBe(false);
-    expect(await verdicts(async () => Promise.reject(new InvalidParameterException({ message: 'x', $metadata: {} })))).not.toHaveProperty('ERR-STATUS-MATCHES-TYPE');
+    expect(
+      (await verdicts(async () => Promise.reject(new InvalidParameterException({ message: 'x', $metadata: { httpStatusCode: 404 } }))))[
+        'ERR-STATUS-MATCHES-TYPE'
+      ],
+    ).toBe(false);
+    expect(await verdicts(async () => Promise.reject(new InvalidParameterException({ message: 'x', $metadata: {} })))).not.toHaveProperty(
+      'ERR-STATUS-MATCHES-TYPE',
+    );
     // A server error without a status is still one.
-    expect((await verdicts(async () => Promise.reject(new InternalServiceException({ message: 'x', $metadata: {} }))))['SRV-NO-5XX']).toBe(false);
+    expect((await verdicts(async () => Promise.reject(new InternalServiceException({ message: 'x', $metadata: {} }))))['SRV-NO-5XX']).toBe(
+      false,
+    );
     // The message echoes a sensitive value that was sent.
-    expect((await verdicts(async () => Promise.reject(new InvalidParameterException({ message: 'bad name Ada Lovelace', $metadata: {} }))))['SENS-NO-ECHO']).toBe(false);
+    expect(
+      (await verdicts(async () => Promise.reject(new InvalidParameterException({ message: 'bad name Ada Lovelace', $metadata: {} }))))[
+        'SENS-NO-ECHO'
+      ],
+    ).toBe(false);
   });
 
   it('a send that does not settle, or fails as a transport does, is unanswered (SRV-AVAILABLE fails)', async () => {
     const silent = await send(() => new Promise(() => {}), 20);
     expect(silent.transportError).toMatch(/^no answer within 20 ms/);
-    expect((await verdicts(() => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))))['SRV-AVAILABLE']).toBe(false);
+    expect(
+      (await verdicts(() => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))))[
+        'SRV-AVAILABLE'
+      ],
+    ).toBe(false);
     expect(errorEnvelopeVerdicts(spec, silent, ctx).find((v) => v.requirementId === 'SRV-AVAILABLE')?.pass).toBe(false);
   });
 
@@ -245,7 +327,11 @@ describe('the SDK outcome of one send (targets/sdk-client.ts) and how it is judg
       send(() => {
         throw new TypeError("Cannot read properties of undefined (reading 'FirstName')");
       }),
-    ).rejects.toThrow(new TargetFault("the client's send of UpdateUserIdentityInfoCommand threw TypeError: Cannot read properties of undefined (reading 'FirstName') (a bug in the stub?)"));
+    ).rejects.toThrow(
+      new TargetFault(
+        "the client's send of UpdateUserIdentityInfoCommand threw TypeError: Cannot read properties of undefined (reading 'FirstName') (a bug in the stub?)",
+      ),
+    );
     await expect(send(() => Promise.reject('nope'))).rejects.toThrow(/rejected with a string, not an Error/);
   });
 });
@@ -254,7 +340,12 @@ describe('the plan of a target without the wire', () => {
   const fixture = (type: string) => {
     const user = (userId: string) => ({ instanceId: 'i', userId, info: {} });
     const generators = createGenerators(spec, type);
-    return { set: { identityManagementType: type, instanceId: 'i', userId: 'u', secondUserId: 'v', secondInstanceId: 'w', provisioned: [] }, generators, user: user('u'), other: user('v') };
+    return {
+      set: { identityManagementType: type, instanceId: 'i', userId: 'u', secondUserId: 'v', secondInstanceId: 'w', provisioned: [] },
+      generators,
+      user: user('u'),
+      other: user('v'),
+    };
   };
 
   it('holds only what the SDK can send, and marks the rest n/a; a target with the wire loses nothing', () => {
@@ -269,7 +360,8 @@ describe('the plan of a target without the wire', () => {
       // Nothing planned is n/a but the success envelope (its cases run; its body and headers are not there to judge),
       // and every requirement of the full plan is planned or n/a.
       expect([...unchecked.notApplicable.keys()].filter((id) => reached.has(id))).toEqual(['OK-SUCCESS-ENVELOPE']);
-      for (const id of new Set(planFor(f).flatMap((s) => s.requirementIds))) expect(reached.has(id) || unchecked.notApplicable.has(id), id).toBe(true);
+      for (const id of new Set(planFor(f).flatMap((s) => s.requirementIds)))
+        expect(reached.has(id) || unchecked.notApplicable.has(id), id).toBe(true);
       expect(uncheckedOn({}, f)).toEqual({ notApplicable: new Map(), skippedUnlessJudged: new Map() });
     }
   });
@@ -278,7 +370,10 @@ describe('the plan of a target without the wire', () => {
     const g = sendableBy(['sdk'], createGenerators(spec, 'CONNECT_MANAGED'));
     for (const name of ['valid', 'invalid', 'wire']) {
       const sample = fc.sample(g.arbitrary(name), { seed: 7, numRuns: 60 });
-      expect(sample.every((c) => c.channel === 'sdk'), name).toBe(true);
+      expect(
+        sample.every((c) => c.channel === 'sdk'),
+        name,
+      ).toBe(true);
     }
     expect(fc.sample(g.invalidCase, { seed: 7, numRuns: 60 }).every((c) => c.channel === 'sdk')).toBe(true);
     const all = createGenerators(spec, 'CONNECT_MANAGED');

@@ -26,7 +26,12 @@ const withWindow = (change: Record<string, unknown>) => {
 
 describe('the window in the spec', () => {
   it('is read from x-protocol.signatureWindow, and its bounds are what the titles say', async () => {
-    expect(spec.protocol.signatureWindow).toEqual({ acceptedWithinMinutes: 4, observedMinutes: [5, 15], refusedBeyondMinutes: 15, clockMarginSeconds: 60 });
+    expect(spec.protocol.signatureWindow).toEqual({
+      acceptedWithinMinutes: 4,
+      observedMinutes: [5, 15],
+      refusedBeyondMinutes: 15,
+      clockMarginSeconds: 60,
+    });
     expect(title(spec, 'AUTH-STALE-SIGNATURE')).toMatch(/more than 15 minutes before or after/);
     expect(title(spec, 'AUTH-SKEW-TOLERATED')).toMatch(/less than 4 minutes/);
     expect(title(spec, 'OBS-SIGNATURE-SKEW')).toMatch(/dated 5–15 minutes/);
@@ -50,9 +55,18 @@ describe('the window in the spec', () => {
 });
 
 describe('the raw channel signs otherwise, with the SDK signer', () => {
-  const update: WireRequest = { method: 'POST', path: '/users/i/u/identity-info', headers: { 'content-type': 'application/json' }, body: utf8('{"IdentityInfo": {}}') };
+  const update: WireRequest = {
+    method: 'POST',
+    path: '/users/i/u/identity-info',
+    headers: { 'content-type': 'application/json' },
+    body: utf8('{"IdentityInfo": {}}'),
+  };
   const sentWith = async (signing: Parameters<ReturnType<typeof rawChannel>['send']>[1]) => {
-    const channel = rawChannel(async () => ({ statusCode: 200, headers: {}, body: new Uint8Array() }), { host: 'connect.us-east-1.amazonaws.com', region: 'us-east-1', credentials: async () => EXAMPLE_CREDENTIALS });
+    const channel = rawChannel(async () => ({ statusCode: 200, headers: {}, body: new Uint8Array() }), {
+      host: 'connect.us-east-1.amazonaws.com',
+      region: 'us-east-1',
+      credentials: async () => EXAMPLE_CREDENTIALS,
+    });
     return (await channel.send(update, signing)).request;
   };
   const dateOf = (r: WireRequest) => {
@@ -78,17 +92,38 @@ describe('the raw channel signs otherwise, with the SDK signer', () => {
     const region = await sentWith({ region: 'eu-west-2' });
     expect(region.headers.authorization).toMatch(/\/eu-west-2\/connect\/aws4_request/);
     expect(await verifySignature(region, [EXAMPLE_CREDENTIALS], { region: 'eu-west-2', service: 'connect' })).toEqual({ ok: true });
-    expect(await verifySignature(region, [EXAMPLE_CREDENTIALS], { region: 'us-east-1' })).toEqual({ ok: false, reason: 'badSignature', message: "Credential should be scoped to a valid region, not 'eu-west-2'." });
+    expect(await verifySignature(region, [EXAMPLE_CREDENTIALS], { region: 'us-east-1' })).toEqual({
+      ok: false,
+      reason: 'badSignature',
+      message: "Credential should be scoped to a valid region, not 'eu-west-2'.",
+    });
     const service = await sentWith({ service: 'execute-api' });
     expect(service.headers.authorization).toMatch(/\/us-east-1\/execute-api\/aws4_request/);
-    expect(await verifySignature(service, [EXAMPLE_CREDENTIALS], { service: 'connect' })).toEqual({ ok: false, reason: 'badSignature', message: "Credential should be scoped to correct service: 'connect'." });
+    expect(await verifySignature(service, [EXAMPLE_CREDENTIALS], { service: 'connect' })).toEqual({
+      ok: false,
+      reason: 'badSignature',
+      message: "Credential should be scoped to correct service: 'connect'.",
+    });
     // The plain modes are as they were.
-    expect(await verifySignature(await sentWith('signed'), [EXAMPLE_CREDENTIALS], { region: 'us-east-1', service: 'connect', maxSkewMs: MINUTE })).toEqual({ ok: true });
+    expect(
+      await verifySignature(await sentWith('signed'), [EXAMPLE_CREDENTIALS], {
+        region: 'us-east-1',
+        service: 'connect',
+        maxSkewMs: MINUTE,
+      }),
+    ).toEqual({ ok: true });
   });
 });
 
 describe('the checks, against a target whose clock is off', () => {
-  const AUTH = ['AUTH-UNSIGNED', 'AUTH-BAD-SIGNATURE', 'AUTH-WRONG-SCOPE', 'AUTH-STALE-SIGNATURE', 'AUTH-SKEW-TOLERATED', 'OBS-SIGNATURE-SKEW'];
+  const AUTH = [
+    'AUTH-UNSIGNED',
+    'AUTH-BAD-SIGNATURE',
+    'AUTH-WRONG-SCOPE',
+    'AUTH-STALE-SIGNATURE',
+    'AUTH-SKEW-TOLERATED',
+    'OBS-SIGNATURE-SKEW',
+  ];
   const instance = defaultFixtures().instances[0]!;
   async function authOn(clockOffsetMs: number, options: { expectAuth?: boolean } = { expectAuth: true }) {
     const service = createReferenceService(spec, { fixtures: defaultFixtures(), now: () => Date.now() + clockOffsetMs });
@@ -106,7 +141,7 @@ describe('the checks, against a target whose clock is off', () => {
     return { results, status: Object.fromEntries(AUTH.map((id) => [id, byId.get(id)!.status])), byId, service };
   }
 
-  it('pass on a target whose clock is within the margin of the suite\'s; and the fixture user is restored', async () => {
+  it("pass on a target whose clock is within the margin of the suite's; and the fixture user is restored", async () => {
     const { status, byId, service } = await authOn(30_000);
     expect(status).toEqual(Object.fromEntries(AUTH.map((id) => [id, 'pass'])));
     expect(JSON.stringify(byId.get('OBS-SIGNATURE-SKEW'))).toMatch(/10 minutes in the past: 200/);
@@ -115,7 +150,7 @@ describe('the checks, against a target whose clock is off', () => {
     expect(service.store.snapshot()[instance.id]![instance.users[0]!.id]).toMatchObject(instance.users[0]!.identityInfo!);
   });
 
-  it('fail AUTH-STALE-SIGNATURE with the request as evidence when the target\'s clock is further off than the margin', async () => {
+  it("fail AUTH-STALE-SIGNATURE with the request as evidence when the target's clock is further off than the margin", async () => {
     const { status, byId } = await authOn(-90_000);
     expect(status['AUTH-STALE-SIGNATURE']).toBe('fail');
     expect(status['AUTH-SKEW-TOLERATED']).toBe('pass');

@@ -49,15 +49,25 @@ function findBotocore(): { ok: true; botocore: Botocore } | { ok: false; reason:
   let dir: string;
   let version: string;
   try {
-    const out = execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__)); print(botocore.__version__)'], {
-      encoding: 'utf8',
-      timeout: 15_000,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'python3',
+      ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__)); print(botocore.__version__)'],
+      {
+        encoding: 'utf8',
+        timeout: 15_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     [dir = '', version = ''] = out.trim().split('\n');
   } catch (e) {
     const { code, stderr } = e as NodeJS.ErrnoException & { stderr?: string };
-    const why = String(stderr ?? '').trim().split('\n').pop() || code || (e as Error).message;
+    const why =
+      String(stderr ?? '')
+        .trim()
+        .split('\n')
+        .pop() ||
+      code ||
+      (e as Error).message;
     return { ok: false, reason: `no botocore Python package found (python3 -c "import botocore" failed: ${why})` };
   }
   // x-model.source is botocore/data/...; botocore ships the file gzipped (older versions: plain).
@@ -128,7 +138,13 @@ describe('the spec agrees with the installed botocore model', () => {
 
   it('routes every operation of the spec with the same method and URI', (ctx) => {
     const { model } = botocore(ctx);
-    expect(Object.keys(spec.operations).sort()).toEqual(['CreateUser', 'DeleteUser', 'DescribeInstance', 'DescribeUser', 'UpdateUserIdentityInfo']);
+    expect(Object.keys(spec.operations).sort()).toEqual([
+      'CreateUser',
+      'DeleteUser',
+      'DescribeInstance',
+      'DescribeUser',
+      'UpdateUserIdentityInfo',
+    ]);
     for (const op of Object.values(spec.operations)) {
       expect(operation(model, op.name).http, op.name).toEqual({ method: op.method, requestUri: op.pathTemplate });
     }
@@ -167,7 +183,11 @@ describe('the spec agrees with the installed botocore model', () => {
     const { members } = inputOf(model, spec.operation.name);
     for (const label of spec.operation.labels) {
       const s = shape(model, members[label.name]?.shape ?? '');
-      expect({ min: s.min, max: s.max, pattern: s.pattern }, label.name).toEqual({ min: label.minLength, max: label.maxLength, pattern: undefined });
+      expect({ min: s.min, max: s.max, pattern: s.pattern }, label.name).toEqual({
+        min: label.minLength,
+        max: label.maxLength,
+        pattern: undefined,
+      });
     }
   });
 

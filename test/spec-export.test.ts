@@ -11,7 +11,15 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DOCUMENT, defaultSpec, loadSpec, type Spec } from '../spec/index.ts';
-import { errorTypePattern, errorTypesByStatus, exportDocument, exportDocuments, exportFileName, exportYaml, openApiProblems } from '../spec/export/write.ts';
+import {
+  errorTypePattern,
+  errorTypesByStatus,
+  exportDocument,
+  exportDocuments,
+  exportFileName,
+  exportYaml,
+  openApiProblems,
+} from '../spec/export/write.ts';
 import { ABSENT_HEADERS, OPTIONAL_CONTENT } from '../spec/export/openapi.ts';
 import { SPEC_HELP, specCommand } from '../bin/spec-command.ts';
 import { UsageError } from '../bin/usage.ts';
@@ -28,7 +36,10 @@ function schemaValidator(document: OpenAPIV3_1.Document) {
 }
 
 const identityOf = (document: OpenAPIV3_1.Document) => {
-  const body = (document.paths![spec.operation.pathTemplate]![spec.operation.method.toLowerCase() as 'post']!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']!.schema as Json;
+  const body = (
+    document.paths![spec.operation.pathTemplate]![spec.operation.method.toLowerCase() as 'post']!
+      .requestBody as OpenAPIV3_1.RequestBodyObject
+  ).content['application/json']!.schema as Json;
   const request = document.components!.schemas![String(body.$ref).split('/').pop()!] as Json;
   const ref = String(((request.properties as Json).IdentityInfo as Json).$ref);
   return { pointer: ref.slice(1), schema: document.components!.schemas![ref.split('/').pop()!] as Json };
@@ -95,7 +106,8 @@ describe('the exported documents', () => {
         if (min > 0) expect(validate({ [m.name]: 'a'.repeat(min - 1) }), `${type} ${m.name} under min`).toBe(false);
       }
       if (spec.protocol.nullIsAbsent) expect(validate({ [m.name]: null }), `${type} ${m.name} null`).toBe(true);
-      for (const r of m.readings) expect(JSON.stringify(prop), `${type} ${m.name} reading ${r.reading}`).toContain(JSON.stringify(r.pattern));
+      for (const r of m.readings)
+        expect(JSON.stringify(prop), `${type} ${m.name} reading ${r.reading}`).toContain(JSON.stringify(r.pattern));
     }
     for (const required of rules.required) expect(schema.required).toContain(required);
     expect(validate({})).toBe(!rules.required.length);
@@ -103,7 +115,8 @@ describe('the exported documents', () => {
 
   it('say which error types each status may carry, in the header and in the body, in every form clients accept', () => {
     const document = documents[spec.identityManagementTypes[0]!]!;
-    const responses = document.paths![spec.operation.pathTemplate]![spec.operation.method.toLowerCase() as 'post']!.responses as unknown as Record<string, Json>;
+    const responses = document.paths![spec.operation.pathTemplate]![spec.operation.method.toLowerCase() as 'post']!
+      .responses as unknown as Record<string, Json>;
     const byStatus = errorTypesByStatus(spec, spec.operation);
     for (const e of spec.operation.errors) expect(byStatus.get(e.status)!.types).toContain(e.type);
     const p = spec.protocol;
@@ -115,7 +128,8 @@ describe('the exported documents', () => {
       const header = ((responses[String(status)]!.headers as Json)[p.errorTypeHeader] as Json).schema as Json;
       const pattern = new RegExp(String(header.pattern), 'u');
       for (const type of [...types, ...protocol]) {
-        for (const form of [type, `com.amazonaws.connect#${type}`, `${type}:http://internal.amazon.com/coral/com.amazonaws.connect/`]) expect(pattern.test(form), form).toBe(true);
+        for (const form of [type, `com.amazonaws.connect#${type}`, `${type}:http://internal.amazon.com/coral/com.amazonaws.connect/`])
+          expect(pattern.test(form), form).toBe(true);
       }
       expect(pattern.test('ValidationException'), `${status} ValidationException`).toBe(false);
     }
@@ -128,7 +142,9 @@ describe('the exported documents', () => {
     }
     // The fixture operations accept what the service declares at each status (FX-STATUS, FX-ERROR-ENVELOPE):
     // DescribeInstance's 400.
-    const other = Object.values(spec.operations).find((o) => o.name !== spec.operation.name && !o.errors.some((e) => e.type === 'InvalidParameterException'));
+    const other = Object.values(spec.operations).find(
+      (o) => o.name !== spec.operation.name && !o.errors.some((e) => e.type === 'InvalidParameterException'),
+    );
     if (other) expect(errorTypesByStatus(spec, other).get(400)?.types).toContain('InvalidParameterException');
   });
 
@@ -151,7 +167,9 @@ describe('the exported documents', () => {
 
   it.each(spec.identityManagementTypes)('%s: the success of the operation is an empty body or {}, with no content required', (type) => {
     const document = documents[type]!;
-    const success = (document.paths![spec.operation.pathTemplate]!.post!.responses as unknown as Record<string, Json>)[String(spec.operation.successStatus)]!;
+    const success = (document.paths![spec.operation.pathTemplate]!.post!.responses as unknown as Record<string, Json>)[
+      String(spec.operation.successStatus)
+    ]!;
     // No content: a tool then neither requires a Content-Type nor a JSON body of an empty answer.
     expect(success.content).toBeUndefined();
     const optional = (success[OPTIONAL_CONTENT] as Record<string, Json>)['application/json']!.schema as Json;
@@ -188,72 +206,93 @@ describe('the exported documents', () => {
     }
   });
 
-  it.each(spec.identityManagementTypes)('%s: responses never carry null (the model has none); optional request members accept it (null is absent)', (type) => {
-    const document = documents[type]!;
-    const validate = schemaValidator(document);
-    const schemas = document.components!.schemas! as Record<string, Json>;
-    // Every schema a response reaches, followed through $refs: no null type, no anyOf wrapper around a $ref.
-    const reached = new Set<string>();
-    const nulls: string[] = [];
-    const walk = (node: unknown, at: string) => {
-      if (Array.isArray(node)) for (const [i, n] of node.entries()) walk(n, `${at}/${i}`);
-      else if (typeof node === 'object' && node !== null) {
-        const o = node as Json;
-        if (o.type === 'null' || (Array.isArray(o.type) && o.type.includes('null'))) nulls.push(at);
-        if (typeof o.$ref === 'string') {
-          const name = o.$ref.split('/').pop()!;
-          if (!reached.has(name)) {
-            reached.add(name);
-            walk(schemas[name], `#/components/schemas/${name}`);
+  it.each(spec.identityManagementTypes)(
+    '%s: responses never carry null (the model has none); optional request members accept it (null is absent)',
+    (type) => {
+      const document = documents[type]!;
+      const validate = schemaValidator(document);
+      const schemas = document.components!.schemas! as Record<string, Json>;
+      // Every schema a response reaches, followed through $refs: no null type, no anyOf wrapper around a $ref.
+      const reached = new Set<string>();
+      const nulls: string[] = [];
+      const walk = (node: unknown, at: string) => {
+        if (Array.isArray(node)) for (const [i, n] of node.entries()) walk(n, `${at}/${i}`);
+        else if (typeof node === 'object' && node !== null) {
+          const o = node as Json;
+          if (o.type === 'null' || (Array.isArray(o.type) && o.type.includes('null'))) nulls.push(at);
+          if (typeof o.$ref === 'string') {
+            const name = o.$ref.split('/').pop()!;
+            if (!reached.has(name)) {
+              reached.add(name);
+              walk(schemas[name], `#/components/schemas/${name}`);
+            }
           }
+          for (const [k, v] of Object.entries(o)) if (k !== '$ref') walk(v, `${at}/${k}`);
         }
-        for (const [k, v] of Object.entries(o)) if (k !== '$ref') walk(v, `${at}/${k}`);
+      };
+      for (const [template, item] of Object.entries(document.paths!)) {
+        for (const [method, op] of Object.entries(item as Record<string, Json>)) {
+          for (const [code, response] of Object.entries((op.responses ?? {}) as Record<string, Json>))
+            walk(response, `${method} ${template} ${code}`);
+        }
       }
-    };
-    for (const [template, item] of Object.entries(document.paths!)) {
-      for (const [method, op] of Object.entries(item as Record<string, Json>)) {
-        for (const [code, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) walk(response, `${method} ${template} ${code}`);
-      }
-    }
-    expect(nulls).toEqual([]);
-    expect([...reached]).toEqual(expect.arrayContaining(['DescribeUserResponse', 'User', 'UserIdentityInfo', 'UserPhoneConfig', 'CreateUserResponse']));
-    expect(reached.has(`UserIdentityInfo.${type}`)).toBe(false);
-    const describeUser = validate('/components/schemas/DescribeUserResponse');
-    expect(describeUser({ User: { Id: 'u', IdentityInfo: { FirstName: 'Ada' } } })).toBe(true);
-    expect(describeUser({ User: null })).toBe(false);
-    expect(describeUser({ User: { IdentityInfo: null } })).toBe(false);
-    expect(describeUser({ User: { PhoneConfig: { AutoAccept: null } } })).toBe(false);
-    // Requests: CreateUser's optional members accept null, through the request form of the shared UserPhoneConfig.
-    const createUser = validate('/components/schemas/CreateUserRequest');
-    const minimal = { Username: 'ada', SecurityProfileIds: ['p'], RoutingProfileId: 'r' };
-    expect(createUser({ ...minimal, Password: null, PhoneConfig: null, IdentityInfo: null })).toBe(true);
-    expect(createUser({ ...minimal, PhoneConfig: { PhoneType: null, AutoAccept: null } })).toBe(true);
-    expect(createUser({ ...minimal, Username: null })).toBe(false);
-  });
+      expect(nulls).toEqual([]);
+      expect([...reached]).toEqual(
+        expect.arrayContaining(['DescribeUserResponse', 'User', 'UserIdentityInfo', 'UserPhoneConfig', 'CreateUserResponse']),
+      );
+      expect(reached.has(`UserIdentityInfo.${type}`)).toBe(false);
+      const describeUser = validate('/components/schemas/DescribeUserResponse');
+      expect(describeUser({ User: { Id: 'u', IdentityInfo: { FirstName: 'Ada' } } })).toBe(true);
+      expect(describeUser({ User: null })).toBe(false);
+      expect(describeUser({ User: { IdentityInfo: null } })).toBe(false);
+      expect(describeUser({ User: { PhoneConfig: { AutoAccept: null } } })).toBe(false);
+      // Requests: CreateUser's optional members accept null, through the request form of the shared UserPhoneConfig.
+      const createUser = validate('/components/schemas/CreateUserRequest');
+      const minimal = { Username: 'ada', SecurityProfileIds: ['p'], RoutingProfileId: 'r' };
+      expect(createUser({ ...minimal, Password: null, PhoneConfig: null, IdentityInfo: null })).toBe(true);
+      expect(createUser({ ...minimal, PhoneConfig: { PhoneType: null, AutoAccept: null } })).toBe(true);
+      expect(createUser({ ...minimal, Username: null })).toBe(false);
+    },
+  );
 
-  it.each(spec.identityManagementTypes)("%s: CreateUser's request carries the per-type identity rules, as UpdateUserIdentityInfo's does", (type) => {
-    const document = documents[type]!;
-    const createBody = ((document.paths!['/users/{InstanceId}']!.put!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']!.schema as Json).$ref as string;
-    const createUser = document.components!.schemas![createBody.split('/').pop()!] as Json;
-    expect(JSON.stringify((createUser.properties as Json).IdentityInfo)).toContain(`"#/components/schemas/UserIdentityInfo.${type}"`);
-    expect(identityOf(document).pointer).toBe(`/components/schemas/UserIdentityInfo.${type}`);
-    const validate = schemaValidator(document)(`/components/schemas/${createBody.split('/').pop()!}`);
-    const minimal = { Username: 'ada', SecurityProfileIds: ['p'], RoutingProfileId: 'r' };
-    const rules = spec.typeRules[type]!;
-    for (const m of rules.forbidden) expect(validate({ ...minimal, IdentityInfo: { [m]: 'x' } }), `${type} ${m} forbidden`).toBe(false);
-    for (const [m, c] of Object.entries(rules.constraints)) {
-      if (c.minLength) expect(validate({ ...minimal, IdentityInfo: { [m]: 'a'.repeat(c.minLength - 1) } }), `${type} ${m} under its minLength`).toBe(false);
-      if (c.maxLength) expect(validate({ ...minimal, IdentityInfo: { [m]: 'a'.repeat(c.maxLength + 1) } }), `${type} ${m} over its maxLength`).toBe(false);
-    }
-    expect(validate({ ...minimal, IdentityInfo: {} })).toBe(true);
-    // The per-type schema is this document's only UserIdentityInfo request form.
-    expect(Object.keys(document.components!.schemas!).filter((n) => n.startsWith('UserIdentityInfo.'))).toEqual([`UserIdentityInfo.${type}`]);
-  });
+  it.each(spec.identityManagementTypes)(
+    "%s: CreateUser's request carries the per-type identity rules, as UpdateUserIdentityInfo's does",
+    (type) => {
+      const document = documents[type]!;
+      const createBody = (
+        (document.paths!['/users/{InstanceId}']!.put!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']!
+          .schema as Json
+      ).$ref as string;
+      const createUser = document.components!.schemas![createBody.split('/').pop()!] as Json;
+      expect(JSON.stringify((createUser.properties as Json).IdentityInfo)).toContain(`"#/components/schemas/UserIdentityInfo.${type}"`);
+      expect(identityOf(document).pointer).toBe(`/components/schemas/UserIdentityInfo.${type}`);
+      const validate = schemaValidator(document)(`/components/schemas/${createBody.split('/').pop()!}`);
+      const minimal = { Username: 'ada', SecurityProfileIds: ['p'], RoutingProfileId: 'r' };
+      const rules = spec.typeRules[type]!;
+      for (const m of rules.forbidden) expect(validate({ ...minimal, IdentityInfo: { [m]: 'x' } }), `${type} ${m} forbidden`).toBe(false);
+      for (const [m, c] of Object.entries(rules.constraints)) {
+        if (c.minLength)
+          expect(validate({ ...minimal, IdentityInfo: { [m]: 'a'.repeat(c.minLength - 1) } }), `${type} ${m} under its minLength`).toBe(
+            false,
+          );
+        if (c.maxLength)
+          expect(validate({ ...minimal, IdentityInfo: { [m]: 'a'.repeat(c.maxLength + 1) } }), `${type} ${m} over its maxLength`).toBe(
+            false,
+          );
+      }
+      expect(validate({ ...minimal, IdentityInfo: {} })).toBe(true);
+      // The per-type schema is this document's only UserIdentityInfo request form.
+      expect(Object.keys(document.components!.schemas!).filter((n) => n.startsWith('UserIdentityInfo.'))).toEqual([
+        `UserIdentityInfo.${type}`,
+      ]);
+    },
+  );
 
   it('link CreateUser and DescribeUser to UpdateUserIdentityInfo (and the update to its read-back), each link complete', () => {
     const document = documents[spec.identityManagementTypes[0]!]!;
     const ops = new Map<string, { template: string; op: Json }>();
-    for (const [template, item] of Object.entries(document.paths!)) for (const op of Object.values(item as Record<string, Json>)) ops.set(String(op.operationId), { template, op });
+    for (const [template, item] of Object.entries(document.paths!))
+      for (const op of Object.values(item as Record<string, Json>)) ops.set(String(op.operationId), { template, op });
     const links: [string, string][] = [];
     for (const [source, { op }] of ops) {
       for (const response of Object.values((op.responses ?? {}) as Record<string, Json>)) {
@@ -268,7 +307,11 @@ describe('the exported documents', () => {
             const path = /^\$request\.path\.(\w+)$/.exec(expression);
             const body = /^\$response\.body#\/(.+)$/.exec(expression);
             expect(path ?? body, expression).not.toBeNull();
-            if (path) expect(((op.parameters ?? []) as Json[]).map((p) => p.name), expression).toContain(path[1]);
+            if (path)
+              expect(
+                ((op.parameters ?? []) as Json[]).map((p) => p.name),
+                expression,
+              ).toContain(path[1]);
             if (body) {
               // The pointer names a member of the response schema, a plain (non-null) string there.
               let schema = (response.content as Record<string, Json>)['application/json']!.schema as Json;
@@ -283,7 +326,13 @@ describe('the exported documents', () => {
         }
       }
     }
-    expect(links).toEqual(expect.arrayContaining([['CreateUser', spec.operation.name], ['DescribeUser', spec.operation.name], [spec.operation.name, 'DescribeUser']]));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        ['CreateUser', spec.operation.name],
+        ['DescribeUser', spec.operation.name],
+        [spec.operation.name, 'DescribeUser'],
+      ]),
+    );
   });
 
   it('name every x- extension they keep in their description, with what no schema can express', () => {
@@ -292,7 +341,8 @@ describe('the exported documents', () => {
       const kept = extensionsOf({ paths: document.paths, components: document.components });
       for (const x of kept) expect(description, `${type}: ${x}`).toContain(x);
       for (const m of spec.members.filter((x) => x.normalization)) expect(description).toContain(`${m.name} must be in ${m.normalization}`);
-      for (const id of ['RB-READBACK', 'NL-OTHER-USERS-UNCHANGED', 'SENS-NO-ECHO', 'PREC-VALIDATION-FIRST']) expect(description).toContain(id);
+      for (const id of ['RB-READBACK', 'NL-OTHER-USERS-UNCHANGED', 'SENS-NO-ECHO', 'PREC-VALIDATION-FIRST'])
+        expect(description).toContain(id);
     }
   });
 });
@@ -321,7 +371,10 @@ describe('spec/ stays the single source', () => {
     expect(before.LastName!.maxLength).not.toBe(200);
     expect(after.LastName!.maxLength).toBe(200);
     expect(after.FirstName!.minLength).toBe(2);
-    const responses = exportDocument(changed, 'SAML').paths![changed.operation.pathTemplate]!.post!.responses as unknown as Record<string, Json>;
+    const responses = exportDocument(changed, 'SAML').paths![changed.operation.pathTemplate]!.post!.responses as unknown as Record<
+      string,
+      Json
+    >;
     const pattern = new RegExp(String((((responses['400']!.headers as Json)['X-Amzn-Errortype'] as Json).schema as Json).pattern));
     for (const type of ['ValidationException', 'BadRequestException']) expect(pattern.test(type), type).toBe(true);
     expect(pattern.test('SerializationException')).toBe(false);
@@ -357,15 +410,30 @@ describe('spec/ stays the single source', () => {
     expect(ok.content).toBeDefined();
     expect(ok[OPTIONAL_CONTENT]).toBeUndefined();
     expect(ok.links).toBeUndefined();
-    expect(Object.keys(((document.paths!['/users/{InstanceId}']!.put!.responses as unknown as Record<string, Json>)['200']!.links ?? {}) as Json)).toEqual(['Describe']);
+    expect(
+      Object.keys(
+        ((document.paths!['/users/{InstanceId}']!.put!.responses as unknown as Record<string, Json>)['200']!.links ?? {}) as Json,
+      ),
+    ).toEqual(['Describe']);
     expect(Object.keys(document.components!.schemas!)).not.toContain('UserPhoneConfig.request');
     expect(Object.keys(documents.CONNECT_MANAGED!.components!.schemas!)).toContain('UserPhoneConfig.request');
   });
 
   it('errorTypePattern reads a type the way restJson1 clients sanitise it', () => {
     const p = new RegExp(errorTypePattern(['ResourceNotFoundException']));
-    expect(['ResourceNotFoundException', 'aws#ResourceNotFoundException', 'ResourceNotFoundException:http://x/y', 'a.b#ResourceNotFoundException:u'].every((t) => p.test(t))).toBe(true);
-    expect(['ResourceNotFound', 'XResourceNotFoundException', 'ResourceNotFoundExceptionX', 'a:b#ResourceNotFoundException'].some((t) => p.test(t))).toBe(false);
+    expect(
+      [
+        'ResourceNotFoundException',
+        'aws#ResourceNotFoundException',
+        'ResourceNotFoundException:http://x/y',
+        'a.b#ResourceNotFoundException:u',
+      ].every((t) => p.test(t)),
+    ).toBe(true);
+    expect(
+      ['ResourceNotFound', 'XResourceNotFoundException', 'ResourceNotFoundExceptionX', 'a:b#ResourceNotFoundException'].some((t) =>
+        p.test(t),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -378,7 +446,8 @@ describe('connect-conformance spec --export', () => {
     expect(await specCommand(['--export', dir])).toBe(0);
     log.mockRestore();
     expect(readdirSync(dir).sort()).toEqual(spec.identityManagementTypes.map((t) => exportFileName(spec, t)).sort());
-    for (const type of spec.identityManagementTypes) expect(readFileSync(join(dir, exportFileName(spec, type)), 'utf8')).toBe(exportYaml(documents[type]!));
+    for (const type of spec.identityManagementTypes)
+      expect(readFileSync(join(dir, exportFileName(spec, type)), 'utf8')).toBe(exportYaml(documents[type]!));
   });
 
   it('--identity-management TYPE writes that type only', async () => {

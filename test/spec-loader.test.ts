@@ -89,7 +89,13 @@ describe('the real spec', () => {
     const paths = RAW_DOCUMENT.paths as Record<string, Record<string, Json>>;
     const operationIds = Object.values(paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
     expect(Object.keys(spec.operations).sort()).toEqual([...operationIds].sort());
-    expect(Object.keys(spec.operations).sort()).toEqual(['CreateUser', 'DeleteUser', 'DescribeInstance', 'DescribeUser', 'UpdateUserIdentityInfo']);
+    expect(Object.keys(spec.operations).sort()).toEqual([
+      'CreateUser',
+      'DeleteUser',
+      'DescribeInstance',
+      'DescribeUser',
+      'UpdateUserIdentityInfo',
+    ]);
     expect(RAW_DOCUMENT['x-operation-under-test']).toBe('UpdateUserIdentityInfo');
     expect(spec.operation).toBe(spec.operations.UpdateUserIdentityInfo);
     expect(spec.operation).toMatchObject({ method: 'POST', pathTemplate: UPDATE_PATH, successStatus: 200 });
@@ -110,7 +116,9 @@ describe('the real spec', () => {
     const fromYaml = Object.entries(responses)
       .filter(([code]) => Number(code) >= 300)
       .flatMap(([code, response]) => {
-        const name = String((response as Json).$ref).split('/').pop()!;
+        const name = String((response as Json).$ref)
+          .split('/')
+          .pop()!;
         const header = node(RAW_DOCUMENT, `/components/responses/${name}/headers/X-Amzn-Errortype/schema`);
         return (header.enum as string[]).map((type) => ({ type, status: Number(code) }));
       });
@@ -145,7 +153,10 @@ describe('the real spec', () => {
       expect(m.pattern, `${m.name} pattern`).toBe(raw.pattern);
       expect(m.normalization, `${m.name} normalization`).toBe(raw['x-normalization']);
       const rawReadings = (raw['x-pattern-readings'] ?? raw['x-documented-pattern'] ?? []) as { reading: string; pattern: string }[];
-      expect(m.readings.map(({ reading, pattern }) => ({ reading, pattern })), `${m.name} readings`).toEqual(rawReadings);
+      expect(
+        m.readings.map(({ reading, pattern }) => ({ reading, pattern })),
+        `${m.name} readings`,
+      ).toEqual(rawReadings);
       for (const r of m.readings) expect(r.regex.source, `${m.name} ${r.reading}`).toBe(new RegExp(r.pattern, 'u').source);
     }
   });
@@ -173,7 +184,10 @@ describe('the real spec', () => {
         omissionObserved: r.omissionObserved ?? [],
       });
     }
-    expect(spec.typeRules.CONNECT_MANAGED?.constraints).toEqual({ FirstName: { minLength: 1 }, LastName: { minLength: 1, maxLength: 256 } });
+    expect(spec.typeRules.CONNECT_MANAGED?.constraints).toEqual({
+      FirstName: { minLength: 1 },
+      LastName: { minLength: 1, maxLength: 256 },
+    });
     expect(spec.typeRules.SAML?.forbidden).toEqual(['Email']);
     expect(spec.typeRules.EXISTING_DIRECTORY?.forbidden).toEqual(['FirstName', 'LastName', 'Email']);
   });
@@ -185,7 +199,11 @@ describe('the real spec', () => {
     expect(value('IdentityInfo.FirstName.maxLength')).toBe(firstName.maxLength);
     expect(value('IdentityInfo.Mobile.pattern')).toBe(node(RAW_DOCUMENT, member('Mobile')).pattern);
     expect(value('CONNECT_MANAGED:IdentityInfo.LastName.maxLength')).toBe(cm.maxLength);
-    expect(spec.constraints.find((c) => c.address === 'SAML:IdentityInfo.Email.forbidden')).toMatchObject({ identityManagementType: 'SAML', member: 'IdentityInfo.Email', keyword: 'forbidden' });
+    expect(spec.constraints.find((c) => c.address === 'SAML:IdentityInfo.Email.forbidden')).toMatchObject({
+      identityManagementType: 'SAML',
+      member: 'IdentityInfo.Email',
+      keyword: 'forbidden',
+    });
     for (const c of spec.constraints) {
       const claimants = spec.requirements.filter((r) => r.constrains.includes(c.address)).map((r) => r.id);
       expect(claimants, c.address).toHaveLength(1);
@@ -194,7 +212,15 @@ describe('the real spec', () => {
 
   it('gives every path label of the operation an encoding constraint (percent-encoded UTF-8), claimed by IN-LABEL-ENCODING', () => {
     const encoding = spec.constraints.filter((c) => c.keyword === 'encoding');
-    expect(encoding).toEqual(spec.operation.labels.map((l) => ({ address: `${l.name}.encoding`, member: l.name, keyword: 'encoding', value: 'utf-8', identityManagementType: undefined })));
+    expect(encoding).toEqual(
+      spec.operation.labels.map((l) => ({
+        address: `${l.name}.encoding`,
+        member: l.name,
+        keyword: 'encoding',
+        value: 'utf-8',
+        identityManagementType: undefined,
+      })),
+    );
     expect(encoding.map((c) => c.address)).toEqual(['InstanceId.encoding', 'UserId.encoding']);
     expect(spec.requirements.find((r) => r.id === 'IN-LABEL-ENCODING')).toMatchObject({
       level: 'MUST',
@@ -218,12 +244,19 @@ describe('the real spec', () => {
       ((item.post as Json).parameters as Json[]).push({ name: 'Section', in: 'path', required: true, schema: { type: 'string' } });
       return doc;
     };
-    await expectSpecError(loadSpec({ document: withSection(), requirements: RAW_REQUIREMENTS }), /no requirement claims the constraint\(s\) Section\.encoding, Section\.required$/);
+    await expectSpecError(
+      loadSpec({ document: withSection(), requirements: RAW_REQUIREMENTS }),
+      /no requirement claims the constraint\(s\) Section\.encoding, Section\.required$/,
+    );
     const reqs = requirements();
     (requirement(reqs, 'IN-LABEL-ENCODING').constrains as string[]).push('Section.encoding');
     (requirement(reqs, 'IN-LABEL-EMPTY').constrains as string[]).push('Section.required');
     const loaded = await loadSpec({ document: withSection(), requirements: reqs });
-    expect(loaded.constraints.filter((c) => c.keyword === 'encoding').map((c) => c.address)).toEqual(['InstanceId.encoding', 'UserId.encoding', 'Section.encoding']);
+    expect(loaded.constraints.filter((c) => c.keyword === 'encoding').map((c) => c.address)).toEqual([
+      'InstanceId.encoding',
+      'UserId.encoding',
+      'Section.encoding',
+    ]);
   });
 
   it('reads the kinds of valid value of x-value-classes, and none when the document has no such extension', async () => {
@@ -252,7 +285,9 @@ describe('the real spec', () => {
     const rawTitle = String(requirement(RAW_REQUIREMENTS, 'IN-FIRSTNAME-MAXLEN').title);
     expect(rawTitle).toContain('{IdentityInfo.FirstName.maxLength}');
     const max = String(node(RAW_DOCUMENT, member('FirstName')).maxLength);
-    expect(spec.requirements.find((r) => r.id === 'IN-FIRSTNAME-MAXLEN')?.title).toBe(rawTitle.replace('{IdentityInfo.FirstName.maxLength}', max));
+    expect(spec.requirements.find((r) => r.id === 'IN-FIRSTNAME-MAXLEN')?.title).toBe(
+      rawTitle.replace('{IdentityInfo.FirstName.maxLength}', max),
+    );
     const cmMax = String(node(RAW_DOCUMENT, `${RULES}/CONNECT_MANAGED/constraints/LastName`).maxLength);
     expect(spec.requirements.find((r) => r.id === 'IN-CM-LASTNAME-MAXLEN')?.title).toContain(` ${cmMax} `);
   });
@@ -340,9 +375,21 @@ describe('the loader refuses a broken OpenAPI document', () => {
     ['a value that is not a string', (c: Json[]) => (c[0]!.values = [7]), /value 0 7 must be a non-empty string/],
     ['a value that is not NFC', (c: Json[]) => (c[0]!.values = ['José'.normalize('NFD')]), /value 0 .* is not in NFC/],
     ['a value with a lone surrogate', (c: Json[]) => (c[0]!.values = ['a\ud800']), /holds a lone surrogate/],
-    ['an address that can receive mail', (c: Json[]) => (c[0]!.values = ['ada@gmail.com']), /an address on gmail\.com, which can receive mail/],
-    ['a number that can ring', (c: Json[]) => (c[0]!.values = ['+442071234567']), /the number 442071234567, which is not reserved for fiction/],
-    ['a field the loader does not understand', (c: Json[]) => (c[0]!.examples = ['0']), /classes\/0: examples not understood \(name, description, values\)/],
+    [
+      'an address that can receive mail',
+      (c: Json[]) => (c[0]!.values = ['ada@gmail.com']),
+      /an address on gmail\.com, which can receive mail/,
+    ],
+    [
+      'a number that can ring',
+      (c: Json[]) => (c[0]!.values = ['+442071234567']),
+      /the number 442071234567, which is not reserved for fiction/,
+    ],
+    [
+      'a field the loader does not understand',
+      (c: Json[]) => (c[0]!.examples = ['0']),
+      /classes\/0: examples not understood \(name, description, values\)/,
+    ],
   ])('x-value-classes with %s', async (_, change, message) => {
     await expectSpecError(
       loadDocument((doc) => change((doc['x-value-classes'] as Json).classes as Json[])),
@@ -546,7 +593,9 @@ describe('the loader refuses a broken requirement catalogue', () => {
       loadRequirements((reqs) => {
         requirement(reqs, 'IN-EMAIL-TYPE').constrains = ['IdentityInfo.Email.type', 'IdentityInfo.Email.maxLength'];
       }),
-      new RegExp(`^${lit(IN_MEMORY_REQUIREMENTS)} \\(IN-EMAIL-TYPE\\): constrains IdentityInfo\\.Email\\.maxLength, which is not a constraint of the schema`),
+      new RegExp(
+        `^${lit(IN_MEMORY_REQUIREMENTS)} \\(IN-EMAIL-TYPE\\): constrains IdentityInfo\\.Email\\.maxLength, which is not a constraint of the schema`,
+      ),
     );
   });
 
@@ -727,7 +776,9 @@ describe('the loader refuses files it cannot read', () => {
     const loaded = await loadSpec({ document: file }).catch((e: unknown) => e);
     expect(loaded).toBeInstanceOf(SpecError);
     // The unclaimed constraint is reported against the catalogue, which is the default file here.
-    expect((loaded as SpecError).message).toMatch(new RegExp(`^${lit(DEFAULT_REQUIREMENTS)}: no requirement claims the constraint\\(s\\) IdentityInfo\\.Email\\.maxLength`));
+    expect((loaded as SpecError).message).toMatch(
+      new RegExp(`^${lit(DEFAULT_REQUIREMENTS)}: no requirement claims the constraint\\(s\\) IdentityInfo\\.Email\\.maxLength`),
+    );
 
     const unknown = document();
     node(unknown, member('Email'))['x-foo'] = true;
@@ -775,7 +826,7 @@ describe('what a load proved is kept between processes (spec/load-cache.ts)', ()
     // The second load is the entry's: what the entry says (here altered by hand) is what it builds from.
     const [name] = entries();
     const entry = deserialize(readFileSync(join(cache, 'connect-conformance', name!))) as Json;
-    ((entry.requirements as { requirements: Json[] }).requirements[0]!).title = 'read from the entry';
+    (entry.requirements as { requirements: Json[] }).requirements[0]!.title = 'read from the entry';
     writeFileSync(join(cache, 'connect-conformance', name!), serialize(entry));
     expect((await loadSpec(files)).requirements[0]!.title).toBe('read from the entry');
     rmSync(join(cache, 'connect-conformance', name!));

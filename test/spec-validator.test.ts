@@ -13,7 +13,11 @@ function defined<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`test setup: the spec has no ${what}`);
   return value;
 }
-const memberSpec = (name: string) => defined(spec.members.find((m) => m.name === name), `member ${name}`);
+const memberSpec = (name: string) =>
+  defined(
+    spec.members.find((m) => m.name === name),
+    `member ${name}`,
+  );
 const FIRST_MAX = defined(memberSpec('FirstName').maxLength, 'FirstName maxLength');
 const LAST_MAX = defined(memberSpec('LastName').maxLength, 'LastName maxLength');
 const CM_LAST_MAX = defined(spec.typeRules.CONNECT_MANAGED?.constraints.LastName?.maxLength, 'CONNECT_MANAGED LastName maxLength');
@@ -51,27 +55,56 @@ const CASES: Case[] = [
   // valid requests
   { name: 'an empty IdentityInfo', on: ANY, body: info({}) },
   { name: 'a clean Mobile and SecondaryEmail', on: ANY, body: info({ Mobile: '+15555550100', SecondaryEmail: 'a.b@example.com' }) },
-  { name: 'names with every other member but Email', on: NAMES_ALLOWED, body: info({ FirstName: 'Ana', LastName: 'Lima', Mobile: '+442071838750', SecondaryEmail: 'ana.lima@example.org' }) },
+  {
+    name: 'names with every other member but Email',
+    on: NAMES_ALLOWED,
+    body: info({ FirstName: 'Ana', LastName: 'Lima', Mobile: '+442071838750', SecondaryEmail: 'ana.lima@example.org' }),
+  },
   { name: 'an Email that is no email address (Email has no format rule)', on: EMAIL_ALLOWED, body: info({ Email: 'not an address' }) },
   { name: 'members the model does not define (ignored)', on: ANY, body: { IdentityInfo: { Nickname: 42 }, Extra: [1] } },
   { name: 'a precomposed (NFC) FirstName and LastName', on: NAMES_ALLOWED, body: info({ FirstName: PRECOMPOSED, LastName: PRECOMPOSED }) },
 
   // length in code points
   { name: `a FirstName of ${FIRST_MAX} astral characters`, on: NAMES_ALLOWED, body: info({ FirstName: astral(FIRST_MAX) }) },
-  { name: `a FirstName of ${FIRST_MAX + 1} astral characters`, on: NAMES_ALLOWED, body: info({ FirstName: astral(FIRST_MAX + 1) }), violated: ['IN-FIRSTNAME-MAXLEN'] },
+  {
+    name: `a FirstName of ${FIRST_MAX + 1} astral characters`,
+    on: NAMES_ALLOWED,
+    body: info({ FirstName: astral(FIRST_MAX + 1) }),
+    violated: ['IN-FIRSTNAME-MAXLEN'],
+  },
   { name: `a LastName of ${LAST_MAX} characters`, on: [SAML, undefined], body: info({ LastName: 'L'.repeat(LAST_MAX) }) },
-  { name: `a LastName of ${LAST_MAX + 1} astral characters`, on: [SAML, undefined], body: info({ LastName: astral(LAST_MAX + 1) }), violated: ['IN-LASTNAME-MAXLEN'] },
+  {
+    name: `a LastName of ${LAST_MAX + 1} astral characters`,
+    on: [SAML, undefined],
+    body: info({ LastName: astral(LAST_MAX + 1) }),
+    violated: ['IN-LASTNAME-MAXLEN'],
+  },
 
   // CONNECT_MANAGED: stricter names
   { name: 'an empty FirstName', on: [CM], body: info({ FirstName: '' }), violated: ['IN-CM-FIRSTNAME-MINLEN'] },
   { name: 'an empty FirstName', on: [SAML, undefined], body: info({ FirstName: '' }) },
   { name: 'an empty LastName', on: [CM], body: info({ LastName: '' }), violated: ['IN-CM-LASTNAME-MINLEN'] },
   { name: 'an empty LastName', on: [SAML, undefined], body: info({ LastName: '' }) },
-  { name: 'empty names', on: [CM], body: info({ FirstName: '', LastName: '' }), violated: ['IN-CM-FIRSTNAME-MINLEN', 'IN-CM-LASTNAME-MINLEN'] },
+  {
+    name: 'empty names',
+    on: [CM],
+    body: info({ FirstName: '', LastName: '' }),
+    violated: ['IN-CM-FIRSTNAME-MINLEN', 'IN-CM-LASTNAME-MINLEN'],
+  },
   { name: `a LastName of ${CM_LAST_MAX} astral characters`, on: [CM], body: info({ LastName: astral(CM_LAST_MAX) }) },
-  { name: `a LastName of ${CM_LAST_MAX + 1} characters`, on: [CM], body: info({ LastName: 'L'.repeat(CM_LAST_MAX + 1) }), violated: ['IN-CM-LASTNAME-MAXLEN'] },
+  {
+    name: `a LastName of ${CM_LAST_MAX + 1} characters`,
+    on: [CM],
+    body: info({ LastName: 'L'.repeat(CM_LAST_MAX + 1) }),
+    violated: ['IN-CM-LASTNAME-MAXLEN'],
+  },
   { name: `a LastName of ${CM_LAST_MAX + 1} characters`, on: [SAML, undefined], body: info({ LastName: 'L'.repeat(CM_LAST_MAX + 1) }) },
-  { name: `a LastName of ${LAST_MAX + 1} characters`, on: [CM], body: info({ LastName: 'L'.repeat(LAST_MAX + 1) }), violated: ['IN-LASTNAME-MAXLEN', 'IN-CM-LASTNAME-MAXLEN'] },
+  {
+    name: `a LastName of ${LAST_MAX + 1} characters`,
+    on: [CM],
+    body: info({ LastName: 'L'.repeat(LAST_MAX + 1) }),
+    violated: ['IN-LASTNAME-MAXLEN', 'IN-CM-LASTNAME-MAXLEN'],
+  },
 
   // SAML and EXISTING_DIRECTORY: forbidden members
   { name: 'an Email', on: [SAML], body: info({ Email: 'agent@example.com' }), violated: ['IN-SAML-EMAIL-FORBIDDEN'] },
@@ -79,7 +112,12 @@ const CASES: Case[] = [
   { name: 'a FirstName', on: [ED], body: info({ FirstName: 'Ana' }), violated: ['IN-ED-FIRSTNAME-FORBIDDEN'] },
   { name: 'a LastName', on: [ED], body: info({ LastName: 'Lima' }), violated: ['IN-ED-LASTNAME-FORBIDDEN'] },
   { name: 'an Email', on: [ED], body: info({ Email: 'agent@example.com' }), violated: ['IN-ED-EMAIL-FORBIDDEN'] },
-  { name: 'empty names and Email', on: [ED], body: info({ FirstName: '', LastName: '', Email: '' }), violated: ['IN-ED-FIRSTNAME-FORBIDDEN', 'IN-ED-LASTNAME-FORBIDDEN', 'IN-ED-EMAIL-FORBIDDEN'] },
+  {
+    name: 'empty names and Email',
+    on: [ED],
+    body: info({ FirstName: '', LastName: '', Email: '' }),
+    violated: ['IN-ED-FIRSTNAME-FORBIDDEN', 'IN-ED-LASTNAME-FORBIDDEN', 'IN-ED-EMAIL-FORBIDDEN'],
+  },
 
   // null counts as absent
   { name: 'a FirstName of null', on: [CM], body: info({ FirstName: null }) },
@@ -88,7 +126,12 @@ const CASES: Case[] = [
   { name: 'a body without IdentityInfo', on: ANY, body: {}, violated: ['IN-IDENTITYINFO-REQUIRED'] },
 
   // Mobile: readings of the model's pattern
-  { name: 'a Mobile with text before the + (readings disagree)', on: ANY, body: info({ Mobile: 'abc+15555550100' }), ambiguous: ['OBS-MOBILE-READINGS'] },
+  {
+    name: 'a Mobile with text before the + (readings disagree)',
+    on: ANY,
+    body: info({ Mobile: 'abc+15555550100' }),
+    ambiguous: ['OBS-MOBILE-READINGS'],
+  },
   { name: 'a Mobile with a leading 0', on: ANY, body: info({ Mobile: '+05555550100' }), violated: ['IN-MOBILE-PATTERN'] },
   { name: 'a Mobile without +', on: ANY, body: info({ Mobile: '15555550100' }), violated: ['IN-MOBILE-PATTERN'] },
   { name: 'a Mobile with one digit', on: ANY, body: info({ Mobile: '+1' }), violated: ['IN-MOBILE-PATTERN'] },
@@ -97,32 +140,77 @@ const CASES: Case[] = [
   { name: 'a Mobile with 15 digits', on: ANY, body: info({ Mobile: '+123456789012345' }) },
 
   // SecondaryEmail: readings of the documented pattern
-  { name: 'a SecondaryEmail with trailing text (readings disagree)', on: ANY, body: info({ SecondaryEmail: 'a@b.co trailing' }), ambiguous: ['OBS-SECONDARYEMAIL-READINGS'] },
+  {
+    name: 'a SecondaryEmail with trailing text (readings disagree)',
+    on: ANY,
+    body: info({ SecondaryEmail: 'a@b.co trailing' }),
+    ambiguous: ['OBS-SECONDARYEMAIL-READINGS'],
+  },
   { name: 'a SecondaryEmail without @', on: ANY, body: info({ SecondaryEmail: 'nope' }), violated: ['IN-SECONDARYEMAIL-PATTERN'] },
-  { name: 'a SecondaryEmail with leading text', on: ANY, body: info({ SecondaryEmail: 'x a@b.co' }), violated: ['IN-SECONDARYEMAIL-PATTERN'] },
+  {
+    name: 'a SecondaryEmail with leading text',
+    on: ANY,
+    body: info({ SecondaryEmail: 'x a@b.co' }),
+    violated: ['IN-SECONDARYEMAIL-PATTERN'],
+  },
 
   // NFC
   { name: 'a decomposed FirstName', on: NAMES_ALLOWED, body: info({ FirstName: DECOMPOSED }), violated: ['IN-FIRSTNAME-NFC'] },
   { name: 'a decomposed LastName', on: NAMES_ALLOWED, body: info({ LastName: DECOMPOSED }), violated: ['IN-LASTNAME-NFC'] },
-  { name: 'a decomposed FirstName', on: [ED], body: info({ FirstName: DECOMPOSED }), violated: ['IN-FIRSTNAME-NFC', 'IN-ED-FIRSTNAME-FORBIDDEN'] },
+  {
+    name: 'a decomposed FirstName',
+    on: [ED],
+    body: info({ FirstName: DECOMPOSED }),
+    violated: ['IN-FIRSTNAME-NFC', 'IN-ED-FIRSTNAME-FORBIDDEN'],
+  },
 
   // labels
   { name: 'an empty InstanceId', on: ANY, body: info({}), labels: { ...LABELS, InstanceId: '' }, violated: ['IN-LABEL-EMPTY'] },
   { name: 'an empty UserId', on: ANY, body: info({}), labels: { ...LABELS, UserId: '' }, violated: ['IN-LABEL-EMPTY'] },
   { name: 'no labels at all', on: [undefined], body: info({}), labels: {}, violated: ['IN-LABEL-EMPTY'] },
-  { name: `an InstanceId of ${INSTANCE_MAX + 1} characters`, on: ANY, body: info({}), labels: { ...LABELS, InstanceId: 'i'.repeat(INSTANCE_MAX + 1) }, violated: ['IN-INSTANCEID-MAXLEN'] },
-  { name: `an InstanceId of ${INSTANCE_MAX} characters`, on: ANY, body: info({}), labels: { ...LABELS, InstanceId: 'i'.repeat(INSTANCE_MAX) } },
-  { name: `an InstanceId of ${INSTANCE_MAX} astral characters`, on: [undefined], body: info({}), labels: { ...LABELS, InstanceId: astral(INSTANCE_MAX) } },
+  {
+    name: `an InstanceId of ${INSTANCE_MAX + 1} characters`,
+    on: ANY,
+    body: info({}),
+    labels: { ...LABELS, InstanceId: 'i'.repeat(INSTANCE_MAX + 1) },
+    violated: ['IN-INSTANCEID-MAXLEN'],
+  },
+  {
+    name: `an InstanceId of ${INSTANCE_MAX} characters`,
+    on: ANY,
+    body: info({}),
+    labels: { ...LABELS, InstanceId: 'i'.repeat(INSTANCE_MAX) },
+  },
+  {
+    name: `an InstanceId of ${INSTANCE_MAX} astral characters`,
+    on: [undefined],
+    body: info({}),
+    labels: { ...LABELS, InstanceId: astral(INSTANCE_MAX) },
+  },
 
   // body and member types
-  ...[[], 'text', 42, true, null, undefined].map((body): Case => ({ name: `a body of ${JSON.stringify(body) ?? 'nothing'}`, on: ANY, body, violated: ['IN-BODY-TYPE'] })),
-  ...['x', [], 7, false].map((v): Case => ({ name: `an IdentityInfo of ${JSON.stringify(v)}`, on: ANY, body: { IdentityInfo: v }, violated: ['IN-IDENTITYINFO-TYPE'] })),
+  ...[[], 'text', 42, true, null, undefined].map(
+    (body): Case => ({ name: `a body of ${JSON.stringify(body) ?? 'nothing'}`, on: ANY, body, violated: ['IN-BODY-TYPE'] }),
+  ),
+  ...['x', [], 7, false].map(
+    (v): Case => ({
+      name: `an IdentityInfo of ${JSON.stringify(v)}`,
+      on: ANY,
+      body: { IdentityInfo: v },
+      violated: ['IN-IDENTITYINFO-TYPE'],
+    }),
+  ),
   { name: 'a FirstName that is a number', on: NAMES_ALLOWED, body: info({ FirstName: 5 }), violated: ['IN-FIRSTNAME-TYPE'] },
   { name: 'a LastName that is an array', on: NAMES_ALLOWED, body: info({ LastName: ['Lima'] }), violated: ['IN-LASTNAME-TYPE'] },
   { name: 'an Email that is an object', on: EMAIL_ALLOWED, body: info({ Email: { address: 'a@b.co' } }), violated: ['IN-EMAIL-TYPE'] },
   { name: 'a SecondaryEmail that is a boolean', on: ANY, body: info({ SecondaryEmail: true }), violated: ['IN-SECONDARYEMAIL-TYPE'] },
   { name: 'a Mobile that is a number', on: ANY, body: info({ Mobile: 15555550100 }), violated: ['IN-MOBILE-TYPE'] },
-  { name: 'a FirstName that is a number', on: [ED], body: info({ FirstName: 5 }), violated: ['IN-FIRSTNAME-TYPE', 'IN-ED-FIRSTNAME-FORBIDDEN'] },
+  {
+    name: 'a FirstName that is a number',
+    on: [ED],
+    body: info({ FirstName: 5 }),
+    violated: ['IN-FIRSTNAME-TYPE', 'IN-ED-FIRSTNAME-FORBIDDEN'],
+  },
 
   // several at once
   {
@@ -193,7 +281,10 @@ describe('the table covers the catalogue', () => {
   it('tests each per-type requirement on every type it applies to', () => {
     for (const r of cat.inputs.filter((x) => x.appliesTo.length < spec.identityManagementTypes.length)) {
       for (const type of r.appliesTo) {
-        expect(CASES.some((c) => c.on.includes(type) && c.violated?.includes(r.id)), `${r.id} on ${type}`).toBe(true);
+        expect(
+          CASES.some((c) => c.on.includes(type) && c.violated?.includes(r.id)),
+          `${r.id} on ${type}`,
+        ).toBe(true);
       }
     }
   });
@@ -216,16 +307,22 @@ describe('labels reach the validator decoded', () => {
 });
 
 describe('parseBody', () => {
-  it.each(['{', '', '{"IdentityInfo":{}} trailing', '{"IdentityInfo":', "{'IdentityInfo':{}}"])('fails on %j with address $body.json', (text) => {
-    const parsed = validator.parseBody(text);
-    expect(parsed.ok).toBe(false);
-    if (parsed.ok) return;
-    expect(parsed.finding).toMatchObject({ address: '$body.json', member: '$body', keyword: 'json' });
-    expect(cat.requirementsOf({ violations: [parsed.finding], ambiguities: [] })).toEqual({ violated: ['IN-BODY-JSON'], ambiguous: [] });
-  });
+  it.each(['{', '', '{"IdentityInfo":{}} trailing', '{"IdentityInfo":', "{'IdentityInfo':{}}"])(
+    'fails on %j with address $body.json',
+    (text) => {
+      const parsed = validator.parseBody(text);
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      expect(parsed.finding).toMatchObject({ address: '$body.json', member: '$body', keyword: 'json' });
+      expect(cat.requirementsOf({ violations: [parsed.finding], ambiguities: [] })).toEqual({ violated: ['IN-BODY-JSON'], ambiguous: [] });
+    },
+  );
 
   it('parses one JSON document, whatever its type (the type is judged by validate)', () => {
-    expect(validator.parseBody('{"IdentityInfo":{"FirstName":"Ana"}}')).toEqual({ ok: true, value: { IdentityInfo: { FirstName: 'Ana' } } });
+    expect(validator.parseBody('{"IdentityInfo":{"FirstName":"Ana"}}')).toEqual({
+      ok: true,
+      value: { IdentityInfo: { FirstName: 'Ana' } },
+    });
     expect(validator.parseBody(' [1] ')).toEqual({ ok: true, value: [1] });
     expect(validator.parseBody('null')).toEqual({ ok: true, value: null });
   });
@@ -245,12 +342,27 @@ describe('messages never contain a sensitive value that was sent', () => {
   });
 
   const requests: { name: string; type: On; body: unknown; ids: string[] }[] = [
-    { name: 'FirstName too long and not NFC', type: CM, body: info({ FirstName: `${MARKER}${DECOMPOSED}`.repeat(FIRST_MAX) }), ids: ['IN-FIRSTNAME-MAXLEN', 'IN-FIRSTNAME-NFC'] },
+    {
+      name: 'FirstName too long and not NFC',
+      type: CM,
+      body: info({ FirstName: `${MARKER}${DECOMPOSED}`.repeat(FIRST_MAX) }),
+      ids: ['IN-FIRSTNAME-MAXLEN', 'IN-FIRSTNAME-NFC'],
+    },
     { name: 'FirstName forbidden', type: ED, body: info({ FirstName: MARKER }), ids: ['IN-ED-FIRSTNAME-FORBIDDEN'] },
-    { name: 'LastName too long for CONNECT_MANAGED', type: CM, body: info({ LastName: MARKER.repeat(CM_LAST_MAX) }), ids: ['IN-LASTNAME-MAXLEN', 'IN-CM-LASTNAME-MAXLEN'] },
+    {
+      name: 'LastName too long for CONNECT_MANAGED',
+      type: CM,
+      body: info({ LastName: MARKER.repeat(CM_LAST_MAX) }),
+      ids: ['IN-LASTNAME-MAXLEN', 'IN-CM-LASTNAME-MAXLEN'],
+    },
     { name: 'Email forbidden', type: SAML, body: info({ Email: `${MARKER}@example.com` }), ids: ['IN-SAML-EMAIL-FORBIDDEN'] },
     { name: 'SecondaryEmail violated', type: undefined, body: info({ SecondaryEmail: MARKER }), ids: ['IN-SECONDARYEMAIL-PATTERN'] },
-    { name: 'SecondaryEmail ambiguous', type: undefined, body: info({ SecondaryEmail: `${MARKER}@example.com ${MARKER}` }), ids: ['OBS-SECONDARYEMAIL-READINGS'] },
+    {
+      name: 'SecondaryEmail ambiguous',
+      type: undefined,
+      body: info({ SecondaryEmail: `${MARKER}@example.com ${MARKER}` }),
+      ids: ['OBS-SECONDARYEMAIL-READINGS'],
+    },
   ];
   for (const r of requests) {
     it(r.name, () => {

@@ -32,11 +32,15 @@ describe('the kinds of valid value in the strength report', () => {
     const total = spec.valueClasses.classes.length;
     expect(html).toContain('Kinds of valid value sent to each member');
     expect(html).toMatch(new RegExp(`<tr><td><code>FirstName</code></td><td><b>${total}</b> of ${total}: digits, apostrophe`));
-    expect(html).toMatch(/<tr><td><code>Mobile<\/code><\/td><td><b>1<\/b> of \d+: digits<br><span class="muted">not sent \(its constraints refuse them\): apostrophe/);
+    expect(html).toMatch(
+      /<tr><td><code>Mobile<\/code><\/td><td><b>1<\/b> of \d+: digits<br><span class="muted">not sent \(its constraints refuse them\): apostrophe/,
+    );
     // Columns in the spec's order of types (SAML, CONNECT_MANAGED, EXISTING_DIRECTORY): Email only on CONNECT_MANAGED.
     const column = (t: string) => spec.identityManagementTypes.indexOf(t);
     expect([column('SAML'), column('CONNECT_MANAGED'), column('EXISTING_DIRECTORY')]).toEqual([0, 1, 2]);
-    expect(html).toMatch(/<tr><td><code>Email<\/code><\/td><td class="muted">forbidden<\/td><td><b>\d+<\/b>[\s\S]*?<\/td><td class="muted">forbidden<\/td><\/tr>/);
+    expect(html).toMatch(
+      /<tr><td><code>Email<\/code><\/td><td class="muted">forbidden<\/td><td><b>\d+<\/b>[\s\S]*?<\/td><td class="muted">forbidden<\/td><\/tr>/,
+    );
     expect(renderHtml(passing, { strength: { caught: 1, total: 1, variants: [] } })).not.toContain('Kinds of valid value');
   });
 });

@@ -17,7 +17,8 @@ const cli = (args: string[], env: NodeJS.ProcessEnv) => runBin(args, env);
 export const modelled = modelledMembers;
 
 export const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
-export const failing = (r: { requirements: { id: string; status: string }[] }) => r.requirements.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.id);
+export const failing = (r: { requirements: { id: string; status: string }[] }) =>
+  r.requirements.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.id);
 
 /** A variant's server on 127.0.0.1, closed when the test that started it ends (passed or failed). */
 export async function serve(options: Parameters<typeof startVariantServer>[1]): Promise<VariantServer> {
@@ -33,9 +34,13 @@ export const WINDOW = ['--read-back-window', '1000'];
 /** `connect-conformance run --target endpoint` against a server, with `flags`, quietly, into a new report folder. */
 export async function endpointRun(server: VariantServer, name: string, flags: string[]) {
   const dir = mkdtempSync(join(tmpdir(), `cc-${name}-`));
-  const r = await cli(['run', ...endpointFlags(server), ...flags, '--quiet', '--report-dir', dir], endpointEnv(process.env, server.fixtures));
+  const r = await cli(
+    ['run', ...endpointFlags(server), ...flags, '--quiet', '--report-dir', dir],
+    endpointEnv(process.env, server.fixtures),
+  );
   return { r, dir };
 }
 
 /** Requirements skipped for lack of an answer, which a run must never report (a request without one is an error). */
-export const skippedForLackOfAnswer = (res: ReportResults) => res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id);
+export const skippedForLackOfAnswer = (res: ReportResults) =>
+  res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id);

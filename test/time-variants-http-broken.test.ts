@@ -14,18 +14,25 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(r.code, r.stdout + r.stderr).toBe(variant.exitCode);
     const res = results(dir);
     expect(failing(res)).toEqual(expect.arrayContaining(variant.caughtBy));
-    expect(res.fixtures.every((f) => f.restored), JSON.stringify(res.fixtures)).toBe(true);
+    expect(
+      res.fixtures.every((f) => f.restored),
+      JSON.stringify(res.fixtures),
+    ).toBe(true);
     expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
   });
 
-  it('a server that stops answering updates part-way: the run stops sending them after three in a row, SRV-AVAILABLE fails, what it could not check is an error (never a skip), exit 1', { timeout: 150_000 }, async () => {
+  it('a server that stops answering updates part-way: the run stops sending them after three in a row, SRV-AVAILABLE fails, what it could not check is an error (never a skip), exit 1', {
+    timeout: 150_000,
+  }, async () => {
     const server = await serve({ wrap: stopsAnsweringUpdates(ANSWERED_UPDATES), fixtures: fullFixtures() });
     const flags = [...SMALL, ...WINDOW, '--request-timeout', '1000'];
     const { r, dir } = await endpointRun(server, 'half-dead', flags);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const res = results(dir);
     expect(res.requirements.find((x) => x.id === 'SRV-AVAILABLE')!.status).toBe('fail');
-    expect(res.execution!.stopped).toMatch(/the target stopped answering UpdateUserIdentityInfo at step \S+ \(3 requests in a row without a response/);
+    expect(res.execution!.stopped).toMatch(
+      /the target stopped answering UpdateUserIdentityInfo at step \S+ \(3 requests in a row without a response/,
+    );
     expect(res.execution!.flow!.stoppedOperations[0]!.operation).toBe('UpdateUserIdentityInfo');
     expect(skippedForLackOfAnswer(res)).toEqual([]);
     expect(res.requirements.filter((x) => x.status === 'error').length).toBeGreaterThan(5);
@@ -43,7 +50,9 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(again.stdout).toMatch(/the baseline lists failures only/);
   });
 
-  it('a server that dies mid-run (connections refused): stops after three requests in a row without a response, SRV-AVAILABLE fails, no skip, exit 1', { timeout: 150_000 }, async () => {
+  it('a server that dies mid-run (connections refused): stops after three requests in a row without a response, SRV-AVAILABLE fails, no skip, exit 1', {
+    timeout: 150_000,
+  }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'dies-mid-run')!;
     const server = await serve({ socket: variant.socket, fixtures: fullFixtures() });
     const { r, dir } = await endpointRun(server, 'dies', [...SMALL, ...WINDOW]);
@@ -58,7 +67,9 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(res.fixtures.some((f) => !f.restored)).toBe(true);
   });
 
-  it('a server that never answers: one line on stderr, exit 2, after at most three attempts of the first read', { timeout: 60_000 }, async () => {
+  it('a server that never answers: one line on stderr, exit 2, after at most three attempts of the first read', {
+    timeout: 60_000,
+  }, async () => {
     const variant = SOCKET_BROKEN.find((v) => v.name === 'never-answers')!;
     const server = await serve({ socket: variant.socket });
     const { r } = await endpointRun(server, 'silent', ['--request-timeout', '1000']);

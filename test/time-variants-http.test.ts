@@ -5,7 +5,9 @@ import { fullFixtures, LAG_MS, readsFromReplicas, readsLagWrites, REPLICA_LAGS_M
 import { endpointRun, failing, MAX_REQUESTS, modelled, results, serve, SMALL, WINDOW } from './time-variant-kit.ts';
 
 describe('over HTTP on 127.0.0.1, --target endpoint', () => {
-  it(`a correct target whose reads lag its writes by ${LAG_MS} ms passes, and every fixture user reads back exactly as before`, { timeout: 150_000 }, async () => {
+  it(`a correct target whose reads lag its writes by ${LAG_MS} ms passes, and every fixture user reads back exactly as before`, {
+    timeout: 150_000,
+  }, async () => {
     const server = await serve({ wrap: readsLagWrites(LAG_MS), fixtures: fullFixtures() });
     const before = server.service.store.snapshot();
     const { r, dir } = await endpointRun(server, 'lag', SMALL);
@@ -19,7 +21,9 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
   });
 
-  it('a correct target that throttles per client (a token bucket, 429 ThrottlingException) passes: every throttled request is backed off and sent again, counted per step, fixtures as before', { timeout: 150_000 }, async () => {
+  it('a correct target that throttles per client (a token bucket, 429 ThrottlingException) passes: every throttled request is backed off and sent again, counted per step, fixtures as before', {
+    timeout: 150_000,
+  }, async () => {
     const server = await serve({ wrap: throttled({ rate: 20, burst: 3 }), fixtures: fullFixtures() });
     const before = server.service.store.snapshot();
     const { r, dir } = await endpointRun(server, 'throttle', [...SMALL, ...WINDOW]);
@@ -37,7 +41,9 @@ describe('over HTTP on 127.0.0.1, --target endpoint', () => {
     expect(server.arrivals()).toBeLessThan(MAX_REQUESTS);
   });
 
-  it('a correct target whose reads go back in time (replicas of different lags, in turn) passes, fixtures as before', { timeout: 150_000 }, async () => {
+  it('a correct target whose reads go back in time (replicas of different lags, in turn) passes, fixtures as before', {
+    timeout: 150_000,
+  }, async () => {
     const server = await serve({ wrap: readsFromReplicas(REPLICA_LAGS_MS), fixtures: fullFixtures() });
     const before = server.service.store.snapshot();
     const { r, dir } = await endpointRun(server, 'replicas', [...SMALL, ...WINDOW]);

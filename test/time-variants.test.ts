@@ -23,22 +23,38 @@ describe('the catalogue of time variants', () => {
     for (const v of TIME_BROKEN) {
       expect(v.kind, v.name).toBe('broken');
       expect(v.caughtBy?.length, v.name).toBeGreaterThan(0);
-      expect(v.caughtBy!.filter((id) => !ids.has(id)), v.name).toEqual([]);
+      expect(
+        v.caughtBy!.filter((id) => !ids.has(id)),
+        v.name,
+      ).toEqual([]);
       expect(['validation', 'acceptance', 'existence', 'statefulModel', 'authentication'], v.name).toContain(v.suite);
       expect(v.lagsReadBack, v.name).toBeFalsy();
     }
     for (const v of TIME_CORRECT) expect(v.kind, v.name).toBe('correct');
-    for (const v of SOCKET_BROKEN) expect(v.caughtBy.filter((id) => !ids.has(id)), v.name).toEqual([]);
+    for (const v of SOCKET_BROKEN)
+      expect(
+        v.caughtBy.filter((id) => !ids.has(id)),
+        v.name,
+      ).toEqual([]);
   });
 });
 
 describe('broken in time, in process: caught by its requirement, within a bounded number of requests', () => {
   it.each(TIME_BROKEN.map((v) => [v.name, v] as const))('%s', { timeout: 120_000 }, async (_name, variant: Variant) => {
-    const r = await runConformance({ seed: SEED, runs: 2, readBackWindowMs: 1000, requestTimeoutMs: 1000, identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED', wrapHandler: variant.wrap });
+    const r = await runConformance({
+      seed: SEED,
+      runs: 2,
+      readBackWindowMs: 1000,
+      requestTimeoutMs: 1000,
+      identityManagementType: variant.identityManagementType ?? 'CONNECT_MANAGED',
+      wrapHandler: variant.wrap,
+    });
     // A target that stopped answering updates cannot be restored either: that verdict comes first.
     expect(['not conformant', 'fixtures not restored']).toContain(r.summary.verdict);
-    expect(failing(r).filter((id) => variant.caughtBy!.some((c) => c === id)), `failed: ${failing(r).join(', ')}`).not.toEqual([]);
+    expect(
+      failing(r).filter((id) => variant.caughtBy!.some((c) => c === id)),
+      `failed: ${failing(r).join(', ')}`,
+    ).not.toEqual([]);
     expect(r.execution!.requests).toBeLessThan(MAX_REQUESTS);
   });
-
 });

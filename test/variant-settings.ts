@@ -51,4 +51,8 @@ export function runOf(variant: Variant, options: VariantRunOptions): Promise<Var
  * A broken variant runs the suite meant to catch it, on one fixture type: the type whose rule its bug is about, else
  * CONNECT_MANAGED (the type with every rule and a second user). Fewer cases can only make catching harder.
  */
-export const meantSuiteOnly = (v: Variant): VariantRunOptions => ({ ...expectedToFail(v), suites: [v.suite!], identityManagementType: v.identityManagementType ?? 'CONNECT_MANAGED' });
+export const meantSuiteOnly = (v: Variant): VariantRunOptions => ({
+  ...expectedToFail(v),
+  suites: [v.suite!],
+  identityManagementType: v.identityManagementType ?? 'CONNECT_MANAGED',
+});

@@ -16,7 +16,9 @@ export function describeCorrectVariants(part: number, parts: number): void {
       if (!gap) {
         it(variant.name, async () => {
           const judgement = await judgeVariant(variant, await runOf(variant, AS_CONFIGURED));
-          expect(judgement.ok, `${variant.name} (${variant.description})\n${judgement.summary}\n${judgement.failures.join('\n')}`).toBe(true);
+          expect(judgement.ok, `${variant.name} (${variant.description})\n${judgement.summary}\n${judgement.failures.join('\n')}`).toBe(
+            true,
+          );
         });
         continue;
       }

@@ -5,7 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue, defaultSpec } from '../spec/index.ts';
 import { SUITES } from '../engine/plan.ts';
-import { ALL, BROKEN, CORRECT, COVERAGE_BROKEN, failingRequirements, judgeVariant, runVariant, statusOf, type Variant } from '../variants/index.ts';
+import {
+  ALL,
+  BROKEN,
+  CORRECT,
+  COVERAGE_BROKEN,
+  failingRequirements,
+  judgeVariant,
+  runVariant,
+  statusOf,
+  type Variant,
+} from '../variants/index.ts';
 import { AS_CONFIGURED, expectedToFail, KNOWN_SUITE_GAPS, KNOWN_UNCAUGHT, meantSuiteOnly, runOf } from './variant-settings.ts';
 
 const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -13,15 +23,25 @@ const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 describe('the variant catalogue', () => {
   it('has unique kebab-case names', () => {
     const names = ALL.map((v) => v.name);
-    expect(names.filter((n) => !KEBAB_CASE.test(n)), 'names that are not kebab-case').toEqual([]);
-    expect(names.filter((n, i) => names.indexOf(n) !== i), 'names used twice').toEqual([]);
+    expect(
+      names.filter((n) => !KEBAB_CASE.test(n)),
+      'names that are not kebab-case',
+    ).toEqual([]);
+    expect(
+      names.filter((n, i) => names.indexOf(n) !== i),
+      'names used twice',
+    ).toEqual([]);
   });
 
   it('names only requirements of the catalogue, at the level each field allows', async () => {
     const cat = catalogue(await defaultSpec());
     const problems = ALL.flatMap((v) => [
-      ...(v.caughtBy ?? []).filter((id) => !cat.all.some((r) => r.id === id)).map((id) => `${v.name}: caughtBy names ${id}, which the catalogue does not have`),
-      ...(v.allowedShouldFailures ?? []).filter((id) => cat.all.find((r) => r.id === id)?.level !== 'SHOULD').map((id) => `${v.name}: ${id} is not a SHOULD requirement`),
+      ...(v.caughtBy ?? [])
+        .filter((id) => !cat.all.some((r) => r.id === id))
+        .map((id) => `${v.name}: caughtBy names ${id}, which the catalogue does not have`),
+      ...(v.allowedShouldFailures ?? [])
+        .filter((id) => cat.all.find((r) => r.id === id)?.level !== 'SHOULD')
+        .map((id) => `${v.name}: ${id} is not a SHOULD requirement`),
     ]);
     expect(problems).toEqual([]);
   });
@@ -64,7 +84,10 @@ describe('the unmodified reference', () => {
 
 const brokenVerdict = async (variant: Variant) => {
   const judgement = await judgeVariant(variant, await runOf(variant, meantSuiteOnly(variant)));
-  return { ok: judgement.ok, message: `${variant.name} (${variant.description})\n${judgement.summary}\nfailed:\n${judgement.failures.join('\n') || '(nothing)'}` };
+  return {
+    ok: judgement.ok,
+    message: `${variant.name} (${variant.description})\n${judgement.summary}\nfailed:\n${judgement.failures.join('\n') || '(nothing)'}`,
+  };
 };
 
 describe('broken variants are caught by the requirement and the suite meant to catch them', () => {
@@ -100,8 +123,13 @@ describe('the faults of issue 20 are caught by cases that do not depend on the s
   const seedFree = /^[A-Z_]+\/(boundary|existence)\//;
   it.each(COVERAGE_BROKEN)('$name is caught in the boundary phase or the existence checks', async (variant) => {
     const run = await runOf(variant, meantSuiteOnly(variant));
-    const steps = (variant.caughtBy ?? []).flatMap((id) => run.results.requirements.find((r) => r.id === id)?.failures.map((f) => f.stepId ?? '') ?? []);
-    expect(steps.filter((s) => seedFree.test(s)), `${variant.name}: failing steps ${steps.join(', ') || 'none'}`).not.toEqual([]);
+    const steps = (variant.caughtBy ?? []).flatMap(
+      (id) => run.results.requirements.find((r) => r.id === id)?.failures.map((f) => f.stepId ?? '') ?? [],
+    );
+    expect(
+      steps.filter((s) => seedFree.test(s)),
+      `${variant.name}: failing steps ${steps.join(', ') || 'none'}`,
+    ).not.toEqual([]);
   });
 
   it.each([2, 7])('every one of them is caught on seed %i at the default number of random examples', async (seed) => {

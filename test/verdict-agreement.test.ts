@@ -42,7 +42,8 @@ const crashesUnsigned: (h: WireHandler) => WireHandler = (h) => async (req) => {
   return h(req);
 };
 
-const entries = (ids: string[], extra: Partial<BaselineEntry> = {}): BaselineEntry[] => ids.map((id) => ({ id, reason: `known: ${id}`, ...extra }));
+const entries = (ids: string[], extra: Partial<BaselineEntry> = {}): BaselineEntry[] =>
+  ids.map((id) => ({ id, reason: `known: ${id}`, ...extra }));
 
 interface Combination {
   name: string;
@@ -68,20 +69,61 @@ interface Runs {
 const COMBINATIONS: Combination[] = [
   { name: 'no baseline, conformant', run: 'clean', verdict: 'conformant', headline: 'CONFORMANT', exit: 0 },
   { name: 'no baseline, MUST failures', run: 'broken', verdict: 'not conformant', headline: 'NOT CONFORMANT', exit: 1 },
-  { name: 'a baseline that lists every failure (expected failures)', run: 'broken', baseline: entries(FAILING), verdict: 'conformant', headline: 'CONFORMANT with 4 expected failures', exit: 0 },
-  { name: 'a baseline that lists three of four failures', run: 'broken', baseline: entries(FAILING.slice(1)), verdict: 'not conformant', headline: 'NOT CONFORMANT', exit: 1, firstReason: /^MUST EX-UNKNOWN-INSTANCE fails and is not in / },
-  { name: 'a stale baseline (a listed requirement passes)', run: 'clean', baseline: entries(['EX-UNKNOWN-USER']), verdict: 'baseline out of date', headline: 'BASELINE OUT OF DATE', exit: 1, firstReason: /^stale baseline: MUST EX-UNKNOWN-USER / },
-  { name: 'every failure listed, and a stale entry', run: 'broken', baseline: entries([...FAILING, 'IN-BODY-JSON']), verdict: 'baseline out of date', headline: 'BASELINE OUT OF DATE', exit: 1, firstReason: /^stale baseline: MUST IN-BODY-JSON / },
+  {
+    name: 'a baseline that lists every failure (expected failures)',
+    run: 'broken',
+    baseline: entries(FAILING),
+    verdict: 'conformant',
+    headline: 'CONFORMANT with 4 expected failures',
+    exit: 0,
+  },
+  {
+    name: 'a baseline that lists three of four failures',
+    run: 'broken',
+    baseline: entries(FAILING.slice(1)),
+    verdict: 'not conformant',
+    headline: 'NOT CONFORMANT',
+    exit: 1,
+    firstReason: /^MUST EX-UNKNOWN-INSTANCE fails and is not in /,
+  },
+  {
+    name: 'a stale baseline (a listed requirement passes)',
+    run: 'clean',
+    baseline: entries(['EX-UNKNOWN-USER']),
+    verdict: 'baseline out of date',
+    headline: 'BASELINE OUT OF DATE',
+    exit: 1,
+    firstReason: /^stale baseline: MUST EX-UNKNOWN-USER /,
+  },
+  {
+    name: 'every failure listed, and a stale entry',
+    run: 'broken',
+    baseline: entries([...FAILING, 'IN-BODY-JSON']),
+    verdict: 'baseline out of date',
+    headline: 'BASELINE OUT OF DATE',
+    exit: 1,
+    firstReason: /^stale baseline: MUST IN-BODY-JSON /,
+  },
   {
     name: 'an expired entry',
     run: 'broken',
-    baseline: [...entries(FAILING.filter((id) => id !== 'EX-UNKNOWN-USER')), { id: 'EX-UNKNOWN-USER', reason: 'was known', expires: '2020-01-31' }],
+    baseline: [
+      ...entries(FAILING.filter((id) => id !== 'EX-UNKNOWN-USER')),
+      { id: 'EX-UNKNOWN-USER', reason: 'was known', expires: '2020-01-31' },
+    ],
     verdict: 'not conformant',
     headline: 'NOT CONFORMANT',
     exit: 1,
     firstReason: /^expired baseline entry: MUST EX-UNKNOWN-USER the entry expired on 2020-01-31/,
   },
-  { name: 'no baseline, a requirement not checked (error)', run: 'errors', verdict: 'incomplete', headline: 'INCOMPLETE', exit: 1, firstReason: /^MUST AUTH-UNSIGNED was not checked: / },
+  {
+    name: 'no baseline, a requirement not checked (error)',
+    run: 'errors',
+    verdict: 'incomplete',
+    headline: 'INCOMPLETE',
+    exit: 1,
+    firstReason: /^MUST AUTH-UNSIGNED was not checked: /,
+  },
   {
     name: 'errors, with a baseline listing every failure and the requirement not checked',
     run: 'errorsBroken',
@@ -91,8 +133,22 @@ const COMBINATIONS: Combination[] = [
     exit: 1,
     firstReason: /^the baseline lists failures only: 1 requirement is error \(not checked\); the run is INCOMPLETE whatever .* lists$/,
   },
-  { name: 'errors, with a baseline listing SRV-AVAILABLE', run: 'errors', baseline: entries(['SRV-AVAILABLE', 'AUTH-UNSIGNED']), verdict: 'incomplete', headline: 'INCOMPLETE', exit: 1, firstReason: /^the baseline lists failures only/ },
-  { name: 'stopped early after a failure, no baseline', run: 'interrupted', verdict: 'not conformant', headline: 'NOT CONFORMANT', exit: 1 },
+  {
+    name: 'errors, with a baseline listing SRV-AVAILABLE',
+    run: 'errors',
+    baseline: entries(['SRV-AVAILABLE', 'AUTH-UNSIGNED']),
+    verdict: 'incomplete',
+    headline: 'INCOMPLETE',
+    exit: 1,
+    firstReason: /^the baseline lists failures only/,
+  },
+  {
+    name: 'stopped early after a failure, no baseline',
+    run: 'interrupted',
+    verdict: 'not conformant',
+    headline: 'NOT CONFORMANT',
+    exit: 1,
+  },
   {
     name: 'stopped early, with a baseline listing every failure (incomplete)',
     run: 'interrupted',
@@ -103,8 +159,22 @@ const COMBINATIONS: Combination[] = [
     firstReason: /^the baseline lists failures only: the run stopped before its plan was done/,
   },
   { name: 'nothing checked, no baseline', run: 'nothing', verdict: 'nothing checked', headline: 'NOTHING CHECKED', exit: 1 },
-  { name: 'nothing checked, with a baseline', run: 'nothing', baseline: entries(FAILING), verdict: 'nothing checked', headline: 'NOTHING CHECKED', exit: 1, firstReason: /^the baseline lists failures only: .*no MUST requirement was checked/ },
-  { name: 'fixtures not restored, no baseline', run: 'unrestored', verdict: 'fixtures not restored', headline: 'FIXTURES NOT RESTORED', exit: 1 },
+  {
+    name: 'nothing checked, with a baseline',
+    run: 'nothing',
+    baseline: entries(FAILING),
+    verdict: 'nothing checked',
+    headline: 'NOTHING CHECKED',
+    exit: 1,
+    firstReason: /^the baseline lists failures only: .*no MUST requirement was checked/,
+  },
+  {
+    name: 'fixtures not restored, no baseline',
+    run: 'unrestored',
+    verdict: 'fixtures not restored',
+    headline: 'FIXTURES NOT RESTORED',
+    exit: 1,
+  },
   {
     name: 'fixtures not restored, with a baseline listing every failure',
     run: 'unrestored',
@@ -131,7 +201,12 @@ beforeAll(async () => {
     runConformance({ ...base, wrapHandler: crashesUnsigned }),
     runConformance({ ...base, wrapHandler: (h) => crashesUnsigned(answers400(h)) }),
     // Stopped at the first failure: a run that stopped before its plan was done, with a failure in it.
-    runConformance({ ...base, wrapHandler: answers400, signal: interrupt.signal, onEvent: (e) => e.type === 'verdict' && interrupt.abort('stopped by the test') }),
+    runConformance({
+      ...base,
+      wrapHandler: answers400,
+      signal: interrupt.signal,
+      onEvent: (e) => e.type === 'verdict' && interrupt.abort('stopped by the test'),
+    }),
     runConformance({ ...base, signal: nothing.signal }),
   ]);
   // A restore that failed: constructed from the broken run (a real run that leaves a fixture changed needs a target
@@ -218,14 +293,23 @@ describe('one verdict everywhere', () => {
     // compare: the column's verdict, on the console and on the page
     expect(await compare([join(out, 'results.json'), '--out', join(dir, 'compare')])).toBe(0);
     said['compare: console'] = /^ {2}1\. run: (.+)$/m.exec(take())?.[1];
-    said['compare: page'] = /<div class="v-(?:ok|bad) verdict" data-verdict="[^"]*">([^<]+)<\/div>/.exec(readFileSync(join(dir, 'compare', 'index.html'), 'utf8'))?.[1];
+    said['compare: page'] = /<div class="v-(?:ok|bad) verdict" data-verdict="[^"]*">([^<]+)<\/div>/.exec(
+      readFileSync(join(dir, 'compare', 'index.html'), 'utf8'),
+    )?.[1];
 
     // compare --merge without --baseline (the baseline the run was judged against carries over) and with it
     exits['compare --merge: exit code'] = await compare(['--merge', join(out, 'results.json'), '--out', join(dir, 'merged')]);
     said['compare --merge: console'] = printedHeadline(take());
     said['compare --merge: results.json'] = json(join(dir, 'merged')).summary.headline;
     said['compare --merge: HTML title'] = htmlTitle(readFileSync(join(dir, 'merged', 'index.html'), 'utf8'));
-    exits['compare --merge --baseline: exit code'] = await compare(['--merge', join(out, 'results.json'), '--out', join(dir, 'merged-baseline'), '--baseline', baselinePath ?? emptyBaseline]);
+    exits['compare --merge --baseline: exit code'] = await compare([
+      '--merge',
+      join(out, 'results.json'),
+      '--out',
+      join(dir, 'merged-baseline'),
+      '--baseline',
+      baselinePath ?? emptyBaseline,
+    ]);
     said['compare --merge --baseline: console'] = printedHeadline(take());
     said['compare --merge --baseline: JUnit'] = junitVerdict(readFileSync(join(dir, 'merged-baseline', 'junit.xml'), 'utf8')).headline;
 
@@ -252,11 +336,16 @@ describe('one verdict everywhere', () => {
       const testcase = new RegExp(`<testcase classname="[^"]*" name="${r.id} [^"]*"[^>]*>[\\s\\S]*?</testcase>`).exec(xml)?.[0] ?? '';
       expect(/<failure/.test(testcase), `${r.id} in junit.xml`).toBe(!expected);
     }
-    if (c.headline.includes('expected failure')) expect(runText).toMatch(/^XFAIL MUST +EX-UNKNOWN-USER .*\n {6}expected failure: known: EX-UNKNOWN-USER \(baseline .*baseline\.yaml\)$/m);
+    if (c.headline.includes('expected failure'))
+      expect(runText).toMatch(
+        /^XFAIL MUST +EX-UNKNOWN-USER .*\n {6}expected failure: known: EX-UNKNOWN-USER \(baseline .*baseline\.yaml\)$/m,
+      );
   });
 
   it('covers every verdict, and every status the tool writes', () => {
-    expect(new Set(COMBINATIONS.map((c) => c.verdict))).toEqual(new Set(['conformant', 'not conformant', 'incomplete', 'nothing checked', 'fixtures not restored', 'baseline out of date']));
+    expect(new Set(COMBINATIONS.map((c) => c.verdict))).toEqual(
+      new Set(['conformant', 'not conformant', 'incomplete', 'nothing checked', 'fixtures not restored', 'baseline out of date']),
+    );
     const statuses = new Set((Object.values(runs) as Results[]).flatMap((r) => r.requirements.map((q) => q.status)));
     expect(statuses).toEqual(new Set(['pass', 'fail', 'error', 'skip', 'n/a']));
   });
@@ -278,7 +367,9 @@ describe('one verdict everywhere', () => {
     writeFileSync(other, '- id: EX-UNKNOWN-USER\n  reason: known\n');
     const b2 = shard(2, other);
     take();
-    await expect(compare(['--merge', a1, b2, '--out', join(dir, 'm2')])).rejects.toThrow(/judged against different baselines .*--baseline FILE/);
+    await expect(compare(['--merge', a1, b2, '--out', join(dir, 'm2')])).rejects.toThrow(
+      /judged against different baselines .*--baseline FILE/,
+    );
     expect(await compare(['--merge', a1, b2, '--out', join(dir, 'm2'), '--baseline', base])).toBe(0);
   });
 });
@@ -293,11 +384,23 @@ describe('results.json has one schema, for its writer and every reader', () => {
   };
 
   it.each([
-    ['a status the tool does not write', (r: Results) => void ((r.requirements[0] as { status: string }).status = 'flaky'), /requirements\[0\] \(IN-BODY-JSON\)\.status is "flaky", not one of "pass", "fail", "error", "skip", "n\/a"/],
-    ['a verdict the tool does not write', (r: Results) => void ((r.summary as { verdict: string }).verdict = 'mostly fine'), /summary\.verdict is "mostly fine", not one of/],
+    [
+      'a status the tool does not write',
+      (r: Results) => void ((r.requirements[0] as { status: string }).status = 'flaky'),
+      /requirements\[0\] \(IN-BODY-JSON\)\.status is "flaky", not one of "pass", "fail", "error", "skip", "n\/a"/,
+    ],
+    [
+      'a verdict the tool does not write',
+      (r: Results) => void ((r.summary as { verdict: string }).verdict = 'mostly fine'),
+      /summary\.verdict is "mostly fine", not one of/,
+    ],
     ['a member the schema does not name', (r: Results & Record<string, unknown>) => void (r.surprise = 1), /unknown member "surprise"/],
     ['a newer schemaVersion', (r: Results) => void (r.schemaVersion = 99), /written by a newer connect-conformance \(schemaVersion 99/],
-    ['a summary without its headline', (r: Results) => void delete (r.summary as Partial<Results['summary']>).headline, /summary: "headline" is missing/],
+    [
+      'a summary without its headline',
+      (r: Results) => void delete (r.summary as Partial<Results['summary']>).headline,
+      /summary: "headline" is missing/,
+    ],
   ])('%s is one line (exit 2) from report, compare and compare --merge', async (_name, mutate, message) => {
     const file = foreign(mutate);
     for (const attempt of [() => report([file]), () => compare([file]), () => compare(['--merge', file, '--out', tmp('m')])]) {
@@ -316,7 +419,12 @@ describe('results.json has one schema, for its writer and every reader', () => {
     const { headline: _h, passed: _p, reasons: _r, expectedFailures: _e, ...summary } = old.summary;
     // as the tool wrote it then: the un-gated verdict in the summary, the gate beside the marks
     old.summary = { ...summary, verdict: 'not conformant' } as Results['summary'];
-    const marks = Object.fromEntries(FAILING.map((id) => [id, { state: 'expected-failure', entry: { id, reason: 'known' }, note: 'expected failure: known', failsGate: false }]));
+    const marks = Object.fromEntries(
+      FAILING.map((id) => [
+        id,
+        { state: 'expected-failure', entry: { id, reason: 'known' }, note: 'expected failure: known', failsGate: false },
+      ]),
+    );
     old.baseline = { file: 'ci/baseline.yaml', today: '2026-01-15', marks, gate: { passed: true, reasons: [] } } as Results['baseline'];
     expect(resultsProblem(old)).toBeUndefined();
     writeFileSync(join(dir, 'results.json'), JSON.stringify(old));
@@ -330,7 +438,9 @@ describe('results.json has one schema, for its writer and every reader', () => {
     const dir = join(tmp('writer'), 'out');
     const bad = clone(runs.clean);
     (bad.requirements[3] as { status: string }).status = 'maybe';
-    expect(() => writeReports(dir, bad)).toThrow(/the results\.json about to be written does not match its schema .*requirements\[3\].*"maybe".*Nothing was written/);
+    expect(() => writeReports(dir, bad)).toThrow(
+      /the results\.json about to be written does not match its schema .*requirements\[3\].*"maybe".*Nothing was written/,
+    );
     expect(existsSync(dir)).toBe(false);
   });
 
@@ -346,7 +456,11 @@ describe('baseline files and report folders are created with their parents', () 
     const file = join(dir, 'ci', 'deeper', 'baseline.yaml');
     const concluded = concludeRun(spec, clone(runs.broken), join(dir, 'reports', 'nested', 'out'), { file, update: true });
     expect(concluded.code).toBe(0);
-    expect(readBaseline(file).entries.map((e) => e.id).sort()).toEqual([...FAILING].sort());
+    expect(
+      readBaseline(file)
+        .entries.map((e) => e.id)
+        .sort(),
+    ).toEqual([...FAILING].sort());
     expect(readdirSync(join(dir, 'reports', 'nested', 'out')).sort()).toEqual(['index.html', 'junit.xml', 'results.json']);
     expect(take()).toContain(`baseline written: ${file}`);
     expect(await report([join(dir, 'reports', 'nested', 'out'), '--out', join(dir, 'a', 'b', 'c')])).toBe(0);
@@ -354,7 +468,9 @@ describe('baseline files and report folders are created with their parents', () 
     // a path whose parent is a file: one line naming the file, not a stack trace
     writeFileSync(join(dir, 'blocker'), 'x');
     expect(() => updateBaselineFile(join(dir, 'blocker', 'baseline.yaml'), clone(runs.broken))).toThrow(UsageError);
-    expect(() => updateBaselineFile(join(dir, 'blocker', 'baseline.yaml'), clone(runs.broken))).toThrow(/^baseline .*blocker\/baseline\.yaml: cannot be written \((ENOTDIR|EEXIST)\)$/);
+    expect(() => updateBaselineFile(join(dir, 'blocker', 'baseline.yaml'), clone(runs.broken))).toThrow(
+      /^baseline .*blocker\/baseline\.yaml: cannot be written \((ENOTDIR|EEXIST)\)$/,
+    );
   });
 
   it('an entry for a requirement the run did not check (error) is kept by --update-baseline', () => {
@@ -365,11 +481,24 @@ describe('baseline files and report folders are created with their parents', () 
     expect(written.entries.map((e) => e.id).sort()).toEqual([...FAILING, 'AUTH-UNSIGNED'].sort());
   });
 
-  it('the command: --update-baseline into a folder that does not exist, XFAIL lines, then a stale baseline', { timeout: 240_000 }, async () => {
+  it('the command: --update-baseline into a folder that does not exist, XFAIL lines, then a stale baseline', {
+    timeout: 240_000,
+  }, async () => {
     const dir = tmp('cli');
     const file = join(dir, 'ci', 'connect-baseline.yaml');
     const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
-    const flags = ['--target', 'module', '--module', 'test/fixtures/module-handler.ts', '--instance-id', managed[0]!.id, '--user-id', managed[0]!.users[0]!.id, '--second-user-id', managed[0]!.users[1]!.id];
+    const flags = [
+      '--target',
+      'module',
+      '--module',
+      'test/fixtures/module-handler.ts',
+      '--instance-id',
+      managed[0]!.id,
+      '--user-id',
+      managed[0]!.users[0]!.id,
+      '--second-user-id',
+      managed[0]!.users[1]!.id,
+    ];
     const args = ['run', ...flags, '--only', 'EX-UNKNOWN-USER,OK-ACCEPT-VALID', '--runs', '2', '--quiet', '--baseline', file];
     const first = await cli([...args, '--update-baseline', '--report-dir', join(dir, 'a')], { BROKEN: 'unknown-user-400' });
     expect(first.code, first.out).toBe(0);

@@ -30,7 +30,9 @@ describe('the vitest adapter (README example)', () => {
     expect(report.numPassedTests).toBeGreaterThan(35);
   });
 
-  it('fails the tests of the requirements a broken mock breaks, with evidence and a replay line that runs as printed', { timeout: 480_000 }, async () => {
+  it('fails the tests of the requirements a broken mock breaks, with evidence and a replay line that runs as printed', {
+    timeout: 480_000,
+  }, async () => {
     const { code, report } = await vitest({ MOCK_BUG: 'unknown-user-400' }, 'broken');
     expect(code).toBe(1);
     const failed = report.testResults.flatMap((f) => f.assertionResults).filter((t) => t.status === 'failed');
@@ -39,10 +41,17 @@ describe('the vitest adapter (README example)', () => {
     const message = failed.find((t) => t.title.startsWith('EX-UNKNOWN-USER'))!.failureMessages.join('\n');
     expect(message).toMatch(/expected 404 ResourceNotFoundException, got 400/);
     const replay = /replay: +(.+)$/m.exec(message)?.[1];
-    expect(replay).toMatch(/^CONNECT_CONFORMANCE_REPLAY='suite=my\+Connect\+mock&requirement=EX-UNKNOWN-USER&step=CONNECT_MANAGED%2Fexistence%2Funknown-user&seed=1' npx vitest run conformance\.test\.ts -t 'EX-UNKNOWN-USER '$/);
+    expect(replay).toMatch(
+      /^CONNECT_CONFORMANCE_REPLAY='suite=my\+Connect\+mock&requirement=EX-UNKNOWN-USER&step=CONNECT_MANAGED%2Fexistence%2Funknown-user&seed=1' npx vitest run conformance\.test\.ts -t 'EX-UNKNOWN-USER '$/,
+    );
 
     // The printed line, run by a shell in the example project: only that requirement runs, and it fails again.
-    const again = await shell(replay!, { cwd: EXAMPLE, env: childEnv({ MOCK_BUG: 'unknown-user-400' }), timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }).then(
+    const again = await shell(replay!, {
+      cwd: EXAMPLE,
+      env: childEnv({ MOCK_BUG: 'unknown-user-400' }),
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
     );

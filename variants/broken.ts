@@ -54,7 +54,8 @@ const stringMember = (call: Call, member: string): string | undefined => {
 
 const firstNameMaxOffByOne = broken({
   name: 'first-name-max-off-by-one',
-  description: 'The FirstName length check is off by one (`length > max + 1`): a FirstName one code point longer than the maximum is accepted and stored.',
+  description:
+    'The FirstName length check is off by one (`length > max + 1`): a FirstName one code point longer than the maximum is accepted and stored.',
   caughtBy: ['IN-FIRSTNAME-MAXLEN'],
   suite: 'validation',
   wrap: acceptDespite(async (finding, call, service) => {
@@ -92,7 +93,8 @@ const samlEmailNotForbidden = broken({
 
 const connectManagedEmptyNamesAccepted = broken({
   name: 'connect-managed-empty-names-accepted',
-  description: "The model's 0..N name bounds are applied on every instance: the Connect-managed minimum of 1 is forgotten and empty names are stored.",
+  description:
+    "The model's 0..N name bounds are applied on every instance: the Connect-managed minimum of 1 is forgotten and empty names are stored.",
   caughtBy: ['IN-CM-FIRSTNAME-MINLEN', 'IN-CM-LASTNAME-MINLEN'],
   suite: 'validation',
   identityManagementType: 'CONNECT_MANAGED',
@@ -101,13 +103,16 @@ const connectManagedEmptyNamesAccepted = broken({
 
 const partialWriteOnRejection = broken({
   name: 'partial-write-on-rejection',
-  description: 'Members are written one by one while they are validated: the valid members of a rejected update are stored before the invalid one stops it.',
+  description:
+    'Members are written one by one while they are validated: the valid members of a rejected update are stored before the invalid one stops it.',
   caughtBy: ['NL-REJECTED-UNCHANGED'],
   suite: 'validation',
   wrap: afterUpdates(async ({ call, response, user }, service) => {
     if (!user || response.statusCode !== 400 || !CONSTRAINT_TYPES.includes(errorTypeOf(response) ?? '')) return response;
     const invalid = new Set((await findingsOf(service, call)).map((f) => f.member));
-    const valid = Object.entries(sentIdentity(call)).filter(([member, value]) => typeof value === 'string' && !invalid.has(`IdentityInfo.${member}`));
+    const valid = Object.entries(sentIdentity(call)).filter(
+      ([member, value]) => typeof value === 'string' && !invalid.has(`IdentityInfo.${member}`),
+    );
     merge(user, Object.fromEntries(valid));
     return response;
   }),
@@ -115,7 +120,8 @@ const partialWriteOnRejection = broken({
 
 const unparseableBodyCrashes = broken({
   name: 'unparseable-body-crashes',
-  description: 'JSON.parse of the body is not guarded: a body that is not JSON escapes as an unhandled error, 500 InternalServiceException.',
+  description:
+    'JSON.parse of the body is not guarded: a body that is not JSON escapes as an unhandled error, 500 InternalServiceException.',
   caughtBy: ['SRV-NO-5XX', 'IN-BODY-JSON'],
   suite: 'validation',
   wrap: mapResponses((response, request) => (response.statusCode === 400 && isUnparseableUpdate(request) ? internalError() : response)),
@@ -134,7 +140,8 @@ const nullMemberCrashes = broken({
 
 const unknownMemberCrashes = broken({
   name: 'unknown-member-crashes',
-  description: 'A strict deserializer throws on a member the model does not define (which AWS front ends ignore): 500 InternalServiceException.',
+  description:
+    'A strict deserializer throws on a member the model does not define (which AWS front ends ignore): 500 InternalServiceException.',
   caughtBy: ['SRV-NO-5XX'],
   suite: 'validation',
   wrap: interceptUpdates(async (call) => {
@@ -156,7 +163,8 @@ const errorsWithoutType = broken({
 
 const undeclaredValidationException = broken({
   name: 'undeclared-validation-exception',
-  description: 'Constraint violations are answered with the framework default ValidationException, which UpdateUserIdentityInfo does not declare.',
+  description:
+    'Constraint violations are answered with the framework default ValidationException, which UpdateUserIdentityInfo does not declare.',
   caughtBy: ['ERR-TYPE-DECLARED'],
   suite: 'validation',
   wrap: mapResponses((response, request) =>
@@ -180,7 +188,8 @@ const errorMessageEchoesInput = broken({
 
 const errorBodyPlainText = broken({
   name: 'error-body-plain-text',
-  description: 'A front-end proxy replaces error bodies with its own plain-text page ("Bad Request"): the type header survives, the JSON message does not.',
+  description:
+    'A front-end proxy replaces error bodies with its own plain-text page ("Bad Request"): the type header survives, the JSON message does not.',
   caughtBy: ['ERR-MESSAGE'],
   suite: 'validation',
   wrap: mapResponses((response) => {
@@ -192,7 +201,8 @@ const errorBodyPlainText = broken({
 
 const unreadableBodyInternalError400 = broken({
   name: 'unreadable-body-internal-error-400',
-  description: 'The JSON parse failure is caught by a generic handler that answers 400 but names it InternalServiceException, a server fault.',
+  description:
+    'The JSON parse failure is caught by a generic handler that answers 400 but names it InternalServiceException, a server fault.',
   caughtBy: ['ERR-FAULT'],
   suite: 'validation',
   wrap: mapResponses((response, request) =>
@@ -210,7 +220,9 @@ const throttledWithQuotaType = broken({
   suite: 'validation',
   wrap: (handler, service) => {
     let updates = 0;
-    return interceptUpdates(async () => (++updates % THROTTLE_EVERY === 0 ? error(429, 'LimitExceededException', 'Rate exceeded') : undefined))(handler, service);
+    return interceptUpdates(async () =>
+      ++updates % THROTTLE_EVERY === 0 ? error(429, 'LimitExceededException', 'Rate exceeded') : undefined,
+    )(handler, service);
   },
 });
 
@@ -218,7 +230,8 @@ const throttledWithQuotaType = broken({
 
 const lastNameMaxInUtf16Units = broken({
   name: 'last-name-max-in-utf16-units',
-  description: "LastName's length is taken as `value.length` (UTF-16 units): a valid LastName of astral characters at the maximum is refused.",
+  description:
+    "LastName's length is taken as `value.length` (UTF-16 units): a valid LastName of astral characters at the maximum is refused.",
   caughtBy: ['OK-LENGTH-CODEPOINTS'],
   suite: 'acceptance',
   wrap: rejectValid(async (info, call, service) => {
@@ -237,24 +250,30 @@ const pre2024NameBounds = broken({
   wrap: rejectValid(async (info) => {
     for (const name of [info.FirstName, info.LastName]) if (typeof name === 'string' && (await lengthOf(name)) > 100) return true;
     return false;
-  }, "A name failed to satisfy constraint: Member must have length less than or equal to 100"),
+  }, 'A name failed to satisfy constraint: Member must have length less than or equal to 100'),
 });
 
 const emailFormatEnforced = broken({
   name: 'email-format-enforced',
-  description: 'Email is checked against an address format, although the model gives it no format rule: valid free-text Email values are refused.',
+  description:
+    'Email is checked against an address format, although the model gives it no format rule: valid free-text Email values are refused.',
   caughtBy: ['OK-EMAIL-ANY'],
   suite: 'acceptance',
-  wrap: rejectValid((info) => typeof info.Email === 'string' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(info.Email), 'Email is not a valid email address.'),
+  wrap: rejectValid(
+    (info) => typeof info.Email === 'string' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(info.Email),
+    'Email is not a valid email address.',
+  ),
 });
 
 const emptyFirstNameCrashes = broken({
   name: 'empty-first-name-crashes',
-  description: "Storing a name capitalises `name[0]`: a valid empty FirstName (SAML allows 0 characters) crashes with 500.",
+  description: 'Storing a name capitalises `name[0]`: a valid empty FirstName (SAML allows 0 characters) crashes with 500.',
   caughtBy: ['SRV-NO-5XX', 'OK-ACCEPT-VALID'],
   suite: 'acceptance',
   identityManagementType: 'SAML',
-  wrap: interceptUpdates(async (call, service) => (sentIdentity(call).FirstName === '' && !(await findingsOf(service, call)).length ? internalError() : undefined)),
+  wrap: interceptUpdates(async (call, service) =>
+    sentIdentity(call).FirstName === '' && !(await findingsOf(service, call)).length ? internalError() : undefined,
+  ),
 });
 
 const successReturnsIdentity = broken({
@@ -262,7 +281,9 @@ const successReturnsIdentity = broken({
   description: 'A successful update answers with the stored identity info (a REST habit) instead of an empty body.',
   caughtBy: ['OK-SUCCESS-ENVELOPE'],
   suite: 'acceptance',
-  wrap: afterUpdates(({ response, user }) => (response.statusCode === 200 && user ? withJson(response, { IdentityInfo: user.IdentityInfo }) : response)),
+  wrap: afterUpdates(({ response, user }) =>
+    response.statusCode === 200 && user ? withJson(response, { IdentityInfo: user.IdentityInfo }) : response,
+  ),
 });
 
 const longLastNameTruncated = broken({
@@ -272,7 +293,8 @@ const longLastNameTruncated = broken({
   suite: 'acceptance',
   wrap: afterUpdates(({ response, user }) => {
     const name = user?.IdentityInfo.LastName;
-    if (response.statusCode === 200 && typeof name === 'string' && codePoints(name).length > 255) user!.IdentityInfo.LastName = codePoints(name).slice(0, 255).join('');
+    if (response.statusCode === 200 && typeof name === 'string' && codePoints(name).length > 255)
+      user!.IdentityInfo.LastName = codePoints(name).slice(0, 255).join('');
     return response;
   }),
 });
@@ -284,7 +306,8 @@ const updateWrittenToWholeInstance = broken({
   suite: 'acceptance',
   wrap: afterUpdates(({ call, response }, service) => {
     if (response.statusCode !== 200) return response;
-    for (const other of service.store.instances.get(call.instanceId)?.users.values() ?? []) if (other.Id !== call.userId) merge(other, sentIdentity(call));
+    for (const other of service.store.instances.get(call.instanceId)?.users.values() ?? [])
+      if (other.Id !== call.userId) merge(other, sentIdentity(call));
     return response;
   }),
 });
@@ -297,7 +320,9 @@ const unknownInstanceAccessDenied = broken({
   caughtBy: ['EX-UNKNOWN-INSTANCE'],
   suite: 'existence',
   wrap: afterUpdates(({ call, response }, service) =>
-    response.statusCode === 404 && !identityManagementTypeOf(service, call.instanceId) ? error(403, 'AccessDeniedException', 'You do not have sufficient access to perform this action.') : response,
+    response.statusCode === 404 && !identityManagementTypeOf(service, call.instanceId)
+      ? error(403, 'AccessDeniedException', 'You do not have sufficient access to perform this action.')
+      : response,
   ),
 });
 
@@ -307,7 +332,9 @@ const unknownUserInvalidParameter = broken({
   caughtBy: ['EX-UNKNOWN-USER'],
   suite: 'existence',
   wrap: afterUpdates(({ call, response }, service) =>
-    response.statusCode === 404 && identityManagementTypeOf(service, call.instanceId) ? invalidParameter('The UserId is not valid.') : response,
+    response.statusCode === 404 && identityManagementTypeOf(service, call.instanceId)
+      ? invalidParameter('The UserId is not valid.')
+      : response,
   ),
 });
 
@@ -351,7 +378,10 @@ function refuseRepeats(handler: WireHandler): WireHandler {
     if (!call) return handler(request);
     const key = `${call.instanceId}/${call.userId}`;
     const body = Buffer.from(request.body).toString('base64');
-    const response = lastAccepted.get(key) === body ? error(400, 'InvalidRequestException', 'Duplicate request: this update was already applied.') : await handler(request);
+    const response =
+      lastAccepted.get(key) === body
+        ? error(400, 'InvalidRequestException', 'Duplicate request: this update was already applied.')
+        : await handler(request);
     if (response.statusCode === 200) lastAccepted.set(key, body);
     return response;
   };
@@ -359,7 +389,8 @@ function refuseRepeats(handler: WireHandler): WireHandler {
 
 const repeatedUpdateRefused = broken({
   name: 'repeated-update-refused',
-  description: 'A replay guard refuses an update identical to the last one accepted for the user (400 "duplicate request"), so a retried update fails.',
+  description:
+    'A replay guard refuses an update identical to the last one accepted for the user (400 "duplicate request"), so a retried update fails.',
   // A repeat is a valid request too: identical valid requests in the acceptance phase meet the guard first.
   caughtBy: ['OK-ACCEPT-VALID', 'NL-REPEAT-IDEMPOTENT'],
   suite: 'acceptance',
@@ -377,7 +408,8 @@ const noOpUpdateReplaces = broken({
   suite: 'statefulModel',
   wrap: afterUpdates(({ call, response, before, user }) => {
     const sent = sentIdentity(call);
-    if (response.statusCode === 200 && user && before && Object.entries(sent).every(([member, value]) => before[member] === value)) user.IdentityInfo = sent;
+    if (response.statusCode === 200 && user && before && Object.entries(sent).every(([member, value]) => before[member] === value))
+      user.IdentityInfo = sent;
     return response;
   }),
 });
@@ -386,7 +418,8 @@ const noOpUpdateReplaces = broken({
 
 const signatureNotVerified = broken({
   name: 'signature-not-verified',
-  description: 'The front end never verifies SigV4: unsigned and wrongly signed requests are served (a proxy re-signs them with its own key).',
+  description:
+    'The front end never verifies SigV4: unsigned and wrongly signed requests are served (a proxy re-signs them with its own key).',
   caughtBy: ['AUTH-UNSIGNED', 'AUTH-BAD-SIGNATURE'],
   suite: 'authentication',
   wrap: (handler, service) => async (request) => handler((await isAuthentic(service, request)) ? request : await resign(service, request)),
@@ -412,7 +445,8 @@ const servesWhenSignedFor =
 
 const staleSignatureAccepted = broken({
   name: 'stale-signature-accepted',
-  description: 'The front end allows 30 minutes of clock skew instead of 15 (AWS allows five): a correctly signed request dated 20 minutes in the past or in the future is served.',
+  description:
+    'The front end allows 30 minutes of clock skew instead of 15 (AWS allows five): a correctly signed request dated 20 minutes in the past or in the future is served.',
   caughtBy: ['AUTH-STALE-SIGNATURE'],
   suite: 'authentication',
   wrap: servesWhenSignedFor({ maxSkewMs: 30 * 60_000 }),
@@ -420,7 +454,8 @@ const staleSignatureAccepted = broken({
 
 const regionAgnosticVerifier = broken({
   name: 'region-agnostic-verifier',
-  description: 'The verifier derives the signing key from the region the credential scope names instead of its own: a request correctly signed for any region is served.',
+  description:
+    'The verifier derives the signing key from the region the credential scope names instead of its own: a request correctly signed for any region is served.',
   caughtBy: ['AUTH-WRONG-SCOPE'],
   suite: 'authentication',
   wrap: servesWhenSignedFor({ region: undefined }),
@@ -428,7 +463,8 @@ const regionAgnosticVerifier = broken({
 
 const oneMinuteSignatureWindow = broken({
   name: 'one-minute-signature-window',
-  description: 'The verifier allows one minute of clock skew: a client whose clock is three minutes off is refused 403 "Signature expired", where AWS serves it.',
+  description:
+    'The verifier allows one minute of clock skew: a client whose clock is three minutes off is refused 403 "Signature expired", where AWS serves it.',
   caughtBy: ['AUTH-SKEW-TOLERATED'],
   suite: 'authentication',
   wrap: signatureWindowOf(60_000),

@@ -28,9 +28,12 @@ import { correct, type Variant, type Wrap } from './variant.ts';
 
 const invalidRequestForConstraints = correct({
   name: 'invalid-request-for-constraints',
-  description: 'Constraint violations are answered 400 InvalidRequestException instead of InvalidParameterException (docs/contract.md B7: either is conformant).',
+  description:
+    'Constraint violations are answered 400 InvalidRequestException instead of InvalidParameterException (docs/contract.md B7: either is conformant).',
   wrap: mapResponses((response, request) =>
-    updateOf(request) && errorTypeOf(response) === 'InvalidParameterException' ? withErrorType(response, 'InvalidRequestException') : response,
+    updateOf(request) && errorTypeOf(response) === 'InvalidParameterException'
+      ? withErrorType(response, 'InvalidRequestException')
+      : response,
   ),
 });
 
@@ -42,19 +45,24 @@ const emptyObjectSuccessBody = correct({
 
 const errorTypeInBodyWithNamespace = correct({
   name: 'error-type-in-body-with-namespace',
-  description: 'A legacy server: the error type is only in the body, as `__type` with the Smithy namespace (`com.amazonaws.connect#X`), never in the header (docs/contract.md A5; ERR-HEADER-FORM is a SHOULD).',
+  description:
+    'A legacy server: the error type is only in the body, as `__type` with the Smithy namespace (`com.amazonaws.connect#X`), never in the header (docs/contract.md A5; ERR-HEADER-FORM is a SHOULD).',
   allowedShouldFailures: ['ERR-HEADER-FORM'],
   wrap: mapResponses((response) => {
     const type = errorTypeOf(response);
     const body = jsonOf(response);
     if (!isError(response) || !type) return response;
-    return withJson(withoutHeader(response, ERROR_TYPE_HEADER), { ...(isObject(body) ? body : {}), __type: `com.amazonaws.connect#${type}` });
+    return withJson(withoutHeader(response, ERROR_TYPE_HEADER), {
+      ...(isObject(body) ? body : {}),
+      __type: `com.amazonaws.connect#${type}`,
+    });
   }),
 });
 
 const capitalizedMessageMember = correct({
   name: 'capitalized-message-member',
-  description: 'Error bodies carry the modelled member `Message` instead of `message` (docs/contract.md A5: clients read both; ERR-MESSAGE).',
+  description:
+    'Error bodies carry the modelled member `Message` instead of `message` (docs/contract.md A5: clients read both; ERR-MESSAGE).',
   wrap: mapResponses((response) => {
     const body = jsonOf(response);
     if (!isError(response) || !isObject(body) || typeof body.message !== 'string') return response;
@@ -65,7 +73,8 @@ const capitalizedMessageMember = correct({
 
 const replaceInsteadOfMerge = correct({
   name: 'replace-instead-of-merge',
-  description: 'An accepted update replaces the whole identity info: members it omits are cleared (OBS-OMITTED-MEMBERS: merge and replace are both conformant).',
+  description:
+    'An accepted update replaces the whole identity info: members it omits are cleared (OBS-OMITTED-MEMBERS: merge and replace are both conformant).',
   wrap: afterUpdates(({ call, response, user }) => {
     if (response.statusCode === 200 && user) user.IdentityInfo = sentIdentity(call);
     return response;
@@ -113,9 +122,12 @@ const eventuallyConsistentReadBack = correct({
 
 const badRequestForUnreadableBody = correct({
   name: 'bad-request-for-unreadable-body',
-  description: 'The front end answers bodies it cannot deserialize with its own 400 BadRequestException instead of SerializationException (IN-BODY-JSON and the other deserialization requirements: any 400 with a type).',
+  description:
+    'The front end answers bodies it cannot deserialize with its own 400 BadRequestException instead of SerializationException (IN-BODY-JSON and the other deserialization requirements: any 400 with a type).',
   wrap: mapResponses((response) =>
-    response.statusCode === 400 && errorTypeOf(response) === 'SerializationException' ? withErrorType(response, 'BadRequestException') : response,
+    response.statusCode === 400 && errorTypeOf(response) === 'SerializationException'
+      ? withErrorType(response, 'BadRequestException')
+      : response,
   ),
 });
 
@@ -134,9 +146,12 @@ const namesRequiredOnUpdate = correct({
   description:
     'On CONNECT_MANAGED and SAML instances an update must include FirstName and LastName (the documentation says they are "required"; OBS-OMITTED-NAMES: whether an omitted name is an error on update is never asserted).',
   wrap: interceptUpdates(async (call, service) => {
-    if (!['CONNECT_MANAGED', 'SAML'].includes(identityManagementTypeOf(service, call.instanceId) ?? '') || call.body === undefined) return undefined;
+    if (!['CONNECT_MANAGED', 'SAML'].includes(identityManagementTypeOf(service, call.instanceId) ?? '') || call.body === undefined)
+      return undefined;
     const info = sentIdentity(call);
-    return 'FirstName' in info && 'LastName' in info ? undefined : invalidParameter('FirstName and LastName are required for this instance.');
+    return 'FirstName' in info && 'LastName' in info
+      ? undefined
+      : invalidParameter('FirstName and LastName are required for this instance.');
   }),
 });
 

@@ -5,17 +5,38 @@
 // The boundary phase catches each of them by construction (generators/classes.ts, the pattern edits and the label
 // injections), on every seed: bench/variant-seeds.ts runs them on seeds 1 to 20.
 import type { WireRequest } from '../core/wire.ts';
-import { findingsOf, interceptUpdates, isAuthentic, lengthOf, merge, notFound, ok, rejectValid, resign, sentIdentity, userOf, type IdentityInfo } from './kit.ts';
+import {
+  findingsOf,
+  interceptUpdates,
+  isAuthentic,
+  lengthOf,
+  merge,
+  notFound,
+  ok,
+  rejectValid,
+  resign,
+  sentIdentity,
+  userOf,
+  type IdentityInfo,
+} from './kit.ts';
 import { broken, type Variant } from './variant.ts';
 
 const NAMES = ['FirstName', 'LastName'];
 const ADDRESSES = ['Email', 'SecondaryEmail'];
 
 /** The string values of some members of an update. */
-const valuesOf = (info: IdentityInfo, members: string[]): string[] => members.map((m) => info[m]).filter((v): v is string => typeof v === 'string');
+const valuesOf = (info: IdentityInfo, members: string[]): string[] =>
+  members.map((m) => info[m]).filter((v): v is string => typeof v === 'string');
 
 /** A variant that refuses (400 InvalidParameterException) valid updates in which one of `members` matches `refused`. */
-function overStrict(v: { name: string; description: string; members: string[]; refused: (value: string) => boolean | Promise<boolean>; message: string; identityManagementType?: string }): Variant {
+function overStrict(v: {
+  name: string;
+  description: string;
+  members: string[];
+  refused: (value: string) => boolean | Promise<boolean>;
+  message: string;
+  identityManagementType?: string;
+}): Variant {
   return broken({
     name: v.name,
     description: v.description,
@@ -87,7 +108,8 @@ const namesRejectAstral = overStrict({
 
 const namesRejectCombiningMarks = overStrict({
   name: 'names-reject-combining-marks',
-  description: 'The NFC rule is implemented as "no combining marks" (`/\\p{M}/`): NFC text whose marks have no precomposed form (q̇, ɛ̃) is refused.',
+  description:
+    'The NFC rule is implemented as "no combining marks" (`/\\p{M}/`): NFC text whose marks have no precomposed form (q̇, ɛ̃) is refused.',
   members: NAMES,
   refused: (s) => /\p{M}/u.test(s),
   message: 'Names must be in Normalization Form C.',
@@ -127,7 +149,8 @@ const secondaryEmailSingleLabelDomain = overStrict({
 
 const secondaryEmailRfcLength = overStrict({
   name: 'secondary-email-rfc-length',
-  description: 'SecondaryEmail is limited to 254 characters (RFC 5321) although its documented pattern allows 265: a valid long address is refused.',
+  description:
+    'SecondaryEmail is limited to 254 characters (RFC 5321) although its documented pattern allows 265: a valid long address is refused.',
   members: ['SecondaryEmail'],
   refused: async (s) => (await lengthOf(s)) > 254,
   message: 'SecondaryEmail must be at most 254 characters.',

@@ -42,10 +42,19 @@ export function callOf(request: WireRequest): Call | undefined {
   const segments = request.path.split('?', 1)[0]!.split('/');
   const method = request.method.toUpperCase();
   const operation =
-    method === 'POST' && segments.length === 5 && segments[4] === 'identity-info' ? UPDATE : method === 'GET' && segments.length === 4 ? DESCRIBE : undefined;
+    method === 'POST' && segments.length === 5 && segments[4] === 'identity-info'
+      ? UPDATE
+      : method === 'GET' && segments.length === 4
+        ? DESCRIBE
+        : undefined;
   if (!operation || segments[1] !== 'users') return undefined;
   try {
-    return { operation, instanceId: decodeURIComponent(segments[2]!), userId: decodeURIComponent(segments[3]!), body: parseJson(request.body) };
+    return {
+      operation,
+      instanceId: decodeURIComponent(segments[2]!),
+      userId: decodeURIComponent(segments[3]!),
+      body: parseJson(request.body),
+    };
   } catch {
     return undefined;
   }
@@ -74,14 +83,20 @@ export function withJson(response: WireResponse, value: unknown): WireResponse {
 }
 
 export function error(status: number, type: string, message: string): WireResponse {
-  return withJson({ statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), [ERROR_TYPE_HEADER]: type }, body: new Uint8Array() }, { message });
+  return withJson(
+    { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), [ERROR_TYPE_HEADER]: type }, body: new Uint8Array() },
+    { message },
+  );
 }
 
 export const jsonOf = (response: WireResponse): unknown => parseJson(response.body);
 export const errorTypeOf = (response: WireResponse): string | undefined => response.headers[ERROR_TYPE_HEADER];
 export const isError = (response: WireResponse) => response.statusCode >= 400;
 
-export const withErrorType = (response: WireResponse, type: string): WireResponse => ({ ...response, headers: { ...response.headers, [ERROR_TYPE_HEADER]: type } });
+export const withErrorType = (response: WireResponse, type: string): WireResponse => ({
+  ...response,
+  headers: { ...response.headers, [ERROR_TYPE_HEADER]: type },
+});
 
 export function withoutHeader(response: WireResponse, name: string): WireResponse {
   const headers = { ...response.headers };
@@ -91,7 +106,8 @@ export function withoutHeader(response: WireResponse, name: string): WireRespons
 
 export const notFound = () => error(404, 'ResourceNotFoundException', 'The specified user was not found in the instance.');
 export const invalidParameter = (message: string) => error(400, 'InvalidParameterException', message);
-export const internalError = () => error(500, 'InternalServiceException', 'Request processing failed because of an error or failure with the service.');
+export const internalError = () =>
+  error(500, 'InternalServiceException', 'Request processing failed because of an error or failure with the service.');
 
 // ---------------------------------------------------------------- the reference's state
 
@@ -210,7 +226,10 @@ export const acceptDespite = (ignored: (finding: Finding, call: Call, service: R
   });
 
 /** Updates the reference would accept (no finding at all) whose identity info `rejects` picks get a 400. */
-export const rejectValid = (rejects: (info: IdentityInfo, call: Call, service: ReferenceService) => boolean | Promise<boolean>, message: string): Wrap =>
+export const rejectValid = (
+  rejects: (info: IdentityInfo, call: Call, service: ReferenceService) => boolean | Promise<boolean>,
+  message: string,
+): Wrap =>
   interceptUpdates(async (call, service) => {
     if (call.body === undefined || (await findingsOf(service, call)).length) return undefined;
     return (await rejects(sentIdentity(call), call, service)) ? invalidParameter(message) : undefined;

@@ -55,7 +55,10 @@ export interface Failure {
 export const statusOf = (run: VariantRun, id: string) => run.results.requirements.find((r) => r.id === id)?.status;
 
 /** Runs the engine against a variant of the reference (the unmodified reference when undefined). */
-export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined, options: VariantRunOptions): Promise<VariantRun> {
+export async function runVariant(
+  variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined,
+  options: VariantRunOptions,
+): Promise<VariantRun> {
   return withCheckLimits({ executions: options.checkBudget, ms: options.checkTimeLimitMs }, async () => {
     const started = Date.now();
     const suiteOfStep = new Map<string, string>();
@@ -85,7 +88,10 @@ export async function runVariant(variant: Pick<Variant, 'wrap' | 'identityManage
 }
 
 /** The requirements of the given levels that failed in a run, with the suites that failed them and a first problem. */
-export async function failingRequirements(run: VariantRun, levels: Requirement['level'][] = ['MUST', 'SHOULD', 'OBSERVE']): Promise<Failure[]> {
+export async function failingRequirements(
+  run: VariantRun,
+  levels: Requirement['level'][] = ['MUST', 'SHOULD', 'OBSERVE'],
+): Promise<Failure[]> {
   const spec = await defaultSpec();
   return spec.requirements
     .filter((r) => levels.includes(r.level))
@@ -134,16 +140,25 @@ export async function judgeVariant(variant: Variant, run: VariantRun): Promise<J
     return { ok, summary, failures: lines, failureIds: failures.map((f) => f.requirement.id) };
   }
   const allowed = new Set<string>([...(variant.allowedShouldFailures ?? []), ...(variant.findings ?? [])]);
-  const unexpected = failures.filter((f) => f.requirement.level === 'MUST' || (f.requirement.level === 'SHOULD' && !allowed.has(f.requirement.id)));
+  const unexpected = failures.filter(
+    (f) => f.requirement.level === 'MUST' || (f.requirement.level === 'SHOULD' && !allowed.has(f.requirement.id)),
+  );
   const missed = missedFindings(variant, run);
   const summary = [
     unexpected.length ? `a correct variant fails ${unexpected.map((f) => f.requirement.id).join(', ')}` : '',
-    missed.length ? `its sibling deviation${missed.length > 1 ? 's were' : ' was'} not reported: ${missed.map((id) => `${id} ${statusOf(run, id) ?? 'absent'}`).join(', ')}` : '',
+    missed.length
+      ? `its sibling deviation${missed.length > 1 ? 's were' : ' was'} not reported: ${missed.map((id) => `${id} ${statusOf(run, id) ?? 'absent'}`).join(', ')}`
+      : '',
   ].filter(Boolean);
   return {
     ok: unexpected.length === 0 && missed.length === 0,
-    summary: summary.length ? summary.join('; ') : `passes (no MUST or undeclared SHOULD fails)${variant.findings?.length ? `; its findings ${variant.findings.join(', ')} reported` : ''}`,
-    failures: [...unexpected.map(line), ...missed.map((id) => `${id}: expected to fail (the variant's sibling deviation), ${statusOf(run, id) ?? 'absent'}`)],
+    summary: summary.length
+      ? summary.join('; ')
+      : `passes (no MUST or undeclared SHOULD fails)${variant.findings?.length ? `; its findings ${variant.findings.join(', ')} reported` : ''}`,
+    failures: [
+      ...unexpected.map(line),
+      ...missed.map((id) => `${id}: expected to fail (the variant's sibling deviation), ${statusOf(run, id) ?? 'absent'}`),
+    ],
     failureIds: [...unexpected.map((f) => f.requirement.id), ...missed],
   };
 }

@@ -10,15 +10,19 @@ import { callOf, DESCRIBE, isAuthentic, isObject, jsonOf, merge, notFound, ok, u
 import { broken, correctExceptSiblings, type Variant, type Wrap } from './variant.ts';
 
 const isDescribeUser = (request: WireRequest) => callOf(request)?.operation === DESCRIBE;
-const isDescribeInstance = (request: WireRequest) => request.method.toUpperCase() === 'GET' && /^\/instance\/[^/?]+(\?.*)?$/.test(request.path);
+const isDescribeInstance = (request: WireRequest) =>
+  request.method.toUpperCase() === 'GET' && /^\/instance\/[^/?]+(\?.*)?$/.test(request.path);
 
 /** A success body rewritten as JSON (other answers pass through). */
-const rewriteSuccess = (applies: (request: WireRequest) => boolean, rewrite: (body: Json) => Json): Wrap => (handler) => async (request) => {
-  const response = await handler(request);
-  const body = jsonOf(response);
-  if (!applies(request) || response.statusCode !== 200 || !isObject(body)) return response;
-  return withJson(response, rewrite(body));
-};
+const rewriteSuccess =
+  (applies: (request: WireRequest) => boolean, rewrite: (body: Json) => Json): Wrap =>
+  (handler) =>
+  async (request) => {
+    const response = await handler(request);
+    const body = jsonOf(response);
+    if (!applies(request) || response.statusCode !== 200 || !isObject(body)) return response;
+    return withJson(response, rewrite(body));
+  };
 
 /** DescribeUser's LastModifiedTime as an ISO-8601 string instead of epoch seconds (what the measured emulator sends). */
 const isoTimestamps = (body: Json): Json => {
@@ -28,13 +32,20 @@ const isoTimestamps = (body: Json): Json => {
 };
 
 const html = (status: number, title: string): WireResponse => {
-  const body = utf8(`<!DOCTYPE html>\n<html><head><title>${status} ${title}</title></head><body><h1>${title}</h1><p>The requested URL was not found on the server.</p></body></html>\n`);
-  return { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) }, body };
+  const body = utf8(
+    `<!DOCTYPE html>\n<html><head><title>${status} ${title}</title></head><body><h1>${title}</h1><p>The requested URL was not found on the server.</p></body></html>\n`,
+  );
+  return {
+    statusCode: status,
+    headers: { 'x-amzn-requestid': randomUUID(), 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) },
+    body,
+  };
 };
 
 const isoTimestampsInDescribeUser = correctExceptSiblings({
   name: 'iso-timestamps-in-describe-user',
-  description: 'DescribeUser answers LastModifiedTime as an ISO-8601 string instead of epoch seconds (a JSON number): the SDK refuses the whole answer, the suite reads the identity info from the raw response.',
+  description:
+    'DescribeUser answers LastModifiedTime as an ISO-8601 string instead of epoch seconds (a JSON number): the SDK refuses the whole answer, the suite reads the identity info from the raw response.',
   findings: ['FX-BODY-TYPES'],
   identityManagementType: 'CONNECT_MANAGED',
   wrap: rewriteSuccess(isDescribeUser, isoTimestamps),
@@ -42,7 +53,8 @@ const isoTimestampsInDescribeUser = correctExceptSiblings({
 
 const describeInstanceWithoutType = correctExceptSiblings({
   name: 'describe-instance-without-identity-management-type',
-  description: 'DescribeInstance answers the instance without IdentityManagementType (the run is told the type, or has it from the fixtures).',
+  description:
+    'DescribeInstance answers the instance without IdentityManagementType (the run is told the type, or has it from the fixtures).',
   findings: ['FX-MEMBERS'],
   identityManagementType: 'CONNECT_MANAGED',
   wrap: rewriteSuccess(isDescribeInstance, (body) => {
@@ -54,7 +66,7 @@ const describeInstanceWithoutType = correctExceptSiblings({
 
 const textHtmlOnSuccess = correctExceptSiblings({
   name: 'text-html-content-type-on-success',
-  description: 'DescribeUser and DescribeInstance answer their JSON bodies with Content-Type text/html (a web framework\'s default).',
+  description: "DescribeUser and DescribeInstance answer their JSON bodies with Content-Type text/html (a web framework's default).",
   findings: ['FX-CONTENT-TYPE'],
   identityManagementType: 'CONNECT_MANAGED',
   wrap: (handler) => async (request) => {
@@ -66,7 +78,8 @@ const textHtmlOnSuccess = correctExceptSiblings({
 
 const htmlErrorPageForUnknownRoute = correctExceptSiblings({
   name: 'html-error-page-for-unknown-route',
-  description: 'The emulator has no DescribeInstance: its route is unknown, and unknown routes get the web framework\'s HTML 404 page instead of a JSON error with a type (the run is told the type, or has it from the fixtures).',
+  description:
+    "The emulator has no DescribeInstance: its route is unknown, and unknown routes get the web framework's HTML 404 page instead of a JSON error with a type (the run is told the type, or has it from the fixtures).",
   findings: ['FX-ERROR-ENVELOPE', 'FX-CONTENT-TYPE'],
   identityManagementType: 'CONNECT_MANAGED',
   wrap: (handler) => async (request) => (isDescribeInstance(request) ? html(404, 'Not Found') : handler(request)),
@@ -79,8 +92,16 @@ const htmlErrorPageForUnknownRoute = correctExceptSiblings({
  */
 const isoTimestampsAndNoValidation = broken({
   name: 'iso-timestamps-and-no-validation',
-  description: 'DescribeUser answers ISO-8601 timestamps (an FX- finding) and UpdateUserIdentityInfo validates no member: a JSON body is stored as sent, one without IdentityInfo gets 500 text/html.',
-  caughtBy: ['IN-FIRSTNAME-MAXLEN', 'IN-LASTNAME-MAXLEN', 'IN-MOBILE-PATTERN', 'IN-FIRSTNAME-NFC', 'IN-IDENTITYINFO-REQUIRED', 'IN-CM-FIRSTNAME-MINLEN'],
+  description:
+    'DescribeUser answers ISO-8601 timestamps (an FX- finding) and UpdateUserIdentityInfo validates no member: a JSON body is stored as sent, one without IdentityInfo gets 500 text/html.',
+  caughtBy: [
+    'IN-FIRSTNAME-MAXLEN',
+    'IN-LASTNAME-MAXLEN',
+    'IN-MOBILE-PATTERN',
+    'IN-FIRSTNAME-NFC',
+    'IN-IDENTITYINFO-REQUIRED',
+    'IN-CM-FIRSTNAME-MINLEN',
+  ],
   suite: 'validation',
   findings: ['FX-BODY-TYPES'],
   wrap: (handler, service) => {
@@ -103,7 +124,12 @@ const isoTimestampsAndNoValidation = broken({
 });
 
 /** Correct operations with deviating siblings: each must get its findings and pass its MUSTs. */
-export const SIBLINGS_CORRECT: Variant[] = [isoTimestampsInDescribeUser, describeInstanceWithoutType, textHtmlOnSuccess, htmlErrorPageForUnknownRoute];
+export const SIBLINGS_CORRECT: Variant[] = [
+  isoTimestampsInDescribeUser,
+  describeInstanceWithoutType,
+  textHtmlOnSuccess,
+  htmlErrorPageForUnknownRoute,
+];
 
 /** Broken operations with deviating siblings: each must be caught as before. */
 export const SIBLINGS_BROKEN: Variant[] = [isoTimestampsAndNoValidation];

@@ -15,7 +15,23 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../api/reference.ts';
 import type { WireHandler, WireRequest, WireResponse } from '../core/wire.ts';
-import { afterUpdates, callOf, DESCRIBE, error, errorTypeOf, findingsOf, internalError, isObject, jsonOf, merge, sentIdentity, userOf, withJson, UPDATE, type IdentityInfo } from './kit.ts';
+import {
+  afterUpdates,
+  callOf,
+  DESCRIBE,
+  error,
+  errorTypeOf,
+  findingsOf,
+  internalError,
+  isObject,
+  jsonOf,
+  merge,
+  sentIdentity,
+  userOf,
+  withJson,
+  UPDATE,
+  type IdentityInfo,
+} from './kit.ts';
 import { broken, correct, type Variant, type Wrap } from './variant.ts';
 
 // ---------------------------------------------------------------- late writes
@@ -134,7 +150,8 @@ const readsLag200 = correct({
 
 const storesNothing = broken({
   name: 'stores-nothing',
-  description: 'Updates are validated and answered 200, but the write never reaches the store (a commit that is never made): DescribeUser keeps returning the old identity info.',
+  description:
+    'Updates are validated and answered 200, but the write never reaches the store (a commit that is never made): DescribeUser keeps returning the old identity info.',
   caughtBy: ['RB-READBACK'],
   suite: 'acceptance',
   wrap: afterUpdates(({ response, before, user }) => {
@@ -189,7 +206,9 @@ export const writesRejectedLate = (lateness: Lateness): Wrap =>
     afterUpdates(async ({ call, response, user }, service) => {
       if (!user || response.statusCode !== 400 || !CONSTRAINT_TYPES.includes(errorTypeOf(response) ?? '')) return response;
       const invalid = new Set((await findingsOf(service, call)).map((f) => f.member));
-      const valid = Object.fromEntries(Object.entries(sentIdentity(call)).filter(([member, value]) => typeof value === 'string' && !invalid.has(`IdentityInfo.${member}`)));
+      const valid = Object.fromEntries(
+        Object.entries(sentIdentity(call)).filter(([member, value]) => typeof value === 'string' && !invalid.has(`IdentityInfo.${member}`)),
+      );
       if (Object.keys(valid).length) late.later(() => merge(user, valid));
       return response;
     }),
@@ -336,7 +355,8 @@ export const stopsAnsweringUpdates =
   (answered: number): Wrap =>
   (handler) => {
     let updates = 0;
-    return (request) => (callOf(request)?.operation === UPDATE && ++updates > answered ? new Promise<WireResponse>(() => {}) : handler(request));
+    return (request) =>
+      callOf(request)?.operation === UPDATE && ++updates > answered ? new Promise<WireResponse>(() => {}) : handler(request);
   };
 
 const stopsAnsweringWrites = broken({
@@ -349,7 +369,17 @@ const stopsAnsweringWrites = broken({
 });
 
 /** The synchronous forms of the leak and of the write on rejection are variants/broken.ts's update-written-to-whole-instance and partial-write-on-rejection. */
-export const TIME_BROKEN: Variant[] = [storesNothing, dropsSecondaryEmail, leaksUpdateToOtherUserLate, writesOnRejectionLate, everyTenthRequest500, losesAcknowledgedUpdates, storesNothingBehindThrottle, appliesThrottledUpdates, stopsAnsweringWrites];
+export const TIME_BROKEN: Variant[] = [
+  storesNothing,
+  dropsSecondaryEmail,
+  leaksUpdateToOtherUserLate,
+  writesOnRejectionLate,
+  everyTenthRequest500,
+  losesAcknowledgedUpdates,
+  storesNothingBehindThrottle,
+  appliesThrottledUpdates,
+  stopsAnsweringWrites,
+];
 
 // ---------------------------------------------------------------- faults of the socket
 
@@ -365,7 +395,8 @@ export type SocketFault =
   | { kind: 'dies'; after: number };
 
 /** DescribeUser on the wire, as the kit's other variants recognise it (its body is not read: a reset comes first). */
-const isDescribeUser = (req: IncomingMessage) => callOf({ method: req.method ?? '', path: req.url ?? '', headers: {}, body: new Uint8Array() })?.operation === DESCRIBE;
+const isDescribeUser = (req: IncomingMessage) =>
+  callOf({ method: req.method ?? '', path: req.url ?? '', headers: {}, body: new Uint8Array() })?.operation === DESCRIBE;
 
 export interface SocketVariant {
   name: string;
@@ -392,7 +423,8 @@ export const SOCKET_BROKEN: SocketVariant[] = [
   },
   {
     name: 'drops-first-connection',
-    description: 'A load balancer drops one connection, the run\'s very first (its preflight DescribeInstance), and answers every later request: the read is sent again, and that one request without a response is an SRV-AVAILABLE failure; every other requirement is checked and the fixtures are restored.',
+    description:
+      "A load balancer drops one connection, the run's very first (its preflight DescribeInstance), and answers every later request: the read is sent again, and that one request without a response is an SRV-AVAILABLE failure; every other requirement is checked and the fixtures are restored.",
     caughtBy: ['SRV-AVAILABLE'],
     exitCode: 1,
     socket: { kind: 'reset-first', count: 1 },
@@ -406,7 +438,8 @@ export const SOCKET_BROKEN: SocketVariant[] = [
   },
   {
     name: 'never-answers',
-    description: 'A server that accepts connections and reads requests but never answers any (a hung worker): the run cannot start; one line, exit 2, after three attempts of its first read, each within the request timeout.',
+    description:
+      'A server that accepts connections and reads requests but never answers any (a hung worker): the run cannot start; one line, exit 2, after three attempts of its first read, each within the request timeout.',
     caughtBy: [],
     exitCode: 2,
     socket: { kind: 'silent' },
@@ -427,7 +460,10 @@ export interface VariantServer {
  * The reference (with a variant's wrap, or a fault of the socket) as an HTTP server on 127.0.0.1. It counts every
  * request on arrival, so that a test or the benchmark can bound what a run sent without trusting the run.
  */
-export async function startVariantServer(spec: Spec, options: { wrap?: Wrap; socket?: SocketFault; fixtures?: Fixtures } = {}): Promise<VariantServer> {
+export async function startVariantServer(
+  spec: Spec,
+  options: { wrap?: Wrap; socket?: SocketFault; fixtures?: Fixtures } = {},
+): Promise<VariantServer> {
   const fixtures = options.fixtures ?? defaultFixtures();
   const service = createReferenceService(spec, { fixtures });
   let arrivals = 0;
@@ -514,9 +550,18 @@ export function fullFixtures(): Fixtures {
 export function endpointFlags(server: Pick<VariantServer, 'endpoint' | 'fixtures'>): string[] {
   const managed = server.fixtures.instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
   return [
-    '--target', 'endpoint', '--endpoint-url', server.endpoint,
-    '--instance-id', managed[0]!.id, '--user-id', managed[0]!.users[0]!.id, '--second-user-id', managed[0]!.users[1]!.id,
-    '--second-instance-id', managed[1]!.id,
+    '--target',
+    'endpoint',
+    '--endpoint-url',
+    server.endpoint,
+    '--instance-id',
+    managed[0]!.id,
+    '--user-id',
+    managed[0]!.users[0]!.id,
+    '--second-user-id',
+    managed[0]!.users[1]!.id,
+    '--second-instance-id',
+    managed[1]!.id,
   ];
 }
 

@@ -43,10 +43,31 @@ export interface Variant {
 export type Wrap = Variant['wrap'];
 
 /** A broken variant: the fields the strength test needs are required here. */
-export const broken = (v: { name: string; description: string; caughtBy: RequirementId[]; suite: string; identityManagementType?: string; findings?: RequirementId[]; wrap: Wrap }): Variant => ({ kind: 'broken', ...v });
+export const broken = (v: {
+  name: string;
+  description: string;
+  caughtBy: RequirementId[];
+  suite: string;
+  identityManagementType?: string;
+  findings?: RequirementId[];
+  wrap: Wrap;
+}): Variant => ({ kind: 'broken', ...v });
 
 /** A correct variant whose sibling operations deviate: it must get its findings and pass its MUSTs. */
-export const correctExceptSiblings = (v: { name: string; description: string; findings: RequirementId[]; identityManagementType?: string; wrap: Wrap }): Variant => ({ kind: 'correct', ...v });
+export const correctExceptSiblings = (v: {
+  name: string;
+  description: string;
+  findings: RequirementId[];
+  identityManagementType?: string;
+  wrap: Wrap;
+}): Variant => ({ kind: 'correct', ...v });
 
 /** A correct variant. */
-export const correct = (v: { name: string; description: string; allowedShouldFailures?: RequirementId[]; identityManagementType?: string; lagsReadBack?: boolean; wrap: Wrap }): Variant => ({ kind: 'correct', ...v });
+export const correct = (v: {
+  name: string;
+  description: string;
+  allowedShouldFailures?: RequirementId[];
+  identityManagementType?: string;
+  lagsReadBack?: boolean;
+  wrap: Wrap;
+}): Variant => ({ kind: 'correct', ...v });

@@ -21,8 +21,10 @@ export class RunBounds {
   /** Counts one request; throws SendStopped('budget') when the checks may send no more. */
   take(): void {
     if (!this.restoring) {
-      if (this.maxRequests !== undefined && this.sent >= this.maxRequests) throw new SendStopped('budget', `the request budget ran out (--max-requests ${this.maxRequests}: ${this.sent} sent)`);
-      if (Date.now() > this.deadline) throw new SendStopped('budget', `the time budget ran out (--max-seconds ${this.maxSeconds}: ${this.sent} requests sent)`);
+      if (this.maxRequests !== undefined && this.sent >= this.maxRequests)
+        throw new SendStopped('budget', `the request budget ran out (--max-requests ${this.maxRequests}: ${this.sent} sent)`);
+      if (Date.now() > this.deadline)
+        throw new SendStopped('budget', `the time budget ran out (--max-seconds ${this.maxSeconds}: ${this.sent} requests sent)`);
     }
     this.sent++;
   }

@@ -15,7 +15,13 @@ export function finishRun(run: RunState): Results {
   execution.requests = run.bounds.sent;
   execution.flow = flow.stats;
   for (const { proves: id } of THROTTLING_RULES) {
-    skip(run, id, flow.stats.throttled ? 'no throttled answer reached it (a throttled update is judged when it is then rejected, or when throttling stops the run)' : 'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)');
+    skip(
+      run,
+      id,
+      flow.stats.throttled
+        ? 'no throttled answer reached it (a throttled update is judged when it is then rejected, or when throttling stops the run)'
+        : 'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)',
+    );
   }
   if (envelope) execution.envelope = envelopeStats(envelope, run.labels!, run.traits.paced);
   execution.ms = Math.round(performance.now() - run.startedMs);

@@ -34,18 +34,28 @@ export interface EngineOverrides {
 
 /** The poll schedule of a run: the configured window; on a real account fewer, later reads (each is a request). */
 export function pollScheduleOf(config: RunConfig, policy: Policy): PollSchedule {
-  return policy === 'sandbox' ? { windowMs: config.readBackWindowMs, firstMs: 500, factor: 2, maxMs: 1000 } : { ...DEFAULT_POLL, windowMs: config.readBackWindowMs };
+  return policy === 'sandbox'
+    ? { windowMs: config.readBackWindowMs, firstMs: 500, factor: 2, maxMs: 1000 }
+    : { ...DEFAULT_POLL, windowMs: config.readBackWindowMs };
 }
 
 /** Checks what can be checked of a configuration without a target: one line, exit 2, for a mistake. */
 function checkConfig(spec: Spec, config: RunConfig): void {
   const known = new Set(spec.requirements.map((r) => r.id));
   const unknown = config.only.filter((id) => !known.has(id));
-  if (unknown.length) throw new UsageError((name) => `${name('only')} names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml, or connect-conformance list)`);
+  if (unknown.length)
+    throw new UsageError(
+      (name) =>
+        `${name('only')} names unknown requirement(s) ${unknown.join(', ')} (see spec/requirements.yaml, or connect-conformance list)`,
+    );
   if (config.identityManagementType !== undefined && !spec.identityManagementTypes.includes(config.identityManagementType)) {
-    throw new UsageError((name) => `${name('identityManagementType')} must be one of ${spec.identityManagementTypes.join(', ')} (got ${config.identityManagementType})`);
+    throw new UsageError(
+      (name) =>
+        `${name('identityManagementType')} must be one of ${spec.identityManagementTypes.join(', ')} (got ${config.identityManagementType})`,
+    );
   }
-  if (!Number.isInteger(config.runs) || config.runs < 1) throw new UsageError(`runs must be a whole number of at least 1 (got ${config.runs})`);
+  if (!Number.isInteger(config.runs) || config.runs < 1)
+    throw new UsageError(`runs must be a whole number of at least 1 (got ${config.runs})`);
 }
 
 /** The target as opened (not yet counted): a real account's behind its envelope, with its journal. */
@@ -56,7 +66,16 @@ interface OpenedTarget {
 }
 
 /** Opens the target the options name: behind the safety envelope when it is a real account or its recording. */
-async function openTarget(spec: Spec, binding: OperationBinding, config: RunConfig, options: RunOptions, sandboxed: boolean, poll: PollSchedule, secrets: string[], emit: RunState['emit']): Promise<OpenedTarget> {
+async function openTarget(
+  spec: Spec,
+  binding: OperationBinding,
+  config: RunConfig,
+  options: RunOptions,
+  sandboxed: boolean,
+  poll: PollSchedule,
+  secrets: string[],
+  emit: RunState['emit'],
+): Promise<OpenedTarget> {
   if (sandboxed) {
     const sandbox = await openSandbox(spec, binding, config, poll, secrets, emit);
     return { target: sandbox.target, sandbox, journal: sandbox.journal };
@@ -81,7 +100,8 @@ export async function openRun(options: RunOptions & { binding: OperationBinding 
   const startedAt = new Date();
   const binding = options.binding;
   const spec = options.spec ?? (await specOf(binding));
-  if (spec.operation.name !== binding.name) throw new UsageError(`the spec's operation under test is ${spec.operation.name}, not ${binding.name} (the binding given)`);
+  if (spec.operation.name !== binding.name)
+    throw new UsageError(`the spec's operation under test is ${spec.operation.name}, not ${binding.name} (the binding given)`);
   const config = configOf(options);
   enforcePolicy(config);
   checkConfig(spec, config);
@@ -92,7 +112,10 @@ export async function openRun(options: RunOptions & { binding: OperationBinding 
   const secrets = [...(options.secrets ?? []), ...envSecrets()];
 
   // A real account's envelope counts its own budget (with the restore's reserve); the time bound holds everywhere.
-  const bounds = new RunBounds(policy === 'sandbox' ? undefined : (config.maxRequests ?? LOCAL_LIMITS.maxRequests), config.maxSeconds ?? LOCAL_LIMITS.maxSeconds);
+  const bounds = new RunBounds(
+    policy === 'sandbox' ? undefined : (config.maxRequests ?? LOCAL_LIMITS.maxRequests),
+    config.maxSeconds ?? LOCAL_LIMITS.maxSeconds,
+  );
   const opened = overrides.target ?? (await openTarget(spec, binding, config, options, traits.sandboxed, poll, secrets, emit));
   const countedTarget = counted(opened.target, () => {
     bounds.take();
@@ -173,7 +196,15 @@ export async function openRun(options: RunOptions & { binding: OperationBinding 
 
 /** A throttled answer flow control sent again: judged by what the contract says of throttling only. */
 function judgeThrottledAnswer(run: RunState, observation: Observation): void {
-  record(run, throttledAsDeclared(run.spec, observation, { caseId: `throttled:${run.flow.stats.throttled}`, input: undefined, sensitiveValues: [], protocolLevel: true }));
+  record(
+    run,
+    throttledAsDeclared(run.spec, observation, {
+      caseId: `throttled:${run.flow.stats.throttled}`,
+      input: undefined,
+      sensitiveValues: [],
+      protocolLevel: true,
+    }),
+  );
 }
 
 /** The generators of an identity management type, made once per run: what the target's channels can send (and, behind
@@ -201,7 +232,8 @@ export function checkContextOf(run: RunState): CheckContext {
     record: (...verdicts) => record(run, verdicts),
     observe: (observation, context) => record(run, errorEnvelopeVerdicts(run.spec, observation, context)),
     skip: (id, reason) => skip(run, id, reason),
-    readIdentity: (instanceId, userId) => readIdentity(run.spec, run.binding, run.target, instanceId, userId, (...verdicts) => record(run, verdicts)),
+    readIdentity: (instanceId, userId) =>
+      readIdentity(run.spec, run.binding, run.target, instanceId, userId, (...verdicts) => record(run, verdicts)),
     generatorsFor: (type) => generatorsFor(run, type),
   };
 }

@@ -23,7 +23,12 @@ export async function settleRun(run: RunState): Promise<void> {
     if (!r.appliesTo.some((t) => run.types.includes(t)) || judgedOnThrottledAnswers.has(r.id)) continue;
     if ((run.ledger.entries[r.id]?.cases ?? 0) > 0) continue;
     if (!targetStopped(stop.error)) skip(run, r.id, `not reached: ${stop.error.message}`);
-    else if (stop.unfinished.has(r.id) || judgedOnEveryResponse.has(r.id)) run.ledger.error([r.id].filter((id) => wants(run, id)), RUN_STOPPED, stop.error.message);
+    else if (stop.unfinished.has(r.id) || judgedOnEveryResponse.has(r.id))
+      run.ledger.error(
+        [r.id].filter((id) => wants(run, id)),
+        RUN_STOPPED,
+        stop.error.message,
+      );
   }
 }
 

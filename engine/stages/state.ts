@@ -106,7 +106,15 @@ export function record(run: RunState, verdicts: readonly Verdict[]): void {
     const failing = !stamped.pass && run.catalogue.get(stamped.requirementId).level !== 'OBSERVE';
     const first = failing && !run.ledger.failed(stamped.requirementId);
     run.ledger.add(stamped);
-    if (failing) run.emit({ type: 'verdict', requirementId: stamped.requirementId, status: 'fail', first, stepId: step, problem: stamped.evidence?.problem ?? '' });
+    if (failing)
+      run.emit({
+        type: 'verdict',
+        requirementId: stamped.requirementId,
+        status: 'fail',
+        first,
+        stepId: step,
+        problem: stamped.evidence?.problem ?? '',
+      });
   }
 }
 
@@ -119,7 +127,11 @@ export function skip(run: RunState, id: string, reason: string): void {
 export function stepError(run: RunState, ids: readonly string[], stepId: string, e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   run.execution.stepErrors.push({ stepId, message });
-  run.ledger.error(ids.filter((id) => wants(run, id)), stepId, message);
+  run.ledger.error(
+    ids.filter((id) => wants(run, id)),
+    stepId,
+    message,
+  );
 }
 
 /** Why the run was interrupted (AbortSignal's reason). */

@@ -37,7 +37,8 @@ export async function runSteps(run: RunState): Promise<void> {
     run.fixtureLabels.InstanceId = planned.fixture.set.instanceId;
     run.fixtureLabels.UserId = planned.fixture.set.userId;
     // A target without an envelope has no request to refuse: an abort stops the run between steps.
-    if (!run.stop && run.options.signal?.aborted && !run.envelope) run.stop = { error: new SendStopped('interrupted', `interrupted (${abortReason(run)})`), unfinished: new Set() };
+    if (!run.stop && run.options.signal?.aborted && !run.envelope)
+      run.stop = { error: new SendStopped('interrupted', `interrupted (${abortReason(run)})`), unfinished: new Set() };
     if (run.stop) {
       run.execution.steps.notRun++;
       for (const id of planned.step.requirementIds) run.stop.unfinished.add(id);
@@ -63,12 +64,19 @@ async function planSteps(run: RunState, ctx: CheckContext): Promise<void> {
     for (const [id, reason] of unchecked.skippedUnlessJudged) skip(run, id, reason);
   }
   if (config.step !== undefined && planned.every((p) => p.steps.length === 0)) {
-    throw new UsageError((name) => `${name('step', config.step!)}: no such step in the plan of this run (types ${run.types.join(', ')}); copy the step ID from results.json`);
+    throw new UsageError(
+      (name) =>
+        `${name('step', config.step!)}: no such step in the plan of this run (types ${run.types.join(', ')}); copy the step ID from results.json`,
+    );
   }
   run.fixtures = planned.map((p) => p.fixture);
   const hold = holdStep();
-  const wantsHold = config.step === undefined && hold.requirementIds.some((id) => wants(run, id)) && planned.some((p) => p.steps.length > 0);
-  const inPhase = (stateful: boolean): PlannedStep[] => planned.flatMap(({ fixture, steps }) => steps.filter((s) => (s.id.phase === 'stateful') === stateful).map((step) => ({ fixture, step })));
+  const wantsHold =
+    config.step === undefined && hold.requirementIds.some((id) => wants(run, id)) && planned.some((p) => p.steps.length > 0);
+  const inPhase = (stateful: boolean): PlannedStep[] =>
+    planned.flatMap(({ fixture, steps }) =>
+      steps.filter((s) => (s.id.phase === 'stateful') === stateful).map((step) => ({ fixture, step })),
+    );
   run.plan = [...inPhase(false), ...(wantsHold ? [{ fixture: run.fixtures[0]!, step: hold }] : []), ...inPhase(true)];
 }
 
@@ -79,7 +87,12 @@ async function fixtureOf(run: RunState, ctx: CheckContext, set: FixtureSet): Pro
     if (!info) throw new TargetConfigError(`cannot read the user ${userId} the run created in instance ${set.instanceId}`);
     return { instanceId: set.instanceId, userId, info: { ...info } };
   };
-  return { set, generators: ctx.generatorsFor(set.identityManagementType), user: await state(set.userId), other: set.secondUserId ? await state(set.secondUserId) : undefined };
+  return {
+    set,
+    generators: ctx.generatorsFor(set.identityManagementType),
+    user: await state(set.userId),
+    other: set.secondUserId ? await state(set.secondUserId) : undefined,
+  };
 }
 
 type Outcome = { kind: 'done'; message?: undefined } | { kind: 'error' | 'ended'; message: string };
@@ -114,7 +127,17 @@ async function runStep(run: RunState, ctx: CheckContext, { fixture, step }: Plan
     if (unreached.length) stepError(run, unreached, step.key, `${unanswered} request(s) of this step got no response`);
   }
   const failures = failuresIn(run) - failuresBefore;
-  run.emit({ type: 'step-finished', stepId: step.key, index, steps: total, outcome: outcome.kind, message: outcome.message, requests: run.bounds.sent - sentBefore, failures, elapsedMs: performance.now() - t0 });
+  run.emit({
+    type: 'step-finished',
+    stepId: step.key,
+    index,
+    steps: total,
+    outcome: outcome.kind,
+    message: outcome.message,
+    requests: run.bounds.sent - sentBefore,
+    failures,
+    elapsedMs: performance.now() - t0,
+  });
 }
 
 const failuresIn = (run: RunState): number => Object.values(run.ledger.entries).reduce((n, e) => n + e.failures, 0);
@@ -124,7 +147,9 @@ async function attemptStep(run: RunState, ctx: CheckContext, fixture: Fixture, s
   const { execution } = run;
   try {
     // A failing property shrinks within bounds: a failed requirement stops costing requests and time.
-    const verdicts = await withCheckLimits({ executions: run.settings.runs + SHRINK_LIMITS.executions, ms: SHRINK_LIMITS.ms }, () => step.run(ctx, fixture, run.fixtures));
+    const verdicts = await withCheckLimits({ executions: run.settings.runs + SHRINK_LIMITS.executions, ms: SHRINK_LIMITS.ms }, () =>
+      step.run(ctx, fixture, run.fixtures),
+    );
     if (verdicts) record(run, verdicts);
     execution.steps.done++;
     return { kind: 'done' };

@@ -20,7 +20,9 @@ export function traitsOf(config: RunConfig): TargetTraits {
   return {
     sandboxed: isSandbox(config.target),
     flowClock: replay ? instantClock : realClock,
-    cannotStart: replay ? (name) => `the cassette does not hold this run (the same settings and ${name('seed')} as the recorded run?)` : () => 'the run could not start',
+    cannotStart: replay
+      ? (name) => `the cassette does not hold this run (the same settings and ${name('seed')} as the recorded run?)`
+      : () => 'the run could not start',
     paced: config.target === 'aws',
   };
 }

@@ -17,4 +17,9 @@ export const handler: WireHandler = async (request) => {
 
 /** The mock's instance and users (the adapter needs the fixture IDs of a mock without built-in fixtures). */
 const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
-export const fixtures = { instanceId: managed[0]!.id, userId: managed[0]!.users[0]!.id, secondUserId: managed[0]!.users[1]!.id, secondInstanceId: managed[1]!.id };
+export const fixtures = {
+  instanceId: managed[0]!.id,
+  userId: managed[0]!.users[0]!.id,
+  secondUserId: managed[0]!.users[1]!.id,
+  secondInstanceId: managed[1]!.id,
+};

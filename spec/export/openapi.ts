@@ -18,10 +18,14 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const PATH_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** The file name the writer gives the document of one type. */
-export const exportFileName = (spec: Spec, identityManagementType: string) => `${spec.model.sdkId.toLowerCase()}.${identityManagementType}.openapi.yaml`;
+export const exportFileName = (spec: Spec, identityManagementType: string) =>
+  `${spec.model.sdkId.toLowerCase()}.${identityManagementType}.openapi.yaml`;
 
 /** One document per identity management type of the spec (all of them, or the one asked for). */
-export function exportDocuments(spec: Spec, identityManagementTypes: readonly string[] = spec.identityManagementTypes): Record<string, OpenAPIV3_1.Document> {
+export function exportDocuments(
+  spec: Spec,
+  identityManagementTypes: readonly string[] = spec.identityManagementTypes,
+): Record<string, OpenAPIV3_1.Document> {
   const out: Record<string, OpenAPIV3_1.Document> = {};
   for (const type of identityManagementTypes) out[type] = exportDocument(spec, type);
   return out;
@@ -86,13 +90,18 @@ function schemasOf(op: Json): { request: unknown[]; response: unknown[] } {
   const media = (x: unknown) => Object.values(((x as Json | undefined)?.content ?? {}) as Record<string, Json>).map((m) => m.schema);
   return {
     request: [...media(op.requestBody), ...((op.parameters ?? []) as Json[]).map((p) => p.schema)],
-    response: Object.values((op.responses ?? {}) as Record<string, Json>).flatMap((r) => [...media(r), ...Object.values((r.headers ?? {}) as Record<string, Json>).map((h) => h.schema)]),
+    response: Object.values((op.responses ?? {}) as Record<string, Json>).flatMap((r) => [
+      ...media(r),
+      ...Object.values((r.headers ?? {}) as Record<string, Json>).map((h) => h.schema),
+    ]),
   };
 }
 
 export function exportDocument(spec: Spec, identityManagementType: string): OpenAPIV3_1.Document {
   if (!spec.identityManagementTypes.includes(identityManagementType)) {
-    throw new Error(`${identityManagementType} is not an identity management type of the spec (${spec.identityManagementTypes.join(', ')})`);
+    throw new Error(
+      `${identityManagementType} is not an identity management type of the spec (${spec.identityManagementTypes.join(', ')})`,
+    );
   }
   const source = spec.document as unknown as Json;
   const components = (source.components ?? {}) as Json;
@@ -106,8 +115,14 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
     type: identityManagementType,
     rules: spec.typeRules[identityManagementType] ?? { constraints: {}, forbidden: [], required: [], omissionObserved: [] },
     names,
-    inRequests: reachable(sides.flatMap((s) => s.request), names),
-    inResponses: reachable(sides.flatMap((s) => s.response), names),
+    inRequests: reachable(
+      sides.flatMap((s) => s.request),
+      names,
+    ),
+    inResponses: reachable(
+      sides.flatMap((s) => s.response),
+      names,
+    ),
     identityName: identity[0],
     identitySchema: identity[1],
     perTypeIdentityName: `${identity[0]}.${identityManagementType}`,
@@ -122,7 +137,8 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
   const outSchemas: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(schemas)) {
     if (ctx.inResponses.has(schema) || !ctx.inRequests.has(schema)) outSchemas[name] = schemaOut(ctx, schema, 'response', { root: true });
-    if (ctx.inRequests.has(schema) && schema !== ctx.identitySchema) outSchemas[componentName(ctx, schema, 'request')!] = schemaOut(ctx, schema, 'request', { root: true });
+    if (ctx.inRequests.has(schema) && schema !== ctx.identitySchema)
+      outSchemas[componentName(ctx, schema, 'request')!] = schemaOut(ctx, schema, 'request', { root: true });
   }
   outSchemas[ctx.perTypeIdentityName] = perTypeIdentitySchema(ctx);
 
@@ -149,7 +165,11 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
   };
   for (const [key, value] of Object.entries(source)) if (key.startsWith('x-')) root[key] = structuredClone(value);
   root['x-identity-management-type'] = identityManagementType;
-  root['x-generated-from'] = { document: basename(spec.files.document), requirements: basename(spec.files.requirements), generator: 'connect-conformance spec --export' };
+  root['x-generated-from'] = {
+    document: basename(spec.files.document),
+    requirements: basename(spec.files.requirements),
+    generator: 'connect-conformance spec --export',
+  };
   if (source.servers) root.servers = structuredClone(source.servers);
   if (source.security) root.security = structuredClone(source.security);
   root.paths = paths;
@@ -334,7 +354,9 @@ function operationOut(ctx: Context, op: OperationSpec, source: Json): Json {
     if (types.length) lines.push(`Error types of ${op.name}: ${types.join(', ')}.`);
     if (protocol.length) {
       const why = protocolErrors(spec).filter((e) => protocol.includes(e.type));
-      lines.push(`Protocol-level types (AWS front ends, before the operation reads its input): ${why.map((e) => `${e.type} for ${e.why}`).join(', ')}.`);
+      lines.push(
+        `Protocol-level types (AWS front ends, before the operation reads its input): ${why.map((e) => `${e.type} for ${e.why}`).join(', ')}.`,
+      );
     }
     responses[String(status)] = errorResponse(ctx, lines.filter(Boolean).join(' '), [...types, ...protocol]);
   }
@@ -361,11 +383,21 @@ function successOut(ctx: Context, response: Json): Json {
   const r: Json = structuredClone(rest);
   if (headers) r.headers = structuredClone(headers);
   if (isObject(content)) {
-    const written = Object.fromEntries(Object.entries(content as Record<string, Json>).map(([m, c]) => [m, { ...structuredClone(c), schema: schemaOut(ctx, c.schema, 'response') }]));
+    const written = Object.fromEntries(
+      Object.entries(content as Record<string, Json>).map(([m, c]) => [
+        m,
+        { ...structuredClone(c), schema: schemaOut(ctx, c.schema, 'response') },
+      ]),
+    );
     const optional = Object.values(content as Record<string, Json>).every((c) => saysNothing(c.schema));
     if (optional) {
       r[OPTIONAL_CONTENT] = written;
-      r.description = [r.description, `The body is optional: none (no Content-Type needed), or ${Object.keys(written).join(' or ')} as ${OPTIONAL_CONTENT} gives it.`].filter(Boolean).join(' ');
+      r.description = [
+        r.description,
+        `The body is optional: none (no Content-Type needed), or ${Object.keys(written).join(' or ')} as ${OPTIONAL_CONTENT} gives it.`,
+      ]
+        .filter(Boolean)
+        .join(' ');
     } else r.content = written;
   }
   r[ABSENT_HEADERS] = [ctx.spec.protocol.errorTypeHeader];
@@ -380,12 +412,17 @@ function successOut(ctx: Context, response: Json): Json {
 function errorResponse(ctx: Context, description: string, types: string[] | undefined, opts: { body?: boolean } = {}): Json {
   const p = ctx.spec.protocol;
   const example = types?.[0] ?? p.unknownOperationError.type;
-  const typeSchema: Json = types ? { type: 'string', pattern: errorTypePattern(types), examples: [example] } : { type: 'string', minLength: 1, examples: [example] };
+  const typeSchema: Json = types
+    ? { type: 'string', pattern: errorTypePattern(types), examples: [example] }
+    : { type: 'string', minLength: 1, examples: [example] };
   const fields: [string, unknown][] = p.errorTypeBodyFields.map((f) => [f, typeSchema]);
   // The message fields are the error body component's; without one, they are written here.
   if (!ctx.errorBodyName) fields.push(...p.messageFields.map((f): [string, unknown] => [f, { type: 'string' }]));
   const body: Json = { type: 'object', properties: Object.fromEntries(fields) };
-  const where = opts.body === false ? 'The response has no body, so the type is here.' : `It may be in the body instead (${p.errorTypeBodyFields.join(', ')}).`;
+  const where =
+    opts.body === false
+      ? 'The response has no body, so the type is here.'
+      : `It may be in the body instead (${p.errorTypeBodyFields.join(', ')}).`;
   return {
     description,
     headers: {
@@ -395,7 +432,15 @@ function errorResponse(ctx: Context, description: string, types: string[] | unde
         example,
       },
     },
-    ...(opts.body === false ? {} : { content: { 'application/json': { schema: ctx.errorBodyName ? { allOf: [{ $ref: `#/components/schemas/${ctx.errorBodyName}` }, body] } : body } } }),
+    ...(opts.body === false
+      ? {}
+      : {
+          content: {
+            'application/json': {
+              schema: ctx.errorBodyName ? { allOf: [{ $ref: `#/components/schemas/${ctx.errorBodyName}` }, body] } : body,
+            },
+          },
+        }),
   };
 }
 
@@ -407,7 +452,9 @@ function otherMethodOut(ctx: Context, op: OperationSpec, method: string, templat
   const { spec } = ctx;
   const p = spec.protocol;
   const outcome = p.outcomes.routing;
-  const allowed = Object.values(spec.operations).filter((o) => o.pathTemplate === template).map((o) => o.method);
+  const allowed = Object.values(spec.operations)
+    .filter((o) => o.pathTemplate === template)
+    .map((o) => o.method);
   const types = outcome.types === 'operation' ? op.errors.map((e) => e.type) : undefined;
   const responses: Json = {};
   const statuses = outcome.status === '4xx' ? ['4XX'] : outcome.status.map(String);
@@ -427,7 +474,14 @@ function otherMethodOut(ctx: Context, op: OperationSpec, method: string, templat
     operationId: `${op.name}.${method.toUpperCase()}`,
     summary: `${method.toUpperCase()} is not an operation on this path (${op.name} is ${op.method}).`,
     description: `${what}. docs/contract.md B20: any ${outcome.status === '4xx' ? '4xx' : outcome.status.join(' or ')} that carries an error type, never a 5xx, and nothing changes.`,
-    ...(source.parameters ? { parameters: (source.parameters as Json[]).map((prm) => ({ ...prm, schema: schemaOut(ctx, prm.schema, 'request', { root: true }) })) } : {}),
+    ...(source.parameters
+      ? {
+          parameters: (source.parameters as Json[]).map((prm) => ({
+            ...prm,
+            schema: schemaOut(ctx, prm.schema, 'request', { root: true }),
+          })),
+        }
+      : {}),
     responses,
   };
 }
@@ -441,7 +495,8 @@ function linksOf(spec: Spec): string[] {
   const out: string[] = [];
   for (const op of Object.values(spec.operations)) {
     for (const [code, response] of Object.entries((sourceOperation(spec, op).responses ?? {}) as Record<string, Json>)) {
-      for (const link of Object.values((response.links ?? {}) as Record<string, Json>)) out.push(`${op.name} ${code} → ${String(link.operationId)}`);
+      for (const link of Object.values((response.links ?? {}) as Record<string, Json>))
+        out.push(`${op.name} ${code} → ${String(link.operationId)}`);
     }
   }
   return out;
@@ -458,14 +513,22 @@ function describe(ctx: Context): string {
     const parts: string[] = [];
     if (rules.forbidden.includes(m.name)) parts.push('forbidden (only null)');
     else {
-      if (m.minLength !== undefined || m.maxLength !== undefined || c) parts.push(`length ${range(c?.minLength ?? m.minLength, c?.maxLength ?? m.maxLength)} code points`);
-      if (m.pattern || m.readings.length) parts.push(`must match ${m.readings.length ? `every reading of its pattern (${m.readings.map((r) => r.reading).join(', ')})` : `\`${m.pattern}\``}`);
+      if (m.minLength !== undefined || m.maxLength !== undefined || c)
+        parts.push(`length ${range(c?.minLength ?? m.minLength, c?.maxLength ?? m.maxLength)} code points`);
+      if (m.pattern || m.readings.length)
+        parts.push(
+          `must match ${m.readings.length ? `every reading of its pattern (${m.readings.map((r) => r.reading).join(', ')})` : `\`${m.pattern}\``}`,
+        );
       if (rules.required.includes(m.name)) parts.push('required');
     }
     if (parts.length) expressed.push(`IdentityInfo.${m.name}: ${parts.join('; ')}.`);
   }
-  const perType = Object.values(spec.operations).filter((op) => reachable([op.bodySchema], new Map([[ctx.identitySchema, ctx.identityName]])).size).map((op) => op.name);
-  expressed.push(`Requests (${perType.join(', ')}) carry ${ctx.identityName} as ${ctx.perTypeIdentityName}, with the rules of ${type} instances; responses carry ${ctx.identityName} as the model has it.`);
+  const perType = Object.values(spec.operations)
+    .filter((op) => reachable([op.bodySchema], new Map([[ctx.identitySchema, ctx.identityName]])).size)
+    .map((op) => op.name);
+  expressed.push(
+    `Requests (${perType.join(', ')}) carry ${ctx.identityName} as ${ctx.perTypeIdentityName}, with the rules of ${type} instances; responses carry ${ctx.identityName} as the model has it.`,
+  );
   if (p.nullIsAbsent) {
     expressed.push(
       `A member of a request sent as JSON null counts as absent: every optional member of a request also accepts null (a component that responses use too has a request form, NAME${REQUEST_FORM_SUFFIX}). A response member is never null: the model has no null, and a serializer leaves an absent member out.`,
@@ -481,7 +544,9 @@ function describe(ctx: Context): string {
   expressed.push(
     `${spec.operation.name}'s ${spec.operation.successStatus} has no body or the empty JSON object: OpenAPI cannot make a response body optional, so the response declares no content (an empty body needs no Content-Type) and ${OPTIONAL_CONTENT} holds the {} a server may send instead.`,
   );
-  expressed.push('Every error type schema has an example (the first type its status lists), so that generated error responses carry a type.');
+  expressed.push(
+    'Every error type schema has an example (the first type its status lists), so that generated error responses carry a type.',
+  );
   expressed.push(
     `The other methods of the path ${spec.operation.pathTemplate} are described as operations ${spec.operation.name}.METHOD: any 4xx with an error type (docs/contract.md B20; a ${p.methodNotAllowed.status} usually names the path's methods in ${p.methodNotAllowed.header}, which is not required); a response to HEAD has no body.`,
   );
@@ -490,9 +555,13 @@ function describe(ctx: Context): string {
 
   const notExpressed: string[] = [];
   const normalized = spec.members.filter((m) => m.normalization);
-  if (normalized.length) notExpressed.push(`x-normalization: ${normalized.map((m) => `${m.name} must be in ${m.normalization}`).join(', ')} (where the member is allowed); a value that is not is rejected with 400.`);
+  if (normalized.length)
+    notExpressed.push(
+      `x-normalization: ${normalized.map((m) => `${m.name} must be in ${m.normalization}`).join(', ')} (where the member is allowed); a value that is not is rejected with 400.`,
+    );
   const sensitive = spec.members.filter((m) => m.sensitive);
-  if (sensitive.length) notExpressed.push(`x-sensitive: the values of ${sensitive.map((m) => m.name).join(', ')} never appear in an error response.`);
+  if (sensitive.length)
+    notExpressed.push(`x-sensitive: the values of ${sensitive.map((m) => m.name).join(', ')} never appear in an error response.`);
   for (const m of spec.members.filter((x) => x.readings.length && !rules.forbidden.includes(x.name))) {
     notExpressed.push(
       `${m.readingsKeyword === 'pattern' ? 'x-pattern-readings' : 'x-documented-pattern'}: a ${m.name} on which the readings disagree may be accepted or rejected (observed, not judged); this document calls it invalid${m.readingsKeyword === 'x-documented-pattern' ? `, and the pattern is documentation, not a model trait (a SHOULD)` : ''}.`,
@@ -504,13 +573,19 @@ function describe(ctx: Context): string {
   notExpressed.push(
     `x-protocol.outcomes: a request that cannot be read (deserialization) or matches no operation (routing) may get any error type; this document lists the ones AWS front ends use, so a tool flags another one where the suite does not.`,
   );
-  const encoded = spec.operation.labels.filter((l) => spec.constraints.some((c) => c.member === l.name && c.keyword === 'encoding')).map((l) => l.name);
+  const encoded = spec.operation.labels
+    .filter((l) => spec.constraints.some((c) => c.member === l.name && c.keyword === 'encoding'))
+    .map((l) => l.name);
   if (encoded.length) {
-    notExpressed.push(`The labels ${encoded.join(' and ')} travel percent-encoded as UTF-8; a label whose bytes do not decode gets a 4xx with an error type (a URL rule, not a schema one).`);
+    notExpressed.push(
+      `The labels ${encoded.join(' and ')} travel percent-encoded as UTF-8; a label whose bytes do not decode gets a 4xx with an error type (a URL rule, not a schema one).`,
+    );
   }
   const open = spec.requirements.filter((r) => r.level === 'OBSERVE' && r.appliesTo.includes(type));
   if (open.length) {
-    notExpressed.push(`Left open by the contract, observed and never judged (a tool's positive or negative tests may flag either answer): ${open.map((r) => `${r.id} (${r.title})`).join('; ')}.`);
+    notExpressed.push(
+      `Left open by the contract, observed and never judged (a tool's positive or negative tests may flag either answer): ${open.map((r) => `${r.id} (${r.title})`).join('; ')}.`,
+    );
   }
   const byArea = new Map<string, string[]>();
   for (const r of spec.requirements.filter((x) => !x.constrains.length && x.appliesTo.includes(type) && x.level !== 'OBSERVE')) {

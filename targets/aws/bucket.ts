@@ -23,7 +23,8 @@ export class TokenBucket {
     readonly burst: number,
     private readonly clock: Clock = realClock,
   ) {
-    if (!(rate > 0) || !(burst >= 1)) throw new Error(`a token bucket needs a rate above 0 and a burst of at least 1 (got ${rate}, ${burst})`);
+    if (!(rate > 0) || !(burst >= 1))
+      throw new Error(`a token bucket needs a rate above 0 and a burst of at least 1 (got ${rate}, ${burst})`);
     this.tokens = burst;
     this.last = clock.now();
   }

@@ -93,7 +93,12 @@ export class Recorder {
   }
 
   write(file: string): void {
-    const cassette: Cassette = { 'connect-conformance': CASSETTE_FORMAT, tool: this.tool, recordedWith: this.recordedWith, exchanges: this.definitions };
+    const cassette: Cassette = {
+      'connect-conformance': CASSETTE_FORMAT,
+      tool: this.tool,
+      recordedWith: this.recordedWith,
+      exchanges: this.definitions,
+    };
     writeFileSync(file, `${JSON.stringify(cassette, null, 1)}\n`);
   }
 }
@@ -108,11 +113,15 @@ export function readCassetteFile(file: string): { exchanges: NockDefinition[]; r
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new CassetteError(`--cassette ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+    throw new CassetteError(
+      `--cassette ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`,
+    );
   }
   const object = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Partial<Cassette>) : undefined;
   if (object && object['connect-conformance'] !== CASSETTE_FORMAT) {
-    throw new CassetteError(`--cassette ${file}: not a cassette of this version of connect-conformance (its format is ${JSON.stringify(object['connect-conformance'] ?? 'not named')}, this version reads ${CASSETTE_FORMAT}); record it again with run --target aws --record FILE`);
+    throw new CassetteError(
+      `--cassette ${file}: not a cassette of this version of connect-conformance (its format is ${JSON.stringify(object['connect-conformance'] ?? 'not named')}, this version reads ${CASSETTE_FORMAT}); record it again with run --target aws --record FILE`,
+    );
   }
   const exchanges: unknown = object ? object.exchanges : raw;
   if (!Array.isArray(exchanges)) throw new CassetteError(`--cassette ${file}: not a list of recorded exchanges (nock's recording format)`);
@@ -136,7 +145,10 @@ export function readCassette(file: string): NockDefinition[] {
  * The settings in which a replay differs from its recording: each with both values, for one line. Settings the
  * recording does not name (a cassette of an earlier version names none) are not compared.
  */
-export function cassetteMismatch(recorded: RecordedWith, now: RecordedWith): { option: string; recorded: RecordedWith[string]; now: RecordedWith[string] }[] {
+export function cassetteMismatch(
+  recorded: RecordedWith,
+  now: RecordedWith,
+): { option: string; recorded: RecordedWith[string]; now: RecordedWith[string] }[] {
   return Object.entries(recorded)
     .filter(([option, value]) => option in now && JSON.stringify(value) !== JSON.stringify(now[option]))
     .map(([option, value]) => ({ option, recorded: value, now: now[option] ?? null }));
@@ -149,7 +161,10 @@ function headersOf(rawHeaders: string[] | undefined): Record<string, string> {
 }
 
 /** A transport that answers from a cassette, each recorded exchange once, in recorded order per request. */
-export function cassetteTransport(definitions: readonly NockDefinition[]): { transport: (request: WireRequest) => Promise<WireResponse>; unused(): number } {
+export function cassetteTransport(definitions: readonly NockDefinition[]): {
+  transport: (request: WireRequest) => Promise<WireResponse>;
+  unused(): number;
+} {
   const queues = new Map<string, NockDefinition[]>();
   for (const d of definitions) {
     const body = typeof d.body === 'string' ? d.body : d.body === undefined ? '' : JSON.stringify(d.body);
@@ -160,7 +175,8 @@ export function cassetteTransport(definitions: readonly NockDefinition[]): { tra
     async transport(request) {
       const d = queues.get(matchKey(request.method, request.path, text(request.body)))?.shift();
       if (!d) throw new SendStopped('cassette', `the cassette holds no answer for ${request.method} ${request.path.slice(0, 160)}`);
-      const body = d.response === '' || d.response === undefined ? '' : typeof d.response === 'string' ? d.response : JSON.stringify(d.response);
+      const body =
+        d.response === '' || d.response === undefined ? '' : typeof d.response === 'string' ? d.response : JSON.stringify(d.response);
       return { statusCode: d.status, headers: headersOf(d.rawHeaders), body: utf8(body) };
     },
     unused: () => [...queues.values()].reduce((n, q) => n + q.length, 0),

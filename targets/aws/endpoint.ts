@@ -80,13 +80,24 @@ export function missingProfile(name: string, env: NodeJS.ProcessEnv = process.en
 const truthy = (v: string | undefined) => v?.trim().toLowerCase() === 'true';
 
 /** The endpoint of the run by the SDK's order, or undefined for the service's own (https://connect.REGION.amazonaws.com). */
-export function resolveEndpoint(options: { endpointUrl?: string; profile?: string; env?: NodeJS.ProcessEnv }): ResolvedEndpoint | undefined {
+export function resolveEndpoint(options: {
+  endpointUrl?: string;
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+}): ResolvedEndpoint | undefined {
   const env = options.env ?? process.env;
   if (options.endpointUrl) return { url: options.endpointUrl, source: '--endpoint-url' };
   const profileName = options.profile ?? env.AWS_PROFILE ?? 'default';
   const sections = readSections(env);
-  const profile = sections.get(profileName === 'default' ? 'default' : `profile ${profileName}`) ?? (profileName === 'default' ? sections.get('profile default') : undefined) ?? {};
-  if (truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined && truthy(profile.ignore_configured_endpoint_urls))) return undefined;
+  const profile =
+    sections.get(profileName === 'default' ? 'default' : `profile ${profileName}`) ??
+    (profileName === 'default' ? sections.get('profile default') : undefined) ??
+    {};
+  if (
+    truthy(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined && truthy(profile.ignore_configured_endpoint_urls))
+  )
+    return undefined;
   if (env.AWS_ENDPOINT_URL_CONNECT) return { url: env.AWS_ENDPOINT_URL_CONNECT, source: 'AWS_ENDPOINT_URL_CONNECT' };
   if (env.AWS_ENDPOINT_URL) return { url: env.AWS_ENDPOINT_URL, source: 'AWS_ENDPOINT_URL' };
   if (profile.services) {

@@ -62,7 +62,9 @@ export function pendingOf(data: JournalData): Pending {
   return {
     snapshots: [...snapshots.values()],
     created: created.filter((e) => !deleted.has(e.userId)),
-    unknown: data.entries.flatMap((e) => (e.kind === 'creating' && !createdNames.has(e.username) ? [{ instanceId: e.instanceId, username: e.username }] : [])),
+    unknown: data.entries.flatMap((e) =>
+      e.kind === 'creating' && !createdNames.has(e.username) ? [{ instanceId: e.instanceId, username: e.username }] : [],
+    ),
   };
 }
 
@@ -78,7 +80,8 @@ export function readJournal(dir: string): JournalData | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as JournalData;
-    if (data.version !== 1 || !Array.isArray(data.entries) || !Array.isArray(data.allowInstances)) throw new Error('not a journal of this version');
+    if (data.version !== 1 || !Array.isArray(data.entries) || !Array.isArray(data.allowInstances))
+      throw new Error('not a journal of this version');
     return data;
   } catch (e) {
     throw new JournalError(`${file}: cannot be read (${(e as Error).message}); fix or remove it by hand after checking its users`);
@@ -100,7 +103,15 @@ export class Journal implements JournalCoverage {
 
   /** A new journal in DIR (replacing a finished one). */
   static start(dir: string, target: JournalTarget, allowInstances: string[]): Journal {
-    const j = new Journal(dir, { version: 1, runId: randomUUID(), pid: process.pid, startedAt: now(), target, allowInstances, entries: [] });
+    const j = new Journal(dir, {
+      version: 1,
+      runId: randomUUID(),
+      pid: process.pid,
+      startedAt: now(),
+      target,
+      allowInstances,
+      entries: [],
+    });
     j.write();
     return j;
   }
@@ -174,11 +185,21 @@ export interface UndoReport {
  * Restores every pending snapshot (with the binding's restore: a snapshot holds the state of its member) and deletes
  * every pending created user of a journal, recording each as done.
  */
-export async function undoJournal(spec: Spec, binding: OperationBinding, target: { send(command: object): Promise<Observation> }, journal: Journal): Promise<UndoReport> {
+export async function undoJournal(
+  spec: Spec,
+  binding: OperationBinding,
+  target: { send(command: object): Promise<Observation> },
+  journal: Journal,
+): Promise<UndoReport> {
   const pending = journal.pending;
   const notes: RestoreNote[] = [];
   for (const s of pending.snapshots) {
-    const note = await restoreSnapshot(spec, binding, target, { instanceId: s.instanceId, userId: s.userId, identityManagementType: s.identityManagementType, state: s.identityInfo });
+    const note = await restoreSnapshot(spec, binding, target, {
+      instanceId: s.instanceId,
+      userId: s.userId,
+      identityManagementType: s.identityManagementType,
+      state: s.identityInfo,
+    });
     if (note.restored) journal.restored(s.userId);
     notes.push(note);
   }

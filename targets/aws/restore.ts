@@ -28,7 +28,9 @@ async function read(binding: OperationBinding, target: Sender, instanceId: strin
   const obs = await target.send(binding.readBack.command({ InstanceId: instanceId, UserId: userId }));
   if (!obs.sdk?.ok) return undefined;
   const path = binding.readBack.path;
-  const holder = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], obs.sdk.output) as Record<string, unknown> | undefined;
+  const holder = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], obs.sdk.output) as
+    | Record<string, unknown>
+    | undefined;
   return holder ? { ...((holder[path.at(-1)!] as EffectState | undefined) ?? {}) } : undefined;
 }
 
@@ -53,7 +55,13 @@ export interface UserSnapshot {
  * Writes a snapshot back with the binding's restore command and verifies it. A stop of the envelope (budget, refusal)
  * is a failed restore, with why.
  */
-export async function restoreSnapshot(spec: Spec, binding: OperationBinding, target: Sender, s: UserSnapshot, options: RestoreOptions = {}): Promise<RestoreNote> {
+export async function restoreSnapshot(
+  spec: Spec,
+  binding: OperationBinding,
+  target: Sender,
+  s: UserSnapshot,
+  options: RestoreOptions = {},
+): Promise<RestoreNote> {
   const forbidden = new Set(spec.typeRules[s.identityManagementType]?.forbidden ?? []);
   const writable = Object.fromEntries(Object.entries(s.state).filter(([k]) => !forbidden.has(k)));
   let now: EffectState | undefined;
@@ -71,7 +79,11 @@ export async function restoreSnapshot(spec: Spec, binding: OperationBinding, tar
         else throw e;
       }
       const holds = (info: EffectState | undefined) => !!info && Object.keys(writable).every((k) => info[k] === writable[k]);
-      const polled = await pollUntil(options.poll ?? DEFAULT_POLL, () => (options.read ? options.read(s.instanceId, s.userId) : read(binding, target, s.instanceId, s.userId)), holds);
+      const polled = await pollUntil(
+        options.poll ?? DEFAULT_POLL,
+        () => (options.read ? options.read(s.instanceId, s.userId) : read(binding, target, s.instanceId, s.userId)),
+        holds,
+      );
       now = polled.value;
       if (polled.ok) break;
     }
@@ -82,7 +94,10 @@ export async function restoreSnapshot(spec: Spec, binding: OperationBinding, tar
   const wrong = Object.keys(writable).filter((k) => now?.[k] !== writable[k]);
   const added = Object.keys(now ?? {}).filter((k) => !(k in s.state));
   const restored = !!now && wrong.length === 0;
-  const note = [!restored ? `not restored: ${wrong.join(', ') || 'the user could not be read'}${why ? ` (${why})` : ''}` : '', added.length ? `set by the run and not clearable through this API: ${added.join(', ')}` : '']
+  const note = [
+    !restored ? `not restored: ${wrong.join(', ') || 'the user could not be read'}${why ? ` (${why})` : ''}` : '',
+    added.length ? `set by the run and not clearable through this API: ${added.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join('; ');
   return { userId: s.userId, restored, note: note || undefined };

@@ -73,7 +73,10 @@ export class Guard {
 
   constructor(private readonly options: GuardOptions) {
     // The operation under test's labels are InstanceId and UserId, in that order (the user operations' route).
-    this.routes = [{ op: 'under-test', method: options.binding.route.method.toUpperCase(), pattern: routePattern(options.binding.route.path) }, ...SIBLING_ROUTES];
+    this.routes = [
+      { op: 'under-test', method: options.binding.route.method.toUpperCase(), pattern: routePattern(options.binding.route.path) },
+      ...SIBLING_ROUTES,
+    ];
     for (const id of options.allowInstances) {
       this.allowed.add(id);
       for (const u of uuidsIn(id)) this.allowedUuids.add(u);
@@ -131,13 +134,19 @@ export class Guard {
   /** Throws SendStopped('refused') unless the request may be sent. */
   check(request: WireRequest): void {
     const route = this.route(request);
-    if (!route) return this.refuse(request, `it is none of the operations the suite sends (DescribeInstance, DescribeUser, ${this.options.binding.name}, CreateUser, DeleteUser)`);
+    if (!route)
+      return this.refuse(
+        request,
+        `it is none of the operations the suite sends (DescribeInstance, DescribeUser, ${this.options.binding.name}, CreateUser, DeleteUser)`,
+      );
     const instanceUuids = uuidsInLabel(route.instance);
     const strangeInstance = instanceUuids.find((u) => !this.allowedUuids.has(u));
-    if (strangeInstance) return this.refuse(request, `its InstanceId holds ${strangeInstance}, which is not an allowlisted instance (--allow-instance)`);
+    if (strangeInstance)
+      return this.refuse(request, `its InstanceId holds ${strangeInstance}, which is not an allowlisted instance (--allow-instance)`);
     const userUuids = route.user === undefined ? [] : uuidsInLabel(route.user);
     const strangeUser = userUuids.find((u) => !this.ownedUuids.has(u) && !this.allowedUuids.has(u));
-    if (strangeUser) return this.refuse(request, `its UserId holds ${strangeUser}, which is not a user this run owns (a fixture user, or one it created)`);
+    if (strangeUser)
+      return this.refuse(request, `its UserId holds ${strangeUser}, which is not a user this run owns (a fixture user, or one it created)`);
     const instance = decodeLenient(route.instance);
     const user = route.user === undefined ? undefined : decodeLenient(route.user);
     switch (route.op) {
@@ -149,27 +158,37 @@ export class Guard {
         if (problems.length) return this.refuse(request, `its body holds ${problems.join('; ')}`);
         const named = [...this.fixtures, ...this.created].filter((id) => userUuids.some((u) => uuidsIn(id).includes(u)) || id === user);
         const unjournaled = this.options.journal ? named.find((id) => !this.options.journal!.covers(id)) : undefined;
-        if (unjournaled) return this.refuse(request, `user ${unjournaled} is not in the run's journal yet (a snapshot or a creation is recorded before the first write)`);
+        if (unjournaled)
+          return this.refuse(
+            request,
+            `user ${unjournaled} is not in the run's journal yet (a snapshot or a creation is recorded before the first write)`,
+          );
         return;
       }
       case 'CreateUser': {
-        if (!this.allowed.has(instance)) return this.refuse(request, `CreateUser must name an allowlisted instance exactly (got ${instance})`);
+        if (!this.allowed.has(instance))
+          return this.refuse(request, `CreateUser must name an allowlisted instance exactly (got ${instance})`);
         let body: { Username?: unknown; Tags?: Record<string, unknown> } & Record<string, unknown>;
         try {
           body = JSON.parse(text(request.body)) as typeof body;
         } catch {
           return this.refuse(request, 'a CreateUser body that is not JSON');
         }
-        if (typeof body.Username !== 'string' || !body.Username.startsWith(USERNAME_PREFIX)) return this.refuse(request, `CreateUser needs a Username starting ${USERNAME_PREFIX}`);
-        if (body.Tags?.[OWNER_TAG.key] !== OWNER_TAG.value) return this.refuse(request, `CreateUser needs the tag ${OWNER_TAG.key}=${OWNER_TAG.value}`);
+        if (typeof body.Username !== 'string' || !body.Username.startsWith(USERNAME_PREFIX))
+          return this.refuse(request, `CreateUser needs a Username starting ${USERNAME_PREFIX}`);
+        if (body.Tags?.[OWNER_TAG.key] !== OWNER_TAG.value)
+          return this.refuse(request, `CreateUser needs the tag ${OWNER_TAG.key}=${OWNER_TAG.value}`);
         const problems = bodyProblems(JSON.stringify(body[this.options.binding.member] ?? {}));
         if (problems.length) return this.refuse(request, `its ${this.options.binding.member} holds ${problems.join('; ')}`);
-        if (this.options.journal && !this.options.journal.coversCreate(body.Username)) return this.refuse(request, `user ${body.Username} is not in the run's journal as about to be created`);
+        if (this.options.journal && !this.options.journal.coversCreate(body.Username))
+          return this.refuse(request, `user ${body.Username} is not in the run's journal as about to be created`);
         return;
       }
       case 'DeleteUser':
-        if (!this.allowed.has(instance)) return this.refuse(request, `DeleteUser must name an allowlisted instance exactly (got ${instance})`);
-        if (user === undefined || !this.created.has(user)) return this.refuse(request, `DeleteUser may only delete a user this run created (got ${user})`);
+        if (!this.allowed.has(instance))
+          return this.refuse(request, `DeleteUser must name an allowlisted instance exactly (got ${instance})`);
+        if (user === undefined || !this.created.has(user))
+          return this.refuse(request, `DeleteUser may only delete a user this run created (got ${user})`);
         return;
     }
   }

@@ -12,7 +12,15 @@
 // of this file), at less than half the cost (docs/bench.md).
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
-import { AMZ_DATE_HEADER, ALGORITHM_IDENTIFIER, createScope, GENERATED_HEADERS, getCanonicalHeaders, KEY_TYPE_IDENTIFIER, SignatureV4 } from '@smithy/signature-v4';
+import {
+  AMZ_DATE_HEADER,
+  ALGORITHM_IDENTIFIER,
+  createScope,
+  GENERATED_HEADERS,
+  getCanonicalHeaders,
+  KEY_TYPE_IDENTIFIER,
+  SignatureV4,
+} from '@smithy/signature-v4';
 import type { WireRequest } from '../../core/wire.ts';
 import type { Credentials } from '../raw-channel.ts';
 
@@ -30,7 +38,8 @@ export interface SignatureChecks {
   now?: () => number;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
 
 function parseAmzDate(value: string | undefined): Date | undefined {
   const m = value && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -127,10 +136,12 @@ const signerFor = (key: Credentials, region: string, service: string) =>
 /** The signer's dates for an X-Amz-Date value as received (undefined when it is not one), cached per value. */
 const datesOf = (signer: Canonicalizer, amzDate: string | undefined) => {
   if (amzDate === undefined) return undefined;
-  return signingDates.get(amzDate, () => {
-    const date = parseAmzDate(amzDate);
-    return date ? signer.dates(date) : null;
-  }) ?? undefined;
+  return (
+    signingDates.get(amzDate, () => {
+      const date = parseAmzDate(amzDate);
+      return date ? signer.dates(date) : null;
+    }) ?? undefined
+  );
 };
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
@@ -154,19 +165,30 @@ const signedHeadersOf = (value: string) =>
     return { names, set: new Set(names) };
   });
 
-export async function verifySignature(request: WireRequest, credentials: readonly Credentials[], checks: SignatureChecks = {}): Promise<AuthResult> {
+export async function verifySignature(
+  request: WireRequest,
+  credentials: readonly Credentials[],
+  checks: SignatureChecks = {},
+): Promise<AuthResult> {
   return verifySignatureNow(request, credentials, checks);
 }
 
 const badSignature = (message: string): AuthResult => ({ ok: false, reason: 'badSignature', message });
 
 /** The credential scope against X-Amz-Date and what the verifier expects, with AWS's messages (docs/contract.md B15). */
-function scopeProblem(dates: SigningDates, amzDate: string, scope: { date: string; region: string; service: string }, checks: SignatureChecks): string | undefined {
+function scopeProblem(
+  dates: SigningDates,
+  amzDate: string,
+  scope: { date: string; region: string; service: string },
+  checks: SignatureChecks,
+): string | undefined {
   if (scope.date !== dates.shortDate) {
     return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${dates.shortDate}', from '${amzDate}'.`;
   }
-  if (checks.region !== undefined && scope.region !== checks.region) return `Credential should be scoped to a valid region, not '${scope.region}'.`;
-  if (checks.service !== undefined && scope.service !== checks.service) return `Credential should be scoped to correct service: '${checks.service}'.`;
+  if (checks.region !== undefined && scope.region !== checks.region)
+    return `Credential should be scoped to a valid region, not '${scope.region}'.`;
+  if (checks.service !== undefined && scope.service !== checks.service)
+    return `Credential should be scoped to correct service: '${checks.service}'.`;
   return undefined;
 }
 
@@ -176,8 +198,10 @@ function windowProblem(signer: Canonicalizer, dates: SigningDates, checks: Signa
   const now = (checks.now ?? Date.now)();
   const minutes = Math.round(checks.maxSkewMs / 60_000);
   const at = (ms: number) => signer.dates(new Date(ms)).longDate;
-  if (dates.ms < now - checks.maxSkewMs) return `Signature expired: ${dates.longDate} is now earlier than ${at(now - checks.maxSkewMs)} (${at(now)} - ${minutes} min.)`;
-  if (dates.ms > now + checks.maxSkewMs) return `Signature not yet current: ${dates.longDate} is still later than ${at(now + checks.maxSkewMs)} (${at(now)} + ${minutes} min.)`;
+  if (dates.ms < now - checks.maxSkewMs)
+    return `Signature expired: ${dates.longDate} is now earlier than ${at(now - checks.maxSkewMs)} (${at(now)} - ${minutes} min.)`;
+  if (dates.ms > now + checks.maxSkewMs)
+    return `Signature not yet current: ${dates.longDate} is still later than ${at(now + checks.maxSkewMs)} (${at(now)} + ${minutes} min.)`;
   return undefined;
 }
 
@@ -194,7 +218,8 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   const amzDate = request.headers['x-amz-date'];
   const dates = datesOf(signer, amzDate);
   if (!dates) return badSignature('The request has no valid X-Amz-Date.');
-  const problem = scopeProblem(dates, amzDate!, { date: scopeDate!, region: region!, service: service! }, checks) ?? windowProblem(signer, dates, checks);
+  const problem =
+    scopeProblem(dates, amzDate!, { date: scopeDate!, region: region!, service: service! }, checks) ?? windowProblem(signer, dates, checks);
   if (problem) return badSignature(problem);
 
   // The payload hash is the hash of the body received; x-amz-content-sha256, when present, must equal it (a signer
@@ -217,7 +242,12 @@ export function verifySignatureNow(request: WireRequest, credentials: readonly C
   const [pathname, query = ''] = request.path.split('?', 2) as [string, string?];
   // HttpRequest normalizes the method and path as the signer sees them (GET and "/" when empty).
   const canonicalRequest = signer.canonicalRequest(
-    new HttpRequest({ method: request.method, path: pathname, query: query ? Object.fromEntries(new URLSearchParams(query)) : {}, headers }),
+    new HttpRequest({
+      method: request.method,
+      path: pathname,
+      query: query ? Object.fromEntries(new URLSearchParams(query)) : {},
+      headers,
+    }),
     getCanonicalHeaders({ headers } as HttpRequest, undefined, signedSet as Set<string>) as Record<string, string>,
     payloadHash,
   );

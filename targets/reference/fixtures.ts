@@ -37,19 +37,39 @@ export function defaultFixtures(): Fixtures {
         id: 'c0a1b2c3-0000-4000-8000-000000000001',
         identityManagementType: 'CONNECT_MANAGED',
         users: [
-          { id: 'a0000000-0000-4000-8000-000000000001', username: 'ada', identityInfo: { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' } },
-          { id: 'a0000000-0000-4000-8000-000000000002', username: 'alan', identityInfo: { FirstName: 'Alan', LastName: 'Turing', Email: 'alan@example.com' } },
+          {
+            id: 'a0000000-0000-4000-8000-000000000001',
+            username: 'ada',
+            identityInfo: { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' },
+          },
+          {
+            id: 'a0000000-0000-4000-8000-000000000002',
+            username: 'alan',
+            identityInfo: { FirstName: 'Alan', LastName: 'Turing', Email: 'alan@example.com' },
+          },
         ],
       },
       {
         id: 'c0a1b2c3-0000-4000-8000-000000000002',
         identityManagementType: 'CONNECT_MANAGED',
-        users: [{ id: 'a0000000-0000-4000-8000-000000000003', username: 'grace', identityInfo: { FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.org' } }],
+        users: [
+          {
+            id: 'a0000000-0000-4000-8000-000000000003',
+            username: 'grace',
+            identityInfo: { FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.org' },
+          },
+        ],
       },
       {
         id: 'c0a1b2c3-0000-4000-8000-000000000003',
         identityManagementType: 'SAML',
-        users: [{ id: 'a0000000-0000-4000-8000-000000000004', username: 'edsger@example.net', identityInfo: { FirstName: 'Edsger', LastName: 'Dijkstra' } }],
+        users: [
+          {
+            id: 'a0000000-0000-4000-8000-000000000004',
+            username: 'edsger@example.net',
+            identityInfo: { FirstName: 'Edsger', LastName: 'Dijkstra' },
+          },
+        ],
       },
       {
         id: 'c0a1b2c3-0000-4000-8000-000000000004',
@@ -66,7 +86,9 @@ export function readFixtures(file: string, identityManagementTypes: readonly str
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new FixturesError(`--fixtures ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+    throw new FixturesError(
+      `--fixtures ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`,
+    );
   }
   const base = defaultFixtures();
   const f = raw as Partial<Fixtures>;
@@ -79,7 +101,8 @@ export function readFixtures(file: string, identityManagementTypes: readonly str
     }
     if (!Array.isArray(instance.users)) throw fail(`instances[${i}] needs a "users" list`);
     for (const [j, user] of instance.users.entries()) {
-      if (typeof user?.id !== 'string' || typeof user.username !== 'string') throw fail(`instances[${i}].users[${j}] needs "id" and "username"`);
+      if (typeof user?.id !== 'string' || typeof user.username !== 'string')
+        throw fail(`instances[${i}].users[${j}] needs "id" and "username"`);
     }
   }
   if (f.credentials && (typeof f.credentials.accessKeyId !== 'string' || typeof f.credentials.secretAccessKey !== 'string')) {

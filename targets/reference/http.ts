@@ -25,9 +25,14 @@ export class HttpError extends Error {
 
 /** A response with a request ID, and a JSON body when there is one. */
 export function respond(status: number, body?: unknown): WireResponse {
-  if (body === undefined) return { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), 'content-length': '0' }, body: new Uint8Array() };
+  if (body === undefined)
+    return { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), 'content-length': '0' }, body: new Uint8Array() };
   const bytes = utf8(JSON.stringify(body));
-  return { statusCode: status, headers: { 'x-amzn-requestid': randomUUID(), 'content-type': 'application/json', 'content-length': String(bytes.length) }, body: bytes };
+  return {
+    statusCode: status,
+    headers: { 'x-amzn-requestid': randomUUID(), 'content-type': 'application/json', 'content-length': String(bytes.length) },
+    body: bytes,
+  };
 }
 
 /** An error's response: its message in the body, its type in the protocol's error type header. */

@@ -49,7 +49,8 @@ function modelledOf(spec: Spec): (value: unknown) => EffectState {
     // Their names are plain, so assigning them is defining them.
     const out: EffectState = {};
     if (!isObject(v)) return out;
-    for (const k of Object.keys(v)) if (modelled.has(k) && !(spec.protocol.nullIsAbsent && v[k] === null)) out[k] = v[k] as EffectState[string];
+    for (const k of Object.keys(v))
+      if (modelled.has(k) && !(spec.protocol.nullIsAbsent && v[k] === null)) out[k] = v[k] as EffectState[string];
     return out;
   };
 }
@@ -59,7 +60,11 @@ function boundOperation(spec: Spec, binding: OperationBinding): OperationHandler
   const modelled = modelledOf(spec);
   return (call) => {
     const user = userOf(call);
-    setStructure(user, binding.member, binding.reference(structureOf(user, binding.member) as EffectState, modelled((call.body as Json)[binding.member])));
+    setStructure(
+      user,
+      binding.member,
+      binding.reference(structureOf(user, binding.member) as EffectState, modelled((call.body as Json)[binding.member])),
+    );
     user.LastModifiedTime = Math.floor(Date.now() / 1000);
     return respond(call.op.successStatus);
   };
@@ -68,7 +73,8 @@ function boundOperation(spec: Spec, binding: OperationBinding): OperationHandler
 /** The sibling operations, which every binding's runs read and provision with. */
 function siblingOperations(spec: Spec, binding: OperationBinding, store: Store): Record<string, OperationHandler> {
   const modelled = modelledOf(spec);
-  const nullIsAbsent = (v: unknown): Json => (isObject(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => !(spec.protocol.nullIsAbsent && x === null))) : {});
+  const nullIsAbsent = (v: unknown): Json =>
+    isObject(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => !(spec.protocol.nullIsAbsent && x === null))) : {};
   return {
     DescribeUser(call) {
       // A stored user is DescribeUser's User, member for member (store.ts).
@@ -88,7 +94,8 @@ function siblingOperations(spec: Spec, binding: OperationBinding, store: Store):
       }
       const structures = structuresOf(body);
       // The operation under test's own structure is kept as that operation keeps it: the modelled members only.
-      if (structures[binding.member as keyof typeof structures]) Object.assign(structures, { [binding.member]: modelled(body[binding.member]) });
+      if (structures[binding.member as keyof typeof structures])
+        Object.assign(structures, { [binding.member]: modelled(body[binding.member]) });
       const user = store.addUser(instance, {
         Username: username,
         structures,
@@ -107,8 +114,12 @@ function siblingOperations(spec: Spec, binding: OperationBinding, store: Store):
 
 /** Every operation the spec declares, each with its handler; a declared operation without one is the reference's fault. */
 export function operationHandlers(spec: Spec, binding: OperationBinding, store: Store): Record<string, OperationHandler> {
-  if (spec.operation.name !== binding.name) throw new Error(`the spec's operation under test is ${spec.operation.name}; the reference was given the binding of ${binding.name}`);
-  const operations: Record<string, OperationHandler> = { ...siblingOperations(spec, binding, store), [binding.name]: boundOperation(spec, binding) };
+  if (spec.operation.name !== binding.name)
+    throw new Error(`the spec's operation under test is ${spec.operation.name}; the reference was given the binding of ${binding.name}`);
+  const operations: Record<string, OperationHandler> = {
+    ...siblingOperations(spec, binding, store),
+    [binding.name]: boundOperation(spec, binding),
+  };
   for (const name of Object.keys(spec.operations)) {
     if (!operations[name]) throw new Error(`the reference implements no operation ${name}, which the spec declares`);
   }

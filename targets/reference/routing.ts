@@ -32,6 +32,9 @@ export function createRouter(spec: Spec, fail: (type: string, message: string) =
       });
       return { op, labels };
     }
-    throw fail(p.unknownOperationError.type, pathMatched ? `No operation answers ${request.method} on this path.` : 'No operation matches the request path.');
+    throw fail(
+      p.unknownOperationError.type,
+      pathMatched ? `No operation answers ${request.method} on this path.` : 'No operation matches the request path.',
+    );
   };
 }

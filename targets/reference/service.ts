@@ -64,7 +64,11 @@ export function createReferenceService(spec: Spec, options: ReferenceOptions): R
   const route = createRouter(spec, fail);
   const internalError = () => {
     const e = spec.operation.errors.find((x) => x.fault === 'server');
-    return new HttpError(e?.status ?? 500, e?.type ?? 'InternalFailure', 'Request processing failed because of an error or failure with the service.');
+    return new HttpError(
+      e?.status ?? 500,
+      e?.type ?? 'InternalFailure',
+      'Request processing failed because of an error or failure with the service.',
+    );
   };
 
   const readBody = (request: WireRequest, op: OperationSpec): unknown => {

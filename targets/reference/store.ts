@@ -32,7 +32,8 @@ const STRUCTURES = ['IdentityInfo', 'PhoneConfig'] as const;
 type Structure = (typeof STRUCTURES)[number];
 
 function structureName(member: string): Structure {
-  if (!(STRUCTURES as readonly string[]).includes(member)) throw new Error(`the reference's users have no structure ${member} (${STRUCTURES.join(', ')})`);
+  if (!(STRUCTURES as readonly string[]).includes(member))
+    throw new Error(`the reference's users have no structure ${member} (${STRUCTURES.join(', ')})`);
   return member as Structure;
 }
 
@@ -45,7 +46,12 @@ export function setStructure(user: StoredUser, member: string, value: Record<str
 
 /** Of the object members of a request body, the user's structures. */
 export function structuresOf(body: Record<string, unknown>): Partial<Record<Structure, Record<string, unknown>>> {
-  return Object.fromEntries(STRUCTURES.filter((name) => typeof body[name] === 'object' && body[name] !== null && !Array.isArray(body[name])).map((name) => [name, body[name]]));
+  return Object.fromEntries(
+    STRUCTURES.filter((name) => typeof body[name] === 'object' && body[name] !== null && !Array.isArray(body[name])).map((name) => [
+      name,
+      body[name],
+    ]),
+  );
 }
 
 export class Store {
@@ -72,14 +78,27 @@ export class Store {
       };
       this.instances.set(f.id, instance);
       for (const u of f.users) {
-        this.addUser(instance, { id: u.id, Username: u.username, structures: { IdentityInfo: { ...(u.identityInfo ?? {}) } }, SecurityProfileIds: ['reference-agent'], RoutingProfileId: 'reference-basic' });
+        this.addUser(instance, {
+          id: u.id,
+          Username: u.username,
+          structures: { IdentityInfo: { ...(u.identityInfo ?? {}) } },
+          SecurityProfileIds: ['reference-agent'],
+          RoutingProfileId: 'reference-basic',
+        });
       }
     }
   }
 
   addUser(
     instance: StoredInstance,
-    fields: { id?: string; Username: string; structures: Partial<Record<Structure, Record<string, unknown>>>; SecurityProfileIds: string[]; RoutingProfileId: string; Tags?: Record<string, string> },
+    fields: {
+      id?: string;
+      Username: string;
+      structures: Partial<Record<Structure, Record<string, unknown>>>;
+      SecurityProfileIds: string[];
+      RoutingProfileId: string;
+      Tags?: Record<string, string>;
+    },
   ): StoredUser {
     const id = fields.id ?? randomUUID();
     const user: StoredUser = {

@@ -27,7 +27,12 @@ export async function startHttpServer(handler: WireHandler, options: { port?: nu
       } else chunks.push(chunk);
     });
     req.on('end', () => {
-      handler({ method: req.method ?? 'GET', path: req.url ?? '/', headers: lowerCaseHeaders(req.headers), body: new Uint8Array(Buffer.concat(chunks)) })
+      handler({
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: lowerCaseHeaders(req.headers),
+        body: new Uint8Array(Buffer.concat(chunks)),
+      })
         .then((response) => {
           res.writeHead(response.statusCode, response.headers);
           res.end(Buffer.from(response.body));

@@ -12,13 +12,16 @@ export function wireRequestOf(request: HttpRequest): WireRequest {
     method: request.method,
     path: `${request.path}${qs ? `?${qs}` : ''}`,
     headers: lowerCaseHeaders(request.headers),
-    body: body === undefined || body === null ? new Uint8Array() : typeof body === 'string' ? utf8(body) : new Uint8Array(body as Uint8Array),
+    body:
+      body === undefined || body === null ? new Uint8Array() : typeof body === 'string' ? utf8(body) : new Uint8Array(body as Uint8Array),
   };
 }
 
 /** A requestHandler for `new ConnectClient({ requestHandler })` that answers with the given handler. */
 export function inMemoryRequestHandler(handler: WireHandler) {
-  const toSdk = (response: WireResponse) => ({ response: new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: response.body }) });
+  const toSdk = (response: WireResponse) => ({
+    response: new HttpResponse({ statusCode: response.statusCode, headers: response.headers, body: response.body }),
+  });
   return {
     handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
       let answer: Promise<WireResponse>;
