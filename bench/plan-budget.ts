@@ -11,7 +11,7 @@ import { pollScheduleOf, runConformance } from '../engine/run.ts';
 import { reserveFor, type SandboxTarget } from '../engine/sandbox.ts';
 import { runConfig } from '../bin/run-config.ts';
 import type { Spec } from '../spec/index.ts';
-import { Budget, Envelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
+import { Budget, SafetyEnvelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, defaultFixtures, EXAMPLE_CREDENTIALS, type Fixtures } from '../api/reference.ts';
@@ -90,7 +90,7 @@ async function playedResults(spec: Spec, config: RunConfig, type: string) {
     binding: DEFAULT_BINDING,
   });
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
-  const envelope = new Envelope({
+  const envelope = new SafetyEnvelope({
     guard,
     budget: new Budget(config.maxRequests ?? 300, reserve),
     bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1),

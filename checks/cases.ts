@@ -93,7 +93,7 @@ export function outcomeProblem(ctx: CheckContext, c: Case, obs: Observation): st
 
 /** The verdicts of the requirements the case is labelled with (OBSERVE ones record what was seen). */
 function caseOutcomeVerdicts(ctx: CheckContext, c: Case, obs: Observation): Verdict[] {
-  // No response proves nothing about the case's own requirements: SRV-AVAILABLE judges it (checks/envelope.ts).
+  // No response proves nothing about the case's own requirements: SRV-AVAILABLE judges it (checks/error-envelope.ts).
   if (!answerOf(ctx.spec, obs)) return [];
   const problem = outcomeProblem(ctx, c, obs);
   // A case's requirements come from the loaded catalogue (the constraints they claim), not from code.

@@ -8,7 +8,7 @@ import type { PollSchedule } from '../core/poll.ts';
 import type { OperationBinding } from '../core/binding.ts';
 
 export type { PollSchedule };
-import type { ErrorEnvelopeContext } from './envelope.ts';
+import type { ErrorEnvelopeContext } from './error-envelope.ts';
 import type { Verdict } from './verdict.ts';
 
 /**

@@ -1,6 +1,6 @@
 // Throttling (contract B18): a throttled answer is flow control, sent again by the run (engine/flow-control.ts), and
 // judged only by what the contract says of it: a 429 carries a throttling error type (THR-429-TYPE, SHOULD: judged on
-// every 429, checks/envelope.ts throttledAsDeclared), and a throttled update changes nothing (THR-WRITE-UNCHANGED,
+// every 429, checks/error-envelope.ts throttledAsDeclared), and a throttled update changes nothing (THR-WRITE-UNCHANGED,
 // MUST: judged by the read that follows a throttled update that was then rejected, checks/cases.ts flushRejections,
 // and here, when the target throttled so much that the run stopped, by a read of every fixture user's settled state
 // before the restore).
@@ -11,7 +11,7 @@ import { readState, unchangedVerdicts } from './read-back.ts';
 import type { ResponseRule } from './response-rule.ts';
 import type { Verdict } from './verdict.ts';
 
-/** Judged on every throttled answer: a 429 (checks/envelope.ts throttledAsDeclared). */
+/** Judged on every throttled answer: a 429 (checks/error-envelope.ts throttledAsDeclared). */
 const THROTTLED_ANSWER_RULE: ResponseRule = { proves: 'THR-429-TYPE', judges: 'throttled' };
 /** Judged on every update that was throttled: by the read after it (checks/cases.ts flushRejections), or below. */
 const THROTTLED_UPDATE_RULE: ResponseRule = { proves: 'THR-WRITE-UNCHANGED', judges: 'throttled' };

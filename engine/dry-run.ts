@@ -2,7 +2,7 @@
 // budget with its reserve), played on the embedded reference in memory. Every request is counted per step; nothing
 // is sent anywhere. The total is what the real run would send to a target that answers as the reference does.
 import type { OperationBinding } from '../core/binding.ts';
-import { Budget, Envelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
+import { Budget, SafetyEnvelope, instantClock, TokenBucket } from '../targets/aws/index.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { envelopedHandlerTarget } from '../targets/index.ts';
 import { createReferenceService, EXAMPLE_CREDENTIALS, type Fixtures } from '../targets/reference/index.ts';
@@ -57,7 +57,7 @@ export async function planCount(spec: Spec, binding: OperationBinding, config: R
   // The same read-back window as the run: the snapshot's settling and the hold read along it (a few seconds here).
   const dryConfig: RunConfig = { ...config, identityManagementType: type, expectAuth: true, journalDir: undefined, record: undefined };
   const reserve = reserveFor(config, pollScheduleOf(config, 'sandbox'));
-  const envelope = new Envelope({
+  const envelope = new SafetyEnvelope({
     guard,
     budget: new Budget(config.maxRequests ?? SANDBOX_DEFAULTS.maxRequests, reserve),
     bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1),

@@ -19,7 +19,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { CreateUserCommand, DescribeInstanceCommand } from '@aws-sdk/client-connect';
 import type { EffectMembers, FixtureSet, PollSchedule } from '../checks/context.ts';
 import type { OperationBinding } from '../core/binding.ts';
-import { answered } from '../checks/envelope.ts';
+import { answered } from '../checks/error-envelope.ts';
 import {
   bodyStart,
   describeAnswer,
@@ -256,7 +256,7 @@ function identityOf(spec: Spec, binding: OperationBinding, value: unknown): Effe
  * answer, whatever its status, is never sent again. Through a judging target, once an attempt is answered every
  * attempt is judged (each one without a response an SRV-AVAILABLE failure); when none is, nothing is judged: the
  * caller ends the run (the target is unreachable: one line, exit 2). A safety envelope that sends unanswered requests
- * again itself (targets/aws/envelope.ts) makes those attempts: the run adds only what it lacks. When the run's bounds
+ * again itself (targets/aws/safety-envelope.ts) makes those attempts: the run adds only what it lacks. When the run's bounds
  * stop an attempt, the last unanswered one is the outcome. `command` makes a new command for each attempt (the SDK
  * channel adds its observer to each).
  */

@@ -17,7 +17,7 @@ import type { CheckContext, Fixture } from '../checks/context.ts';
 import type { CheckDefinition, Suite } from '../checks/definition.ts';
 import type { ResponseRule } from '../checks/response-rule.ts';
 import { PHASES, type Phase } from '../checks/definition.ts';
-import { ENVELOPE_RULES } from '../checks/envelope.ts';
+import { ERROR_ENVELOPE_RULES } from '../checks/error-envelope.ts';
 import { EXISTENCE_CHECKS, labelInjectionChecks, PRECEDENCE_CHECK } from '../checks/existence.ts';
 import { FIXTURE_RULES } from '../checks/fixture-responses.ts';
 import { LATE_WRITES } from '../checks/late-writes.ts';
@@ -33,7 +33,7 @@ export { PHASES, SUITES } from '../checks/definition.ts';
 
 /** The rules every answer is judged by, whichever step sent the request: of the operation (its error envelope), of a
  * fixture operation, and of a throttled request. No step names them. */
-export const RESPONSE_RULES: readonly ResponseRule[] = [...ENVELOPE_RULES, ...FIXTURE_RULES, ...THROTTLING_RULES];
+export const RESPONSE_RULES: readonly ResponseRule[] = [...ERROR_ENVELOPE_RULES, ...FIXTURE_RULES, ...THROTTLING_RULES];
 
 /** Requirements no step names: judged on every response of the operation, on every answer of a fixture operation, and
  * on every throttled answer. */

@@ -1,9 +1,9 @@
 // What the engine tells the safety envelope about the requests it counts, and what it keeps to itself. The envelope
-// (targets/aws/envelope.ts) counts requests per label, the step or case that sent them, and knows nothing of
+// (targets/aws/safety-envelope.ts) counts requests per label, the step or case that sent them, and knows nothing of
 // requirements (targets never do); the engine names each label with the requirements its step checks, and joins the
 // two: the dry run's requests per requirement, the steps of results.json's execution.envelope, the requirements a
 // step the envelope ended leaves unchecked.
-import type { Envelope } from '../targets/aws/index.ts';
+import type { SafetyEnvelope } from '../targets/aws/index.ts';
 import type { StepCount } from './results-types.ts';
 
 export class RequestLabels {
@@ -15,7 +15,7 @@ export class RequestLabels {
     sentBefore: 0,
   };
 
-  constructor(readonly envelope: Envelope) {}
+  constructor(readonly envelope: SafetyEnvelope) {}
 
   /** Names the step (or case) the next requests belong to, with the requirements it checks. */
   name(label: string, requirementIds: readonly string[] = []): void {

@@ -109,13 +109,13 @@ export interface Execution {
   ended: { stepId: string; kind: string; requirementIds: string[]; message: string }[];
   ms: number;
   /** A run behind the safety envelope (aws, replay, the dry run): what the envelope counted. */
-  envelope?: EnvelopeStats;
+  envelope?: SafetyEnvelopeStats;
   /** What the run's flow control did (engine/flow-control.ts): throttled answers sent again, per step, the rate at
    * the end, requests without a response, operations that stopped answering. */
   flow?: FlowStats;
 }
 
-interface EnvelopeStats {
+interface SafetyEnvelopeStats {
   /** Requests sent, every retry included: what the target received. */
   sent: number;
   maxRequests: number;

@@ -1,5 +1,5 @@
 // The safety envelope of a run against a real account (--target aws), or a recording of one (--target replay), and
-// the sandbox policy's aiming of cases. Every request of such a run passes one envelope (targets/aws/envelope.ts):
+// the sandbox policy's aiming of cases. Every request of such a run passes one envelope (targets/aws/safety-envelope.ts):
 //
 //   1. nothing is sent unless the instances are allowlisted (engine/policy.ts, at the start of every run, before
 //      anything exists; the guard refuses any request to another instance);
@@ -17,7 +17,7 @@ import { TargetConfigError } from '../core/errors.ts';
 import type { Spec } from '../spec/index.ts';
 import {
   Budget,
-  Envelope,
+  SafetyEnvelope,
   instantClock,
   isFinished,
   Journal,
@@ -131,7 +131,7 @@ export function journalEnvelope(
   journal: Journal,
   budget: Budget,
   bucket: TokenBucket,
-): Envelope {
+): SafetyEnvelope {
   const pending = pendingOf(data);
   const guard = new Guard({
     allowInstances: data.allowInstances,
@@ -141,7 +141,7 @@ export function journalEnvelope(
     binding,
   });
   for (const c of pending.created) guard.addCreated(c.userId);
-  return new Envelope({ guard, budget, bucket });
+  return new SafetyEnvelope({ guard, budget, bucket });
 }
 
 interface UndoneEarlier {
@@ -152,7 +152,7 @@ interface UndoneEarlier {
 /** A target behind the safety envelope, with its journal; `finish` writes the recording and closes the journal. */
 export interface SandboxTarget {
   target: Target;
-  envelope: Envelope;
+  envelope: SafetyEnvelope;
   journal: FixtureJournal;
   /** What an earlier run's unfinished journal left, undone before this run started. */
   undone?: UndoneEarlier;
@@ -217,7 +217,7 @@ export async function openSandbox(
   });
   if (config.target === 'replay') checkCassetteSettings(config);
   const recorder = config.record ? new Recorder(secrets, recordedSettings(config), `${toolInfo().name}/${toolInfo().version}`) : undefined;
-  const envelope = new Envelope({ guard, budget, bucket, recorder, ...(isAws ? {} : { clock: instantClock }) });
+  const envelope = new SafetyEnvelope({ guard, budget, bucket, recorder, ...(isAws ? {} : { clock: instantClock }) });
   const target = await createTarget(spec, {
     kind: config.target,
     region: config.region,

@@ -1,7 +1,7 @@
 // Everything the generators read from the spec for one identity management type, computed once: the members and
 // their effective bounds, the labels, the media type, the validator and the catalogue. Nothing here is hand-coded:
 // a modified spec gives a different context.
-import type { Catalogue, LabelSpec, MemberSpec, RequestValidator, Spec, Verdict } from '../spec/index.ts';
+import type { Catalogue, LabelSpec, MemberSpec, RequestValidator, Spec, ValidationResult } from '../spec/index.ts';
 import { catalogue, createValidator } from '../spec/index.ts';
 import { isMailSafe } from './mail-safe.ts';
 import { checkNamedRequirements } from './named-requirements.ts';
@@ -125,7 +125,7 @@ function mediaTypeOf(spec: Spec): string {
 }
 
 /** Validates a request of the operation under test for the context's type. */
-export const validate = (ctx: Context, labels: Record<string, string>, body: unknown): Verdict =>
+export const validate = (ctx: Context, labels: Record<string, string>, body: unknown): ValidationResult =>
   ctx.validator.validate(ctx.spec.operation.name, { labels, body }, ctx.type);
 
 /** True when a generated value may be sent: no address outside a reserved domain, and, with the safe-values options,

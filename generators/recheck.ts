@@ -7,7 +7,7 @@
 // What the validator cannot see is judged here, from the spec: a label's bytes (the `LABEL.encoding` constraint:
 // the validator reads decoded labels), and the raw body's null and unknown members (the validator counts a null
 // as absent and ignores members the schema does not define).
-import type { Verdict } from '../spec/index.ts';
+import type { ValidationResult } from '../spec/index.ts';
 import type { Case, ExpectedOutcome } from './case.ts';
 import { observed, rejected } from './case.ts';
 import type { Context } from './context.ts';
@@ -96,7 +96,7 @@ const sorted = (ids: string[]) => [...new Set(ids)].sort();
 const same = (a: string[], b: string[]) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 const json = (v: unknown) => JSON.stringify(v);
 
-function judged(ctx: Context, verdict: Verdict): Pick<Findings, 'violated' | 'ambiguous'> {
+function judged(ctx: Context, verdict: ValidationResult): Pick<Findings, 'violated' | 'ambiguous'> {
   return ctx.catalogue.requirementsOf(verdict);
 }
 

@@ -1,7 +1,7 @@
 // Requirements as the rest of the code asks for them: by ID, by the constraint they claim, by what applies to
 // a run. Reads only the loaded spec.
 import type { Requirement, Spec } from './types.ts';
-import type { Verdict } from './validator.ts';
+import type { ValidationResult } from './validator.ts';
 
 export interface Catalogue {
   all: Requirement[];
@@ -11,7 +11,7 @@ export interface Catalogue {
   /** The requirement that records disagreements of a constraint's readings. */
   recordingAmbiguity(address: string): Requirement;
   /** The requirement IDs a validator verdict names: violated (under every reading) and ambiguous. */
-  requirementsOf(verdict: Verdict): { violated: string[]; ambiguous: string[] };
+  requirementsOf(verdict: ValidationResult): { violated: string[]; ambiguous: string[] };
   /** Input requirements, those with an outcome. */
   inputs: Requirement[];
 }

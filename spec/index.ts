@@ -5,7 +5,7 @@ import type { OperationBinding } from '../core/binding.ts';
 import { createValidator as compileValidator, type RequestValidator } from './validator.ts';
 
 export { loadSpec, SpecError, DEFAULT_DOCUMENT, DEFAULT_REQUIREMENTS } from './load.ts';
-export type { Finding, Verdict, RequestValidator } from './validator.ts';
+export type { Finding, ValidationResult, RequestValidator } from './validator.ts';
 export { catalogue } from './catalogue.ts';
 export { operationOfRequest } from './routes.ts';
 export type { Catalogue } from './catalogue.ts';

@@ -4,7 +4,7 @@
 // identity management type (x-identity-management-rules: forbidden, required and length-limited members). What each
 // schema says is compiled once, into the walk of that schema at its member.
 import type { PatternReading, TypeRules } from './types.ts';
-import { failed, finding, type Verdict } from './validator-findings.ts';
+import { failed, finding, type ValidationResult } from './validator-findings.ts';
 
 export type Json = Record<string, unknown>;
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -70,7 +70,13 @@ export function notesOf(x: SchemaExtensions, schema: Json): SchemaNotes {
 }
 
 /** Applies the extensions to a body, from its schema at the root; what it finds goes into `verdict`. */
-export function checkExtensions(x: SchemaExtensions, schema: Json, body: unknown, type: string | undefined, verdict: Verdict): void {
+export function checkExtensions(
+  x: SchemaExtensions,
+  schema: Json,
+  body: unknown,
+  type: string | undefined,
+  verdict: ValidationResult,
+): void {
   walk(x, walkOf(x, schema, ''), body, type, verdict);
 }
 
@@ -86,7 +92,7 @@ function walkOf(x: SchemaExtensions, schema: Json, member: string): SchemaWalk {
   return w;
 }
 
-function walk(x: SchemaExtensions, w: SchemaWalk, value: unknown, type: string | undefined, verdict: Verdict): void {
+function walk(x: SchemaExtensions, w: SchemaWalk, value: unknown, type: string | undefined, verdict: ValidationResult): void {
   if (typeof value === 'string') return checkString(w, value, verdict);
   if (!isObject(value)) return;
   w.children ??= w.properties.map(([key, sub]) => [key, walkOf(x, sub, w.member ? `${w.member}.${key}` : key)]);
@@ -98,7 +104,7 @@ function walk(x: SchemaExtensions, w: SchemaWalk, value: unknown, type: string |
 }
 
 /** x-normalization and the pattern's readings, on a string member. */
-function checkString({ member, notes }: SchemaWalk, value: string, verdict: Verdict): void {
+function checkString({ member, notes }: SchemaWalk, value: string, verdict: ValidationResult): void {
   if (notes.normalization && value.normalize(notes.normalization) !== value) {
     verdict.violations.push(
       finding(member, 'x-normalization', failed(member, `Member must be in Unicode Normalization Form ${notes.normalization}`)),
@@ -115,7 +121,7 @@ function checkString({ member, notes }: SchemaWalk, value: string, verdict: Verd
 }
 
 /** x-identity-management-rules for the instance's type: forbidden, required and length-limited members. */
-function checkTypeRules(member: string, rules: TypeRules, type: string, value: Json, verdict: Verdict): void {
+function checkTypeRules(member: string, rules: TypeRules, type: string, value: Json, verdict: ValidationResult): void {
   for (const name of rules.forbidden) {
     if (name in value) {
       verdict.violations.push(

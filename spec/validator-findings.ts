@@ -12,7 +12,7 @@ export interface Finding {
   message: string;
 }
 
-export interface Verdict {
+export interface ValidationResult {
   /** Constraints the request violates under every reading. */
   violations: Finding[];
   /** Constraints with several readings that disagree on this request: some reject it, some accept it. */

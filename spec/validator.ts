@@ -20,9 +20,9 @@ import {
   type Json,
   type SchemaExtensions,
 } from './validator-extensions.ts';
-import { failed, finding, findingOfAjvError, type Finding, type Verdict } from './validator-findings.ts';
+import { failed, finding, findingOfAjvError, type Finding, type ValidationResult } from './validator-findings.ts';
 
-export type { Finding, Verdict } from './validator-findings.ts';
+export type { Finding, ValidationResult } from './validator-findings.ts';
 
 interface RequestInput {
   /** Decoded label values by name. */
@@ -37,7 +37,7 @@ export interface RequestValidator {
   /** Parses a request body; text that is not one JSON document is a `$body.json` violation. */
   parseBody(text: string): ParsedBody;
   /** Validates one request of an operation, for an instance of the given identity management type (if known). */
-  validate(operation: string, input: RequestInput, identityManagementType?: string): Verdict;
+  validate(operation: string, input: RequestInput, identityManagementType?: string): ValidationResult;
   /** Length of a string in the spec's unit. */
   lengthOf(value: string): number;
 }
@@ -72,15 +72,15 @@ function parseBody(text: string): ParsedBody {
   }
 }
 
-function validate(state: ValidatorState, operation: string, input: RequestInput, type: string | undefined): Verdict {
+function validate(state: ValidatorState, operation: string, input: RequestInput, type: string | undefined): ValidationResult {
   const c = compiledOperation(state, operation);
-  const verdict: Verdict = { violations: [], ambiguities: [] };
+  const verdict: ValidationResult = { violations: [], ambiguities: [] };
   validateLabels(c, input.labels, verdict);
   if (c.body) validateBody(state, c.op, c.body, input.body, type, verdict);
   return verdict;
 }
 
-function validateLabels(c: CompiledOperation, labels: Record<string, string>, verdict: Verdict): void {
+function validateLabels(c: CompiledOperation, labels: Record<string, string>, verdict: ValidationResult): void {
   for (const label of c.labels) {
     const value = labels[label.name] ?? '';
     if (label.required && value === '')
@@ -96,7 +96,7 @@ function validateBody(
   check: ValidateFunction,
   input: unknown,
   type: string | undefined,
-  verdict: Verdict,
+  verdict: ValidationResult,
 ): void {
   const body = state.spec.protocol.nullIsAbsent ? stripNulls(input) : input;
   const schema = op.bodySchema as Json;

@@ -27,7 +27,7 @@ import {
   envelopeRequestHandler,
   readCassette,
   resolveEndpoint,
-  type Envelope,
+  type SafetyEnvelope,
 } from './aws/index.ts';
 import { connectClient, observeCommand } from './sdk-channel.ts';
 import { checkedHandler, withDeadline } from './handler-contract.ts';
@@ -59,7 +59,7 @@ export interface TargetConfig {
    * endpoint_url also applies; otherwise the standard chain decides (AWS_PROFILE, environment, SSO, roles). */
   profile?: string;
   /** For aws and replay: the safety envelope every request goes through (allowlist guard, budget, rate). */
-  envelope?: Envelope;
+  envelope?: SafetyEnvelope;
   /** For replay: the cassette recorded with --record. */
   cassette?: string;
   /** For endpoint, aws: how long one raw request may take before it counts as unanswered (aws default 30 s); for
@@ -91,7 +91,7 @@ export interface Target {
    * is nothing in flight to settle, so the run holds no read-back window for it. */
   consistent?: boolean;
   /** For aws and replay: the envelope every request of the target goes through. */
-  envelope?: Envelope;
+  envelope?: SafetyEnvelope;
   /**
    * False for a target reached only through an SDK client's send (`client`): it has no raw channel (`raw` is never
    * called), and its answers are SDK outcomes with no HTTP exchange to judge (observations are `sdkOnly`). The plan
@@ -287,7 +287,7 @@ function checkedUrl(endpointUrl: string): URL {
  * An aws-kind target answered by a handler in this process, through an envelope: the dry run plays a run's exact
  * plan on the embedded reference this way, counting requests, and nothing reaches any network.
  */
-export function envelopedHandlerTarget(region: string, envelope: Envelope, handler: WireHandler, label: string): Target {
+export function envelopedHandlerTarget(region: string, envelope: SafetyEnvelope, handler: WireHandler, label: string): Target {
   const scope = awsOrigin(region);
   const sdk = new ConnectClient({
     region,

@@ -1,4 +1,4 @@
-// Why a request was not sent, or not answered, by a target's safety envelope (targets/aws/envelope.ts). The channels
+// Why a request was not sent, or not answered, by a target's safety envelope (targets/aws/safety-envelope.ts). The channels
 // rethrow these instead of turning them into observations: a check must never judge a request that did not happen.
 export type StopKind =
   /** The guard refused the request locally: it was never sent. */

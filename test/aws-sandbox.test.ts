@@ -16,7 +16,7 @@ import { run } from '../bin/run.ts';
 import { UsageError } from '../bin/usage.ts';
 import type { Results } from '../engine/results.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
-import { Budget, Envelope, TokenBucket, type NockDefinition } from '../targets/aws/index.ts';
+import { Budget, SafetyEnvelope, TokenBucket, type NockDefinition } from '../targets/aws/index.ts';
 import { Guard } from '../targets/guard/guard.ts';
 import { createTarget, SendStopped, TargetConfigError } from '../targets/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
@@ -403,7 +403,7 @@ describe('fixtures and credentials', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
     try {
       const statusWith = async (profile: string) => {
-        const envelope = new Envelope({
+        const envelope = new SafetyEnvelope({
           guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [], binding: DEFAULT_BINDING }),
           budget: new Budget(5),
           bucket: new TokenBucket(100, 5),
@@ -426,7 +426,7 @@ describe('fixtures and credentials', () => {
 
   it('both channels of the aws target go through the guard: a refused request never reaches the server', async () => {
     const server = await startCountingServer(spec);
-    const envelope = new Envelope({
+    const envelope = new SafetyEnvelope({
       guard: new Guard({ allowInstances: [IDS.instance], fixtureUsers: [IDS.user], binding: DEFAULT_BINDING }),
       budget: new Budget(5),
       bucket: new TokenBucket(100, 5),

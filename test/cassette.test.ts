@@ -13,7 +13,15 @@ import { defaultSpec, type Spec } from '../spec/index.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Budget, cassetteTransport, Envelope, instantClock, Recorder, TokenBucket, type NockDefinition } from '../targets/aws/index.ts';
+import {
+  Budget,
+  cassetteTransport,
+  SafetyEnvelope,
+  instantClock,
+  Recorder,
+  TokenBucket,
+  type NockDefinition,
+} from '../targets/aws/index.ts';
 import { cassetteMismatch, readCassetteFile } from '../targets/aws/cassette.ts';
 import { checkCassetteSettings, configOf, flagNaming, recordedSettings } from '../engine/options.ts';
 import { TargetConfigError, UserError } from '../core/errors.ts';
@@ -37,7 +45,7 @@ beforeAll(async () => {
     'connect-conformance/0.0.0',
   );
   const journal = { covers: () => true, coversCreate: () => true };
-  const envelope = new Envelope({
+  const envelope = new SafetyEnvelope({
     guard: new Guard({ allowInstances: [instance], fixtureUsers: [user], journal, binding: DEFAULT_BINDING }),
     budget: new Budget(20),
     bucket: new TokenBucket(Number.POSITIVE_INFINITY, 1),

@@ -13,7 +13,7 @@ import { runConfig } from '../bin/run-config.ts';
 import { aimSafely, SANDBOX_GENERATOR_OPTIONS } from '../engine/sandbox.ts';
 import { coveringCases } from '../engine/plan.ts';
 import { UsageError } from '../bin/usage.ts';
-import { Budget, Envelope, retryAfterMs, TokenBucket, type Clock } from '../targets/aws/index.ts';
+import { Budget, SafetyEnvelope, retryAfterMs, TokenBucket, type Clock } from '../targets/aws/index.ts';
 import { Guard, type JournalCoverage } from '../targets/guard/guard.ts';
 import { madeUpId, namesNothing, uuidsInLabel } from '../targets/guard/ids.ts';
 import { SendStopped } from '../targets/stop.ts';
@@ -363,7 +363,7 @@ describe('token bucket, budget, retries', () => {
     body: utf8('{"message":"Rate exceeded"}'),
   });
   const envelope = (max: number, reserve = 0, clock = fakeClock()) =>
-    new Envelope({
+    new SafetyEnvelope({
       guard: guard(),
       budget: new Budget(max, reserve),
       bucket: new TokenBucket(1000, 1000, clock),

@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import { describeConformance } from '../api/vitest.ts';
 import { runConformance, TargetConfigError, TargetFault, UsageError, type Results } from '../api/index.ts';
-import { errorEnvelopeVerdicts, type ErrorEnvelopeContext } from '../checks/envelope.ts';
+import { errorEnvelopeVerdicts, type ErrorEnvelopeContext } from '../checks/error-envelope.ts';
 import { answerOf } from '../checks/answer.ts';
 import { configOf } from '../engine/options.ts';
 import { planFor, sendableBy, uncheckedOn } from '../engine/plan.ts';

@@ -2,7 +2,7 @@
 // request to exactly the requirement IDs it violates (under every reading) or is ambiguous for, per identity
 // management type. The table covers every input requirement; a new one without a row fails the coverage test.
 import { describe, expect, it } from 'vitest';
-import { catalogue, createValidator, loadSpec, type Verdict } from '../spec/index.ts';
+import { catalogue, createValidator, loadSpec, type ValidationResult } from '../spec/index.ts';
 
 const spec = await loadSpec();
 const validator = createValidator(spec);
@@ -223,10 +223,10 @@ const CASES: Case[] = [
 ];
 
 // ---------------------------------------------------------------- helpers
-const validate = (c: Pick<Case, 'body' | 'labels'>, type: On): Verdict =>
+const validate = (c: Pick<Case, 'body' | 'labels'>, type: On): ValidationResult =>
   validator.validate(spec.operation.name, { labels: c.labels ?? LABELS, body: c.body }, type);
 const sorted = (ids: Iterable<string>) => [...ids].sort();
-const messagesOf = (v: Verdict) => [...v.violations, ...v.ambiguities].map((f) => f.message);
+const messagesOf = (v: ValidationResult) => [...v.violations, ...v.ambiguities].map((f) => f.message);
 /** Every string of a JSON value, at any depth. */
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];

@@ -4,7 +4,7 @@
 import type { RequestLabels } from '../request-labels.ts';
 import { performance } from 'node:perf_hooks';
 import { THROTTLING_RULES } from '../../checks/throttling.ts';
-import type { Envelope } from '../../targets/aws/index.ts';
+import type { SafetyEnvelope } from '../../targets/aws/index.ts';
 import { replayCommand } from '../replay-command.ts';
 import { buildResults, type Execution, type Results } from '../results.ts';
 import { toolInfo } from '../tool-info.ts';
@@ -44,7 +44,7 @@ export function finishRun(run: RunState): Results {
 }
 
 /** What the safety envelope counted; its rate and burst when its bucket paced the requests. */
-function envelopeStats(envelope: Envelope, labels: RequestLabels, paced: boolean): Execution['envelope'] {
+function envelopeStats(envelope: SafetyEnvelope, labels: RequestLabels, paced: boolean): Execution['envelope'] {
   return {
     sent: envelope.budget.sent,
     maxRequests: envelope.budget.max,

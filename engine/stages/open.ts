@@ -4,7 +4,7 @@
 // behind flow control; the secrets never to keep; the ledger and the settings checks read.
 import { performance } from 'node:perf_hooks';
 import type { CheckContext, CheckSettings } from '../../checks/context.ts';
-import { errorEnvelopeVerdicts, throttledAsDeclared } from '../../checks/envelope.ts';
+import { errorEnvelopeVerdicts, throttledAsDeclared } from '../../checks/error-envelope.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Observation } from '../../core/observation.ts';
 import { DEFAULT_POLL, type PollSchedule } from '../../core/poll.ts';

@@ -9,7 +9,7 @@ import type { CheckSettings, Fixture, FixtureSet } from '../../checks/context.ts
 import type { Verdict } from '../../checks/verdict.ts';
 import type { PollSchedule } from '../../core/poll.ts';
 import type { Catalogue, RequestValidator, Spec } from '../../spec/index.ts';
-import type { Envelope } from '../../targets/aws/index.ts';
+import type { SafetyEnvelope } from '../../targets/aws/index.ts';
 import type { Generators } from '../../generators/index.ts';
 import type { SendStopped, Target } from '../../targets/index.ts';
 import type { RunEvent } from '../events.ts';
@@ -63,7 +63,7 @@ export interface RunState {
   readonly targetHandedIn: boolean;
   readonly sandbox?: SandboxTarget;
   /** The safety envelope of a run against a real account or its recording. */
-  readonly envelope?: Envelope;
+  readonly envelope?: SafetyEnvelope;
   /** The envelope's request labels, named with the requirements of the step that sends them. */
   readonly labels?: RequestLabels;
   readonly journal: FixtureJournal;

@@ -11,9 +11,9 @@ import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { wireRequestOf } from '../reference/hosting/in-memory.ts';
 import { httpTransport, type Transport } from '../raw-channel.ts';
 import type { WireRequest, WireResponse } from '../../core/wire.ts';
-import type { Envelope } from './envelope.ts';
+import type { SafetyEnvelope } from './safety-envelope.ts';
 
-export { Budget, Envelope, retryAfterMs } from './envelope.ts';
+export { Budget, SafetyEnvelope, retryAfterMs } from './safety-envelope.ts';
 export { TokenBucket, instantClock, realClock, type Clock } from './bucket.ts';
 export { Recorder, readCassette, cassetteTransport, type NockDefinition } from './cassette.ts';
 export { Journal, readJournal, pendingOf, isFinished, undoJournal, type JournalData } from './journal.ts';
@@ -25,7 +25,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 export const awsOrigin = (region: string) => `https://connect.${region}.amazonaws.com`;
 
 /** A requestHandler for ConnectClient that sends through the envelope (over HTTP, or into `transport`). */
-export function envelopeRequestHandler(envelope: Envelope, options: { timeoutMs: number; transport?: Transport; scope?: string }) {
+export function envelopeRequestHandler(envelope: SafetyEnvelope, options: { timeoutMs: number; transport?: Transport; scope?: string }) {
   const transports = new Map<string, Transport>();
   return {
     async handle(request: HttpRequest) {
@@ -46,7 +46,7 @@ export interface AwsClientOptions {
   region: string;
   endpointUrl?: string;
   profile?: string;
-  envelope: Envelope;
+  envelope: SafetyEnvelope;
   timeoutMs?: number;
 }
 

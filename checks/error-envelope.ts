@@ -7,7 +7,7 @@
 // An answer that is an SDK outcome alone (answer.ts: a target reached only through a ConnectClient's send) is judged
 // on what it says: its error name is the type, its message is what would echo, its status and fault are judged when
 // the client reports them. The message body and the header form are HTTP details it does not have: those two are not
-// applicable to such a target (ENVELOPE_RULES), never judged on bytes made up for it.
+// applicable to such a target (ERROR_ENVELOPE_RULES), never judged on bytes made up for it.
 import type { Spec } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { text } from '../core/wire.ts';
@@ -187,7 +187,7 @@ function noSensitiveEcho(spec: Spec, obs: Observation, ctx: ErrorEnvelopeContext
  * alone (a target reached only through a ConnectClient's send), two are judged on HTTP details it does not have (n/a
  * for such a target), and two only when the client reports what they need.
  */
-export const ENVELOPE_RULES: readonly ResponseRule[] = [
+export const ERROR_ENVELOPE_RULES: readonly ResponseRule[] = [
   { proves: 'SRV-AVAILABLE', judges: 'operation' },
   { proves: 'SRV-NO-5XX', judges: 'operation' },
   { proves: 'ERR-TYPE-PRESENT', judges: 'operation' },

@@ -54,7 +54,7 @@ export interface RetryPolicy {
 
 const DEFAULT_RETRIES: RetryPolicy = { transport: 2, backoffMs: 500, maxWaitMs: 20_000 };
 
-export interface EnvelopeOptions {
+export interface SafetyEnvelopeOptions {
   guard: Guard;
   budget: Budget;
   bucket: TokenBucket;
@@ -73,7 +73,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export class Envelope {
+export class SafetyEnvelope {
   readonly guard: Guard;
   readonly budget: Budget;
   readonly bucket: TokenBucket;
@@ -91,7 +91,7 @@ export class Envelope {
   /** Requests sent per label, in the order the labels first sent one. */
   readonly requestsByLabel = new Map<string, number>();
 
-  constructor(options: EnvelopeOptions) {
+  constructor(options: SafetyEnvelopeOptions) {
     this.guard = options.guard;
     this.budget = options.budget;
     this.bucket = options.bucket;
