@@ -5,7 +5,9 @@ import type { Observation } from '../targets/index.ts';
 
 /** `error`: a step that was to check the requirement did not finish (it threw, or the target's answer could not be
  * read): the requirement is not proven either way, and the run is not conformant. */
-export type Status = 'pass' | 'fail' | 'error' | 'skip' | 'n/a';
+export type Status = (typeof STATUSES)[number];
+/** Every status a requirement can have (results.json's schema admits exactly these). */
+export const STATUSES = ['pass', 'fail', 'error', 'skip', 'n/a'] as const;
 
 export interface Expected {
   /** In words, for the report: "400 with InvalidParameterException or InvalidRequestException". */

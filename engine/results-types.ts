@@ -5,6 +5,7 @@
 import type { PollSchedule } from '../core/poll.ts';
 import type { ModelInfo } from '../spec/index.ts';
 import type { Status } from '../checks/verdict.ts';
+import type { Level } from '../spec/types.ts';
 import type { ShownEvidence, StepError } from './ledger.ts';
 import type { RestoreNote } from '../targets/aws/restore.ts';
 import type { FlowStats } from './flow-control.ts';
@@ -15,7 +16,7 @@ export interface ResultFailure extends ShownEvidence {
 
 export interface RequirementResult {
   id: string;
-  level: string;
+  level: Level;
   area: string;
   title: string;
   status: Status;
@@ -43,13 +44,16 @@ export interface LevelSummary {
  * `conformant`. `baseline out of date`: nothing failed that the baseline does not list, but a listed requirement
  * passes now (stale) or an entry has expired.
  */
-export type RunVerdict =
-  | 'conformant'
-  | 'not conformant'
-  | 'incomplete'
-  | 'nothing checked'
-  | 'fixtures not restored'
-  | 'baseline out of date';
+export type RunVerdict = (typeof RUN_VERDICTS)[number];
+/** Every verdict a run can have (results.json's schema admits exactly these). */
+export const RUN_VERDICTS = [
+  'conformant',
+  'not conformant',
+  'incomplete',
+  'nothing checked',
+  'fixtures not restored',
+  'baseline out of date',
+] as const;
 
 /** The version of results.json's shape (reports/results-schema.ts); 1 is every file written before it was recorded. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -67,7 +71,9 @@ export interface BaselineEntry {
  * A listed requirement against a run: expected-failure (listed and failing), stale (listed and passing), expired
  * (listed, not passing, past its expiry date), not-run (listed, but the run did not judge it: skip, n/a, error).
  */
-type BaselineState = 'expected-failure' | 'stale' | 'expired' | 'not-run';
+type BaselineState = (typeof BASELINE_STATES)[number];
+/** Every state a listed requirement can be in (results.json's schema admits exactly these). */
+export const BASELINE_STATES = ['expected-failure', 'stale', 'expired', 'not-run'] as const;
 
 export interface BaselineMark {
   state: BaselineState;

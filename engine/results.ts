@@ -19,8 +19,8 @@ export type {
   Results,
   RunVerdict,
 } from './results-types.ts';
-export { RESULTS_SCHEMA_VERSION } from './results-types.ts';
-export type { Status } from '../checks/verdict.ts';
+export { BASELINE_STATES, RESULTS_SCHEMA_VERSION, RUN_VERDICTS } from './results-types.ts';
+export { STATUSES, type Status } from '../checks/verdict.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -8,7 +8,8 @@
 // still read (the readers compute the verdict again from its facts: reports/verdict.ts judged). A file with a
 // schemaVersion newer than this tool's is refused with one line.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { RESULTS_SCHEMA_VERSION } from '../engine/results.ts';
+import { BASELINE_STATES, RESULTS_SCHEMA_VERSION, RUN_VERDICTS, STATUSES } from '../engine/results.ts';
+import { LEVELS } from '../spec/types.ts';
 
 const string = { type: 'string' } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -51,17 +52,6 @@ const failure = {
   },
 } as const;
 
-const STATUSES = ['pass', 'fail', 'error', 'skip', 'n/a'] as const;
-const VERDICTS = [
-  'conformant',
-  'not conformant',
-  'incomplete',
-  'nothing checked',
-  'fixtures not restored',
-  'baseline out of date',
-] as const;
-const LEVELS = ['MUST', 'SHOULD', 'OBSERVE'] as const;
-
 const requirement = {
   type: 'object',
   required: ['id', 'level', 'area', 'title', 'status', 'cases', 'failures', 'failureCount'],
@@ -102,7 +92,7 @@ const baseline = {
         required: ['state', 'entry', 'note', 'failsGate'],
         additionalProperties: false,
         properties: {
-          state: { enum: ['expected-failure', 'stale', 'expired', 'not-run'] },
+          state: { enum: BASELINE_STATES },
           entry,
           note: string,
           failsGate: { type: 'boolean' },
@@ -119,7 +109,7 @@ const summary = {
   required: ['verdict', 'must', 'should', 'observe', 'score'],
   additionalProperties: false,
   properties: {
-    verdict: { enum: VERDICTS },
+    verdict: { enum: RUN_VERDICTS },
     headline: string,
     passed: { type: 'boolean' },
     reasons: strings,

@@ -17,12 +17,21 @@ import { concludeRun } from '../bin/run-output.ts';
 import { UsageError } from '../core/errors.ts';
 import type { WireHandler } from '../core/wire.ts';
 import { runConformance } from '../api/run.ts';
-import type { BaselineEntry, Results, RunVerdict } from '../engine/results.ts';
+import {
+  BASELINE_STATES,
+  RUN_VERDICTS,
+  STATUSES,
+  type BaselineEntry,
+  type Results,
+  type RunVerdict,
+  type Status,
+} from '../engine/results.ts';
 import { readBaseline, updateBaselineFile } from '../reports/baseline.ts';
 import { readResults } from '../reports/read.ts';
 import { resultsProblem } from '../reports/results-schema.ts';
 import { writeReports } from '../reports/write.ts';
 import { defaultSpec, type Spec } from '../spec/index.ts';
+import { LEVELS, type Level } from '../spec/types.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 import { stringify } from 'yaml';
 import { runBin } from './helpers.ts';
@@ -343,11 +352,9 @@ describe('one verdict everywhere', () => {
   });
 
   it('covers every verdict, and every status the tool writes', () => {
-    expect(new Set(COMBINATIONS.map((c) => c.verdict))).toEqual(
-      new Set(['conformant', 'not conformant', 'incomplete', 'nothing checked', 'fixtures not restored', 'baseline out of date']),
-    );
+    expect(new Set(COMBINATIONS.map((c) => c.verdict))).toEqual(new Set(RUN_VERDICTS));
     const statuses = new Set((Object.values(runs) as Results[]).flatMap((r) => r.requirements.map((q) => q.status)));
-    expect(statuses).toEqual(new Set(['pass', 'fail', 'error', 'skip', 'n/a']));
+    expect(statuses).toEqual(new Set(STATUSES));
   });
 
   it('shards judged against one baseline merge with it; shards judged against different ones need --baseline', async () => {
@@ -442,6 +449,29 @@ describe('results.json has one schema, for its writer and every reader', () => {
       /the results\.json about to be written does not match its schema .*requirements\[3\].*"maybe".*Nothing was written/,
     );
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('admits exactly the statuses, verdicts, levels and baseline states the types list (one list each, beside its type)', () => {
+    const allowed = (list: readonly string[]) => `not one of ${list.map((v) => JSON.stringify(v)).join(', ')}`;
+    const marked = (state: string) => {
+      const r = clone(runs.broken);
+      r.baseline = {
+        file: 'b.yaml',
+        today: '2026-01-01',
+        marks: { [FAILING[0]!]: { state, entry: { id: FAILING[0]!, reason: 'r' }, note: 'n', failsGate: false } },
+      } as Results['baseline'];
+      return r;
+    };
+    const lists: [string, readonly string[], (value: string) => Results][] = [
+      ['status', STATUSES, (v) => ({ ...clone(runs.clean), requirements: [{ ...runs.clean.requirements[0]!, status: v as Status }] })],
+      ['verdict', RUN_VERDICTS, (v) => ({ ...clone(runs.clean), summary: { ...runs.clean.summary, verdict: v as RunVerdict } })],
+      ['level', LEVELS, (v) => ({ ...clone(runs.clean), requirements: [{ ...runs.clean.requirements[0]!, level: v as Level }] })],
+      ['baseline state', BASELINE_STATES, marked],
+    ];
+    for (const [what, list, withValue] of lists) {
+      for (const value of list) expect(resultsProblem(withValue(value)), `${what} ${value}`).toBeUndefined();
+      expect(resultsProblem(withValue('something else')), what).toContain(allowed(list));
+    }
   });
 
   it('every results.json the tool writes is one every reader reads (all five statuses and six verdicts: above)', async () => {
