@@ -5,6 +5,7 @@
 // the exit code (0 exactly when the verdict is CONFORMANT, with or without expected failures).
 import type { Results } from '../engine/results.ts';
 import { seedShown } from '../engine/options.ts';
+import { throttlingStatusText } from '../engine/flow-control.ts';
 import { readBaseline, updateBaselineFile, type Baseline } from '../reports/baseline.ts';
 import { judged, verdictLine } from '../reports/verdict.ts';
 import { writeReports, type Written } from '../reports/write.ts';
@@ -86,7 +87,7 @@ function printSummary(results: Results, file: string): void {
   const flow = results.execution?.flow;
   if (flow?.throttled) {
     console.log(
-      `\nthrottled: ${flow.throttled} answer(s) (429 or 503), each backed off and sent again (${Math.round(flow.waitedMs)} ms waited); send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)}/s`}`,
+      `\nthrottled: ${flow.throttled} answer(s) (${throttlingStatusText()}), each backed off and sent again (${Math.round(flow.waitedMs)} ms waited); send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)}/s`}`,
     );
   }
   const line = verdictLine(results);

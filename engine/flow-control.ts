@@ -19,7 +19,10 @@ import { realClock, retryAfterMs, type Clock } from '../targets/aws/index.ts';
 import { operationOfRequest, type Spec } from '../spec/index.ts';
 
 /** Statuses that are flow control, not an answer. */
-const THROTTLING_STATUSES: readonly number[] = [429, 503];
+export const THROTTLING_STATUSES: readonly number[] = [429, 503];
+
+/** The throttling statuses in words, as the reports name them: "429 or 503". */
+export const throttlingStatusText = (): string => THROTTLING_STATUSES.join(' or ');
 
 export interface FlowSettings {
   /** First wait after a throttled answer, doubled on each further attempt (with jitter). */

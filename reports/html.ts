@@ -12,6 +12,7 @@ import { judged, type BaselineInput } from './verdict.ts';
 import { classesSection, strengthOk, strengthVerdict, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
 import { seedShown } from '../engine/options.ts';
+import { throttlingStatusText } from '../engine/flow-control.ts';
 
 export interface ReportExtra {
   /** The baseline to judge the run against (default: the one the results were judged against before, if any). */
@@ -286,7 +287,7 @@ function executionSection(results: ReportResults): string {
     rows.push([
       'Throttled answers',
       flow.throttled
-        ? `${flow.throttled} (429 or 503), each backed off and sent again; ${Math.round(flow.waitedMs)} ms waited; send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)} requests/s`}`
+        ? `${flow.throttled} (${throttlingStatusText()}), each backed off and sent again; ${Math.round(flow.waitedMs)} ms waited; send rate at the end ${flow.rate === null ? 'unpaced' : `${flow.rate.toFixed(1)} requests/s`}`
         : 'none',
     ]);
     if (flow.unanswered) rows.push(['Without a response', `${flow.unanswered} request(s)`]);

@@ -64,6 +64,10 @@ describe('connect-conformance run', () => {
       if (req.status !== 'pass') expect(req.reason, req.id).toBeTruthy();
     }
     expect(res.fixtures.every((f) => f.restored)).toBe(true);
+    // The throttling requirements are skipped with why, naming the throttling statuses (engine/flow-control.ts).
+    expect(res.requirements.find((x) => x.id === 'THR-429-TYPE')!.reason).toBe(
+      'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)',
+    );
   });
 
   it('exits 1 for a broken mock and names the requirement that caught it, with a replay command that fails too', {

@@ -18,6 +18,7 @@ import { mergeResults, parseShard, shardSkipReason, inShard } from '../reports/m
 import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactText } from '../reports/sanitize.ts';
 import { summarize } from '../engine/summary.ts';
+import type { FlowStats } from '../engine/flow-control.ts';
 import { judged } from '../reports/verdict.ts';
 import { writeReports } from '../reports/write.ts';
 import { parseDocument } from 'yaml';
@@ -30,6 +31,16 @@ const FAILING_IDS = ['EX-UNKNOWN-INSTANCE', 'EX-UNKNOWN-USER', 'EX-FOREIGN-USER'
 const tmp = () => mkdtempSync(join(tmpdir(), 'cc-reports-'));
 const req = (r: Results, id: string): RequirementResult => r.requirements.find((q) => q.id === id)!;
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+/** What flow control did in a run that was never throttled. */
+const FLOW: FlowStats = {
+  throttled: 0,
+  throttledBySteps: {},
+  waitedMs: 0,
+  rate: null,
+  unanswered: 0,
+  stoppedOperations: [],
+  probes: { sent: 0, answered: 0 },
+};
 
 // ---- a tiny XML parser: enough to prove junit.xml well-formed and to count its elements without regexes ----
 interface El {
@@ -212,6 +223,18 @@ describe('HTML report', () => {
       new Date(),
     );
     expect(renderHtml({ ...r, baseline: view } as Results)).not.toContain('javascript:');
+  });
+
+  it('says how the run went: throttled answers with the throttling statuses, per step', () => {
+    const r = passing();
+    const none = renderHtml({ ...r, execution: { ...r.execution!, flow: { ...FLOW } } });
+    expect(none).toMatch(/<dt>Throttled answers<\/dt><dd>none<\/dd>/);
+    const flow = { ...FLOW, throttled: 3, throttledBySteps: { 'auth.unsigned': 2, fixtures: 1 }, waitedMs: 1200.4, rate: 4.25 };
+    const html = renderHtml({ ...r, execution: { ...r.execution!, flow } });
+    expect(html).toContain(
+      '<dt>Throttled answers</dt><dd>3 (429 or 503), each backed off and sent again; 1200 ms waited; send rate at the end 4.3 requests/s</dd>',
+    );
+    expect(html).toContain('Throttled answers per step (2)');
   });
 
   it('redacts authorization and security-token values and known secrets again, whatever results.json holds', () => {

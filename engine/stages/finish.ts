@@ -5,6 +5,7 @@ import type { RequestLabels } from '../request-labels.ts';
 import { performance } from 'node:perf_hooks';
 import { THROTTLING_RULES } from '../../checks/throttling.ts';
 import type { SafetyEnvelope } from '../../targets/aws/index.ts';
+import { THROTTLING_STATUSES } from '../flow-control.ts';
 import { replayCommand } from '../replay-command.ts';
 import { buildResults, type Execution, type Results } from '../results.ts';
 import { toolInfo } from '../tool-info.ts';
@@ -20,7 +21,7 @@ export function finishRun(run: RunState): Results {
       id,
       flow.stats.throttled
         ? 'no throttled answer reached it (a throttled update is judged when it is then rejected, or when throttling stops the run)'
-        : 'the target never throttled: no answer was a 429 or a 503 (the suite never provokes throttling)',
+        : `the target never throttled: no answer was ${THROTTLING_STATUSES.map((s) => `a ${s}`).join(' or ')} (the suite never provokes throttling)`,
     );
   }
   if (envelope) execution.envelope = envelopeStats(envelope, run.labels!, run.traits.paced);
