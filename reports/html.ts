@@ -9,7 +9,7 @@ import { esc, page, slug } from './page.ts';
 import type { LevelSummary, RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
 import { judged, type BaselineInput } from './verdict.ts';
-import { classesSection, strengthOk, strengthVerdict, type Strength } from './strength.ts';
+import { strengthOk, strengthVerdict, type ClassesCovered, type Strength } from './strength.ts';
 import { scoreText } from '../engine/summary.ts';
 import { seedShown } from '../engine/options.ts';
 import { throttlingStatusText } from '../engine/flow-control.ts';
@@ -172,6 +172,23 @@ function strengthSection(s: Strength): string {
 ${rows ? `<div class="scroll"><table class="plain"><thead><tr><th>Variant</th><th>Kind</th><th>Verdict</th><th>By</th><th>Requests</th><th>Seconds</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
 ${s.classes ? classesSection(s.classes) : ''}
 </section>`;
+}
+
+/** The HTML table of the classes covered per member: one row per member, one column per identity management type. */
+function classesSection(c: ClassesCovered): string {
+  const total = c.classes.length;
+  const cell = (sent: string[] | undefined) => {
+    if (!sent) return '<td class="muted">forbidden</td>';
+    const refused = c.classes.filter((x) => !sent.includes(x.name)).map((x) => x.name);
+    return `<td><b>${esc(sent.length)}</b> of ${esc(total)}${sent.length ? `: ${esc(sent.join(', '))}` : ''}${refused.length && sent.length ? `<br><span class="muted">not sent (its constraints refuse them): ${esc(refused.join(', '))}</span>` : ''}</td>`;
+  };
+  const rows = c.members
+    .map((m) => `<tr><td><code>${esc(m.member)}</code></td>${c.identityManagementTypes.map((t) => cell(m.byType[t])).join('')}</tr>`)
+    .join('');
+  const legend = c.classes.map((x) => `<code>${esc(x.name)}</code> ${esc(x.description)}`).join('; ');
+  return `<h3>Kinds of valid value sent to each member</h3>
+<p>The boundary phase sends every kind of valid value of the spec (<code>x-value-classes</code>) to each member whose constraints accept it, one case per kind: ${legend}.</p>
+<div class="scroll"><table class="plain"><thead><tr><th>Member</th>${c.identityManagementTypes.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function failureList(results: ReportResults, view?: BaselineView): string {

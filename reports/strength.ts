@@ -3,7 +3,7 @@
 // failed (a false alarm), or — for a correct operation whose sibling operations deviate (variants/siblings.ts) — is
 // not failed but its sibling finding was not reported, which is a miss of the suite, not a false alarm.
 // Beside the score, which kinds of valid value (the spec's x-value-classes) the boundary phase sends to each member.
-import { esc } from './page.ts';
+// The data and the verdicts are here; reports/html.ts renders them (strengthSection, classesSection).
 
 export interface StrengthVariant {
   name: string;
@@ -56,20 +56,3 @@ export function strengthVerdict(v: StrengthVariant): StrengthVerdict {
 
 /** Whether the suite did what it must with this variant. */
 export const strengthOk = (v: StrengthVariant): boolean => ['caught', 'passed'].includes(strengthVerdict(v));
-
-/** The HTML table of the classes covered per member: one row per member, one column per identity management type. */
-export function classesSection(c: ClassesCovered): string {
-  const total = c.classes.length;
-  const cell = (sent: string[] | undefined) => {
-    if (!sent) return '<td class="muted">forbidden</td>';
-    const refused = c.classes.filter((x) => !sent.includes(x.name)).map((x) => x.name);
-    return `<td><b>${esc(sent.length)}</b> of ${esc(total)}${sent.length ? `: ${esc(sent.join(', '))}` : ''}${refused.length && sent.length ? `<br><span class="muted">not sent (its constraints refuse them): ${esc(refused.join(', '))}</span>` : ''}</td>`;
-  };
-  const rows = c.members
-    .map((m) => `<tr><td><code>${esc(m.member)}</code></td>${c.identityManagementTypes.map((t) => cell(m.byType[t])).join('')}</tr>`)
-    .join('');
-  const legend = c.classes.map((x) => `<code>${esc(x.name)}</code> ${esc(x.description)}`).join('; ');
-  return `<h3>Kinds of valid value sent to each member</h3>
-<p>The boundary phase sends every kind of valid value of the spec (<code>x-value-classes</code>) to each member whose constraints accept it, one case per kind: ${legend}.</p>
-<div class="scroll"><table class="plain"><thead><tr><th>Member</th>${c.identityManagementTypes.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
-}

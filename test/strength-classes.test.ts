@@ -1,5 +1,5 @@
 // The strength report lists the kinds of valid value the boundary phase sends to each member (issue 20): computed from
-// the generators (bin/strength.ts classesCovered), rendered beside the score (reports/strength.ts classesSection).
+// the generators (bin/strength.ts classesCovered), rendered beside the score (reports/html.ts classesSection).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
