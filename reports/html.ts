@@ -22,9 +22,6 @@ export interface ReportExtra {
   secrets?: readonly string[];
 }
 
-/** Results as a report reads them (the shard and the baseline are members of Results). */
-export type ReportResults = Results;
-
 // Control and invisible characters in evidence are shown as \uXXXX, so that an input's bytes can be told apart.
 const INVISIBLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this expression is for.
@@ -75,7 +72,7 @@ function levelTile(name: string, s: LevelSummary, observe = false): string {
   return `<div class="tile${!observe && (s.failed || s.errors) ? ' tile-fail' : ''}"><div class="tile-name">${esc(name)}</div><div class="tile-main">${esc(main)}${observe ? '' : ' passed'}</div><div class="muted">${esc(parts.join(' · '))}</div></div>`;
 }
 
-function header(r: ReportResults): string {
+function header(r: Results): string {
   const { summary } = r;
   const ok = summary.passed;
   const errors = r.requirements.filter((q) => q.status === 'error');
@@ -113,7 +110,7 @@ function baselineCounts(view: BaselineView): string {
   return parts.length ? parts.join(' · ') : 'empty baseline';
 }
 
-function meta(r: ReportResults): string {
+function meta(r: Results): string {
   const m = r.spec.model;
   const rows: [string, string][] = [
     ['Target', `<b>${esc(r.target.kind)}</b> at <code>${esc(r.target.endpoint)}</code>, region ${esc(r.target.region)}`],
@@ -138,7 +135,7 @@ function meta(r: ReportResults): string {
   return `<dl class="meta" id="meta">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
-function baselineSection(view: BaselineView, results: ReportResults): string {
+function baselineSection(view: BaselineView, results: Results): string {
   const byId = new Map(results.requirements.map((r) => [r.id, r]));
   const rows = Object.entries(view.marks)
     .map(([id, m]) => {
@@ -191,7 +188,7 @@ function classesSection(c: ClassesCovered): string {
 <div class="scroll"><table class="plain"><thead><tr><th>Member</th>${c.identityManagementTypes.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-function failureList(results: ReportResults, view?: BaselineView): string {
+function failureList(results: Results, view?: BaselineView): string {
   const failing = results.requirements.filter((r) => r.status === 'fail' || view?.marks[r.id]?.failsGate);
   if (!failing.length) return `<section id="failures"><h2>Failures</h2><p class="ok">No requirement failed.</p></section>`;
   return `<section id="failures"><h2>Failures <span class="muted">${esc(failing.length)}</span></h2><ul class="failures">${failing
@@ -241,7 +238,7 @@ ${mark}${reason}${errors}${observed}${evidence}
 </article>`;
 }
 
-function matrix(results: ReportResults, view?: BaselineView): string {
+function matrix(results: Results, view?: BaselineView): string {
   const areas: string[] = [];
   for (const r of results.requirements) if (!areas.includes(r.area)) areas.push(r.area);
   const statuses = ['fail', 'error', 'pass', 'skip', 'n/a'].filter((s) => results.requirements.some((r) => r.status === s));
@@ -272,7 +269,7 @@ ${sections}
 </div></section>`;
 }
 
-function fixtures(results: ReportResults): string {
+function fixtures(results: Results): string {
   const list = results.fixtures;
   if (!list.length)
     return `<section id="fixtures"><h2>Fixtures</h2><p class="muted">The run restored no fixture user (none was changed, or the target keeps no state).</p></section>`;
@@ -289,7 +286,7 @@ function fixtures(results: ReportResults): string {
 }
 
 /** How the run went (results.json execution): requests, steps, why it stopped, and what flow control did. */
-function executionSection(results: ReportResults): string {
+function executionSection(results: Results): string {
   const e = results.execution;
   if (!e) return '';
   const flow = e.flow;

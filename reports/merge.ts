@@ -10,9 +10,6 @@ import type { RequirementResult, Results } from '../engine/results.ts';
 import { baselineOfView, dayOf, type Baseline } from './baseline.ts';
 import { summarize } from '../engine/summary.ts';
 
-/** Results that may come from one shard of a run. */
-export type ShardResults = Results;
-
 export interface Shard {
   /** 1-based. */
   index: number;
@@ -46,7 +43,7 @@ const isShardSkip = (r: Pick<RequirementResult, 'status' | 'reason'>) =>
 const rank = (r: RequirementResult) =>
   r.status === 'fail' ? 5 : r.status === 'error' ? 4 : r.status === 'pass' ? 3 : isShardSkip(r) ? 0 : r.status === 'skip' ? 2 : 1;
 
-function same(list: ShardResults[], what: string, pick: (r: ShardResults) => unknown): void {
+function same(list: Results[], what: string, pick: (r: Results) => unknown): void {
   const first = pick(list[0]!);
   const other = list.findIndex((r) => !isDeepStrictEqual(pick(r), first));
   if (other >= 0)
@@ -55,7 +52,7 @@ function same(list: ShardResults[], what: string, pick: (r: ShardResults) => unk
     );
 }
 
-function checkShards(list: ShardResults[]): void {
+function checkShards(list: Results[]): void {
   const withShard = list.filter((r) => r.shard !== undefined);
   if (withShard.length === 0) return;
   if (withShard.length !== list.length)
@@ -100,7 +97,7 @@ function mergeRequirement(parts: RequirementResult[]): RequirementResult {
 }
 
 /** Joins the results of the shards of one run (same seed, target, spec and tool) into the results of the whole run. */
-export function mergeResults(list: ShardResults[]): Results {
+export function mergeResults(list: Results[]): Results {
   if (list.length === 0) throw new UsageError('compare --merge: give the results.json of every shard');
   same(list, 'the seed', (r) => r.seed);
   same(list, 'the runs per property', (r) => r.runs);
@@ -132,7 +129,7 @@ export function mergeResults(list: ShardResults[]): Results {
  * shards' common baseline (its entries, judged on the latest day a shard was judged) when every shard was judged
  * against the same file and entries; a UsageError when some were and some were not, or their baselines differ.
  */
-export function shardsBaseline(list: readonly ShardResults[]): (Baseline & { today: Date }) | undefined {
+export function shardsBaseline(list: readonly Results[]): (Baseline & { today: Date }) | undefined {
   const views = list.map((r) => r.baseline);
   if (views.every((v) => v === undefined)) return undefined;
   const first = views.find((v) => v !== undefined)!;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { ReportResults } from '../reports/html.ts';
+import type { Results } from '../engine/results.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { defaultFixtures } from '../targets/reference/index.ts';
 import { createTarget, TargetConfigError } from '../targets/index.ts';
@@ -33,7 +33,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
   }
 }
 
-const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
+const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
 const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
 const fixtureFlags = [
   '--instance-id',

@@ -18,7 +18,7 @@ import { utf8, type WireHandler, type WireRequest, type WireResponse } from '../
 import { readIdentity } from '../engine/fixtures.ts';
 import { RESPONSE_REQUIREMENTS } from '../engine/plan.ts';
 import { runConformance } from '../api/run.ts';
-import type { ReportResults } from '../reports/html.ts';
+import type { Results } from '../engine/results.ts';
 import { catalogue, defaultSpec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures } from '../api/reference.ts';
 import { createTarget, TargetConfigError } from '../targets/index.ts';
@@ -327,7 +327,7 @@ describe('the variants whose siblings deviate', () => {
 });
 
 describe('done when: an emulator with ISO timestamps in DescribeUser and no validation gets a verdict', () => {
-  const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
+  const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
 
   it('exits 1 (not 2) with the validation requirements failing, an FX- finding for the timestamp and the fixture users restored', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-siblings-'));

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { ReportResults } from '../reports/html.ts';
+import type { Results } from '../engine/results.ts';
 import { defaultSpec } from '../spec/index.ts';
 import { endpointEnv, endpointFlags, startVariantServer, type VariantServer } from '../variants/time.ts';
 import { modelledMembers, runBin } from './helpers.ts';
@@ -16,7 +16,7 @@ export const SEED = 3;
 const cli = (args: string[], env: NodeJS.ProcessEnv) => runBin(args, env);
 export const modelled = modelledMembers;
 
-export const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReportResults;
+export const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
 export const failing = (r: { requirements: { id: string; status: string }[] }) =>
   r.requirements.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.id);
 
@@ -42,5 +42,5 @@ export async function endpointRun(server: VariantServer, name: string, flags: st
 }
 
 /** Requirements skipped for lack of an answer, which a run must never report (a request without one is an error). */
-export const skippedForLackOfAnswer = (res: ReportResults) =>
+export const skippedForLackOfAnswer = (res: Results) =>
   res.requirements.filter((x) => x.status === 'skip' && /not reached|no check ran|no case reached/.test(x.reason ?? '')).map((x) => x.id);
