@@ -94,20 +94,22 @@ export async function compare(args: string[]): Promise<number> {
   }
 
   if (values.baseline) throw new UsageError('connect-conformance compare: --baseline goes with --merge only');
-  const out = writableDir('--out', resolve(values.out ?? 'reports/compare'));
+  const out = resolve(values.out ?? 'reports/compare');
   const names = labels(files);
   const link = (file: string) => {
     const index = join(dirname(resolve(file)), 'index.html');
     return existsSync(index) ? relative(out, index).split(sep).join('/') : undefined;
   };
+  // Runs of different operations are refused before anything is written.
   const comparison = compareRuns(list.map((results, i) => ({ label: names[i]!, results, href: link(files[i]!) })));
+  writableDir('--out', out);
   mkdirSync(out, { recursive: true });
   const file = join(out, 'index.html');
   writeFileSync(file, renderCompare(comparison, { secrets: envSecrets() }));
   const failing = comparison.changes.filter((c) => c.change === 'newly-failing').length;
   const passing = comparison.changes.length - failing;
   console.log(
-    `connect-conformance compare: ${list.length} runs, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`,
+    `connect-conformance compare: ${list.length} runs of ${comparison.operation}, ${comparison.rows.length} requirements; ${failing} newly failing, ${passing} newly passing; wrote ${file}`,
   );
   for (const [i, c] of comparison.columns.entries()) console.log(`  ${i + 1}. ${c.label}: ${c.results.summary.headline}`);
   for (const c of comparison.changes)

@@ -73,9 +73,10 @@ export async function run(args: string[]): Promise<number> {
   const onTerm = () => onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  // The first line says which target runs (and, when the environment names an endpoint, why it is not used).
+  // The first line says which operation is tested on which target (and, when the environment names an endpoint, why
+  // it is not used).
   console.log(
-    `connect-conformance: ${config.target} target${request.note ? ` (${request.note})` : ''}; seed ${seedShown(config)}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`,
+    `connect-conformance: ${spec.operation.name} against the ${config.target} target${request.note ? ` (${request.note})` : ''}; seed ${seedShown(config)}; ${config.runs} random cases per property${config.only.length ? `; only ${config.only.join(', ')}` : ''}`,
   );
   let results: Results;
   try {

@@ -55,8 +55,12 @@ export const RUN_VERDICTS = [
   'baseline out of date',
 ] as const;
 
-/** The version of results.json's shape (reports/results-schema.ts); 1 is every file written before it was recorded. */
-export const RESULTS_SCHEMA_VERSION = 2;
+/**
+ * The version of results.json's shape (reports/results-schema.ts). 1: every file written before it was recorded;
+ * 2: the verdict recorded in full (headline, passed, reasons, expected failures); 3: the operation under test
+ * recorded (`operation`).
+ */
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /** One entry of a baseline file: a requirement expected to fail, and why. */
 export interface BaselineEntry {
@@ -141,6 +145,12 @@ interface SafetyEnvelopeStats {
 export interface Results {
   /** RESULTS_SCHEMA_VERSION. */
   schemaVersion?: number;
+  /**
+   * The operation under test: the name of the binding the run tested (core/binding.ts), which its spec names too
+   * (spec.operation). Every report names it. A file written before it was recorded (schemaVersion 1 or 2) is read as
+   * the operation its spec names, the default operation (reports/results-schema.ts operationOf).
+   */
+  operation: string;
   tool: { name: string; version: string; commit?: string; sdk: string };
   target: { kind: string; endpoint: string; region: string; identityManagementTypes: string[] };
   spec: { model: ModelInfo; document: string; operation: string };

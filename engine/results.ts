@@ -25,6 +25,8 @@ export { STATUSES, type Status } from '../checks/verdict.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ResultsInput {
+  /** The operation under test: the binding's name. */
+  operation: string;
   spec: Spec;
   ledger: Ledger;
   restore: RestoreNote[];
@@ -75,6 +77,7 @@ export function buildResults(input: ResultsInput): Results {
 
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
+    operation: input.operation,
     tool: input.tool,
     target: input.target,
     spec: { model: input.spec.model, document: relative(ROOT, input.spec.files.document), operation: input.spec.operation.name },

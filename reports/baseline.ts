@@ -17,6 +17,7 @@ import { dirname } from 'node:path';
 import { LineCounter, parseDocument, stringify, isMap, isSeq, type Node } from 'yaml';
 import { UsageError } from '../core/errors.ts';
 import type { BaselineEntry, BaselineMark, BaselineView, RequirementResult, Results } from '../engine/results.ts';
+import { operationOf } from './results-schema.ts';
 
 export type { BaselineMark, BaselineView };
 
@@ -172,7 +173,7 @@ export function baselineFrom(results: Results, previous?: Baseline): string {
   });
   const header = [
     'connect-conformance baseline: the expected failures of one target (docs/reports.md).',
-    `Written by --update-baseline from a run against ${results.target.kind} ${results.target.endpoint} (seed ${results.seed}, ${results.startedAt}).`,
+    `Written by --update-baseline from a run of ${operationOf(results)} against ${results.target.kind} ${results.target.endpoint} (seed ${results.seed}, ${results.startedAt}).`,
     'Each entry: id, reason, link (optional URL), expires (optional YYYY-MM-DD). A listed requirement that passes',
     'again fails the run (stale baseline), and so does an entry past its expiry date. A baseline lists failures only:',
     'a requirement not checked (error), a run that stopped early or checked nothing, a fixture not restored still fail.',

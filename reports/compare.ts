@@ -1,13 +1,16 @@
 // The comparison page: several results.json side by side, a column per run (mocks, emulators, the real service;
-// or the same target over time), a row per requirement, cells coloured by status — as wpt.fyi shows browsers.
-// Runs of the same target (same kind and endpoint) are put in startedAt order, and a requirement that fails in a
-// run after passing in the one before is marked newly failing; one that passes after failing, newly passing.
+// or the same target over time), a row per requirement, cells coloured by status — as wpt.fyi shows browsers. The
+// runs are of one operation (runs of different operations are refused). Runs of the same target (same kind and
+// endpoint) are put in startedAt order, and a requirement that fails in a run after passing in the one before is
+// marked newly failing; one that passes after failing, newly passing.
 import type { Status } from '../engine/results.ts';
 import { esc, page, slug } from './page.ts';
 import type { Results } from '../engine/results.ts';
 import { redactResults } from './sanitize.ts';
 import { scoreText } from '../engine/summary.ts';
 import { judged } from './verdict.ts';
+import { operationOf } from './results-schema.ts';
+import { UsageError } from '../core/errors.ts';
 
 type Change = 'newly-failing' | 'newly-passing';
 
@@ -48,6 +51,8 @@ interface CompareRow {
 }
 
 export interface Comparison {
+  /** The operation every run tested. */
+  operation: string;
   columns: Column[];
   rows: CompareRow[];
   changes: { id: string; column: number; previous: number; change: Change }[];
@@ -57,6 +62,13 @@ const targetKey = (r: Results) => `${r.target.kind} ${r.target.endpoint}`;
 
 /** The data of the comparison: columns in the order given, rows in catalogue order. */
 export function compareRuns(inputs: CompareInput[]): Comparison {
+  // Runs of different operations have different requirements: side by side they would compare nothing.
+  const operations = inputs.map((i) => operationOf(i.results));
+  const other = operations.findIndex((o) => o !== operations[0]);
+  if (other >= 0)
+    throw new UsageError(
+      `compare: the results are of different operations (${operations[0]} in ${inputs[0]!.label}, ${operations[other]} in ${inputs[other]!.label}); compare runs of one operation`,
+    );
   // Each column states its run's verdict as the run's own reports do (with the baseline it was judged against).
   const columns: Column[] = inputs.map((i) => ({
     label: i.label,
@@ -107,7 +119,7 @@ export function compareRuns(inputs: CompareInput[]): Comparison {
     });
     return { id, ...meta.get(id)!, cells, differs: new Set(cells.map((c) => c.status)).size > 1 };
   });
-  return { columns, rows, changes };
+  return { operation: operations[0] ?? '', columns, rows, changes };
 }
 
 const CSS = `
@@ -203,7 +215,7 @@ export function renderCompare(comparison: Comparison, extra: { secrets?: readonl
     : `<p class="muted" id="changes">No requirement newly fails or newly passes between runs of the same target${columns.some((c) => c.previous !== undefined) ? '' : ' (no two runs share a target: kind and endpoint)'}.</p>`;
   const levels = [...new Set(comparison.rows.map((r) => r.level))];
   const html = `<main>
-<h1>Conformance comparison <span class="muted">${esc(columns.length)} runs · ${esc(comparison.rows.length)} requirements</span></h1>
+<h1>${esc(comparison.operation)} conformance comparison <span class="muted">${esc(columns.length)} runs · ${esc(comparison.rows.length)} requirements</span></h1>
 <h2>Changes</h2>
 ${changeList}
 <h2>Matrix</h2>
@@ -220,5 +232,10 @@ ${body}
 </tbody></table></div>
 <footer>Each column is one results.json; open its folder's index.html for the evidence of a failure.</footer>
 </main>`;
-  return page({ title: `connect-conformance comparison of ${columns.length} runs`, css: CSS, body: html, script: SCRIPT });
+  return page({
+    title: `connect-conformance comparison of ${columns.length} runs of ${comparison.operation}`,
+    css: CSS,
+    body: html,
+    script: SCRIPT,
+  });
 }

@@ -1,5 +1,5 @@
-// index.html: the conformance report a person reads, rendered from results.json alone. One self-contained file:
-// the verdict and the score first, then every requirement grouped by area (filterable by status, level and area),
+// index.html: the conformance report a person reads, rendered from results.json alone. One self-contained file,
+// titled and headed with the operation under test: the verdict and the score first, then every requirement grouped by area (filterable by status, level and area),
 // and for each failure its evidence — input, request, response, what was expected, the problem — and a one-line
 // replay command with a copy button. Every value is redacted once more and HTML-escaped; the page's only script is
 // allowed by its hash (page.ts), so nothing injected through a value can run.
@@ -118,7 +118,7 @@ function meta(r: Results): string {
       'Identity management',
       r.target.identityManagementTypes.map((t) => `<code>${esc(t)}</code>`).join(' ') || '<span class="muted">none</span>',
     ],
-    ['Operation', `<code>${esc(r.spec.operation)}</code> from <code>${esc(r.spec.document)}</code>`],
+    ['Operation', `<code>${esc(r.operation)}</code> from <code>${esc(r.spec.document)}</code>`],
     [
       'Model the spec encodes',
       `botocore ${esc(m.botocore)} (${esc(m.year)}), API ${esc(m.apiVersion)}, ${esc(m.protocol)}, ${esc(m.sdkId)}${m.notes ? `<div class="muted">${esc(m.notes)}</div>` : ''}`,
@@ -467,9 +467,9 @@ const SCRIPT = `(function () {
 export function renderHtml(results: Results, extra: ReportExtra = {}): string {
   const r = redactResults(judged(results, extra.baseline), extra.secrets ?? []);
   const view = r.baseline;
-  const title = `connect-conformance: ${r.summary.headline} — ${r.target.kind} ${r.target.endpoint}`;
+  const title = `connect-conformance: ${r.summary.headline} — ${r.operation} against ${r.target.kind} ${r.target.endpoint}`;
   const body = `<main>
-<h1>${esc(r.spec.operation)} conformance report <span class="muted">${esc(r.target.kind)} · ${esc(r.target.endpoint)}</span></h1>
+<h1 id="operation" data-operation="${esc(r.operation)}">${esc(r.operation)} conformance report <span class="muted">${esc(r.target.kind)} · ${esc(r.target.endpoint)}</span></h1>
 ${header(r)}
 ${meta(r)}
 ${view ? baselineSection(view, r) : ''}

@@ -1,10 +1,12 @@
-// junit.xml: one testcase per requirement, for CI systems. classname is the requirement's area and name is
-// "ID title"; a failing MUST or SHOULD is a <failure> carrying its evidence (problem, expected, input, request and
-// response, replay); skip and n/a are <skipped> with the reason in system-out; OBSERVE requirements never fail
-// (what they saw is in system-out). With a baseline, an expected failure is <skipped> (it does not fail the
-// gate), and a stale or expired entry is a <failure>. One more testcase, "verdict: HEADLINE" in the suite "run",
-// states the run's verdict (reports/verdict.ts judged): it fails exactly when the exit code is not 0, with the
-// reasons. XML is written by junit-report-builder (xmlbuilder), never by hand.
+// junit.xml: one testcase per requirement, for CI systems. The testsuites are named "OPERATION: area" and carry the
+// operation under test as a property (junit.xml files of several operations can sit side by side in one CI run);
+// classname is the requirement's area and name is "ID title". A failing MUST or SHOULD is a <failure> carrying its
+// evidence (problem, expected, input, request and response, replay); skip and n/a are <skipped> with the reason in
+// system-out; OBSERVE requirements never fail (what they saw is in system-out). With a baseline, an expected failure
+// is <skipped> (it does not fail the gate), and a stale or expired entry is a <failure>. One more testcase,
+// "verdict: HEADLINE" in the suite "OPERATION: run", states the run's verdict (reports/verdict.ts judged): it fails
+// exactly when the exit code is not 0, with the reasons. XML is written by junit-report-builder (xmlbuilder), never
+// by hand.
 import junitModule, { type Builder, type TestSuite } from 'junit-report-builder';
 import { failureBlock } from './evidence.ts';
 import type { RequirementResult, Results } from '../engine/results.ts';
@@ -70,18 +72,19 @@ function caseOf(suite: TestSuite, r: RequirementResult, view?: BaselineView): vo
   if (notes.length) tc.standardOutput(cdataSafe(notes.join('\n')));
 }
 
-/** The JUnit XML of one run: a testsuite per area, a testcase per requirement. */
+/** The JUnit XML of one run: a testsuite per area (named with the operation), a testcase per requirement. */
 export function renderJunit(results: Results, extra: JunitExtra = {}): string {
   const r = redactResults(judged(results, extra.baseline), extra.secrets ?? []);
   const view = r.baseline;
-  const builder = junit.newBuilder().name(`connect-conformance ${r.spec.operation} against ${r.target.kind} ${r.target.endpoint}`);
+  const builder = junit.newBuilder().name(`connect-conformance ${r.operation} against ${r.target.kind} ${r.target.endpoint}`);
   const areas: string[] = [];
   for (const q of r.requirements) if (!areas.includes(q.area)) areas.push(q.area);
   for (const area of areas) {
     const suite = builder
       .testSuite()
-      .name(area)
+      .name(`${r.operation}: ${area}`)
       .timestamp(r.startedAt.replace(/\.\d+Z$/, '').replace(/Z$/, ''))
+      .property('operation', r.operation)
       .property('target', `${r.target.kind} ${r.target.endpoint}`)
       .property('identity-management-types', r.target.identityManagementTypes.join(','))
       .property('seed', seedShown(r))
@@ -92,7 +95,12 @@ export function renderJunit(results: Results, extra: JunitExtra = {}): string {
   }
   // The run as a whole: its verdict is a testcase of its own, failing exactly when the exit code is not 0.
   const { summary } = r;
-  const run = builder.testSuite().name('run').property('verdict', summary.verdict).property('headline', summary.headline);
+  const run = builder
+    .testSuite()
+    .name(`${r.operation}: run`)
+    .property('operation', r.operation)
+    .property('verdict', summary.verdict)
+    .property('headline', summary.headline);
   if (view) run.property('baseline', view.file || '(in memory)');
   const tc = run.testCase().className('run').name(`verdict: ${summary.headline}`);
   if (!summary.passed)

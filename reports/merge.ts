@@ -9,6 +9,7 @@ import { MAX_FAILURES_KEPT } from '../engine/ledger.ts';
 import type { RequirementResult, Results } from '../engine/results.ts';
 import { baselineOfView, dayOf, type Baseline } from './baseline.ts';
 import { summarize } from '../engine/summary.ts';
+import { operationOf } from './results-schema.ts';
 
 export interface Shard {
   /** 1-based. */
@@ -96,9 +97,15 @@ function mergeRequirement(parts: RequirementResult[]): RequirementResult {
   };
 }
 
-/** Joins the results of the shards of one run (same seed, target, spec and tool) into the results of the whole run. */
+/** Joins the results of the shards of one run (same operation, seed, target, spec and tool) into the results of the whole run. */
 export function mergeResults(list: Results[]): Results {
   if (list.length === 0) throw new UsageError('compare --merge: give the results.json of every shard');
+  const operations = list.map(operationOf);
+  const other = operations.findIndex((o) => o !== operations[0]);
+  if (other >= 0)
+    throw new UsageError(
+      `compare --merge: the results are of different operations (${operations[0]} in the first, ${operations[other]} in result ${other + 1}); merge the shards of one run`,
+    );
   same(list, 'the seed', (r) => r.seed);
   same(list, 'the runs per property', (r) => r.runs);
   same(list, 'the target', (r) => ({ ...r.target, identityManagementTypes: [...r.target.identityManagementTypes].sort() }));
@@ -113,6 +120,7 @@ export function mergeResults(list: Results[]): Results {
   const { shard: _shard, baseline: _baseline, ...first } = list[0]!;
   return {
     ...first,
+    operation: operations[0]!,
     startedAt: times('startedAt')[0]!,
     finishedAt: times('finishedAt').at(-1)!,
     summary: summarize(requirements, {

@@ -5,10 +5,12 @@
 // failure and the run's execution record may carry more than the schema names.
 //
 // A file without schemaVersion was written before the verdict was recorded with its headline and reasons; it is
-// still read (the readers compute the verdict again from its facts: reports/verdict.ts judged). A file with a
-// schemaVersion newer than this tool's is refused with one line.
+// still read (the readers compute the verdict again from its facts: reports/verdict.ts judged). A file of
+// schemaVersion 3 and later names the operation under test (`operation`, the same as spec.operation); an older one is
+// read as the operation its spec names (operationOf, below). A file with a schemaVersion newer than this
+// tool's is refused with one line.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { BASELINE_STATES, RESULTS_SCHEMA_VERSION, RUN_VERDICTS, STATUSES } from '../engine/results.ts';
+import { BASELINE_STATES, RESULTS_SCHEMA_VERSION, RUN_VERDICTS, STATUSES, type Results } from '../engine/results.ts';
 import { LEVELS } from '../spec/types.ts';
 
 const string = { type: 'string' } as const;
@@ -156,6 +158,7 @@ const RESULTS_SCHEMA = {
   additionalProperties: false,
   properties: {
     schemaVersion: { type: 'integer', minimum: 2 },
+    operation: { type: 'string', minLength: 1 },
     tool: {
       type: 'object',
       required: ['name', 'version', 'sdk'],
@@ -198,19 +201,29 @@ const RESULTS_SCHEMA = {
     execution,
     baseline,
   },
-  // A file that records its schemaVersion (every file this tool writes) records its verdict in full.
-  if: { type: 'object', properties: { schemaVersion: true }, required: ['schemaVersion'] },
-  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords; ajv reads this object, nothing awaits it.
-  then: {
-    type: 'object',
-    properties: {
-      summary: {
+  allOf: [
+    {
+      // A file that records its schemaVersion (every file this tool writes) records its verdict in full.
+      if: { type: 'object', properties: { schemaVersion: true }, required: ['schemaVersion'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords; ajv reads this object, nothing awaits it.
+      then: {
         type: 'object',
-        properties: { headline: true, passed: true, reasons: true, expectedFailures: true },
-        required: ['headline', 'passed', 'reasons', 'expectedFailures'],
+        properties: {
+          summary: {
+            type: 'object',
+            properties: { headline: true, passed: true, reasons: true, expectedFailures: true },
+            required: ['headline', 'passed', 'reasons', 'expectedFailures'],
+          },
+        },
       },
     },
-  },
+    {
+      // From schemaVersion 3 on, a file names the operation under test.
+      if: { type: 'object', properties: { schemaVersion: { type: 'integer', minimum: 3 } }, required: ['schemaVersion'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords; ajv reads this object, nothing awaits it.
+      then: { type: 'object', properties: { operation: true }, required: ['operation'] },
+    },
+  ],
 } as const;
 
 let compiled: ValidateFunction | undefined;
@@ -247,6 +260,18 @@ export function resultsProblem(value: unknown): string | undefined {
   if (typeof version === 'number' && version > RESULTS_SCHEMA_VERSION)
     return `written by a newer connect-conformance (schemaVersion ${version}; this one reads up to ${RESULTS_SCHEMA_VERSION}): upgrade it`;
   const validate = validator();
-  if (validate(value)) return undefined;
-  return errorText(validate.errors![0]!, value);
+  if (!validate(value)) return errorText(validate.errors![0]!, value);
+  const { operation, spec } = value as { operation?: string; spec: { operation: string } };
+  if (operation !== undefined && operation !== spec.operation)
+    return `operation is ${JSON.stringify(operation)} but spec.operation is ${JSON.stringify(spec.operation)}: one run tests one operation`;
+  return undefined;
+}
+
+/**
+ * The operation a run tested: results.json's `operation`. A file written before it was recorded (schemaVersion 1 or
+ * 2, when the suite tested its first operation only) is read as the operation its spec names (spec.operation,
+ * recorded in every version): the default operation.
+ */
+export function operationOf(results: Results): string {
+  return (results as Partial<Pick<Results, 'operation'>>).operation ?? results.spec.operation;
 }

@@ -106,7 +106,7 @@ describe('flags mean what they say', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.split('\n')[0]).toMatch(
         new RegExp(
-          `^connect-conformance: reference target \\(${variable}=http://127\\.0\\.0\\.1:40999 is not used: only --target endpoint or aws send to an endpoint; add --target endpoint to test it\\); seed `,
+          `^connect-conformance: UpdateUserIdentityInfo against the reference target \\(${variable}=http://127\\.0\\.0\\.1:40999 is not used: only --target endpoint or aws send to an endpoint; add --target endpoint to test it\\); seed `,
         ),
       );
       const plain = await cli([
@@ -119,7 +119,7 @@ describe('flags mean what they say', () => {
         '--report-dir',
         join(tmp, `${variable}-not-set`),
       ]);
-      expect(plain.stdout.split('\n')[0]).toMatch(/^connect-conformance: reference target; seed /);
+      expect(plain.stdout.split('\n')[0]).toMatch(/^connect-conformance: UpdateUserIdentityInfo against the reference target; seed /);
     },
   );
 });
@@ -197,7 +197,7 @@ describe('what a run prints without a terminal', () => {
     const r = await cli(['run', '--runs', '3', '--seed', '12345678901234', '--report-dir', join(tmp, 'lines')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(
-      /^connect-conformance: reference target; seed 12345678901234 \(fast-check seed -?\d+\); 3 random cases per property$/,
+      /^connect-conformance: UpdateUserIdentityInfo against the reference target; seed 12345678901234 \(fast-check seed -?\d+\); 3 random cases per property$/,
     );
     const progress = r.stderr.trim().split('\n');
     expect(progress[0]).toMatch(/^plan: \d+ steps/);

@@ -7,7 +7,7 @@
 // crashing one, an interrupted one); the run whose fixtures were not restored is constructed from a real one.
 // Then: results.json's schema is shared by the writer and every reader (every status and verdict the tool writes is
 // one it reads; a foreign file is one line), and baseline files and report folders are created with their parents.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,8 +17,10 @@ import { concludeRun } from '../bin/run-output.ts';
 import { UsageError } from '../core/errors.ts';
 import type { WireHandler } from '../core/wire.ts';
 import { runConformance } from '../api/run.ts';
+import { DEFAULT_BINDING } from '../operations/index.ts';
 import {
   BASELINE_STATES,
+  RESULTS_SCHEMA_VERSION,
   RUN_VERDICTS,
   STATUSES,
   type BaselineEntry,
@@ -27,6 +29,7 @@ import {
   type Status,
 } from '../engine/results.ts';
 import { readBaseline, updateBaselineFile } from '../reports/baseline.ts';
+import { mergeResults } from '../reports/merge.ts';
 import { readResults } from '../reports/read.ts';
 import { resultsProblem } from '../reports/results-schema.ts';
 import { writeReports } from '../reports/write.ts';
@@ -36,6 +39,8 @@ import { defaultFixtures } from '../targets/reference/index.ts';
 import { stringify } from 'yaml';
 import { runBin } from './helpers.ts';
 
+/** The operation every run of this file tests: the default binding's. */
+const OPERATION = DEFAULT_BINDING.name;
 const FAILING = ['EX-UNKNOWN-INSTANCE', 'EX-UNKNOWN-USER', 'EX-FOREIGN-USER', 'ERR-STATUS-MATCHES-TYPE'];
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cc-verdicts-${name}-`));
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -240,14 +245,22 @@ const take = () => {
   return text;
 };
 
-/** The headline of the one verdict line a command printed ("HEADLINE: MUST n/m passed; ..."). */
-function printedHeadline(text: string): string {
-  const lines = text.split('\n').filter((l) => /^[A-Z][A-Za-z0-9 ]*: MUST \d+\/\d+ passed/.test(l));
+/** The headline of the one verdict line a command printed ("HEADLINE (OPERATION): MUST n/m passed; ..."), which
+ * names the operation under test (`operation`, default UpdateUserIdentityInfo). */
+function printedHeadline(text: string, operation = OPERATION): string {
+  const lines = text.split('\n').filter((l) => /^[A-Z][A-Za-z0-9 ]* \(\w+\): MUST \d+\/\d+ passed/.test(l));
   expect(lines, text).toHaveLength(1);
-  return lines[0]!.slice(0, lines[0]!.indexOf(': MUST '));
+  const line = lines[0]!;
+  expect(line.slice(line.indexOf(' ('), line.indexOf(': MUST ')), line).toBe(` (${operation})`);
+  return line.slice(0, line.indexOf(' ('));
 }
 
-const htmlTitle = (html: string) => /<title>connect-conformance: (.+?) — /.exec(html)?.[1];
+/** The HTML title's headline; the title names the operation under test after it. */
+function htmlTitle(html: string, operation = OPERATION): string | undefined {
+  const m = /<title>connect-conformance: (.+?) — (\w+) against /.exec(html);
+  expect(m?.[2], 'the operation in the HTML title').toBe(operation);
+  return m?.[1];
+}
 const htmlHeading = (html: string) => /<div class="verdict-word">(.+?)<\/div>/.exec(html)?.[1];
 const htmlOk = (html: string) => /<div class="verdict (v-ok|v-bad)" id="verdict">/.exec(html)?.[1] === 'v-ok';
 /** JUnit's verdict testcase: its name's headline, and whether it fails. */
@@ -423,6 +436,7 @@ describe('results.json has one schema, for its writer and every reader', () => {
     const dir = tmp('old');
     const old = clone(runs.broken) as Results & Record<string, unknown>;
     delete old.schemaVersion;
+    delete (old as Partial<Results>).operation;
     const { headline: _h, passed: _p, reasons: _r, expectedFailures: _e, ...summary } = old.summary;
     // as the tool wrote it then: the un-gated verdict in the summary, the gate beside the marks
     old.summary = { ...summary, verdict: 'not conformant' } as Results['summary'];
@@ -437,7 +451,8 @@ describe('results.json has one schema, for its writer and every reader', () => {
     writeFileSync(join(dir, 'results.json'), JSON.stringify(old));
     const read = readResults(join(dir, 'results.json'));
     expect(read.summary).toMatchObject({ verdict: 'conformant', headline: 'CONFORMANT with 4 expected failures', passed: true });
-    expect(read.schemaVersion).toBe(2);
+    expect(read.schemaVersion).toBe(RESULTS_SCHEMA_VERSION);
+    expect(read.operation).toBe(OPERATION);
     expect(read.baseline).toEqual({ file: 'ci/baseline.yaml', today: '2026-01-15', marks });
   });
 
@@ -477,6 +492,134 @@ describe('results.json has one schema, for its writer and every reader', () => {
   it('every results.json the tool writes is one every reader reads (all five statuses and six verdicts: above)', async () => {
     for (const r of Object.values(runs) as Results[]) expect(resultsProblem(r)).toBeUndefined();
     expect(resultsProblem(runs.errors.requirements)).toBe('not a JSON object');
+  });
+});
+
+describe('every report names the operation under test', () => {
+  /** A results.json as the given operation's run would write it (the facts of a real run, named for it). */
+  const as = (operation: string, r: Results = runs.clean): Results => {
+    const c = clone(r);
+    c.operation = operation;
+    c.spec.operation = operation;
+    return c;
+  };
+  /** results.json as a tool before schemaVersion 3 wrote it: without the operation. */
+  const older = (r: Results): Results => {
+    const c = clone(r) as Partial<Results>;
+    delete c.operation;
+    c.schemaVersion = 2;
+    return c as Results;
+  };
+  const testsuites = (xml: string) => [...xml.matchAll(/<testsuite name="([^"]+)"[^>]*>\s*<properties>([\s\S]*?)<\/properties>/g)];
+
+  it("results.json names the binding's operation, and its schema requires it (and that it agrees with the spec)", () => {
+    for (const r of Object.values(runs) as Results[]) {
+      expect(r.operation).toBe(DEFAULT_BINDING.name);
+      expect(r.spec.operation).toBe(r.operation);
+      expect(r.schemaVersion).toBe(3);
+    }
+    const missing = clone(runs.clean) as Partial<Results>;
+    delete missing.operation;
+    expect(resultsProblem(missing)).toBe('"operation" is missing');
+    expect(resultsProblem({ ...clone(runs.clean), operation: '' })).toMatch(/^operation must NOT have fewer than 1 characters/);
+    expect(resultsProblem({ ...clone(runs.clean), operation: 'UpdateUserPhoneConfig' })).toBe(
+      'operation is "UpdateUserPhoneConfig" but spec.operation is "UpdateUserIdentityInfo": one run tests one operation',
+    );
+  });
+
+  it("the console's verdict line, the HTML title and heading, and the JUnit testsuites name it (whichever it is)", () => {
+    for (const operation of [OPERATION, 'UpdateUserPhoneConfig']) {
+      const dir = tmp('named');
+      const concluded = concludeRun(spec, as(operation), dir, { update: false });
+      expect(printedHeadline(take(), operation)).toBe('CONFORMANT');
+      expect(json(dir).operation).toBe(operation);
+      expect(concluded.results.operation).toBe(operation);
+      const html = readFileSync(join(dir, 'index.html'), 'utf8');
+      expect(htmlTitle(html, operation)).toBe('CONFORMANT');
+      expect(html).toContain(`<h1 id="operation" data-operation="${operation}">${operation} conformance report `);
+      expect(html).toContain(`<dt>Operation</dt><dd><code>${operation}</code> from `);
+      const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+      expect(xml).toMatch(new RegExp(`<testsuites name="connect-conformance ${operation} against reference `));
+      const suites = testsuites(xml);
+      const areas = [...new Set(runs.clean.requirements.map((r) => r.area))];
+      expect(suites.map((m) => m[1])).toEqual([...areas.map((a) => `${operation}: ${a}`), `${operation}: run`]);
+      for (const m of suites) expect(m[2], m[1]).toContain(`<property name="operation" value="${operation}"/>`);
+    }
+  });
+
+  it('an older results.json without it reads as UpdateUserIdentityInfo: report, compare, compare --merge, --update-baseline', async () => {
+    const dir = tmp('older');
+    const file = join(dir, 'old', 'results.json');
+    const old = older(runs.broken);
+    expect(resultsProblem(old)).toBeUndefined();
+    mkdirSync(join(dir, 'old'));
+    writeFileSync(file, JSON.stringify(old));
+    expect(readResults(file).operation).toBe('UpdateUserIdentityInfo');
+
+    expect(await report([file, '--out', join(dir, 'report')])).toBe(0);
+    expect(printedHeadline(take(), 'UpdateUserIdentityInfo')).toBe('NOT CONFORMANT');
+    expect(json(join(dir, 'report'))).toMatchObject({ schemaVersion: RESULTS_SCHEMA_VERSION, operation: 'UpdateUserIdentityInfo' });
+    expect(htmlTitle(readFileSync(join(dir, 'report', 'index.html'), 'utf8'), 'UpdateUserIdentityInfo')).toBe('NOT CONFORMANT');
+
+    // beside a new one of the same operation: compared, and merged as two shards of one run
+    const current = concludeRun(spec, clone(runs.broken), join(dir, 'new'), { update: false }).written.results;
+    take();
+    expect(await compare([file, current, '--out', join(dir, 'compare')])).toBe(0);
+    expect(take()).toMatch(/^connect-conformance compare: 2 runs of UpdateUserIdentityInfo, \d+ requirements; /);
+    const page = readFileSync(join(dir, 'compare', 'index.html'), 'utf8');
+    expect(page).toContain('<title>connect-conformance comparison of 2 runs of UpdateUserIdentityInfo</title>');
+    expect(page).toContain('<h1>UpdateUserIdentityInfo conformance comparison ');
+    const shards = [older({ ...clone(runs.broken), shard: '1/2' }), { ...clone(runs.broken), shard: '2/2' }];
+    const shardFiles = shards.map((r, i) => {
+      const f = join(dir, `shard-${i + 1}.json`);
+      writeFileSync(f, JSON.stringify(r));
+      return f;
+    });
+    expect(await compare(['--merge', ...shardFiles, '--out', join(dir, 'merged')])).toBe(1);
+    expect(printedHeadline(take(), 'UpdateUserIdentityInfo')).toBe('NOT CONFORMANT');
+    expect(json(join(dir, 'merged')).operation).toBe('UpdateUserIdentityInfo');
+    expect(mergeResults(shards.map((r) => clone(r)).reverse()).operation).toBe('UpdateUserIdentityInfo');
+
+    // a baseline written from an older run says which operation's run it was written from
+    const baseline = join(dir, 'baseline.yaml');
+    updateBaselineFile(baseline, readResults(file));
+    expect(readFileSync(baseline, 'utf8')).toMatch(/^# Written by --update-baseline from a run of UpdateUserIdentityInfo against /m);
+  });
+
+  it('merging or comparing runs of different operations is one line, exit 2', async () => {
+    const dir = tmp('mixed');
+    const write = (name: string, r: Results) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'results.json'), JSON.stringify(r));
+      return join(dir, name, 'results.json');
+    };
+    const identity = write('identity', { ...clone(runs.clean), shard: '1/2' });
+    const phone = write('phone', { ...as('UpdateUserPhoneConfig'), shard: '2/2' });
+    const olderIdentity = write('older', older({ ...clone(runs.clean), shard: '1/2' }));
+    for (const first of [identity, olderIdentity]) {
+      const merge = await compare(['--merge', first, phone, '--out', join(dir, 'm')]).catch((e: Error) => e);
+      expect(merge).toBeInstanceOf(UsageError);
+      expect((merge as Error).message).toBe(
+        'compare --merge: the results are of different operations (UpdateUserIdentityInfo in the first, UpdateUserPhoneConfig in result 2); merge the shards of one run',
+      );
+      const side = await compare([first, phone, '--out', join(dir, 'c')]).catch((e: Error) => e);
+      expect(side).toBeInstanceOf(UsageError);
+      expect((side as Error).message).toBe(
+        `compare: the results are of different operations (UpdateUserIdentityInfo in ${first === identity ? 'identity' : 'older'}, UpdateUserPhoneConfig in phone); compare runs of one operation`,
+      );
+    }
+    expect(existsSync(join(dir, 'm'))).toBe(false);
+    expect(existsSync(join(dir, 'c'))).toBe(false);
+    // as a user runs it: one line on stderr, exit 2
+    for (const args of [
+      ['compare', '--merge', identity, phone, '--out', join(dir, 'm')],
+      ['compare', identity, phone, '--out', join(dir, 'c')],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, r.out).toBe(2);
+      expect(r.out.trim().split('\n'), r.out).toHaveLength(1);
+      expect(r.out).toContain('the results are of different operations (UpdateUserIdentityInfo in ');
+    }
   });
 });
 

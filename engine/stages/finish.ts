@@ -1,6 +1,6 @@
 // Stage 6, finish: the throttling requirements no throttled answer reached are skipped with why; what the run sent
 // (and, behind the envelope, what the envelope counted) is added; the results are built from what was planned and
-// what the ledger holds (results.ts), the verdict with them (summary.ts).
+// what the ledger holds (results.ts), the verdict with them (summary.ts), and name the binding's operation.
 import type { RequestLabels } from '../request-labels.ts';
 import { performance } from 'node:perf_hooks';
 import { THROTTLING_RULES } from '../../checks/throttling.ts';
@@ -27,6 +27,7 @@ export function finishRun(run: RunState): Results {
   if (envelope) execution.envelope = envelopeStats(envelope, run.labels!, run.traits.paced);
   execution.ms = Math.round(performance.now() - run.startedMs);
   return buildResults({
+    operation: run.binding.name,
     spec: run.spec,
     ledger: run.ledger,
     restore: run.restore,
