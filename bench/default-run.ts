@@ -64,7 +64,7 @@ export async function measureTree(cwd: string, args: string[], timeoutMs: number
 export interface DefaultRunResult extends Omit<TreeRun, 'output'> {
   /** The seed the run printed (the default run picks one at random). */
   seed?: number;
-  /** The run's own verdict line (CONFORMANT: ...). */
+  /** The run's own verdict line (CONFORMANT (OPERATION): ...). */
   verdict?: string;
   /** Requests the run sent (results.json execution.requests). */
   requests?: number;
@@ -94,7 +94,7 @@ export async function measureDefaultRun(root: string, options: { timeoutMs?: num
     return {
       ...run,
       seed: seed === undefined ? undefined : Number(seed),
-      verdict: /^[A-Z ]+: MUST .*$/m.exec(output)?.[0],
+      verdict: /^[A-Z][A-Za-z0-9 ]* \(\w+\): MUST .*$/m.exec(output)?.[0],
       requests: execution?.requests,
       engineSeconds: execution?.ms === undefined ? undefined : execution.ms / 1000,
     };

@@ -54,7 +54,7 @@ const written = (dir: string): Written => ({
 function expectAllSay(out: string, w: Written, verdict: string, step: RegExp): void {
   const word = verdict.toUpperCase();
   expect(w.results.summary.verdict).toBe(verdict);
-  expect(out).toMatch(new RegExp(`^${word}: `, 'm'));
+  expect(out).toMatch(new RegExp(`^${word} \\(UpdateUserIdentityInfo\\): `, 'm'));
   expect(out).not.toMatch(/^CONFORMANT/m);
   expect(out).toMatch(step);
   expect(w.html).toContain(`<div class="verdict-word">${word}</div>`);
