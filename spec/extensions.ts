@@ -86,7 +86,11 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
   'x-operation-under-test': {
     where: ROOT,
     whereText: 'the document root',
-    check: (v) => (typeof v === 'string' ? undefined : 'must be an operationId'),
+    // The operations the suite tests (each by its binding); the first is the one a load without a binding tests.
+    check: (v) =>
+      typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))
+        ? undefined
+        : 'must be an operationId or a list of them',
   },
   'x-length-unit': {
     where: ROOT,
@@ -136,6 +140,11 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
     where: SCHEMA_PROPERTY,
     whereText: 'a property of a component schema',
     check: readingsCheck,
+  },
+  'x-documented-maximum': {
+    where: SCHEMA_PROPERTY,
+    whereText: 'a property of a component schema',
+    check: (v) => (Number.isSafeInteger(v) ? undefined : 'must be a whole number'),
   },
   'x-identity-management-rules': {
     where: SCHEMA,

@@ -24,7 +24,9 @@ const withCatalogue = (edit: (r: Raw) => void) => {
 describe('the RequirementId type', () => {
   it('is current with the catalogue (run npm run spec:types after changing spec/requirements.yaml)', () => {
     expect(readFileSync(GENERATED, 'utf8')).toBe(renderRequirementIds(readFileSync(CATALOGUE, 'utf8')));
-    expect(REQUIREMENT_IDS).toEqual(spec.requirements.map((r) => r.id));
+    // The type covers every catalogue: every operation's requirements (a loaded spec holds one operation's).
+    expect(REQUIREMENT_IDS).toEqual(raw().requirements.map((r) => String(r.id)));
+    for (const id of spec.requirements.map((r) => r.id)) expect(REQUIREMENT_IDS).toContain(id);
   });
 
   it('would change with the catalogue, and says it is generated and by what', () => {
