@@ -75,8 +75,8 @@ export function createContext(spec: Spec, type: string, options: GeneratorOption
   if (spec.lengthUnit !== 'code-point')
     throw new Error(`the generators count lengths in code points; the spec counts in ${String(spec.lengthUnit)}`);
   const cat = catalogue(spec);
-  checkNamedRequirements(cat);
-  const identityMember = identityMemberOf(spec);
+  checkNamedRequirements(cat, spec);
+  const identityMember = spec.effectMember;
   const rules = spec.typeRules[type]!;
   const members = spec.members.map((m): MemberPlan => {
     const typeBounds = rules.constraints[m.name] ?? {};
@@ -105,14 +105,6 @@ export function createContext(spec: Spec, type: string, options: GeneratorOption
 }
 
 const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
-
-/** The body member whose schema carries the identity management rules (as the loader finds it). */
-function identityMemberOf(spec: Spec): string {
-  const properties = spec.operation.bodySchema?.properties ?? {};
-  const found = Object.entries(properties).find(([, s]) => typeof s === 'object' && s !== null && 'x-identity-management-rules' in s);
-  if (!found) throw new Error(`${spec.operation.name} has no body member with identity management rules`);
-  return found[0];
-}
 
 function mediaTypeOf(spec: Spec): string {
   const op = spec.operation;

@@ -15,6 +15,7 @@ import type {
   LengthUnit,
   MemberSpec,
   ModelInfo,
+  ObservedCombination,
   OperationSpec,
   OutcomeKind,
   PatternReading,
@@ -174,11 +175,18 @@ function buildSpec(
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
   const constraints = collectConstraints(operation, effectMember, members, typeRules);
+  const observedCombinations = readObservedCombinations(
+    at(`${identityPointer}/x-observed-combinations`),
+    identitySchema,
+    effectMember,
+    members,
+  );
   const requirements = readRequirements(
     requirementsName,
     inputs.requirements,
     { tested: operation.name, listed: underTest },
     constraints,
+    observedCombinations,
     effectMember,
     members,
     identityManagementTypes,
@@ -202,7 +210,42 @@ function buildSpec(
     constraints,
     requirements,
     valueClasses,
+    observedCombinations,
   };
+}
+
+/** x-observed-combinations of the operation's member: each combination names members the structure has, with values
+ * of their type (an enum's value). */
+function readObservedCombinations(
+  where: string,
+  schema: OpenAPIV3_1.SchemaObject,
+  effect: string,
+  members: MemberSpec[],
+): ObservedCombination[] {
+  const raw = (schema as Json)['x-observed-combinations'] as Record<string, { equals?: Json; absent?: string[] }[]> | undefined;
+  const byName = new Map(members.map((m) => [m.name, m]));
+  return Object.entries(raw ?? {}).map(([name, list]) => ({
+    name,
+    address: `${effect}.x-observed-combinations.${name}`,
+    when: list.map((c, i) => {
+      const here = `${where}/${name}/${i}`;
+      for (const m of [...Object.keys(c.equals ?? {}), ...(c.absent ?? [])])
+        if (!byName.has(m)) throw new SpecError(here, `${m} is not a member of ${effect}`);
+      for (const [m, v] of Object.entries(c.equals ?? {})) {
+        const member = byName.get(m)!;
+        const fits =
+          member.type === 'integer'
+            ? Number.isSafeInteger(v)
+            : typeof v === member.type && (!member.enum || member.enum.includes(v as string));
+        if (!fits)
+          throw new SpecError(
+            `${here}/equals/${m}`,
+            `${JSON.stringify(v)} is not a value of ${m} (${member.type}${member.enum ? `: ${member.enum.join(', ')}` : ''})`,
+          );
+      }
+      return { equals: (c.equals ?? {}) as Record<string, string | number | boolean>, absent: [...(c.absent ?? [])] };
+    }),
+  }));
 }
 
 function readValueClasses(value: unknown): ValueClasses {
@@ -648,6 +691,7 @@ function readRequirements(
   raw: Json,
   operation: { tested: string; listed: string[] },
   constraints: Constraint[],
+  combinations: ObservedCombination[],
   effectMember: string,
   members: MemberSpec[],
   types: string[],
@@ -668,6 +712,8 @@ function readRequirements(
   const byAddress = new Map(constraints.map((c) => [c.address, c]));
   const claimedBy = new Map<string, string>();
   const ambiguityOf = new Map<string, string>();
+  const observedBy = new Map<string, string>();
+  const combinationAddresses = new Set(combinations.map((c) => c.address));
   const seen = new Set<string>();
   const requirements: Requirement[] = [];
   for (const r of raw.requirements as Json[]) {
@@ -711,6 +757,23 @@ function readRequirements(
       if (ambiguityOf.has(address)) throw new SpecError(where, `ambiguityOf ${address} is already recorded by ${ambiguityOf.get(address)}`);
       ambiguityOf.set(address, id);
     }
+    if (r.observes !== undefined) {
+      const address = String(r.observes);
+      if (!combinationAddresses.has(address))
+        throw new SpecError(
+          where,
+          `observes ${address}, which is not an observed combination (${[...combinationAddresses].join(', ') || 'none'})`,
+        );
+      if (r.level !== 'OBSERVE') throw new SpecError(where, 'a requirement that observes a combination is OBSERVE');
+      if (observedBy.has(address)) throw new SpecError(where, `observes ${address}, already observed by ${observedBy.get(address)}`);
+      observedBy.set(address, id);
+    }
+    for (const address of (r.accepts as string[] | undefined) ?? []) {
+      const c = byAddress.get(address);
+      if (!c || c.identityManagementType) throw new SpecError(where, `accepts ${address}, which is not a constraint of a member`);
+      if (constrains.length)
+        throw new SpecError(where, 'an input requirement accepts nothing (accepts belongs to an acceptance requirement)');
+    }
     const title = fillPlaceholders(where, String(r.title), byAddress, named);
     const text = fillPlaceholders(where, String(r.text), byAddress, named);
     requirements.push({
@@ -726,8 +789,12 @@ function readRequirements(
       needs: (r.needs as Requirement['needs'] | undefined) ?? [],
       ambiguityOf: r.ambiguityOf as string | undefined,
       ...(operations ? { operations } : {}),
+      ...(r.observes !== undefined ? { observes: String(r.observes) } : {}),
+      ...(r.accepts !== undefined ? { accepts: [...(r.accepts as string[])] } : {}),
     });
   }
+  const unobserved = [...combinationAddresses].filter((a) => !observedBy.has(a));
+  if (unobserved.length) throw new SpecError(file, `no requirement observes the combination(s) ${unobserved.join(', ')}`);
   const unclaimed = constraints.filter((c) => !claimedBy.has(c.address)).map((c) => c.address);
   if (unclaimed.length) throw new SpecError(file, `no requirement claims the constraint(s) ${unclaimed.join(', ')}`);
   for (const m of members) {

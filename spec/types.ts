@@ -30,6 +30,22 @@ export interface Requirement {
   needs: Need[];
   /** A constraint with several readings whose disagreements this requirement records. */
   ambiguityOf?: string;
+  /** An observed combination (x-observed-combinations) whose requests this requirement records. */
+  observes?: string;
+  /** Constraints whose accepted values this acceptance requirement is about (a bound, an enum, a pattern). */
+  accepts?: string[];
+}
+
+/** A member value a combination names (x-observed-combinations: the values the schema's members take). */
+type CombinationValue = string | number | boolean;
+
+/** Requests the material leaves open (x-observed-combinations): one named group of combinations of members. */
+export interface ObservedCombination {
+  name: string;
+  /** `MEMBER.x-observed-combinations.NAME` (MEMBER: the operation's member): what a requirement `observes`. */
+  address: string;
+  /** A structure matches when it matches one: every member of `equals` holds that value, every one of `absent` is absent. */
+  when: { equals: Record<string, CombinationValue>; absent: string[] }[];
 }
 
 /** One constraint of the schema that a request can violate, named by its address `[TYPE:]MEMBER.KEYWORD`. */
@@ -204,4 +220,6 @@ export interface Spec {
   requirements: Requirement[];
   /** The kinds of valid value of x-value-classes (none when the document has no such extension). */
   valueClasses: ValueClasses;
+  /** The requests of the operation's member the material leaves open (x-observed-combinations; none when absent). */
+  observedCombinations: ObservedCombination[];
 }

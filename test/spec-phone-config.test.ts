@@ -153,6 +153,33 @@ describe('loading fails closed', () => {
     await expect(loadSpec({ binding: PHONE, document: doc })).rejects.toThrow(/minimum not understood on a member of type boolean/);
   });
 
+  it('an observed combination no requirement observes, or of a member or value the structure lacks', async () => {
+    const reqs = structuredClone(RAW_REQUIREMENTS);
+    delete listOf(reqs).find((r) => r.id === 'PC-OBS-DESK-COMBINATIONS')!.observes;
+    await expect(loadSpec({ binding: PHONE, requirements: reqs })).rejects.toThrow(
+      /no requirement observes the combination\(s\) PhoneConfig\.x-observed-combinations\.desk-phone/,
+    );
+    const doc = structuredClone(RAW_DOCUMENT);
+    const combinations = ((doc.components as Json).schemas as Record<string, Json>).UserPhoneConfig!['x-observed-combinations'] as Record<
+      string,
+      Json[]
+    >;
+    combinations['desk-phone']![0] = { equals: { PhoneType: 'HARD_PHONE' } };
+    await expect(loadSpec({ binding: PHONE, document: doc })).rejects.toThrow(
+      /"HARD_PHONE" is not a value of PhoneType \(string: SOFT_PHONE, DESK_PHONE\)/,
+    );
+    combinations['desk-phone']![0] = { absent: ['Extension'] };
+    await expect(loadSpec({ binding: PHONE, document: doc })).rejects.toThrow(/Extension is not a member of PhoneConfig/);
+  });
+
+  it('an acceptance requirement that accepts what is not a constraint of a member', async () => {
+    const reqs = structuredClone(RAW_REQUIREMENTS);
+    listOf(reqs).find((r) => r.id === 'PC-OK-ACW-BOUNDS')!.accepts = ['PhoneConfig.AfterContactWorkTimeLimit.maximum'];
+    await expect(loadSpec({ binding: PHONE, requirements: reqs })).rejects.toThrow(
+      /\(PC-OK-ACW-BOUNDS\): accepts PhoneConfig\.AfterContactWorkTimeLimit\.maximum, which is not a constraint of a member/,
+    );
+  });
+
   it('a documented maximum outside the model bounds, or not a whole number', async () => {
     const doc = structuredClone(RAW_DOCUMENT);
     const acw = (((doc.components as Json).schemas as Record<string, Json>).UserPhoneConfig!.properties as Record<string, Json>)
