@@ -128,6 +128,28 @@ export function isSafeValue(ctx: Context, value: string): boolean {
   return valueProblems(value).every((p) => (p.startsWith('an address') ? !ctx.options.strictMail : !ctx.options.fictionalMobiles));
 }
 
+/**
+ * The integer nearest `n` away from zero whose digits can ring no one under the safe-values options (core/safe-values:
+ * a run of 7 to 15 digits reads `NPA 555 01xx`): `n` itself when it is safe. A bound a real account may not be sent
+ * (2000000 reads as a phone number) is then approached by the nearest such value past it, never by an unsafe one.
+ */
+export function safeInteger(ctx: Context, n: number): number {
+  if (isSafeValue(ctx, String(n))) return n;
+  const m = Math.abs(n);
+  for (let length = String(m).length; length <= 15; length++) {
+    const fixed = '55501'.slice(0, Math.min(length - 3, 5));
+    const free = Math.max(0, length - 3 - fixed.length);
+    for (let npa = 200; npa <= 999; npa++) {
+      const low = Number(`${npa}${fixed}${'0'.repeat(free)}`);
+      const high = Number(`${npa}${fixed}${'9'.repeat(free)}`);
+      if (high < m) continue;
+      const k = Math.max(low, m);
+      if (isSafeValue(ctx, String(k))) return Math.sign(n) * k;
+    }
+  }
+  throw new Error(`no whole number past ${n} reads as a number reserved for fiction`);
+}
+
 /** The same for a whole request body as text (every string literal and number in it). */
 export function isSafeBody(ctx: Context, text: string): boolean {
   if (!isMailSafe(text)) return false;

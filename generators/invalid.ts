@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Constraint, LabelSpec, Requirement } from '../spec/index.ts';
 import type { Draft } from './build.ts';
 import type { Context, MemberPlan } from './context.ts';
-import { judgeMember } from './context.ts';
+import { judgeMember, safeInteger } from './context.ts';
 import type { MemberValues } from './members.ts';
 import { normalized, textValues } from './members.ts';
 import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomText, sampleText, textBetween } from './text.ts';
@@ -177,8 +177,9 @@ function enumViolations(values: string[]): ValueViolation[] {
 }
 
 /** Whole numbers of the member's width past a bound: one past it (boundary), any further (random). */
-function beyond(name: string, bound: number, direction: 1 | -1, limit: number): ValueViolation {
-  const first = bound + direction;
+function beyond(ctx: Context, name: string, bound: number, direction: 1 | -1, limit: number): ValueViolation {
+  // Against a real account the first value past the bound whose digits ring no one (safeInteger).
+  const first = safeInteger(ctx, bound + direction);
   const [min, max] = direction > 0 ? [first, Math.max(first, limit)] : [Math.min(first, limit), first];
   return { name, sample: first, random: fc.integer({ min, max }) };
 }
@@ -215,17 +216,22 @@ function memberVariants(s: Sources, plan: MemberPlan, c: Constraint, requirement
       case 'format':
         // int32 (the only format the loader admits): whole numbers past the 32-bit range, either way.
         return [
-          { name: 'over-int32', sample: 2 ** 31, random: fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }) },
-          { name: 'under-int32', sample: -(2 ** 31) - 1, random: fc.integer({ min: Number.MIN_SAFE_INTEGER, max: -(2 ** 31) - 1 }) },
+          { name: 'over-int32', sample: safeInteger(s.ctx, 2 ** 31), random: fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }) },
+          {
+            name: 'under-int32',
+            sample: safeInteger(s.ctx, -(2 ** 31) - 1),
+            random: fc.integer({ min: Number.MIN_SAFE_INTEGER, max: -(2 ** 31) - 1 }),
+          },
         ];
       case 'minimum':
-        return [beyond('under-min', c.value as number, -1, plan.spec.format === 'int32' ? -(2 ** 31) : Number.MIN_SAFE_INTEGER)];
+        return [beyond(s.ctx, 'under-min', c.value as number, -1, plan.spec.format === 'int32' ? -(2 ** 31) : Number.MIN_SAFE_INTEGER)];
       case 'maximum':
-        return [beyond('over-max', c.value as number, 1, plan.spec.format === 'int32' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER)];
+        return [beyond(s.ctx, 'over-max', c.value as number, 1, plan.spec.format === 'int32' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER)];
       case 'x-documented-maximum':
         // Past the documented bound and within the model's (beyond it is another violation).
         return [
           beyond(
+            s.ctx,
             'over-documented-max',
             c.value as number,
             1,

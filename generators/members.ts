@@ -61,7 +61,7 @@ export function memberValues(ctx: Context, labels: Record<string, string>): Map<
   }
   for (const plan of ctx.members) {
     if (out.has(plan.spec.name)) continue;
-    const typed = typedValues(plan);
+    const typed = typedValues(ctx, plan);
     if (typed) out.set(plan.spec.name, typed);
   }
   const shapes = [...out.values()].filter((v) => v.pattern).map(textValues);
@@ -80,7 +80,7 @@ const TYPICAL_INTEGER = 30;
  * model bounds, a documented maximum below the upper one: a value past it is a SHOULD violation), one inside each and
  * any between. Undefined for a text member.
  */
-function typedValues(plan: MemberPlan): MemberValues | undefined {
+function typedValues(ctx: Context, plan: MemberPlan): MemberValues | undefined {
   const m = plan.spec;
   if (m.enum) {
     const values = m.enum;
@@ -103,8 +103,10 @@ function typedValues(plan: MemberPlan): MemberValues | undefined {
     ['max-1', max - 1],
     ['max', max],
   ] as const)
-    if (n >= min && n <= max && !Object.values(samples).includes(n)) samples[name] = n;
-  return { plan, arbitrary: fc.integer({ min, max }), samples, base: clamp(TYPICAL_INTEGER, min, max) };
+    if (n >= min && n <= max && !Object.values(samples).includes(n) && isSafeValue(ctx, String(n))) samples[name] = n;
+  // Against a real account, a value whose digits read as a phone number is never sent (core/safe-values.ts).
+  const safe = (n: number) => isSafeValue(ctx, String(n));
+  return { plan, arbitrary: fc.integer({ min, max }).filter(safe), samples, base: clamp(TYPICAL_INTEGER, min, max) };
 }
 
 export const normalized = (plan: MemberPlan, s: string) => (plan.spec.normalization ? s.normalize(plan.spec.normalization) : s);

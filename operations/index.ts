@@ -4,15 +4,16 @@
 import type { OperationBinding } from '../core/binding.ts';
 import { UsageError } from '../core/errors.ts';
 import { UPDATE_USER_IDENTITY_INFO } from './update-user-identity-info/binding.ts';
+import { UPDATE_USER_PHONE_CONFIG } from './update-user-phone-config/binding.ts';
 
-export { UPDATE_USER_IDENTITY_INFO };
+export { UPDATE_USER_IDENTITY_INFO, UPDATE_USER_PHONE_CONFIG };
 
 /** The operation a run tests when none is named. */
 export const DEFAULT_BINDING = UPDATE_USER_IDENTITY_INFO;
 
 /** Every operation the suite can test, by its name (`--operation NAME`, `runConformance({ operation: NAME })`). */
 export const OPERATIONS: ReadonlyMap<string, OperationBinding> = new Map(
-  [UPDATE_USER_IDENTITY_INFO].map((binding) => [binding.name, binding]),
+  [UPDATE_USER_IDENTITY_INFO, UPDATE_USER_PHONE_CONFIG].map((binding) => [binding.name, binding]),
 );
 
 /**

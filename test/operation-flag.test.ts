@@ -123,6 +123,53 @@ describe('--operation on the command line', () => {
   });
 });
 
+describe('UpdateUserPhoneConfig, the second operation', () => {
+  it('list --operation UpdateUserPhoneConfig lists its requirements: the generic ones and at least ten of its own', async () => {
+    const r = await cli(['list', '--operation', 'UpdateUserPhoneConfig', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id);
+    expect(ids.filter((id) => id.startsWith('PC-')).length).toBeGreaterThanOrEqual(10);
+    for (const id of ['RB-READBACK', 'NL-REJECTED-UNCHANGED', 'ERR-TYPE-DECLARED', 'SRV-NO-5XX']) expect(ids).toContain(id);
+    expect(ids).not.toContain('IN-MOBILE-PATTERN');
+  });
+
+  it('runConformance({ operation }) runs it against the embedded reference: conformant, and the results name it', async () => {
+    const results = await runConformance({ operation: 'UpdateUserPhoneConfig', seed: 3, runs: 5 });
+    expect(results.spec.operation).toBe('UpdateUserPhoneConfig');
+    expect(results.summary.verdict).toBe('conformant');
+    const ids = results.requirements.map((r) => r.id);
+    expect(ids).toContain('PC-IN-ACW-MIN');
+    expect(ids).not.toContain('IN-FIRSTNAME-MAXLEN');
+    expect(results.requirements.find((r) => r.id === 'PC-IN-PHONETYPE-ENUM')?.status).toBe('pass');
+    expect(results.requirements.find((r) => r.id === 'RB-READBACK')?.status).toBe('pass');
+  });
+
+  it('serve --operation UpdateUserPhoneConfig answers it, and says so', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'serve', '--operation', 'UpdateUserPhoneConfig', '--no-auth'], { cwd: ROOT });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const info = JSON.parse(line) as { operation: string; endpoint: string; instances: { id: string; users: { id: string }[] }[] };
+      expect(info.operation).toBe('UpdateUserPhoneConfig');
+      const [instance] = info.instances;
+      const url = `${info.endpoint}/users/${instance!.id}/${instance!.users[0]!.id}/phone-config`;
+      const post = (body: unknown) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post({ PhoneConfig: { PhoneType: 'DESK_PHONE', DeskPhoneNumber: '+15555550100' } })).status).toBe(200);
+      expect((await post({ PhoneConfig: { AfterContactWorkTimeLimit: -1 } })).status).toBe(400);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe('a run of another operation names it', () => {
   it('in its replay commands and in what a cassette is recorded with', () => {
     const config = configOf({ target: 'endpoint', endpointUrl: 'http://127.0.0.1:1', fixtures: { instanceId: 'i', userId: 'u' }, seed: 1 });
