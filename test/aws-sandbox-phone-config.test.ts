@@ -3,7 +3,7 @@
 // The run writes only its own fixture users, stays within its budget, sends no desk phone number and no whole number
 // that could ring anyone (docs/contract-phone-config.md P12), and puts every fixture's whole PhoneConfig back. The guard
 // bound to the operation refuses its route to a user the run does not own, and a number that is not fictional.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import type { Results } from '../engine/results.ts';
 import { UPDATE_USER_PHONE_CONFIG } from '../operations/index.ts';
 import { specOf, type Spec } from '../spec/index.ts';
 import { Guard } from '../targets/guard/guard.ts';
+import { cleanup } from '../bin/cleanup.ts';
+import { isUserError } from '../core/errors.ts';
 import { SendStopped } from '../targets/stop.ts';
 import {
   fixtureFlags,
@@ -86,6 +88,54 @@ describe('a sandbox run of UpdateUserPhoneConfig', () => {
     const writes = server.writes();
     expect(writes.some((w) => /"DeskPhoneNumber"/.test(w.body))).toBe(true);
     for (const w of writes) expect(bodyProblems(w.body), w.body).toEqual([]);
+  });
+});
+
+describe('the journal of a run of UpdateUserPhoneConfig', () => {
+  it('names the operation; cleanup restores its snapshots with its restore; a run of another operation refuses to', async () => {
+    const ran = JSON.parse(readFileSync(join(tmp, 'run', 'journal.json'), 'utf8')) as { operation?: string };
+    expect(ran.operation).toBe('UpdateUserPhoneConfig');
+    // An unfinished journal: a snapshot of a fixture's PhoneConfig that was never restored.
+    const dir = join(tmp, 'unfinished');
+    mkdirSync(dir, { recursive: true });
+    const snapshot = { PhoneType: 'SOFT_PHONE', AutoAccept: false, AfterContactWorkTimeLimit: 45 };
+    const at = new Date().toISOString();
+    writeFileSync(
+      join(dir, 'journal.json'),
+      JSON.stringify({
+        version: 1,
+        runId: 'test',
+        pid: 1,
+        startedAt: at,
+        target: { kind: 'aws', region: 'us-east-1', endpointUrl: server.endpoint },
+        allowInstances: [IDS.instance],
+        operation: 'UpdateUserPhoneConfig',
+        entries: [
+          {
+            kind: 'snapshot',
+            instanceId: IDS.instance,
+            userId: IDS.user,
+            identityManagementType: 'CONNECT_MANAGED',
+            identityInfo: snapshot,
+            at,
+          },
+        ],
+      }),
+    );
+    // A run of UpdateUserIdentityInfo in that folder does not put back another operation's snapshot.
+    const refused = await runQuietly([...sandboxFlags(server, fixtureFlags), '--report-dir', dir]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isUserError(refused), String(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(
+      /an earlier run of UpdateUserPhoneConfig, not UpdateUserIdentityInfo; run connect-conformance cleanup/,
+    );
+    // cleanup puts it back with UpdateUserPhoneConfig's restore.
+    const user = server.service.store.instances.get(IDS.instance)!.users.get(IDS.user)!;
+    user.PhoneConfig.AfterContactWorkTimeLimit = 999;
+    expect(await cleanup(['--report-dir', dir])).toBe(0);
+    expect(user.PhoneConfig.AfterContactWorkTimeLimit).toBe(45);
   });
 });
 
