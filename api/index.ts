@@ -12,7 +12,7 @@
 // one line saying what to fix). Against a real account (target: 'aws') a run is held to the same safety policy as the
 // command (engine/policy.ts: allowlist, owned users, budget, the rate ceiling against AWS itself).
 export { runConformance } from './run.ts';
-export { DEFAULT_BINDING, UPDATE_USER_IDENTITY_INFO } from '../operations/index.ts';
+export { DEFAULT_BINDING, UPDATE_USER_IDENTITY_INFO, UPDATE_USER_PHONE_CONFIG, OPERATIONS, bindingNamed } from '../operations/index.ts';
 export type { OperationBinding, EffectState, MemberValue } from '../core/binding.ts';
 export type { RunOptions, RunConfig, FixtureIds } from '../engine/options.ts';
 export type { RunEvent } from '../engine/events.ts';

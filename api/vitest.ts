@@ -24,7 +24,8 @@ import { UsageError } from '../core/errors.ts';
 import { parseStepId, ALL_SETS } from '../engine/plan.ts';
 import type { RequirementResult, ResultFailure, Results } from '../engine/results.ts';
 import { verdictReason } from '../engine/summary.ts';
-import { defaultSpec } from '../spec/index.ts';
+import { specOf } from '../spec/index.ts';
+import { bindingOf } from '../operations/index.ts';
 
 export interface ConformanceTestOptions extends RunOptions {
   /** A ConnectClient to check through its send (one stubbed with aws-sdk-client-mock, or a real one): the same as
@@ -106,7 +107,8 @@ export function describeConformance(name: string, options: ConformanceTestOption
   if (client !== undefined && rest.target !== undefined) throw new UsageError('give describeConformance either client or target, not both');
   const runOptions: RunOptions = client !== undefined ? { ...rest, target: { client } } : rest;
   describe(name, async () => {
-    const spec = options.spec ?? (await defaultSpec());
+    // The requirements of the operation the options name (`operation`, `binding`; default UpdateUserIdentityInfo).
+    const spec = options.spec ?? (await specOf(bindingOf(options)));
     const replay = replayOf(name);
     let results: Results | undefined;
     beforeAll(async () => {

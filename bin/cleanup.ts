@@ -4,11 +4,11 @@
 // is the journal's instances and whose users are the journal's users; the target (region, endpoint, profile) is the
 // journal's unless flags say otherwise. Exit 0 when nothing is left to undo, 1 when something could not be undone,
 // 2 for bad flags or an unreadable journal.
-import { DEFAULT_BINDING } from '../operations/index.ts';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultSpec } from '../spec/index.ts';
-import { Budget, isFinished, Journal, pendingOf, readJournal, TokenBucket, undoJournal } from '../targets/aws/index.ts';
+import { specOf } from '../spec/index.ts';
+import { Budget, isFinished, Journal, journalOperation, pendingOf, readJournal, TokenBucket, undoJournal } from '../targets/aws/index.ts';
+import { operationFlag } from './operation.ts';
 import { createTarget } from '../targets/index.ts';
 import { journalEnvelope } from '../engine/sandbox.ts';
 import { printUndo } from './sandbox.ts';
@@ -73,8 +73,10 @@ export async function cleanup(args: string[]): Promise<number> {
   );
   const bucket = new TokenBucket(rate, burst);
   const journal = Journal.resume(resolve(dir), data);
-  const spec = await defaultSpec();
-  const envelope = journalEnvelope(DEFAULT_BINDING, data, journal, budget, bucket);
+  // The snapshots are of the operation the run tested: its binding restores them.
+  const binding = operationFlag(journalOperation(data));
+  const spec = await specOf(binding);
+  const envelope = journalEnvelope(binding, data, journal, budget, bucket);
   envelope.beginRestore();
   const target = await createTarget(spec, { kind: 'aws', ...where, envelope });
   console.log(
@@ -82,7 +84,7 @@ export async function cleanup(args: string[]): Promise<number> {
   );
   let report;
   try {
-    report = await undoJournal(spec, DEFAULT_BINDING, target, journal);
+    report = await undoJournal(spec, binding, target, journal);
   } finally {
     await target.close();
   }

@@ -1,13 +1,15 @@
 // `connect-conformance list`: the requirement catalogue (spec/requirements.yaml) as the suite checks it: ID, level,
 // area and title (bounds filled from the schema). The IDs are what --only, --baseline and the reports name.
-import { defaultSpec } from '../spec/index.ts';
+import { specOf } from '../spec/index.ts';
+import { operationFlag } from './operation.ts';
 import { LEVELS, type Level, type Spec } from '../spec/types.ts';
 import { parseFlags, UsageError } from './usage.ts';
 
-export const LIST_HELP = `Usage: connect-conformance list [--only ID,...] [--level LEVEL] [--area AREA] [--json]
+export const LIST_HELP = `Usage: connect-conformance list [--operation NAME] [--only ID,...] [--level LEVEL] [--area AREA] [--json]
 
-Prints the requirement catalogue: one line per requirement with its ID, level (MUST, SHOULD, OBSERVE), area and
-title. The IDs are what run --only, --baseline files and the reports name.
+Prints the requirement catalogue of an operation: one line per requirement with its ID, level (MUST, SHOULD,
+OBSERVE), area and title. The IDs are what run --only, --baseline files and the reports name.
+  --operation NAME  the operation whose requirements are listed (default UpdateUserIdentityInfo)
   --only ID,...     only these requirements (any case; a prefix such as IN- or ex-unknown selects every ID it starts)
   --level LEVEL     only this level: MUST, SHOULD or OBSERVE
   --area AREA       only this area
@@ -41,18 +43,21 @@ export function selectRequirements(spec: Spec, selection: string): string[] {
 }
 
 export async function list(args: string[]): Promise<number> {
-  const { values } = parseFlags('list', args, {
+  const flags = {
+    operation: { type: 'string' },
     only: { type: 'string' },
     level: { type: 'string' },
     area: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
-  });
+  } as const;
+  const { values } = parseFlags('list', args, flags);
   if (values.help) {
     console.log(LIST_HELP);
     return 0;
   }
-  const spec = await defaultSpec();
+  const binding = operationFlag(values.operation);
+  const spec = await specOf(binding);
   const level = values.level?.toUpperCase();
   if (level !== undefined && !(LEVELS as readonly string[]).includes(level))
     throw new UsageError(`--level must be one of ${LEVELS.join(', ')} (got ${values.level})`);
@@ -78,6 +83,6 @@ export async function list(args: string[]): Promise<number> {
   console.log(`${'ID'.padEnd(idWidth)}  LEVEL    ${'AREA'.padEnd(areaWidth)}  TITLE`);
   for (const r of rows) console.log(`${r.id.padEnd(idWidth)}  ${r.level.padEnd(7)}  ${r.area.padEnd(areaWidth)}  ${r.title}`);
   const count = (l: Level) => rows.filter((r) => r.level === l).length;
-  console.log(`\n${rows.length} requirement(s): ${LEVELS.map((l) => `${count(l)} ${l}`).join(', ')}`);
+  console.log(`\n${binding.name}: ${rows.length} requirement(s): ${LEVELS.map((l) => `${count(l)} ${l}`).join(', ')}`);
   return 0;
 }

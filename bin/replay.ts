@@ -4,10 +4,10 @@
 // not checked), 2 for bad flags. Its command line is in results.json, beside each failure.
 import { runConformance } from '../api/run.ts';
 import { parseStepId } from '../engine/plan.ts';
-import { defaultSpec } from '../spec/index.ts';
+import { specOf } from '../spec/index.ts';
 import { SANDBOX_DEFAULTS } from '../engine/options.ts';
 import { wholeNumber } from '../engine/policy.ts';
-import { asFlags, flagsOf, seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig, type Values } from './run-config.ts';
+import { asFlags, bindingOfFlags, flagsOf, seedFlag, TARGET_FLAGS, TARGET_HELP, targetConfig, type Values } from './run-config.ts';
 import { parseFlags, UsageError } from './usage.ts';
 
 export const REPLAY_HELP = `Usage: connect-conformance replay --requirement ID --step STEP [--seed SEED] [--path P] [target flags]
@@ -24,22 +24,26 @@ verdict of the requirement. Exit 0 when the requirement now passes, 1 when it st
 ${TARGET_HELP}`;
 
 export async function replay(args: string[]): Promise<number> {
-  const values: Values = parseFlags('replay', args, {
+  const flags = {
     ...TARGET_FLAGS,
     requirement: { type: 'string' },
     ...flagsOf(['step', 'seed', 'replayPath', 'maxRequests']),
-  }).values;
+  } as const;
+  const values: Values = parseFlags('replay', args, flags).values;
   if (values.help) {
     console.log(REPLAY_HELP);
     return 0;
   }
-  const spec = await defaultSpec();
+  const binding = bindingOfFlags('replay', args, flags);
+  const spec = await specOf(binding);
   const requirement = values.requirement as string | undefined;
   const step = values.step as string | undefined;
   if (!requirement || !step)
     throw new UsageError('connect-conformance replay needs --requirement ID and --step STEP (copy them from results.json)');
   if (!spec.requirements.some((r) => r.id === requirement))
-    throw new UsageError(`--requirement ${requirement} is not in spec/requirements.yaml`);
+    throw new UsageError(
+      `--requirement ${requirement} is not a requirement of ${binding.name} (connect-conformance list --operation ${binding.name} shows them)`,
+    );
   const { identityManagementType } = parseStepId(step);
   const base = targetConfig(spec, values);
   if (base.identityManagementType && base.identityManagementType !== identityManagementType)
@@ -50,6 +54,8 @@ export async function replay(args: string[]): Promise<number> {
     values['max-requests'] === undefined ? undefined : asFlags(() => wholeNumber('maxRequests', values['max-requests'] as string));
   const results = await runConformance({
     ...base,
+    binding,
+    spec,
     identityManagementType,
     ...(values.seed === undefined ? { seed: 0 } : seedFlag(values.seed as string)),
     only: [requirement],

@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Spec } from '../spec/index.ts';
+import type { OperationBinding } from '../core/binding.ts';
+import { DEFAULT_BINDING, OPERATIONS } from '../operations/index.ts';
+import { operationFlag } from './operation.ts';
 import {
   checkProfile,
   checkRegion,
@@ -45,6 +48,9 @@ export function flagsOf(options: readonly string[]): Options {
   ) as Options;
 }
 
+/** The operations --operation takes, as help text names them. */
+const OPERATION_NAMES = [...OPERATIONS.keys()].join(' | ');
+
 /** The settings of a run that `run` takes besides the target's (`replay` takes seed, step and path its own way). */
 const RUN_SETTINGS = ['runs', 'seed', 'only', 'shard', 'rate', 'burst', 'record', 'step', 'replayPath'];
 
@@ -55,7 +61,9 @@ export const TARGET_FLAGS = {
   help: { type: 'boolean' },
 } as const satisfies Options;
 
-export const TARGET_HELP = `Target (a flag of another target than the one --target names is refused, exit 2):
+export const TARGET_HELP = `Operation:
+  --operation NAME            the operation under test: ${OPERATION_NAMES} (default ${DEFAULT_BINDING.name})
+Target (a flag of another target than the one --target names is refused, exit 2):
   --target KIND               reference (default) | nock | module | endpoint | aws | replay
   --endpoint-url URL          for --target endpoint, or to point --target aws elsewhere; otherwise, as the AWS SDKs
                               do: AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL, the profile's endpoint_url
@@ -138,6 +146,17 @@ function withConfigFile(values: Values, options: Options): Values {
   return merged;
 }
 
+/**
+ * The operation a command's flags name (--operation NAME, or `operation:` in --config FILE): its binding, the default
+ * operation's when none is named. Read before the rest of the flags, which are checked against its spec (--only, the
+ * identity management types). An unknown name is one line naming the known ones.
+ */
+export function bindingOfFlags(command: string, args: string[], flags: Options): OperationBinding {
+  const parsed = parseFlags(command, args, flags).values as Values;
+  const values = 'config' in flags ? withConfigFile(parsed, flags) : parsed;
+  return operationFlag(values.operation as string | undefined);
+}
+
 /** A check of the library's (engine/options.ts), its message naming the flags. */
 export function asFlags<T>(check: () => T): T {
   try {
@@ -211,8 +230,11 @@ export function targetConfig(
         ?.url
     : (values['endpoint-url'] as string | undefined);
   const allowInstances = values['allow-instance'] as string[] | undefined;
+  const binding = operationFlag(values.operation as string | undefined);
   return {
     ...defaults,
+    // Named only when it is not the default operation (as runConformance names it).
+    ...(binding === DEFAULT_BINDING ? {} : { operation: binding.name }),
     region,
     endpointUrl,
     modulePath: values.module as string | undefined,

@@ -7,11 +7,11 @@ import { DEFAULT_RUNS, isSandbox, SANDBOX_DEFAULTS, seedShown } from '../engine/
 import { runConformance } from '../api/run.ts';
 import type { Results } from '../engine/results.ts';
 import { readBaseline } from '../reports/baseline.ts';
-import { defaultSpec } from '../spec/index.ts';
+import { specOf } from '../spec/index.ts';
 import { progress, progressMode } from './progress.ts';
 import { concludeRun } from './run-output.ts';
 import { writableDir } from './usage.ts';
-import { runConfig, TARGET_HELP } from './run-config.ts';
+import { bindingOfFlags, RUN_FLAGS, runConfig, TARGET_HELP } from './run-config.ts';
 import { dryRun, printSandboxSummary, printUndo, SANDBOX_HELP } from './sandbox.ts';
 
 export const RUN_HELP = `Usage: connect-conformance run [flags]        (npm run conformance -- [flags])
@@ -40,14 +40,15 @@ CI:
 ${SANDBOX_HELP}`;
 
 export async function run(args: string[]): Promise<number> {
-  const spec = await defaultSpec();
+  const binding = bindingOfFlags('run', args, RUN_FLAGS);
+  const spec = await specOf(binding);
   const request = runConfig(spec, args);
   const { config, reportDir, help } = request;
   if (help) {
     console.log(RUN_HELP);
     return 0;
   }
-  if (request.dryRun) return dryRun(spec, config);
+  if (request.dryRun) return dryRun(spec, binding, config);
   // Read the baseline before anything is sent: a malformed file is a usage error.
   const baselineData =
     request.baseline && !request.updateBaseline
@@ -82,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     results = await runConformance({
       ...config,
+      binding,
       spec,
       signal: abort.signal,
       onEvent: (e) => {

@@ -1,7 +1,7 @@
 // What the CLI prints for a run against a real account (--target aws) or a recording of one (--target replay): the
 // dry run's plan (played by the engine on the embedded reference, counted, nothing sent), the envelope's counts after
 // a run, and what `cleanup` undid. The safety envelope itself is the engine's (engine/sandbox.ts).
-import { DEFAULT_BINDING } from '../operations/index.ts';
+import type { OperationBinding } from '../core/binding.ts';
 import { planCount, type PlanCount } from '../engine/dry-run.ts';
 import { SANDBOX_DEFAULTS, seedShown, type RunConfig } from '../engine/options.ts';
 import type { Results } from '../engine/results.ts';
@@ -28,10 +28,10 @@ const duration = (ms: number) => {
 };
 
 /** --dry-run: the plan of the run, per requirement and in all, for each identity management type it may meet. */
-export async function dryRun(spec: Spec, config: RunConfig): Promise<number> {
+export async function dryRun(spec: Spec, binding: OperationBinding, config: RunConfig): Promise<number> {
   const types = config.identityManagementType ? [config.identityManagementType] : spec.identityManagementTypes;
   const plans: PlanCount[] = [];
-  for (const type of types) plans.push(await planCount(spec, DEFAULT_BINDING, config, type));
+  for (const type of types) plans.push(await planCount(spec, binding, config, type));
   const perRequirement = (p: PlanCount) => {
     const out = new Map<string, number>();
     for (const step of p.steps.values()) for (const id of step.requirementIds) out.set(id, (out.get(id) ?? 0) + step.requests);

@@ -1,5 +1,6 @@
 // Running one generated case against a target and judging it: the outcome its requirements allow, the success
 // envelope, read-back, and nothing lost. Each named function proves the requirements it names.
+import type { MemberValue } from '../core/binding.ts';
 import type { Case } from '../generators/index.ts';
 import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
@@ -116,11 +117,14 @@ function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[
   return [judge('OK-SUCCESS-ENVELOPE', !problem, evidenceOf(c, obs, problem))];
 }
 
-/** The members of the binding's structure that a case sent as strings (unknown members are not stored). */
+/** The members of the binding's structure that a case sent, of any JSON type (unknown members and JSON nulls are not
+ * stored: they count as absent). */
 const sentIdentity = (ctx: CheckContext, c: Case): EffectMembers => {
   const info = sentStructure(ctx.binding, c);
   const members = new Set(ctx.spec.members.map((m) => m.name));
-  return Object.fromEntries(Object.entries(info).filter((e): e is [string, string] => members.has(e[0]) && typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(info).filter((e): e is [string, MemberValue] => members.has(e[0]) && e[1] !== null && e[1] !== undefined),
+  );
 };
 const aimsAt = (c: Case, state: UserState) => c.labels.InstanceId === state.instanceId && c.labels.UserId === state.userId;
 

@@ -7,6 +7,7 @@
 // A user's known state (UserState) keeps the newest version and the earlier ones with the time each stopped being the
 // newest; the checks move it forward (advance) when an accepted update's read-back shows the new version, and ask
 // which kind of state a read shows (stateOf).
+import { sameMemberValue } from '../core/binding.ts';
 import type { CheckContext, EffectMembers, UserState } from './context.ts';
 
 /** Earlier versions kept per user: far more than a read-back window can hold for the suite's pace of writes. */
@@ -15,7 +16,7 @@ const MAX_EARLIER = 64;
 /** Both hold the same members with the same values. */
 export function sameInfo(a: EffectMembers, b: EffectMembers): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameMemberValue(a[k], b[k]));
 }
 
 /**
@@ -60,7 +61,7 @@ export function advance(user: UserState, info: EffectMembers, now = Date.now()):
 
 /** The members by which `info` differs from the newest version, as a person reads them. */
 export function describeDifference(newest: EffectMembers, info: EffectMembers): string {
-  const names = [...new Set([...Object.keys(newest), ...Object.keys(info)])].filter((m) => newest[m] !== info[m]);
+  const names = [...new Set([...Object.keys(newest), ...Object.keys(info)])].filter((m) => !sameMemberValue(newest[m], info[m]));
   return names
     .map((m) => `${m} ${m in info ? JSON.stringify(info[m]) : 'absent'} (was ${m in newest ? JSON.stringify(newest[m]) : 'absent'})`)
     .join(', ');

@@ -5,17 +5,17 @@ import type { Observation } from '../core/observation.ts';
 import type { Catalogue, RequestValidator, RequirementId, Spec } from '../spec/index.ts';
 import type { Target } from '../targets/index.ts';
 import type { PollSchedule } from '../core/poll.ts';
-import type { OperationBinding } from '../core/binding.ts';
+import type { EffectState, OperationBinding } from '../core/binding.ts';
 
 export type { PollSchedule };
 import type { ErrorEnvelopeContext } from './error-envelope.ts';
 import type { Verdict } from './verdict.ts';
 
 /**
- * What the suite knows of the structure the operation changes (its binding's member), member by member. String members
- * only in this increment; core/binding.ts's EffectState admits every JSON type the model uses.
+ * What the suite knows of the structure the operation changes (its binding's member), member by member: values of
+ * every JSON type the model uses (core/binding.ts EffectState), compared by value (sameMemberValue).
  */
-export type EffectMembers = Record<string, string>;
+export type EffectMembers = EffectState;
 
 /** The fixtures one identity management type is checked on. */
 export interface FixtureSet {

@@ -11,7 +11,8 @@ import { madeUpId } from '../targets/guard/ids.ts';
 import type { RequirementId } from '../spec/index.ts';
 import { LABEL_INJECTIONS, type Case, type LabelInjection } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
-import { sentStructure, withoutWaiting, type CheckContext, type Fixture } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type Fixture } from './context.ts';
+import { sameMemberValue, type MemberValue } from '../core/binding.ts';
 import type { CheckDefinition } from './definition.ts';
 import { judge, type Verdict } from './verdict.ts';
 import { evidenceOf, outcomeProblem, sendCase } from './cases.ts';
@@ -130,6 +131,9 @@ async function validationBeforeExistence(ctx: CheckContext, f: Fixture): Promise
     ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
     if (!answerOf(ctx.spec, obs)) continue;
     const problem = outcomeProblem(ctx, c, obs);
+    // A case of a SHOULD constraint (a documented bound) that is not rejected proves nothing about precedence: the
+    // target need not enforce that constraint at all (PC-IN-ACW-MAX, IN-SECONDARYEMAIL-PATTERN).
+    if (problem && c.requirementIds.some((id) => ctx.catalogue.get(id).level !== 'MUST')) continue;
     verdicts.push(
       judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)),
     );
@@ -180,8 +184,8 @@ export function labelInjectionChecks(set: { secondUserId?: string }, labels: rea
  * members would change both fixture users if it were applied to either: so that a write is seen.
  */
 function changingCase(ctx: CheckContext, f: Fixture): Case {
-  const differs = (c: Case, info: Record<string, string> | undefined) =>
-    !info || Object.entries(sentStructure(ctx.binding, c)).some(([k, v]) => info[k] !== v);
+  const differs = (c: Case, info: EffectMembers | undefined) =>
+    !info || Object.entries(sentStructure(ctx.binding, c)).some(([k, v]) => !sameMemberValue(info[k], v as MemberValue));
   const candidates = f.generators
     .boundaryCases()
     .filter((c) => c.expected.outcome === 'accepted' && c.channel === 'sdk' && Object.keys(sentStructure(ctx.binding, c)).length > 0);

@@ -29,7 +29,7 @@ type Schema = OpenAPIV3_1.SchemaObject & Json;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What a member the suite reads is: how the suite uses it. */
-export type NeedKind = 'identity-info' | 'identity-management-type' | 'created-user-id';
+export type NeedKind = 'effect' | 'identity-management-type' | 'created-user-id';
 
 /** A member of a fixture operation's success body that the suite reads. */
 export interface Need {
@@ -73,7 +73,8 @@ function needsOf(spec: Spec, op: OperationSpec, schema: Schema | undefined, all:
   for (const l of op.labels) laterLabels.delete(l.name);
   const needs: Need[] = [];
   for (const m of membersOf(schema)) {
-    if ('x-identity-management-rules' in m.schema) needs.push({ kind: 'identity-info', ...m });
+    // The structure the operation under test changes, where the answer holds it (DescribeUser's User.IdentityInfo).
+    if (m.path.at(-1) === spec.effectMember && m.schema.type === 'object') needs.push({ kind: 'effect', ...m });
     else if (Array.isArray(m.schema.enum) && [...m.schema.enum].map(String).sort().join(',') === types)
       needs.push({ kind: 'identity-management-type', ...m });
     else if (m.path.length === 1 && laterLabels.has(m.path[0]!) && m.schema.type === 'string')
@@ -183,7 +184,7 @@ export function needProblem(spec: Spec, need: Need, value: unknown): string | un
   const where = need.path.join('.');
   if (value === undefined || value === null) return `${where} is absent`;
   switch (need.kind) {
-    case 'identity-info':
+    case 'effect':
       return isObject(value) ? undefined : `${where} is ${shown(value)}, not an object`;
     case 'identity-management-type':
       return typeof value === 'string' && spec.identityManagementTypes.includes(value)

@@ -3,6 +3,7 @@
 import type { Observation } from '../core/observation.ts';
 import type { RequirementId } from '../spec/index.ts';
 import { pollUntil } from '../core/poll.ts';
+import { sameMemberValue } from '../core/binding.ts';
 import { advance, describeDifference, legitimate, sameInfo, stateOf, type ReadState } from './consistency.ts';
 import type { CheckContext, EffectMembers, UserState } from './context.ts';
 import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
@@ -13,9 +14,9 @@ export interface ReadBack {
   observation: Observation;
 }
 
-/** Members of `expected` that `actual` does not hold byte for byte. */
+/** Members of `expected` that `actual` does not hold with the same JSON type and value (a string byte for byte). */
 export function differingMembers(expected: EffectMembers, actual: EffectMembers | undefined): string[] {
-  return Object.keys(expected).filter((k) => actual?.[k] !== expected[k]);
+  return Object.keys(expected).filter((k) => !sameMemberValue(actual?.[k], expected[k]));
 }
 
 /** Polls DescribeUser until `matches` holds or the window closes; returns the last reading. */

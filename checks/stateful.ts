@@ -8,6 +8,7 @@ import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
 import type { EffectMembers } from './context.ts';
+import { memberValueKey, type MemberValue } from '../core/binding.ts';
 import type { CheckDefinition } from './definition.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 import { outcomeProblem, sendCase } from './cases.ts';
@@ -16,6 +17,7 @@ import { advance, sameInfo } from './consistency.ts';
 import { answerOf, describeObservation } from './answer.ts';
 
 const ABSENT = Symbol('absent');
+/** The values a member may hold, each as its memberValueKey (values of any JSON type compare by value), or absent. */
 type Possible = Set<string | typeof ABSENT>;
 
 /** What happened to a user since its last read-back, to name the requirement a wrong read-back breaks. */
@@ -53,11 +55,12 @@ class ModelViolation extends Error {
   }
 }
 
-const exactly = (info: EffectMembers): Map<string, Possible> => new Map(Object.entries(info).map(([k, v]) => [k, new Set([v])]));
+const exactly = (info: EffectMembers): Map<string, Possible> =>
+  new Map(Object.entries(info).map(([k, v]) => [k, new Set([memberValueKey(v)])]));
 
-function accepts(possible: Possible | undefined, value: string | undefined): boolean {
+function accepts(possible: Possible | undefined, value: MemberValue | undefined): boolean {
   if (!possible) return value === undefined;
-  return possible.has(value === undefined ? ABSENT : value);
+  return possible.has(value === undefined ? ABSENT : memberValueKey(value));
 }
 
 function mismatches(user: ModelUser, info: EffectMembers): string[] {
@@ -78,7 +81,7 @@ function applyAccepted(model: Model, index: number, c: Case, member: string): vo
   const user = model.users[index]!;
   const sent = sentOf(member, c);
   for (const [member, possible] of user.members) if (!(member in sent)) possible.add(ABSENT);
-  for (const [member, value] of Object.entries(sent)) user.members.set(member, new Set([value]));
+  for (const [member, value] of Object.entries(sent)) user.members.set(member, new Set([memberValueKey(value)]));
   user.events.push({ kind: 'accepted', members: Object.keys(sent) });
   user.lastAccepted = c;
   for (const [i, u] of model.users.entries()) if (i !== index) u.events.push({ kind: 'other-user' });
@@ -178,10 +181,7 @@ async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
   const wrong = mismatches(user, read.info);
   if (wrong.length) {
     const expected = wrong
-      .map(
-        (m) =>
-          `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : JSON.stringify(v))).join(', ')}}`,
-      )
+      .map((m) => `${m} ∈ {${[...(user.members.get(m) ?? new Set([ABSENT]))].map((v) => (v === ABSENT ? 'absent' : v)).join(', ')}}`)
       .join('; ');
     throw new ModelViolation(blame(user, wrong), `read back ${JSON.stringify(read.info)}; the model allows ${expected}`, read.observation);
   }

@@ -9,6 +9,28 @@ export type MemberValue = string | number | boolean | null | MemberValue[] | { [
 /** The state of the structure an operation changes, member by member (what a read-back shows). */
 export type EffectState = Record<string, MemberValue>;
 
+/** Two member values are the same: the same JSON type and value, member for member and item for item. */
+export function sameMemberValue(a: MemberValue | undefined, b: MemberValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameMemberValue(x, b[i]));
+  }
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameMemberValue(a[k], b[k]));
+}
+
+/** A member value as one text, equal for equal values (for sets and maps of values): JSON with sorted keys. */
+export function memberValueKey(v: MemberValue): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(memberValueKey).join(',')}]`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${memberValueKey(v[k]!)}`)
+    .join(',')}}`;
+}
+
 /** The labels that name the user an operation changes (the user operations' path labels). */
 interface UserLabels {
   InstanceId: string;

@@ -18,7 +18,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { CreateUserCommand, DescribeInstanceCommand } from '@aws-sdk/client-connect';
 import type { EffectMembers, FixtureSet, PollSchedule } from '../checks/context.ts';
-import type { OperationBinding } from '../core/binding.ts';
+import type { MemberValue, OperationBinding } from '../core/binding.ts';
 import { answered } from '../checks/error-envelope.ts';
 import {
   bodyStart,
@@ -231,7 +231,7 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
   for (const body of sources) {
     const value = memberAt(body, need.path);
     if (!needProblem(spec, need, value)) return { value };
-    if (kind === 'identity-info' && (value === undefined || value === null) && isObject(memberAt(body, need.path.slice(0, -1))))
+    if (kind === 'effect' && (value === undefined || value === null) && isObject(memberAt(body, need.path.slice(0, -1))))
       return { value: {} };
   }
   const raw = response ? jsonOf(response) : sources[0];
@@ -239,14 +239,26 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
 }
 
 /**
- * The state of the operation's member as the suite keeps it, read as the SDK reads it: the string members the model
- * defines (a JSON null counts as absent; a member the model does not define is dropped).
+ * The state of the operation's member as the suite keeps it, read as the SDK reads it: the members the model defines,
+ * each of its JSON type (a string, a boolean, a whole number, a structure; a JSON null counts as absent; a member the
+ * model does not define, or of another type, is dropped: FX-BODY-TYPES judges the answer's types).
  */
 function identityOf(spec: Spec, binding: OperationBinding, value: unknown): EffectMembers {
-  const defined = new Set(Object.keys(needOf(spec, binding.readBack.operation, 'identity-info').schema.properties ?? {}));
+  const properties = (needOf(spec, binding.readBack.operation, 'effect').schema.properties ?? {}) as Record<string, { type?: unknown }>;
   return Object.fromEntries(
-    Object.entries(isObject(value) ? value : {}).filter((e): e is [string, string] => defined.has(e[0]) && typeof e[1] === 'string'),
+    Object.entries(isObject(value) ? value : {}).filter(
+      (e): e is [string, MemberValue] => Object.hasOwn(properties, e[0]) && ofType(properties[e[0]]!.type, e[1]),
+    ),
   );
+}
+
+/** A value is of a schema's JSON type (string, boolean, integer, number, object, array). */
+function ofType(type: unknown, v: unknown): boolean {
+  if (type === 'integer') return Number.isInteger(v);
+  if (type === 'number') return typeof v === 'number';
+  if (type === 'object') return isObject(v);
+  if (type === 'array') return Array.isArray(v);
+  return typeof v === type;
 }
 
 /**
@@ -394,7 +406,7 @@ async function readUser(
     ? await sendRead(target, command, retry)
     : { observation: await target.send(command()), attempts: 1 };
   if (!hasAnswer(observation)) return { observation, problem: observation.transportError, attempts };
-  const { value, missing } = readNeeded(spec, binding.readBack.operation, 'identity-info', observation);
+  const { value, missing } = readNeeded(spec, binding.readBack.operation, 'effect', observation);
   if (value !== undefined) return { info: identityOf(spec, binding, value), observation, attempts };
   const notFound = (name: Naming) =>
     `no such user in that instance: check ${name('fixtures.userId')} (or ${name('fixtures.secondUserId')}) and ${name('fixtures.instanceId')}`;

@@ -26,6 +26,8 @@ export interface FixtureIds {
 }
 
 export interface RunConfig {
+  /** The operation under test, by name (operations/index.ts; --operation): set when it is not the default one. */
+  operation?: string;
   target: TargetKind;
   region: string;
   endpointUrl?: string;
@@ -92,7 +94,8 @@ export interface RunOptions extends Partial<Omit<RunConfig, 'fixtures' | 'target
   seed?: number | string;
   /** The spec to run (default: the binding's, from the package's spec/). */
   spec?: Spec;
-  /** The operation under test (default, from the library and the CLI: the default operation's, operations/index.ts). */
+  /** The operation under test, as code hands it over (default: the one `operation` names, else the default
+   * operation's, operations/index.ts); `operation` and `binding` given together must name the same operation. */
   binding?: OperationBinding;
   /** A handler to test in this process (as --target module with a module exporting `handler`). */
   handler?: WireHandler;
@@ -157,6 +160,7 @@ export interface OptionInfo {
 }
 
 export const OPTIONS: Readonly<Record<string, OptionInfo>> = {
+  operation: { flag: '--operation' },
   target: { flag: '--target' },
   endpointUrl: { flag: '--endpoint-url', targets: ['endpoint', 'aws'] },
   modulePath: { flag: '--module', targets: ['module'] },
@@ -297,6 +301,7 @@ export const seedArgument = (r: { seed: number; seedGiven?: string }): string =>
  */
 export function recordedSettings(config: RunConfig): RecordedWith {
   return {
+    operation: config.operation ?? null,
     seed: config.seed,
     seedGiven: config.seedGiven ?? null,
     runs: config.runs,

@@ -11,6 +11,7 @@ import { ALL_SETS } from './plan.ts';
 
 /** The settings that name the target and its fixtures, in the order a replay command gives them. */
 const TARGET_OPTIONS = [
+  'operation',
   'target',
   'endpointUrl',
   'modulePath',

@@ -21,6 +21,7 @@ import {
   instantClock,
   isFinished,
   Journal,
+  journalOperation,
   pendingOf,
   readJournal,
   Recorder,
@@ -186,6 +187,11 @@ export async function openSandbox(
       throw new TargetConfigError(
         `${join(dir!, 'journal.json')} holds unfinished work of an earlier run on instance ${outside.join(', ')}, which this run does not allowlist; run connect-conformance cleanup --report-dir ${dir}`,
       );
+    // A snapshot is put back by the restore of the operation it is of: another operation's is cleanup's to undo.
+    if (journalOperation(previous) !== binding.name)
+      throw new TargetConfigError(
+        `${join(dir!, 'journal.json')} holds unfinished work of an earlier run of ${journalOperation(previous)}, not ${binding.name}; run connect-conformance cleanup --report-dir ${dir}`,
+      );
     const resumed = Journal.resume(dir!, previous);
     const cleanupTarget = await createTarget(spec, {
       kind: 'aws',
@@ -206,7 +212,7 @@ export async function openSandbox(
       await cleanupTarget.close();
     }
   }
-  const journal = isAws && dir ? Journal.start(dir, journalTarget(config), allow) : undefined;
+  const journal = isAws && dir ? Journal.start(dir, journalTarget(config), allow, binding.name) : undefined;
   const memory = journal ? undefined : new MemoryJournal();
   const guard = new Guard({
     allowInstances: allow,

@@ -3,7 +3,8 @@
 import type { Case, CaseKind, ExpectedOutcome } from './case.ts';
 import { observed, rejected } from './case.ts';
 import type { Context } from './context.ts';
-import { acceptanceOf } from './acceptance.ts';
+import { acceptanceOf, observedCombinationIds } from './acceptance.ts';
+import type { MemberValue } from '../core/binding.ts';
 import { encodeLabel, pathOf, wireOf } from './labels.ts';
 import { recheck } from './recheck.ts';
 
@@ -23,13 +24,21 @@ export interface Draft {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** True when the SDK's typed input can express the body: the identity member absent or a structure of strings. */
+/** A value of a member's JSON type (an integer: a whole number of its width). */
+function ofMemberType(plan: Context['members'][number], v: unknown): boolean {
+  if (plan.spec.type === 'integer')
+    return Number.isSafeInteger(v) && (plan.spec.format !== 'int32' || ((v as number) >= -(2 ** 31) && (v as number) < 2 ** 31));
+  return typeof v === plan.spec.type;
+}
+
+/** True when the SDK's typed input can express the body: the operation's member absent, or a structure whose members
+ * each hold a value of their type. */
 function sdkCanSend(ctx: Context, body: unknown): boolean {
   if (!isObject(body) || Object.keys(body).some((k) => k !== ctx.identityMember)) return false;
   const identity = body[ctx.identityMember];
   if (identity === undefined) return true;
-  const names = new Set(ctx.members.map((m) => m.spec.name));
-  return isObject(identity) && Object.entries(identity).every(([k, v]) => names.has(k) && typeof v === 'string');
+  const plans = new Map(ctx.members.map((m) => [m.spec.name, m]));
+  return isObject(identity) && Object.entries(identity).every(([k, v]) => plans.has(k) && ofMemberType(plans.get(k)!, v));
 }
 
 function assemble(ctx: Context, id: string, kind: CaseKind, requirementIds: string[], expected: ExpectedOutcome, d: Draft): Case {
@@ -67,7 +76,7 @@ export function validCase(
   ctx: Context,
   id: string,
   labels: Record<string, string>,
-  identity: Record<string, string>,
+  identity: Record<string, MemberValue>,
   encodedLabels?: Record<string, string>,
 ): Case {
   const { requirementIds, expected } = acceptanceOf(ctx, identity);
@@ -92,5 +101,7 @@ export function invalidCase(ctx: Context, id: string, requirementIds: string[], 
  */
 export function observedCase(ctx: Context, id: string, requirementIds: string[], d: Draft, kind: 'wire' | 'observed' = 'wire'): Case {
   if (kind === 'observed' && isRaw(d)) throw new Error(`${id}: an observed case is a value, not a raw request`);
-  return assemble(ctx, id, kind, requirementIds, observed(), d);
+  // A structure the material leaves open (x-observed-combinations) is observed too: the case names that as well.
+  const combined = [...new Set([...requirementIds, ...observedCombinationIds(ctx, d.body)])];
+  return assemble(ctx, id, kind, combined, observed(), d);
 }

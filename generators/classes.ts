@@ -23,7 +23,7 @@ import { validCase } from './build.ts';
 import type { Context, MemberPlan } from './context.ts';
 import { judgeMember } from './context.ts';
 import { isMailSafe } from './mail-safe.ts';
-import type { MemberValues } from './members.ts';
+import { isText, textValues, type MemberValues } from './members.ts';
 import type { Group, Identity } from './valid.ts';
 
 type ClassForm = 'alone' | 'at-bound' | 'inside';
@@ -91,13 +91,14 @@ function inside(valid: (v: string) => boolean, neutral: string, values: string[]
 export function classCoverage(ctx: Context, values: Map<string, MemberValues>, labels: Record<string, string>): ClassCoverage[] {
   const { filler, classes } = ctx.spec.valueClasses;
   checkSafe(classes);
-  const allowed = ctx.members.filter((p) => !p.forbidden);
+  // The classes are kinds of text: they reach the text members (an enum, a boolean or a number takes none).
+  const allowed = ctx.members.filter((p) => !p.forbidden && isText(p));
   const bounded = allowed.filter((p) => p.bounds.max !== undefined);
   const typeIndex = ctx.spec.identityManagementTypes.indexOf(ctx.type);
   const neutral = new Map<string, string>();
   const neutralOf = (plan: MemberPlan) => {
     const name = plan.spec.name;
-    if (!neutral.has(name)) neutral.set(name, neutralValue(ctx, plan, values.get(name)!.base, labels));
+    if (!neutral.has(name)) neutral.set(name, neutralValue(ctx, plan, textValues(values.get(name)!).base, labels));
     return neutral.get(name)!;
   };
   return classes.map((c) => {

@@ -75,8 +75,8 @@ export function createContext(spec: Spec, type: string, options: GeneratorOption
   if (spec.lengthUnit !== 'code-point')
     throw new Error(`the generators count lengths in code points; the spec counts in ${String(spec.lengthUnit)}`);
   const cat = catalogue(spec);
-  checkNamedRequirements(cat);
-  const identityMember = identityMemberOf(spec);
+  checkNamedRequirements(cat, spec);
+  const identityMember = spec.effectMember;
   const rules = spec.typeRules[type]!;
   const members = spec.members.map((m): MemberPlan => {
     const typeBounds = rules.constraints[m.name] ?? {};
@@ -106,14 +106,6 @@ export function createContext(spec: Spec, type: string, options: GeneratorOption
 
 const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
-/** The body member whose schema carries the identity management rules (as the loader finds it). */
-function identityMemberOf(spec: Spec): string {
-  const properties = spec.operation.bodySchema?.properties ?? {};
-  const found = Object.entries(properties).find(([, s]) => typeof s === 'object' && s !== null && 'x-identity-management-rules' in s);
-  if (!found) throw new Error(`${spec.operation.name} has no body member with identity management rules`);
-  return found[0];
-}
-
 function mediaTypeOf(spec: Spec): string {
   const op = spec.operation;
   const item = spec.document.paths?.[op.pathTemplate] as
@@ -134,6 +126,28 @@ export function isSafeValue(ctx: Context, value: string): boolean {
   if (!isMailSafe(value)) return false;
   if (!ctx.options.strictMail && !ctx.options.fictionalMobiles) return true;
   return valueProblems(value).every((p) => (p.startsWith('an address') ? !ctx.options.strictMail : !ctx.options.fictionalMobiles));
+}
+
+/**
+ * The integer nearest `n` away from zero whose digits can ring no one under the safe-values options (core/safe-values:
+ * a run of 7 to 15 digits reads `NPA 555 01xx`): `n` itself when it is safe. A bound a real account may not be sent
+ * (2000000 reads as a phone number) is then approached by the nearest such value past it, never by an unsafe one.
+ */
+export function safeInteger(ctx: Context, n: number): number {
+  if (isSafeValue(ctx, String(n))) return n;
+  const m = Math.abs(n);
+  for (let length = String(m).length; length <= 15; length++) {
+    const fixed = '55501'.slice(0, Math.min(length - 3, 5));
+    const free = Math.max(0, length - 3 - fixed.length);
+    for (let npa = 200; npa <= 999; npa++) {
+      const low = Number(`${npa}${fixed}${'0'.repeat(free)}`);
+      const high = Number(`${npa}${fixed}${'9'.repeat(free)}`);
+      if (high < m) continue;
+      const k = Math.max(low, m);
+      if (isSafeValue(ctx, String(k))) return Math.sign(n) * k;
+    }
+  }
+  throw new Error(`no whole number past ${n} reads as a number reserved for fiction`);
 }
 
 /** The same for a whole request body as text (every string literal and number in it). */

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import type { Constraint, LabelSpec, Requirement } from '../spec/index.ts';
 import type { Draft } from './build.ts';
 import type { Context, MemberPlan } from './context.ts';
-import { judgeMember } from './context.ts';
+import { judgeMember, safeInteger } from './context.ts';
 import type { MemberValues } from './members.ts';
-import { normalized } from './members.ts';
+import { normalized, textValues } from './members.ts';
 import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomText, sampleText, textBetween } from './text.ts';
 import { decodeLabel, encodedText, isDotSegment, NOT_UTF8, percentEncode } from './labels.ts';
 import type { Identity } from './valid.ts';
@@ -44,7 +44,9 @@ const JSON_KINDS: Record<string, { sample: unknown; random: fc.Arbitrary<unknown
   object: { sample: { Zoë: 'Zoë' }, random: fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }) },
   null: { sample: null, random: fc.constant(null) },
 };
-const wrongKinds = (type: unknown, withNull: boolean) => Object.keys(JSON_KINDS).filter((k) => k !== type && (withNull || k !== 'null'));
+/** The JSON kinds that are not of a schema type (an integer is a number: its other wrong values are numberViolations). */
+const wrongKinds = (type: unknown, withNull: boolean) =>
+  Object.keys(JSON_KINDS).filter((k) => k !== (type === 'integer' ? 'number' : type) && (withNull || k !== 'null'));
 
 const bodyOf = (ctx: Context, identity: unknown) => ({ [ctx.identityMember]: identity });
 
@@ -125,7 +127,8 @@ function nonNfc(s: Sources, plan: MemberPlan): ValueViolation[] {
   }));
 }
 
-function patternViolations(values: MemberValues): ValueViolation[] {
+function patternViolations(memberValues: MemberValues): ValueViolation[] {
+  const values = textValues(memberValues);
   const profile = values.pattern!;
   return Object.entries(profile.violations).map(([edit, sample]) => ({
     name: edit,
@@ -142,8 +145,44 @@ function presentValues(s: Sources, plan: MemberPlan): ValueViolation[] {
   return out;
 }
 
-const kindViolations = (type: unknown, withNull: boolean): ValueViolation[] =>
-  wrongKinds(type, withNull).map((k) => ({ name: k, sample: JSON_KINDS[k]!.sample, random: JSON_KINDS[k]!.random }));
+const kindViolations = (type: unknown, withNull: boolean): ValueViolation[] => [
+  ...wrongKinds(type, withNull).map((k) => ({ name: k, sample: JSON_KINDS[k]!.sample, random: JSON_KINDS[k]!.random })),
+  // A number that is not a whole number where an integer belongs (what the SDK sends for NaN is the string "NaN").
+  ...(type === 'integer'
+    ? [
+        {
+          name: 'fraction',
+          sample: 1.5,
+          random: fc.double({ noNaN: true, noDefaultInfinity: true, min: -(2 ** 31), max: 2 ** 31 }).filter((n) => !Number.isInteger(n)),
+        },
+        { name: 'nan-text', sample: 'NaN', random: fc.constantFrom('NaN', 'Infinity', '-Infinity') },
+      ]
+    : []),
+];
+
+/** Near misses of an enum: each value in lower case, padded, cut short; the empty string; text that is none of them. */
+function enumViolations(values: string[]): ValueViolation[] {
+  const misses = new Map<string, string>([['empty', '']]);
+  for (const v of values) {
+    misses.set(`${v}:lower-case`, v.toLowerCase());
+    misses.set(`${v}:padded`, ` ${v} `);
+    misses.set(`${v}:cut`, v.slice(0, -1));
+  }
+  const outside = [...misses].filter(([, miss]) => !values.includes(miss));
+  return outside.map(([name, sample]) => ({
+    name,
+    sample,
+    random: fc.oneof(fc.constantFrom(...outside.map(([, m]) => m)), fc.string({ maxLength: 16 })).filter((x) => !values.includes(x)),
+  }));
+}
+
+/** Whole numbers of the member's width past a bound: one past it (boundary), any further (random). */
+function beyond(ctx: Context, name: string, bound: number, direction: 1 | -1, limit: number): ValueViolation {
+  // Against a real account the first value past the bound whose digits ring no one (safeInteger).
+  const first = safeInteger(ctx, bound + direction);
+  const [min, max] = direction > 0 ? [first, Math.max(first, limit)] : [Math.min(first, limit), first];
+  return { name, sample: first, random: fc.integer({ min, max }) };
+}
 
 /** The requirements a member violation drags in: the type forbids the member, or a model bound is past the type's. */
 function unavoidable(s: Sources, plan: MemberPlan, c: Constraint): string[] {
@@ -172,6 +211,33 @@ function memberVariants(s: Sources, plan: MemberPlan, c: Constraint, requirement
         return patternViolations(s.values.get(plan.spec.name)!);
       case 'forbidden':
         return presentValues(s, plan);
+      case 'enum':
+        return enumViolations(plan.spec.enum!);
+      case 'format':
+        // int32 (the only format the loader admits): whole numbers past the 32-bit range, either way.
+        return [
+          { name: 'over-int32', sample: safeInteger(s.ctx, 2 ** 31), random: fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }) },
+          {
+            name: 'under-int32',
+            sample: safeInteger(s.ctx, -(2 ** 31) - 1),
+            random: fc.integer({ min: Number.MIN_SAFE_INTEGER, max: -(2 ** 31) - 1 }),
+          },
+        ];
+      case 'minimum':
+        return [beyond(s.ctx, 'under-min', c.value as number, -1, plan.spec.format === 'int32' ? -(2 ** 31) : Number.MIN_SAFE_INTEGER)];
+      case 'maximum':
+        return [beyond(s.ctx, 'over-max', c.value as number, 1, plan.spec.format === 'int32' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER)];
+      case 'x-documented-maximum':
+        // Past the documented bound and within the model's (beyond it is another violation).
+        return [
+          beyond(
+            s.ctx,
+            'over-documented-max',
+            c.value as number,
+            1,
+            plan.spec.maximum ?? (plan.spec.format === 'int32' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER),
+          ),
+        ];
       default:
         throw new Error(`no generator violates ${c.address} (keyword ${c.keyword}) for ${requirement.id}`);
     }

@@ -3,6 +3,8 @@
 // a pattern with readings; a length bound (text in every texture, NFC by construction); or nothing but the type
 // (free text, also in the shape of the other members' patterns, since an address is a string too).
 import fc from 'fast-check';
+import type { MemberValue } from '../core/binding.ts';
+import { INT32 } from '../spec/types.ts';
 import type { Context, MemberPlan } from './context.ts';
 import { isSafeValue, within } from './context.ts';
 import { patternProfile, type PatternProfile } from './patterns.ts';
@@ -11,13 +13,29 @@ import { randomText, sampleText, textBetween, TEXTURES } from './text.ts';
 export interface MemberValues {
   plan: MemberPlan;
   /** Random valid values. */
-  arbitrary: fc.Arbitrary<string>;
-  /** Deterministic valid values, by variant (`len-255`, `len-255:astral`, `typical`, ...). */
-  samples: Record<string, string>;
+  arbitrary: fc.Arbitrary<MemberValue>;
+  /** Deterministic valid values, by variant (`len-255`, `len-255:astral`, `typical`, `enum:SOFT_PHONE`, `min`, ...). */
+  samples: Record<string, MemberValue>;
   /** The value boundary cases use when the member is not their subject. */
-  base: string;
+  base: MemberValue;
   /** Set for a member with pattern readings. */
   pattern?: PatternProfile;
+}
+
+/** The values of a text member (a string member without an enum): strings only. */
+export interface TextValues extends MemberValues {
+  arbitrary: fc.Arbitrary<string>;
+  samples: Record<string, string>;
+  base: string;
+}
+
+/** True for a member whose values are free or patterned text (not an enum, a boolean or a number). */
+export const isText = (plan: MemberPlan) => plan.spec.type === 'string' && !plan.spec.enum;
+
+/** The values of a text member; throws for another member (a caller that asks has checked isText). */
+export function textValues(values: MemberValues): TextValues {
+  if (!isText(values.plan)) throw new Error(`${values.plan.spec.name} is not a text member`);
+  return values as TextValues;
 }
 
 /** Length of the typical value of a text member, clamped into its bounds. */
@@ -41,12 +59,54 @@ export function memberValues(ctx: Context, labels: Record<string, string>): Map<
       out.set(plan.spec.name, { plan, arbitrary: pattern.arbitrary, samples: pattern.samples, base: pattern.base, pattern });
     }
   }
-  const shapes = [...out.values()];
+  for (const plan of ctx.members) {
+    if (out.has(plan.spec.name)) continue;
+    const typed = typedValues(ctx, plan);
+    if (typed) out.set(plan.spec.name, typed);
+  }
+  const shapes = [...out.values()].filter((v) => v.pattern).map(textValues);
   for (const plan of ctx.members) {
     if (out.has(plan.spec.name)) continue;
     out.set(plan.spec.name, plan.bounds.max === undefined ? unboundedValues(ctx, plan, shapes) : boundedValues(ctx, plan));
   }
   return out;
+}
+
+/** The typical value of an integer member, clamped into its bounds (a value with no meaning of its own). */
+const TYPICAL_INTEGER = 30;
+
+/**
+ * The valid values of a member that is not free text: every value of an enum; both booleans; an integer's bounds (its
+ * model bounds, a documented maximum below the upper one: a value past it is a SHOULD violation), one inside each and
+ * any between. Undefined for a text member.
+ */
+function typedValues(ctx: Context, plan: MemberPlan): MemberValues | undefined {
+  const m = plan.spec;
+  if (m.enum) {
+    const values = m.enum;
+    return {
+      plan,
+      arbitrary: fc.constantFrom(...values),
+      samples: Object.fromEntries(values.map((v) => [`enum:${v}`, v])),
+      base: values[0]!,
+    };
+  }
+  if (m.type === 'boolean') return { plan, arbitrary: fc.boolean(), samples: { true: true, false: false }, base: false };
+  if (m.type !== 'integer') return undefined;
+  const width = m.format === 'int32' ? INT32 : { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+  const min = m.minimum ?? width.min;
+  const max = Math.min(m.maximum ?? width.max, m.documentedMaximum ?? width.max);
+  const samples: Record<string, MemberValue> = {};
+  for (const [name, n] of [
+    ['min', min],
+    ['min+1', min + 1],
+    ['max-1', max - 1],
+    ['max', max],
+  ] as const)
+    if (n >= min && n <= max && !Object.values(samples).includes(n) && isSafeValue(ctx, String(n))) samples[name] = n;
+  // Against a real account, a value whose digits read as a phone number is never sent (core/safe-values.ts).
+  const safe = (n: number) => isSafeValue(ctx, String(n));
+  return { plan, arbitrary: fc.integer({ min, max }).filter(safe), samples, base: clamp(TYPICAL_INTEGER, min, max) };
 }
 
 export const normalized = (plan: MemberPlan, s: string) => (plan.spec.normalization ? s.normalize(plan.spec.normalization) : s);
@@ -80,7 +140,7 @@ function boundedValues(ctx: Context, plan: MemberPlan): MemberValues {
   };
 }
 
-function unboundedValues(ctx: Context, plan: MemberPlan, shapes: MemberValues[]): MemberValues {
+function unboundedValues(ctx: Context, plan: MemberPlan, shapes: TextValues[]): MemberValues {
   const { min } = plan.bounds;
   const length = min + ctx.options.unboundedLength;
   const samples: Record<string, string> = { [`len-${min}`]: sampleText(min, 'plain') };

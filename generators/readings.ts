@@ -14,6 +14,7 @@ import { isSafeValue, validate, within } from './context.ts';
 import type { Sources } from './invalid.ts';
 import type { Identity } from './valid.ts';
 import type { ObservedVariant } from './wire.ts';
+import { textValues } from './members.ts';
 
 /** Small edits of a valid value with a piece of junk. */
 const EDITS: Record<string, (value: string, junk: string) => string> = {
@@ -91,7 +92,7 @@ export function readingVariants(s: Sources): { groups: ObservedVariant[][]; sear
   const groups: ObservedVariant[][] = [];
   const searches: ReadingsSearch[] = [];
   for (const plan of ctx.members.filter((p) => p.spec.readings.length > 0)) {
-    const values = s.values.get(plan.spec.name)!;
+    const values = textValues(s.values.get(plan.spec.name)!);
     const search = searchDisagreement(ctx, plan, [values.base, ...Object.values(values.samples)], s.labels);
     searches.push(search);
     if (!search.found) continue;

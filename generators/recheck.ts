@@ -197,7 +197,10 @@ function expectation(ctx: Context, c: Case, f: Findings, problems: string[]): { 
   }
   if (c.kind === 'observed' && !f.ambiguous.length) problems.push('the readings agree on it: an observed case observes nothing');
   const identity = effectiveIdentity(ctx, c.body);
-  const omitted = identity ? acceptanceOf(ctx, identity).requirementIds.filter((id) => id === OBSERVED.omittedMembers) : [];
+  // What the structure itself leaves observed: a name it omits (OBS-OMITTED-NAMES), a combination the material leaves
+  // open (x-observed-combinations).
+  const acceptance = identity ? acceptanceOf(ctx, identity) : undefined;
+  const omitted = acceptance?.expected.outcome === 'observed' ? acceptance.requirementIds : [];
   const ids = [...f.anomalies, ...f.ambiguous, ...omitted];
   if (c.kind === 'invalid' || !ids.length) problems.push('it violates nothing');
   return { ids, expected: observed() };

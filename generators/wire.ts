@@ -4,6 +4,7 @@
 // All of them are raw requests the SDK cannot express. (Bodies that are not JSON or not an object, and label bytes that
 // are not UTF-8, are input requirements: see invalid.ts.)
 import fc from 'fast-check';
+import type { MemberValue } from '../core/binding.ts';
 import type { Draft } from './build.ts';
 import type { Sources } from './invalid.ts';
 import { OBSERVED } from './named-requirements.ts';
@@ -65,7 +66,7 @@ function bodySizeVariants(s: Sources): ObservedVariant[] {
 
 function duplicateKeyVariants(s: Sources): ObservedVariant[] {
   const id = s.ctx.identityMember;
-  const memberDuplicate = (labels: Record<string, string>, identity: Identity, name: string, second: string): Draft => {
+  const memberDuplicate = (labels: Record<string, string>, identity: Identity, name: string, second: MemberValue): Draft => {
     const text = `{${JSON.stringify(id)}:${objectText([...Object.entries(identity), [name, second]])}}`;
     return { labels, body: JSON.parse(text), bodyText: text };
   };

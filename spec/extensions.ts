@@ -86,7 +86,11 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
   'x-operation-under-test': {
     where: ROOT,
     whereText: 'the document root',
-    check: (v) => (typeof v === 'string' ? undefined : 'must be an operationId'),
+    // The operations the suite tests (each by its binding); the first is the one a load without a binding tests.
+    check: (v) =>
+      typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))
+        ? undefined
+        : 'must be an operationId or a list of them',
   },
   'x-length-unit': {
     where: ROOT,
@@ -136,6 +140,30 @@ export const EXTENSIONS: Record<string, ExtensionRule> = {
     where: SCHEMA_PROPERTY,
     whereText: 'a property of a component schema',
     check: readingsCheck,
+  },
+  'x-observed-combinations': {
+    where: SCHEMA,
+    whereText: 'a component schema',
+    check: (v) => {
+      if (!isObject(v) || !Object.keys(v).length) return 'must map names to lists of combinations';
+      for (const [name, list] of Object.entries(v)) {
+        if (!KEBAB_CASE.test(name)) return `${name}: a name is kebab-case`;
+        if (!Array.isArray(list) || !list.length) return `${name}: must be a non-empty list of { equals, absent }`;
+        for (const c of list) {
+          if (!isObject(c) || !Object.keys(c).length || Object.keys(c).some((k) => k !== 'equals' && k !== 'absent'))
+            return `${name}: each combination is { equals: { MEMBER: VALUE }, absent: [MEMBER] } (one of them at least)`;
+          if (c.equals !== undefined && !isObject(c.equals)) return `${name}: equals must map members to values`;
+          if (c.absent !== undefined && (!Array.isArray(c.absent) || !c.absent.every((m) => typeof m === 'string')))
+            return `${name}: absent must be a list of members`;
+        }
+      }
+      return undefined;
+    },
+  },
+  'x-documented-maximum': {
+    where: SCHEMA_PROPERTY,
+    whereText: 'a property of a component schema',
+    check: (v) => (Number.isSafeInteger(v) ? undefined : 'must be a whole number'),
   },
   'x-identity-management-rules': {
     where: SCHEMA,

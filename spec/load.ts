@@ -15,16 +15,18 @@ import type {
   LengthUnit,
   MemberSpec,
   ModelInfo,
+  ObservedCombination,
   OperationSpec,
   OutcomeKind,
   PatternReading,
   ProtocolSpec,
   Requirement,
   Spec,
+  MemberType,
   TypeRules,
   ValueClasses,
 } from './types.ts';
-import { OUTCOME_KINDS } from './types.ts';
+import { INT32, MEMBER_TYPES, OUTCOME_KINDS } from './types.ts';
 import type { OperationBinding } from '../core/binding.ts';
 
 export const DEFAULT_DOCUMENT = fileURLToPath(new URL('./connect.openapi.yaml', import.meta.url));
@@ -147,10 +149,21 @@ function buildSpec(
   const lengthUnit = (root['x-length-unit'] ?? 'code-point') as LengthUnit;
   // Checked with the other extensions (extensions.ts); the typed view copies it so that no caller shares the document.
   const valueClasses = readValueClasses(root['x-value-classes']);
-  const operations = readOperations(doc.name, document, protocol);
-  const underTest = root['x-operation-under-test'];
-  const operation = operations[String(underTest)];
-  if (!operation) throw new SpecError(at('/x-operation-under-test'), `names no operation of the document (${String(underTest)})`);
+  const declared = readOperations(doc.name, document, protocol);
+  // The operations the suite tests (a name, or a list of them); a binding chooses one, else the first is tested.
+  const underTest = [root['x-operation-under-test']].flat().map(String);
+  for (const name of underTest)
+    if (!declared[name]) throw new SpecError(at('/x-operation-under-test'), `names no operation of the document (${name})`);
+  const chosen = binding?.name ?? underTest[0]!;
+  if (!underTest.includes(chosen))
+    throw new SpecError(
+      at('/x-operation-under-test'),
+      `does not list ${chosen}, the operation of the binding (it lists ${underTest.join(', ')})`,
+    );
+  // The spec of one operation under test: it and the siblings that serve fixtures and read-back. The other operations
+  // under test are not its operations (the reference does not answer them; no check sends them).
+  const operations = Object.fromEntries(Object.entries(declared).filter(([name]) => name === chosen || !underTest.includes(name)));
+  const operation = operations[chosen]!;
   if (binding) checkBinding(at('/x-operation-under-test'), operation, binding);
 
   const errors: Record<string, ErrorSpec> = {};
@@ -158,19 +171,27 @@ function buildSpec(
   for (const e of protocolErrors(protocol)) errors[e.type] ??= e;
 
   const identityManagementTypes = readIdentityManagementTypes(doc.name, document);
-  const { effectMember, identitySchema, identityPointer } = findIdentitySchema(doc.name, operation, doc.value, binding?.member);
+  const { effectMember, identitySchema, identityPointer } = findEffectSchema(doc.name, operation, doc.value, binding?.member);
   const members = readMembers(at(identityPointer), identitySchema);
   const typeRules = readTypeRules(at(`${identityPointer}/x-identity-management-rules`), identitySchema, members, identityManagementTypes);
   const constraints = collectConstraints(operation, effectMember, members, typeRules);
+  const observedCombinations = readObservedCombinations(
+    at(`${identityPointer}/x-observed-combinations`),
+    identitySchema,
+    effectMember,
+    members,
+  );
   const requirements = readRequirements(
     requirementsName,
     inputs.requirements,
+    { tested: operation.name, listed: underTest },
     constraints,
+    observedCombinations,
     effectMember,
     members,
     identityManagementTypes,
     checkCatalogue,
-    protocolPlaceholders(protocol),
+    new Map([...protocolPlaceholders(protocol), ['operation.member', effectMember]]),
   );
 
   return {
@@ -189,7 +210,42 @@ function buildSpec(
     constraints,
     requirements,
     valueClasses,
+    observedCombinations,
   };
+}
+
+/** x-observed-combinations of the operation's member: each combination names members the structure has, with values
+ * of their type (an enum's value). */
+function readObservedCombinations(
+  where: string,
+  schema: OpenAPIV3_1.SchemaObject,
+  effect: string,
+  members: MemberSpec[],
+): ObservedCombination[] {
+  const raw = (schema as Json)['x-observed-combinations'] as Record<string, { equals?: Json; absent?: string[] }[]> | undefined;
+  const byName = new Map(members.map((m) => [m.name, m]));
+  return Object.entries(raw ?? {}).map(([name, list]) => ({
+    name,
+    address: `${effect}.x-observed-combinations.${name}`,
+    when: list.map((c, i) => {
+      const here = `${where}/${name}/${i}`;
+      for (const m of [...Object.keys(c.equals ?? {}), ...(c.absent ?? [])])
+        if (!byName.has(m)) throw new SpecError(here, `${m} is not a member of ${effect}`);
+      for (const [m, v] of Object.entries(c.equals ?? {})) {
+        const member = byName.get(m)!;
+        const fits =
+          member.type === 'integer'
+            ? Number.isSafeInteger(v)
+            : typeof v === member.type && (!member.enum || member.enum.includes(v as string));
+        if (!fits)
+          throw new SpecError(
+            `${here}/equals/${m}`,
+            `${JSON.stringify(v)} is not a value of ${m} (${member.type}${member.enum ? `: ${member.enum.join(', ')}` : ''})`,
+          );
+      }
+      return { equals: (c.equals ?? {}) as Record<string, string | number | boolean>, absent: [...(c.absent ?? [])] };
+    }),
+  }));
 }
 
 function readValueClasses(value: unknown): ValueClasses {
@@ -371,56 +427,89 @@ function checkBinding(where: string, operation: OperationSpec, binding: NonNulla
 }
 
 /**
- * The structure member of the operation's body that carries the change: the one whose schema has
- * x-identity-management-rules. A binding names it (`member`); the document must agree.
+ * The structure member of the operation's body that carries the change: the one its binding names (`member`), else
+ * the one whose schema has x-identity-management-rules. A member with such rules that the binding does not name is a
+ * disagreement. Its pointer is where its schema is written (a component schema, reached through the $refs).
  */
-function findIdentitySchema(
+function findEffectSchema(
   file: string,
   operation: OperationSpec,
   raw: Json,
   member: string | undefined,
 ): { effectMember: string; identitySchema: OpenAPIV3_1.SchemaObject; identityPointer: string } {
+  const where = `${file}#/paths (${operation.name} request body)`;
   const properties = operation.bodySchema?.properties ?? {};
-  const found = Object.entries(properties).filter(([, s]) => isObject(s) && 'x-identity-management-rules' in s);
-  if (found.length !== 1) {
+  const withRules = Object.entries(properties)
+    .filter(([, s]) => isObject(s) && 'x-identity-management-rules' in s)
+    .map(([n]) => n);
+  if (member === undefined && withRules.length !== 1)
+    throw new SpecError(where, 'needs exactly one body member whose schema has x-identity-management-rules');
+  if (member !== undefined && withRules.some((n) => n !== member))
     throw new SpecError(
-      `${file}#/paths (${operation.name} request body)`,
-      'needs exactly one body member whose schema has x-identity-management-rules',
+      where,
+      `the member with x-identity-management-rules is ${withRules.join(', ')}; the operation's binding names ${member}`,
     );
-  }
-  const [name, schema] = found[0]!;
-  if (member !== undefined && name !== member) {
-    throw new SpecError(
-      `${file}#/paths (${operation.name} request body)`,
-      `the member with x-identity-management-rules is ${name}; the operation's binding names ${member}`,
-    );
-  }
-  const named = Object.entries(((raw.components as Json | undefined)?.schemas ?? {}) as Json).find(
-    ([, v]) => isObject(v) && 'x-identity-management-rules' in v,
-  );
-  const identityPointer = named ? `/components/schemas/${named[0]}` : `/paths (${operation.name} request body)/properties/${name}`;
-  return { effectMember: name, identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer };
+  const name = member ?? withRules[0]!;
+  const schema = properties[name];
+  if (!isObject(schema) || (schema as Json).type !== 'object')
+    throw new SpecError(where, `has no structure member ${name} (the operation's binding names it)`);
+  return { effectMember: name, identitySchema: schema as OpenAPIV3_1.SchemaObject, identityPointer: schemaPointer(raw, operation, name) };
+}
+
+/** Where the schema of a body member is written: the component its $ref names, else its place in the path. */
+function schemaPointer(raw: Json, operation: OperationSpec, member: string): string {
+  const at = (pointer: string | undefined): Json | undefined => {
+    if (!pointer?.startsWith('#/')) return undefined;
+    let node: unknown = raw;
+    for (const seg of pointer.slice(2).split('/')) node = isObject(node) ? node[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    return isObject(node) ? node : undefined;
+  };
+  const pathItem = (raw.paths as Json | undefined)?.[operation.pathTemplate] as Json | undefined;
+  const op = pathItem?.[operation.method.toLowerCase()] as Json | undefined;
+  const bodyRef = (((op?.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined)
+    ?.schema as Json | undefined;
+  const body = typeof bodyRef?.$ref === 'string' ? at(bodyRef.$ref) : bodyRef;
+  const ref = ((body?.properties as Json | undefined)?.[member] as Json | undefined)?.$ref;
+  return typeof ref === 'string' && at(ref) ? ref.slice(1) : `/paths (${operation.name} request body)/properties/${member}`;
 }
 
 function readings(value: unknown): PatternReading[] {
   return (value as { reading: string; pattern: string }[]).map((r) => ({ ...r, regex: new RegExp(r.pattern, 'u') }));
 }
 
+/** What each member type may carry besides `type` (every schema keyword here is one the code acts on). */
+const TYPE_KEYWORDS: Record<MemberType, string[]> = {
+  string: ['minLength', 'maxLength', 'pattern', 'enum', 'x-normalization', 'x-pattern-readings', 'x-documented-pattern'],
+  boolean: [],
+  integer: ['minimum', 'maximum', 'format', 'x-documented-maximum'],
+};
+const NEUTRAL_KEYWORDS = ['type', 'description', 'examples', 'x-sensitive'];
+
 function readMembers(where: string, schema: OpenAPIV3_1.SchemaObject): MemberSpec[] {
   return Object.entries(schema.properties ?? {}).map(([name, raw]) => {
     const s = raw as OpenAPIV3_1.SchemaObject & Json;
     const here = `${where}/properties/${name}`;
-    if (s.type !== 'string') throw new SpecError(here, `only string members are understood (found ${String(s.type)})`);
+    const type = s.type as MemberType;
+    if (!(MEMBER_TYPES as readonly string[]).includes(String(s.type)))
+      throw new SpecError(here, `a member must be of type ${MEMBER_TYPES.join(', ')} (found ${JSON.stringify(s.type)})`);
+    const unknown = Object.keys(s).filter((k) => !NEUTRAL_KEYWORDS.includes(k) && !TYPE_KEYWORDS[type].includes(k));
+    if (unknown.length) throw new SpecError(here, `${unknown.join(', ')} not understood on a member of type ${type}`);
     const member: MemberSpec = {
       name,
-      type: s.type,
+      type,
       minLength: s.minLength,
       maxLength: s.maxLength,
       pattern: s.pattern,
       readings: [],
       normalization: s['x-normalization'] as MemberSpec['normalization'],
       sensitive: s['x-sensitive'] === true,
+      ...(s.enum !== undefined ? { enum: readEnum(`${here}/enum`, s.enum) } : {}),
+      ...(s.minimum !== undefined ? { minimum: s.minimum } : {}),
+      ...(s.maximum !== undefined ? { maximum: s.maximum } : {}),
+      ...(s.format !== undefined ? { format: readFormat(`${here}/format`, s.format) } : {}),
+      ...(s['x-documented-maximum'] !== undefined ? { documentedMaximum: s['x-documented-maximum'] as number } : {}),
     };
+    checkIntegerBounds(here, member);
     if (s.pattern !== undefined) {
       try {
         new RegExp(s.pattern, 'u');
@@ -449,8 +538,32 @@ function readMembers(where: string, schema: OpenAPIV3_1.SchemaObject): MemberSpe
   });
 }
 
+function readEnum(where: string, value: unknown): string[] {
+  if (!Array.isArray(value) || !value.length || !value.every((v) => typeof v === 'string' && v !== ''))
+    throw new SpecError(where, 'must be a list of non-empty strings');
+  return value as string[];
+}
+
+function readFormat(where: string, value: unknown): 'int32' {
+  if (value !== 'int32') throw new SpecError(where, `only int32 is understood (found ${JSON.stringify(value)})`);
+  return value;
+}
+
+/** An integer's bounds are whole numbers in order; a documented maximum lies inside the model's bounds. */
+function checkIntegerBounds(where: string, m: MemberSpec): void {
+  const bounds = { minimum: m.minimum, maximum: m.maximum, 'x-documented-maximum': m.documentedMaximum };
+  for (const [k, v] of Object.entries(bounds))
+    if (v !== undefined && !Number.isSafeInteger(v)) throw new SpecError(`${where}/${k}`, 'must be a whole number');
+  const low = m.minimum ?? (m.format === 'int32' ? INT32.min : Number.MIN_SAFE_INTEGER);
+  const high = m.maximum ?? (m.format === 'int32' ? INT32.max : Number.MAX_SAFE_INTEGER);
+  if (low > high) throw new SpecError(where, `minimum ${low} is over maximum ${high}`);
+  if (m.documentedMaximum !== undefined && (m.documentedMaximum < low || m.documentedMaximum >= high))
+    throw new SpecError(`${where}/x-documented-maximum`, `must lie within the model's bounds ${low}..${high}, below the upper one`);
+}
+
 function readTypeRules(where: string, schema: OpenAPIV3_1.SchemaObject, members: MemberSpec[], types: string[]): Record<string, TypeRules> {
-  const raw = (schema as Json)['x-identity-management-rules'] as Record<string, Json>;
+  // A structure without per-type rules (UserPhoneConfig) is the same for every identity management type.
+  const raw = ((schema as Json)['x-identity-management-rules'] ?? {}) as Record<string, Json>;
   const byName = new Map(members.map((m) => [m.name, m]));
   const rules: Record<string, TypeRules> = {};
   for (const type of types) rules[type] = { constraints: {}, forbidden: [], required: [], omissionObserved: [] };
@@ -537,6 +650,11 @@ function collectConstraints(
   for (const m of members) {
     const name = `${identity}.${m.name}`;
     add(name, 'type', m.type);
+    if (m.enum) add(name, 'enum', m.enum.join(', '));
+    if (m.format) add(name, 'format', m.format);
+    if (m.minimum !== undefined) add(name, 'minimum', m.minimum);
+    if (m.maximum !== undefined) add(name, 'maximum', m.maximum);
+    if (m.documentedMaximum !== undefined) add(name, 'x-documented-maximum', m.documentedMaximum);
     if (m.minLength) add(name, 'minLength', m.minLength);
     if (m.maxLength !== undefined) add(name, 'maxLength', m.maxLength);
     if (m.pattern !== undefined) add(name, 'pattern', m.pattern);
@@ -571,7 +689,9 @@ function protocolPlaceholders(p: ProtocolSpec): Map<string, string> {
 function readRequirements(
   file: string,
   raw: Json,
+  operation: { tested: string; listed: string[] },
   constraints: Constraint[],
+  combinations: ObservedCombination[],
   effectMember: string,
   members: MemberSpec[],
   types: string[],
@@ -592,6 +712,8 @@ function readRequirements(
   const byAddress = new Map(constraints.map((c) => [c.address, c]));
   const claimedBy = new Map<string, string>();
   const ambiguityOf = new Map<string, string>();
+  const observedBy = new Map<string, string>();
+  const combinationAddresses = new Set(combinations.map((c) => c.address));
   const seen = new Set<string>();
   const requirements: Requirement[] = [];
   for (const r of raw.requirements as Json[]) {
@@ -599,6 +721,12 @@ function readRequirements(
     const where = `${file} (${id})`;
     if (seen.has(id)) throw new SpecError(where, 'the id is used twice');
     seen.add(id);
+    // A requirement of other operations (its `operations`) is not this operation's; one without applies to every one.
+    const operations = r.operations as string[] | undefined;
+    for (const name of operations ?? [])
+      if (!operation.listed.includes(name))
+        throw new SpecError(where, `operations names ${name}, which is not an operation under test (${operation.listed.join(', ')})`);
+    if (operations && !operations.includes(operation.tested)) continue;
     const constrains = (r.constrains as string[] | undefined) ?? [];
     for (const address of constrains) {
       if (!byAddress.has(address))
@@ -629,6 +757,23 @@ function readRequirements(
       if (ambiguityOf.has(address)) throw new SpecError(where, `ambiguityOf ${address} is already recorded by ${ambiguityOf.get(address)}`);
       ambiguityOf.set(address, id);
     }
+    if (r.observes !== undefined) {
+      const address = String(r.observes);
+      if (!combinationAddresses.has(address))
+        throw new SpecError(
+          where,
+          `observes ${address}, which is not an observed combination (${[...combinationAddresses].join(', ') || 'none'})`,
+        );
+      if (r.level !== 'OBSERVE') throw new SpecError(where, 'a requirement that observes a combination is OBSERVE');
+      if (observedBy.has(address)) throw new SpecError(where, `observes ${address}, already observed by ${observedBy.get(address)}`);
+      observedBy.set(address, id);
+    }
+    for (const address of (r.accepts as string[] | undefined) ?? []) {
+      const c = byAddress.get(address);
+      if (!c || c.identityManagementType) throw new SpecError(where, `accepts ${address}, which is not a constraint of a member`);
+      if (constrains.length)
+        throw new SpecError(where, 'an input requirement accepts nothing (accepts belongs to an acceptance requirement)');
+    }
     const title = fillPlaceholders(where, String(r.title), byAddress, named);
     const text = fillPlaceholders(where, String(r.text), byAddress, named);
     requirements.push({
@@ -643,8 +788,13 @@ function readRequirements(
       appliesTo,
       needs: (r.needs as Requirement['needs'] | undefined) ?? [],
       ambiguityOf: r.ambiguityOf as string | undefined,
+      ...(operations ? { operations } : {}),
+      ...(r.observes !== undefined ? { observes: String(r.observes) } : {}),
+      ...(r.accepts !== undefined ? { accepts: [...(r.accepts as string[])] } : {}),
     });
   }
+  const unobserved = [...combinationAddresses].filter((a) => !observedBy.has(a));
+  if (unobserved.length) throw new SpecError(file, `no requirement observes the combination(s) ${unobserved.join(', ')}`);
   const unclaimed = constraints.filter((c) => !claimedBy.has(c.address)).map((c) => c.address);
   if (unclaimed.length) throw new SpecError(file, `no requirement claims the constraint(s) ${unclaimed.join(', ')}`);
   for (const m of members) {
@@ -661,7 +811,10 @@ function fillPlaceholders(where: string, text: string, byAddress: Map<string, Co
     const c = byAddress.get(address);
     const value = c ? String(c.value) : named.get(address);
     if (value === undefined)
-      throw new SpecError(where, `the placeholder ${whole} names no constraint (nor a value of x-protocol.signatureWindow)`);
+      throw new SpecError(
+        where,
+        `the placeholder ${whole} names no constraint (nor a value of x-protocol.signatureWindow, nor operation.member)`,
+      );
     return value;
   });
 }

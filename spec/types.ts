@@ -23,11 +23,29 @@ export interface Requirement {
   /** Constraint addresses this requirement claims (input requirements only). */
   constrains: string[];
   outcome?: OutcomeKind;
+  /** The operations it applies to (the catalogue's `operations`); every one when the catalogue says nothing. */
+  operations?: string[];
   /** Identity management types it applies to; all of them when the catalogue says nothing. */
   appliesTo: string[];
   needs: Need[];
   /** A constraint with several readings whose disagreements this requirement records. */
   ambiguityOf?: string;
+  /** An observed combination (x-observed-combinations) whose requests this requirement records. */
+  observes?: string;
+  /** Constraints whose accepted values this acceptance requirement is about (a bound, an enum, a pattern). */
+  accepts?: string[];
+}
+
+/** A member value a combination names (x-observed-combinations: the values the schema's members take). */
+type CombinationValue = string | number | boolean;
+
+/** Requests the material leaves open (x-observed-combinations): one named group of combinations of members. */
+export interface ObservedCombination {
+  name: string;
+  /** `MEMBER.x-observed-combinations.NAME` (MEMBER: the operation's member): what a requirement `observes`. */
+  address: string;
+  /** A structure matches when it matches one: every member of `equals` holds that value, every one of `absent` is absent. */
+  when: { equals: Record<string, CombinationValue>; absent: string[] }[];
 }
 
 /** One constraint of the schema that a request can violate, named by its address `[TYPE:]MEMBER.KEYWORD`. */
@@ -51,7 +69,16 @@ export interface PatternReading {
 /** A string member of UserIdentityInfo, with everything the schema and its extensions say about it. */
 export interface MemberSpec {
   name: string;
-  type: string;
+  /** Its JSON type as the schema gives it: string (an enum too), boolean or integer (MEMBER_TYPES). */
+  type: MemberType;
+  /** A string enum's values, exact and case-sensitive. */
+  enum?: string[];
+  /** An integer's bounds (JSON Schema minimum, maximum) and format (int32: a Smithy integer, 32-bit signed). */
+  minimum?: number;
+  maximum?: number;
+  format?: 'int32';
+  /** A bound the documentation gives and the model does not (x-documented-maximum): violating it is a SHOULD. */
+  documentedMaximum?: number;
   minLength?: number;
   maxLength?: number;
   /** The schema's own pattern (JSON Schema `pattern`, ECMA-262, not anchored). */
@@ -63,6 +90,13 @@ export interface MemberSpec {
   normalization?: 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
   sensitive: boolean;
 }
+
+/** The JSON types a member of the structure an operation changes may have (every one the Smithy model uses there). */
+export const MEMBER_TYPES = ['string', 'boolean', 'integer'] as const;
+export type MemberType = (typeof MEMBER_TYPES)[number];
+
+/** The range of a Smithy integer (format int32). */
+export const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
 
 export interface TypeRules {
   constraints: Record<string, { minLength?: number; maxLength?: number }>;
@@ -179,11 +213,13 @@ export interface Spec {
   /** Every error type the spec declares, with its status and fault. */
   errors: Record<string, ErrorSpec>;
   identityManagementTypes: string[];
-  /** Members of UserIdentityInfo, in schema order. */
+  /** Members of the structure the operation changes (UserIdentityInfo, UserPhoneConfig), in schema order. */
   members: MemberSpec[];
   typeRules: Record<string, TypeRules>;
   constraints: Constraint[];
   requirements: Requirement[];
   /** The kinds of valid value of x-value-classes (none when the document has no such extension). */
   valueClasses: ValueClasses;
+  /** The requests of the operation's member the material leaves open (x-observed-combinations; none when absent). */
+  observedCombinations: ObservedCombination[];
 }

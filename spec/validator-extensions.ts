@@ -14,6 +14,8 @@ export interface SchemaNotes {
   readings?: { keyword: 'pattern' | 'x-documented-pattern'; list: PatternReading[] };
   normalization?: 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
   typeRules?: Record<string, TypeRules>;
+  /** x-documented-maximum of an integer member (judged on whole numbers its format admits). */
+  documentedMaximum?: { value: number; int32: boolean };
 }
 
 /** One schema at one member (a walk starts at the body's root, so a schema's member name is fixed). */
@@ -65,6 +67,8 @@ export function notesOf(x: SchemaExtensions, schema: Json): SchemaNotes {
   if (schema['x-documented-pattern']) n.readings = { keyword: 'x-documented-pattern', list: readingsOf('x-documented-pattern') };
   if (schema['x-normalization']) n.normalization = schema['x-normalization'] as SchemaNotes['normalization'];
   if (schema['x-identity-management-rules']) n.typeRules = x.typeRules;
+  if (schema['x-documented-maximum'] !== undefined)
+    n.documentedMaximum = { value: schema['x-documented-maximum'] as number, int32: schema.format === 'int32' };
   x.notes.set(schema, n);
   return n;
 }
@@ -94,6 +98,7 @@ function walkOf(x: SchemaExtensions, schema: Json, member: string): SchemaWalk {
 
 function walk(x: SchemaExtensions, w: SchemaWalk, value: unknown, type: string | undefined, verdict: ValidationResult): void {
   if (typeof value === 'string') return checkString(w, value, verdict);
+  if (typeof value === 'number') return checkNumber(w, value, verdict);
   if (!isObject(value)) return;
   w.children ??= w.properties.map(([key, sub]) => [key, walkOf(x, sub, w.member ? `${w.member}.${key}` : key)]);
   for (const [key, child] of w.children) {
@@ -118,6 +123,16 @@ function checkString({ member, notes }: SchemaWalk, value: string, verdict: Vali
   const message = failed(member, `Member must satisfy regular expression pattern: ${list[0]!.pattern}`);
   if (rejectedBy.length === list.length) verdict.violations.push(finding(member, notes.readings.keyword, message));
   else verdict.ambiguities.push(finding(member, notes.readings.keyword, `${message} (rejected by the ${rejectedBy.join(', ')} reading)`));
+}
+
+/** x-documented-maximum, on a whole number of the member's width (anything else fails its type or format first). */
+function checkNumber({ member, notes }: SchemaWalk, value: number, verdict: ValidationResult): void {
+  const bound = notes.documentedMaximum;
+  if (!bound || !Number.isInteger(value) || (bound.int32 && (value < -(2 ** 31) || value > 2 ** 31 - 1))) return;
+  if (value > bound.value)
+    verdict.violations.push(
+      finding(member, 'x-documented-maximum', failed(member, `Member must have value less than or equal to ${bound.value}`)),
+    );
 }
 
 /** x-identity-management-rules for the instance's type: forbidden, required and length-limited members. */

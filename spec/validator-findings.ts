@@ -48,6 +48,14 @@ export function findingOfAjvError(e: ErrorObject, segments: string[]): Finding {
           ? `Member must have length greater than or equal to ${String((e.params as { limit: number }).limit)}`
           : e.keyword === 'pattern'
             ? `Member must satisfy regular expression pattern: ${String((e.params as { pattern: string }).pattern)}`
-            : `Member ${e.message ?? 'is not valid'}`;
+            : e.keyword === 'enum'
+              ? `Member must satisfy enum value set: [${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}]`
+              : e.keyword === 'minimum'
+                ? `Member must have value greater than or equal to ${String((e.params as { limit: number }).limit)}`
+                : e.keyword === 'maximum'
+                  ? `Member must have value less than or equal to ${String((e.params as { limit: number }).limit)}`
+                  : e.keyword === 'format'
+                    ? `Member must be a ${String((e.params as { format: string }).format)} number`
+                    : `Member ${e.message ?? 'is not valid'}`;
   return finding(member, e.keyword, failed(member, constraint));
 }

@@ -8,6 +8,7 @@
 // when the protocol reads them as absent; ajv; then the extensions). What an operation needs is compiled on its first
 // request and kept, in the validator's state.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { EXTENSIONS } from './extensions.ts';
 import type { OperationSpec, Spec } from './types.ts';
@@ -23,6 +24,13 @@ import {
 import { failed, finding, findingOfAjvError, type Finding, type ValidationResult } from './validator-findings.ts';
 
 export type { Finding, ValidationResult } from './validator-findings.ts';
+
+// ajv-formats is CommonJS: its plugin is the default export's default.
+const addFormats = addFormatsModule.default;
+
+/** Keywords that fail a value during deserialization (its JSON type, or an integer beyond its width): a value that
+ * fails one is not a value of the member at all, so no other constraint of that member is judged on it. */
+const DESERIALIZATION_KEYWORDS = new Set(['type', 'format']);
 
 interface RequestInput {
   /** Decoded label values by name. */
@@ -60,6 +68,8 @@ interface ValidatorState {
 export function createValidator(spec: Spec): RequestValidator {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   ajv.addVocabulary([...Object.keys(EXTENSIONS), 'example', 'discriminator', 'xml', 'externalDocs']);
+  // The one format the spec's members use: a Smithy integer is 32-bit signed (int32, as OpenAPI names it).
+  addFormats(ajv, ['int32']);
   const state: ValidatorState = { spec, ajv, extensions: schemaExtensions(spec.typeRules), operations: new Map() };
   return { lengthOf, parseBody, validate: (operation, input, type) => validate(state, operation, input, type) };
 }
@@ -101,7 +111,10 @@ function validateBody(
   const body = state.spec.protocol.nullIsAbsent ? stripNulls(input) : input;
   const schema = op.bodySchema as Json;
   if (!check(body)) {
-    for (const e of check.errors ?? []) {
+    const errors = check.errors ?? [];
+    const undeserializable = new Set(errors.filter((e) => DESERIALIZATION_KEYWORDS.has(e.keyword)).map((e) => e.instancePath));
+    for (const e of errors) {
+      if (undeserializable.has(e.instancePath) && !DESERIALIZATION_KEYWORDS.has(e.keyword)) continue;
       const f = findingOfBodyError(state, e, schema);
       if (f) verdict.violations.push(f);
     }

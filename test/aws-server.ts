@@ -9,6 +9,7 @@ import { run } from '../bin/run.ts';
 import type { Spec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures, startHttpServer, type Fixtures, type ReferenceService } from '../api/reference.ts';
 import { text, utf8, type WireRequest, type WireResponse } from '../core/wire.ts';
+import type { OperationBinding } from '../core/binding.ts';
 
 export interface Arrival {
   /** 1-based, in arrival order. */
@@ -64,9 +65,12 @@ function error(status: number, type: string, message: string, extra: Record<stri
   };
 }
 
-export async function startCountingServer(spec: Spec, options: { fixtures?: Fixtures; faults?: Faults } = {}): Promise<CountingServer> {
+export async function startCountingServer(
+  spec: Spec,
+  options: { fixtures?: Fixtures; faults?: Faults; binding?: OperationBinding } = {},
+): Promise<CountingServer> {
   const fixtures = options.fixtures ?? defaultFixtures();
-  const service = createReferenceService(spec, { fixtures });
+  const service = createReferenceService(spec, { fixtures, binding: options.binding });
   const faults = options.faults ?? {};
   const arrivals: Arrival[] = [];
   const handled: Handled[] = [];

@@ -19,7 +19,7 @@ import { readIdentity } from '../engine/fixtures.ts';
 import { RESPONSE_REQUIREMENTS } from '../engine/plan.ts';
 import { runConformance } from '../api/run.ts';
 import type { Results } from '../engine/results.ts';
-import { catalogue, defaultSpec } from '../spec/index.ts';
+import { catalogue, defaultSpec, loadSpec } from '../spec/index.ts';
 import { createReferenceService, defaultFixtures } from '../api/reference.ts';
 import { createTarget, TargetConfigError } from '../targets/index.ts';
 import { ALL, BROKEN, CORRECT, judgeVariant, runVariant, SIBLINGS_BROKEN, SIBLINGS_CORRECT } from '../variants/index.ts';
@@ -98,11 +98,23 @@ describe('the fixture operations, as the spec describes them', () => {
   it('are every operation but the one under test, with the members the suite reads found by what they are', () => {
     const view = Object.fromEntries(fixtureOperations(spec).map((f) => [f.op.name, f.needs.map((n) => `${n.kind}:${n.path.join('.')}`)]));
     expect(view).toEqual({
-      DescribeUser: ['identity-info:User.IdentityInfo'],
+      DescribeUser: ['effect:User.IdentityInfo'],
       DeleteUser: [],
       CreateUser: ['created-user-id:UserId'],
       DescribeInstance: ['identity-management-type:Instance.IdentityManagementType'],
     });
+  });
+
+  it("for another operation, DescribeUser's member the suite reads is that operation's (User.PhoneConfig)", async () => {
+    const phone = await loadSpec({
+      binding: {
+        name: 'UpdateUserPhoneConfig',
+        member: 'PhoneConfig',
+        route: { method: 'POST', path: '/users/{InstanceId}/{UserId}/phone-config' },
+      },
+    });
+    const describeNeeds = fixtureOperations(phone).find((f) => f.op.name === 'DescribeUser')!.needs;
+    expect(describeNeeds.map((n) => `${n.kind}:${n.path.join('.')}`)).toEqual(['effect:User.PhoneConfig']);
   });
 
   it('have FX- requirements at SHOULD, judged on every response (the plan names them)', () => {

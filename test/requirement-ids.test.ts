@@ -9,7 +9,8 @@ import { AUTHENTICATION_CHECKS } from '../checks/authentication.ts';
 import { catalogueDisagreements, RESPONSE_RULES, RUN_CHECKS, SET_CHECKS } from '../engine/plan.ts';
 import { createGenerators } from '../generators/index.ts';
 import { CATALOGUE, GENERATED, renderRequirementIds } from '../scripts/spec-types.ts';
-import { DEFAULT_DOCUMENT, defaultSpec, loadSpec, REQUIREMENT_IDS, type Spec } from '../spec/index.ts';
+import { DEFAULT_DOCUMENT, defaultSpec, loadSpec, REQUIREMENT_IDS, specOf, type Spec } from '../spec/index.ts';
+import { OPERATIONS } from '../operations/index.ts';
 
 const spec = await defaultSpec();
 const disagreements = (s: Spec) => catalogueDisagreements(s, (type) => createGenerators(s, type));
@@ -24,7 +25,9 @@ const withCatalogue = (edit: (r: Raw) => void) => {
 describe('the RequirementId type', () => {
   it('is current with the catalogue (run npm run spec:types after changing spec/requirements.yaml)', () => {
     expect(readFileSync(GENERATED, 'utf8')).toBe(renderRequirementIds(readFileSync(CATALOGUE, 'utf8')));
-    expect(REQUIREMENT_IDS).toEqual(spec.requirements.map((r) => r.id));
+    // The type covers every catalogue: every operation's requirements (a loaded spec holds one operation's).
+    expect(REQUIREMENT_IDS).toEqual(raw().requirements.map((r) => String(r.id)));
+    for (const id of spec.requirements.map((r) => r.id)) expect(REQUIREMENT_IDS).toContain(id);
   });
 
   it('would change with the catalogue, and says it is generated and by what', () => {
@@ -43,6 +46,32 @@ describe('the RequirementId type', () => {
 describe('the catalogue and the checks', () => {
   it('agree', () => {
     expect(disagreements(spec)).toEqual({ uncovered: [], unknown: [], undeclaredNeeds: [] });
+  });
+
+  it.each([...OPERATIONS.keys()])('agree for every operation: %s', async (name) => {
+    const s = await specOf(OPERATIONS.get(name)!);
+    expect(s.operation.name).toBe(name);
+    expect(disagreements(s)).toEqual({ uncovered: [], unknown: [], undeclaredNeeds: [] });
+  });
+
+  it("disagree when another operation's requirement nothing of it covers is in its catalogue", async () => {
+    const r = raw();
+    r.requirements.push({
+      id: 'PC-OK-NEW-RULE',
+      level: 'MUST',
+      area: 'acceptance',
+      title: 'A new rule',
+      text: 'Nothing covers it.',
+      source: 'test',
+      operations: ['UpdateUserPhoneConfig'],
+    });
+    const binding = OPERATIONS.get('UpdateUserPhoneConfig')!;
+    const s = await loadSpec({ document: DEFAULT_DOCUMENT, requirements: r as never, binding });
+    expect(disagreements(s).uncovered).toEqual(expect.arrayContaining([expect.stringContaining('PC-OK-NEW-RULE')]));
+    // UpdateUserIdentityInfo's catalogue does not hold it.
+    expect((await loadSpec({ document: DEFAULT_DOCUMENT, requirements: r as never })).requirements.map((x) => x.id)).not.toContain(
+      'PC-OK-NEW-RULE',
+    );
   });
 
   it('disagree when the catalogue has a requirement nothing covers', async () => {

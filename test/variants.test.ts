@@ -3,7 +3,8 @@
 // unmodified reference passes everything. The variants are in variants/ (BROKEN, CORRECT); the correct ones are tested
 // in parts (test/variants-correct.ts), how the variants are run is test/variant-settings.ts.
 import { describe, expect, it } from 'vitest';
-import { catalogue, defaultSpec } from '../spec/index.ts';
+import { catalogue, specOf } from '../spec/index.ts';
+import { DEFAULT_BINDING, OPERATIONS } from '../operations/index.ts';
 import { SUITES } from '../engine/plan.ts';
 import {
   ALL,
@@ -33,17 +34,24 @@ describe('the variant catalogue', () => {
     ).toEqual([]);
   });
 
-  it('names only requirements of the catalogue, at the level each field allows', async () => {
-    const cat = catalogue(await defaultSpec());
-    const problems = ALL.flatMap((v) => [
-      ...(v.caughtBy ?? [])
-        .filter((id) => !cat.all.some((r) => r.id === id))
-        .map((id) => `${v.name}: caughtBy names ${id}, which the catalogue does not have`),
-      ...(v.allowedShouldFailures ?? [])
-        .filter((id) => cat.all.find((r) => r.id === id)?.level !== 'SHOULD')
-        .map((id) => `${v.name}: ${id} is not a SHOULD requirement`),
-    ]);
+  it("names only requirements of its operation's catalogue, at the level each field allows", async () => {
+    const catalogues = new Map(await Promise.all([...OPERATIONS].map(async ([name, b]) => [name, catalogue(await specOf(b))] as const)));
+    const problems = ALL.flatMap((v) => {
+      const cat = catalogues.get(v.operation ?? DEFAULT_BINDING.name);
+      if (!cat) return [`${v.name}: operation ${v.operation} is not an operation the suite tests`];
+      return [
+        ...(v.caughtBy ?? [])
+          .filter((id) => !cat.all.some((r) => r.id === id))
+          .map((id) => `${v.name}: caughtBy names ${id}, which the catalogue does not have`),
+        ...(v.allowedShouldFailures ?? [])
+          .filter((id) => cat.all.find((r) => r.id === id)?.level !== 'SHOULD')
+          .map((id) => `${v.name}: ${id} is not a SHOULD requirement`),
+      ];
+    });
     expect(problems).toEqual([]);
+    // The second operation has variants of both kinds.
+    expect(BROKEN.filter((v) => v.operation === 'UpdateUserPhoneConfig').length).toBeGreaterThan(0);
+    expect(CORRECT.filter((v) => v.operation === 'UpdateUserPhoneConfig').length).toBeGreaterThan(0);
   });
 
   it('gives every broken variant what its test needs: a requirement that catches it and a suite of SUITES', () => {

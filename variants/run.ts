@@ -4,7 +4,8 @@
 // failing verdict names its step, each step its family).
 import type { Results } from '../engine/results.ts';
 import { runConformance } from '../api/run.ts';
-import { defaultSpec, type Requirement } from '../spec/index.ts';
+import { specOf, type Requirement } from '../spec/index.ts';
+import { bindingNamed } from '../api/index.ts';
 import { withCheckLimits } from '../engine/check-limits.ts';
 import type { Variant } from './variant.ts';
 
@@ -56,7 +57,7 @@ export const statusOf = (run: VariantRun, id: string) => run.results.requirement
 
 /** Runs the engine against a variant of the reference (the unmodified reference when undefined). */
 export async function runVariant(
-  variant: Pick<Variant, 'wrap' | 'identityManagementType'> | undefined,
+  variant: Pick<Variant, 'wrap' | 'identityManagementType' | 'operation'> | undefined,
   options: VariantRunOptions,
 ): Promise<VariantRun> {
   return withCheckLimits({ executions: options.checkBudget, ms: options.checkTimeLimitMs }, async () => {
@@ -65,6 +66,7 @@ export async function runVariant(
     const failedBySuite: Record<string, string[]> = {};
     let requests = 0;
     const results = await runConformance({
+      ...(variant?.operation ? { operation: variant.operation } : {}),
       target: 'reference',
       seed: options.seed,
       runs: options.runs,
@@ -92,7 +94,8 @@ export async function failingRequirements(
   run: VariantRun,
   levels: Requirement['level'][] = ['MUST', 'SHOULD', 'OBSERVE'],
 ): Promise<Failure[]> {
-  const spec = await defaultSpec();
+  // The catalogue of the operation the run tested.
+  const spec = await specOf(bindingNamed(run.results.spec.operation));
   return spec.requirements
     .filter((r) => levels.includes(r.level))
     .flatMap((requirement) => {

@@ -11,6 +11,8 @@ type VariantKind = 'broken' | 'correct';
 export interface Variant {
   /** Unique, kebab-case, named for the bug or the difference. */
   name: string;
+  /** The operation whose handler it changes, and which its runs test (default: the default operation's). */
+  operation?: string;
   kind: VariantKind;
   /** The realistic bug, or the allowed difference, in one or two sentences. */
   description: string;

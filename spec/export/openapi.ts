@@ -152,7 +152,8 @@ export function exportDocument(spec: Spec, identityManagementType: string): Open
     if (template === spec.operation.pathTemplate) {
       for (const method of PATH_METHODS) if (!outItem[method]) outItem[method] = otherMethodOut(ctx, spec.operation, method, template);
     }
-    paths[template] = outItem;
+    // A path of another operation under test (not this spec's) is left out.
+    if (Object.keys(outItem).length) paths[template] = outItem;
   }
 
   const root: Json = {
@@ -381,6 +382,12 @@ const saysNothing = (schema: unknown) => isObject(schema) && schema.type === 'ob
 function successOut(ctx: Context, response: Json): Json {
   const { content, headers, ...rest } = response;
   const r: Json = structuredClone(rest);
+  // A link to an operation this spec does not hold (another operation under test) is left out.
+  if (isObject(r.links)) {
+    const kept = Object.entries(r.links as Record<string, Json>).filter(([, l]) => String(l.operationId) in ctx.spec.operations);
+    if (kept.length) r.links = Object.fromEntries(kept);
+    else delete r.links;
+  }
   if (headers) r.headers = structuredClone(headers);
   if (isObject(content)) {
     const written = Object.fromEntries(
@@ -496,9 +503,18 @@ function linksOf(spec: Spec): string[] {
   for (const op of Object.values(spec.operations)) {
     for (const [code, response] of Object.entries((sourceOperation(spec, op).responses ?? {}) as Record<string, Json>)) {
       for (const link of Object.values((response.links ?? {}) as Record<string, Json>))
-        out.push(`${op.name} ${code} → ${String(link.operationId)}`);
+        if (String(link.operationId) in spec.operations) out.push(`${op.name} ${code} → ${String(link.operationId)}`);
     }
   }
+  return out;
+}
+
+/** Every x-documented-maximum of the document's component schemas, as `Schema.Member up to N`. */
+function documentedMaxima(spec: Spec): string[] {
+  const out: string[] = [];
+  for (const [name, schema] of Object.entries((spec.document.components?.schemas ?? {}) as Record<string, Json>))
+    for (const [member, sub] of Object.entries((schema.properties ?? {}) as Record<string, Json>))
+      if (sub['x-documented-maximum'] !== undefined) out.push(`${name}.${member} up to ${String(sub['x-documented-maximum'])}`);
   return out;
 }
 
@@ -558,6 +574,11 @@ function describe(ctx: Context): string {
   if (normalized.length)
     notExpressed.push(
       `x-normalization: ${normalized.map((m) => `${m.name} must be in ${m.normalization}`).join(', ')} (where the member is allowed); a value that is not is rejected with 400.`,
+    );
+  const documented = documentedMaxima(spec);
+  if (documented.length)
+    notExpressed.push(
+      `x-documented-maximum: ${documented.join(', ')}: a bound of the documentation, not of the model; a request to the operation under test over it SHOULD be rejected with 400, and this document does not reject it.`,
     );
   const sensitive = spec.members.filter((m) => m.sensitive);
   if (sensitive.length)

@@ -16,7 +16,7 @@ import type { SafetyEnvelope } from './safety-envelope.ts';
 export { Budget, SafetyEnvelope, retryAfterMs } from './safety-envelope.ts';
 export { TokenBucket, instantClock, realClock, type Clock } from './bucket.ts';
 export { Recorder, readCassette, cassetteTransport, type NockDefinition } from './cassette.ts';
-export { Journal, readJournal, pendingOf, isFinished, undoJournal, type JournalData } from './journal.ts';
+export { Journal, readJournal, pendingOf, isFinished, undoJournal, journalOperation, type JournalData } from './journal.ts';
 export { resolveEndpoint, parseSharedConfig } from './endpoint.ts';
 
 /** How long one request may take before it counts as unanswered, for every kind of target (--request-timeout). */

@@ -38,8 +38,14 @@ export interface JournalData {
   startedAt: string;
   target: JournalTarget;
   allowInstances: string[];
+  /** The operation the run tested, whose restore puts its snapshots back (absent in the journals of earlier versions,
+   * which tested UpdateUserIdentityInfo only). */
+  operation?: string;
   entries: JournalEntry[];
 }
+
+/** The operation a journal's snapshots are of: the one it names, else the only one earlier versions tested. */
+export const journalOperation = (data: JournalData): string => data.operation ?? 'UpdateUserIdentityInfo';
 
 type Snapshot = Extract<JournalEntry, { kind: 'snapshot' }>;
 type Created = Extract<JournalEntry, { kind: 'created' }>;
@@ -102,7 +108,7 @@ export class Journal implements JournalCoverage {
   }
 
   /** A new journal in DIR (replacing a finished one). */
-  static start(dir: string, target: JournalTarget, allowInstances: string[]): Journal {
+  static start(dir: string, target: JournalTarget, allowInstances: string[], operation: string): Journal {
     const j = new Journal(dir, {
       version: 1,
       runId: randomUUID(),
@@ -110,6 +116,7 @@ export class Journal implements JournalCoverage {
       startedAt: now(),
       target,
       allowInstances,
+      operation,
       entries: [],
     });
     j.write();
