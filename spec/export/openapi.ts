@@ -518,6 +518,16 @@ function documentedMaxima(spec: Spec): string[] {
   return out;
 }
 
+/** Every x-observed-combinations of the document's component schemas, as `Schema: name, name`. */
+function observedCombinations(spec: Spec): string[] {
+  const out: string[] = [];
+  for (const [name, schema] of Object.entries((spec.document.components?.schemas ?? {}) as Record<string, Json>)) {
+    const combinations = schema['x-observed-combinations'] as Record<string, unknown> | undefined;
+    if (combinations) out.push(`${name}: ${Object.keys(combinations).join(', ')}`);
+  }
+  return out;
+}
+
 /** What the schemas of this document express, and what they cannot (kept in x- and checked by the suite only). */
 function describe(ctx: Context): string {
   const { spec, rules, type } = ctx;
@@ -579,6 +589,11 @@ function describe(ctx: Context): string {
   if (documented.length)
     notExpressed.push(
       `x-documented-maximum: ${documented.join(', ')}: a bound of the documentation, not of the model; a request to the operation under test over it SHOULD be rejected with 400, and this document does not reject it.`,
+    );
+  const observed = observedCombinations(spec);
+  if (observed.length)
+    notExpressed.push(
+      `x-observed-combinations: ${observed.join('; ')}: requests the material leaves open (valid by the schema); the suite records what a target answers to them, by an OBSERVE requirement, and judges neither answer.`,
     );
   const sensitive = spec.members.filter((m) => m.sensitive);
   if (sensitive.length)
