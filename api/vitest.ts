@@ -107,7 +107,7 @@ export function describeConformance(name: string, options: ConformanceTestOption
   if (client !== undefined && rest.target !== undefined) throw new UsageError('give describeConformance either client or target, not both');
   const runOptions: RunOptions = client !== undefined ? { ...rest, target: { client } } : rest;
   describe(name, async () => {
-    // The requirements of the operation the options name (`operation`, `binding`; default UpdateUserIdentityInfo).
+    // The requirements of the operation the options name (`operation`, `binding`; default the library's DEFAULT_BINDING).
     const spec = options.spec ?? (await specOf(bindingOf(options)));
     const replay = replayOf(name);
     let results: Results | undefined;

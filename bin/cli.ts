@@ -5,6 +5,7 @@ import { isUserError } from '../core/errors.ts';
 import { flagNaming } from '../engine/options.ts';
 import { resolvedVersion, suitePackage, toolInfo } from '../engine/tool-info.ts';
 import { didYouMean, fsReason, UsageError } from './usage.ts';
+import { DEFAULT_OPERATION, OPERATION_NAMES } from './operation.ts';
 
 interface Command {
   summary: string;
@@ -81,7 +82,7 @@ const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
 
 export const HELP = `Usage: connect-conformance <command> [flags]
 
-A conformance test suite for the Amazon Connect operation UpdateUserIdentityInfo.
+A conformance test suite for Amazon Connect operations: ${OPERATION_NAMES} (--operation; default ${DEFAULT_OPERATION}).
 
 Commands:
 ${Object.entries(COMMANDS)

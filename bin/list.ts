@@ -1,7 +1,7 @@
 // `connect-conformance list`: the requirement catalogue (spec/requirements.yaml) as the suite checks it: ID, level,
 // area and title (bounds filled from the schema). The IDs are what --only, --baseline and the reports name.
 import { specOf } from '../spec/index.ts';
-import { operationFlag } from './operation.ts';
+import { DEFAULT_OPERATION, operationFlag } from './operation.ts';
 import { LEVELS, type Level, type Spec } from '../spec/types.ts';
 import { parseFlags, UsageError } from './usage.ts';
 
@@ -9,7 +9,7 @@ export const LIST_HELP = `Usage: connect-conformance list [--operation NAME] [--
 
 Prints the requirement catalogue of an operation: one line per requirement with its ID, level (MUST, SHOULD,
 OBSERVE), area and title. The IDs are what run --only, --baseline files and the reports name.
-  --operation NAME  the operation whose requirements are listed (default UpdateUserIdentityInfo)
+  --operation NAME  the operation whose requirements are listed (default ${DEFAULT_OPERATION})
   --only ID,...     only these requirements (any case; a prefix such as IN- or ex-unknown selects every ID it starts)
   --level LEVEL     only this level: MUST, SHOULD or OBSERVE
   --area AREA       only this area

@@ -3,7 +3,7 @@
 import type { OperationBinding } from '../core/binding.ts';
 import { isUserError } from '../core/errors.ts';
 import { flagNaming } from '../engine/options.ts';
-import { bindingNamed } from '../operations/index.ts';
+import { bindingNamed, DEFAULT_BINDING, OPERATIONS } from '../operations/index.ts';
 import { UsageError } from './usage.ts';
 
 export function operationFlag(name: string | undefined): OperationBinding {
@@ -14,3 +14,9 @@ export function operationFlag(name: string | undefined): OperationBinding {
     throw e;
   }
 }
+
+/** For help texts: the operation a command tests when --operation names none. */
+export const DEFAULT_OPERATION = DEFAULT_BINDING.name;
+
+/** For help texts: every operation the suite tests, by name. */
+export const OPERATION_NAMES = [...OPERATIONS.keys()].join(', ');

@@ -1,16 +1,16 @@
 // `connect-conformance serve`: the reference on 127.0.0.1, printing one JSON line that says how to reach it.
 import { specOf } from '../spec/index.ts';
-import { operationFlag } from './operation.ts';
+import { DEFAULT_OPERATION, operationFlag } from './operation.ts';
 import { createReferenceService, defaultFixtures, readFixtures, startHttpServer } from '../targets/reference/index.ts';
 import { integerFlag, parseFlags, UsageError } from './usage.ts';
 
 export const SERVE_HELP = `Usage: connect-conformance serve [--operation NAME] [--port N] [--fixtures FILE] [--no-auth]
 
-Runs the reference implementation of an operation (default UpdateUserIdentityInfo; and DescribeUser,
+Runs the reference implementation of an operation (default ${DEFAULT_OPERATION}; and DescribeUser,
 DescribeInstance, CreateUser, DeleteUser) as an HTTP server on 127.0.0.1 and prints one JSON line: the operation,
 the endpoint, the credentials it accepts, and its instances and users.
 
-  --operation NAME  the operation it answers besides the siblings (default UpdateUserIdentityInfo)
+  --operation NAME  the operation it answers besides the siblings (default ${DEFAULT_OPERATION})
   --port N          port to listen on (0, the default, picks a free one)
   --fixtures FILE   JSON file of instances and users (default: one instance of each identity management type)
   --no-auth         do not verify SigV4 signatures

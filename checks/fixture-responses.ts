@@ -73,7 +73,7 @@ function needsOf(spec: Spec, op: OperationSpec, schema: Schema | undefined, all:
   for (const l of op.labels) laterLabels.delete(l.name);
   const needs: Need[] = [];
   for (const m of membersOf(schema)) {
-    // The structure the operation under test changes, where the answer holds it (DescribeUser's User.IdentityInfo).
+    // The structure the operation under test changes, where the answer holds it (DescribeUser's User.<the binding's member>).
     if (m.path.at(-1) === spec.effectMember && m.schema.type === 'object') needs.push({ kind: 'effect', ...m });
     else if (Array.isArray(m.schema.enum) && [...m.schema.enum].map(String).sort().join(',') === types)
       needs.push({ kind: 'identity-management-type', ...m });
