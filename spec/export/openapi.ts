@@ -518,6 +518,13 @@ function documentedMaxima(spec: Spec): string[] {
   return out;
 }
 
+/** Every x-observed-combinations of the document's component schemas, as `Schema: name, name`. */
+function observedCombinations(spec: Spec): string[] {
+  return Object.entries((spec.document.components?.schemas ?? {}) as Record<string, Json>)
+    .filter(([, schema]) => isObject(schema['x-observed-combinations']))
+    .map(([name, schema]) => `${name}: ${Object.keys(schema['x-observed-combinations'] as Json).join(', ')}`);
+}
+
 /** What the schemas of this document express, and what they cannot (kept in x- and checked by the suite only). */
 function describe(ctx: Context): string {
   const { spec, rules, type } = ctx;
@@ -579,6 +586,11 @@ function describe(ctx: Context): string {
   if (documented.length)
     notExpressed.push(
       `x-documented-maximum: ${documented.join(', ')}: a bound of the documentation, not of the model; a request to the operation under test over it SHOULD be rejected with 400, and this document does not reject it.`,
+    );
+  const combinations = observedCombinations(spec);
+  if (combinations.length)
+    notExpressed.push(
+      `x-observed-combinations: ${combinations.join(', ')}: requests the material leaves open; a request of the operation under test that matches one may be accepted or rejected (observed, not judged), and this document accepts it.`,
     );
   const sensitive = spec.members.filter((m) => m.sensitive);
   if (sensitive.length)
