@@ -520,12 +520,9 @@ function documentedMaxima(spec: Spec): string[] {
 
 /** Every x-observed-combinations of the document's component schemas, as `Schema: name, name`. */
 function observedCombinations(spec: Spec): string[] {
-  const out: string[] = [];
-  for (const [name, schema] of Object.entries((spec.document.components?.schemas ?? {}) as Record<string, Json>)) {
-    const combinations = schema['x-observed-combinations'] as Record<string, unknown> | undefined;
-    if (combinations) out.push(`${name}: ${Object.keys(combinations).join(', ')}`);
-  }
-  return out;
+  return Object.entries((spec.document.components?.schemas ?? {}) as Record<string, Json>)
+    .filter(([, schema]) => isObject(schema['x-observed-combinations']))
+    .map(([name, schema]) => `${name}: ${Object.keys(schema['x-observed-combinations'] as Json).join(', ')}`);
 }
 
 /** What the schemas of this document express, and what they cannot (kept in x- and checked by the suite only). */
@@ -590,10 +587,10 @@ function describe(ctx: Context): string {
     notExpressed.push(
       `x-documented-maximum: ${documented.join(', ')}: a bound of the documentation, not of the model; a request to the operation under test over it SHOULD be rejected with 400, and this document does not reject it.`,
     );
-  const observed = observedCombinations(spec);
-  if (observed.length)
+  const combinations = observedCombinations(spec);
+  if (combinations.length)
     notExpressed.push(
-      `x-observed-combinations: ${observed.join('; ')}: requests the material leaves open (valid by the schema); the suite records what a target answers to them, by an OBSERVE requirement, and judges neither answer.`,
+      `x-observed-combinations: ${combinations.join(', ')}: requests the material leaves open; a request of the operation under test that matches one may be accepted or rejected (observed, not judged), and this document accepts it.`,
     );
   const sensitive = spec.members.filter((m) => m.sensitive);
   if (sensitive.length)
