@@ -10,7 +10,7 @@ import type { RequirementId } from '../spec/index.ts';
 import type { Observation, Signing } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
 import { advance } from './consistency.ts';
-import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type Fixture } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type EffectState, type Fixture } from './context.ts';
 import type { CheckDefinition } from './definition.ts';
 import { fail, judge, pass, type Verdict } from './verdict.ts';
 import { evidenceOf, flushRejections } from './cases.ts';
@@ -153,7 +153,7 @@ async function skewedUpdates(
     if (accepted(ctx, obs)) served = c;
   }
   if (served) {
-    const read = await readBackHolds(ctx, f.user.instanceId, f.user.userId, sentStructure(ctx.binding, served) as EffectMembers);
+    const read = await readBackHolds(ctx, f.user.instanceId, f.user.userId, sentStructure(ctx.binding, served) as EffectState);
     if (read.info) advance(f.user, read.info);
   }
   return verdicts;

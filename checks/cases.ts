@@ -5,7 +5,7 @@ import type { Case } from '../generators/index.ts';
 import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { utf8 } from '../core/wire.ts';
-import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type UserState } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type EffectState, type UserState } from './context.ts';
 
 export type { UserState };
 import { judge, pass, type Evidence, type Expected, type Verdict } from './verdict.ts';
@@ -119,7 +119,7 @@ function successEnvelope(ctx: CheckContext, c: Case, obs: Observation): Verdict[
 
 /** The members of the binding's structure that a case sent, of any JSON type (unknown members and JSON nulls are not
  * stored: they count as absent). */
-const sentIdentity = (ctx: CheckContext, c: Case): EffectMembers => {
+const sentIdentity = (ctx: CheckContext, c: Case): EffectState => {
   const info = sentStructure(ctx.binding, c);
   const members = new Set(ctx.spec.members.map((m) => m.name));
   return Object.fromEntries(

@@ -8,13 +8,13 @@
 // newest; the checks move it forward (advance) when an accepted update's read-back shows the new version, and ask
 // which kind of state a read shows (stateOf).
 import { sameMemberValue } from '../core/binding.ts';
-import type { CheckContext, EffectMembers, UserState } from './context.ts';
+import type { CheckContext, EffectState, UserState } from './context.ts';
 
 /** Earlier versions kept per user: far more than a read-back window can hold for the suite's pace of writes. */
 const MAX_EARLIER = 64;
 
 /** Both hold the same members with the same values. */
-export function sameInfo(a: EffectMembers, b: EffectMembers): boolean {
+export function sameInfo(a: EffectState, b: EffectState): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameMemberValue(a[k], b[k]));
 }
@@ -37,7 +37,7 @@ export const staleWindowMs = (ctx: CheckContext): number => (ctx.target.consiste
 export function stateOf(
   ctx: CheckContext,
   user: UserState,
-  info: EffectMembers,
+  info: EffectState,
   now = Date.now(),
 ): { state: ReadState; supersededMsAgo?: number } {
   if (sameInfo(user.info, info)) return { state: 'newest' };
@@ -51,7 +51,7 @@ export function stateOf(
 export const legitimate = (s: ReadState): boolean => s === 'newest' || s === 'earlier';
 
 /** The user now holds `info` (an accepted update produced it, or a read showed it): the newest version moves on. */
-export function advance(user: UserState, info: EffectMembers, now = Date.now()): void {
+export function advance(user: UserState, info: EffectState, now = Date.now()): void {
   if (sameInfo(user.info, info)) return;
   const earlier = (user.earlier ??= []);
   earlier.push({ info: user.info, until: now });
@@ -60,7 +60,7 @@ export function advance(user: UserState, info: EffectMembers, now = Date.now()):
 }
 
 /** The members by which `info` differs from the newest version, as a person reads them. */
-export function describeDifference(newest: EffectMembers, info: EffectMembers): string {
+export function describeDifference(newest: EffectState, info: EffectState): string {
   const names = [...new Set([...Object.keys(newest), ...Object.keys(info)])].filter((m) => !sameMemberValue(newest[m], info[m]));
   return names
     .map((m) => `${m} ${m in info ? JSON.stringify(info[m]) : 'absent'} (was ${m in newest ? JSON.stringify(newest[m]) : 'absent'})`)

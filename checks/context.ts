@@ -11,11 +11,9 @@ export type { PollSchedule };
 import type { ErrorEnvelopeContext } from './error-envelope.ts';
 import type { Verdict } from './verdict.ts';
 
-/**
- * What the suite knows of the structure the operation changes (its binding's member), member by member: values of
- * every JSON type the model uses (core/binding.ts EffectState), compared by value (sameMemberValue).
- */
-export type EffectMembers = EffectState;
+/** What the suite knows of the structure the operation changes (its binding's member), member by member: values of
+ * every JSON type the model uses, compared by value (sameMemberValue). One name for it everywhere: core/binding.ts's. */
+export type { EffectState };
 
 /** The fixtures one identity management type is checked on. */
 export interface FixtureSet {
@@ -35,10 +33,10 @@ export interface FixtureSet {
 export interface UserState {
   instanceId: string;
   userId: string;
-  info: EffectMembers;
+  info: EffectState;
   /** Versions earlier accepted updates produced, each with the time it stopped being the newest (Date.now() ms):
    * within the read-back window a read may still show them (checks/consistency.ts). */
-  earlier?: { info: EffectMembers; until: number }[];
+  earlier?: { info: EffectState; until: number }[];
   /** Rejected cases not yet followed by a read-back (settings.rejectionBatch of them are read back at once). */
   pending?: Case[];
   /** Whether a pending case was throttled before its rejection (its read-back also judges THR-WRITE-UNCHANGED). */
@@ -87,7 +85,7 @@ export interface CheckContext {
   /** A requirement this check cannot judge in this configuration, and why. */
   skip(requirementId: string, reason: string): void;
   /** Reads a user's state of the binding's member (its read-back operation); `info` is undefined when the read fails. */
-  readIdentity(instanceId: string, userId: string): Promise<{ info?: EffectMembers; observation: Observation }>;
+  readIdentity(instanceId: string, userId: string): Promise<{ info?: EffectState; observation: Observation }>;
   /** The generators of an identity management type. */
   generatorsFor(identityManagementType: string): Generators;
 }

@@ -11,7 +11,7 @@ import { madeUpId } from '../targets/guard/ids.ts';
 import type { RequirementId } from '../spec/index.ts';
 import { LABEL_INJECTIONS, type Case, type LabelInjection } from '../generators/index.ts';
 import type { Observation } from '../targets/index.ts';
-import { sentStructure, withoutWaiting, type CheckContext, type EffectMembers, type Fixture } from './context.ts';
+import { sentStructure, withoutWaiting, type CheckContext, type EffectState, type Fixture } from './context.ts';
 import { sameMemberValue, type MemberValue } from '../core/binding.ts';
 import type { CheckDefinition } from './definition.ts';
 import { judge, type Verdict } from './verdict.ts';
@@ -184,7 +184,7 @@ export function labelInjectionChecks(set: { secondUserId?: string }, labels: rea
  * members would change both fixture users if it were applied to either: so that a write is seen.
  */
 function changingCase(ctx: CheckContext, f: Fixture): Case {
-  const differs = (c: Case, info: EffectMembers | undefined) =>
+  const differs = (c: Case, info: EffectState | undefined) =>
     !info || Object.entries(sentStructure(ctx.binding, c)).some(([k, v]) => !sameMemberValue(info[k], v as MemberValue));
   const candidates = f.generators
     .boundaryCases()

@@ -5,17 +5,17 @@ import type { RequirementId } from '../spec/index.ts';
 import { pollUntil } from '../core/poll.ts';
 import { sameMemberValue } from '../core/binding.ts';
 import { advance, describeDifference, legitimate, sameInfo, stateOf, type ReadState } from './consistency.ts';
-import type { CheckContext, EffectMembers, UserState } from './context.ts';
+import type { CheckContext, EffectState, UserState } from './context.ts';
 import { fail, pass, type Evidence, type Verdict } from './verdict.ts';
 
 export interface ReadBack {
   ok: boolean;
-  info?: EffectMembers;
+  info?: EffectState;
   observation: Observation;
 }
 
 /** Members of `expected` that `actual` does not hold with the same JSON type and value (a string byte for byte). */
-export function differingMembers(expected: EffectMembers, actual: EffectMembers | undefined): string[] {
+export function differingMembers(expected: EffectState, actual: EffectState | undefined): string[] {
   return Object.keys(expected).filter((k) => !sameMemberValue(actual?.[k], expected[k]));
 }
 
@@ -24,7 +24,7 @@ export async function pollIdentity(
   ctx: CheckContext,
   instanceId: string,
   userId: string,
-  matches: (info: EffectMembers) => boolean,
+  matches: (info: EffectState) => boolean,
 ): Promise<ReadBack> {
   const { ok, value } = await pollUntil(
     ctx.settings.poll,
@@ -35,14 +35,14 @@ export async function pollIdentity(
 }
 
 /** Every member in `sent` is read back unchanged. */
-export const readBackHolds = (ctx: CheckContext, instanceId: string, userId: string, sent: EffectMembers) =>
+export const readBackHolds = (ctx: CheckContext, instanceId: string, userId: string, sent: EffectState) =>
   pollIdentity(ctx, instanceId, userId, (info) => differingMembers(sent, info).length === 0);
 
 /** One read of a user, and which kind of state it shows against the model (checks/consistency.ts). A read that got no
  * identity info (no response, an error) has no `state`: it proves nothing either way (the read's own answer is judged
  * by SRV-AVAILABLE, SRV-NO-5XX and the FX- requirements), and the checks give no verdict on it. */
 export interface StateRead {
-  info?: EffectMembers;
+  info?: EffectState;
   observation: Observation;
   state?: ReadState;
   supersededMsAgo?: number;

@@ -7,7 +7,7 @@ import type { Case } from '../generators/index.ts';
 import type { RequirementId } from '../spec/index.ts';
 import type { Observation } from '../targets/index.ts';
 import { withoutWaiting, type CheckContext, type Fixture } from './context.ts';
-import type { EffectMembers } from './context.ts';
+import type { EffectState } from './context.ts';
 import { memberValueKey, type MemberValue } from '../core/binding.ts';
 import type { CheckDefinition } from './definition.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
@@ -39,9 +39,9 @@ interface Real {
   ctx: CheckContext;
   fixture: Fixture;
   /** What each user (by ID) was last read to hold, once settled: where the next sequence starts. */
-  known: Map<string, EffectMembers>;
+  known: Map<string, EffectState>;
   /** The states each user settled on before, in order. */
-  settledBefore: Map<string, EffectMembers[]>;
+  settledBefore: Map<string, EffectState[]>;
 }
 
 /** A check inside a sequence failed: the requirement it breaks and what was seen. */
@@ -55,7 +55,7 @@ class ModelViolation extends Error {
   }
 }
 
-const exactly = (info: EffectMembers): Map<string, Possible> =>
+const exactly = (info: EffectState): Map<string, Possible> =>
   new Map(Object.entries(info).map(([k, v]) => [k, new Set([memberValueKey(v)])]));
 
 function accepts(possible: Possible | undefined, value: MemberValue | undefined): boolean {
@@ -63,7 +63,7 @@ function accepts(possible: Possible | undefined, value: MemberValue | undefined)
   return possible.has(value === undefined ? ABSENT : memberValueKey(value));
 }
 
-function mismatches(user: ModelUser, info: EffectMembers): string[] {
+function mismatches(user: ModelUser, info: EffectState): string[] {
   const names = new Set([...user.members.keys(), ...Object.keys(info)]);
   return [...names].filter((m) => !accepts(user.members.get(m), info[m]));
 }
@@ -92,8 +92,8 @@ function aimAt(real: Real, user: ModelUser, c: Case): Case {
 }
 
 /** The members a case sends in the operation's member. */
-const sentOf = (member: string, c: Case): EffectMembers =>
-  ((c.body as Record<string, EffectMembers> | undefined)?.[member] ?? {}) as EffectMembers;
+const sentOf = (member: string, c: Case): EffectState =>
+  ((c.body as Record<string, EffectState> | undefined)?.[member] ?? {}) as EffectState;
 
 class UpdateValid implements fc.AsyncCommand<Model, Real> {
   constructor(
@@ -170,10 +170,10 @@ class ReadBack implements fc.AsyncCommand<Model, Real> {
   toString = () => `ReadBack(user ${this.index})`;
 }
 
-const sorted = (info: EffectMembers) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (info: EffectState) => Object.fromEntries(Object.entries(info).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Reads a user back (polling), checks it against the model, and settles the model on what was read. */
-async function settle(real: Real, user: ModelUser): Promise<EffectMembers> {
+async function settle(real: Real, user: ModelUser): Promise<EffectState> {
   const { ctx } = real;
   const read = await pollIdentity(ctx, user.instanceId, user.userId, (info) => mismatches(user, info).length === 0);
   if (!read.info)

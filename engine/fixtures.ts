@@ -17,7 +17,7 @@
 // a reason to end the run; a target that answers none of the attempts is unreachable (one line, exit 2).
 import { randomInt, randomUUID } from 'node:crypto';
 import { CreateUserCommand, DescribeInstanceCommand } from '@aws-sdk/client-connect';
-import type { EffectMembers, FixtureSet, PollSchedule } from '../checks/context.ts';
+import type { EffectState, FixtureSet, PollSchedule } from '../checks/context.ts';
 import type { MemberValue, OperationBinding } from '../core/binding.ts';
 import { answered } from '../checks/error-envelope.ts';
 import {
@@ -58,7 +58,7 @@ const UNANSWERED_READ_RETRIES = 2;
  * restore and deletion (targets/aws/journal.ts implements it for runs against a real account).
  */
 export interface FixtureJournal {
-  snapshot(instanceId: string, userId: string, identityManagementType: string, state: EffectMembers): void;
+  snapshot(instanceId: string, userId: string, identityManagementType: string, state: EffectState): void;
   creating(instanceId: string, username: string): void;
   created(instanceId: string, userId: string, username: string): void;
   restored(userId: string): void;
@@ -243,7 +243,7 @@ function readNeeded(spec: Spec, operation: string, kind: NeedKind, obs: Observat
  * each of its JSON type (a string, a boolean, a whole number, a structure; a JSON null counts as absent; a member the
  * model does not define, or of another type, is dropped: FX-BODY-TYPES judges the answer's types).
  */
-function identityOf(spec: Spec, binding: OperationBinding, value: unknown): EffectMembers {
+function identityOf(spec: Spec, binding: OperationBinding, value: unknown): EffectState {
   const properties = (needOf(spec, binding.readBack.operation, 'effect').schema.properties ?? {}) as Record<string, { type?: unknown }>;
   return Object.fromEntries(
     Object.entries(isObject(value) ? value : {}).filter(
@@ -322,7 +322,7 @@ function reachable(obs: Observation, endpoint: string, attempts = 1): void {
  * On a target behind a safety envelope (aws), a fixture user is written back at the end exactly as it was read:
  * so its identity info must already hold only reserved addresses and fictional numbers, or the run refuses it.
  */
-function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, info: EffectMembers): void {
+function checkFixtureIsSafe(target: Target, instanceId: string, userId: string, info: EffectState): void {
   if (!target.envelope) return;
   const problems = bodyProblems(JSON.stringify(info));
   if (problems.length) {
@@ -400,7 +400,7 @@ async function readUser(
   instanceId: string,
   userId: string,
   retry?: PollSchedule,
-): Promise<{ info?: EffectMembers; observation: Observation; problem?: string; problemFor?: (name: Naming) => string; attempts: number }> {
+): Promise<{ info?: EffectState; observation: Observation; problem?: string; problemFor?: (name: Naming) => string; attempts: number }> {
   const command = () => binding.readBack.command({ InstanceId: instanceId, UserId: userId });
   const { observation, attempts } = retry
     ? await sendRead(target, command, retry)
@@ -426,7 +426,7 @@ export function readIdentity(
   instanceId: string,
   userId: string,
   sink?: FindingSink,
-): Promise<{ info?: EffectMembers; observation: Observation; problem?: string }> {
+): Promise<{ info?: EffectState; observation: Observation; problem?: string }> {
   return readUser(spec, binding, judgingFixtures(spec, target, sink), instanceId, userId);
 }
 
@@ -520,7 +520,7 @@ async function provisionUser(
 }
 
 /** Reads every snapshot again once a whole read-back window has passed; the later reading wins (one request per user). */
-async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<EffectMembers | undefined>, poll: PollSchedule): Promise<void> {
+async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<EffectState | undefined>, poll: PollSchedule): Promise<void> {
   if (!snapshots.length || poll.windowMs <= 0) return;
   await sleep(poll.windowMs);
   for (const s of snapshots) {
@@ -532,7 +532,7 @@ async function settle(snapshots: Snapshot[], read: (s: Snapshot) => Promise<Effe
 interface Snapshot {
   set: FixtureSet;
   userId: string;
-  info: EffectMembers;
+  info: EffectState;
 }
 
 /** The fixtures of one run: snapshotted (or created) once when opened, restored (or deleted) once when closed. */
@@ -546,7 +546,7 @@ export class FixtureLifecycle {
     readonly sets: FixtureSet[],
     private readonly snapshots: Snapshot[],
     /** Users this run created, as read right after their creation. */
-    private readonly created = new Map<string, EffectMembers>(),
+    private readonly created = new Map<string, EffectState>(),
   ) {}
 
   /**
@@ -606,7 +606,7 @@ export class FixtureLifecycle {
   }
 
   /** The snapshot of a fixture user (or a user the run created), as read before the run wrote anything. */
-  snapshotOf(userId: string): EffectMembers | undefined {
+  snapshotOf(userId: string): EffectState | undefined {
     return this.snapshots.find((s) => s.userId === userId)?.info ?? this.created.get(userId);
   }
 

@@ -24,7 +24,7 @@ import type { Context, MemberPlan } from './context.ts';
 import { judgeMember } from './context.ts';
 import { isMailSafe } from './mail-safe.ts';
 import { isText, textValues, type MemberValues } from './members.ts';
-import type { Group, Identity } from './valid.ts';
+import type { Group, EffectState } from './valid.ts';
 
 type ClassForm = 'alone' | 'at-bound' | 'inside';
 
@@ -124,7 +124,7 @@ export function classCoverage(ctx: Context, values: Map<string, MemberValues>, l
 }
 
 /** The boundary group of the classes: one valid case per class that applies to some member of the type. */
-export function classGroup(ctx: Context, coverage: ClassCoverage[], base: Identity, labels: Record<string, string>): Group {
+export function classGroup(ctx: Context, coverage: ClassCoverage[], base: EffectState, labels: Record<string, string>): Group {
   const cases: Case[] = coverage
     .filter((c) => c.members.length > 0)
     .map((c) =>

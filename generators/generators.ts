@@ -16,7 +16,7 @@ import type { LabelInjection } from './labels.ts';
 import { decodeLabel, defaultLabels, injectedLabel, labelValues } from './labels.ts';
 import { memberValues } from './members.ts';
 import { recheck } from './recheck.ts';
-import type { Identity } from './valid.ts';
+import type { EffectState } from './valid.ts';
 import { baseIdentity, identityArbitrary, validBoundaryGroups, validCaseArbitrary } from './valid.ts';
 import type { ReadingsSearch } from './readings.ts';
 import { readingVariants } from './readings.ts';
@@ -36,7 +36,7 @@ export interface Generators {
    */
   readonly valueClasses: ClassCoverage[];
   /** Random identity structures every conformant target accepts (OK-ACCEPT-VALID). */
-  readonly validStructure: fc.Arbitrary<Identity>;
+  readonly validStructure: fc.Arbitrary<EffectState>;
   /** Random valid cases, labels included. */
   readonly validCase: fc.Arbitrary<Case>;
   /** Random invalid cases of every applicable input requirement. */
@@ -180,7 +180,7 @@ export function createGenerators(spec: Spec, identityManagementType: string, opt
       if (!ctx.labels.some((l) => l.name === label)) throw new Error(`${label} is not a label of ${ctx.spec.operation.name}`);
       const injected = injectedLabel(kind, unknown, reach);
       const aimed = { ...labels, [label]: injected.value };
-      const identity = (c.body as Record<string, Identity>)[ctx.identityMember]!;
+      const identity = (c.body as Record<string, EffectState>)[ctx.identityMember]!;
       return validCase(
         ctx,
         `existence:label-injection:${label}:${kind}`,
@@ -214,7 +214,7 @@ function relabel(ctx: Context, c: Case, labels: Record<string, string>): Case {
     Object.entries(c.wire.encodedLabels).filter(([name, raw]) => keep.has(name) && decodeLabel(raw).strict === undefined),
   );
   if (c.kind === 'valid')
-    return { ...validCase(ctx, c.id, merged, (c.body as Record<string, Identity>)[ctx.identityMember]!), ...replayOf(c) };
+    return { ...validCase(ctx, c.id, merged, (c.body as Record<string, EffectState>)[ctx.identityMember]!), ...replayOf(c) };
   const d: Draft = { labels: merged, body: c.body, encodedLabels };
   if (c.kind === 'wire') Object.assign(d, { bodyText: c.wire.body, headers: c.wire.headers });
   const rebuilt =

@@ -11,7 +11,7 @@
 //   g.valueClasses: ClassCoverage[]            the spec's kinds of valid value (x-value-classes) for the type: the
 //                                               members each reaches (form and value) and those that refuse it; the
 //                                               boundary phase has one case per class (`boundary:valid:class:<name>`)
-//   g.validStructure: Arbitrary<Identity>      values of the operation's member every conformant target accepts
+//   g.validStructure: Arbitrary<EffectState>    values of the operation's member every conformant target accepts
 //   g.validCase / g.invalidCase / g.wireCase: Arbitrary<Case>   the random phase, with shrinking; wireCase holds
 //                                               the raw-only input requirements (body text or type, label bytes)
 //                                               and every observed case

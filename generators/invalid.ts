@@ -12,7 +12,7 @@ import type { MemberValues } from './members.ts';
 import { normalized, textValues } from './members.ts';
 import { mixedText, NON_NFC_PIECES, NON_NFC_SAMPLES, NON_NFC_VARIANTS, randomText, sampleText, textBetween } from './text.ts';
 import { decodeLabel, encodedText, isDotSegment, NOT_UTF8, percentEncode } from './labels.ts';
-import type { Identity } from './valid.ts';
+import type { EffectState } from './valid.ts';
 
 export interface InvalidVariant {
   /** Stable within its requirement: `over-max:astral`, `InstanceId:empty`... */
@@ -27,9 +27,9 @@ export interface Sources {
   ctx: Context;
   values: Map<string, MemberValues>;
   labels: Record<string, string>;
-  base: Identity;
+  base: EffectState;
   randomLabels: fc.Arbitrary<Record<string, string>>;
-  randomIdentity: fc.Arbitrary<Identity>;
+  randomIdentity: fc.Arbitrary<EffectState>;
 }
 
 /** How far past a bound random violations go. */
@@ -257,7 +257,7 @@ const AROUND = 4;
 function encodingVariants(s: Sources, label: LabelSpec, c: Constraint, requirement: Requirement): InvalidVariant[] {
   if (c.value !== 'utf-8')
     throw new Error(`no generator violates ${c.address}: only the encoding utf-8 is understood (found ${String(c.value)})`);
-  const draft = (labels: Record<string, string>, identity: Identity, raw: string): Draft => {
+  const draft = (labels: Record<string, string>, identity: EffectState, raw: string): Draft => {
     if (decodeLabel(raw).strict !== undefined) throw new Error(`${raw} decodes as UTF-8: not a violation of ${c.address}`);
     return {
       labels: { ...labels, [label.name]: decodeLabel(raw).lenient },

@@ -12,7 +12,7 @@ import type { Draft } from './build.ts';
 import type { Context, MemberPlan } from './context.ts';
 import { isSafeValue, validate, within } from './context.ts';
 import type { Sources } from './invalid.ts';
-import type { Identity } from './valid.ts';
+import type { EffectState } from './valid.ts';
 import type { ObservedVariant } from './wire.ts';
 import { textValues } from './members.ts';
 
@@ -99,7 +99,7 @@ export function readingVariants(s: Sources): { groups: ObservedVariant[][]; sear
     const apply = EDITS[search.edit]!;
     const pick = (value: string, junk: string) =>
       [apply(value, junk), apply(value, search.junk)].find((v) => onlyAmbiguous(ctx, plan, v, s.labels)) ?? search.value;
-    const draft = (labels: Record<string, string>, identity: Identity, value: string): Draft => ({
+    const draft = (labels: Record<string, string>, identity: EffectState, value: string): Draft => ({
       labels,
       body: { [ctx.identityMember]: { ...identity, [plan.spec.name]: value } },
     });

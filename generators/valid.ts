@@ -1,7 +1,7 @@
 // Valid requests: every member the type allows present or absent, strings at and near every bound, labels
 // realistic and arbitrary. Members the type forbids never appear.
 import fc from 'fast-check';
-import type { MemberValue } from '../core/binding.ts';
+import type { EffectState, MemberValue } from '../core/binding.ts';
 import type { Case } from './case.ts';
 import type { Context } from './context.ts';
 import type { MemberValues } from './members.ts';
@@ -9,8 +9,7 @@ import { validCase } from './build.ts';
 import { observedCombinationIds } from './acceptance.ts';
 import { labelSamples, labelValues } from './labels.ts';
 
-/** A structure of the operation's member: member values of every JSON type the model uses. */
-export type Identity = Record<string, MemberValue>;
+export type { EffectState };
 
 /** A boundary group: the cases about one subject (a member, a label, or the structure as a whole). */
 export interface Group {
@@ -18,14 +17,14 @@ export interface Group {
   cases: Case[];
 }
 
-const dropUndefined = (record: Record<string, MemberValue | undefined>): Identity =>
+const dropUndefined = (record: Record<string, MemberValue | undefined>): EffectState =>
   Object.fromEntries(Object.entries(record).filter((e): e is [string, MemberValue] => e[1] !== undefined));
 
 /**
  * Random valid identity structures. A member whose omission is only observed is always present unless
  * `omitObserved`, and then rarely absent; other allowed members are present half of the time.
  */
-export function identityArbitrary(ctx: Context, values: Map<string, MemberValues>, omitObserved: boolean): fc.Arbitrary<Identity> {
+export function identityArbitrary(ctx: Context, values: Map<string, MemberValues>, omitObserved: boolean): fc.Arbitrary<EffectState> {
   // A member whose absence alone is an observed combination (x-observed-combinations) is treated as one whose
   // omission is observed; a structure that matches another combination is observed, never valid, unless omitObserved.
   const observedAbsent = new Set(
@@ -55,7 +54,7 @@ export function validCaseArbitrary(ctx: Context, values: Map<string, MemberValue
 }
 
 /** The deterministic structure boundary cases start from: every allowed member at its typical value. */
-export function baseIdentity(ctx: Context, values: Map<string, MemberValues>): Identity {
+export function baseIdentity(ctx: Context, values: Map<string, MemberValues>): EffectState {
   return Object.fromEntries(ctx.members.filter((p) => !p.forbidden).map((p) => [p.spec.name, values.get(p.spec.name)!.base]));
 }
 
@@ -81,7 +80,7 @@ export function validBoundaryGroups(ctx: Context, values: Map<string, MemberValu
   // members left out; observed, never judged (docs/contract-phone-config.md P7-P9).
   for (const combination of ctx.spec.observedCombinations) {
     const cases = combination.when.map((w, i) => {
-      const identity: Identity = { ...base, ...w.equals };
+      const identity: EffectState = { ...base, ...w.equals };
       for (const m of w.absent) delete identity[m];
       return validCase(ctx, id(`combination:${combination.name}`, String(i + 1)), labels, identity);
     });

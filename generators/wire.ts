@@ -9,7 +9,7 @@ import type { Draft } from './build.ts';
 import type { Sources } from './invalid.ts';
 import { OBSERVED } from './named-requirements.ts';
 import { cycle } from './text.ts';
-import type { Identity } from './valid.ts';
+import type { EffectState } from './valid.ts';
 
 export interface ObservedVariant {
   name: string;
@@ -26,7 +26,7 @@ const PADDING = [' ', '\n', '\t', '\r'];
 const objectText = (entries: [string, unknown][]) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 
 function contentTypeVariants(s: Sources): ObservedVariant[] {
-  const draft = (labels: Record<string, string>, identity: Identity, headers: Record<string, string>): Draft => {
+  const draft = (labels: Record<string, string>, identity: EffectState, headers: Record<string, string>): Draft => {
     const body = { [s.ctx.identityMember]: identity };
     return { labels, body, bodyText: JSON.stringify(body), headers };
   };
@@ -45,7 +45,7 @@ function contentTypeVariants(s: Sources): ObservedVariant[] {
 
 function bodySizeVariants(s: Sources): ObservedVariant[] {
   const size = s.ctx.options.oversizedBodyBytes;
-  const padded = (labels: Record<string, string>, identity: Identity, pieces: string[], extra: number): Draft => {
+  const padded = (labels: Record<string, string>, identity: EffectState, pieces: string[], extra: number): Draft => {
     const body = { [s.ctx.identityMember]: identity };
     const text = JSON.stringify(body);
     const padding = cycle(pieces, Math.max(0, size - Buffer.byteLength(text)) + extra);
@@ -66,11 +66,11 @@ function bodySizeVariants(s: Sources): ObservedVariant[] {
 
 function duplicateKeyVariants(s: Sources): ObservedVariant[] {
   const id = s.ctx.identityMember;
-  const memberDuplicate = (labels: Record<string, string>, identity: Identity, name: string, second: MemberValue): Draft => {
+  const memberDuplicate = (labels: Record<string, string>, identity: EffectState, name: string, second: MemberValue): Draft => {
     const text = `{${JSON.stringify(id)}:${objectText([...Object.entries(identity), [name, second]])}}`;
     return { labels, body: JSON.parse(text), bodyText: text };
   };
-  const identityDuplicate = (labels: Record<string, string>, first: Identity, second: Identity): Draft => {
+  const identityDuplicate = (labels: Record<string, string>, first: EffectState, second: EffectState): Draft => {
     const text = objectText([
       [id, first],
       [id, second],
@@ -136,7 +136,7 @@ function nullMemberVariants(s: Sources): ObservedVariant[] {
     .map((p) => p.spec.name);
   const siblings = names.filter((n) => n !== ctx.identityMember && !required.includes(n));
   const nulls = (list: string[]) => Object.fromEntries(list.map((n) => [n, null]));
-  const draft = (labels: Record<string, string>, identity: Identity, nullMembers: string[], nullSiblings: string[]) =>
+  const draft = (labels: Record<string, string>, identity: EffectState, nullMembers: string[], nullSiblings: string[]) =>
     rawDraft(labels, { [ctx.identityMember]: { ...identity, ...nulls(nullMembers) }, ...nulls(nullSiblings) });
   const some = (list: string[], minLength: number) => (list.length ? fc.subarray(list, { minLength }) : fc.constant<string[]>([]));
   const variants: ObservedVariant[] = [];
@@ -184,7 +184,7 @@ function unknownMemberVariants(s: Sources): ObservedVariant[] {
   // JSON.parse, not a spread: an unknown name may be one an object literal treats specially.
   const draft = (
     labels: Record<string, string>,
-    identity: Identity,
+    identity: EffectState,
     inIdentity: [string, unknown][],
     inBody: [string, unknown][],
   ): Draft => {
