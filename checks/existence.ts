@@ -131,9 +131,10 @@ async function validationBeforeExistence(ctx: CheckContext, f: Fixture): Promise
     ctx.observe(obs, { caseId: c.id, input: c.body, sensitiveValues: [], protocolLevel: false });
     if (!answerOf(ctx.spec, obs)) continue;
     const problem = outcomeProblem(ctx, c, obs);
-    // A case of a SHOULD constraint (a documented bound) that is not rejected proves nothing about precedence: the
-    // target need not enforce that constraint at all (PC-IN-ACW-MAX, IN-SECONDARYEMAIL-PATTERN).
-    if (problem && c.requirementIds.some((id) => ctx.catalogue.get(id).level !== 'MUST')) continue;
+    // A case only of SHOULD constraints (a documented bound) that is not rejected proves nothing about precedence: the
+    // target need not enforce those constraints at all (PC-IN-ACW-MAX, IN-SECONDARYEMAIL-PATTERN). A case that also
+    // violates a MUST constraint is judged: that one has to be rejected, before the user's existence.
+    if (problem && c.requirementIds.every((id) => ctx.catalogue.get(id).level !== 'MUST')) continue;
     verdicts.push(
       judge('PREC-VALIDATION-FIRST', !problem, evidenceOf(c, obs, `an invalid request naming an unknown user: ${problem ?? ''}`)),
     );

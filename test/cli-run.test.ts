@@ -13,6 +13,7 @@ import { defaultFixtures } from '../targets/reference/index.ts';
 import { createTarget, TargetConfigError } from '../targets/index.ts';
 import { runConfig } from '../bin/run-config.ts';
 import { UsageError } from '../bin/usage.ts';
+import { fixtureFlagsOf } from '../variants/time.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'connect-conformance.js');
@@ -34,17 +35,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 }
 
 const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
-const managed = defaultFixtures().instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
-const fixtureFlags = [
-  '--instance-id',
-  managed[0]!.id,
-  '--user-id',
-  managed[0]!.users[0]!.id,
-  '--second-user-id',
-  managed[0]!.users[1]!.id,
-  '--second-instance-id',
-  managed[1]!.id,
-];
+const fixtureFlags = fixtureFlagsOf(defaultFixtures());
 
 describe('connect-conformance run', () => {
   it('passes on the embedded reference and reports every requirement of the catalogue', { timeout: 240_000 }, async () => {

@@ -548,12 +548,13 @@ export function fullFixtures(): Fixtures {
 
 /** The fixture flags of `connect-conformance run --target endpoint` against a server of these fixtures. */
 export function endpointFlags(server: Pick<VariantServer, 'endpoint' | 'fixtures'>): string[] {
-  const managed = server.fixtures.instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
+  return ['--target', 'endpoint', '--endpoint-url', server.endpoint, ...fixtureFlagsOf(server.fixtures)];
+}
+
+/** The fixture flags of a run on CONNECT_MANAGED fixtures: its first instance's two users, and a second instance. */
+export function fixtureFlagsOf(fixtures: Fixtures): string[] {
+  const managed = fixtures.instances.filter((i) => i.identityManagementType === 'CONNECT_MANAGED');
   return [
-    '--target',
-    'endpoint',
-    '--endpoint-url',
-    server.endpoint,
     '--instance-id',
     managed[0]!.id,
     '--user-id',
